@@ -1,0 +1,24 @@
+"""Typed, validated records of the domain (DOMAIN.md). Frozen dataclasses only."""
+
+from counsel.domain.base import Record, new_id
+from counsel.domain.client import Client, LanguageSkill
+from counsel.domain.contact import Contact
+from counsel.domain.encounter import AgreedAction, Encounter
+from counsel.domain.enums import (
+    CefrLevel, Channel, ClientType, Given, InterpreterMode, Literacy, MeasureStatus,
+    Obstacle, PartyKind, PermitBasis, Place, PlanStatus, ReminderKind, WorkKind,
+)
+from counsel.domain.plan import Measure, Plan, PrintRecord
+from counsel.domain.reminder import Reminder
+from counsel.domain.work import WorkEntry
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.KIND: cls for cls in (Client, Encounter, WorkEntry, Contact, Plan, Reminder)
+}
+
+__all__ = [
+    "RECORD_TYPES", "AgreedAction", "CefrLevel", "Channel", "Client", "ClientType", "Contact",
+    "Encounter", "Given", "InterpreterMode", "LanguageSkill", "Literacy", "Measure",
+    "MeasureStatus", "Obstacle", "PartyKind", "PermitBasis", "Place", "Plan", "PlanStatus",
+    "PrintRecord", "Record", "Reminder", "ReminderKind", "WorkEntry", "WorkKind", "new_id",
+]
