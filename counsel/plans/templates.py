@@ -1,0 +1,296 @@
+"""Plan templates, the catalogue of measures, and the texts printed for clients.
+
+Templates (integration plan, assessment, review) and measures are data in
+``counsel/plans/data/*.toml``; their titles and help texts are msgids of the gettext
+domain ``plans``, translated with :func:`plan_gettext` into the client's language.
+
+Organisation content without code
+---------------------------------
+Put ``*.toml`` files in the organisation folder (by default ``<user config dir>/plans``,
+resolved by the caller and passed as ``extra_dirs``).  The format is the built-in one
+(see ``data/templates.toml`` and ``data/measures.toml``); merge rules are in
+``catalogue.py``.  Example, a new measure and a changed code of a built-in one::
+
+    [[measure]]
+    code = "job_club"
+    category = "work"
+    title = "Job club"
+    description = "We meet every week to look for jobs together."
+      [measure.translations.fi]
+      title = "Työnhakuklubi"
+      description = "Tapaamme joka viikko ja etsimme töitä yhdessä."
+      [measure.translations.ar]
+      title = "نادي البحث عن عمل"
+
+    [[measure]]
+    code = "work_trial"
+    service_code = "018"
+
+Translations of an organisation's own texts go either inline, as above
+(``[template.translations.<lang>]`` with ``title``; ``[template.section.translations.<lang>]``
+with ``title``/``help``; ``[category.translations.<lang>]`` with ``title``), or in gettext
+files named ``plans.<lang>.po`` in the same folder (``python -m counsel.i18n_tools extract
+--domain plans --data FOLDER --output FOLDER/plans.pot`` makes the template for a
+translator).  Both take precedence over the built-in catalogs, so an organisation can also
+reword a built-in translation.  Pass the same ``extra_dirs`` to :func:`plan_gettext`.
+
+Review status
+-------------
+Every catalog states in its header whether a qualified translator has checked it:
+``X-Review-Status: draft|reviewed``, ``X-Reviewed-By:``, ``X-Review-Date: YYYY-MM-DD``.
+The renderer prints a "draft translation" note for drafts.  English is the source
+language (the msgids are the English text), so ``en`` is not a translation and is
+reported as reviewed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gettext as _gettext
+import io
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from counsel.i18n import gettext as _
+from counsel.i18n import normalize, translations
+from counsel.plans.catalogue import (
+    Category,
+    ContentFileError,
+    MeasureType,
+    PathLike,
+    Translations,
+    catalogue_translations,
+    check_id,
+    check_keys,
+    check_msgid,
+    collect_translations,
+    content_files,
+    entries,
+    load_catalogue,
+    load_categories,
+    merged,
+    read_file,
+)
+
+__all__ = [
+    "SECTION_KINDS", "Category", "ContentFileError", "MeasureType", "ReviewStatus", "Section",
+    "Template", "load_catalogue", "load_categories", "load_templates", "organisation_translations",
+    "plan_gettext", "review_status",
+]
+
+SECTION_KINDS = frozenset(
+    {"text", "goals", "measures", "languages", "background", "signatures", "followup"}
+)
+SOURCE_LANGUAGE = "en"
+_SOURCE_LOCALES = Path(__file__).parent.parent.parent / "locales"
+_PACKAGE_LOCALE = Path(__file__).parent.parent / "locale"
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    id: str
+    title: str  # msgid of domain "plans"
+    help: str  # msgid: one plain-language sentence for the client
+    kind: str  # one of SECTION_KINDS
+
+
+@dataclasses.dataclass(frozen=True)
+class Template:
+    id: str
+    title: str  # msgid of domain "plans"
+    sections: tuple[Section, ...]
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewStatus:
+    lang: str
+    status: str  # "draft" | "reviewed"
+    reviewer: str
+    date: dt.date | None
+
+
+# --- templates -----------------------------------------------------------------------------
+
+_TEMPLATE_FIELDS = {"id", "title", "section", "translations"}
+_SECTION_FIELDS = {"id", "title", "help", "kind", "translations"}
+
+
+def _sections(path: Path, where: str, items: object,
+              out: Translations | None) -> tuple[Section, ...]:
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise ContentFileError(
+            path, _("{where}: sections must be written as [[template.section]]").format(where=where)
+        )
+    sections: list[Section] = []
+    for n, item in enumerate(items, 1):
+        swhere = _("{where}, section {n}").format(where=where, n=n)
+        check_keys(path, swhere, item, _SECTION_FIELDS)
+        sid = check_id(path, swhere, item.get("id"))
+        swhere = _("{where}, section {id}").format(where=where, id=sid)
+        if any(s.id == sid for s in sections):
+            raise ContentFileError(path, _("{where}: the id is used twice").format(where=swhere))
+        title = check_msgid(path, swhere, "title", item.get("title"))
+        help_text = check_msgid(path, swhere, "help", item.get("help"))
+        kind = item.get("kind", "text")
+        if kind not in SECTION_KINDS:
+            raise ContentFileError(
+                path,
+                _("{where}: kind must be one of {kinds}").format(
+                    where=swhere, kinds=", ".join(sorted(SECTION_KINDS))
+                ),
+            )
+        collect_translations(path, swhere, item, ("title", "help"), out)
+        sections.append(Section(sid, title, help_text, kind))
+    return tuple(sections)
+
+
+def _load_templates(extra_dirs: Iterable[PathLike],
+                    out: Translations | None = None) -> dict[str, Template]:
+    raw: dict[str, dict[str, Any]] = {}
+    for path in content_files(extra_dirs):
+        data = read_file(path)
+        for n, item in enumerate(entries(path, data, "template"), 1):
+            where = _("template {n}").format(n=n)
+            check_keys(path, where, item, _TEMPLATE_FIELDS)
+            tid = check_id(path, where, item.get("id"))
+            where = _("template {id}").format(id=tid)
+            entry = merged(path, where, raw.get(tid), item, ("title", "section"))
+            check_msgid(path, where, "title", entry["title"])
+            if "section" in item:
+                entry["sections"] = _sections(path, where, item["section"], out)
+            collect_translations(path, where, item | {"title": entry["title"]}, ("title",), out)
+            raw[tid] = entry
+    return {tid: Template(tid, e["title"], e["sections"]) for tid, e in raw.items()}
+
+
+def load_templates(extra_dirs: Iterable[PathLike] = ()) -> dict[str, Template]:
+    """Template id → :class:`Template`, built-ins plus the organisation's files.
+
+    Raises :class:`ContentFileError` (a ``KnownError``) naming a malformed file; calling
+    again without that folder gives the built-ins.
+    """
+    return _load_templates(extra_dirs)
+
+
+# --- translations --------------------------------------------------------------------------
+
+
+def organisation_translations(extra_dirs: Iterable[PathLike]) -> Translations:
+    """lang → msgid → text from the organisation's files (inline tables, then .po files)."""
+    dirs = [Path(d).expanduser() for d in extra_dirs]
+    if not dirs:
+        return {}
+    out: Translations = {}
+    _load_templates(dirs, out)
+    for lang, texts in catalogue_translations(dirs).items():
+        out.setdefault(lang, {}).update(texts)
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for po in sorted(folder.glob("plans.*.po")):
+            lang = normalize(po.name[len("plans."):-len(".po")])
+            out.setdefault(lang, {}).update(_read_po_texts(po, lang))
+    return out
+
+
+def _read_po_texts(path: Path, lang: str) -> dict[str, str]:
+    from counsel.i18n import compile_po
+
+    try:
+        mo = compile_po(path.read_bytes(), lang)
+        catalog = _gettext.GNUTranslations(io.BytesIO(mo))
+    except Exception as exc:  # babel raises assorted errors on a damaged file
+        raise ContentFileError(path, _("not a valid gettext catalog ({detail})").format(
+            detail=type(exc).__name__)) from exc
+    messages: dict[Any, Any] = getattr(catalog, "_catalog", {})
+    return {k: v for k, v in messages.items() if isinstance(k, str) and k and v}
+
+
+def plan_gettext(lang: str, extra_dirs: Iterable[PathLike] = ()) -> Callable[[str], str]:
+    """``gettext`` of domain "plans" in ``lang``; untranslated msgids come back unchanged.
+
+    With ``extra_dirs``, the organisation's translations come first (``fa_AF`` falls back to
+    ``fa`` in both).
+    """
+    lang = normalize(lang)
+    builtin = translations(lang, "plans").gettext
+    org = organisation_translations(extra_dirs)
+    if not org:
+        return builtin
+    chain = [org.get(lang, {})] + ([org.get(lang.split("_")[0], {})] if "_" in lang else [])
+
+    def gettext(message: str) -> str:
+        for table in chain:
+            if message in table:
+                return table[message]
+        return builtin(message)
+
+    return gettext
+
+
+# --- review status -------------------------------------------------------------------------
+
+_HEADER_LINE = re.compile(r'^"([A-Za-z-]+):\s*(.*?)(?:\\n)?"$')
+
+
+def catalog_headers(po_text: str) -> dict[str, str]:
+    """The header fields of a .po file (names lower-cased), read without Babel so the
+    ``X-`` fields Babel drops are kept."""
+    headers: dict[str, str] = {}
+    in_header = False
+    for raw in po_text.splitlines():
+        line = raw.strip()
+        if line.startswith('msgid ""'):
+            in_header = True
+            continue
+        if not in_header:
+            continue
+        if line.startswith("msgstr") or line.startswith('"'):
+            match = _HEADER_LINE.match(line.removeprefix("msgstr ").strip())
+            if match:
+                headers[match.group(1).lower()] = match.group(2).strip()
+            continue
+        if headers or not line:
+            break
+    return headers
+
+
+def _headers_for(lang: str) -> dict[str, str] | None:
+    po = _SOURCE_LOCALES / lang / "LC_MESSAGES" / "plans.po"
+    if po.is_file():
+        return catalog_headers(po.read_text(encoding="utf-8"))
+    mo = _PACKAGE_LOCALE / lang / "LC_MESSAGES" / "plans.mo"
+    if mo.is_file():
+        with mo.open("rb") as fp:
+            return {k.lower(): v for k, v in _gettext.GNUTranslations(fp).info().items()}
+    return None
+
+
+def review_status(lang: str) -> ReviewStatus:
+    """Whether the ``plans`` catalog of ``lang`` has been checked by a qualified translator.
+
+    A language without a catalog, or with no status in its header, counts as a draft.
+    """
+    lang = normalize(lang)
+    headers = _headers_for(lang)
+    if headers is None and "_" in lang:
+        headers = _headers_for(lang.split("_")[0])
+    headers = headers or {}
+    status = headers.get("x-review-status", "draft").lower()
+    if lang == SOURCE_LANGUAGE:
+        status = "reviewed"
+    if status not in ("draft", "reviewed"):
+        status = "draft"
+    date: dt.date | None = None
+    try:
+        date = dt.date.fromisoformat(headers.get("x-review-date", ""))
+    except ValueError:
+        date = None
+    return ReviewStatus(lang, status, headers.get("x-reviewed-by", ""), date)
+
