@@ -10,15 +10,16 @@ from counsel.domain.enums import (
 )
 from counsel.domain.plan import Measure, Plan, PrintRecord
 from counsel.domain.reminder import Reminder
+from counsel.domain.setting import Setting, setting_id
 from counsel.domain.work import WorkEntry
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.KIND: cls for cls in (Client, Encounter, WorkEntry, Contact, Plan, Reminder)
+    cls.KIND: cls for cls in (Client, Encounter, WorkEntry, Contact, Plan, Reminder, Setting)
 }
 
 __all__ = [
     "RECORD_TYPES", "AgreedAction", "CefrLevel", "Channel", "Client", "ClientType", "Contact",
     "Encounter", "Given", "InterpreterMode", "LanguageSkill", "Literacy", "Measure",
     "MeasureStatus", "Obstacle", "PartyKind", "PermitBasis", "Place", "Plan", "PlanStatus",
-    "PrintRecord", "Record", "Reminder", "ReminderKind", "WorkEntry", "WorkKind", "new_id",
+    "PrintRecord", "Record", "Reminder", "ReminderKind", "Setting", "setting_id", "WorkEntry", "WorkKind", "new_id",
 ]

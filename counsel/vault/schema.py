@@ -1,0 +1,81 @@
+"""On-disk schema of a vault file and its numbered migrations.
+
+``PRAGMA user_version`` holds the schema version.  Before a migration the file is
+copied aside (``<vault>.before-v<N>.bak``, still fully encrypted); a file from a newer
+version is refused and left untouched.  Add a migration by appending a function to
+``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from counsel.errors import NewerVaultFormat
+from counsel.i18n import gettext as _
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE keys (key_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL);
+        CREATE TABLE erased (key_id TEXT PRIMARY KEY, at TEXT NOT NULL);
+        CREATE TABLE revisions (
+            rev_id TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL,
+            parents TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            envelope BLOB NOT NULL,
+            local_seq INTEGER NOT NULL UNIQUE
+        );
+        CREATE INDEX revisions_record ON revisions(record_id);
+        CREATE INDEX revisions_key ON revisions(key_id);
+        CREATE TABLE heads (
+            record_id TEXT NOT NULL,
+            rev_id TEXT NOT NULL,
+            PRIMARY KEY (record_id, rev_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox (rev_id TEXT PRIMARY KEY);
+        CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE drafts (draft_id TEXT PRIMARY KEY, envelope BLOB NOT NULL, updated TEXT NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+CURRENT = len(MIGRATIONS)
+
+
+def version_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def ensure_supported(version: int) -> None:
+    if version > CURRENT:
+        raise NewerVaultFormat(
+            _("This vault was made by a newer version of Counsel (format {found}; this "
+              "version reads up to {supported}).").format(found=version, supported=CURRENT)
+        )
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Bring ``conn`` to ``CURRENT``; back the file up first if it already held data."""
+    version = version_of(conn)
+    ensure_supported(version)
+    if version == CURRENT:
+        return
+    if version > 0 and path is not None:
+        backup = path.with_name(f"{path.name}.before-v{CURRENT}.bak")
+        dest = sqlite3.connect(backup)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+    for number in range(version, CURRENT):
+        with conn:
+            MIGRATIONS[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")

@@ -1,0 +1,347 @@
+"""The vault file: immutable revisions in SQLite (WAL, synchronous=FULL).
+
+Only ids, parent links, kind, key ids and sync bookkeeping are plaintext here;
+everything a person wrote is inside an envelope.  Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from counsel.errors import StorageFull, VaultError, VaultNotFound
+from counsel.i18n import gettext as _
+from counsel.vault import schema
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredRevision:
+    """One revision as stored (and as synced): a header plus an opaque envelope."""
+
+    rev_id: str
+    record_id: str
+    parents: tuple[str, ...]
+    kind: str
+    key_id: str
+    device_id: str
+    envelope: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class RevisionRow:
+    revision: StoredRevision
+    local_seq: int
+
+
+_COLUMNS = "rev_id, record_id, parents, kind, key_id, device_id, envelope"
+
+
+def _row_to_rev(row: Sequence[object]) -> StoredRevision:
+    return StoredRevision(
+        rev_id=str(row[0]), record_id=str(row[1]), parents=tuple(json.loads(str(row[2]))),
+        kind=str(row[3]), key_id=str(row[4]), device_id=str(row[5]), envelope=bytes(row[6]),  # type: ignore[arg-type]
+    )
+
+
+def _translate_os_error(exc: sqlite3.Error) -> Exception:
+    text = str(exc).lower()
+    if "full" in text or "disk i/o" in text:
+        return StorageFull(_("The disk is full; the change was not saved."))
+    return exc
+
+
+def check_readable(path: Path) -> int:
+    """Open read-only and return the schema version; raise a clear error otherwise.
+
+    Never writes to the main file, so a damaged or newer vault is left exactly as it was.
+    """
+    if not path.is_file():
+        raise VaultNotFound(_("No vault at {path}.").format(path=path))
+    with path.open("rb") as fp:
+        head = fp.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise VaultError(_("The vault file is damaged or is not a Counsel vault."))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = schema.version_of(conn)
+            schema.ensure_supported(version)
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise VaultError(_("The vault file is damaged (integrity check failed)."))
+            if version == 0:
+                raise VaultError(_("The file is not a Counsel vault."))
+            conn.execute("SELECT key FROM meta LIMIT 1").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise VaultError(_("The vault file is damaged or is not a Counsel vault.")) from exc
+    return version
+
+
+def read_meta_readonly(path: Path) -> dict[str, bytes]:
+    check_readable(path)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {str(k): bytes(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    except sqlite3.DatabaseError as exc:
+        raise VaultError(_("The vault file is damaged or is not a Counsel vault.")) from exc
+    finally:
+        conn.close()
+
+
+class Store:
+    """Thread-safe access to one vault file (one connection, serialised by a lock)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False) -> Store:
+        if not create:
+            check_readable(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")
+            conn.execute("PRAGMA busy_timeout=5000")
+            schema.migrate(conn, None if create else path)
+        except sqlite3.DatabaseError as exc:
+            raise VaultError(_("The vault file could not be opened: {reason}").format(
+                reason=exc)) from exc
+        return cls(conn, path)
+
+    @classmethod
+    def memory(cls) -> Store:
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        schema.migrate(conn, None)
+        return cls(conn, None)
+
+    def close(self) -> None:
+        with self.lock:
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            self.conn.close()
+
+    # -- transactions ---------------------------------------------------------------
+    def transaction(self, fn: Callable[[sqlite3.Connection], object]) -> object:
+        with self.lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self.conn)
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+                return result
+            except sqlite3.OperationalError as exc:
+                raise _translate_os_error(exc) from exc
+
+    # -- meta -------------------------------------------------------------------------
+    def meta(self) -> dict[str, bytes]:
+        with self.lock:
+            return {str(k): bytes(v) for k, v in self.conn.execute("SELECT key, value FROM meta")}
+
+    def set_meta(self, items: dict[str, bytes], conn: sqlite3.Connection | None = None) -> None:
+        def write(c: sqlite3.Connection) -> None:
+            c.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", items.items())
+
+        if conn is not None:
+            write(conn)
+        else:
+            self.transaction(write)
+
+    # -- revisions --------------------------------------------------------------------
+    def insert_revisions(
+        self, revs: Iterable[StoredRevision], *, outbox: bool,
+        in_tx: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> list[str]:
+        """Store revisions in one transaction; known rev ids are ignored (idempotent).
+
+        Heads are kept as the leaves of each record's revision graph: a new revision
+        replaces its parents as heads, unless a child of it is already stored.
+        """
+        revs = list(revs)
+
+        def write(c: sqlite3.Connection) -> list[str]:
+            touched: dict[str, None] = {}
+            seq = c.execute("SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0]
+            for rev in revs:
+                if c.execute("SELECT 1 FROM revisions WHERE rev_id=?", (rev.rev_id,)).fetchone():
+                    continue
+                seq += 1
+                c.execute(
+                    f"INSERT INTO revisions({_COLUMNS}, local_seq) VALUES (?,?,?,?,?,?,?,?)",
+                    (rev.rev_id, rev.record_id, json.dumps(list(rev.parents)), rev.kind,
+                     rev.key_id, rev.device_id, rev.envelope, seq),
+                )
+                for parent in rev.parents:
+                    c.execute("DELETE FROM heads WHERE record_id=? AND rev_id=?",
+                              (rev.record_id, parent))
+                has_child = c.execute(
+                    "SELECT 1 FROM revisions WHERE record_id=? AND rev_id<>? AND EXISTS "
+                    "(SELECT 1 FROM json_each(revisions.parents) WHERE value=?)",
+                    (rev.record_id, rev.rev_id, rev.rev_id),
+                ).fetchone()
+                if not has_child:
+                    c.execute("INSERT OR IGNORE INTO heads(record_id, rev_id) VALUES (?, ?)",
+                              (rev.record_id, rev.rev_id))
+                if outbox:
+                    c.execute("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", (rev.rev_id,))
+                touched[rev.record_id] = None
+            if in_tx is not None:
+                in_tx(c)
+            return list(touched)
+
+        return self.transaction(write)  # type: ignore[return-value]
+
+    def revision(self, rev_id: str) -> StoredRevision | None:
+        with self.lock:
+            row = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM revisions WHERE rev_id=?", (rev_id,)).fetchone()
+        return _row_to_rev(row) if row else None
+
+    def revisions_of(self, record_id: str) -> list[RevisionRow]:
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS}, local_seq FROM revisions WHERE record_id=? ORDER BY local_seq",
+                (record_id,)).fetchall()
+        return [RevisionRow(_row_to_rev(r), int(r[7])) for r in rows]
+
+    def heads(self, record_id: str) -> list[StoredRevision]:
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} "
+                "FROM heads h JOIN revisions r ON r.rev_id=h.rev_id WHERE h.record_id=? "
+                "ORDER BY r.rev_id", (record_id,)).fetchall()
+        return [_row_to_rev(r) for r in rows]
+
+    def iter_heads(self, since_seq: int = 0) -> list[tuple[StoredRevision, int]]:
+        """Head revisions of records touched after ``since_seq`` (all when 0)."""
+        cols = ", ".join("r." + c.strip() for c in _COLUMNS.split(","))
+        with self.lock:
+            if since_seq <= 0:
+                rows = self.conn.execute(
+                    f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r "
+                    "ON r.rev_id=h.rev_id ORDER BY r.record_id, r.rev_id").fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r ON r.rev_id=h.rev_id "
+                    "WHERE h.record_id IN (SELECT record_id FROM revisions WHERE local_seq>?) "
+                    "ORDER BY r.record_id, r.rev_id", (since_seq,)).fetchall()
+        return [(_row_to_rev(r), int(r[7])) for r in rows]
+
+    def records_touched_since(self, since_seq: int) -> list[str]:
+        with self.lock:
+            return [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT record_id FROM revisions WHERE local_seq>?", (since_seq,))]
+
+    def max_seq(self) -> int:
+        with self.lock:
+            return int(self.conn.execute(
+                "SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0])
+
+    def count_revisions(self) -> int:
+        with self.lock:
+            return int(self.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0])
+
+    def all_revisions(self) -> Iterable[StoredRevision]:
+        with self.lock:
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM revisions ORDER BY local_seq").fetchall()
+        return (_row_to_rev(r) for r in rows)
+
+    # -- outbox and sync state ----------------------------------------------------------
+    def outbox_batch(self, limit: int) -> list[StoredRevision]:
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} FROM outbox o "
+                "JOIN revisions r ON r.rev_id=o.rev_id ORDER BY r.local_seq LIMIT ?",
+                (limit,)).fetchall()
+        return [_row_to_rev(r) for r in rows]
+
+    def outbox_count(self) -> int:
+        with self.lock:
+            return int(self.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    def ack(self, rev_ids: Iterable[str]) -> None:
+        ids = [(r,) for r in rev_ids]
+        self.transaction(lambda c: c.executemany("DELETE FROM outbox WHERE rev_id=?", ids))
+
+    def state(self, key: str) -> str | None:
+        with self.lock:
+            row = self.conn.execute("SELECT value FROM sync_state WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_state(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
+        def write(c: sqlite3.Connection) -> None:
+            c.execute("INSERT OR REPLACE INTO sync_state(key, value) VALUES (?, ?)", (key, value))
+
+        if conn is not None:
+            write(conn)
+        else:
+            self.transaction(write)
+
+    # -- wrapped keys -------------------------------------------------------------------
+    def wrapped_keys(self) -> dict[str, bytes]:
+        with self.lock:
+            return {str(k): bytes(w) for k, w in self.conn.execute("SELECT key_id, wrapped FROM keys")}
+
+    def wrapped_key(self, key_id: str) -> bytes | None:
+        with self.lock:
+            row = self.conn.execute("SELECT wrapped FROM keys WHERE key_id=?", (key_id,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def put_wrapped_keys(self, keys: dict[str, bytes], conn: sqlite3.Connection | None = None) -> None:
+        def write(c: sqlite3.Connection) -> None:
+            erased = {r[0] for r in c.execute("SELECT key_id FROM erased")}
+            c.executemany("INSERT OR IGNORE INTO keys(key_id, wrapped) VALUES (?, ?)",
+                          [(k, w) for k, w in keys.items() if k not in erased])
+
+        if conn is not None:
+            write(conn)
+        else:
+            self.transaction(write)
+
+    def erased_keys(self) -> set[str]:
+        with self.lock:
+            return {str(r[0]) for r in self.conn.execute("SELECT key_id FROM erased")}
+
+    def erase_key(self, key_id: str, at: str, conn: sqlite3.Connection) -> None:
+        """Drop a client key and every envelope it sealed (irreversible)."""
+        conn.execute("DELETE FROM keys WHERE key_id=?", (key_id,))
+        conn.execute("INSERT OR REPLACE INTO erased(key_id, at) VALUES (?, ?)", (key_id, at))
+        records = [r[0] for r in conn.execute(
+            "SELECT DISTINCT record_id FROM revisions WHERE key_id=?", (key_id,))]
+        conn.execute("DELETE FROM outbox WHERE rev_id IN (SELECT rev_id FROM revisions WHERE key_id=?)",
+                     (key_id,))
+        conn.execute("DELETE FROM revisions WHERE key_id=?", (key_id,))
+        conn.executemany("DELETE FROM heads WHERE record_id=?", [(r,) for r in records])
+
+    # -- drafts -------------------------------------------------------------------------
+    def put_draft(self, draft_id: str, envelope: bytes, updated: str) -> None:
+        self.transaction(lambda c: c.execute(
+            "INSERT OR REPLACE INTO drafts(draft_id, envelope, updated) VALUES (?,?,?)",
+            (draft_id, envelope, updated)))
+
+    def drafts(self) -> list[tuple[str, bytes, str]]:
+        with self.lock:
+            return [(str(a), bytes(b), str(c)) for a, b, c in self.conn.execute(
+                "SELECT draft_id, envelope, updated FROM drafts ORDER BY updated")]
+
+    def delete_draft(self, draft_id: str) -> None:
+        self.transaction(lambda c: c.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,)))

@@ -1,0 +1,225 @@
+"""The working set: current revisions, decrypted into an in-memory SQLite.
+
+Lists, filters, sorting and search run here at native speed and plaintext never
+touches disk.  Long note bodies are *not* kept: they are indexed in contentless FTS5
+tables and decrypted on demand when a record is opened.  Contentless FTS5 needs the
+old text to delete an entry, so callers pass the previous record on update (they
+decrypt the previous head, which costs microseconds).
+
+The whole database can be ``serialize()``d; the vault encrypts that as its unlock
+cache (see counsel.vault.snapshot).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
+from counsel.domain.codec import to_dict
+from counsel.vault import textnorm
+
+SCHEMA = """
+CREATE TABLE records (
+    rowid INTEGER PRIMARY KEY, record_id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
+    rev_id TEXT NOT NULL, key_id TEXT NOT NULL, client_id TEXT, conflict INTEGER NOT NULL DEFAULT 0,
+    data TEXT
+);
+CREATE INDEX records_kind ON records(kind);
+CREATE INDEX records_client ON records(client_id);
+CREATE TABLE clients (
+    record_id TEXT PRIMARY KEY, name TEXT, preferred_name TEXT, sort_key TEXT, birth_date TEXT,
+    mother_tongue TEXT, languages TEXT, municipality TEXT, client_type TEXT,
+    interpreter_needed INTEGER, interpreter_language TEXT, active INTEGER, permit_date TEXT,
+    permit_basis TEXT, started TEXT, literacy TEXT
+);
+CREATE INDEX clients_sort ON clients(sort_key);
+CREATE TABLE encounters (
+    record_id TEXT PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, place TEXT,
+    interpreter_mode TEXT, interpreter_language TEXT, given TEXT, obstacles TEXT, actions TEXT
+);
+CREATE INDEX encounters_client ON encounters(client, date);
+CREATE INDEX encounters_date ON encounters(date);
+CREATE TABLE work (
+    record_id TEXT PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,
+    channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT
+);
+CREATE INDEX work_client ON work(client, date);
+CREATE INDEX work_date ON work(date);
+CREATE VIRTUAL TABLE fts_clients USING fts5(title, body, content='',
+    tokenize="unicode61 remove_diacritics 0");
+CREATE VIRTUAL TABLE fts_all USING fts5(title, body, content='',
+    tokenize="unicode61 remove_diacritics 0");
+"""
+
+#: Kinds whose full JSON is kept in memory (short records); encounters are not.
+KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, WorkEntry.KIND, "setting"}
+
+
+@lru_cache(maxsize=512)
+def _language_names(code: str) -> str:
+    """Names of a language in fi, sv and en, so "somali" or "arabia" find speakers."""
+    try:
+        from babel import Locale
+
+        names = {Locale.parse(ui).languages.get(code.split("_")[0], "") for ui in ("fi", "sv", "en")}
+    except Exception:  # unknown code: the code itself is still indexed
+        names = set()
+    return " ".join(sorted(n for n in names if n))
+
+
+def index_text(record: Record | None) -> tuple[str, str]:
+    """(title, body) indexed for a record; deterministic (needed for FTS deletes)."""
+    if record is None:
+        return "", ""
+    if isinstance(record, Client):
+        langs = " ".join(f"{x.code} {_language_names(x.code)}" for x in record.languages)
+        title = " ".join(filter(None, [record.name, record.preferred_name, record.id, langs,
+                                        record.municipality, record.interpreter_language]))
+        body = "\n".join(filter(None, [record.education, record.work_history,
+                                        record.recognised_skills, record.notes]))
+    elif isinstance(record, Encounter):
+        title, body = "", record.text_for_search()
+    elif isinstance(record, Contact):
+        title = " ".join(filter(None, [record.name, record.organisation, record.role]))
+        body = "\n".join(filter(None, [record.email, record.phone, record.notes]))
+    elif isinstance(record, Plan):
+        title = ""
+        body = "\n".join([record.goals, *(t for _, t in record.sections),
+                          *(m.note for m in record.measures)])
+    elif isinstance(record, WorkEntry):
+        title, body = "", record.what
+    elif isinstance(record, Reminder):
+        title, body = "", record.text
+    else:
+        return "", ""
+    return textnorm.normalize(title), textnorm.normalize(body)
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class WorkingSet:
+    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
+        if conn is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            conn.executescript(SCHEMA)
+        self.db = conn
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> WorkingSet:
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        conn.deserialize(data)
+        conn.execute("SELECT COUNT(*) FROM records").fetchone()
+        return cls(conn)
+
+    def to_bytes(self) -> bytes:
+        return self.db.serialize()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writes ------------------------------------------------------------------------
+    def begin(self) -> None:
+        self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def remove(self, record_id: str, old: Record | None) -> None:
+        row = self.db.execute("SELECT rowid, kind FROM records WHERE record_id=?",
+                              (record_id,)).fetchone()
+        if row is None:
+            return
+        rowid, kind = row
+        if old is not None:
+            title, body = index_text(old)
+            if title or body:
+                table = "fts_clients" if kind == Client.KIND else "fts_all"
+                self.db.execute(f"INSERT INTO {table}({table}, rowid, title, body) "
+                                "VALUES('delete', ?, ?, ?)", (rowid, title, body))
+        self.db.execute("DELETE FROM records WHERE rowid=?", (rowid,))
+        for table in ("clients", "encounters", "work"):
+            self.db.execute(f"DELETE FROM {table} WHERE record_id=?", (record_id,))
+
+    def put(self, *, record_id: str, kind: str, rev_id: str, key_id: str,
+            record: Record | None, old: Record | None, conflict: bool = False,
+            data_json: str | None = None) -> None:
+        """Insert or replace a record's row; ``record=None`` means deleted (removed)."""
+        self.remove(record_id, old)
+        if record is None:
+            return
+        client_id = record.client_id
+        data = None
+        if kind in KEEP_JSON:
+            data = data_json if data_json is not None else json.dumps(to_dict(record),
+                                                                      ensure_ascii=False)
+        cur = self.db.execute(
+            "INSERT INTO records(record_id, kind, rev_id, key_id, client_id, conflict, data) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (record_id, kind, rev_id, key_id, client_id, int(conflict), data))
+        rowid = cur.lastrowid
+        title, body = index_text(record)
+        if title or body:
+            table = "fts_clients" if isinstance(record, Client) else "fts_all"
+            self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?,?,?)",
+                            (rowid, title, body))
+        if isinstance(record, Client):
+            self.db.execute(
+                "INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (record_id, record.name, record.preferred_name, textnorm.normalize(record.name),
+                 _iso(record.birth_date), record.mother_tongue,
+                 " ".join(x.code for x in record.languages), record.municipality,
+                 record.client_type.value, int(record.interpreter_needed),
+                 record.interpreter_language, int(record.active), _iso(record.permit_date),
+                 record.permit_basis.value if record.permit_basis else None,
+                 _iso(record.started), record.literacy.value if record.literacy else None))
+        elif isinstance(record, Encounter):
+            self.db.execute(
+                "INSERT INTO encounters VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (record_id, record.client, _iso(record.date), _iso(record.start), record.minutes,
+                 record.place.value, record.interpreter_mode.value, record.interpreter_language,
+                 ",".join(g.value for g in record.given), ",".join(o.value for o in record.obstacles),
+                 json.dumps([to_dict(a) for a in record.actions], ensure_ascii=False)
+                 if record.actions else None))
+        elif isinstance(record, WorkEntry):
+            self.db.execute(
+                "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (record_id, record.client, _iso(record.date), _iso(record.start), record.minutes,
+                 record.kind.value, record.channel.value,
+                 record.party_kind.value if record.party_kind else None, record.contact,
+                 record.encounter, record.source))
+
+    # -- reads -------------------------------------------------------------------------
+    def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
+        """(kind, rev_id, key_id, conflict, data) of a record, or None."""
+        return self.db.execute(  # type: ignore[no-any-return]
+            "SELECT kind, rev_id, key_id, conflict, data FROM records WHERE record_id=?",
+            (record_id,)).fetchone()
+
+    def ids_of_kind(self, kind: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT record_id FROM records WHERE kind=? ORDER BY rowid", (kind,))]
+
+    def json_of_kind(self, kind: str) -> Iterable[tuple[str, str]]:
+        return self.db.execute(
+            "SELECT record_id, data FROM records WHERE kind=? AND data IS NOT NULL ORDER BY rowid",
+            (kind,)).fetchall()
+
+    def count(self, kind: str | None = None) -> int:
+        if kind is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+        return int(self.db.execute("SELECT COUNT(*) FROM records WHERE kind=?",
+                                   (kind,)).fetchone()[0])
+
+    def conflicts(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT record_id FROM records WHERE conflict=1")]
+
+    def search_rowids(self, table: str, query: str, limit: int) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit))]
