@@ -1,0 +1,321 @@
+"""The sync service: a small JSON-over-HTTP ASGI app (Starlette).
+
+Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device token>``):
+
+==========================================  =============================================
+``GET  /v1/health``                         storage reachable → ``{"status": "ok"}``
+``GET  /v1/login-params?account=NAME``      public salt/params of the login-key derivation
+``POST /v1/enrol``                          one-time enrolment secret → device token
+``POST /v1/login``                          login key (from the passphrase) → device token
+``GET  /v1/devices`` / ``DELETE /v1/devices/{id}``   list / revoke this account's devices
+``GET  /v1/vaults``                         vault ids this account may use
+``GET|PUT /v1/vaults/{vault}/keyring``      the wrapped master/vault keys (opaque)
+``POST /v1/vaults/{vault}/push``            revisions + wrapped client keys, idempotent
+``GET  /v1/vaults/{vault}/pull?since=&limit=``  a page of revisions after a cursor
+``POST /v1/vaults/{vault}/erase``           erase client keys everywhere
+==========================================  =============================================
+
+Errors are ``{"error": {"code": ..., "message": ...}}`` with a fitting status.  Logs are
+one JSON object per request — method, route, status, time, counts — never a body.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from counsel.server import auth
+from counsel.server.model import (
+    MAX_PARENTS,
+    LoginParams,
+    Principal,
+    Revision,
+    StorageError,
+    valid_account,
+    valid_id,
+    valid_kind,
+)
+from counsel.server.storage_sql import SqlStorage
+
+log = logging.getLogger("counsel.server")
+
+MAX_BODY = 32 * 1024 * 1024
+MAX_ENVELOPE = 4 * 1024 * 1024
+MAX_KEYRING = 64 * 1024
+MAX_BATCH = 1000
+MAX_PAGE = 1000
+DEFAULT_PAGE = 500
+PAGE_BYTES = 8 * 1024 * 1024
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+async def read_json(request: Request, limit: int = MAX_BODY) -> dict[str, Any]:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise ApiError(413, "too_large", f"request body over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too_large", f"request body over {limit} bytes")
+        chunks.append(chunk)
+    try:
+        data = json.loads(b"".join(chunks))
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "malformed", "body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed", "body must be a JSON object")
+    return data
+
+
+def _b64(value: object, what: str, limit: int) -> bytes:
+    if not isinstance(value, str) or len(value) > limit * 4 // 3 + 4:
+        raise ApiError(400, "malformed", f"{what} must be base64 text of at most {limit} bytes")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(400, "malformed", f"{what} is not valid base64") from None
+
+
+def parse_revision(item: object, device_id: str) -> Revision:
+    if not isinstance(item, dict):
+        raise ApiError(400, "malformed", "a revision must be an object")
+    parents = item.get("parents")
+    if (not isinstance(parents, list) or len(parents) > MAX_PARENTS
+            or not all(valid_id(p) for p in parents)):
+        raise ApiError(400, "malformed", "parents must be a list of revision ids")
+    for field in ("rev_id", "record_id", "key_id"):
+        if not valid_id(item.get(field)):
+            raise ApiError(400, "malformed", f"{field} is missing or not an id")
+    if not valid_kind(item.get("kind")):
+        raise ApiError(400, "malformed", "kind is missing or invalid")
+    envelope = _b64(item.get("envelope"), "envelope", MAX_ENVELOPE)
+    if not envelope:
+        raise ApiError(400, "malformed", "envelope is empty")
+    # The device id is the authenticated device's, never what the body claims.
+    return Revision(rev_id=item["rev_id"], record_id=item["record_id"], parents=tuple(parents),
+                    kind=item["kind"], key_id=item["key_id"], device_id=device_id,
+                    envelope=envelope)
+
+
+def revision_json(r: Revision) -> dict[str, Any]:
+    return {"seq": r.seq, "rev_id": r.rev_id, "record_id": r.record_id,
+            "parents": list(r.parents), "kind": r.kind, "key_id": r.key_id,
+            "device_id": r.device_id, "envelope": base64.b64encode(r.envelope).decode()}
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "malformed", f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise ApiError(400, "malformed", f"{name} must be between {low} and {high}")
+    return value
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(storage: SqlStorage) -> Starlette:
+    async def principal(request: Request) -> Principal:
+        token = auth.bearer(request.headers.get("authorization"))
+        who = await run_in_threadpool(storage.authenticate, token) if token else None
+        if who is None:
+            raise ApiError(401, "bad_token", "missing, unknown or revoked device token")
+        request.state.account = who.account
+        return who
+
+    async def member(request: Request) -> tuple[Principal, str]:
+        who = await principal(request)
+        vault_id = request.path_params["vault_id"]
+        if not valid_id(vault_id) or not await run_in_threadpool(
+                storage.is_member, who.account, vault_id):
+            # Same answer for "does not exist" and "not yours": ids are not probeable.
+            raise ApiError(404, "no_vault", "no such vault for this account")
+        return who, vault_id
+
+    async def health(request: Request) -> Response:
+        await run_in_threadpool(storage.ping)
+        return JSONResponse({"status": "ok"})
+
+    async def login_params(request: Request) -> Response:
+        account = request.query_params.get("account")
+        if not valid_account(account):
+            raise ApiError(400, "malformed", "account is missing or invalid")
+        params = await run_in_threadpool(storage.login_params, account)
+        if params is None:
+            raise ApiError(404, "no_login", "this account has no device yet; enrol first")
+        return JSONResponse({"salt": params.salt, "params": json.loads(params.params)})
+
+    async def enrol(request: Request) -> Response:
+        body = await read_json(request, 64 * 1024)
+        account, secret = body.get("account"), body.get("secret")
+        device_name = body.get("device_name", "")
+        if not valid_account(account) or not isinstance(secret, str) or not isinstance(
+                device_name, str) or len(device_name) > 200 or len(secret) > 200:
+            raise ApiError(400, "malformed", "account, secret and device_name are required")
+        login = _login_from(body.get("login"))
+        device_id, token = await run_in_threadpool(
+            storage.enrol, account, secret, device_name, login)
+        return JSONResponse({"device_id": device_id, "token": token})
+
+    async def login(request: Request) -> Response:
+        body = await read_json(request, 64 * 1024)
+        account, key = body.get("account"), body.get("login_key")
+        device_name = body.get("device_name", "")
+        if not valid_account(account) or not isinstance(key, str) or len(key) > 200 or (
+                not isinstance(device_name, str) or len(device_name) > 200):
+            raise ApiError(400, "malformed", "account, login_key and device_name are required")
+        device_id, token = await run_in_threadpool(storage.login, account, key, device_name)
+        return JSONResponse({"device_id": device_id, "token": token})
+
+    async def devices(request: Request) -> Response:
+        who = await principal(request)
+        return JSONResponse({"devices": await run_in_threadpool(storage.devices, who.account)})
+
+    async def revoke(request: Request) -> Response:
+        who = await principal(request)
+        ok = await run_in_threadpool(
+            storage.revoke_device, who.account, request.path_params["device_id"])
+        if not ok:
+            raise ApiError(404, "no_device", "no such active device on this account")
+        return JSONResponse({"revoked": True})
+
+    async def vaults(request: Request) -> Response:
+        who = await principal(request)
+        return JSONResponse({"vaults": await run_in_threadpool(storage.vaults_of, who.account)})
+
+    async def keyring(request: Request) -> Response:
+        who = await principal(request)
+        vault_id = request.path_params["vault_id"]
+        if not valid_id(vault_id):
+            raise ApiError(404, "no_vault", "no such vault for this account")
+        if request.method == "PUT":
+            body = await read_json(request, MAX_KEYRING)
+            ring = body.get("keyring")
+            if not isinstance(ring, dict):
+                raise ApiError(400, "malformed", "keyring must be an object")
+            created = await run_in_threadpool(
+                storage.put_keyring, who.account, vault_id, json.dumps(ring))
+            return JSONResponse({"created": created})
+        _, vault_id = await member(request)
+        ring_text = await run_in_threadpool(storage.keyring, vault_id)
+        return JSONResponse({"keyring": json.loads(ring_text or "{}")})
+
+    async def push(request: Request) -> Response:
+        who, vault_id = await member(request)
+        body = await read_json(request)
+        items, raw_keys = body.get("revisions", []), body.get("keys", {})
+        if not isinstance(items, list) or len(items) > MAX_BATCH:
+            raise ApiError(400, "malformed", f"revisions must be a list of at most {MAX_BATCH}")
+        if not isinstance(raw_keys, dict) or len(raw_keys) > MAX_BATCH:
+            raise ApiError(400, "malformed", f"keys must be an object of at most {MAX_BATCH}")
+        revs = [parse_revision(i, who.device_id) for i in items]
+        keys = {}
+        for key_id, wrapped in raw_keys.items():
+            if not valid_id(key_id):
+                raise ApiError(400, "malformed", "a key id is invalid")
+            keys[key_id] = _b64(wrapped, "wrapped key", 4096)
+        result = await run_in_threadpool(storage.push, vault_id, keys, revs)
+        request.state.count = len(revs)
+        return JSONResponse({"stored": result.stored, "seq": result.seq,
+                             "acked": [r.rev_id for r in revs]})
+
+    async def pull(request: Request) -> Response:
+        _, vault_id = await member(request)
+        since = _int_param(request, "since", 0, 0, 1 << 62)
+        limit = _int_param(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
+        page = await run_in_threadpool(storage.pull, vault_id, since, limit, PAGE_BYTES)
+        request.state.count = len(page.revisions)
+        return JSONResponse({
+            "revisions": [revision_json(r) for r in page.revisions],
+            "keys": {k: base64.b64encode(v).decode() for k, v in page.keys.items()},
+            "erased": page.erased, "next": page.next, "more": page.more})
+
+    async def erase(request: Request) -> Response:
+        _, vault_id = await member(request)
+        body = await read_json(request, 1024 * 1024)
+        ids = body.get("key_ids")
+        if not isinstance(ids, list) or not all(valid_id(i) for i in ids) or len(ids) > 10_000:
+            raise ApiError(400, "malformed", "key_ids must be a list of ids")
+        seq = await run_in_threadpool(storage.erase, vault_id, ids)
+        return JSONResponse({"seq": seq})
+
+    def wrap(fn: Handler, name: str) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            started = time.perf_counter()
+            request.state.count = 0
+            request.state.account = None
+            try:
+                response = await fn(request)
+            except ApiError as exc:
+                response = error(exc.status, exc.code, exc.message)
+            except StorageError as exc:
+                response = error(exc.status, exc.code, exc.message)
+            except Exception:
+                log.exception(json.dumps({"event": "error", "route": name}))
+                response = error(500, "internal", "internal server error")
+            log.info(json.dumps({
+                "event": "request", "method": request.method, "route": name,
+                "status": response.status_code, "account": request.state.account,
+                "count": request.state.count,
+                "ms": round((time.perf_counter() - started) * 1000, 2)}))
+            return response
+        return endpoint
+
+    routes = [
+        Route("/v1/health", wrap(health, "health"), methods=["GET"]),
+        Route("/v1/login-params", wrap(login_params, "login-params"), methods=["GET"]),
+        Route("/v1/enrol", wrap(enrol, "enrol"), methods=["POST"]),
+        Route("/v1/login", wrap(login, "login"), methods=["POST"]),
+        Route("/v1/devices", wrap(devices, "devices"), methods=["GET"]),
+        Route("/v1/devices/{device_id}", wrap(revoke, "revoke"), methods=["DELETE"]),
+        Route("/v1/vaults", wrap(vaults, "vaults"), methods=["GET"]),
+        Route("/v1/vaults/{vault_id}/keyring", wrap(keyring, "keyring"), methods=["GET", "PUT"]),
+        Route("/v1/vaults/{vault_id}/push", wrap(push, "push"), methods=["POST"]),
+        Route("/v1/vaults/{vault_id}/pull", wrap(pull, "pull"), methods=["GET"]),
+        Route("/v1/vaults/{vault_id}/erase", wrap(erase, "erase"), methods=["POST"]),
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 404)
+        return error(status, "not_found" if status == 404 else "bad_request",
+                     "no such endpoint or method")
+
+    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+
+
+def _login_from(value: object) -> tuple[LoginParams, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ApiError(400, "malformed", "login must be an object")
+    salt, params, key = value.get("salt"), value.get("params"), value.get("login_key")
+    if not (isinstance(salt, str) and len(salt) <= 200 and isinstance(params, dict)
+            and isinstance(key, str) and len(key) <= 200):
+        raise ApiError(400, "malformed", "login needs salt, params and login_key")
+    return LoginParams(salt=salt, params=json.dumps(params)), key

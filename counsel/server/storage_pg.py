@@ -1,0 +1,71 @@
+"""PostgreSQL backend (psycopg 3): the production store.
+
+A small fixed pool of connections (no extra dependency); each request borrows one.
+Pushes lock the vault's row with ``SELECT ... FOR UPDATE`` until commit; pulls read in
+one REPEATABLE READ snapshot so the revision page and the key range agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from counsel.server import schema
+from counsel.server.storage_sql import Db, SqlStorage
+
+
+class _PgDb(Db):
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.conn.execute(sql, tuple(params))
+        return list(cur.fetchall()) if cur.description is not None else []
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(sql, rows)
+
+
+class PgStorage(SqlStorage):
+    LOCK_VAULT = "SELECT next_seq FROM vaults WHERE vault_id = %s FOR UPDATE"
+
+    def __init__(self, url: str, *, pool_size: int = 8) -> None:
+        import psycopg
+
+        self._psycopg = psycopg
+        self.url = url
+        self._pool: queue.Queue[Any] = queue.Queue()
+        self._conns: list[Any] = []
+        for _ in range(pool_size):
+            conn = psycopg.connect(url, autocommit=False)
+            self._conns.append(conn)
+            self._pool.put(conn)
+        with self.transaction(write=True) as db:
+            # Two servers starting at once must not race on CREATE TABLE IF NOT EXISTS.
+            db.execute("SELECT pg_advisory_xact_lock(7300561)")
+            for stmt in schema.statements("BYTEA"):
+                db.execute(stmt)
+
+    @contextlib.contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Db]:
+        conn = self._pool.get()
+        try:
+            if conn.closed or conn.broken:
+                conn = self._psycopg.connect(self.url, autocommit=False)
+            if not write:
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield _PgDb(conn)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        finally:
+            self._pool.put(conn)
+
+    def close(self) -> None:
+        for conn in self._conns:
+            conn.close()

@@ -1,0 +1,299 @@
+"""Storage logic shared by the SQLite and PostgreSQL backends.
+
+Every key leads with ``vault_id`` so the tables shard by vault (Citus) without change.
+
+Ordering guarantee: a push reads and bumps ``vaults.next_seq`` while holding the vault
+row's lock (``SELECT ... FOR UPDATE`` on PostgreSQL, the database write lock on
+SQLite) and keeps it until commit.  So sequence numbers of one vault become visible in
+increasing order, and a pull cursor ``seq > since`` can never step over a row that
+commits later with a smaller number — which a plain SEQUENCE would allow.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from counsel.server import auth
+from counsel.server.model import (
+    LoginParams,
+    Page,
+    Principal,
+    PushResult,
+    Revision,
+    StorageError,
+)
+
+CHUNK = 500
+
+
+class Db(abc.ABC):
+    """The few calls the shared logic needs; SQL is written with ``%s`` placeholders."""
+
+    @abc.abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    @abc.abstractmethod
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+class SqlStorage(abc.ABC):
+    #: statement that reads the vault's next sequence number and locks the row
+    LOCK_VAULT = "SELECT next_seq FROM vaults WHERE vault_id = %s"
+
+    @abc.abstractmethod
+    def transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Db]: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def ping(self) -> None:
+        with self.transaction(write=False) as db:
+            db.execute("SELECT 1")
+
+    # -- accounts and devices -------------------------------------------------------
+
+    def create_account(self, name: str) -> str:
+        secret = auth.new_secret()
+        with self.transaction(write=True) as db:
+            if db.execute("SELECT 1 FROM accounts WHERE name = %s", (name,)):
+                raise StorageError("account_exists", f"account {name!r} exists", 409)
+            db.execute(
+                "INSERT INTO accounts (name, enrol_hash, created) VALUES (%s, %s, %s)",
+                (name, auth.digest(secret), _now()),
+            )
+        return secret
+
+    def new_enrol_secret(self, name: str) -> str:
+        secret = auth.new_secret()
+        with self.transaction(write=True) as db:
+            if not db.execute("SELECT 1 FROM accounts WHERE name = %s", (name,)):
+                raise StorageError("no_account", f"no account {name!r}", 404)
+            db.execute("UPDATE accounts SET enrol_hash = %s WHERE name = %s",
+                       (auth.digest(secret), name))
+        return secret
+
+    def enrol(self, name: str, secret: str, device_name: str,
+              login: tuple[LoginParams, str] | None) -> tuple[str, str]:
+        """Trade a one-time enrolment secret for a device token; optionally set the login key."""
+        with self.transaction(write=True) as db:
+            rows = db.execute("SELECT enrol_hash, login_hash FROM accounts WHERE name = %s",
+                              (name,))
+            if not rows or rows[0][0] is None or rows[0][0] != auth.digest(secret):
+                raise StorageError("bad_enrolment", "unknown account or enrolment secret", 401)
+            db.execute("UPDATE accounts SET enrol_hash = NULL WHERE name = %s", (name,))
+            if login is not None and rows[0][1] is None:
+                params, key = login
+                db.execute(
+                    "UPDATE accounts SET login_salt = %s, login_params = %s, login_hash = %s "
+                    "WHERE name = %s", (params.salt, params.params, auth.digest(key), name))
+            return self._new_device(db, name, device_name)
+
+    def login_params(self, name: str) -> LoginParams | None:
+        with self.transaction(write=False) as db:
+            rows = db.execute("SELECT login_salt, login_params FROM accounts WHERE name = %s",
+                              (name,))
+        if not rows or rows[0][0] is None:
+            return None
+        return LoginParams(salt=rows[0][0], params=rows[0][1])
+
+    def login(self, name: str, login_key: str, device_name: str) -> tuple[str, str]:
+        with self.transaction(write=True) as db:
+            rows = db.execute("SELECT login_hash FROM accounts WHERE name = %s", (name,))
+            if not rows or rows[0][0] is None or rows[0][0] != auth.digest(login_key):
+                raise StorageError("bad_login", "unknown account or wrong passphrase", 401)
+            return self._new_device(db, name, device_name)
+
+    def _new_device(self, db: Db, account: str, device_name: str) -> tuple[str, str]:
+        device_id, token = auth.new_device_id(), auth.new_secret()
+        db.execute(
+            "INSERT INTO devices (device_id, account, name, token_hash, created) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            (device_id, account, device_name, auth.digest(token), _now()))
+        return device_id, token
+
+    def authenticate(self, token: str) -> Principal | None:
+        with self.transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT account, device_id FROM devices WHERE token_hash = %s "
+                "AND revoked IS NULL", (auth.digest(token),))
+        return Principal(rows[0][0], rows[0][1]) if rows else None
+
+    def devices(self, account: str) -> list[dict[str, Any]]:
+        with self.transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT device_id, name, created, revoked FROM devices WHERE account = %s "
+                "ORDER BY created", (account,))
+        return [{"device_id": r[0], "name": r[1], "created": r[2], "revoked": r[3]}
+                for r in rows]
+
+    def revoke_device(self, account: str, device_id: str) -> bool:
+        with self.transaction(write=True) as db:
+            rows = db.execute(
+                "UPDATE devices SET revoked = %s WHERE account = %s AND device_id = %s "
+                "AND revoked IS NULL RETURNING device_id", (_now(), account, device_id))
+        return bool(rows)
+
+    # -- vaults -----------------------------------------------------------------------
+
+    def vaults_of(self, account: str) -> list[str]:
+        with self.transaction(write=False) as db:
+            rows = db.execute("SELECT vault_id FROM members WHERE account = %s ORDER BY vault_id",
+                              (account,))
+        return [r[0] for r in rows]
+
+    def is_member(self, account: str, vault_id: str) -> bool:
+        with self.transaction(write=False) as db:
+            return bool(db.execute(
+                "SELECT 1 FROM members WHERE vault_id = %s AND account = %s",
+                (vault_id, account)))
+
+    def put_keyring(self, account: str, vault_id: str, keyring: str) -> bool:
+        """Store the vault's keyring; the first call creates the vault. True if created."""
+        with self.transaction(write=True) as db:
+            exists = db.execute("SELECT 1 FROM vaults WHERE vault_id = %s", (vault_id,))
+            if not exists:
+                db.execute("INSERT INTO vaults (vault_id, owner, next_seq, keyring, created) "
+                           "VALUES (%s, %s, 1, %s, %s)", (vault_id, account, keyring, _now()))
+                db.execute("INSERT INTO members (vault_id, account) VALUES (%s, %s)",
+                           (vault_id, account))
+                return True
+            if not db.execute("SELECT 1 FROM members WHERE vault_id = %s AND account = %s",
+                              (vault_id, account)):
+                raise StorageError("not_member", "no such vault for this account", 404)
+            db.execute("UPDATE vaults SET keyring = %s WHERE vault_id = %s", (keyring, vault_id))
+            return False
+
+    def keyring(self, vault_id: str) -> str | None:
+        with self.transaction(write=False) as db:
+            rows = db.execute("SELECT keyring FROM vaults WHERE vault_id = %s", (vault_id,))
+        return rows[0][0] if rows else None
+
+    def grant(self, vault_id: str, account: str) -> None:
+        with self.transaction(write=True) as db:
+            if not db.execute("SELECT 1 FROM vaults WHERE vault_id = %s", (vault_id,)):
+                raise StorageError("no_vault", f"no vault {vault_id}", 404)
+            if not db.execute("SELECT 1 FROM accounts WHERE name = %s", (account,)):
+                raise StorageError("no_account", f"no account {account!r}", 404)
+            if not db.execute("SELECT 1 FROM members WHERE vault_id = %s AND account = %s",
+                              (vault_id, account)):
+                db.execute("INSERT INTO members (vault_id, account) VALUES (%s, %s)",
+                           (vault_id, account))
+
+    # -- revisions ------------------------------------------------------------------
+
+    def push(self, vault_id: str, keys: dict[str, bytes], revs: Sequence[Revision]) -> PushResult:
+        """Store new revisions and wrapped keys under the vault lock; all or nothing."""
+        with self.transaction(write=True) as db:
+            locked = db.execute(self.LOCK_VAULT, (vault_id,))
+            if not locked:
+                raise StorageError("no_vault", "no such vault", 404)
+            seq = int(locked[0][0])
+            known = self._existing(db, vault_id, [r.rev_id for r in revs])
+            batch_ids = {r.rev_id for r in revs}
+            needed = {p for r in revs for p in r.parents} - batch_ids
+            missing = needed - self._existing(db, vault_id, list(needed))
+            if missing:
+                raise StorageError(
+                    "unknown_parents",
+                    f"{len(missing)} parent revision(s) are not on the server", 422)
+            rows: list[tuple[Any, ...]] = []
+            seen: set[str] = set()
+            for r in revs:
+                if r.rev_id in known or r.rev_id in seen:
+                    continue
+                seen.add(r.rev_id)
+                rows.append((vault_id, seq, r.rev_id, r.record_id, json.dumps(list(r.parents)),
+                             r.kind, r.key_id, r.device_id, r.envelope))
+                seq += 1
+            for i in range(0, len(rows), CHUNK):
+                db.executemany(
+                    "INSERT INTO revisions (vault_id, seq, rev_id, record_id, parents, kind, "
+                    "key_id, device_id, envelope) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT DO NOTHING", rows[i:i + CHUNK])
+            seq = self._put_keys(db, vault_id, keys, seq)
+            db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
+        return PushResult(stored=len(rows), seq=seq - 1)
+
+    def _put_keys(self, db: Db, vault_id: str, keys: dict[str, bytes], seq: int) -> int:
+        if not keys:
+            return seq
+        present = set()
+        ids = sorted(keys)
+        for i in range(0, len(ids), CHUNK):
+            part = ids[i:i + CHUNK]
+            present |= {r[0] for r in db.execute(
+                f"SELECT key_id FROM vault_keys WHERE vault_id = %s AND key_id IN "
+                f"({', '.join(['%s'] * len(part))})", (vault_id, *part))}
+        # First write wins and erased keys are never brought back: an erasure is final.
+        rows = []
+        for key_id in ids:
+            if key_id not in present:
+                rows.append((vault_id, key_id, keys[key_id], seq))
+                seq += 1
+        if rows:
+            db.executemany("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq) "
+                           "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", rows)
+        return seq
+
+    def erase(self, vault_id: str, key_ids: Sequence[str]) -> int:
+        """Forget wrapped client keys for good; the erasure reaches every device by pull."""
+        with self.transaction(write=True) as db:
+            locked = db.execute(self.LOCK_VAULT, (vault_id,))
+            if not locked:
+                raise StorageError("no_vault", "no such vault", 404)
+            seq = int(locked[0][0])
+            for key_id in sorted(set(key_ids)):
+                db.execute("DELETE FROM vault_keys WHERE vault_id = %s AND key_id = %s",
+                           (vault_id, key_id))
+                db.execute("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq) "
+                           "VALUES (%s, %s, NULL, %s)", (vault_id, key_id, seq))
+                seq += 1
+            db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
+        return seq - 1
+
+    def _existing(self, db: Db, vault_id: str, rev_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(rev_ids), CHUNK):
+            part = rev_ids[i:i + CHUNK]
+            found |= {r[0] for r in db.execute(
+                f"SELECT rev_id FROM revisions WHERE vault_id = %s AND rev_id IN "
+                f"({', '.join(['%s'] * len(part))})", (vault_id, *part))}
+        return found
+
+    def pull(self, vault_id: str, since: int, limit: int, max_bytes: int = 1 << 62) -> Page:
+        # One snapshot for both tables, so the key range matches the revision range.
+        with self.transaction(write=False) as db:
+            top = db.execute("SELECT next_seq FROM vaults WHERE vault_id = %s", (vault_id,))
+            if not top:
+                raise StorageError("no_vault", "no such vault", 404)
+            rows = db.execute(
+                "SELECT seq, rev_id, record_id, parents, kind, key_id, device_id, envelope "
+                "FROM revisions WHERE vault_id = %s AND seq > %s ORDER BY seq LIMIT %s",
+                (vault_id, since, limit + 1))
+            more = len(rows) > limit
+            rows = rows[:limit]
+            size = 0
+            for i, row in enumerate(rows):
+                size += len(row[7])
+                if size > max_bytes and i > 0:
+                    rows, more = rows[:i], True
+                    break
+            upper = int(rows[-1][0]) if more else int(top[0][0]) - 1
+            key_rows = db.execute(
+                "SELECT key_id, wrapped FROM vault_keys WHERE vault_id = %s AND seq > %s "
+                "AND seq <= %s ORDER BY seq", (vault_id, since, upper))
+        revs = [Revision(rev_id=r[1], record_id=r[2], parents=tuple(json.loads(r[3])),
+                         kind=r[4], key_id=r[5], device_id=r[6], envelope=bytes(r[7]),
+                         seq=int(r[0])) for r in rows]
+        keys = {k: bytes(w) for k, w in key_rows if w is not None}
+        erased = [k for k, w in key_rows if w is None]
+        return Page(revisions=revs, keys=keys, erased=erased, next=max(upper, since), more=more)
+
+
+def _now() -> float:
+    return round(time.time(), 3)
