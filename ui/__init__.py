@@ -1,0 +1,1 @@
+"""Counsel's Qt front end (installed as ``counsel_ui``). Thin: it calls ``counsel``."""
