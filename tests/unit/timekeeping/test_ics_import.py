@@ -1,0 +1,174 @@
+"""Calendar import: real-world-like Outlook/Google exports and hostile files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from counsel.errors import ImportFileError
+from counsel.timekeeping.ics_import import CalendarEvent, read_ics
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HEL = ZoneInfo("Europe/Helsinki")
+FIRST, LAST = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+
+
+def load(name: str, **kw: object) -> tuple[list[CalendarEvent], list[str]]:
+    parsed = read_ics((FIXTURES / name).read_bytes(), first=kw.pop("first", FIRST),  # type: ignore[arg-type]
+                      last=kw.pop("last", LAST), tz=HEL, **kw)  # type: ignore[arg-type]
+    return list(parsed.events), [f"{p.uid}: {p.message}" for p in parsed.problems]
+
+
+def by_summary(events: list[CalendarEvent], text: str) -> list[CalendarEvent]:
+    return [e for e in events if text in e.summary]
+
+
+def test_outlook_series_with_exdate_moved_instance_and_windows_zones() -> None:
+    events, problems = load("outlook_export.ics")
+    assert problems == []
+    series = by_summary(events, "Amina Yusuf")
+    # COUNT=6 from 2 March: 9 March excluded, 16 March moved to the 17th at 13:30
+    assert [(e.day.isoformat(), e.start.isoformat() if e.start else None) for e in series] == [
+        ("2026-03-02", "09:00:00"), ("2026-03-17", "13:30:00"), ("2026-03-23", "09:00:00"),
+        ("2026-03-30", "09:00:00"), ("2026-04-06", "09:00:00")]
+    assert all(e.minutes == 60 for e in series)
+    # the recurrence id is the original start in UTC, stable across DST (EET → EEST)
+    moved = series[1]
+    assert moved.recurrence_id == "20260316T070000Z"
+    assert series[3].recurrence_id == "20260330T060000Z"
+    assert moved.key.startswith("ics:040000008200E00074C5B7101A82E008") and "|" in moved.key
+    # the folded UID was unfolded
+    assert " " not in moved.uid and moved.uid.endswith("3C1F5C2E0A9D7B4B8A2C1F1E0D2B3A4C")
+    # a Windows zone name without a VTIMEZONE: Berlin 10:00 is Helsinki 11:00
+    berlin = by_summary(events, "Berlin")[0]
+    assert (berlin.day, berlin.start) == (dt.date(2026, 3, 30), dt.time(11, 0))
+    assert berlin.recurrence_id == ""
+
+
+def test_outlook_all_day_cancelled_attendees_and_no_description() -> None:
+    events, _ = load("outlook_export.ics")
+    day = by_summary(events, "Koulutuspäivä")[0]
+    assert day.all_day and day.minutes == 0 and day.day == dt.date(2026, 3, 6)
+    assert by_summary(events, "Tiimipalaveri")[0].cancelled
+    kela = by_summary(events, "Kela")[0]
+    assert "Sari Sosiaalityö" in kela.attendees
+    assert "sari.sosiaalityo@example.org" in kela.attendees
+    # the event's description (free text) is not carried anywhere
+    assert not any("Muistiinpanot" in repr(e) for e in events)
+
+
+def test_google_export_until_in_utc_exception_and_foreign_zone() -> None:
+    events, problems = load("google_export.ics")
+    assert problems == []
+    group = by_summary(events, "Omar")
+    # Fridays 20 Mar – 10 Apr (UNTIL 06:59:59Z on the 10th excludes that day's 10:00),
+    # 3 Apr excluded, 27 Mar moved to Saturday the 28th
+    assert [e.day.isoformat() for e in group] == ["2026-03-20", "2026-03-28"]
+    assert group[1].recurrence_id == "20260327T080000Z"
+    ny = by_summary(events, "Kela liaison")[0]
+    assert (ny.day, ny.start, ny.minutes) == (dt.date(2026, 3, 16), dt.time(15, 0), 30)
+
+
+def test_duration_is_real_elapsed_time_across_dst_change() -> None:
+    events, _ = load("google_export.ics")
+    night = by_summary(events, "Yöpäivystys")[0]
+    # 00:30Z-01:30Z on the night clocks go forward: 02:30 EET to 04:30 EEST, one hour
+    assert (night.start, night.minutes) == (dt.time(2, 30), 60)
+
+
+def test_hostile_file_reports_each_broken_event_and_reads_the_rest() -> None:
+    events, problems = load("hostile.ics")
+    good = {e.summary for e in events}
+    assert {"Good before the mess", "Garbage lines but fine times", "No UID at all",
+            "Good after the mess", "Unknown zone", "Daily with no end"} <= good
+    problem_uids = {p.split(":")[0] for p in problems}
+    assert problem_uids == {"no-start", "bad-start", "endless-secondly", "many-per-day",
+                            "bad-rrule", "wrong-nesting", "cut-off"}
+    assert any("no start time" in p for p in problems)
+    unknown = by_summary(events, "Unknown zone")[0]
+    assert unknown.start == dt.time(9, 0) and "Mars/Olympus_Mons" in unknown.notes[0]
+
+
+def test_endless_rule_is_cut_by_the_expansion_window() -> None:
+    events, _ = load("hostile.ics", first=dt.date(2026, 3, 1), last=dt.date(2026, 3, 31))
+    daily = by_summary(events, "Daily with no end")
+    assert len(daily) == 31
+    assert len({e.key for e in daily}) == 31
+
+
+def test_event_without_uid_gets_a_stable_key() -> None:
+    one, _ = load("hostile.ics")
+    two, _ = load("hostile.ics")
+    k1 = by_summary(one, "No UID")[0].key
+    assert k1.startswith("ics:nouid-") and k1 == by_summary(two, "No UID")[0].key
+
+
+def test_size_limit_and_not_a_calendar() -> None:
+    data = (FIXTURES / "google_export.ics").read_bytes()
+    with pytest.raises(ImportFileError):
+        read_ics(data, first=FIRST, last=LAST, tz=HEL, max_bytes=len(data) - 1)
+    with pytest.raises(ImportFileError):
+        read_ics(b"PK\x03\x04 not a calendar", first=FIRST, last=LAST, tz=HEL)
+    with pytest.raises(ImportFileError):
+        read_ics(data, first=LAST, last=FIRST, tz=HEL)
+
+
+def _many_events(n: int) -> bytes:
+    body = "".join(
+        f"BEGIN:VEVENT\r\nUID:ev{i}\r\nDTSTART:202603{1 + i % 28:02d}T080000Z\r\n"
+        f"DTEND:202603{1 + i % 28:02d}T083000Z\r\nSUMMARY:Event {i}\r\nEND:VEVENT\r\n"
+        for i in range(n))
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{body}END:VCALENDAR\r\n".encode()
+
+
+def test_event_count_and_occurrence_caps_report_instead_of_hanging() -> None:
+    parsed = read_ics(_many_events(300), first=FIRST, last=LAST, tz=HEL, max_events=200,
+                      max_occurrences=150)
+    assert len(parsed.events) == 150
+    assert any(p.line == 0 and "300" in p.message for p in parsed.problems)
+    assert sum(1 for p in parsed.problems if p.line > 0) == 50
+
+
+def test_time_budget_reports_the_remaining_events() -> None:
+    parsed = read_ics(_many_events(20), first=FIRST, last=LAST, tz=HEL, time_budget=0.0)
+    assert parsed.events == ()
+    assert len(parsed.problems) == 20
+
+
+def test_windows_1252_file_is_read() -> None:
+    data = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:w1\r\n"
+            "DTSTART:20260302T080000Z\r\nDTEND:20260302T090000Z\r\nSUMMARY:Käynti\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n").encode("cp1252")
+    parsed = read_ics(data, first=FIRST, last=LAST, tz=HEL)
+    assert [e.summary for e in parsed.events] == ["Käynti"]
+
+
+GOOD = (FIXTURES / "outlook_export.ics").read_bytes().decode()
+GOOD_LINES = GOOD.split("\r\n")
+junk_line = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(GOOD_LINES)), junk_line), max_size=6))
+def test_junk_lines_never_crash_the_reader(inserts: list[tuple[int, str]]) -> None:
+    lines = list(GOOD_LINES)
+    for pos, text in sorted(inserts, reverse=True):
+        lines.insert(pos, text)
+    parsed = read_ics("\r\n".join(lines).encode(), first=FIRST, last=LAST, tz=HEL,
+                      time_budget=5.0)
+    # every event is either read or reported; nothing escapes as an exception
+    assert all(isinstance(e, CalendarEvent) for e in parsed.events)
+    assert all(p.message for p in parsed.problems)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_after_a_header_never_crash(noise: bytes) -> None:
+    data = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + noise
+    parsed = read_ics(data, first=FIRST, last=LAST, tz=HEL, time_budget=5.0)
+    assert isinstance(parsed.events, tuple)
