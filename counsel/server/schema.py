@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS vault_keys (
     PRIMARY KEY (vault_id, key_id)
 );
 CREATE INDEX IF NOT EXISTS vault_keys_seq ON vault_keys (vault_id, seq);
+CREATE INDEX IF NOT EXISTS revisions_key ON revisions (vault_id, key_id);
 CREATE TABLE IF NOT EXISTS server_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

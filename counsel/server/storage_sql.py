@@ -193,6 +193,13 @@ class SqlStorage(abc.ABC):
             if not locked:
                 raise StorageError("no_vault", "no such vault", 404)
             seq = int(locked[0][0])
+            # Keys take lower sequence numbers than the revisions they open, so a pull page
+            # never holds a revision whose key only comes in a later page.
+            seq = self._put_keys(db, vault_id, keys, seq)
+            erased = self._erased(db, vault_id, {r.key_id for r in revs})
+            # An erased client's revisions (from a device that has not heard of the erasure
+            # yet) are acknowledged and dropped: erasure is final.
+            revs = [r for r in revs if r.key_id not in erased]
             known = self._existing(db, vault_id, [r.rev_id for r in revs])
             batch_ids = {r.rev_id for r in revs}
             needed = {p for r in revs for p in r.parents} - batch_ids
@@ -215,7 +222,6 @@ class SqlStorage(abc.ABC):
                     "INSERT INTO revisions (vault_id, seq, rev_id, record_id, parents, kind, "
                     "key_id, device_id, envelope) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT DO NOTHING", rows[i:i + CHUNK])
-            seq = self._put_keys(db, vault_id, keys, seq)
             db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
         return PushResult(stored=len(rows), seq=seq - 1)
 
@@ -240,8 +246,19 @@ class SqlStorage(abc.ABC):
                            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", rows)
         return seq
 
+    def _erased(self, db: Db, vault_id: str, key_ids: set[str]) -> set[str]:
+        ids = sorted(key_ids)
+        if not ids:
+            return set()
+        return {r[0] for r in db.execute(
+            f"SELECT key_id FROM vault_keys WHERE vault_id = %s AND wrapped IS NULL AND key_id "
+            f"IN ({', '.join(['%s'] * len(ids))})", (vault_id, *ids))}
+
     def erase(self, vault_id: str, key_ids: Sequence[str]) -> int:
-        """Forget wrapped client keys for good; the erasure reaches every device by pull."""
+        """Erase clients: forget their wrapped keys and delete every envelope they sealed.
+
+        The erasure itself gets a sequence number and reaches every device by pull.
+        """
         with self.transaction(write=True) as db:
             locked = db.execute(self.LOCK_VAULT, (vault_id,))
             if not locked:
@@ -249,6 +266,8 @@ class SqlStorage(abc.ABC):
             seq = int(locked[0][0])
             for key_id in sorted(set(key_ids)):
                 db.execute("DELETE FROM vault_keys WHERE vault_id = %s AND key_id = %s",
+                           (vault_id, key_id))
+                db.execute("DELETE FROM revisions WHERE vault_id = %s AND key_id = %s",
                            (vault_id, key_id))
                 db.execute("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq) "
                            "VALUES (%s, %s, NULL, %s)", (vault_id, key_id, seq))

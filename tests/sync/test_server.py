@@ -80,17 +80,26 @@ def test_device_id_comes_from_the_token(live_server: LiveServer) -> None:
 def test_keys_travel_with_the_stream_and_erasure_is_final(live_server: LiveServer) -> None:
     client, vault = _enrol(live_server)
     wrapped = base64.b64encode(b"w" * 40).decode()
+    rev = {**_rev("rec00001"), "key_id": "client01"}
     client.post(f"/v1/vaults/{vault}/push",
-                json={"revisions": [_rev("rec00001")], "keys": {"client01": wrapped}})
-    body = client.get(f"/v1/vaults/{vault}/pull").json()
+                json={"revisions": [rev, _rev("rec00002")], "keys": {"client01": wrapped}})
+    body = client.get(f"/v1/vaults/{vault}/pull", params={"limit": 1}).json()
+    # The key comes no later than the first revision it opens.
     assert body["keys"] == {"client01": wrapped}
-    cursor = body["next"]
+    assert [r["rev_id"] for r in body["revisions"]] == [rev["rev_id"]]
+    cursor = client.get(f"/v1/vaults/{vault}/pull").json()["next"]
     client.post(f"/v1/vaults/{vault}/erase", json={"key_ids": ["client01"]})
-    # A device that had not seen the erasure pushes the key again: it stays erased.
-    client.post(f"/v1/vaults/{vault}/push", json={"keys": {"client01": wrapped}})
+    # A device that had not seen the erasure pushes the key and a child revision again:
+    # acknowledged, nothing stored, the client stays erased.
+    child = {**_rev("rec00001", [rev["rev_id"]]), "key_id": "client01"}
+    r = client.post(f"/v1/vaults/{vault}/push",
+                    json={"revisions": [child], "keys": {"client01": wrapped}})
+    assert r.status_code == 200 and r.json()["stored"] == 0
     body = client.get(f"/v1/vaults/{vault}/pull", params={"since": cursor}).json()
-    assert body["erased"] == ["client01"] and body["keys"] == {}
-    assert client.get(f"/v1/vaults/{vault}/pull").json()["keys"] == {}
+    assert body["erased"] == ["client01"] and body["keys"] == {} and body["revisions"] == []
+    everything = client.get(f"/v1/vaults/{vault}/pull").json()
+    assert everything["keys"] == {}
+    assert [r["record_id"] for r in everything["revisions"]] == ["rec00002"]
 
 
 def _count(storage: SqlStorage) -> int:
