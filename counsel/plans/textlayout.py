@@ -29,12 +29,16 @@ from typing import Any, Literal
 from counsel.plans import layout_bidi, layout_shape
 from counsel.plans.fonts import FontChain, FontFace
 
-Align = Literal["start", "end", "center"]
+Align = Literal["start", "end", "center", "left", "right"]
 
 _STRONG = frozenset({"L", "R", "AL"})
 _NO_BREAK_SPACES = frozenset({"\u00a0", "\u202f", "\u2007"})
 _BREAK_AFTER = frozenset("/-\u2010\u2013")
 _JOINERS = frozenset({"\u200c", "\u200d"})
+#: bidi formatting characters: they steer the levels, then are not drawn
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,12 +110,13 @@ def _is_neutral(ch: str) -> bool:
     return unicodedata.bidirectional(ch) not in _STRONG or ch in _JOINERS
 
 
-def assign_faces(text: str, chain: FontChain, levels: Sequence[int] | None = None) -> list[FontFace]:
+def assign_faces(text: str, chain: FontChain,
+                 levels: Sequence[int] | None = None) -> list[FontFace]:
     """The face drawing each character (see the module docstring, step 2).
 
     A neutral character takes the face of the nearest letter before it at its own bidi
-    level, looking past deeper embedded text (so both brackets of "(abc)" in Arabic text come from the Arabic face), then
-    after it, then any neighbour, as long as that face covers it.
+    level, looking past deeper embedded text (so both brackets of "(abc)" in Arabic text
+    come from the Arabic face), then after it, then any neighbour, if that face covers it.
     """
     n = len(text)
     lv = list(levels) if levels is not None else [0] * n
@@ -201,7 +206,12 @@ class ParagraphLayout:
         rtl = style.rtl
         if rtl is None and not any(unicodedata.bidirectional(c) in _STRONG for c in text):
             rtl = style.default_rtl
-        self.base_level, self.levels = layout_bidi.levels(text, rtl)
+        self.base_level, levels = layout_bidi.levels(text, rtl)
+        if any(c in _BIDI_CONTROLS for c in text):
+            keep = [i for i, c in enumerate(text) if c not in _BIDI_CONTROLS]
+            text = self.text = "".join(text[i] for i in keep)
+            levels = [levels[i] for i in keep]
+        self.levels = levels
         self.faces = assign_faces(text, style.fonts, self.levels)
         self.items = _itemize(self.levels, self.faces)
         self.advances = [0.0] * len(text)
@@ -297,6 +307,8 @@ def line_x(line: Line, style: TextStyle, x: float, width: float) -> float:
     """Left edge of ``line`` in a box starting at ``x`` of ``width``."""
     if style.align == "center":
         return x + (width - line.width) / 2
+    if style.align in ("left", "right"):
+        return x + width - line.width if style.align == "right" else x
     right = (style.align == "end") != line.rtl
     return x + width - line.width if right else x
 
@@ -313,7 +325,8 @@ def draw_line(canvas: Any, line: Line, style: TextStyle, x: float, baseline: flo
 def _flowable_base() -> type:
     from reportlab.platypus import Flowable
 
-    return Flowable
+    base: type = Flowable
+    return base
 
 
 def make_paragraph(text: str, style: TextStyle) -> Any:

@@ -1,0 +1,203 @@
+"""What plans and cards share: languages, localized dates and digits, styles, page x/y.
+
+Missing translations
+--------------------
+A text printed for the client whose translation is missing falls back to the English
+source, *visibly*: it is printed in grey with the marker ``[en]`` in front, and the first
+page says in the counsellor's language what the marker means.  A counsellor handing over
+the paper sees at once which lines the client may not understand, and no empty space is
+ever printed where a sentence should be.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from counsel.errors import KnownError
+from counsel.i18n import CLIENT_LANGUAGES, N_, UI_LANGUAGES, babel_locale, is_rtl, normalize
+from counsel.i18n import gettext as _
+from counsel.plans.fonts import FontSet, font_set
+from counsel.plans.textlayout import TextStyle
+
+FALLBACK_MARK = "[en]"
+LRI, PDI = "\u2066", "\u2069"  # isolate English fallback text inside right-to-left lines
+FALLBACK_GREY = (0.42, 0.42, 0.42)
+
+MSG_FALLBACK_NOTE = N_("[en] = this line is not yet translated into {language}.")
+MSG_PAGE = N_("Page {page} of {pages}")
+MSG_DRAFT = N_("Draft translation: not yet checked by a qualified translator.")
+
+_NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+class UnknownLanguage(KnownError):
+    help_text = N_("Choose one of the languages in the list, or ask your IT support to add it.")
+
+
+def check_language(lang: str, *, allowed: tuple[str, ...] = CLIENT_LANGUAGES) -> str:
+    """``lang`` normalized, or :class:`UnknownLanguage` when plans cannot be printed in it."""
+    code = normalize(lang) if isinstance(lang, str) and lang.strip() else ""
+    if code not in allowed:
+        raise UnknownLanguage(
+            _("Plans cannot be printed in the language “{code}”.").format(code=lang)
+        )
+    return code
+
+
+@dataclasses.dataclass(frozen=True)
+class Lang:
+    """One printed language: its catalog (domain "plans"), direction and Babel locale."""
+
+    code: str
+    gettext: Callable[[str], str]
+
+    @classmethod
+    def load(cls, code: str, gettext: Callable[[str], str] | None = None) -> Lang:
+        if gettext is None:
+            from counsel.plans.templates import plan_gettext
+
+            gettext = plan_gettext(code)
+        return cls(code, gettext)
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.code)
+
+    @property
+    def locale(self) -> str:
+        return babel_locale(self.code)
+
+    def t(self, msgid: str) -> tuple[str, bool]:
+        """(text, is_fallback): the translation, or the English source marked as missing."""
+        text = self.gettext(msgid) if msgid else msgid
+        missing = bool(msgid) and text == msgid and self.code.split("_")[0] != "en"
+        return text, missing
+
+    def text(self, msgid: str) -> str:
+        """Translated text, with the visible marker when it fell back to English."""
+        text, missing = self.t(msgid)
+        return fallback_text(text) if missing else text
+
+    def digits(self, text: str) -> str:
+        """Latin digits → the locale's native digits where CLDR's default uses them."""
+        from babel import Locale
+
+        system = Locale.parse(self.locale).default_numbering_system
+        table = _NATIVE_DIGITS.get(system)
+        if not table:
+            return text
+        return text.translate(str.maketrans("0123456789", table))
+
+    def date(self, value: dt.date, fmt: str = "long") -> str:
+        from babel.dates import format_date
+
+        return self.digits(format_date(value, fmt, locale=self.locale))
+
+    def time(self, value: dt.time) -> str:
+        from babel.dates import format_time
+
+        return self.digits(format_time(value, "short", locale=self.locale))
+
+    def weekday(self, value: dt.date, abbreviated: bool = False) -> str:
+        from babel.dates import get_day_names
+
+        names = get_day_names("abbreviated" if abbreviated else "wide", context="stand-alone",
+                              locale=self.locale)
+        return str(names[value.weekday()])
+
+    def language_name(self, code: str, in_lang: str | None = None) -> str:
+        """The name of language ``code`` written in this language."""
+        from babel import Locale
+
+        loc = Locale.parse(self.locale)
+        code = normalize(code)
+        name = loc.languages.get(code) or loc.languages.get(code.split("_")[0])
+        if code == "fa_AF":
+            name = loc.languages.get("fa_AF") or name
+        return str(name or code)
+
+
+def fallback_text(text: str) -> str:
+    """English source text marked as a missing translation, kept left-to-right as a unit
+    even inside a right-to-left line."""
+    return f"{LRI}{FALLBACK_MARK} {text}{PDI}"
+
+
+def languages_for(client_lang: str, counsellor_lang: str) -> tuple[Lang, Lang]:
+    client = check_language(client_lang)
+    counsellor = check_language(counsellor_lang, allowed=CLIENT_LANGUAGES + UI_LANGUAGES)
+    return Lang.load(client), Lang.load(counsellor)
+
+
+@dataclasses.dataclass(frozen=True)
+class Styles:
+    """Text styles of one print variant; ``for_lang`` sets a language's direction."""
+
+    fonts: FontSet
+    body: TextStyle
+    small: TextStyle
+    heading: TextStyle
+    title: TextStyle
+    secondary: TextStyle  # the counsellor's language under the client's
+    gap: float
+
+    @staticmethod
+    def build(variant: str) -> Styles:
+        fonts = font_set(variant)
+        large = variant == "large_print"
+        body_size = 14.5 if large else 10.5
+        grey = (0.3, 0.3, 0.3)
+        body = TextStyle(fonts=fonts.regular, size=body_size,
+                         leading=body_size * (1.55 if large else 1.35))
+        return Styles(
+            fonts=fonts,
+            body=body,
+            small=body.replace(size=12.0 if large else 8.0, leading=(12.0 if large else 8.0) * 1.3),
+            heading=body.replace(fonts=fonts.bold, size=body_size * 1.3,
+                                 leading=body_size * 1.3 * 1.3, space_before=body_size * 0.9),
+            title=body.replace(fonts=fonts.bold, size=body_size * 1.8,
+                               leading=body_size * 1.8 * 1.25),
+            secondary=body.replace(size=body_size * (0.95 if large else 0.9),
+                                   leading=body_size * (1.45 if large else 1.2), color=grey),
+            gap=body_size * (1.0 if large else 0.6),
+        )
+
+
+def styled(style: TextStyle, lang: Lang, *, fallback: bool = False,
+           typed: bool = False) -> TextStyle:
+    """``style`` for text in ``lang``; ``typed`` text (a person's) takes its own direction."""
+    color = FALLBACK_GREY if fallback else style.color
+    if fallback:  # English source text: laid out left to right, on the language's side
+        align = "right" if lang.rtl and style.align == "start" else style.align
+        return style.replace(rtl=False, color=color, align=align)
+    if typed:
+        return style.replace(rtl=None, default_rtl=lang.rtl, color=color)
+    return style.replace(rtl=lang.rtl, color=color)
+
+
+def numbered_canvas(decorate: Callable[[Any, int, int], None]) -> type:
+    """A reportlab Canvas class that calls ``decorate(canvas, page, pages)`` on every
+    page once the page count is known (the usual two-step "page x of y")."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            pages = len(self._saved_pages)
+            for n, state in enumerate(self._saved_pages, 1):
+                self.__dict__.update(state)
+                decorate(self, n, pages)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

@@ -1,0 +1,333 @@
+"""The printed integration plan: A4, bilingual, selectable text, any client language.
+
+Every section is printed in the client's language first and in the counsellor's
+language under it (grey), so both can follow the same paper.  What the counsellor typed
+is printed as typed, in its own direction, and is never translated.  Pages carry the
+client's name, the date and "page x of y" in both languages; a catalog not yet checked
+by a qualified translator is flagged in the footer, in both languages.
+
+``render_plan(...) -> bytes``; the PDF's document language (``/Lang``) is the client's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Spacer
+
+from counsel.domain.client import Client
+from counsel.domain.enums import CefrLevel, Literacy, MeasureStatus
+from counsel.domain.plan import Measure, Plan
+from counsel.i18n import N_
+from counsel.plans import textlayout as tl
+from counsel.plans.layout_page import (
+    MSG_DRAFT,
+    MSG_FALLBACK_NOTE,
+    MSG_PAGE,
+    Lang,
+    Styles,
+    fallback_text,
+    languages_for,
+    numbered_canvas,
+    styled,
+)
+from counsel.plans.templates import MeasureType, Section, Template, review_status
+
+VARIANTS = ("standard", "large_print")
+
+LABELS = {
+    "who": N_("Who"),
+    "when": N_("When"),
+    "provider": N_("Where"),
+    "status": N_("Status"),
+    "note": N_("Note"),
+    "mother_tongue": N_("mother tongue"),
+    "literacy": N_("Reading and writing"),
+    "education": N_("Education"),
+    "work_history": N_("Work"),
+    "recognised_skills": N_("Skills that are recognised"),
+    "review": N_("Next review"),
+    "valid_until": N_("The plan is valid until"),
+    "made": N_("Made on"),
+    "client": N_("Client"),
+    "counsellor": N_("Counsellor"),
+    "signature": N_("Signature"),
+    "date": N_("Date"),
+    "nothing": N_("Nothing written yet."),
+}
+STATUS = {
+    MeasureStatus.PLANNED: N_("Planned"),
+    MeasureStatus.STARTED: N_("Started"),
+    MeasureStatus.DONE: N_("Done"),
+    MeasureStatus.INTERRUPTED: N_("Interrupted"),
+    MeasureStatus.CANCELLED: N_("Cancelled"),
+}
+LITERACY = {
+    Literacy.NONE: N_("Does not read or write yet"),
+    Literacy.NON_LATIN: N_("Reads and writes in another alphabet"),
+    Literacy.PARTIAL_LATIN: N_("Reads and writes a little in the Latin alphabet"),
+    Literacy.LATIN: N_("Reads and writes in the Latin alphabet"),
+}
+LEVELS = {CefrLevel.NOT_TESTED: N_("not tested"), CefrLevel.BELOW_A1_1: N_("below A1.1")}
+
+MARGIN = 18 * mm
+HEADER = 12 * mm
+FOOTER = 16 * mm
+
+
+class _Builder:
+    """Collects the flowables of one plan and remembers whether a fallback was printed."""
+
+    def __init__(self, client_lang: Lang, counsellor_lang: Lang, styles: Styles) -> None:
+        self.cl = client_lang
+        self.co = counsellor_lang
+        self.styles = styles
+        self.bilingual = client_lang.code != counsellor_lang.code
+        self.story: list[Any] = []
+        self.fallback_used = False
+
+    def para(self, text: str, style: tl.TextStyle, lang: Lang, *, fallback: bool = False,
+             typed: bool = False) -> None:
+        if text:
+            self.story.append(tl.make_paragraph(
+                text, styled(style, lang, fallback=fallback, typed=typed)))
+
+    def msg(self, msgid: str, style: tl.TextStyle, *, secondary: tl.TextStyle | None = None,
+            fmt: Mapping[str, str] | None = None) -> None:
+        """A plan text in the client's language, and in the counsellor's under it."""
+        for lang, st in ((self.cl, style), (self.co, secondary or self.styles.secondary)):
+            if lang is self.co and not self.bilingual:
+                break
+            text, missing = lang.t(msgid)
+            self.fallback_used |= missing
+            if fmt:
+                text = text.format(**{k: lang.digits(v) for k, v in fmt.items()})
+            self.para(fallback_text(text) if missing else text, st, lang, fallback=missing)
+
+    def label_line(self, lang: Lang, pairs: Iterable[tuple[str, str]], style: tl.TextStyle) -> None:
+        parts = []
+        for msgid, value in pairs:
+            label, missing = lang.t(msgid)
+            self.fallback_used |= missing
+            parts.append(f"{fallback_text(label) if missing else label}: {value}")
+        if parts:
+            self.para("  ·  ".join(parts), style, lang)
+
+    def fields(self, pairs: list[tuple[str, str]]) -> None:
+        """Label/value pairs: one line each in the client's language, then one line in the
+        counsellor's.  Values are typed text or already localized."""
+        pairs = [(m, v) for m, v in pairs if v]
+        for msgid, value in pairs:
+            self.label_line(self.cl, [(msgid, value)], self.styles.body)
+        if self.bilingual and pairs:
+            self.label_line(self.co, pairs, self.styles.secondary)
+
+    def typed(self, text: str) -> None:
+        self.para(text, self.styles.body, self.cl, typed=True)
+
+    def gap(self, factor: float = 1.0) -> None:
+        self.story.append(Spacer(1, self.styles.gap * factor))
+
+
+def _when(lang: Lang, m: Measure) -> str:
+    if m.start and m.due:
+        return f"{lang.date(m.start, 'medium')} – {lang.date(m.due, 'medium')}"
+    if m.start or m.due:
+        return lang.date(m.start or m.due or dt.date.today(), "medium")
+    return ""
+
+
+def _measure(b: _Builder, m: Measure, catalogue: Mapping[str, MeasureType]) -> None:
+    kind = catalogue.get(m.code)
+    if kind is not None:
+        b.msg(kind.title, b.styles.body.replace(fonts=b.styles.fonts.bold))
+        b.msg(kind.description, b.styles.body)
+    else:  # a code the organisation removed: print it as stored rather than drop it
+        b.para(m.code, b.styles.body.replace(fonts=b.styles.fonts.bold), b.cl, typed=True)
+    for lang, style in ((b.cl, b.styles.body), (b.co, b.styles.secondary)):
+        if lang is b.co and not b.bilingual:
+            break
+        status, missing = lang.t(STATUS[m.status])
+        b.fallback_used |= missing
+        pairs = [(LABELS["who"], m.who), (LABELS["provider"], m.provider),
+                 (LABELS["when"], _when(lang, m)),
+                 (LABELS["status"], fallback_text(status) if missing else status)]
+        if lang is b.cl:
+            for pair in pairs:
+                if pair[1]:
+                    b.label_line(lang, [pair], style)
+        else:
+            b.label_line(lang, [p for p in pairs if p[1]], style)
+    if m.note:
+        b.typed(m.note)
+    b.gap(0.8)
+
+
+def _languages(b: _Builder, client: Client) -> None:
+    for lang, style in ((b.cl, b.styles.body), (b.co, b.styles.secondary)):
+        if lang is b.co and not b.bilingual:
+            break
+        for skill in client.languages:
+            words = [lang.language_name(skill.code)]
+            if skill.mother_tongue:
+                words.append(lang.text(LABELS["mother_tongue"]))
+            if skill.level is not None:
+                level = LEVELS.get(skill.level)
+                words.append(lang.text(level) if level else lang.digits(skill.level.value))
+            b.para(", ".join(words), style, lang)
+        if client.literacy is not None:
+            b.label_line(lang, [(LABELS["literacy"], lang.text(LITERACY[client.literacy]))], style)
+
+
+def _section(b: _Builder, section: Section, plan: Plan, client: Client,
+             catalogue: Mapping[str, MeasureType]) -> None:
+    s = b.styles
+    b.story.append(CondPageBreak(s.heading.size * 6))
+    b.msg(section.title, s.heading, secondary=s.secondary.replace(fonts=s.fonts.bold))
+    b.msg(section.help, s.body.replace(color=(0.2, 0.2, 0.2)))
+    b.gap(0.5)
+    typed = plan.section(section.id)
+    if section.kind == "goals":
+        typed = "\n".join(t for t in (plan.goals, typed) if t)
+    elif section.kind == "background":
+        b.fields([(LABELS["education"], client.education),
+                  (LABELS["work_history"], client.work_history),
+                  (LABELS["recognised_skills"], client.recognised_skills)])
+    elif section.kind == "languages":
+        _languages(b, client)
+    elif section.kind == "measures":
+        for m in plan.measures:
+            _measure(b, m, catalogue)
+    elif section.kind == "followup":
+        for key, value in (("review", plan.review), ("valid_until", plan.valid_until)):
+            if value is not None:
+                b.label_line(b.cl, [(LABELS[key], b.cl.date(value))], s.body)
+                if b.bilingual:
+                    b.label_line(b.co, [(LABELS[key], b.co.date(value))], s.secondary)
+    elif section.kind == "signatures":
+        b.story.append(_Signatures(b))
+    if typed:
+        b.typed(typed)
+    elif section.kind in ("text", "goals"):
+        b.msg(LABELS["nothing"], s.body.replace(color=(0.45, 0.45, 0.45)))
+    b.gap()
+
+
+class _Signatures(Flowable):  # type: ignore[misc]
+    """Two signature lines (client, counsellor), each with labels in both languages."""
+
+    def __init__(self, b: _Builder) -> None:
+        super().__init__()
+        self.labels: list[list[tuple[str, tl.TextStyle]]] = []
+        for who in ("client", "counsellor"):
+            rows = []
+            for lang, st in ((b.cl, b.styles.small), (b.co, b.styles.small)):
+                if lang is b.co and not b.bilingual:
+                    break
+                text = " · ".join(lang.text(LABELS[k]) for k in (who, "signature", "date"))
+                rows.append((text, styled(st, lang)))
+            self.labels.append(rows)
+        self.style = b.styles.small
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.style.line_height * 2 + 16 * mm
+        return self.width, self.height
+
+    def draw(self) -> None:
+        col = (self.width - 10 * mm) / 2
+        for i, rows in enumerate(self.labels):
+            x = i * (col + 10 * mm)
+            y = self.height - 12 * mm
+            self.canv.setLineWidth(0.6)
+            self.canv.line(x, y, x + col, y)
+            for text, style in rows:
+                y -= style.line_height
+                for line in tl.layout(text, style, col)[:1]:
+                    tl.draw_line(self.canv, line, style, x, y, col)
+
+
+def build_story(plan: Plan, client: Client, template: Template,
+                catalogue: Mapping[str, MeasureType], cl: Lang, co: Lang,
+                styles: Styles) -> tuple[list[Any], bool]:
+    b = _Builder(cl, co, styles)
+    b.msg(template.title, styles.title, secondary=styles.heading.replace(space_before=0))
+    b.para(client.display_name, styles.heading.replace(space_before=styles.gap), cl, typed=True)
+    b.label_line(cl, [(LABELS["made"], cl.date(plan.made))], styles.body)
+    if b.bilingual:
+        b.label_line(co, [(LABELS["made"], co.date(plan.made))], styles.secondary)
+    b.gap(1.5)
+    for section in template.sections:
+        _section(b, section, plan, client, catalogue)
+    if b.fallback_used:
+        note = co.gettext(MSG_FALLBACK_NOTE).format(language=co.language_name(cl.code))
+        b.story.insert(0, tl.make_paragraph(note, styled(styles.small, co, fallback=True)))
+    return b.story, b.fallback_used
+
+
+def _decorator(cl: Lang, co: Lang, styles: Styles, *, client_name: str, organisation: str,
+               printed: dt.date, draft: bool) -> Any:
+    width = A4[0] - 2 * MARGIN
+    langs = [cl] + ([co] if co.code != cl.code else [])
+    small = styles.small
+
+    def line(canvas: Any, text: str, lang: Lang, y: float, *, typed: bool = False,
+             align: str = "left") -> None:
+        style = styled(small.replace(align=align), lang, typed=typed)
+        for ln in tl.layout(text, style, width)[:1]:
+            tl.draw_line(canvas, ln, style, MARGIN, y, width)
+
+    def decorate(canvas: Any, page: int, pages: int) -> None:
+        top = A4[1] - MARGIN + 4 * mm
+        if organisation:
+            line(canvas, organisation, cl, top, typed=True)
+        line(canvas, f"{client_name}  ·  {cl.date(printed, 'medium')}", cl, top, typed=True,
+             align="right")
+        canvas.setLineWidth(0.4)
+        canvas.setStrokeColorRGB(0.6, 0.6, 0.6)
+        canvas.line(MARGIN, top - 2.5 * mm, A4[0] - MARGIN, top - 2.5 * mm)
+        y = MARGIN - 4 * mm
+        for lang in langs:
+            text = lang.text(MSG_PAGE).format(page=page, pages=pages)
+            line(canvas, lang.digits(text), lang, y, align="left" if lang.rtl else "right")
+            if draft:
+                line(canvas, lang.text(MSG_DRAFT), lang, y, align="right" if lang.rtl else "left")
+            y -= small.line_height
+
+    return decorate
+
+
+def render_plan(plan: Plan, client: Client, template: Template,
+                catalogue: Mapping[str, MeasureType], *, counsellor_lang: str,
+                client_lang: str | None = None, variant: str = "standard",
+                counsellor_name: str = "", organisation: str = "",
+                printed: dt.date | None = None) -> bytes:
+    """The plan as PDF bytes.  Raises ``UnknownLanguage`` (a KnownError) for a language
+    plans are not printed in, ``ValueError`` for an unknown variant."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
+    cl, co = languages_for(client_lang or plan.client_language, counsellor_lang)
+    styles = Styles.build(variant)
+    story, _ = build_story(plan, client, template, catalogue, cl, co, styles)
+    draft = review_status(cl.code).status == "draft"
+    title = f"{cl.gettext(template.title)} – {client.display_name}"
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER, bottomMargin=MARGIN + FOOTER - 6 * mm,
+        title=title, author=counsellor_name or organisation, subject=template.id,
+        creator="Counsel", lang=cl.code.replace("_", "-"), invariant=True,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="plan", frames=[frame])])
+    decorate = _decorator(cl, co, styles, client_name=client.display_name,
+                          organisation=organisation, printed=printed or dt.date.today(),
+                          draft=draft)
+    doc.build(story, canvasmaker=numbered_canvas(decorate))
+    return buf.getvalue()
