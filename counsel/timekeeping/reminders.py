@@ -16,8 +16,8 @@ Computed items have a stable ``source`` ("plan_review:<plan id>" ...).  A stored
 ``Reminder`` with the same ``source`` overrides the computed one: marked done it
 dismisses it, otherwise its date replaces the computed date (a snooze).  Stored
 reminders of the counsellor's own (no ``source``) are included while not done; a stored
-override whose computed item has gone (the measure started, the plan ended) goes too.  Only active clients
-get computed items.
+override whose computed item has gone (the measure started, the plan ended) goes too.
+Only active clients get computed items.
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from counsel.domain import (
-    Client, Encounter, MeasureStatus, Plan, PlanStatus, Reminder, ReminderKind,
+    Client,
+    Encounter,
+    MeasureStatus,
+    Plan,
+    PlanStatus,
+    Reminder,
+    ReminderKind,
 )
 from counsel.i18n import N_, gettext
 

@@ -12,7 +12,13 @@ from counsel.domain import Channel, Client, PartyKind, WorkKind
 from counsel.errors import ValidationError
 from counsel.timekeeping.ics_import import read_ics
 from counsel.timekeeping.matching import (
-    Action, MatchField, MatchRule, accepted_entries, learn, propose, rules_from_json,
+    Action,
+    MatchField,
+    MatchRule,
+    accepted_entries,
+    learn,
+    propose,
+    rules_from_json,
     rules_to_json,
 )
 

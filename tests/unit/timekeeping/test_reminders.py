@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from counsel.domain import (
-    AgreedAction, Client, Encounter, Measure, MeasureStatus, Plan, PlanStatus, Reminder,
+    AgreedAction,
+    Client,
+    Encounter,
+    Measure,
+    MeasureStatus,
+    Plan,
+    PlanStatus,
+    Reminder,
     ReminderKind,
 )
 from counsel.timekeeping.reminders import DeadlineRules, DueStatus, add_months, compute_reminders
