@@ -1,0 +1,207 @@
+"""The appointment card: when, where, with whom, in the client's language (A6 or A4).
+
+Made for clients who may read little: the weekday is printed as a word *and* as seven
+boxes with the day filled, the time as digits (native digits where CLDR uses them, e.g.
+Persian and Sorani) *and* as an analog clock face.  Every label is in the client's
+language with the counsellor's language under it in grey.  A4 is the same card at twice
+the size (for low vision, or to put on a fridge).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import math
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from counsel.i18n import N_
+from counsel.plans import textlayout as tl
+from counsel.plans.layout_page import Lang, Styles, fallback_text, languages_for, styled
+
+SIZES = {"A6": A6, "A4": A4}
+
+MSG_TITLE = N_("Appointment")
+MSG_TIME = N_("Time")
+MSG_PLACE = N_("Place")
+MSG_WITH = N_("You meet")
+MSG_PHONE = N_("Phone")
+MSG_INTERPRETER = N_("Interpreter booked: {language}")
+MSG_NO_INTERPRETER = N_("No interpreter")
+MSG_MINUTES = N_("{minutes} minutes")
+
+
+@dataclasses.dataclass(frozen=True)
+class Appointment:
+    when: dt.datetime
+    place: str  # as typed by the counsellor (address, room)
+    counsellor_name: str
+    counsellor_phone: str = ""
+    minutes: int = 0
+    interpreter_language: str = ""  # "" = no interpreter booked
+    client_name: str = ""
+
+
+class _Card:
+    def __init__(self, canvas: Any, size: tuple[float, float], cl: Lang, co: Lang) -> None:
+        self.c = canvas
+        self.w, self.h = size
+        self.k = self.w / A6[0]  # 1 on A6, 2 on A4
+        self.margin = 8 * mm * self.k
+        self.inner = self.w - 2 * self.margin
+        self.y = self.h - self.margin
+        self.cl, self.co = cl, co
+        base = Styles.build("large_print")
+        self.big = base.title.replace(size=15 * self.k, leading=19 * self.k)
+        self.body = base.body.replace(size=11 * self.k, leading=14 * self.k)
+        self.bold = self.body.replace(fonts=base.fonts.bold)
+        self.grey = base.secondary.replace(size=8 * self.k, leading=10 * self.k)
+
+    def text(self, text: str, style: tl.TextStyle, lang: Lang, *, typed: bool = False,
+             fallback: bool = False) -> None:
+        st = styled(style, lang, typed=typed, fallback=fallback)
+        for line in tl.layout(text, st, self.inner):
+            self.y -= st.line_height
+            tl.draw_line(self.c, line, st, self.margin, self.y + (st.line_height - st.size) / 2,
+                         self.inner)
+
+    def msg(self, msgid: str, style: tl.TextStyle,
+            fmt: Callable[[Lang], dict[str, str]] | None = None) -> None:
+        """The client's language in ``style``, the counsellor's under it in grey."""
+        for lang, st in ((self.cl, style), (self.co, self.grey)):
+            if lang is self.co and self.co.code == self.cl.code:
+                break
+            text, missing = lang.t(msgid)
+            if fmt is not None:
+                text = text.format(**fmt(lang))
+            self.text(fallback_text(text) if missing else text, st, lang, fallback=missing)
+
+    def both(self, client_text: str, counsellor_text: str, style: tl.TextStyle) -> None:
+        self.text(client_text, style, self.cl)
+        if self.co.code != self.cl.code:
+            self.text(counsellor_text, self.grey, self.co)
+
+    def gap(self, points: float) -> None:
+        self.y -= points * self.k
+
+
+def _week_boxes(card: _Card, day: dt.date) -> None:
+    """Seven boxes Monday..Sunday (right to left for RTL languages), the day filled."""
+    c, k = card.c, card.k
+    box = min(card.inner / 7, 13 * mm * k)
+    gap = box * 0.12
+    total = 7 * box - gap
+    x0 = card.margin + (card.inner - total) / 2
+    top = card.y - 2 * k
+    label = card.grey.replace(align="center", size=6.5 * k, leading=8 * k)
+    monday = day - dt.timedelta(days=day.weekday())
+    for i in range(7):
+        pos = 6 - i if card.cl.rtl else i
+        x = x0 + pos * box
+        filled = i == day.weekday()
+        c.setLineWidth(0.8 * k)
+        c.setStrokeColorRGB(0, 0, 0)
+        c.setFillColorRGB(0.1, 0.1, 0.1) if filled else c.setFillColorRGB(1, 1, 1)
+        c.rect(x, top - (box - gap), box - gap, box - gap, stroke=1, fill=1)
+        name = card.cl.weekday(monday + dt.timedelta(days=i), abbreviated=True)
+        st = styled(label.replace(color=(1, 1, 1) if filled else (0, 0, 0)), card.cl)
+        for line in tl.layout(name, st, box - gap)[:1]:
+            tl.draw_line(c, line, st, x, top - (box - gap) / 2 - st.size / 3, box - gap)
+    card.y = top - box - 2 * k
+
+
+def clock_face(hour: int, minute: int, diameter: float, font_name: str) -> Any:
+    """A reportlab Drawing of an analog clock showing hour:minute."""
+    d = Drawing(diameter, diameter)
+    r = diameter / 2
+    cx = cy = r
+    d.add(Circle(cx, cy, r - 1, strokeWidth=max(1.0, diameter / 60), fillColor=None))
+    for tick in range(60):
+        a = math.radians(90 - tick * 6)
+        inner = r * (0.78 if tick % 5 == 0 else 0.88)
+        d.add(Line(cx + inner * math.cos(a), cy + inner * math.sin(a),
+                   cx + (r - 3) * math.cos(a), cy + (r - 3) * math.sin(a),
+                   strokeWidth=diameter / (45 if tick % 5 == 0 else 140)))
+    for n in (12, 3, 6, 9):
+        a = math.radians(90 - n * 30)
+        d.add(String(cx + r * 0.62 * math.cos(a), cy + r * 0.62 * math.sin(a) - diameter / 30,
+                     str(n), fontName=font_name, fontSize=diameter / 11, textAnchor="middle"))
+    hour_a = math.radians(90 - ((hour % 12) + minute / 60) * 30)
+    min_a = math.radians(90 - minute * 6)
+    d.add(Line(cx, cy, cx + r * 0.5 * math.cos(hour_a), cy + r * 0.5 * math.sin(hour_a),
+               strokeWidth=diameter / 22, strokeLineCap=1))
+    d.add(Line(cx, cy, cx + r * 0.8 * math.cos(min_a), cy + r * 0.8 * math.sin(min_a),
+               strokeWidth=diameter / 40, strokeLineCap=1))
+    d.add(Circle(cx, cy, diameter / 30, fillColor=None, strokeWidth=diameter / 40))
+    return d
+
+
+def _clock_and_time(card: _Card, when: dt.datetime, minutes: int) -> None:
+    k = card.k
+    diameter = 30 * mm * k
+    top = card.y - 3 * k
+    x_clock = card.margin if not card.cl.rtl else card.margin + card.inner - diameter
+    face = clock_face(when.hour, when.minute, diameter, card.body.fonts.primary.name)
+    renderPDF.draw(face, card.c, x_clock, top - diameter)
+    # the time in words beside the clock: shift the text box away from the clock
+    saved = card.margin, card.inner
+    card.inner = saved[1] - diameter - 5 * mm * k
+    if not card.cl.rtl:
+        card.margin = saved[0] + diameter + 5 * mm * k
+    card.y = top - 4 * k
+    card.msg(MSG_TIME, card.bold)
+    card.both(card.cl.time(when.time()), card.co.time(when.time()), card.big)
+    if minutes:
+        card.msg(MSG_MINUTES, card.body, lambda lang: {"minutes": lang.digits(str(minutes))})
+    card.margin, card.inner = saved
+    card.y = min(card.y, top - diameter) - 3 * k
+
+
+def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: str = "fi",
+                size: str = "A6", organisation: str = "") -> bytes:
+    """The card as PDF bytes (``size`` "A6" or "A4")."""
+    if size not in SIZES:
+        raise ValueError(f"unknown card size {size!r}")
+    cl, co = languages_for(client_lang, counsellor_lang)
+    a = appointment
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=SIZES[size], lang=cl.code.replace("_", "-"), invariant=True)
+    canvas.setTitle(f"{cl.gettext(MSG_TITLE)} {a.when:%Y-%m-%d %H:%M}")
+    canvas.setCreator("Counsel")
+    card = _Card(canvas, SIZES[size], cl, co)
+    if organisation:
+        card.text(organisation, card.grey, cl, typed=True)
+    card.msg(MSG_TITLE, card.big)
+    if a.client_name:
+        card.text(a.client_name, card.bold, cl, typed=True)
+    card.gap(3)
+    day = a.when.date()
+    card.both(cl.weekday(day), co.weekday(day), card.big)
+    card.both(cl.date(day, "long"), co.date(day, "long"), card.body)
+    _week_boxes(card, day)
+    _clock_and_time(card, a.when, a.minutes)
+    card.msg(MSG_PLACE, card.bold)
+    card.text(a.place, card.body, cl, typed=True)
+    card.gap(2)
+    card.msg(MSG_WITH, card.bold)
+    card.text(a.counsellor_name, card.body, cl, typed=True)
+    if a.counsellor_phone:
+        card.msg(MSG_PHONE, card.bold)
+        # phone numbers stay in Latin digits: they are dialled from a Latin keypad
+        card.text(f"\u2066{a.counsellor_phone}\u2069", card.body, cl)
+    card.gap(2)
+    if a.interpreter_language:
+        card.msg(MSG_INTERPRETER, card.bold,
+                 lambda lang: {"language": lang.language_name(a.interpreter_language)})
+    else:
+        card.msg(MSG_NO_INTERPRETER, card.bold)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
