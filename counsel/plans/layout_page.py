@@ -34,7 +34,10 @@ _NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸
 
 
 class UnknownLanguage(KnownError):
-    help_text = N_("Choose one of the languages in the list, or ask your IT support to add it.")
+    # translated for the counsellor (domain "counsel"): ``N_`` in counsel/plans/ would
+    # put it in the clients' "plans" catalogs instead
+    def help(self) -> str:
+        return _("Choose one of the languages in the list, or ask your IT support to add it.")
 
 
 def check_language(lang: str, *, allowed: tuple[str, ...] = CLIENT_LANGUAGES) -> str:

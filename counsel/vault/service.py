@@ -279,14 +279,7 @@ class Vault:
     def _refresh(self, record_id: str) -> None:
         """Bring one record's row in the working set up to date with its heads."""
         row = self._ws.row(record_id)
-        old: Record | None = None
-        if row is not None:
-            kind, rev_id, _key, _c, data = row
-            if data is not None:
-                old = from_dict(RECORD_TYPES[kind], json.loads(data))
-            else:
-                prev = self.store.revision(rev_id)
-                old = self._decode(prev) if prev is not None else None
+        old = self._old_record(row) if row is not None else None
         heads = [(r, 0) for r in self.store.heads(record_id)]
         if not heads:
             self._ws.remove(record_id, old)
@@ -367,6 +360,9 @@ class Vault:
             revs: list[StoredRevision] = []
             new_keys: dict[str, bytes] = {}
             saved: list[Saved] = []
+            fast: list[tuple[Record, StoredRevision, tuple[Any, ...] | None]] = []
+            slow: list[str] = []
+            seen: set[str] = set()
             for record in records:
                 if RECORD_TYPES.get(record.KIND) is not type(record):
                     raise TypeError(f"not a storable record: {type(record).__name__}")
@@ -380,29 +376,52 @@ class Vault:
                 existing = self._ws.row(record.id)
                 if existing is not None and existing[0] != record.KIND:
                     raise ValidationError("id", _("belongs to another kind of record"))
-                parents = self._parents_for(record.id, existing)
+                heads = self.store.heads(record.id)
+                if existing is not None:
+                    parents: tuple[str, ...] = (existing[1],)
+                else:
+                    parents = (heads[-1].rev_id,) if heads else ()
                 rev_id = new_id()
-                revs.append(StoredRevision(
+                rev = StoredRevision(
                     rev_id=rev_id, record_id=record.id, parents=parents, kind=record.KIND,
                     key_id=key_id, device_id=self.device_id,
-                    envelope=self._seal(record.id, rev_id, record.KIND, key_id, _payload(record))))
+                    envelope=self._seal(record.id, rev_id, record.KIND, key_id, _payload(record)))
+                revs.append(rev)
                 saved.append(Saved(record.id, rev_id, record.KIND))
+                # the only leaf afterwards is this revision: show it without re-decrypting
+                if len(heads) <= 1 and all(h.rev_id in parents for h in heads) and \
+                        record.id not in seen:
+                    fast.append((record, rev, existing))
+                else:
+                    slow.append(record.id)
+                seen.add(record.id)
             try:
-                touched = self.store.insert_revisions(
-                    revs, outbox=True,
+                self.store.insert_revisions(
+                    revs, outbox=True, fresh=True,
                     in_tx=(lambda c: self.store.put_wrapped_keys(new_keys, c)) if new_keys else None)
             except BaseException:
                 for cid in new_keys:
                     self._aeads.pop(cid, None)
                 raise
-            self._apply_to_ws(touched)
+            self._ws.begin()
+            try:
+                for record, rev, existing in fast:
+                    old = self._old_record(existing) if existing is not None else None
+                    self._ws.put(record_id=record.id, kind=rev.kind, rev_id=rev.rev_id,
+                                 key_id=rev.key_id, record=record, old=old)
+                for record_id in slow:
+                    self._refresh(record_id)
+            finally:
+                self._ws.commit()
             return saved
 
-    def _parents_for(self, record_id: str, existing: tuple[Any, ...] | None) -> tuple[str, ...]:
-        if existing is not None:
-            return (existing[1],)
-        heads = self.store.heads(record_id)
-        return (heads[-1].rev_id,) if heads else ()
+    def _old_record(self, row: tuple[Any, ...]) -> Record | None:
+        """The record a working-set row shows (needed to delete its FTS entry)."""
+        kind, rev_id, _key, _c, data = row
+        if data is not None:
+            return from_dict(RECORD_TYPES[kind], json.loads(data))
+        prev = self.store.revision(rev_id)
+        return self._decode(prev) if prev is not None else None
 
     def _apply_to_ws(self, record_ids: Iterable[str]) -> None:
         self._ws.begin()
@@ -460,11 +479,7 @@ class Vault:
             self._ws.begin()
             for record_id in ids:
                 row = self._ws.row(record_id)
-                old = None
-                if row is not None:
-                    prev = self.store.revision(row[1])
-                    old = self._decode(prev) if prev else None
-                self._ws.remove(record_id, old)
+                self._ws.remove(record_id, self._old_record(row) if row is not None else None)
             self._ws.commit()
             at = dt.datetime.now(dt.UTC).isoformat()
             assert self._vault_key is not None

@@ -169,12 +169,13 @@ class Store:
     # -- revisions --------------------------------------------------------------------
     def insert_revisions(
         self, revs: Iterable[StoredRevision], *, outbox: bool,
-        in_tx: Callable[[sqlite3.Connection], None] | None = None,
+        in_tx: Callable[[sqlite3.Connection], None] | None = None, fresh: bool = False,
     ) -> list[str]:
         """Store revisions in one transaction; known rev ids are ignored (idempotent).
 
         Heads are kept as the leaves of each record's revision graph: a new revision
         replaces its parents as heads, unless a child of it is already stored.
+        ``fresh``: revisions just made here (new random ids, no children possible).
         """
         revs = list(revs)
 
@@ -182,7 +183,8 @@ class Store:
             touched: dict[str, None] = {}
             seq = c.execute("SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0]
             for rev in revs:
-                if c.execute("SELECT 1 FROM revisions WHERE rev_id=?", (rev.rev_id,)).fetchone():
+                if not fresh and c.execute("SELECT 1 FROM revisions WHERE rev_id=?",
+                                           (rev.rev_id,)).fetchone():
                     continue
                 seq += 1
                 c.execute(
@@ -193,7 +195,7 @@ class Store:
                 for parent in rev.parents:
                     c.execute("DELETE FROM heads WHERE record_id=? AND rev_id=?",
                               (rev.record_id, parent))
-                has_child = c.execute(
+                has_child = not fresh and c.execute(
                     "SELECT 1 FROM revisions WHERE record_id=? AND rev_id<>? AND EXISTS "
                     "(SELECT 1 FROM json_each(revisions.parents) WHERE value=?)",
                     (rev.record_id, rev.rev_id, rev.rev_id),

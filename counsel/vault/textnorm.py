@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _FOLD = str.maketrans({
     "\u064a": "\u06cc",  # Arabic yeh → Farsi yeh
@@ -21,20 +20,30 @@ _FOLD = str.maketrans({
     "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # alefs
     "\u0640": None,  # tatweel
 })
-_DROP = {"Mn", "Me", "Cf"}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", ch)
-                   if unicodedata.category(c) not in _DROP)
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+# Combining marks and format characters of the scripts our clients write (Latin,
+# Cyrillic, Arabic script, Ethiopic, Hebrew) plus the generic combining blocks and
+# the zero-width/bidi format characters.  A small class keeps the regex fast.
+_DROP_RE = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u061c\u064b-\u065f\u0670"
+    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u135d-\u135f\u1ab0-\u1aff"
+    "\u1dc0-\u1dff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u20d0-\u20ff\ufe20-\ufe2f"
+    "\ufeff]+"
+)
 
 
 def normalize(text: str) -> str:
     if text.isascii():
         return text.casefold()
-    return "".join(_fold_char(ch) for ch in text).translate(_FOLD).casefold()
+    folded = _DROP_RE.sub("", unicodedata.normalize("NFKD", text))
+    if _ARABIC.search(folded):
+        folded = folded.translate(_FOLD)
+    return folded.casefold()
 
 
 def tokens(text: str) -> list[str]:

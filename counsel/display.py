@@ -1,0 +1,75 @@
+"""Formatting values for the counsellor's screen: dates, minutes, language names.
+
+Locale-aware through Babel, in the interface language (``counsel.i18n``).  Qt-free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from counsel.i18n import babel_locale, current_language, ngettext
+
+
+def _locale() -> str:
+    lang = current_language()
+    return "en" if lang == "pseudo" else babel_locale(lang)
+
+
+def date(value: dt.date | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    return str(format_date(value, format=fmt, locale=_locale()))
+
+
+def time(value: dt.time | None) -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_time
+
+    return str(format_time(value, format="short", locale=_locale()))
+
+
+def number(value: float) -> str:
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=_locale()))
+
+
+def minutes(value: int) -> str:
+    """``45 min`` / ``1 h 30 min`` in the interface language."""
+    h, m = divmod(int(value), 60)
+    if h and m:
+        return ngettext("{h} h {m} min", "{h} h {m} min", m).format(h=h, m=m)
+    if h:
+        return ngettext("{h} hour", "{h} hours", h).format(h=h)
+    return ngettext("{m} minute", "{m} minutes", m).format(m=m)
+
+
+@lru_cache(maxsize=512)
+def _language_name(code: str, ui: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(ui)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return name or code
+
+
+def language(code: str | None) -> str:
+    """A language code as a name in the interface language (``ar`` → ``arabia``)."""
+    if not code:
+        return ""
+    return _language_name(code, _locale())
+
+
+def days_from(today: dt.date, due: dt.date) -> str:
+    delta = (due - today).days
+    if delta == 0:
+        return ngettext("today", "today", 1)
+    if delta < 0:
+        return ngettext("{n} day overdue", "{n} days overdue", -delta).format(n=-delta)
+    return ngettext("in {n} day", "in {n} days", delta).format(n=delta)

@@ -1,0 +1,245 @@
+"""HTTP calls to the sync service (httpx), turned into values or clear errors.
+
+Plain HTTP is refused except to this machine (loopback): everything else must be
+HTTPS.  A network failure is an ``OfflineError`` (the scheduler retries with backoff);
+an answer from the server that says no is a ``SyncError`` with a translated message;
+a garbage answer is a ``SyncError`` too — never a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import ipaddress
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from counsel.errors import KnownError, OfflineError
+from counsel.i18n import N_
+from counsel.i18n import gettext as _
+from counsel.vault.store import StoredRevision
+
+TIMEOUT = 30.0
+
+
+class SyncError(KnownError):
+    """The sync server refused a request or answered something unusable."""
+
+    help_text = N_("Your work is kept on this computer. Try again later or contact your IT "
+                   "support if this keeps happening.")
+
+    def __init__(self, message: str, *, code: str = "error", status: int = 0,
+                 help_text: str | None = None) -> None:
+        super().__init__(message, help_text=help_text)
+        self.code = code
+        self.status = status
+
+
+class NotSignedIn(SyncError):
+    help_text = N_("Sign in to the sync server again on this computer (counsel sync --server "
+                   "... --account ...). Your unsynced work is kept.")
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "bad_token": _("This computer is no longer signed in to the sync server."),
+        "bad_enrolment": _("The account name or the enrolment secret is not correct."),
+        "bad_login": _("The account name or the passphrase is not correct."),
+        "no_vault": _("The sync server has no such vault for this account."),
+        "no_login": _("This account has no synced vault yet; enrol your first computer."),
+        "unknown_parents": _("The sync server is missing earlier changes this computer "
+                             "builds on (was the server restored from a backup?)."),
+        "too_large": _("A change is too large to sync."),
+        "malformed": _("The sync server did not accept the data this computer sent."),
+    }
+
+
+def check_url(url: str) -> str:
+    """Normalise a server address; refuse plain HTTP to anything but loopback."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise SyncError(_("The server address must look like https://sync.example.org."),
+                        code="bad_url")
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise SyncError(
+            _("Refusing to sync over unencrypted HTTP to {host}.").format(host=parts.hostname),
+            code="insecure",
+            help_text=N_("Use the https:// address of your sync server."))
+    return url.strip().rstrip("/")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclasses.dataclass(frozen=True)
+class PulledPage:
+    revisions: list[StoredRevision]
+    keys: dict[str, bytes]
+    erased: list[str]
+    next: int
+    more: bool
+
+
+class Transport:
+    def __init__(self, url: str, token: str | None = None, *, timeout: float = TIMEOUT,
+                 transport: Any = None) -> None:
+        import httpx
+
+        self.url = check_url(url)
+        self.token = token
+        self._httpx = httpx
+        self.client = httpx.Client(base_url=self.url, timeout=timeout, transport=transport,
+                                   follow_redirects=False)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, *, json_body: Any = None,
+              params: dict[str, Any] | None = None, auth: bool = True) -> dict[str, Any]:
+        headers = {}
+        if auth:
+            if not self.token:
+                raise NotSignedIn(_messages()["bad_token"], code="bad_token")
+            headers["Authorization"] = "Bearer " + self.token
+        try:
+            resp = self.client.request(method, path, json=json_body, params=params,
+                                       headers=headers)
+        except self._httpx.TransportError as exc:
+            raise OfflineError(_("The sync server cannot be reached right now.")) from exc
+        try:
+            body = resp.json()
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict):
+            if resp.status_code >= 500 or resp.status_code in (502, 503, 504):
+                raise OfflineError(_("The sync server is not available right now."))
+            raise SyncError(_("The sync server sent a reply Counsel does not understand."),
+                            code="garbage", status=resp.status_code)
+        if resp.status_code >= 400:
+            err = body.get("error") if isinstance(body.get("error"), dict) else {}
+            code = str(err.get("code", "error"))
+            if resp.status_code >= 500:
+                raise OfflineError(_("The sync server is not available right now."))
+            message = _messages().get(code) or _("The sync server refused the request.")
+            cls = NotSignedIn if code == "bad_token" else SyncError
+            raise cls(message, code=code, status=resp.status_code)
+        return body
+
+    # -- account ---------------------------------------------------------------------
+    def health(self) -> bool:
+        try:
+            return self._call("GET", "/v1/health", auth=False).get("status") == "ok"
+        except (OfflineError, SyncError):
+            return False
+
+    def login_params(self, account: str) -> dict[str, Any]:
+        return self._call("GET", "/v1/login-params", params={"account": account}, auth=False)
+
+    def enrol(self, account: str, secret: str, device_name: str,
+              login: dict[str, Any] | None) -> tuple[str, str]:
+        body = self._call("POST", "/v1/enrol", auth=False, json_body={
+            "account": account, "secret": secret, "device_name": device_name, "login": login})
+        return _str(body, "device_id"), _str(body, "token")
+
+    def login(self, account: str, login_key: str, device_name: str) -> tuple[str, str]:
+        body = self._call("POST", "/v1/login", auth=False, json_body={
+            "account": account, "login_key": login_key, "device_name": device_name})
+        return _str(body, "device_id"), _str(body, "token")
+
+    def devices(self) -> list[dict[str, Any]]:
+        devices = self._call("GET", "/v1/devices").get("devices")
+        if not isinstance(devices, list):
+            raise _garbage()
+        return devices
+
+    def revoke(self, device_id: str) -> None:
+        self._call("DELETE", f"/v1/devices/{device_id}")
+
+    def vaults(self) -> list[str]:
+        ids = self._call("GET", "/v1/vaults").get("vaults")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise _garbage()
+        return ids
+
+    def put_keyring(self, vault_id: str, keyring: dict[str, Any]) -> None:
+        self._call("PUT", f"/v1/vaults/{vault_id}/keyring", json_body={"keyring": keyring})
+
+    def keyring(self, vault_id: str) -> dict[str, Any]:
+        ring = self._call("GET", f"/v1/vaults/{vault_id}/keyring").get("keyring")
+        if not isinstance(ring, dict):
+            raise _garbage()
+        return ring
+
+    # -- revisions -----------------------------------------------------------------------
+    def push(self, vault_id: str, keys: dict[str, bytes],
+             revs: list[StoredRevision]) -> list[str]:
+        """Send revisions; returns the rev ids the server acknowledged (stored or known)."""
+        body = self._call("POST", f"/v1/vaults/{vault_id}/push", json_body={
+            "keys": {k: base64.b64encode(v).decode() for k, v in keys.items()},
+            "revisions": [{
+                "rev_id": r.rev_id, "record_id": r.record_id, "parents": list(r.parents),
+                "kind": r.kind, "key_id": r.key_id, "device_id": r.device_id,
+                "envelope": base64.b64encode(r.envelope).decode()} for r in revs]})
+        acked = body.get("acked")
+        if not isinstance(acked, list) or not all(isinstance(a, str) for a in acked):
+            raise _garbage()
+        return acked
+
+    def pull(self, vault_id: str, since: int, limit: int) -> PulledPage:
+        body = self._call("GET", f"/v1/vaults/{vault_id}/pull",
+                          params={"since": since, "limit": limit})
+        try:
+            revs = [StoredRevision(
+                rev_id=_id(r["rev_id"]), record_id=_id(r["record_id"]),
+                parents=tuple(_id(p) for p in r["parents"]), kind=_id(r["kind"]),
+                key_id=_id(r["key_id"]), device_id=_id(r["device_id"]),
+                envelope=base64.b64decode(r["envelope"], validate=True),
+            ) for r in body["revisions"]]
+            keys = {_id(k): base64.b64decode(v, validate=True) for k, v in body["keys"].items()}
+            erased = [_id(k) for k in body["erased"]]
+            nxt, more = body["next"], body["more"]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _garbage() from None
+        if not isinstance(nxt, int) or nxt < since or not isinstance(more, bool):
+            raise _garbage()
+        return PulledPage(revs, keys, erased, nxt, more)
+
+    def erase(self, vault_id: str, key_ids: list[str]) -> None:
+        self._call("POST", f"/v1/vaults/{vault_id}/erase", json_body={"key_ids": key_ids})
+
+
+def _garbage() -> SyncError:
+    return SyncError(_("The sync server sent a reply Counsel does not understand."),
+                     code="garbage")
+
+
+def _str(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise _garbage()
+    return value
+
+
+def _id(value: Any) -> str:
+    from counsel.server.model import valid_id
+
+    if not valid_id(value):
+        raise ValueError("bad id")
+    return str(value)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
