@@ -86,7 +86,7 @@ class _Pair(Flowable):  # type: ignore[misc]
         self.width = avail_width
         self.col = (avail_width - 6 * mm) / 2
         self.laid = [tl.layout(t, s, self.col) for t, s in self.cells]
-        rows = max(len(lines) * s.line_height for lines, (_, s) in zip(self.laid, self.cells,
+        rows = max(len(lines) * s.line_height for lines, (_t, s) in zip(self.laid, self.cells,
                                                                           strict=True))
         self.height = rows + self.note[1].line_height + 2 * mm
         return self.width, self.height
@@ -95,7 +95,7 @@ class _Pair(Flowable):  # type: ignore[misc]
         y = self.height - self.note[1].line_height
         for line in tl.layout(self.note[0], self.note[1], self.width)[:1]:
             tl.draw_line(self.canv, line, self.note[1], 0, y + 2, self.width)
-        for col, (lines, (_, style)) in enumerate(zip(self.laid, self.cells, strict=True)):
+        for col, (lines, (_text, style)) in enumerate(zip(self.laid, self.cells, strict=True)):
             x = col * (self.col + 6 * mm)
             yy = y
             for line in lines:
@@ -121,12 +121,14 @@ def render_proof(lang: str, po_bytes: bytes | None = None, *, source_name: str =
     missing = sum(1 for e in entries if not e.msgstr)
     fuzzy = sum(1 for e in entries if e.fuzzy)
     story: list[Any] = [
-        tl.make_paragraph(f"Translator's proof – {en.language_name(code)} ({code})",
-                          styles.title),
+        tl.make_paragraph(_("Translator's proof: {language} ({code})").format(
+            language=en.language_name(code), code=code), styles.title),
         tl.make_paragraph(
-            f"{source_name}  ·  {len(entries)} strings, {missing} missing, {fuzzy} fuzzy  ·  "
-            f"review status: {headers.get('x-review-status', 'draft')}"
-            f"{' by ' + headers['x-reviewed-by'] if headers.get('x-reviewed-by') else ''}",
+            _("{file} · {n} strings, {missing} missing, {fuzzy} fuzzy · review status: "
+              "{status} {reviewer}").format(
+                file=source_name, n=len(entries), missing=missing, fuzzy=fuzzy,
+                status=headers.get("x-review-status", "draft"),
+                reviewer=headers.get("x-reviewed-by", "")),
             grey),
         Spacer(1, 4 * mm),
     ]
@@ -135,7 +137,7 @@ def render_proof(lang: str, po_bytes: bytes | None = None, *, source_name: str =
         if e.msgstr:
             right = (e.msgstr, styled(body, target, typed=False))
         else:
-            right = ("— missing: the English text will be printed —", red)
+            right = (_("— missing: the English text will be printed —"), red)
         story.append(_Pair((e.msgid, body), right, (note, grey)))
 
     def decorate(canvas: Any, page: int, pages: int) -> None:

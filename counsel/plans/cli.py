@@ -1,0 +1,160 @@
+"""``counsel plans ...``: print plans and cards, translator's proofs, the render benchmark.
+
+    counsel plans proof --lang ar [--po FILE.po] --out proof.pdf
+    counsel plans render --plan ID [--lang ar] [--variant large_print] --out plan.pdf
+    counsel plans card --encounter ID [--lang ar] [--size A4] --out card.pdf
+    counsel plans sample --lang ar [--variant large_print] --out sample.pdf   (no vault)
+    counsel plans bench
+
+The PDF files are exports the counsellor asked for; nothing else is written to disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from counsel.errors import KnownError
+from counsel.i18n import current_language
+from counsel.i18n import gettext as _
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).expanduser().write_bytes(data)
+    except OSError as exc:
+        raise KnownError(_("Cannot write {file}: {reason}").format(
+            file=path, reason=exc.strerror or exc)) from exc
+    print(_("Wrote {file} ({size} kB)").format(file=path, size=len(data) // 1024 + 1))
+
+
+def _counsellor_lang(args: argparse.Namespace) -> str:
+    return str(args.counsellor_lang or current_language())
+
+
+def cmd_proof(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.plans.proof import render_proof
+
+    po_bytes = None
+    if args.po:
+        try:
+            po_bytes = Path(args.po).expanduser().read_bytes()
+        except OSError as exc:
+            raise KnownError(_("Cannot read {file}: {reason}").format(
+                file=args.po, reason=exc.strerror or exc)) from exc
+    _write(args.out, render_proof(args.lang, po_bytes, source_name=args.po or ""))
+    return 0
+
+
+def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.domain.client import Client
+    from counsel.domain.plan import Plan, PrintRecord
+    from counsel.plans.render_plan import render_plan
+    from counsel.plans.templates import load_catalogue, load_templates
+
+    vault = ctx.open_vault()
+    plan = vault.get_typed(Plan, args.plan)
+    client = vault.get_typed(Client, plan.client)
+    templates = load_templates()
+    if plan.template not in templates:
+        raise KnownError(_("The plan template “{id}” is not installed.").format(id=plan.template))
+    lang = args.lang or plan.client_language
+    pdf = render_plan(plan, client, templates[plan.template], load_catalogue(),
+                      counsellor_lang=_counsellor_lang(args), client_lang=lang,
+                      variant=args.variant, counsellor_name=args.counsellor or "",
+                      organisation=args.organisation or "")
+    _write(args.out, pdf)
+    record = PrintRecord(at=dt.datetime.now(dt.UTC).replace(microsecond=0), language=lang,
+                         variant=args.variant, sha256=hashlib.sha256(pdf).hexdigest())
+    vault.save(plan.replace(printed=(*plan.printed, record)))
+    return 0
+
+
+def cmd_card(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.domain.client import Client
+    from counsel.domain.encounter import Encounter
+    from counsel.plans.render_card import Appointment, render_card
+
+    vault = ctx.open_vault()
+    enc = vault.get_typed(Encounter, args.encounter)
+    client = vault.get_typed(Client, enc.client)
+    if enc.start is None:
+        raise KnownError(_("The appointment has no start time; add one and print again."))
+    appointment = Appointment(
+        when=dt.datetime.combine(enc.date, enc.start), place=args.place or enc.place.label(),
+        counsellor_name=args.counsellor or "", counsellor_phone=args.phone or "",
+        minutes=enc.minutes, interpreter_language=enc.interpreter_language if enc.interpreted
+        else "", client_name=client.display_name)
+    lang = args.lang or client.mother_tongue or "en"
+    _write(args.out, render_card(appointment, client_lang=lang,
+                                 counsellor_lang=_counsellor_lang(args), size=args.size,
+                                 organisation=args.organisation or ""))
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.plans.bench import sample_client, sample_plan
+    from counsel.plans.layout_page import check_language
+    from counsel.plans.render_plan import render_plan
+    from counsel.plans.templates import load_catalogue, load_templates
+
+    lang = check_language(args.lang)
+    pdf = render_plan(sample_plan(lang), sample_client(lang), load_templates()["integration_plan"],
+                      load_catalogue(), counsellor_lang=_counsellor_lang(args), client_lang=lang,
+                      variant=args.variant, organisation=args.organisation or "")
+    _write(args.out, pdf)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.plans.bench import main
+
+    main()
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("plans", help=_("print plans and appointment cards"))
+    sub = p.add_subparsers(dest="plans_command", metavar="COMMAND", required=True)
+
+    def common(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--out", required=True, metavar="FILE.pdf", help=_("PDF file to write"))
+        q.add_argument("--counsellor-lang", metavar="LANG",
+                       help=_("your language, printed under the client's"))
+        q.add_argument("--organisation", metavar="TEXT", help=_("printed in the header"))
+
+    q = sub.add_parser("proof", help=_("translator's proof of the plan texts of a language"))
+    q.add_argument("--lang", required=True, metavar="LANG")
+    q.add_argument("--po", metavar="FILE.po", help=_("render this catalog file instead"))
+    q.add_argument("--out", required=True, metavar="FILE.pdf")
+    q.set_defaults(handler=cmd_proof)
+
+    q = sub.add_parser("render", help=_("print a plan from the vault"))
+    q.add_argument("--plan", required=True, metavar="ID")
+    q.add_argument("--lang", metavar="LANG", help=_("client's language (default: the plan's)"))
+    q.add_argument("--variant", choices=("standard", "large_print"), default="standard")
+    q.add_argument("--counsellor", metavar="NAME")
+    common(q)
+    q.set_defaults(handler=cmd_render)
+
+    q = sub.add_parser("card", help=_("print an appointment card for an encounter"))
+    q.add_argument("--encounter", required=True, metavar="ID")
+    q.add_argument("--lang", metavar="LANG", help=_("client's language (default: mother tongue)"))
+    q.add_argument("--size", choices=("A6", "A4"), default="A6")
+    q.add_argument("--place", metavar="TEXT", help=_("address or room"))
+    q.add_argument("--counsellor", metavar="NAME")
+    q.add_argument("--phone", metavar="NUMBER")
+    common(q)
+    q.set_defaults(handler=cmd_card)
+
+    q = sub.add_parser("sample", help=_("print the built-in sample plan (no vault needed)"))
+    q.add_argument("--lang", required=True, metavar="LANG")
+    q.add_argument("--variant", choices=("standard", "large_print"), default="standard")
+    common(q)
+    q.set_defaults(handler=cmd_sample)
+
+    q = sub.add_parser("bench", help=_("time plan rendering (bilingual vs Finnish only)"))
+    q.set_defaults(handler=cmd_bench)
