@@ -136,13 +136,13 @@ def indicator_rows(ind: Indicators, k: int, everything: bool = False) -> tuple[I
         return _figure(c, k, everything)
 
     rows = [
-        IndicatorRow("client_minutes", N_("Minutes of client work"), fig(ind.client_minutes)),
-        IndicatorRow("early_minutes", N_("Minutes in the first 90 days of a client relationship"),
+        IndicatorRow("client_minutes", N_("Time in client work"), fig(ind.client_minutes)),
+        IndicatorRow("early_minutes", N_("Time in the first 90 days of a client relationship"),
                      fig(ind.early_minutes),
                      _share(fig(ind.early_minutes), fig(ind.client_minutes))),
         IndicatorRow("new_clients", N_("New client relationships"), fig(ind.new_clients)),
         IndicatorRow("encounters", N_("Appointments"), fig(ind.encounters)),
-        IndicatorRow("encounter_minutes", N_("Minutes in appointments"),
+        IndicatorRow("encounter_minutes", N_("Time in appointments"),
                      fig(ind.encounter_minutes)),
         IndicatorRow("interpreted", N_("Appointments with an interpreter"), fig(ind.interpreted),
                      _share(fig(ind.interpreted), fig(ind.encounters))),
@@ -153,7 +153,7 @@ def indicator_rows(ind: Indicators, k: int, everything: bool = False) -> tuple[I
     rows += [
         IndicatorRow("field_visits", N_("Field visits"), fig(ind.field_visits),
                      _share(fig(ind.field_visits), fig(ind.encounters))),
-        IndicatorRow("field_visit_minutes", N_("Minutes in field visits"),
+        IndicatorRow("field_visit_minutes", N_("Time in field visits"),
                      fig(ind.field_visit_minutes),
                      _share(fig(ind.field_visit_minutes), fig(ind.encounter_minutes))),
         IndicatorRow("circular_clients",

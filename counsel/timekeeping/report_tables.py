@@ -1,6 +1,7 @@
 """Reports as plain tables, shared by the CSV and PDF writers.
 
-A cell is ``int`` (minutes or a count), ``float`` (a share 0..1), ``str`` or ``None``
+Minutes are whole minutes everywhere (the PDF prints them as h:mm).  A cell is ``int``
+(minutes or a count), ``float`` (a share 0..1), ``str`` or ``None``
 (suppressed in a manager report, or nothing to divide by).  Titles and column names
 are translated here, at the moment of writing.
 """
@@ -25,11 +26,12 @@ class Table:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Value, ...], ...]
+    #: for label/value/share tables: which rows' values are minutes (the rest are counts)
+    minute_rows: tuple[bool, ...] = ()
 
 
 def _split_columns(first: str) -> tuple[str, ...]:
-    return (first, _("Visible (min)"), _("Background (min)"), _("Total (min)"),
-            _("Background share"))
+    return (first, _("Visible"), _("Background"), _("Total"), _("Background share"))
 
 
 def _split_row(label: str, s: Split) -> tuple[Value, ...]:
@@ -62,9 +64,10 @@ def time_tables(report: TimeReport, *, by_client: bool = False,
               tuple(_split_row(r.label, r.split) for r in report.by_period)),
     ]
     if by_client:
+        rows = sorted(((names.get(cid, cid) if cid else "", s) for cid, s in report.by_client),
+                      key=lambda r: (not r[0], r[0].casefold()))
         tables.append(Table("client", _("By client"), _split_columns(_("Client")), tuple(
-            _split_row(names.get(cid, cid) if cid else _("Not for one client"), s)
-            for cid, s in report.by_client)))
+            _split_row(name or _("Not for one client"), s) for name, s in rows)))
     tables += [
         Table("channel", _("By channel"), _split_columns(_("Channel")),
               tuple(_split_row(ch.label(), s) for ch, s in report.by_channel)),
@@ -86,5 +89,6 @@ def manager_tables(report: ManagerReport) -> list[Table]:
         Table("party_kind", _("By kind of other party"), _split_columns(_("Other party")),
               tuple(_cell_row(_party(k), c) for k, c in report.by_party_kind)),
         Table("indicators", _("Indicators"), (_("Indicator"), _("Value"), _("Share")),
-              tuple((_(row.label), row.value, row.share) for row in report.indicators)),
+              tuple((_(row.label), row.value, row.share) for row in report.indicators),
+              tuple(row.key.endswith("minutes") for row in report.indicators)),
     ]
