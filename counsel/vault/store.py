@@ -56,6 +56,13 @@ def _translate_os_error(exc: sqlite3.Error) -> Exception:
     return exc
 
 
+def _ro_uri(path: Path) -> str:
+    """Read-only URI; ``immutable`` when there is no WAL, so no -wal/-shm files appear."""
+    wal = Path(f"{path}-wal")
+    flag = "" if wal.exists() and wal.stat().st_size > 0 else "&immutable=1"
+    return f"file:{path}?mode=ro{flag}"
+
+
 def check_readable(path: Path) -> int:
     """Open read-only and return the schema version; raise a clear error otherwise.
 
@@ -68,7 +75,7 @@ def check_readable(path: Path) -> int:
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         raise VaultError(_("The vault file is damaged or is not a Counsel vault."))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
         try:
             version = schema.version_of(conn)
             schema.ensure_supported(version)
@@ -87,7 +94,7 @@ def check_readable(path: Path) -> int:
 
 def read_meta_readonly(path: Path) -> dict[str, bytes]:
     check_readable(path)
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(_ro_uri(path), uri=True)
     try:
         return {str(k): bytes(v) for k, v in conn.execute("SELECT key, value FROM meta")}
     except sqlite3.DatabaseError as exc:

@@ -1,0 +1,31 @@
+"""Suite-wide settings: offscreen Qt, no real user folders, GUI tests auto-marked."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# Before anything can import Qt: no display here, and none needed.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_ACCESSIBILITY", "0")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own COUNSEL_HOME so nothing touches the user's real vault."""
+    home = tmp_path_factory.mktemp("counsel-home")
+    monkeypatch.setenv("COUNSEL_HOME", str(home))
+    monkeypatch.delenv("COUNSEL_PASSPHRASE", raising=False)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "qtbot" in fixtures or "qapp" in fixtures:
+            item.add_marker(pytest.mark.gui)

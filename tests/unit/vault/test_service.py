@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from counsel.domain import (
+    Client, Contact, Encounter, LanguageSkill, PartyKind, Plan, WorkEntry, WorkKind,
+)
+from counsel.errors import RecordNotFound, VaultLocked
+from counsel.vault import envelope, snapshot
+from counsel.vault.service import Vault
+from counsel.vault.store import StoredRevision
+
+PASS = "correct horse battery"  # as in conftest.py
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def _client(name: str, lang: str = "so") -> Client:
+    return Client(name=name, languages=(LanguageSkill(lang, True),))
+
+
+def test_every_save_is_a_new_revision_and_history_is_kept(vault: Vault) -> None:
+    c = _client("Amina Yusuf")
+    vault.save(c)
+    vault.save(c.replace(municipality="Espoo"))
+    vault.save(c.replace(municipality="Vantaa"))
+    hist = vault.history(c.id)
+    assert [h.record.municipality for h in hist] == ["", "Espoo", "Vantaa"]  # type: ignore[union-attr]
+    assert hist[1].parents == (hist[0].rev_id,) and hist[2].parents == (hist[1].rev_id,)
+    assert vault.get(c.id).municipality == "Vantaa"  # type: ignore[attr-defined]
+
+
+def test_search_is_diacritics_insensitive_and_multiscript(vault: Vault) -> None:
+    names = [("Työnhaku Virtanen", "fi"), ("أحمد الحسن", "ar"), ("Олена Шевченко", "uk"),
+             ("ሰላም ተስፋይ", "ti"), ("زهرا حیدری", "fa_AF")]
+    ids = {}
+    for name, lang in names:
+        c = _client(name, lang)
+        vault.save(c)
+        ids[name] = c.id
+    assert [c.id for c in vault.clients("tyonhaku")] == [ids["Työnhaku Virtanen"]]
+    assert [c.id for c in vault.clients("أحمد")] == [ids["أحمد الحسن"]]
+    assert [c.id for c in vault.clients("олена")] == [ids["Олена Шевченко"]]
+    assert [c.id for c in vault.clients("ሰላም")] == [ids["ሰላም ተስፋይ"]]
+    # Arabic-keyboard yeh finds a Persian-keyboard name
+    assert [c.id for c in vault.clients("حيدري")] == [ids["زهرا حیدری"]]
+    assert [c.id for c in vault.clients("somali")] == []
+    assert {c.id for c in vault.clients("ukrain")} == {ids["Олена Шевченко"]}
+    assert vault.clients("nobody-like-this") == []
+
+
+def test_note_search_finds_encounters(vault: Vault) -> None:
+    c = _client("Hodan Farah")
+    vault.save(c)
+    e = Encounter(client=c.id, date=TODAY, situation="Ei osaa lukea kelloa, työnhaku alkaa.")
+    vault.save(e)
+    hits = vault.search("tyonhaku")
+    assert [h.record_id for h in hits] == [e.id]
+    vault.save(e.replace(situation="Puhuttiin koulusta."))
+    assert vault.search("kelloa") == []
+    assert [h.record_id for h in vault.search("koulusta")] == [e.id]
+
+
+def test_delete_is_a_tombstone_with_history(vault: Vault) -> None:
+    k = Contact(name="Minna Virtanen", party_kind=PartyKind.KELA)
+    vault.save(k)
+    vault.delete(k.id)
+    assert not vault.exists(k.id)
+    with pytest.raises(RecordNotFound):
+        vault.get(k.id)
+    assert [h.deleted for h in vault.history(k.id)] == [False, True]
+
+
+def test_records_of_unknown_client_refused(vault: Vault) -> None:
+    with pytest.raises(RecordNotFound):
+        vault.save(Encounter(client="0" * 32, date=TODAY))
+
+
+def test_erasure_makes_copied_envelopes_unreadable(vault: Vault, vault_path: Path) -> None:
+    c = _client("Ilhan Osman")
+    vault.save(c)
+    e = Encounter(client=c.id, date=TODAY, situation="ERASE-ME-CANARY health details")
+    vault.save(e)
+    other = _client("Stays Here")
+    vault.save(other)
+    copied = [r for r in vault.store.all_revisions() if r.key_id == c.id]
+    assert len(copied) == 2
+    vault.erase_client(c.id)
+    assert not vault.exists(c.id) and not vault.exists(e.id)
+    assert vault.get(other.id) == other
+    vault.lock()
+    v = Vault.unlock(vault_path, PASS)
+    # nothing the vault holds opens the old envelopes: not the client key (gone),
+    # not the vault key, not any other client's key
+    for rev in copied:
+        with pytest.raises((RecordNotFound, Exception)):
+            v.open_revision(rev)
+        for key_id in list(v.store.wrapped_keys()) + ["vault"]:
+            forged = StoredRevision(**{**rev.__dict__, "key_id": key_id})
+            with pytest.raises(Exception):
+                v.open_revision(forged)
+    assert v.search("ERASE") == []
+    assert b"ERASE-ME-CANARY" not in vault_path.read_bytes()
+    v.lock()
+
+
+def test_two_heads_is_a_visible_conflict_and_edit_beats_delete(vault: Vault) -> None:
+    c = _client("Sahra Jama")
+    vault.save(c)
+    base = vault.history(c.id)[0].rev_id
+    # a second device's concurrent edit and a third's delete of the same base
+    for record, rid in ((c.replace(municipality="Oulu"), "a" * 32), (None, "b" * 32)):
+        payload = (b'{"v":1,"deleted":true}' if record is None else
+                   b'{"v":1,"data":' + __import__("counsel.domain.codec", fromlist=["x"])
+                   .dumps(record) + b"}")
+        env = envelope.seal(vault._aead(c.id)._key if False else _client_key(vault, c.id),
+                            payload, envelope.record_aad(vault.vault_id, c.id, rid, "client"))
+        vault.apply_remote([StoredRevision(rid, c.id, (base,), "client", c.id, "dev2", env)])
+    assert len(vault.store.heads(c.id)) == 2
+    assert vault.get(c.id).municipality == "Oulu"  # type: ignore[attr-defined]
+    assert c.id in vault.conflicts()
+
+
+def _client_key(vault: Vault, client_id: str) -> bytes:
+    from counsel.vault import keys
+
+    wrapped = vault.store.wrapped_key(client_id)
+    assert wrapped is not None and vault._vault_key is not None
+    return keys.unwrap_client_key(vault.vault_id, vault._vault_key, client_id, wrapped)
+
+
+def test_unlock_cache_is_used_replayed_and_rejected_when_tampered(
+        vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import counsel.vault.service as service
+
+    monkeypatch.setattr(service, "SNAPSHOT_MIN_RECORDS", 1)
+    c = _client("Cache Client")
+    vault.save(c)
+    vault.lock()
+    cache = snapshot.cache_path(vault_path)
+    assert cache.exists() and b"Cache Client" not in cache.read_bytes()
+    v = Vault.unlock(vault_path, PASS)
+    assert v._snapshot_seq == v.store.max_seq()
+    v.save(c.replace(name="Renamed After Cache"))
+    v._snapshot_seq = -2  # pretend the cache is older: next unlock must replay
+    v.store.close()
+    v2 = Vault.unlock(vault_path, PASS)
+    assert v2.get(c.id).name == "Renamed After Cache"  # type: ignore[attr-defined]
+    v2.lock()
+    raw = bytearray(cache.read_bytes())
+    raw[-5] ^= 0xFF
+    cache.write_bytes(bytes(raw))
+    v3 = Vault.unlock(vault_path, PASS)
+    assert v3._snapshot_seq == -1 and v3.get(c.id).name == "Renamed After Cache"  # type: ignore[attr-defined]
+    v3.lock()
+
+
+def test_locked_vault_refuses_work(vault: Vault) -> None:
+    vault.lock()
+    with pytest.raises(VaultLocked):
+        vault.clients()
+
+
+def test_all_and_of_client(vault: Vault) -> None:
+    c = _client("Fartun Aden")
+    vault.save(c)
+    w = WorkEntry(kind=WorkKind.BACKGROUND, date=TODAY, minutes=5, client=c.id, what="Kela")
+    p = Plan(client=c.id, made=TODAY)
+    vault.save_many([w, p])
+    assert vault.all(WorkEntry) == [w]
+    assert vault.of_client(Plan, c.id) == [p]
+
+
+def test_settings_and_drafts_are_encrypted(vault: Vault, vault_path: Path) -> None:
+    vault.settings_set("ics.rules", [{"pattern": "SECRET-RULE"}])
+    assert vault.settings_get("ics.rules") == [{"pattern": "SECRET-RULE"}]
+    vault.save_draft("abc:encounter", {"situation": "DRAFT-CANARY typed text"})
+    assert vault.draft("abc:encounter").data["situation"].startswith("DRAFT-CANARY")  # type: ignore[union-attr]
+    vault.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = vault_path.read_bytes()
+    assert b"SECRET-RULE" not in raw and b"DRAFT-CANARY" not in raw
