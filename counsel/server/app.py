@@ -107,15 +107,18 @@ def parse_revision(item: object, device_id: str) -> Revision:
     for field in ("rev_id", "record_id", "key_id"):
         if not valid_id(item.get(field)):
             raise ApiError(400, "malformed", f"{field} is missing or not an id")
+    if not valid_id(item.get("device_id")):
+        raise ApiError(400, "malformed", "device_id is missing or not an id")
     if not valid_kind(item.get("kind")):
         raise ApiError(400, "malformed", "kind is missing or invalid")
     envelope = _b64(item.get("envelope"), "envelope", MAX_ENVELOPE)
     if not envelope:
         raise ApiError(400, "malformed", "envelope is empty")
-    # The device id is the authenticated device's, never what the body claims.
+    # ``device_id`` is the client's own label, kept as sent so every copy of a revision has
+    # the same header; which authenticated device pushed it is recorded in ``pushed_by``.
     return Revision(rev_id=item["rev_id"], record_id=item["record_id"], parents=tuple(parents),
-                    kind=item["kind"], key_id=item["key_id"], device_id=device_id,
-                    envelope=envelope)
+                    kind=item["kind"], key_id=item["key_id"], device_id=item["device_id"],
+                    envelope=envelope, pushed_by=device_id)
 
 
 def revision_json(r: Revision) -> dict[str, Any]:

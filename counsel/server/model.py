@@ -41,6 +41,7 @@ class Revision:
     device_id: str
     envelope: bytes
     seq: int = 0  # assigned by the server
+    pushed_by: str = ""  # the authenticated device that pushed it (audit)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     kind TEXT NOT NULL,
     key_id TEXT NOT NULL,
     device_id TEXT NOT NULL,
+    pushed_by TEXT NOT NULL,
     envelope {blob} NOT NULL,
     PRIMARY KEY (vault_id, rev_id),
     UNIQUE (vault_id, seq)

@@ -215,12 +215,13 @@ class SqlStorage(abc.ABC):
                     continue
                 seen.add(r.rev_id)
                 rows.append((vault_id, seq, r.rev_id, r.record_id, json.dumps(list(r.parents)),
-                             r.kind, r.key_id, r.device_id, r.envelope))
+                             r.kind, r.key_id, r.device_id, r.pushed_by, r.envelope))
                 seq += 1
             for i in range(0, len(rows), CHUNK):
                 db.executemany(
                     "INSERT INTO revisions (vault_id, seq, rev_id, record_id, parents, kind, "
-                    "key_id, device_id, envelope) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                    "key_id, device_id, pushed_by, envelope) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT DO NOTHING", rows[i:i + CHUNK])
             db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
         return PushResult(stored=len(rows), seq=seq - 1)

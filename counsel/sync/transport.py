@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import ipaddress
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -124,13 +123,13 @@ class Transport:
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict):
-            if resp.status_code >= 500 or resp.status_code in (502, 503, 504):
+            if resp.status_code >= 500:
                 raise OfflineError(_("The sync server is not available right now."))
             raise SyncError(_("The sync server sent a reply Counsel does not understand."),
                             code="garbage", status=resp.status_code)
         if resp.status_code >= 400:
-            err = body.get("error") if isinstance(body.get("error"), dict) else {}
-            code = str(err.get("code", "error"))
+            err = body.get("error")
+            code = str(err.get("code", "error")) if isinstance(err, dict) else "error"
             if resp.status_code >= 500:
                 raise OfflineError(_("The sync server is not available right now."))
             message = _messages().get(code) or _("The sync server refused the request.")
@@ -239,7 +238,3 @@ def _id(value: Any) -> str:
     if not valid_id(value):
         raise ValueError("bad id")
     return str(value)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)

@@ -19,7 +19,7 @@ def _rev(record: str, parents: list[str] | None = None, size: int = 40,
          rev_id: str | None = None) -> dict[str, Any]:
     return {"rev_id": rev_id or secrets.token_hex(16), "record_id": record,
             "parents": parents or [], "kind": "encounter", "key_id": "vault",
-            "device_id": "ignored",
+            "device_id": "laptop01",
             "envelope": base64.b64encode(secrets.token_bytes(size)).decode()}
 
 
@@ -69,12 +69,14 @@ def test_push_is_idempotent_and_pull_pages(live_server: LiveServer) -> None:
     assert again == []
 
 
-def test_device_id_comes_from_the_token(live_server: LiveServer) -> None:
+def test_device_label_kept_and_pusher_recorded(live_server: LiveServer) -> None:
     client, vault = _enrol(live_server)
     client.post(f"/v1/vaults/{vault}/push", json={"revisions": [_rev("rec00001")]})
     (got,), _ = _pull_all(client, vault)
     devices = client.get("/v1/devices").json()["devices"]
-    assert got["device_id"] == devices[0]["device_id"] != "ignored"
+    assert got["device_id"] == "laptop01"
+    with live_server.storage.transaction(write=False) as db:
+        assert db.execute("SELECT pushed_by FROM revisions") == [(devices[0]["device_id"],)]
 
 
 def test_keys_travel_with_the_stream_and_erasure_is_final(live_server: LiveServer) -> None:

@@ -1,0 +1,104 @@
+"""Where this device keeps its sync settings: the vault's ``sync_state`` table.
+
+The server address and account are plain settings; the device token is a secret and
+is sealed (AES-GCM) under a subkey of the vault key, so it is unreadable without the
+passphrase — no plaintext secret on disk.
+
+The login key: derived from the vault passphrase with Argon2id under its *own* random
+salt, then HKDF with its own label.  It shares no derivation with the key that
+unwraps the vault, so the server (which checks a hash of it) cannot decrypt anything;
+it lets a second device sign in with account + passphrase.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+from typing import TYPE_CHECKING, Any
+
+from counsel.vault import envelope, kdf, keys
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
+
+URL, ACCOUNT, TOKEN, SERVER_DEVICE, CURSOR, ERASED_SENT = (
+    "server_url", "account", "device_token", "server_device_id", "cursor", "erased_sent")
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    url: str
+    account: str
+    token: str
+    device_id: str
+
+
+def _box(vault: Vault) -> Any:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    # The vault exposes no sealing helper for local secrets yet; see the report.
+    vault_key: bytes | None = getattr(vault, "_vault_key", None)
+    if vault_key is None:
+        from counsel.errors import VaultLocked
+        from counsel.i18n import gettext as _
+
+        raise VaultLocked(_("The vault is locked."))
+    return AESGCM(keys.subkey(vault_key, "sync-credentials"))
+
+
+def _aad(vault: Vault) -> bytes:
+    return envelope.aad("sync-token", vault.vault_id, vault.device_id)
+
+
+def save(vault: Vault, creds: Credentials) -> None:
+    nonce = os.urandom(12)
+    sealed = nonce + _box(vault).encrypt(nonce, creds.token.encode(), _aad(vault))
+
+    def tx(conn: Any) -> None:
+        st = vault.store
+        st.set_state(URL, creds.url, conn)
+        st.set_state(ACCOUNT, creds.account, conn)
+        st.set_state(SERVER_DEVICE, creds.device_id, conn)
+        st.set_state(TOKEN, sealed.hex(), conn)
+
+    vault.store.transaction(tx)
+
+
+def load(vault: Vault) -> Credentials | None:
+    st = vault.store
+    url, account, sealed = st.state(URL), st.state(ACCOUNT), st.state(TOKEN)
+    if not (url and account and sealed):
+        return None
+    raw = bytes.fromhex(sealed)
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        token = _box(vault).decrypt(raw[:12], raw[12:], _aad(vault)).decode()
+    except InvalidTag:
+        return None
+    return Credentials(url, account, token, st.state(SERVER_DEVICE) or "")
+
+
+def forget(vault: Vault) -> None:
+    """Sign this device out locally (the caller warns first if work is unsynced)."""
+    vault.store.transaction(lambda c: c.execute(
+        "DELETE FROM sync_state WHERE key IN (?, ?)", (TOKEN, SERVER_DEVICE)))
+
+
+def new_login_params(like: kdf.KdfParams | None = None) -> kdf.KdfParams:
+    """Fresh salt; the same cost as the vault's own key derivation."""
+    if like is None:
+        return kdf.KdfParams.new()
+    return kdf.KdfParams.new(memory_kib=like.memory_kib, iterations=like.iterations,
+                             lanes=like.lanes)
+
+
+def login_key(passphrase: str, params: kdf.KdfParams) -> str:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    stretched = kdf.derive(passphrase, params)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"counsel login v1",
+               info=b"server login key").derive(stretched)
+    return base64.urlsafe_b64encode(key).decode().rstrip("=")
