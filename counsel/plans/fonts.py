@@ -28,6 +28,7 @@ import tempfile
 import threading
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 #: Families by key: (package, folder inside the package, file-name prefix, variable?)
 _SOURCES: dict[str, tuple[str, str, str, bool]] = {
@@ -111,9 +112,9 @@ def cache_dir() -> Path:
     env = os.environ.get("COUNSEL_FONT_CACHE")
     if env:
         return Path(env)
-    import platformdirs
+    from counsel.paths import cache_dir as counsel_cache  # COUNSEL_HOME, portable mode
 
-    return Path(platformdirs.user_cache_dir("counsel")) / "fonts"
+    return counsel_cache() / "fonts"
 
 
 def source_path(family: str, bold: bool = False) -> Path:
@@ -167,6 +168,63 @@ def static_instance(family: str, weight: int) -> Path:
     return target
 
 
+def to_unicode_cmap(fontname: str, subset: list[int], text_of: dict[int, str]) -> str:
+    """A ToUnicode CMap in which the private codes of shaped glyphs (see
+    ``layout_shape.shape``) map to the text they stand for, possibly none, and Arabic
+    presentation forms to the plain letters, so copying text out of the PDF gives real
+    letters (lam-alef gives the two letters)."""
+    import unicodedata
+
+    def target(code: int) -> str:
+        text = text_of.get(code)
+        if text is None:
+            ch = chr(code)
+            text = unicodedata.normalize("NFKC", ch) if 0xFB50 <= code <= 0xFEFF else ch
+        return text.encode("utf-16-be").hex().upper()
+
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{target(v)}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+_TTFONT_CLASS: list[type] = []
+
+
+def _selectable_ttfont_class() -> type:
+    """reportlab's TTFont, with ToUnicode maps that know what shaped glyphs stand for."""
+    if _TTFONT_CLASS:
+        return _TTFONT_CLASS[0]
+    from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+    class SelectableTTFont(TTFont):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            #: private code → the text its glyph stands for (layout_shape fills it)
+            self.pua_text: dict[int, str] = {}
+
+        def addObjects(self, doc: Any) -> None:  # noqa: N802 - reportlab's name
+            state = self.state.get(doc)
+            subsets = [list(s) for s in state.subsets] if state is not None else []
+            super().addObjects(doc)
+            # rewrite the ToUnicode streams reportlab just made, before they are written
+            for n, subset in enumerate(subsets):
+                base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+                base_name = base.decode("pdfdoc")
+                stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
+                if stream is not None:
+                    stream.content = to_unicode_cmap(base_name, subset, self.pua_text)
+
+    _TTFONT_CLASS.append(SelectableTTFont)
+    return SelectableTTFont
+
+
 def face(family: str, bold: bool = False) -> FontFace:
     """Register (once per process) and return one face."""
     name = f"Counsel-{family}" + ("-Bold" if bold else "")
@@ -181,9 +239,8 @@ def face(family: str, bold: bool = False) -> FontFace:
             else source_path(family, bold)
         )
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
 
-        ttf = TTFont(name, str(path))
+        ttf = _selectable_ttfont_class()(name, str(path))
         pdfmetrics.registerFont(ttf)
         result = FontFace(
             name=name, family=family, bold=bold, path=path,

@@ -12,6 +12,7 @@ glyph mapped to a character of the font so the PDF text stays selectable), so
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import Any
 
 #: HarfBuzz features: defaults plus kerning and standard ligatures (no discretionary ones)
@@ -55,32 +56,51 @@ def advances(font_name: str, text: str, size: float, rtl: bool) -> list[float]:
 
 
 def shape(font_name: str, text: str, size: float, rtl: bool) -> ShapedRun:
-    """Shape ``text`` into a ``ShapedStr`` that ``canvas.drawString`` draws as is."""
+    """Shape ``text`` into a ``ShapedStr`` that ``canvas.drawString`` draws as is.
+
+    Each glyph is drawn through a character code.  Where the glyph's own character is
+    the text it stands for (most Latin, Cyrillic, Ethiopic), that character is used, so
+    the PDF stays plainly readable.  Otherwise — contextual forms, ligatures, letters
+    built from a body and dots as in Noto Sans Arabic — the glyph gets a private code
+    whose ToUnicode entry is the text of its cluster (first glyph of the cluster) or
+    nothing (the other glyphs), so copying text out of the PDF gives the real letters.
+    """
+    import unicodedata
+
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
     ttf: Any = pdfmetrics.getFont(font_name)
     hbf, infos, positions = hb_shape(font_name, text, size, rtl)
     glyph_to_char = ttf.face.glyphToChar
-    char_widths = ttf.face.charWidths
+    starts = sorted({info.cluster for info in infos})
+    ends = {c: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, c in enumerate(starts)}
+    seen_clusters: set[int] = set()
+    # the glyph that carries a cluster's text: the first one in logical order
+    order = range(len(infos) - 1, -1, -1) if rtl else range(len(infos))
+    carrier: dict[int, str] = {}
+    for i in order:
+        c = infos[i].cluster
+        carrier[i] = "" if c in seen_clusters else text[c:ends[c]]
+        seen_clusters.add(c)
     chars: list[str] = []
     data = []
     glyphs: list[int] = []
     clusters: list[int] = []
     total = 0.0
-    for info, pos in zip(infos, positions, strict=True):
+    for i, (info, pos) in enumerate(zip(infos, positions, strict=True)):
         gid = info.codepoint
-        try:
-            uchar = glyph_to_char[gid][0]
-        except (KeyError, IndexError):
-            # glyphs with no character of their own (ligatures, contextual forms):
-            # reportlab gives them a private-use code point
-            uchar = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, pos.x_advance)
+        natural = glyph_to_char.get(gid)
+        wanted = carrier[i]
+        if natural and unicodedata.normalize("NFKC", chr(natural[0])) == wanted:
+            uchar = natural[0]
+        else:
+            uchar = _code_for(ttf, hbf, gid, wanted)
         x_advance = ttf.pdfScale(pos.x_advance)
         total += x_advance
         data.append(ShapeData(
             info.cluster, x_advance, ttf.pdfScale(pos.y_advance),
-            ttf.pdfScale(pos.x_offset), ttf.pdfScale(pos.y_offset), char_widths[uchar],
+            ttf.pdfScale(pos.x_offset), ttf.pdfScale(pos.y_offset), ttf.face.charWidths[uchar],
         ))
         chars.append(chr(uchar))
         glyphs.append(gid)
@@ -91,3 +111,23 @@ def shape(font_name: str, text: str, size: float, rtl: bool) -> ShapedRun:
         clusters=tuple(clusters),
         width=total * size / 1000,
     )
+
+
+_FIRST_CODE = 0xF0000  # plane 15 private use: clear of reportlab's own U+E000.. codes
+_code_lock = threading.Lock()
+
+
+def _code_for(ttf: Any, hbf: Any, gid: int, text: str) -> int:
+    """A private code drawing glyph ``gid`` whose ToUnicode text is ``text``."""
+    with _code_lock:
+        codes: dict[tuple[int, str], int] = ttf.__dict__.setdefault("shaped_codes", {})
+        code = codes.get((gid, text))
+        if code is None:
+            code = _FIRST_CODE + len(codes)
+            codes[(gid, text)] = code
+            face = ttf.face
+            face.charToGlyph[code] = gid
+            face.charWidths[code] = ttf.pdfScale(hbf.get_glyph_h_advance(gid))
+            text_of: dict[int, str] = ttf.__dict__.setdefault("pua_text", {})
+            text_of[code] = text
+        return code

@@ -233,6 +233,7 @@ class _Signatures(Flowable):  # type: ignore[misc]
                 rows.append((text, styled(st, lang)))
             self.labels.append(rows)
         self.style = b.styles.small
+        self.rtl = b.cl.rtl  # the client's line on the side their reading starts
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -242,7 +243,7 @@ class _Signatures(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         col = (self.width - 10 * mm) / 2
         for i, rows in enumerate(self.labels):
-            x = i * (col + 10 * mm)
+            x = (1 - i if self.rtl else i) * (col + 10 * mm)
             y = self.height - 12 * mm
             self.canv.setLineWidth(0.6)
             self.canv.line(x, y, x + col, y)
