@@ -71,10 +71,20 @@ class DueItem:
     client: str | None
     source: str  # stable identity of the rule and record that made the item
     detail: str = ""  # e.g. the agreed action or the measure code (shown, never exported)
+    reminder_id: str | None = None  # a stored reminder of the counsellor's own
 
     @property
     def title(self) -> str:
         return self.kind.label()
+
+    @property
+    def text(self) -> str:
+        """What the today view shows: the detail, else the kind's label."""
+        return self.detail or self.kind.label()
+
+    @property
+    def client_id(self) -> str | None:
+        return self.client
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -166,7 +176,7 @@ def compute_reminders(clients: Sequence[Client], plans: Sequence[Plan],
         # a stored reminder with a source only ever overrides a computed item
         if not r.done and not r.source:
             items.append(DueItem(r.kind, r.due, _status(r.due, today, rules), r.client,
-                                 f"reminder:{r.id}", r.text.splitlines()[0][:200]))
+                                 f"reminder:{r.id}", r.text.splitlines()[0][:200], r.id))
     limit = today + dt.timedelta(days=rules.horizon_days)
     items = [i for i in items if i.due <= limit]
     items.sort(key=lambda i: (i.due, i.kind.value, i.source))

@@ -1,0 +1,212 @@
+"""``counsel report time|indicators`` and ``counsel import ics``.
+
+``report time`` is the counsellor's own report (``--by client`` names clients, so it
+is for the counsellor, not for sharing).  ``report indicators`` is the manager's
+aggregate: counts and minutes only, small cells suppressed.  ``import ics`` proposes a
+work entry for every calendar event; ``--dry-run`` prints the proposals, one per line,
+and saves nothing; otherwise the decided proposals are saved only after the
+counsellor confirms the list (or passes ``--yes``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from counsel.errors import ImportFileError, KnownError
+from counsel.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from counsel.cli import Context
+    from counsel.domain import WorkEntry
+    from counsel.timekeeping.matching import MatchRule
+    from counsel.vault.service import Vault
+
+RULES_SETTING = "timekeeping.match_rules"
+IMPORT_PAST_DAYS = 365
+IMPORT_FUTURE_DAYS = 90
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a date (use YYYY-MM-DD)").format(text=text)) from exc
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    report = sub.add_parser("report", help=_("time and indicator reports"))
+    rsub = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+
+    p = rsub.add_parser("time", help=_("your visible and background work time"))
+    _range_args(p, required=True)
+    p.add_argument("--by", choices=["week", "month", "client"], default="week",
+                   help=_("group by week, month or client (default: week)"))
+    _output_args(p)
+    p.set_defaults(handler=cmd_report_time)
+
+    p = rsub.add_parser("indicators",
+                        help=_("aggregate report for a manager: no personal data"))
+    _range_args(p, required=True)
+    p.add_argument("--by", choices=["week", "month"], default="month")
+    p.add_argument("--min-clients", type=int, default=5, metavar="N",
+                   help=_("hide cells about fewer than N clients (default: 5)"))
+    _output_args(p)
+    p.set_defaults(handler=cmd_report_indicators)
+
+    imp = sub.add_parser("import", help=_("import work time from other programs"))
+    isub = imp.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
+    p = isub.add_parser("ics", help=_("import a calendar (.ics) export"))
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--dry-run", action="store_true",
+                   help=_("print the proposals, one per line, and save nothing"))
+    p.add_argument("--yes", action="store_true", help=_("save without asking"))
+    _range_args(p, required=False)
+    p.set_defaults(handler=cmd_import_ics)
+
+
+def _range_args(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--from", dest="first", type=_date, required=required, metavar="DATE")
+    p.add_argument("--to", dest="last", type=_date, required=required, metavar="DATE")
+
+
+def _output_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["csv", "pdf"], default="csv")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help=_("write to FILE (default: standard output; PDF needs a file)"))
+
+
+def _write(args: argparse.Namespace, csv_text: str | None, pdf: bytes | None) -> None:
+    if args.format == "pdf":
+        if args.out is None:
+            raise KnownError(_("A PDF report needs a file name."),
+                             help_text=_("Add --out FILE, for example --out report.pdf."))
+        assert pdf is not None
+        args.out.write_bytes(pdf)
+    elif args.out is None:
+        sys.stdout.write(csv_text or "")
+    else:
+        args.out.write_text(csv_text or "", encoding="utf-8", newline="")
+    if args.out is not None:
+        print(_("Written to {path}").format(path=args.out), file=sys.stderr)
+
+
+def _work(vault: Vault) -> list[WorkEntry]:
+    from counsel.domain import Encounter
+    from counsel.domain import WorkEntry as Entry
+    from counsel.timekeeping.reports import encounter_time
+
+    entries = vault.all(Entry)
+    return [*entries, *encounter_time(vault.all(Encounter), entries)]
+
+
+def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
+    from counsel.domain import Client
+    from counsel.timekeeping.report_csv import to_csv
+    from counsel.timekeeping.report_tables import time_tables
+    from counsel.timekeeping.reports import time_report
+    from counsel.timekeeping.split import Period
+
+    vault = ctx.open_vault()
+    period = Period.MONTH if args.by == "month" else Period.WEEK
+    report = time_report(_work(vault), args.first, args.last, period)
+    names = ({c.id: c.name for c in vault.all(Client)} if args.by == "client" else {})
+    tables = time_tables(report, by_client=args.by == "client", client_names=names)
+    if args.format == "pdf":
+        from counsel.timekeeping.report_pdf import render_pdf
+
+        _write(args, None, render_pdf(tables, title=_("Visible and background work"),
+                                      first=args.first, last=args.last))
+    else:
+        _write(args, to_csv(tables), None)
+    return 0
+
+
+def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
+    from counsel.domain import Client, Encounter, Plan
+    from counsel.timekeeping.aggregate import manager_report
+    from counsel.timekeeping.report_csv import to_csv
+    from counsel.timekeeping.report_tables import manager_tables
+    from counsel.timekeeping.split import Period
+
+    if args.min_clients < 1:
+        raise KnownError(_("--min-clients must be at least 1."))
+    vault = ctx.open_vault()
+    report = manager_report(
+        first=args.first, last=args.last, entries=_work(vault),
+        clients=vault.all(Client), encounters=vault.all(Encounter), plans=vault.all(Plan),
+        period=Period.WEEK if args.by == "week" else Period.MONTH,
+        min_clients=args.min_clients)
+    tables = manager_tables(report)
+    if args.format == "pdf":
+        from counsel.timekeeping.report_pdf import render_pdf
+
+        note = _("No personal data. Cells about fewer than {n} clients are hidden (–). "
+                 "Times are hours:minutes.").format(n=args.min_clients)
+        _write(args, None, render_pdf(tables, title=_("Time and indicators"),
+                                      first=args.first, last=args.last, note=note))
+    else:
+        _write(args, to_csv(tables), None)
+    return 0
+
+
+def load_rules(vault: Vault) -> tuple[MatchRule, ...]:
+    from counsel.timekeeping.matching import rules_from_json
+
+    raw = vault.settings_get(RULES_SETTING)
+    return rules_from_json(raw) if raw else ()
+
+
+def cmd_import_ics(args: argparse.Namespace, ctx: Context) -> int:
+    from counsel.domain import Client
+    from counsel.domain import WorkEntry as Entry
+    from counsel.timekeeping.ics_import import read_ics
+    from counsel.timekeeping.matching import Action, accepted_entries, propose
+
+    today = dt.date.today()
+    first = args.first or today - dt.timedelta(days=IMPORT_PAST_DAYS)
+    last = args.last or today + dt.timedelta(days=IMPORT_FUTURE_DAYS)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(_("Cannot read {path}: {reason}").format(
+            path=args.file, reason=exc.strerror or exc)) from exc
+    parsed = read_ics(data, first=first, last=last)
+    vault = ctx.open_vault()
+    rules = load_rules(vault)
+    existing = [e.source for e in vault.all(Entry) if e.source]
+    proposals = propose(parsed.events, rules, vault.all(Client), existing)
+    for p in proposals:
+        print(p.line())
+    for prob in parsed.problems:
+        print(_("line {line}: {uid} {summary!r}: {message}").format(
+            line=prob.line, uid=prob.uid or "-", summary=prob.summary, message=prob.message),
+            file=sys.stderr)
+    ready = [p for p in proposals if p.confirmed and p.action is not Action.SKIP]
+    open_ = sum(1 for p in proposals if not p.confirmed)
+    print(_("{n} events: {ready} to save, {open} need your decision in the app, "
+            "{problems} could not be read.").format(
+        n=len(proposals), ready=len(ready), open=open_, problems=len(parsed.problems)),
+        file=sys.stderr)
+    if args.dry_run or not ready:
+        return 0
+    if not args.yes:
+        answer = input(_("Save {n} work entries? [y/N] ").format(n=len(ready)))
+        if answer.strip().lower() not in ("y", "yes", "k", "kyllä", "j", "ja"):
+            print(_("Nothing saved."), file=sys.stderr)
+            return 0
+    entries: list[WorkEntry] = accepted_entries(ready)
+    vault.save_many(entries)
+    print(_("{n} work entries saved.").format(n=len(entries)), file=sys.stderr)
+    return 0
+
+
+def save_rules(vault: Vault, rules: tuple[MatchRule, ...]) -> None:
+    """Keep the counsellor's confirmed matching rules (encrypted, in the vault settings)."""
+    from counsel.timekeeping.matching import rules_to_json
+
+    vault.settings_set(RULES_SETTING, rules_to_json(rules))
