@@ -51,3 +51,76 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+
+
+class CuttingProxy:
+    """A loopback TCP proxy that cuts the connection after ``limit`` bytes in one direction.
+
+    ``direction`` is "up" (client → server) or "down" (server → client).  ``limit=None``
+    forwards everything.  Each accepted connection counts from zero.
+    """
+
+    def __init__(self, target_port: int, limit: int | None, direction: str = "up") -> None:
+        self.target_port, self.limit, self.direction = target_port, limit, direction
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.cuts = 0
+        self._stop = False
+        self._threads: list[threading.Thread] = []
+        self._socks: list[socket.socket] = []
+        t = threading.Thread(target=self._accept, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self._socks += [conn, upstream]
+            state = {"sent": 0}
+            for src, dst, d in ((conn, upstream, "up"), (upstream, conn, "down")):
+                t = threading.Thread(target=self._pipe, args=(src, dst, d, state, conn, upstream),
+                                     daemon=True)
+                t.start()
+                self._threads.append(t)
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, direction: str,
+              state: dict[str, int], a: socket.socket, b: socket.socket) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if self.limit is not None and direction == self.direction:
+                    room = self.limit - state["sent"]
+                    if len(data) >= room:
+                        if room > 0:
+                            dst.sendall(data[:room])
+                        self.cuts += 1
+                        break
+                    state["sent"] += len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self.listener.close()
+        for s in self._socks:
+            try:
+                s.close()
+            except OSError:
+                pass

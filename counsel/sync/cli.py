@@ -1,0 +1,170 @@
+"""``counsel sync`` and ``counsel sync-bench``.
+
+    counsel [--vault PATH] sync [--server URL --account NAME]   # set up (first time) + sync
+    counsel [--vault PATH] sync --status | --sign-out [--force]
+    counsel sync-bench [--records N] [--db URL]
+
+First call on a computer with a vault: enrols it (enrolment secret from
+``COUNSEL_ENROL_SECRET`` or a prompt) or, if the account already has a device, signs in
+with the vault passphrase.  With no vault file yet: joins the account's vault and
+downloads it.  Later calls sync and say what moved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from counsel.errors import KnownError
+from counsel.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from counsel.cli import Context
+    from counsel.sync.client import Progress, SyncReport
+    from counsel.vault.service import Vault
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("sync", help=_("sync this vault with the sync server"))
+    p.add_argument("--server", metavar="URL", help=_("sync server address (first time)"))
+    p.add_argument("--account", metavar="NAME", help=_("your account on the server (first time)"))
+    p.add_argument("--status", action="store_true", help=_("show what is waiting; do not sync"))
+    p.add_argument("--sign-out", action="store_true",
+                   help=_("forget this computer's sign-in (asks first if work is unsynced)"))
+    p.add_argument("--force", action="store_true", help=_("sign out even with unsynced work"))
+    p.set_defaults(handler=cmd_sync)
+
+    b = sub.add_parser("sync-bench", help=_("measure sync speed (loopback server)"))
+    b.add_argument("--records", type=int, default=10_000)
+    b.add_argument("--db", metavar="URL", help=_("PostgreSQL URL (default: a throwaway cluster)"))
+    b.add_argument("--clients", type=int, default=4, help=_("concurrent clients"))
+    b.set_defaults(handler=cmd_bench)
+
+
+def _progress(p: Progress) -> None:
+    total = f"/{p.total}" if p.total else ""
+    print(f"\r{p.phase}: {p.done}{total}   ", end="", file=sys.stderr, flush=True)
+
+
+def _enrol_secret() -> str:
+    env = os.environ.get("COUNSEL_ENROL_SECRET")
+    return env if env else getpass.getpass(_("Enrolment secret from your administrator: "))
+
+
+def _print_report(report: SyncReport) -> None:
+    print(file=sys.stderr)
+    print(_("Sent {sent} changes, received {received}, merged {merged} records "
+            "automatically.").format(sent=report.pushed, received=report.pulled,
+                                     merged=len(set(report.merged))))
+    if report.restored:
+        print(_("{n} deleted records came back because they were edited elsewhere.")
+              .format(n=len(set(report.restored))))
+    if report.conflicts:
+        print(_("{n} records have conflicting edits; open them in Counsel to choose.")
+              .format(n=report.conflicts))
+
+
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
+    from counsel.sync import credentials, enrol
+    from counsel.sync.client import SyncClient
+    from counsel.sync.transport import SyncError
+
+    if not ctx.vault_path.exists():
+        if not (args.server and args.account):
+            raise KnownError(_("There is no vault here yet. To copy your vault to this "
+                               "computer, give --server and --account."))
+        passphrase = ctx.passphrase()
+        secret = os.environ.get("COUNSEL_ENROL_SECRET")
+        try:
+            vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
+                               enrol_secret=secret, progress=_progress)
+        except SyncError as exc:
+            if exc.code != "no_login" or secret:
+                raise
+            vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
+                               enrol_secret=_enrol_secret(), progress=_progress)
+        ctx._vault = vault  # so the CLI locks it on exit
+        print(file=sys.stderr)
+        print(_("Joined vault {vault}: {n} records downloaded.").format(
+            vault=vault.vault_id, n=vault.count()))
+        return 0
+
+    vault = ctx.open_vault()
+    creds = credentials.load(vault)
+    if args.status:
+        return _status(vault, creds)
+    if args.sign_out:
+        return _sign_out(vault, creds, force=args.force)
+    if creds is None or args.server or args.account:
+        if not (args.server and args.account):
+            raise KnownError(_("This vault is not set up for sync yet: give --server and "
+                               "--account."))
+        passphrase = ctx.passphrase()
+        secret = os.environ.get("COUNSEL_ENROL_SECRET")
+        try:
+            enrol.connect(vault, args.server, args.account, passphrase, enrol_secret=secret)
+        except SyncError as exc:
+            if exc.code != "no_login" or secret:
+                raise
+            enrol.connect(vault, args.server, args.account, passphrase,
+                          enrol_secret=_enrol_secret())
+    client = SyncClient.from_vault(vault, progress=_progress)
+    try:
+        _print_report(client.sync())
+    finally:
+        client.close()
+    return 0
+
+
+def _status(vault: Vault, creds: Any) -> int:
+    from counsel.sync.client import SyncClient
+    from counsel.sync.conflicts import open_conflicts
+    from counsel.sync.transport import Transport
+
+    if creds is None:
+        print(_("Not set up for sync."))
+        return 0
+    client = SyncClient(vault, Transport(creds.url, creds.token))
+    try:
+        print(_("Server: {url}  account: {account}").format(url=creds.url, account=creds.account))
+        print(_("Changes waiting to be sent: {n}").format(n=client.unsynced_count()))
+        print(_("Open conflicts: {n}").format(n=len(open_conflicts(vault))))
+    finally:
+        client.close()
+    return 0
+
+
+def _sign_out(vault: Vault, creds: Any, *, force: bool) -> int:
+    from counsel.sync import credentials
+    from counsel.sync.client import SyncClient
+    from counsel.sync.transport import Transport
+
+    if creds is None:
+        return 0
+    client = SyncClient(vault, Transport(creds.url, creds.token))
+    try:
+        waiting = client.unsynced_count()
+        if waiting and not force:
+            raise KnownError(
+                _("{n} changes on this computer have not reached the server yet. Sync first, "
+                  "or sign out with --force: the changes stay in this vault file but no other "
+                  "device will see them.").format(n=waiting))
+        try:
+            client.transport.revoke(creds.device_id)
+        except KnownError:
+            pass  # offline: the administrator can revoke the device on the server
+    finally:
+        client.close()
+    credentials.forget(vault)
+    print(_("Signed out."))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, ctx: Context) -> int:
+    from counsel.sync.bench import run
+
+    print(run(records=args.records, db_url=args.db, clients=args.clients))
+    return 0
