@@ -12,11 +12,12 @@ Run from a source checkout::
 Which strings belong to which domain:
 
 * ``plans`` (printed for clients): strings marked with ``N_()`` in ``counsel/plans/*.py``
-  (except ``cli.py``, which talks to the counsellor) and the titles, help texts and
-  descriptions in ``counsel/plans/data/*.toml``.
+  (except ``cli.py``, which talks to the counsellor, and ``help_text = N_(...)`` of a
+  ``KnownError``) and the titles, help texts and descriptions in
+  ``counsel/plans/data/*.toml``.
 * ``counsel`` (the counsellor's interface): ``_()``, ``gettext()``, ``ngettext()``,
-  ``pgettext()`` and ``N_()`` everywhere else in ``counsel/`` and ``ui/``, and ``_()``
-  inside ``counsel/plans/``.
+  ``pgettext()`` and ``N_()`` everywhere else in ``counsel/`` and ``ui/``, plus ``_()``
+  and ``help_text = N_(...)`` inside ``counsel/plans/``.
 
 Babel drops header fields it does not know when it reads a catalog; the review-status
 fields (``X-Review-Status`` etc., see ``counsel.plans.templates``) are kept here by a
@@ -50,7 +51,9 @@ class _HeaderCatalog(Catalog):
 
     @property
     def mime_headers(self) -> list[tuple[str, str]]:
-        known = self._get_mime_headers()
+        # Babel ends "Generated-By" with a newline, which would end the header block
+        # before the extra fields when the file is read back.
+        known = [(k, v.rstrip("\n")) for k, v in self._get_mime_headers()]
         names = {k.lower() for k, _ in known}
         extra = getattr(self, "extra_headers", [])
         return known + [(k, v) for k, v in extra if k.lower() not in names]
@@ -116,22 +119,37 @@ def _python_files(root: Path) -> Iterator[Path]:
 def _python_messages(root: Path, domain: str) -> Iterator[tuple[str, Any, str | None, list[str]]]:
     from babel.messages.extract import extract_from_file
 
-    for path in _python_files(root):
-        rel = path.relative_to(root)
-        plans_module = _is_plans_module(rel)
-        if domain == "plans":
-            if not plans_module:
-                continue
-            keywords: dict[str, Any] = {"N_": None}
-        else:
-            keywords = dict(_ALL_KEYWORDS)
-            if plans_module:
-                del keywords["N_"]
-        for _lineno, message, comments, context in extract_from_file(
+    def run(path: Path, keywords: dict[str, Any]) -> Iterator[tuple[int, Any, Any, Any]]:
+        yield from extract_from_file(
             "python", str(path), keywords=keywords, comment_tags=("Translators:",),
             strip_comment_tags=True,
-        ):
+        )
+
+    only_n = {"N_": None}
+    without_n = {k: v for k, v in _ALL_KEYWORDS.items() if k != "N_"}
+    for path in _python_files(root):
+        rel = path.relative_to(root)
+        found: list[tuple[int, Any, Any, Any]] = []
+        if not _is_plans_module(rel):
+            if domain == "counsel":
+                found = list(run(path, _ALL_KEYWORDS))
+        else:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            marked = [m for m in run(path, only_n)
+                      if _is_help_text(lines, m[0]) == (domain == "counsel")]
+            found = marked + (list(run(path, without_n)) if domain == "counsel" else [])
+            found.sort(key=lambda m: m[0])
+        for _lineno, message, comments, context in found:
             yield rel.as_posix(), message, context, list(comments)
+
+
+def _is_help_text(lines: list[str], lineno: int) -> bool:
+    """An ``N_`` that sets a ``help_text`` marks a KnownError's help: counsellor-facing."""
+    # Babel reports the line of the string, which may sit below the ``N_(``.
+    for index in range(min(lineno, len(lines)) - 1, max(lineno - 5, 0) - 1, -1):
+        if "N_(" in lines[index]:
+            return "help_text" in lines[index]
+    return False
 
 
 def data_messages(files: Iterable[Path], root: Path | None = None,
