@@ -73,3 +73,25 @@ def days_from(today: dt.date, due: dt.date) -> str:
     if delta < 0:
         return ngettext("{n} day overdue", "{n} days overdue", -delta).format(n=-delta)
     return ngettext("in {n} day", "in {n} days", delta).format(n=delta)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Read a date typed as ``2026-03-04``, ``4.3.2026`` or ``4/3/2026`` (day first).
+
+    Empty text is ``None``; anything else unreadable raises ``ValueError``.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    for sep in (".", "/", "-"):
+        parts = text.split(sep)
+        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
+            d, m, y = (int(p) for p in parts)
+            if y < 100:
+                y += 2000
+            return dt.date(y, m, d)
+    raise ValueError(text)

@@ -27,7 +27,8 @@ class TodayItem:
     text: str
     kind: ReminderKind
     client_id: str | None
-    reminder_id: str | None = None  # a stored reminder (can be marked done)
+    reminder_id: str | None = None  # a stored reminder of the counsellor's own
+    source: str = ""  # identity of a computed item (a stored override can dismiss it)
 
     def bucket(self, today: dt.date) -> str:
         if self.due < today:
@@ -38,16 +39,16 @@ class TodayItem:
 
 
 def _from_due_item(item: Any) -> TodayItem:
-    kind = getattr(item, "kind", ReminderKind.CUSTOM)
-    if not isinstance(kind, ReminderKind):
-        try:
-            kind = ReminderKind(str(kind))
-        except ValueError:
-            kind = ReminderKind.CUSTOM
-    text = getattr(item, "text", "") or kind.label()
-    return TodayItem(due=item.due, text=str(text), kind=kind,
-                     client_id=getattr(item, "client_id", None) or getattr(item, "client", None),
-                     reminder_id=getattr(item, "reminder_id", None))
+    kind = item.kind if isinstance(item.kind, ReminderKind) else ReminderKind.CUSTOM
+    detail = getattr(item, "detail", "")
+    source = getattr(item, "source", "")
+    reminder_id = source.split(":", 1)[1] if source.startswith("reminder:") else None
+    if kind is ReminderKind.CUSTOM and detail:
+        text = detail
+    else:
+        text = f"{kind.label()}: {detail}" if detail else kind.label()
+    return TodayItem(due=item.due, text=text, kind=kind, client_id=item.client,
+                     reminder_id=reminder_id, source=source)
 
 
 def _stored(reminders: Iterable[Reminder]) -> list[TodayItem]:
@@ -71,6 +72,15 @@ def compute(vault: Vault, today: dt.date, horizon_days: int = UPCOMING_DAYS) -> 
     items = [i for i in items if i.due <= limit]
     items.sort(key=lambda i: (i.due, i.kind.value, i.text))
     return items
+
+
+def mark_done(item: TodayItem, stored: Reminder | None = None) -> Reminder:
+    """The record that dismisses ``item``: the stored reminder marked done, or an
+    override (same ``source``) for a computed one."""
+    if stored is not None:
+        return stored.replace(done=True)  # type: ignore[no-any-return]
+    return Reminder(due=item.due, text=item.kind.label(), kind=item.kind,
+                    client=item.client_id, done=True, source=item.source)
 
 
 def clients_with_due(items: Iterable[TodayItem], today: dt.date) -> set[str]:

@@ -1,0 +1,201 @@
+"""The client page: profile, and the timeline of encounters, work, plans and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from counsel_ui.widgets import named
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel import display
+from counsel import today as today_items
+from counsel.domain import Client, Given, Place, Plan, Reminder, WorkEntry, WorkKind
+from counsel.errors import RecordNotFound
+from counsel.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from counsel_ui.session import Session
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _label(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    return lab
+
+
+class ClientView(QWidget):
+    back = Signal()
+
+    def __init__(self, session: Session, client_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.client_id = client_id
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.back_button = QPushButton(_("← &Back to list"))
+        named(self.back_button, _("Back to the client list"))
+        self.back_button.clicked.connect(self.back.emit)
+        top.addWidget(self.back_button)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.title.setFont(font)
+        top.addWidget(self.title, 1)
+        lay.addLayout(top)
+
+        actions = QHBoxLayout()
+        self.encounter_button = QPushButton(_("New &encounter"))
+        self.encounter_button.setToolTip(_("Ctrl+E"))
+        self.encounter_button.clicked.connect(lambda: session.new_encounter.emit(client_id))
+        self.timer_button = QPushButton(_("Start appointment &timer"))
+        self.timer_button.setToolTip(_("Ctrl+T"))
+        self.timer_button.clicked.connect(lambda: session.start_timer(client_id))
+        self.log_button = QPushButton(_("&Log background work…"))
+        self.log_button.setToolTip(_("Ctrl+L"))
+        self.log_button.clicked.connect(lambda: session.quick_log.emit(client_id))
+        self.edit_button = QPushButton(_("Edit &profile…"))
+        self.edit_button.clicked.connect(self.edit)
+        for b in (self.encounter_button, self.timer_button, self.log_button, self.edit_button):
+            named(b, b.text())
+            actions.addWidget(b)
+        actions.addStretch(1)
+        lay.addLayout(actions)
+        QShortcut(QKeySequence("Esc"), self, activated=self.back.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.tabs = QTabWidget()
+        named(self.tabs, _("Client details"))
+        lay.addWidget(self.tabs, 1)
+        self.profile = QWidget()
+        self.profile_form = QFormLayout(self.profile)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.profile)
+        self.tabs.addTab(scroll, _("Profile"))
+        self.timeline = QListWidget()
+        named(self.timeline, _("Encounters"))
+        self.timeline.itemActivated.connect(self._open_encounter)
+        self.tabs.addTab(self.timeline, _("Encounters"))
+        self.work = QListWidget()
+        named(self.work, _("Work entries"))
+        self.tabs.addTab(self.work, _("Work"))
+        self.plans = QListWidget()
+        named(self.plans, _("Plans"))
+        self.tabs.addTab(self.plans, _("Plans"))
+        self.reminders = QListWidget()
+        named(self.reminders, _("Reminders"))
+        self.tabs.addTab(self.reminders, _("Reminders"))
+        session.changed.connect(lambda _k: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        vault = self.session.vault
+        try:
+            client = vault.get_typed(Client, self.client_id)
+        except RecordNotFound:
+            self.back.emit()
+            return
+        self.client = client
+        self.title.setText(client.display_name)
+        self._fill_profile(client)
+        self.timeline.clear()
+        for e in vault.encounters_of(self.client_id):
+            given = ", ".join(Given(g).label() for g in e.given if g)
+            place = Place(e.place).label() if e.place else ""
+            text = f"{display.date(e.date)} · {display.minutes(e.minutes)} · {place}"
+            if given:
+                text += f" · {given}"
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, e.id)
+            self.timeline.addItem(item)
+        if not self.timeline.count():
+            self.timeline.addItem(_("No encounters yet. Press Ctrl+E to record one."))
+        self.work.clear()
+        entries = sorted(vault.of_client(WorkEntry, self.client_id), key=lambda w: w.date,
+                         reverse=True)
+        for w in entries:
+            kind = w.kind.label()
+            extra = f" · {w.channel.label()}" if w.kind is WorkKind.BACKGROUND else ""
+            self.work.addItem(f"{display.date(w.date)} · {kind}{extra} · "
+                              f"{display.minutes(w.minutes)} {w.what}".rstrip())
+        self.plans.clear()
+        for p in vault.of_client(Plan, self.client_id):
+            review = _("review {date}").format(date=display.date(p.review)) if p.review else ""
+            self.plans.addItem(f"{display.date(p.made)} · {p.status.label()} {review}".rstrip())
+        self.reminders.clear()
+        today = dt.date.today()
+        for item in today_items.compute(self.session.vault, today, horizon_days=365):
+            if item.client_id == self.client_id:
+                when = display.days_from(today, item.due)
+                self.reminders.addItem(f"{display.date(item.due)} ({when}) · {item.text}")
+        for r in vault.of_client(Reminder, self.client_id):
+            if r.done:
+                self.reminders.addItem(f"✓ {display.date(r.due)} · {r.text}")
+
+    def _fill_profile(self, c: Client) -> None:
+        while self.profile_form.rowCount():
+            self.profile_form.removeRow(0)
+        langs = []
+        for skill in c.languages:
+            text = display.language(skill.code)
+            if skill.mother_tongue:
+                text += " — " + _("mother tongue")
+            if skill.level is not None:
+                text += f" ({skill.level.label()})"
+            langs.append(text)
+        interp = ""
+        if c.interpreter_needed:
+            interp = _("needed") + (f": {display.language(c.interpreter_language)}"
+                                    if c.interpreter_language else "")
+        rows = [
+            (_("Name"), c.display_name),
+            (_("Date of birth"), display.date(c.birth_date)),
+            (_("Languages"), "\n".join(langs)),
+            (_("Literacy"), c.literacy.label() if c.literacy else ""),
+            (_("Interpreter"), interp or _("not needed")),
+            (_("Residence permit"), " · ".join(x for x in (
+                display.date(c.permit_date), c.permit_basis.label() if c.permit_basis else "")
+                if x)),
+            (_("Municipality"), c.municipality),
+            (_("Client type"), c.client_type.label()),
+            (_("Education"), c.education),
+            (_("Work history"), c.work_history),
+            (_("Recognised skills"), c.recognised_skills),
+            (_("Phone"), c.phone),
+            (_("Notes"), c.notes),
+        ]
+        for label, value in rows:
+            lab = _label(value or "—")
+            lab.setAccessibleName(label)
+            self.profile_form.addRow(QLabel(label + ":"), lab)
+
+    def _open_encounter(self, item: QListWidgetItem) -> None:
+        enc_id = item.data(ID_ROLE)
+        if enc_id:
+            from counsel_ui.encounter_editor import EncounterEditor
+
+            EncounterEditor.open_for(self.session, self.client_id, enc_id, self.window())
+
+    def edit(self) -> None:
+        from counsel_ui.client_dialog import ClientDialog
+
+        ClientDialog(self.session, self.client, self).open()

@@ -1,0 +1,494 @@
+"""The encounter editor, shaped by the encounter-based method (DOMAIN.md).
+
+Sections follow the conversation: the client's situation in their own words;
+resources and possibilities; obstacles (taxonomy + free text); what was given
+(information / advice / guidance); what was agreed, by whom, by when; practical
+details.  Every change is autosaved as an encrypted draft (``DraftDebounce``: 1 s
+after the last keystroke, at least every 5 s while typing), so closing, locking or a
+crash never loses typed text.  Keyboard only: Tab moves between fields (also out of
+text boxes), Ctrl+S saves, Esc closes and keeps the draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import TYPE_CHECKING, Any
+
+from counsel_ui.client_dialog import combo_language, language_combo, set_language
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, enum_combo, named, select_data
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel import display
+from counsel.appstate import DraftDebounce
+from counsel.domain import (
+    AgreedAction,
+    Client,
+    Encounter,
+    Given,
+    InterpreterMode,
+    Obstacle,
+    Place,
+    new_id,
+)
+from counsel.errors import KnownError, RecordNotFound, ValidationError
+from counsel.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from counsel_ui.session import Session
+
+TEXT_FIELDS = ("situation", "resources", "possibilities", "obstacles_text", "experiential",
+               "next_step", "notes")
+
+
+def draft_id_for(client_id: str, encounter_id: str) -> str:
+    return f"{client_id}:encounter:{encounter_id}"
+
+
+def _text_box(height: int = 80) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(height)
+    return box
+
+
+class EncounterEditor(QDialog):
+    saved = Signal(str)
+
+    def __init__(self, session: Session, client_id: str, encounter: Encounter | None = None,
+                 draft: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.client_id = client_id
+        self.original = encounter
+        self.encounter_id = encounter.id if encounter else str((draft or {}).get("id") or new_id())
+        self.draft_id = draft_id_for(client_id, self.encounter_id)
+        self.debounce = DraftDebounce()
+        self._loading = True
+        self._closing = False
+        self.setWindowTitle(_("Encounter"))  # no client data in window titles
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setModal(False)
+        self._build()
+        self._load(encounter, draft)
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._autosave_check)
+        session.editors.append(self)
+        self.resize(760, 820)
+        self.situation.setFocus()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        try:
+            name = self.session.vault.get_typed(Client, self.client_id).display_name
+        except RecordNotFound:
+            name = ""
+        head = QLabel(name)
+        font = head.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        head.setFont(font)
+        outer.addWidget(head)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        g = QGroupBox(_("The client's situation"))
+        f = QFormLayout(g)
+        self.situation = add_row(f, _("In their own &words:"), _text_box(110),
+                                 _("Start from where the client is, in their own words."))
+        self.experiential = add_row(f, _("Their own e&xperience:"), _text_box(60))
+        lay.addWidget(g)
+
+        g = QGroupBox(_("Resources and possibilities"))
+        f = QFormLayout(g)
+        self.resources = add_row(f, _("&Resources:"), _text_box())
+        self.possibilities = add_row(f, _("&Possibilities:"), _text_box())
+        lay.addWidget(g)
+
+        g = QGroupBox(_("Obstacles to progress"))
+        f = QFormLayout(g)
+        self.obstacles = QListWidget()
+        for ob in Obstacle:
+            item = QListWidgetItem(ob.label())
+            item.setData(Qt.ItemDataRole.UserRole, ob.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.obstacles.addItem(item)
+        self.obstacles.setMinimumHeight(120)
+        add_row(f, _("&Obstacles:"), self.obstacles,
+                _("Space ticks the selected obstacle."))
+        self.obstacles_text = add_row(f, _("In &detail:"), _text_box(60))
+        lay.addWidget(g)
+
+        g = QGroupBox(_("What was given"))
+        row = QHBoxLayout(g)
+        self.given: dict[Given, QCheckBox] = {}
+        for gv in Given:
+            box = QCheckBox(gv.label())
+            self.given[gv] = box
+            row.addWidget(box)
+        row.addStretch(1)
+        lay.addWidget(g)
+
+        g = QGroupBox(_("What was agreed"))
+        v = QVBoxLayout(g)
+        self.actions = QTableWidget(0, 4)
+        self.actions.setHorizontalHeaderLabels(
+            [_("What"), _("Who"), _("By when"), _("Client's own step")])
+        self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.actions.setTabKeyNavigation(True)
+        self.actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.actions.setMinimumHeight(110)
+        named(self.actions, _("Agreed actions"))
+        v.addWidget(self.actions)
+        buttons = QHBoxLayout()
+        self.add_action = QPushButton(_("&Add action"))
+        self.add_action.clicked.connect(lambda: self._add_action_row(focus=True))
+        self.remove_action = QPushButton(_("Remove action"))
+        self.remove_action.clicked.connect(self._remove_action_row)
+        buttons.addWidget(self.add_action)
+        buttons.addWidget(self.remove_action)
+        buttons.addStretch(1)
+        v.addLayout(buttons)
+        f = QFormLayout()
+        self.next_step = add_row(f, _("Client's &next step:"), _text_box(50))
+        v.addLayout(f)
+        lay.addWidget(g)
+
+        g = QGroupBox(_("Details"))
+        f = QFormLayout(g)
+        self.date = add_row(f, _("Da&te:"), QDateEdit())
+        self.date.setCalendarPopup(True)
+        self.start = add_row(f, _("&Start:"), QTimeEdit())
+        self.minutes = add_row(f, _("D&uration (minutes):"), QSpinBox())
+        self.minutes.setRange(0, 24 * 60)
+        self.minutes.setSingleStep(5)
+        self.place = add_row(f, _("P&lace:"), enum_combo(Place))
+        self.interp_mode = add_row(f, _("&Interpreter:"), enum_combo(InterpreterMode))
+        self.interp_lang = add_row(f, _("Interpreter lan&guage:"), language_combo())
+        self.others = add_row(f, _("Others &present:"), QLineEdit())
+        self.notes = add_row(f, _("Other n&otes:"), _text_box(60))
+        lay.addWidget(g)
+
+        self.status = QLabel()
+        self.status.setAccessibleName(_("Autosave status"))
+        outer.addWidget(self.status)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        outer.addWidget(self.error)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                               | QDialogButtonBox.StandardButton.Close)
+        box.accepted.connect(self.save)
+        box.rejected.connect(self.close)
+        outer.addWidget(box)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        for w in (self.situation, self.experiential, self.resources, self.possibilities,
+                  self.obstacles_text, self.next_step, self.notes):
+            w.textChanged.connect(self._changed)
+        self.others.textChanged.connect(self._changed)
+        self.obstacles.itemChanged.connect(self._changed)
+        self.actions.itemChanged.connect(self._changed)
+        for b in self.given.values():
+            b.toggled.connect(self._changed)
+        self.date.dateChanged.connect(self._changed)
+        self.start.timeChanged.connect(self._changed)
+        self.minutes.valueChanged.connect(self._changed)
+        for c in (self.place, self.interp_mode, self.interp_lang):
+            c.currentIndexChanged.connect(self._changed)
+        self.interp_lang.editTextChanged.connect(self._changed)
+
+    def _add_action_row(self, what: str = "", who: str = "", due: str = "",
+                        client_step: bool = False, *, focus: bool = False) -> None:
+        r = self.actions.rowCount()
+        self.actions.insertRow(r)
+        self.actions.setItem(r, 0, QTableWidgetItem(what))
+        self.actions.setItem(r, 1, QTableWidgetItem(who))
+        self.actions.setItem(r, 2, QTableWidgetItem(due))
+        step = QTableWidgetItem()
+        step.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+                      | Qt.ItemFlag.ItemIsSelectable)
+        step.setCheckState(Qt.CheckState.Checked if client_step else Qt.CheckState.Unchecked)
+        self.actions.setItem(r, 3, step)
+        if focus:
+            self.actions.setFocus()
+            self.actions.setCurrentCell(r, 0)
+            self.actions.editItem(self.actions.item(r, 0))
+        self._changed()
+
+    def _remove_action_row(self) -> None:
+        r = self.actions.currentRow()
+        if r >= 0:
+            self.actions.removeRow(r)
+            self._changed()
+
+    # -- state ↔ fields ---------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """Everything typed, as JSON-able values (what the encrypted draft holds)."""
+        data: dict[str, Any] = {f: getattr(self, f).toPlainText() for f in TEXT_FIELDS}
+        data.update(
+            id=self.encounter_id, client=self.client_id,
+            date=self.date.date().toString(Qt.DateFormat.ISODate),
+            start=self.start.time().toString("HH:mm"),
+            minutes=self.minutes.value(),
+            place=self.place.currentData().value,
+            interpreter_mode=self.interp_mode.currentData().value,
+            interpreter_language=combo_language(self.interp_lang),
+            others_present=self.others.text(),
+            given=[g.value for g, b in self.given.items() if b.isChecked()],
+            obstacles=[self.obstacles.item(i).data(Qt.ItemDataRole.UserRole)
+                       for i in range(self.obstacles.count())
+                       if self.obstacles.item(i).checkState() == Qt.CheckState.Checked],
+            actions=[self._action_state(r) for r in range(self.actions.rowCount())],
+        )
+        return data
+
+    def _action_state(self, r: int) -> dict[str, Any]:
+        def text(c: int) -> str:
+            item = self.actions.item(r, c)
+            return item.text() if item else ""
+
+        step = self.actions.item(r, 3)
+        return {"what": text(0), "who": text(1), "due": text(2),
+                "client_step": bool(step and step.checkState() == Qt.CheckState.Checked)}
+
+    def _load(self, enc: Encounter | None, draft: dict[str, Any] | None) -> None:
+        data: dict[str, Any] = {}
+        if enc is not None:
+            data = {f: getattr(enc, f) for f in TEXT_FIELDS}
+            data.update(date=enc.date.isoformat(),
+                        start=enc.start.strftime("%H:%M") if enc.start else "",
+                        minutes=enc.minutes, place=enc.place.value,
+                        interpreter_mode=enc.interpreter_mode.value,
+                        interpreter_language=enc.interpreter_language,
+                        others_present=enc.others_present,
+                        given=[g.value for g in enc.given],
+                        obstacles=[o.value for o in enc.obstacles],
+                        actions=[{"what": a.what, "who": a.who,
+                                  "due": a.due.isoformat() if a.due else "",
+                                  "client_step": a.client_step} for a in enc.actions])
+        else:
+            now = dt.datetime.now()
+            data = {"date": now.date().isoformat(), "start": now.strftime("%H:%M"),
+                    "minutes": 45}
+            try:
+                client = self.session.vault.get_typed(Client, self.client_id)
+                if client.interpreter_needed:
+                    data["interpreter_language"] = client.interpreter_language
+            except RecordNotFound:
+                pass
+        if draft:
+            data.update(draft)
+            self.status.setText(_("Restored unsaved text from the encrypted draft."))
+        for f in TEXT_FIELDS:
+            getattr(self, f).setPlainText(str(data.get(f, "")))
+        self.date.setDate(QDate.fromString(str(data.get("date", "")), Qt.DateFormat.ISODate))
+        if data.get("start"):
+            self.start.setTime(QTime.fromString(str(data["start"]), "HH:mm"))
+        self.minutes.setValue(int(data.get("minutes", 45)))
+        select_data(self.place, data.get("place", Place.OFFICE.value))
+        select_data(self.interp_mode, data.get("interpreter_mode", InterpreterMode.NONE.value))
+        set_language(self.interp_lang, str(data.get("interpreter_language", "")))
+        self.others.setText(str(data.get("others_present", "")))
+        given = set(data.get("given", ()))
+        for g, b in self.given.items():
+            b.setChecked(g.value in given)
+        obstacles = set(data.get("obstacles", ()))
+        for i in range(self.obstacles.count()):
+            item = self.obstacles.item(i)
+            item.setCheckState(Qt.CheckState.Checked
+                               if item.data(Qt.ItemDataRole.UserRole) in obstacles
+                               else Qt.CheckState.Unchecked)
+        self.actions.setRowCount(0)
+        for a in data.get("actions", ()):
+            self._add_action_row(str(a.get("what", "")), str(a.get("who", "")),
+                                 str(a.get("due", "")), bool(a.get("client_step")))
+        self.debounce.saved()
+
+    def build(self) -> Encounter:
+        s = self.state()
+        actions = []
+        for a in s["actions"]:
+            if not a["what"].strip():
+                continue
+            try:
+                due = display.parse_date(a["due"])
+            except ValueError:
+                raise ValidationError(_("By when"), _("must be a date")) from None
+            actions.append(AgreedAction(what=a["what"].strip(), who=a["who"].strip(), due=due,
+                                        client_step=a["client_step"]))
+        start = self.start.time()
+        return Encounter(
+            id=self.encounter_id, client=self.client_id,
+            date=dt.date.fromisoformat(s["date"]),
+            start=dt.time(start.hour(), start.minute()),
+            minutes=s["minutes"], place=Place(s["place"]),
+            interpreter_mode=InterpreterMode(s["interpreter_mode"]),
+            interpreter_language=s["interpreter_language"]
+            if s["interpreter_mode"] != InterpreterMode.NONE.value else "",
+            others_present=s["others_present"].strip(),
+            given=tuple(Given(g) for g in s["given"]),
+            obstacles=tuple(Obstacle(o) for o in s["obstacles"]),
+            actions=tuple(actions),
+            **{f: s[f] for f in TEXT_FIELDS},
+        )
+
+    # -- autosave -------------------------------------------------------------------------
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.debounce.changed(time.monotonic())
+        self.status.setText(_("Unsaved changes…"))
+        if not self._timer.isActive():
+            self._timer.start(int(self.debounce.next_check(time.monotonic()) * 1000) + 10)
+
+    def _autosave_check(self) -> None:
+        now = time.monotonic()
+        if not self.debounce.dirty:
+            return
+        if not self.debounce.due(now):
+            self._timer.start(int(self.debounce.next_check(now) * 1000) + 10)
+            return
+        self.debounce.saved()
+        vault, draft_id, data = self.session.vault, self.draft_id, self.state()
+        Op(self, lambda: vault.save_draft(draft_id, data)).success(
+            lambda _r: self.status.setText(_("Draft saved (encrypted)."))).run()
+
+    def flush(self) -> None:
+        """Write the draft now, on this thread (before locking or quitting)."""
+        if self.debounce.dirty:
+            self.debounce.saved()
+            self.session.vault.save_draft(self.draft_id, self.state())
+
+    # -- save / close -----------------------------------------------------------------------
+    def save(self) -> None:
+        try:
+            enc = self.build()
+        except KnownError as exc:
+            self.error.setText(f"{exc.message} — {exc.help()}")
+            return
+        self._timer.stop()
+        self.debounce.saved()
+        vault, draft_id = self.session.vault, self.draft_id
+
+        def work() -> None:
+            vault.save(enc)
+            vault.discard_draft(draft_id)
+
+        def done(_r: object) -> None:
+            self.session.changed.emit(frozenset({Encounter.KIND}))
+            self.saved.emit(enc.id)
+            self._closing = True
+            self.close()
+
+        Op(self, work).success(done).failure(self._save_failed).run()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KnownError):
+            self.error.setText(f"{exc.message} — {exc.help()}")
+        else:
+            from counsel_ui.errors import show_error
+
+            show_error(self, exc)
+
+    def discard(self) -> None:
+        self._timer.stop()
+        self.debounce.saved()
+        self.session.vault.discard_draft(self.draft_id)
+        self._closing = True
+        self.close()
+
+    def close_for_lock(self) -> None:
+        self.flush()
+        self._closing = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self._closing and self._has_unsaved():
+            box = QMessageBox(self)
+            box.setWindowTitle(_("Encounter"))
+            box.setText(_("This encounter is not saved yet."))
+            box.setInformativeText(_("Your text is kept as an encrypted draft; you can "
+                                     "continue it later from Today."))
+            keep = box.addButton(_("&Keep draft"), QMessageBox.ButtonRole.AcceptRole)
+            throw = box.addButton(_("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(keep)
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked is throw:
+                self.session.vault.discard_draft(self.draft_id)
+            elif clicked is keep:
+                self.flush()
+            else:
+                event.ignore()
+                return
+        else:
+            self.flush() if not self._closing else None
+        self._timer.stop()
+        if self in self.session.editors:
+            self.session.editors.remove(self)
+        self.session.changed.emit(frozenset({"draft"}))
+        super().closeEvent(event)
+
+    def _has_unsaved(self) -> bool:
+        return self.debounce.dirty or self.session.vault.draft(self.draft_id) is not None
+
+    def reject(self) -> None:  # Esc
+        self.close()
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open_for(cls, session: Session, client_id: str, encounter_id: str | None,
+                 parent: QWidget | None) -> EncounterEditor:
+        for ed in session.editors:
+            if ed.client_id == client_id and (encounter_id is None
+                                              or ed.encounter_id == encounter_id):
+                ed.raise_()
+                ed.activateWindow()
+                return ed  # type: ignore[no-any-return]
+        enc = None
+        draft = None
+        if encounter_id is not None:
+            try:
+                enc = session.vault.get_typed(Encounter, encounter_id)
+            except RecordNotFound:
+                enc = None
+            d = session.vault.draft(draft_id_for(client_id, encounter_id))
+            draft = d.data if d else None
+        editor = cls(session, client_id, enc, draft, parent)
+        editor.show()
+        return editor

@@ -1,0 +1,90 @@
+"""``counsel-app``: the desktop application.
+
+Options: ``--vault PATH``, ``--demo`` (a demo vault with the small synthetic caseload;
+prints its passphrase), ``--lang fi|sv|en|ar|pseudo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEMO_PASSPHRASE = "demo vault passphrase"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from counsel.i18n import gettext as _
+
+    p = argparse.ArgumentParser(prog="counsel-app", description=_("Counsel desktop app"))
+    p.add_argument("--vault", metavar="PATH", help=_("vault file (default: your data folder)"))
+    p.add_argument("--demo", action="store_true",
+                   help=_("open a demo vault with a synthetic caseload"))
+    p.add_argument("--lang", default=None, choices=("fi", "sv", "en", "ar", "pseudo"),
+                   help=_("interface language"))
+    return p
+
+
+def demo_vault(path: Path | None = None, size: str = "small") -> tuple[Path, str]:
+    """Create (once) a demo vault in the data folder; returns its path and passphrase."""
+    from counsel import paths
+
+    path = path or paths.data_dir() / "demo.vault"
+    if not path.exists():
+        from counsel.demo import generate
+        from counsel.vault.service import Vault
+
+        vault, _code = Vault.create(path, DEMO_PASSPHRASE)
+        try:
+            generate(vault, size=size)
+        finally:
+            vault.lock()
+    return path, DEMO_PASSPHRASE
+
+
+def _default_lang() -> str:
+    import locale
+
+    code = (locale.getlocale()[0] or "en").split("_")[0].lower()
+    return code if code in ("fi", "sv", "en", "ar") else "en"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from counsel_ui.errors import install_excepthook
+    from counsel_ui.i18n_qt import apply_language
+    from counsel_ui.qtcompat import guard_none_refcount
+
+    guard_none_refcount()
+    from PySide6.QtWidgets import QApplication
+
+    from counsel import logs, paths
+
+    logs.setup_app(paths.log_dir())
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("Counsel")
+    app.setApplicationName("Counsel")
+    apply_language(app, args.lang or _default_lang())
+    install_excepthook()
+    path = Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
+    if args.demo:
+        from counsel.i18n import gettext as _
+
+        print(_("Creating the demo vault (first time only)…"), flush=True)
+        path, phrase = demo_vault(Path(args.vault) if args.vault else None)
+        print(_("Demo vault: {path}\nPassphrase: {phrase}").format(path=path, phrase=phrase),
+              flush=True)
+    from counsel_ui.main_window import MainWindow
+
+    window = MainWindow(path)
+    window.show()
+    code = app.exec()
+    from counsel_ui import ops
+
+    ops.wait_idle()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

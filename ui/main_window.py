@@ -1,0 +1,135 @@
+"""The main window: the unlock screen or the workspace, auto-lock, lock shortcut.
+
+Locking flushes open editors' drafts (encrypted), remembers where the user was (ids
+only), destroys every page and drops the vault's keys.  Unlocking builds a fresh
+workspace and returns there, reopening an editor from its draft.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from counsel_ui import ops
+from counsel_ui.session import Session
+from counsel_ui.unlock import RecoveryCodeDialog, UnlockScreen
+from counsel_ui.workspace import Workspace
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
+
+from counsel.appstate import DEFAULT_IDLE_MINUTES, IdlePolicy, Resume
+from counsel.i18n import gettext as _
+from counsel.vault.kdf import KdfParams
+
+log = logging.getLogger("counsel.ui")
+IDLE_SETTING = "ui.autolock_minutes"
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                 QEvent.Type.Wheel, QEvent.Type.TouchBegin}
+
+
+class _ActivityFilter(QObject):
+    def __init__(self, policy: IdlePolicy, parent: QObject) -> None:
+        super().__init__(parent)
+        self.policy = policy
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _INPUT_EVENTS:
+            self.policy.touch(time.monotonic())
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, vault_path: Path, *, kdf: KdfParams | None = None,
+                 idle_check_ms: int = 5000) -> None:
+        super().__init__()
+        self.setWindowTitle(_("Counsel"))  # never client data in the title
+        self.setObjectName("counselMain")
+        self.vault_path = Path(vault_path)
+        self.session: Session | None = None
+        self.workspace: Workspace | None = None
+        self.resume = Resume()
+        self.idle = IdlePolicy(DEFAULT_IDLE_MINUTES, time.monotonic())
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.unlock_screen = UnlockScreen(self.vault_path, kdf=kdf)
+        self.unlock_screen.unlocked.connect(self.on_unlocked)
+        self.unlock_screen.created.connect(self.on_created)
+        self.stack.addWidget(self.unlock_screen)
+        self._filter = _ActivityFilter(self.idle, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._filter)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(idle_check_ms)
+        self._idle_timer.timeout.connect(self.check_idle)
+        self._idle_timer.start()
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, activated=self.lock)
+        self.resize(1100, 720)
+        geometry = QSettings().value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    @property
+    def locked(self) -> bool:
+        return self.session is None
+
+    # -- unlock ------------------------------------------------------------------------------
+    def on_created(self, vault: object, code: str) -> None:
+        dlg = RecoveryCodeDialog(code, self)
+        dlg.finished.connect(lambda _r: self.on_unlocked(vault))
+        dlg.open()
+
+    def on_unlocked(self, vault: object) -> None:
+        from counsel.vault.service import Vault
+
+        assert isinstance(vault, Vault)
+        self.session = Session(vault, self)
+        minutes = vault.settings_get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
+        self.idle.minutes = IdlePolicy.clamp(int(minutes))
+        self.idle.touch(time.monotonic())
+        self.workspace = Workspace(self.session)
+        self.workspace.lock_button.clicked.connect(self.lock)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self.workspace.restore(self.resume)
+        log.info("vault unlocked")
+
+    # -- lock ----------------------------------------------------------------------------------
+    def check_idle(self) -> None:
+        if not self.locked and self.idle.should_lock(time.monotonic()):
+            log.info("auto-lock after idle time")
+            self.lock()
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        self.idle.minutes = IdlePolicy.clamp(minutes)
+        if self.session is not None:
+            self.session.vault.settings_set(IDLE_SETTING, self.idle.minutes)
+
+    def lock(self) -> None:
+        if self.session is None or self.workspace is None:
+            return
+        session, workspace = self.session, self.workspace
+        self.resume = workspace.resume_state()
+        ops.wait_idle()
+        workspace.close_editors()
+        for w in QApplication.topLevelWidgets():
+            # quick log, client form, message boxes: nothing stays on screen once locked
+            if w is not self and w.isVisible() and isinstance(w, QDialog):
+                w.close()
+        self.stack.removeWidget(workspace)
+        workspace.deleteLater()
+        self.workspace = None
+        self.session = None
+        ops.wait_idle()
+        session.vault.lock()
+        session.deleteLater()
+        self.unlock_screen.reset()
+        self.stack.setCurrentWidget(self.unlock_screen)
+        log.info("vault locked")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        QSettings().setValue("main/geometry", self.saveGeometry())
+        self.lock()
+        super().closeEvent(event)

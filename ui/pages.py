@@ -1,0 +1,63 @@
+"""The one place pages are registered: the sidebar shows them in this order.
+
+A page factory takes the :class:`~counsel_ui.session.Session` and returns a widget.
+Other areas add a page by replacing its placeholder entry here with their module:
+``register("time", N_("Time"), "counsel_ui.time_page:TimePage")``.  Modules load
+lazily, so a page that is not opened costs nothing at start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from counsel.i18n import N_
+
+if TYPE_CHECKING:
+    from counsel_ui.session import Session
+    from PySide6.QtWidgets import QWidget
+
+
+@dataclasses.dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # N_-marked; translated when shown
+    target: str  # "module:Class"; the class takes (session, parent)
+    placeholder: str = ""  # N_-marked: shown while the real page is still to come
+
+    def create(self, session: Session, parent: QWidget | None = None) -> QWidget:
+        module_name, _sep, cls_name = self.target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+            factory: Callable[..., QWidget] = getattr(module, cls_name)
+        except (ImportError, AttributeError):
+            if not self.placeholder:
+                raise
+            from counsel_ui.placeholder import PlaceholderPage
+
+            return PlaceholderPage(self.title, self.placeholder, parent)
+        return factory(session, parent)
+
+
+PAGES: list[PageSpec] = []
+
+
+def register(key: str, title: str, target: str, placeholder: str = "") -> None:
+    PAGES[:] = [p for p in PAGES if p.key != key] + [PageSpec(key, title, target, placeholder)]
+
+
+register("today", N_("Today"), "counsel_ui.today_page:TodayPage")
+register("clients", N_("Clients"), "counsel_ui.clients_page:ClientsPage")
+register("contacts", N_("Contacts"), "counsel_ui.contacts_page:ContactsPage")
+register("time", N_("Time"), "counsel_ui.time_page:TimePage",
+         N_("Coming with the time page: the visible/background split as a chart and the "
+            "calendar import review. Until then, log time with the appointment timer and "
+            "the quick log (Ctrl+L)."))
+register("plans", N_("Plans"), "counsel_ui.plan_page:PlanPage",
+         N_("Coming with the plan editor: integration plans with measures and a PDF "
+            "preview in the client's language."))
+register("sync", N_("Sync"), "counsel_ui.sync_page:SyncPage",
+         N_("Coming with sync: status of the encrypted sync and a view of conflicts to "
+            "resolve."))

@@ -1,0 +1,79 @@
+"""One unlocked session: the vault and what the pages share (no global app object).
+
+Pages get the session in their constructor.  Writes go through :meth:`save`, which
+runs on the storage-writer thread and then announces the changed kinds so pages
+refresh only what changed.  The session is dropped on lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from counsel_ui.ops import Op
+from PySide6.QtCore import QObject, Signal
+
+from counsel.appstate import AppointmentTimer
+from counsel.domain import Record
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
+
+
+class Session(QObject):
+    changed = Signal(object)  # frozenset of record kinds
+    open_client = Signal(str)  # client id
+    new_encounter = Signal(str)  # client id
+    quick_log = Signal(str)  # client id, or "" for none
+    timer_changed = Signal()
+
+    def __init__(self, vault: Vault, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.timer = AppointmentTimer()
+        self.current_client: str | None = None
+        self.editors: list[Any] = []  # open encounter editors (flushed on lock)
+
+    def save(self, records: Sequence[Record], *, parent: QObject | None = None,
+             then: Callable[[Any], None] | None = None) -> None:
+        vault = self.vault
+        recs = list(records)
+        kinds = frozenset(r.KIND for r in recs)
+
+        def done(result: Any) -> None:
+            self.changed.emit(kinds)
+            if then is not None:
+                then(result)
+
+        Op(parent or self, lambda: vault.save_many(recs)).success(done).run()
+
+    def delete(self, record_id: str, kind: str, *, parent: QObject | None = None) -> None:
+        vault = self.vault
+        Op(parent or self, lambda: vault.delete(record_id)).success(
+            lambda _r: self.changed.emit(frozenset({kind}))).run()
+
+    # -- appointment timer ------------------------------------------------------------------
+    def start_timer(self, client_id: str) -> None:
+        if self.timer.active and self.timer.client_id != client_id:
+            return
+        self.timer.start(client_id, time.monotonic(), dt.datetime.now())
+        self.timer_changed.emit()
+
+    def pause_timer(self) -> None:
+        self.timer.pause(time.monotonic())
+        self.timer_changed.emit()
+
+    def stop_timer(self) -> None:
+        from counsel.domain import WorkEntry, WorkKind
+
+        result = self.timer.stop(time.monotonic())
+        self.timer_changed.emit()
+        if result is None:
+            return
+        client_id, started, minutes = result
+        entry = WorkEntry(kind=WorkKind.VISIBLE, date=started.date(),
+                          start=started.time().replace(second=0, microsecond=0),
+                          minutes=minutes, client=client_id)
+        self.save([entry])

@@ -1,0 +1,161 @@
+"""Today: what is due or overdue, and unsaved drafts to continue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from counsel_ui.ops import Op
+from counsel_ui.widgets import named
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel import display
+from counsel import today as today_items
+from counsel.domain import Client, Reminder
+from counsel.errors import RecordNotFound
+from counsel.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from counsel_ui.session import Session
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class TodayPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        lay = QVBoxLayout(self)
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.heading.setFont(font)
+        lay.addWidget(self.heading)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels([_("Due"), _("What"), _("Client")])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        named(self.tree, _("Due and overdue"))
+        self.tree.itemActivated.connect(self._activated)
+        lay.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        self.open_button = QPushButton(_("&Open"))
+        self.open_button.clicked.connect(lambda: self._activated(self.tree.currentItem(), 0))
+        self.done_button = QPushButton(_("Mark &done"))
+        self.done_button.clicked.connect(self.mark_done)
+        row.addWidget(self.open_button)
+        row.addWidget(self.done_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        session.changed.connect(lambda kinds: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        vault = self.session.vault
+        today = dt.date.today()
+
+        def work() -> Any:
+            items = today_items.compute(vault, today)
+            names: dict[str, str] = {}
+            for it in items:
+                if it.client_id and it.client_id not in names:
+                    try:
+                        names[it.client_id] = vault.get_typed(Client, it.client_id).display_name
+                    except RecordNotFound:
+                        names[it.client_id] = ""
+            drafts = [d for d in vault.drafts() if ":encounter:" in d.draft_id]
+            for d in drafts:
+                cid = d.draft_id.split(":", 1)[0]
+                if cid not in names:
+                    try:
+                        names[cid] = vault.get_typed(Client, cid).display_name
+                    except RecordNotFound:
+                        names[cid] = ""
+            return items, names, drafts
+
+        Op(self, work, write=False).success(lambda r: self._show(today, *r)).run()
+
+    def _show(self, today: dt.date, items: list[today_items.TodayItem], names: dict[str, str],
+              drafts: list[Any]) -> None:
+        self.tree.clear()
+        self.heading.setText(_("Today, {date}").format(date=display.date(today, "full")))
+        groups = {"drafts": _("Unsaved drafts"), "overdue": _("Overdue"),
+                  "today": _("Due today"), "upcoming": _("Coming up (two weeks)")}
+        heads: dict[str, QTreeWidgetItem] = {}
+
+        def head(key: str) -> QTreeWidgetItem:
+            if key not in heads:
+                h = QTreeWidgetItem([groups[key]])
+                f = h.font(0)
+                f.setBold(True)
+                h.setFont(0, f)
+                h.setFirstColumnSpanned(True)
+                h.setData(0, ITEM_ROLE, ("head", key))
+                self.tree.addTopLevelItem(h)
+                heads[key] = h
+            return heads[key]
+
+        for d in sorted(drafts, key=lambda d: d.updated, reverse=True):
+            cid = d.draft_id.split(":", 1)[0]
+            it = QTreeWidgetItem([display.date(d.updated.date(), "short"),
+                                  _("Encounter not saved yet"), names.get(cid, "")])
+            it.setData(0, ITEM_ROLE, ("draft", d.draft_id))
+            head("drafts").addChild(it)
+        for item in items:
+            when = display.days_from(today, item.due)
+            row = QTreeWidgetItem([f"{display.date(item.due, 'short')} ({when})", item.text,
+                                   names.get(item.client_id or "", "")])
+            row.setData(0, ITEM_ROLE, ("item", item))
+            head(item.bucket(today)).addChild(row)
+        for key, h in heads.items():
+            h.setText(0, f"{groups[key]} ({h.childCount()})")
+            # a long overdue backlog should not push today's items off the screen
+            h.setExpanded(key != "overdue" or h.childCount() <= 15)
+        if not items and not drafts:
+            empty = QTreeWidgetItem([_("Nothing due. Well done.")])
+            empty.setData(0, ITEM_ROLE, ("none", ""))
+            self.tree.addTopLevelItem(empty)
+        for c in range(3):
+            self.tree.resizeColumnToContents(c)
+        first = next((h for h in heads.values() if h.isExpanded() and h.childCount()), None)
+        if first is not None:
+            self.tree.setCurrentItem(first.child(0))
+
+    def _activated(self, item: QTreeWidgetItem | None, _col: int = 0) -> None:
+        data = item.data(0, ITEM_ROLE) if item else None
+        if not data:
+            return
+        kind, value = data
+        if kind == "head":
+            item.setExpanded(not item.isExpanded())  # type: ignore[union-attr]
+        elif kind == "draft":
+            from counsel_ui.encounter_editor import EncounterEditor
+
+            cid, _enc, enc_id = value.split(":", 2)
+            EncounterEditor.open_for(self.session, cid, enc_id, self.window())
+        elif kind == "item" and value.client_id:
+            self.session.open_client.emit(value.client_id)
+
+    def mark_done(self) -> None:
+        item = self.tree.currentItem()
+        data = item.data(0, ITEM_ROLE) if item else None
+        if not data or data[0] != "item":
+            return
+        ti: today_items.TodayItem = data[1]
+        stored = None
+        if ti.reminder_id:
+            try:
+                stored = self.session.vault.get_typed(Reminder, ti.reminder_id)
+            except RecordNotFound:
+                stored = None
+        self.session.save([today_items.mark_done(ti, stored)], parent=self)

@@ -1,0 +1,48 @@
+"""Small widget helpers: every control gets an accessible name from its label."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import TypeVar
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+
+from counsel.domain.enums import Labelled
+
+W = TypeVar("W", bound=QWidget)
+
+
+def add_row(form: QFormLayout, label: str, widget: W, description: str = "") -> W:
+    """Add ``label: widget`` with the label as buddy and accessible name."""
+    lab = QLabel(label)
+    lab.setBuddy(widget)
+    widget.setAccessibleName(label.replace("&", ""))
+    if description:
+        widget.setAccessibleDescription(description)
+        widget.setToolTip(description)
+    form.addRow(lab, widget)
+    return widget
+
+
+def enum_combo(values: Iterable[Labelled], *, empty: str | None = None) -> QComboBox:
+    """A combo of enum members showing translated labels, member as item data."""
+    combo = QComboBox()
+    if empty is not None:
+        combo.addItem(empty, None)
+    for v in values:
+        combo.addItem(v.label(), v)
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    for i in range(combo.count()):
+        data = combo.itemData(i)
+        if data == value or (isinstance(data, Enum) and data.value == value):
+            combo.setCurrentIndex(i)
+            return
+
+
+def named(widget: W, name: str) -> W:
+    widget.setAccessibleName(name.replace("&", ""))
+    return widget
