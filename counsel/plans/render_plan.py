@@ -312,7 +312,8 @@ def render_plan(plan: Plan, client: Client, template: Template,
     plans are not printed in, ``ValueError`` for an unknown variant."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}")
-    cl, co = languages_for(client_lang or plan.client_language, counsellor_lang)
+    cl, co = languages_for(plan.client_language if client_lang is None else client_lang,
+                           counsellor_lang)
     styles = Styles.build(variant)
     story, _ = build_story(plan, client, template, catalogue, cl, co, styles)
     draft = review_status(cl.code).status == "draft"
