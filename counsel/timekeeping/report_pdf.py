@@ -70,9 +70,11 @@ def _chart(labels: Sequence[str], visible: Sequence[int | None],
     bc.x, bc.y, bc.width, bc.height = 40, 40, 420, 140
     bc.data = [[(v or 0) / 60 for v in visible], [(b or 0) / 60 for b in background]]
     bc.categoryAxis.style = "stacked"
-    bc.categoryAxis.categoryNames = list(labels)
     step = max(1, len(labels) // 14)  # keep week labels readable on long ranges
-    bc.categoryAxis.categoryNames = [x if i % step == 0 else "" for i, x in enumerate(labels)]
+    # a hidden (suppressed) period must not look like a period without work
+    bc.categoryAxis.categoryNames = [
+        f"{x} {SUPPRESSED_MARK}" if visible[i] is None else (x if i % step == 0 else "")
+        for i, x in enumerate(labels)]
     bc.categoryAxis.labels.fontName = font
     bc.categoryAxis.labels.fontSize = 6.5
     bc.categoryAxis.labels.angle = 30 if len(labels) > 8 else 0
