@@ -45,7 +45,9 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
         t = time.perf_counter()
         derive(PASS, params)
         kdf_s = time.perf_counter() - t
-        rows.append(("key derivation (Argon2id m=64MiB t=3 p=4)", _ms(kdf_s), "goal 200-1000 ms", ""))
+        rows.append(
+            ("key derivation (Argon2id m=64MiB t=3 p=4)", _ms(kdf_s), "goal 200-1000 ms", "")
+        )
 
         # build the caseload
         vpath = base / "bench.vault"
@@ -53,14 +55,21 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
         t = time.perf_counter()
         n = generate(vault, size, seed)
         gen_s = time.perf_counter() - t
-        rows.append((f"demo caseload '{size}': {n:,} records saved", _ms(gen_s),
-                     f"{n / gen_s:,.0f} records/s", ""))
+        rows.append(
+            (
+                f"demo caseload '{size}': {n:,} records saved",
+                _ms(gen_s),
+                f"{n / gen_s:,.0f} records/s",
+                "",
+            )
+        )
 
         # encrypted vs plaintext write of 10k encounters
         encs = [r for r in records("small", seed + 1) if isinstance(r, Encounter)]
         encs = (encs * (10_000 // len(encs) + 1))[:10_000]
         encs = [e.replace(id=f"{i:032x}") for i, e in enumerate(encs)]
         from counsel.domain import Client
+
         clients = {e.client for e in encs}
         vault.save_many([Client(id=c, name="Bench Client") for c in clients])
         t = time.perf_counter()
@@ -71,14 +80,21 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
         plain_db.execute("PRAGMA journal_mode=WAL")
         plain_db.execute("PRAGMA synchronous=FULL")
         t = time.perf_counter()  # the same records, serialised and inserted in plaintext
-        docs = [{"id": e.id, "kind": "encounter", "data": json.dumps(to_dict(e), ensure_ascii=False)}
-                for e in encs]
+        docs = [
+            {"id": e.id, "kind": "encounter", "data": json.dumps(to_dict(e), ensure_ascii=False)}
+            for e in encs
+        ]
         for i in range(0, len(docs), 1000):
-            plain_db["records"].insert_all(docs[i : i + 1000], pk="id")
+            plain_db.table("records").insert_all(docs[i : i + 1000], pk="id")
         plain_write = time.perf_counter() - t
-        rows.append(("encrypted write of 10k encounters", _ms(enc_write),
-                     f"plaintext sqlite-utils {_ms(plain_write)}",
-                     f"{enc_write / plain_write:.2f}x (goal <= 1.5x)"))
+        rows.append(
+            (
+                "encrypted write of 10k encounters",
+                _ms(enc_write),
+                f"plaintext sqlite-utils {_ms(plain_write)}",
+                f"{enc_write / plain_write:.2f}x (goal <= 1.5x)",
+            )
+        )
 
         # single save latency (WAL + synchronous=FULL)
         lat = []
@@ -87,19 +103,38 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
             t = time.perf_counter()
             vault.save(target.replace(notes=f"edit {i}"))
             lat.append(time.perf_counter() - t)
-        rows.append(("single save, p50 / p99", f"{_ms(_p(lat, .5))} / {_ms(_p(lat, .99))}",
-                     "", "goal p99 <= 5 ms"))
+        rows.append(
+            (
+                "single save, p50 / p99",
+                f"{_ms(_p(lat, 0.5))} / {_ms(_p(lat, 0.99))}",
+                "",
+                "goal p99 <= 5 ms",
+            )
+        )
 
         # search p95 vs decrypt-and-scan
-        queries = ["amina", "kelloa", "työkokeilu", "tyokokeilu", "ሰላም", "олена", "kela",
-                   "psykologin", "starttiraha", "احمد", "نور", "hodan warsame", "kotoutumiskoulutus"]
+        queries = [
+            "amina",
+            "kelloa",
+            "työkokeilu",
+            "tyokokeilu",
+            "ሰላም",
+            "олена",
+            "kela",
+            "psykologin",
+            "starttiraha",
+            "احمد",
+            "نور",
+            "hodan warsame",
+            "kotoutumiskoulutus",
+        ]
         lat = []
         for _ in range(5):
             for q in queries:
                 t = time.perf_counter()
                 vault.search(q)
                 lat.append(time.perf_counter() - t)
-        search_p95 = _p(lat, .95)
+        search_p95 = _p(lat, 0.95)
         ids = vault._ws.ids_of_kind(Encounter.KIND)
         t = time.perf_counter()
         found = 0
@@ -108,23 +143,44 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
             if "kelloa" in e.text_for_search().lower():  # type: ignore[attr-defined]
                 found += 1
         scan_s = time.perf_counter() - t
-        rows.append(("full-text search p95", _ms(search_p95), f"decrypt-and-scan {_ms(scan_s)}",
-                     f"{scan_s / search_p95:,.0f}x faster (goal >= 100x; <= 50 ms)"))
+        rows.append(
+            (
+                "full-text search p95",
+                _ms(search_p95),
+                f"decrypt-and-scan {_ms(scan_s)}",
+                f"{scan_s / search_p95:,.0f}x faster (goal >= 100x; <= 50 ms)",
+            )
+        )
         vault.lock()  # writes the encrypted unlock cache
 
         # plaintext baseline for the list: the same client rows, read and parsed
         from counsel.demo import records as recs
-        cl = [{"id": r.id, "data": json.dumps(to_dict(r), ensure_ascii=False)}
-              for r in recs(size, seed) if isinstance(r, Client)]
-        plain_db["clients"].insert_all(cl, pk="id")
+
+        cl = [
+            {"id": r.id, "data": json.dumps(to_dict(r), ensure_ascii=False)}
+            for r in recs(size, seed)
+            if isinstance(r, Client)
+        ]
+        plain_db.table("clients").insert_all(cl, pk="id")
         plain_db.conn.close()
         child = _child_unlock(vpath, base / "plain.db")
-        rows.append(("unlock -> client list ready (after KDF), cached", _ms(child["warm"]),
-                     f"plaintext read {_ms(child['plain'])}",
-                     f"{child['warm'] / child['plain']:.1f}x (goal <= 0.5 s, <= 3x)"))
+        rows.append(
+            (
+                "unlock -> client list ready (after KDF), cached",
+                _ms(child["warm"]),
+                f"plaintext read {_ms(child['plain'])}",
+                f"{child['warm'] / child['plain']:.1f}x (goal <= 0.5 s, <= 3x)",
+            )
+        )
         rows.append(("unlock -> client list ready, no cache (rebuild)", _ms(child["cold"]), "", ""))
-        rows.append(("peak RSS with the vault open (separate process)",
-                     f"{child['rss_mb']:.0f} MB", "", "goal <= 300 MB"))
+        rows.append(
+            (
+                "peak RSS with the vault open (separate process)",
+                f"{child['rss_mb']:.0f} MB",
+                "",
+                "goal <= 300 MB",
+            )
+        )
     width = max(len(r[0]) for r in rows)
     out = [f"counsel bench --size {size} --seed {seed}", ""]
     out.append(f"{'workload'.ljust(width)} | measured | baseline (same run) | ratio / goal")
@@ -162,13 +218,20 @@ print(json.dumps({"t": took, "plain": plain_s, "n": len(lst),
 
 def _child_unlock(vpath: Path, plain: Path) -> dict[str, float]:
     def once(mode: str) -> dict[str, float]:
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(vpath), str(plain), mode, PASS],
-                             capture_output=True, text=True, check=True,
-                             env={**os.environ, "PYTHONHASHSEED": "0"})
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(vpath), str(plain), mode, PASS],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
     warm = [once("warm") for _ in range(3)]
     cold = once("cold")  # removes the cache; the next lock() rewrites it
-    return {"warm": statistics.median(w["t"] for w in warm),
-            "plain": statistics.median(w["plain"] for w in warm),
-            "cold": cold["t"], "rss_mb": max(max(w["rss_mb"] for w in warm), cold["rss_mb"])}
+    return {
+        "warm": statistics.median(w["t"] for w in warm),
+        "plain": statistics.median(w["plain"] for w in warm),
+        "cold": cold["t"],
+        "rss_mb": max(max(w["rss_mb"] for w in warm), cold["rss_mb"]),
+    }

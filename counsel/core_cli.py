@@ -11,6 +11,7 @@ from counsel.i18n import gettext as _
 
 if TYPE_CHECKING:
     from counsel.cli import Context
+    from counsel.vault.service import Vault
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,12 +39,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("bench", help=_("measure speed against plaintext SQLite (QUALITY.md)"))
     p.add_argument("--size", choices=["tiny", "small", "large"], default="small")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--fast-kdf", action="store_true",
-                   help=_("cheap key derivation (benchmarks of everything but the KDF)"))
+    p.add_argument(
+        "--fast-kdf",
+        action="store_true",
+        help=_("cheap key derivation (benchmarks of everything but the KDF)"),
+    )
     p.set_defaults(handler=cmd_bench)
 
 
-def _create(ctx: Context, fast_kdf: bool = False) -> tuple[object, str]:
+def _create(ctx: Context, fast_kdf: bool = False) -> tuple[Vault, str]:
     from counsel.vault.kdf import KdfParams
     from counsel.vault.service import Vault
 
@@ -54,7 +58,7 @@ def _create(ctx: Context, fast_kdf: bool = False) -> tuple[object, str]:
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     vault, code = _create(ctx)
-    vault.lock()  # type: ignore[attr-defined]
+    vault.lock()
     print(_("Created {path}").format(path=ctx.vault_path))
     print(_("Recovery code (print it and keep it safe; it is shown only once):"))
     print(code)
@@ -63,15 +67,13 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     from counsel.demo import generate
-    from counsel.vault.service import Vault
 
     if ctx.vault_path.exists():
         vault = ctx.open_vault()
     else:
-        vault, code = _create(ctx)  # type: ignore[assignment]
-        ctx._vault = vault  # type: ignore[assignment]
+        vault, code = _create(ctx)
+        ctx._vault = vault
         print(_("Recovery code: {code}").format(code=code), file=sys.stderr)
-    assert isinstance(vault, Vault)
 
     def progress(n: int) -> None:
         print(_("{n} records saved").format(n=n), end="\r", file=sys.stderr, flush=True)
@@ -94,10 +96,16 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     vault = ctx.open_vault()
     report = vault.check()
     for d in report.damaged:
-        print(_("DAMAGED {kind} {record} (revision {rev}): {reason}").format(
-            kind=d.kind, record=d.record_id, rev=d.rev_id, reason=d.reason))
-    print(_("{n} revisions checked, {bad} damaged").format(n=report.revisions,
-                                                          bad=len(report.damaged)))
+        print(
+            _("DAMAGED {kind} {record} (revision {rev}): {reason}").format(
+                kind=d.kind, record=d.record_id, rev=d.rev_id, reason=d.reason
+            )
+        )
+    print(
+        _("{n} revisions checked, {bad} damaged").format(
+            n=report.revisions, bad=len(report.damaged)
+        )
+    )
     return 0 if report.ok else 3
 
 

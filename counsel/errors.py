@@ -94,9 +94,7 @@ class IntegrityError(KnownError):
 
 
 class StorageFull(KnownError):
-    help_text = N_(
-        "Free some disk space and save again. Your text is kept as an encrypted draft."
-    )
+    help_text = N_("Free some disk space and save again. Your text is kept as an encrypted draft.")
 
 
 class OfflineError(KnownError):

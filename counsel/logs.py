@@ -22,9 +22,12 @@ class NoPayloadFilter(logging.Filter):
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
             record.args = tuple(
-                a if isinstance(a, (int, float)) or (isinstance(a, str) and len(a) <= 80
-                                                      and a.isascii() and _SAFE.match(a))
-                else "<redacted>" for a in args)
+                a
+                if isinstance(a, (int, float))
+                or (isinstance(a, str) and len(a) <= 80 and a.isascii() and _SAFE.match(a))
+                else "<redacted>"
+                for a in args
+            )
         msg = record.getMessage()
         if len(msg) > 500:
             record.msg, record.args = msg[:500] + "…", ()
@@ -45,8 +48,9 @@ def setup_app(log_dir: Path, level: int = logging.INFO) -> Path:
     """Rotating log file for the desktop app; returns its path."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "counsel.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
     handler.addFilter(NoPayloadFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("counsel")

@@ -36,8 +36,12 @@ def _base(kind: str) -> Path:
         return portable / kind
     import platformdirs
 
-    getter = {"data": platformdirs.user_data_dir, "config": platformdirs.user_config_dir,
-              "cache": platformdirs.user_cache_dir, "log": platformdirs.user_log_dir}[kind]
+    getter = {
+        "data": platformdirs.user_data_dir,
+        "config": platformdirs.user_config_dir,
+        "cache": platformdirs.user_cache_dir,
+        "log": platformdirs.user_log_dir,
+    }[kind]
     return Path(getter(APP_NAME, appauthor=False))
 
 

@@ -17,7 +17,9 @@ if str(ROOT) not in sys.path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own COUNSEL_HOME so nothing touches the user's real vault."""
     home = tmp_path_factory.mktemp("counsel-home")
     monkeypatch.setenv("COUNSEL_HOME", str(home))

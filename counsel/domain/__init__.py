@@ -5,8 +5,20 @@ from counsel.domain.client import Client, LanguageSkill
 from counsel.domain.contact import Contact
 from counsel.domain.encounter import AgreedAction, Encounter
 from counsel.domain.enums import (
-    CefrLevel, Channel, ClientType, Given, InterpreterMode, Literacy, MeasureStatus,
-    Obstacle, PartyKind, PermitBasis, Place, PlanStatus, ReminderKind, WorkKind,
+    CefrLevel,
+    Channel,
+    ClientType,
+    Given,
+    InterpreterMode,
+    Literacy,
+    MeasureStatus,
+    Obstacle,
+    PartyKind,
+    PermitBasis,
+    Place,
+    PlanStatus,
+    ReminderKind,
+    WorkKind,
 )
 from counsel.domain.plan import Measure, Plan, PrintRecord
 from counsel.domain.reminder import Reminder
@@ -18,8 +30,33 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 __all__ = [
-    "RECORD_TYPES", "AgreedAction", "CefrLevel", "Channel", "Client", "ClientType", "Contact",
-    "Encounter", "Given", "InterpreterMode", "LanguageSkill", "Literacy", "Measure",
-    "MeasureStatus", "Obstacle", "PartyKind", "PermitBasis", "Place", "Plan", "PlanStatus",
-    "PrintRecord", "Record", "Reminder", "ReminderKind", "Setting", "setting_id", "WorkEntry", "WorkKind", "new_id",
+    "RECORD_TYPES",
+    "AgreedAction",
+    "CefrLevel",
+    "Channel",
+    "Client",
+    "ClientType",
+    "Contact",
+    "Encounter",
+    "Given",
+    "InterpreterMode",
+    "LanguageSkill",
+    "Literacy",
+    "Measure",
+    "MeasureStatus",
+    "Obstacle",
+    "PartyKind",
+    "PermitBasis",
+    "Place",
+    "Plan",
+    "PlanStatus",
+    "PrintRecord",
+    "Record",
+    "Reminder",
+    "ReminderKind",
+    "Setting",
+    "setting_id",
+    "WorkEntry",
+    "WorkKind",
+    "new_id",
 ]

@@ -42,14 +42,23 @@ class Record:
 def require_id(field: str, value: object, *, optional: bool = False) -> None:
     if value is None and optional:
         return
-    if not isinstance(value, str) or not (8 <= len(value) <= 64) or not value.isascii() or not (
-        value.replace("-", "").replace("_", "").isalnum()
+    if (
+        not isinstance(value, str)
+        or not (8 <= len(value) <= 64)
+        or not value.isascii()
+        or not (value.replace("-", "").replace("_", "").isalnum())
     ):
         raise ValidationError(field, _("is not a valid identifier"))
 
 
-def require_text(field: str, value: object, *, required: bool = False,
-                 single_line: bool = False, max_len: int = MAX_TEXT) -> None:
+def require_text(
+    field: str,
+    value: object,
+    *,
+    required: bool = False,
+    single_line: bool = False,
+    max_len: int = MAX_TEXT,
+) -> None:
     if not isinstance(value, str):
         raise ValidationError(field, _("must be text"))
     if required and not value.strip():
@@ -70,8 +79,14 @@ def require_enum(field: str, value: object, enum_type: type, *, optional: bool =
         raise ValidationError(field, _("has an unknown value"))
 
 
-def require_date(field: str, value: object, *, optional: bool = False,
-                 not_future: bool = False, earliest: dt.date = dt.date(1900, 1, 1)) -> None:
+def require_date(
+    field: str,
+    value: object,
+    *,
+    optional: bool = False,
+    not_future: bool = False,
+    earliest: dt.date = dt.date(1900, 1, 1),
+) -> None:
     if value is None and optional:
         return
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
@@ -88,4 +103,6 @@ def require_int(field: str, value: object, *, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(field, _("must be a whole number"))
     if not low <= value <= high:
-        raise ValidationError(field, _("must be between {low} and {high}").format(low=low, high=high))
+        raise ValidationError(
+            field, _("must be between {low} and {high}").format(low=low, high=high)
+        )

@@ -6,16 +6,18 @@ import dataclasses
 import datetime as dt
 from typing import ClassVar
 
-from counsel.domain.base import (
-    Record, require_date, require_enum, require_text,
-)
+from counsel.domain.base import Record, require_date, require_enum, require_text
 from counsel.domain.enums import CefrLevel, ClientType, Literacy, PermitBasis
 from counsel.errors import ValidationError
 from counsel.i18n import gettext as _
 
 
 def _require_lang(field: str, code: object) -> None:
-    if not isinstance(code, str) or not (2 <= len(code) <= 12) or not code.replace("_", "").isalpha():
+    if (
+        not isinstance(code, str)
+        or not (2 <= len(code) <= 12)
+        or not code.replace("_", "").isalpha()
+    ):
         raise ValidationError(field, _("is not a language code"))
 
 

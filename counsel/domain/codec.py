@@ -12,7 +12,6 @@ import enum
 import json
 import types
 import typing
-from functools import cache
 from typing import Any, TypeVar
 
 from counsel.errors import ValidationError
@@ -41,9 +40,14 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-@cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
@@ -60,10 +64,10 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 def _decode(tp: Any, value: Any, field: str) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
         if value is None:
             return None
-        return _decode(args[0], value, field)
+        return _decode(options[0], value, field)
     try:
         if origin is tuple:
             args = typing.get_args(tp)

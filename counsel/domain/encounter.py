@@ -7,7 +7,12 @@ import datetime as dt
 from typing import ClassVar
 
 from counsel.domain.base import (
-    Record, require_date, require_enum, require_id, require_int, require_text,
+    Record,
+    require_date,
+    require_enum,
+    require_id,
+    require_int,
+    require_text,
 )
 from counsel.domain.enums import Given, InterpreterMode, Obstacle, Place
 from counsel.errors import ValidationError
@@ -63,11 +68,20 @@ class Encounter(Record):
         require_enum("place", self.place, Place)
         require_enum("interpreter_mode", self.interpreter_mode, InterpreterMode)
         if self.interpreter_mode is not InterpreterMode.NONE and not self.interpreter_language:
-            raise ValidationError("interpreter_language", _("is required when an interpreter is used"))
+            raise ValidationError(
+                "interpreter_language", _("is required when an interpreter is used")
+            )
         for f in ("interpreter_language", "others_present"):
             require_text(f, getattr(self, f), single_line=True)
-        for f in ("situation", "resources", "possibilities", "obstacles_text", "experiential",
-                  "next_step", "notes"):
+        for f in (
+            "situation",
+            "resources",
+            "possibilities",
+            "obstacles_text",
+            "experiential",
+            "next_step",
+            "notes",
+        ):
             require_text(f, getattr(self, f))
         for g in self.given:
             require_enum("given", g, Given)
@@ -87,7 +101,15 @@ class Encounter(Record):
         return self.interpreter_mode is not InterpreterMode.NONE
 
     def text_for_search(self) -> str:
-        parts = [self.situation, self.resources, self.possibilities, self.obstacles_text,
-                 self.experiential, self.next_step, self.notes, self.others_present]
+        parts = [
+            self.situation,
+            self.resources,
+            self.possibilities,
+            self.obstacles_text,
+            self.experiential,
+            self.next_step,
+            self.notes,
+            self.others_present,
+        ]
         parts += [a.what for a in self.actions]
         return "\n".join(p for p in parts if p)

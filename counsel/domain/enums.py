@@ -10,28 +10,27 @@ from enum import StrEnum
 
 from counsel.i18n import N_, gettext
 
-
-class Labels(dict[str, str]):
-    """Label table inside an enum body; a descriptor, so Enum does not make it a member."""
-
-    def __get__(self, obj: object, objtype: type | None = None) -> Labels:
-        return self
+#: untranslated (``N_``-marked) labels of each vocabulary's values
+LABELS: dict[type, dict[str, str]] = {}
 
 
 class Labelled(StrEnum):
     """A StrEnum whose members carry an untranslated label (``N_``-marked)."""
 
-    _LABELS: Labels
-
     def label(self) -> str:
-        text = type(self)._LABELS.get(self.value, self.value)
+        text = LABELS.get(type(self), {}).get(self.value, self.value)
         return gettext(text) if text else self.value
 
 
 class ClientType(Labelled):
     EMPLOYMENT = "employment"  # TE / municipal employment services client
     MUNICIPAL = "municipal"  # municipal integration client (not a jobseeker)
-    _LABELS = Labels({"employment": N_("Employment services client"), "municipal": N_("Municipal client")})
+
+
+LABELS[ClientType] = {
+    "employment": N_("Employment services client"),
+    "municipal": N_("Municipal client"),
+}
 
 
 class PermitBasis(Labelled):
@@ -42,15 +41,6 @@ class PermitBasis(Labelled):
     STUDY = "study"
     FAMILY = "family"
     OTHER = "other"
-    _LABELS = Labels({
-        "quota_refugee": N_("Quota refugee"),
-        "international_protection": N_("International protection"),
-        "family_of_refugee": N_("Family member of a refugee"),
-        "work": N_("Work"),
-        "study": N_("Study"),
-        "family": N_("Family"),
-        "other": N_("Other"),
-    })
 
     @property
     def refugee_background(self) -> bool:
@@ -61,6 +51,17 @@ class PermitBasis(Labelled):
         )
 
 
+LABELS[PermitBasis] = {
+    "quota_refugee": N_("Quota refugee"),
+    "international_protection": N_("International protection"),
+    "family_of_refugee": N_("Family member of a refugee"),
+    "work": N_("Work"),
+    "study": N_("Study"),
+    "family": N_("Family"),
+    "other": N_("Other"),
+}
+
+
 class Literacy(Labelled):
     """The four literacy levels of DOMAIN.md."""
 
@@ -68,12 +69,14 @@ class Literacy(Labelled):
     NON_LATIN = "non_latin"  # sekundaarilukutaitoinen
     PARTIAL_LATIN = "partial_latin"  # semilukutaitoinen
     LATIN = "latin"
-    _LABELS = Labels({
-        "none": N_("Cannot read in any language"),
-        "non_latin": N_("Literate in a non-Latin script"),
-        "partial_latin": N_("Partly literate in the Latin alphabet"),
-        "latin": N_("Literate in the Latin alphabet"),
-    })
+
+
+LABELS[Literacy] = {
+    "none": N_("Cannot read in any language"),
+    "non_latin": N_("Literate in a non-Latin script"),
+    "partial_latin": N_("Partly literate in the Latin alphabet"),
+    "latin": N_("Literate in the Latin alphabet"),
+}
 
 
 class CefrLevel(Labelled):
@@ -91,12 +94,22 @@ class CefrLevel(Labelled):
     B2_1 = "B2.1"
     B2_2 = "B2.2"
     C1_1 = "C1.1"
-    _LABELS = Labels({
-        "not_tested": N_("Not tested"),
-        "below_A1.1": N_("Below A1.1"),
-        "A1.1": "A1.1", "A1.2": "A1.2", "A1.3": "A1.3", "A2.1": "A2.1", "A2.2": "A2.2",
-        "B1.1": "B1.1", "B1.2": "B1.2", "B2.1": "B2.1", "B2.2": "B2.2", "C1.1": "C1.1",
-    })
+
+
+LABELS[CefrLevel] = {
+    "not_tested": N_("Not tested"),
+    "below_A1.1": N_("Below A1.1"),
+    "A1.1": "A1.1",
+    "A1.2": "A1.2",
+    "A1.3": "A1.3",
+    "A2.1": "A2.1",
+    "A2.2": "A2.2",
+    "B1.1": "B1.1",
+    "B1.2": "B1.2",
+    "B2.1": "B2.1",
+    "B2.2": "B2.2",
+    "C1.1": "C1.1",
+}
 
 
 class Place(Labelled):
@@ -104,12 +117,14 @@ class Place(Labelled):
     FIELD_VISIT = "field_visit"
     PHONE = "phone"
     VIDEO = "video"
-    _LABELS = Labels({
-        "office": N_("Office"),
-        "field_visit": N_("Field visit"),
-        "phone": N_("Phone"),
-        "video": N_("Video"),
-    })
+
+
+LABELS[Place] = {
+    "office": N_("Office"),
+    "field_visit": N_("Field visit"),
+    "phone": N_("Phone"),
+    "video": N_("Video"),
+}
 
 
 class InterpreterMode(Labelled):
@@ -117,12 +132,14 @@ class InterpreterMode(Labelled):
     IN_PERSON = "in_person"
     PHONE = "phone"
     VIDEO = "video"
-    _LABELS = Labels({
-        "none": N_("No interpreter"),
-        "in_person": N_("In person"),
-        "phone": N_("By phone"),
-        "video": N_("By video"),
-    })
+
+
+LABELS[InterpreterMode] = {
+    "none": N_("No interpreter"),
+    "in_person": N_("In person"),
+    "phone": N_("By phone"),
+    "video": N_("By video"),
+}
 
 
 class Given(Labelled):
@@ -131,11 +148,13 @@ class Given(Labelled):
     INFORMATION = "information"  # tieto
     ADVICE = "advice"  # neuvonta
     GUIDANCE = "guidance"  # ohjaus
-    _LABELS = Labels({
-        "information": N_("Information"),
-        "advice": N_("Advice"),
-        "guidance": N_("Guidance"),
-    })
+
+
+LABELS[Given] = {
+    "information": N_("Information"),
+    "advice": N_("Advice"),
+    "guidance": N_("Guidance"),
+}
 
 
 class Obstacle(Labelled):
@@ -156,33 +175,37 @@ class Obstacle(Labelled):
     EMPLOYER_LANGUAGE_DEMANDS = "employer.language_demands"
     EMPLOYER_CANNOT_FIND = "employer.cannot_find_workers"
     EMPLOYER_RISK_BUREAUCRACY = "employer.risk_bureaucracy"
-    _LABELS = Labels({
-        "person.attitude.does_not_want": N_("Does not want work (e.g. benefits are enough)"),
-        "person.attitude.does_not_believe": N_("Does not believe in it (no one hires immigrants)"),
-        "person.competence.language": N_("Language skills"),
-        "person.competence.mathematics": N_("Mathematics"),
-        "person.competence.no_finnish_qualification": N_("No Finnish qualification"),
-        "person.working_life.unknown": N_("Does not know Finnish working life"),
-        "person.working_life.no_networks": N_("No networks"),
-        "person.social_health": N_("Social or health challenges"),
-        "person.fear_of_losing_benefits": N_("Fear of losing benefits"),
-        "person.low_pay": N_("Low pay of the work on offer"),
-        "employer.attitude": N_("Employer's attitude"),
-        "employer.multicultural_management": N_("Employer cannot manage a multicultural workplace"),
-        "employer.language_demands": N_("Employer's language demands"),
-        "employer.cannot_find_workers": N_("Employer cannot find workers"),
-        "employer.risk_bureaucracy": N_("Employer fears risks and bureaucracy"),
-    })
 
     @property
     def side(self) -> str:
         return self.value.split(".", 1)[0]
 
 
+LABELS[Obstacle] = {
+    "person.attitude.does_not_want": N_("Does not want work (e.g. benefits are enough)"),
+    "person.attitude.does_not_believe": N_("Does not believe in it (no one hires immigrants)"),
+    "person.competence.language": N_("Language skills"),
+    "person.competence.mathematics": N_("Mathematics"),
+    "person.competence.no_finnish_qualification": N_("No Finnish qualification"),
+    "person.working_life.unknown": N_("Does not know Finnish working life"),
+    "person.working_life.no_networks": N_("No networks"),
+    "person.social_health": N_("Social or health challenges"),
+    "person.fear_of_losing_benefits": N_("Fear of losing benefits"),
+    "person.low_pay": N_("Low pay of the work on offer"),
+    "employer.attitude": N_("Employer's attitude"),
+    "employer.multicultural_management": N_("Employer cannot manage a multicultural workplace"),
+    "employer.language_demands": N_("Employer's language demands"),
+    "employer.cannot_find_workers": N_("Employer cannot find workers"),
+    "employer.risk_bureaucracy": N_("Employer fears risks and bureaucracy"),
+}
+
+
 class WorkKind(Labelled):
     VISIBLE = "visible"  # calendared appointment with the client
     BACKGROUND = "background"  # liaison: calls, emails, finding things out
-    _LABELS = Labels({"visible": N_("Appointment"), "background": N_("Background work")})
+
+
+LABELS[WorkKind] = {"visible": N_("Appointment"), "background": N_("Background work")}
 
 
 class Channel(Labelled):
@@ -193,15 +216,17 @@ class Channel(Labelled):
     VIDEO = "video"
     MESSAGE = "message"
     OTHER = "other"
-    _LABELS = Labels({
-        "meeting": N_("Meeting"),
-        "phone": N_("Phone"),
-        "email": N_("Email"),
-        "letter": N_("Letter"),
-        "video": N_("Video"),
-        "message": N_("Message"),
-        "other": N_("Other"),
-    })
+
+
+LABELS[Channel] = {
+    "meeting": N_("Meeting"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "letter": N_("Letter"),
+    "video": N_("Video"),
+    "message": N_("Message"),
+    "other": N_("Other"),
+}
 
 
 class PartyKind(Labelled):
@@ -215,18 +240,20 @@ class PartyKind(Labelled):
     NGO = "third_sector"
     INTERPRETER = "interpreter"
     OTHER = "other"
-    _LABELS = Labels({
-        "social_worker": N_("Social worker"),
-        "school": N_("School"),
-        "health": N_("Health centre"),
-        "kela": N_("Kela"),
-        "employer": N_("Employer"),
-        "training_provider": N_("Training provider"),
-        "employment_services": N_("Employment services"),
-        "third_sector": N_("Third sector"),
-        "interpreter": N_("Interpreter service"),
-        "other": N_("Other"),
-    })
+
+
+LABELS[PartyKind] = {
+    "social_worker": N_("Social worker"),
+    "school": N_("School"),
+    "health": N_("Health centre"),
+    "kela": N_("Kela"),
+    "employer": N_("Employer"),
+    "training_provider": N_("Training provider"),
+    "employment_services": N_("Employment services"),
+    "third_sector": N_("Third sector"),
+    "interpreter": N_("Interpreter service"),
+    "other": N_("Other"),
+}
 
 
 class MeasureStatus(Labelled):
@@ -235,13 +262,15 @@ class MeasureStatus(Labelled):
     DONE = "done"
     INTERRUPTED = "interrupted"
     CANCELLED = "cancelled"
-    _LABELS = Labels({
-        "planned": N_("Planned"),
-        "started": N_("Started"),
-        "done": N_("Done"),
-        "interrupted": N_("Interrupted"),
-        "cancelled": N_("Cancelled"),
-    })
+
+
+LABELS[MeasureStatus] = {
+    "planned": N_("Planned"),
+    "started": N_("Started"),
+    "done": N_("Done"),
+    "interrupted": N_("Interrupted"),
+    "cancelled": N_("Cancelled"),
+}
 
 
 class PlanStatus(Labelled):
@@ -249,12 +278,14 @@ class PlanStatus(Labelled):
     AGREED = "agreed"
     REVIEWED = "reviewed"
     ENDED = "ended"
-    _LABELS = Labels({
-        "draft": N_("Draft"),
-        "agreed": N_("Agreed"),
-        "reviewed": N_("Reviewed"),
-        "ended": N_("Ended"),
-    })
+
+
+LABELS[PlanStatus] = {
+    "draft": N_("Draft"),
+    "agreed": N_("Agreed"),
+    "reviewed": N_("Reviewed"),
+    "ended": N_("Ended"),
+}
 
 
 class ReminderKind(Labelled):
@@ -265,12 +296,14 @@ class ReminderKind(Labelled):
     ACTION_DUE = "action_due"
     MEASURE_DUE = "measure_due"
     CUSTOM = "custom"
-    _LABELS = Labels({
-        "integration_training_start": N_("Integration training should start"),
-        "plan_deadline": N_("Integration plan must be made"),
-        "plan_review": N_("Plan review due"),
-        "plan_end": N_("Plan ends"),
-        "action_due": N_("Agreed action due"),
-        "measure_due": N_("Measure due"),
-        "custom": N_("Reminder"),
-    })
+
+
+LABELS[ReminderKind] = {
+    "integration_training_start": N_("Integration training should start"),
+    "plan_deadline": N_("Integration plan must be made"),
+    "plan_review": N_("Plan review due"),
+    "plan_end": N_("Plan ends"),
+    "action_due": N_("Agreed action due"),
+    "measure_due": N_("Measure due"),
+    "custom": N_("Reminder"),
+}

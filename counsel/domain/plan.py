@@ -6,9 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import ClassVar
 
-from counsel.domain.base import (
-    Record, require_date, require_enum, require_id, require_text,
-)
+from counsel.domain.base import Record, require_date, require_enum, require_id, require_text
 from counsel.domain.enums import MeasureStatus, PlanStatus
 from counsel.errors import ValidationError
 from counsel.i18n import gettext as _

@@ -7,7 +7,12 @@ import datetime as dt
 from typing import ClassVar
 
 from counsel.domain.base import (
-    Record, require_date, require_enum, require_id, require_int, require_text,
+    Record,
+    require_date,
+    require_enum,
+    require_id,
+    require_int,
+    require_text,
 )
 from counsel.domain.enums import Channel, PartyKind, WorkKind
 from counsel.errors import ValidationError

@@ -38,7 +38,9 @@ def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
 
 def open_(key: bytes, envelope: bytes, associated: bytes, *, record_id: str | None = None) -> bytes:
     if len(envelope) < OVERHEAD or envelope[0] != VERSION:
-        raise IntegrityError(_("A record is damaged (unknown envelope format)."), record_id=record_id)
+        raise IntegrityError(
+            _("A record is damaged (unknown envelope format)."), record_id=record_id
+        )
     nonce, body = envelope[1 : 1 + NONCE_LEN], envelope[1 + NONCE_LEN :]
     try:
         return AESGCM(key).decrypt(nonce, body, associated)

@@ -31,18 +31,32 @@ class KdfParams:
         return cls.new(memory_kib=1024, iterations=1, lanes=1)
 
     def to_json(self) -> dict[str, Any]:
-        return {"alg": self.algorithm, "salt": self.salt.hex(), "m": self.memory_kib,
-                "t": self.iterations, "p": self.lanes}
+        return {
+            "alg": self.algorithm,
+            "salt": self.salt.hex(),
+            "m": self.memory_kib,
+            "t": self.iterations,
+            "p": self.lanes,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KdfParams:
         try:
-            params = cls(salt=bytes.fromhex(data["salt"]), memory_kib=int(data["m"]),
-                         iterations=int(data["t"]), lanes=int(data["p"]), algorithm=data["alg"])
+            params = cls(
+                salt=bytes.fromhex(data["salt"]),
+                memory_kib=int(data["m"]),
+                iterations=int(data["t"]),
+                lanes=int(data["p"]),
+                algorithm=data["alg"],
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise VaultError(_("The vault's key parameters are damaged.")) from exc
-        if params.algorithm != "argon2id" or not (8 <= params.memory_kib <= 4 * 1024 * 1024) or not (
-            1 <= params.iterations <= 64 and 1 <= params.lanes <= 64 and len(params.salt) >= 16
+        if (
+            params.algorithm != "argon2id"
+            or not (8 <= params.memory_kib <= 4 * 1024 * 1024)
+            or not (
+                1 <= params.iterations <= 64 and 1 <= params.lanes <= 64 and len(params.salt) >= 16
+            )
         ):
             raise VaultError(_("The vault's key parameters are not supported."))
         return params
@@ -57,6 +71,9 @@ def derive(passphrase: str, params: KdfParams) -> bytes:
     from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
     return Argon2id(
-        salt=params.salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
+        salt=params.salt,
+        length=KEY_LEN,
+        iterations=params.iterations,
+        lanes=params.lanes,
         memory_cost=params.memory_kib,
     ).derive(normalize_passphrase(passphrase))

@@ -40,7 +40,7 @@ def new_recovery_code() -> str:
 def normalize_recovery_code(code: str) -> str:
     """Accept what people type: lower case, spaces or dashes, 0/1/8 for O/I/B."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    cleaned = cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    cleaned = cleaned.translate(str.maketrans("018", "OIB"))
     if len(cleaned) != 32 or any(ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for ch in cleaned):
         raise WrongRecoveryCode(_("That is not a recovery code (32 letters and digits)."))
     return cleaned
@@ -51,8 +51,12 @@ def _recovery_kek(code: str, vault_id: str) -> bytes:
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
     raw = base64.b32decode(normalize_recovery_code(code))
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=vault_id.encode(),
-                info=b"counsel recovery code v1").derive(raw)
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=vault_id.encode(),
+        info=b"counsel recovery code v1",
+    ).derive(raw)
 
 
 # -- the keyring: everything needed to open a vault, all of it wrapped -------------------
@@ -66,7 +70,9 @@ class Keyring:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format": 1, "vault_id": self.vault_id, "kdf": self.kdf.to_json(),
+            "format": 1,
+            "vault_id": self.vault_id,
+            "kdf": self.kdf.to_json(),
             "umk_by_passphrase": self.umk_by_passphrase.hex(),
             "umk_by_recovery": self.umk_by_recovery.hex(),
             "vault_key": self.vault_key_wrapped.hex(),
@@ -78,7 +84,8 @@ class Keyring:
             if data.get("format") != 1:
                 raise ValueError("format")
             return cls(
-                vault_id=str(data["vault_id"]), kdf=kdf.KdfParams.from_json(data["kdf"]),
+                vault_id=str(data["vault_id"]),
+                kdf=kdf.KdfParams.from_json(data["kdf"]),
                 umk_by_passphrase=bytes.fromhex(data["umk_by_passphrase"]),
                 umk_by_recovery=bytes.fromhex(data["umk_by_recovery"]),
                 vault_key_wrapped=bytes.fromhex(data["vault_key"]),
@@ -112,12 +119,15 @@ def create(vault_id: str, passphrase: str, params: kdf.KdfParams | None = None) 
     umk, vault_key, code = new_key(), new_key(), new_recovery_code()
     kek = kdf.derive(passphrase, params)
     ring = Keyring(
-        vault_id=vault_id, kdf=params,
+        vault_id=vault_id,
+        kdf=params,
         umk_by_passphrase=envelope.seal(kek, umk, envelope.key_aad(vault_id, "umk", "passphrase")),
-        umk_by_recovery=envelope.seal(_recovery_kek(code, vault_id), umk,
-                                      envelope.key_aad(vault_id, "umk", "recovery")),
-        vault_key_wrapped=envelope.seal(umk, vault_key,
-                                        envelope.key_aad(vault_id, "vault-key", VAULT_KEY_ID)),
+        umk_by_recovery=envelope.seal(
+            _recovery_kek(code, vault_id), umk, envelope.key_aad(vault_id, "umk", "recovery")
+        ),
+        vault_key_wrapped=envelope.seal(
+            umk, vault_key, envelope.key_aad(vault_id, "vault-key", VAULT_KEY_ID)
+        ),
     )
     return CreatedKeys(ring, umk, vault_key, code)
 
@@ -125,8 +135,9 @@ def create(vault_id: str, passphrase: str, params: kdf.KdfParams | None = None) 
 def unlock_with_passphrase(ring: Keyring, passphrase: str) -> bytes:
     kek = kdf.derive(passphrase, ring.kdf)
     try:
-        return envelope.open_(kek, ring.umk_by_passphrase,
-                              envelope.key_aad(ring.vault_id, "umk", "passphrase"))
+        return envelope.open_(
+            kek, ring.umk_by_passphrase, envelope.key_aad(ring.vault_id, "umk", "passphrase")
+        )
     except IntegrityError:
         raise WrongPassphrase(_("The passphrase is not correct.")) from None
 
@@ -134,35 +145,45 @@ def unlock_with_passphrase(ring: Keyring, passphrase: str) -> bytes:
 def unlock_with_recovery(ring: Keyring, code: str) -> bytes:
     rkek = _recovery_kek(code, ring.vault_id)
     try:
-        return envelope.open_(rkek, ring.umk_by_recovery,
-                              envelope.key_aad(ring.vault_id, "umk", "recovery"))
+        return envelope.open_(
+            rkek, ring.umk_by_recovery, envelope.key_aad(ring.vault_id, "umk", "recovery")
+        )
     except IntegrityError:
         raise WrongRecoveryCode(_("The recovery code is not correct.")) from None
 
 
 def vault_key(ring: Keyring, umk: bytes) -> bytes:
     try:
-        return envelope.open_(umk, ring.vault_key_wrapped,
-                              envelope.key_aad(ring.vault_id, "vault-key", VAULT_KEY_ID))
+        return envelope.open_(
+            umk, ring.vault_key_wrapped, envelope.key_aad(ring.vault_id, "vault-key", VAULT_KEY_ID)
+        )
     except IntegrityError:
         raise VaultError(_("The vault's key data is damaged.")) from None
 
 
 def rewrap_passphrase(ring: Keyring, umk: bytes, new_passphrase: str) -> Keyring:
-    params = kdf.KdfParams.new(memory_kib=ring.kdf.memory_kib, iterations=ring.kdf.iterations,
-                               lanes=ring.kdf.lanes)
+    params = kdf.KdfParams.new(
+        memory_kib=ring.kdf.memory_kib, iterations=ring.kdf.iterations, lanes=ring.kdf.lanes
+    )
     kek = kdf.derive(new_passphrase, params)
     return dataclasses.replace(
-        ring, kdf=params,
-        umk_by_passphrase=envelope.seal(kek, umk, envelope.key_aad(ring.vault_id, "umk", "passphrase")),
+        ring,
+        kdf=params,
+        umk_by_passphrase=envelope.seal(
+            kek, umk, envelope.key_aad(ring.vault_id, "umk", "passphrase")
+        ),
     )
 
 
 def rewrap_recovery(ring: Keyring, umk: bytes) -> tuple[Keyring, str]:
     code = new_recovery_code()
     return dataclasses.replace(
-        ring, umk_by_recovery=envelope.seal(_recovery_kek(code, ring.vault_id), umk,
-                                            envelope.key_aad(ring.vault_id, "umk", "recovery")),
+        ring,
+        umk_by_recovery=envelope.seal(
+            _recovery_kek(code, ring.vault_id),
+            umk,
+            envelope.key_aad(ring.vault_id, "umk", "recovery"),
+        ),
     ), code
 
 
@@ -171,8 +192,9 @@ def wrap_client_key(vault_id: str, vkey: bytes, client_id: str, key: bytes) -> b
 
 
 def unwrap_client_key(vault_id: str, vkey: bytes, client_id: str, wrapped: bytes) -> bytes:
-    return envelope.open_(vkey, wrapped, envelope.key_aad(vault_id, "client-key", client_id),
-                          record_id=client_id)
+    return envelope.open_(
+        vkey, wrapped, envelope.key_aad(vault_id, "client-key", client_id), record_id=client_id
+    )
 
 
 def subkey(key: bytes, purpose: str) -> bytes:

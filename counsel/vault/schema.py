@@ -41,7 +41,9 @@ def _v1(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID;
         CREATE TABLE outbox (rev_id TEXT PRIMARY KEY);
         CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE drafts (draft_id TEXT PRIMARY KEY, envelope BLOB NOT NULL, updated TEXT NOT NULL);
+        CREATE TABLE drafts (
+            draft_id TEXT PRIMARY KEY, envelope BLOB NOT NULL, updated TEXT NOT NULL
+        );
         """
     )
 
@@ -57,8 +59,10 @@ def version_of(conn: sqlite3.Connection) -> int:
 def ensure_supported(version: int) -> None:
     if version > CURRENT:
         raise NewerVaultFormat(
-            _("This vault was made by a newer version of Counsel (format {found}; this "
-              "version reads up to {supported}).").format(found=version, supported=CURRENT)
+            _(
+                "This vault was made by a newer version of Counsel (format {found}; this "
+                "version reads up to {supported})."
+            ).format(found=version, supported=CURRENT)
         )
 
 

@@ -23,14 +23,26 @@ from counsel.domain import RECORD_TYPES, Client, Encounter, Record, Setting, set
 from counsel.domain.base import new_id
 from counsel.domain.codec import from_dict, to_dict
 from counsel.errors import (
-    IntegrityError, KnownError, RecordNotFound, ValidationError, VaultExists, VaultLocked,
+    IntegrityError,
+    KnownError,
+    RecordNotFound,
+    ValidationError,
+    VaultExists,
+    VaultLocked,
 )
 from counsel.i18n import gettext as _
 from counsel.vault import envelope, keys, snapshot, store, textnorm
 from counsel.vault.kdf import KdfParams
 from counsel.vault.store import Store, StoredRevision
 from counsel.vault.views import (
-    CheckReport, ClientSummary, Damaged, Draft, EncounterSummary, RevisionInfo, Saved, SearchHit,
+    CheckReport,
+    ClientSummary,
+    Damaged,
+    Draft,
+    EncounterSummary,
+    RevisionInfo,
+    Saved,
+    SearchHit,
 )
 from counsel.vault.workingset import KEEP_JSON, WorkingSet
 
@@ -74,8 +86,9 @@ class Vault:
 
     # -- lifecycle -------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, passphrase: str, *, kdf: KdfParams | None = None
-               ) -> tuple[Vault, str]:
+    def create(
+        cls, path: Path, passphrase: str, *, kdf: KdfParams | None = None
+    ) -> tuple[Vault, str]:
         """Create a vault file; returns the vault and its recovery code (show it once)."""
         path = Path(path)
         if path.exists():
@@ -83,8 +96,9 @@ class Vault:
         if len(passphrase) < 8:
             raise ValidationError("passphrase", _("must be at least 8 characters"))
         created = keys.create(new_id(), passphrase, kdf)
-        return cls._initialise(path, created.keyring, created.umk, created.vault_key), \
-            created.recovery_code
+        return cls._initialise(
+            path, created.keyring, created.umk, created.vault_key
+        ), created.recovery_code
 
     @classmethod
     def _initialise(cls, path: Path, ring: keys.Keyring, umk: bytes, vkey: bytes) -> Vault:
@@ -93,8 +107,13 @@ class Vault:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
         st = Store.open(tmp, create=True)
-        st.set_meta({**ring.to_meta(), "device_id": new_id().encode(),
-                     "created": dt.datetime.now(dt.UTC).isoformat().encode()})
+        st.set_meta(
+            {
+                **ring.to_meta(),
+                "device_id": new_id().encode(),
+                "created": dt.datetime.now(dt.UTC).isoformat().encode(),
+            }
+        )
         st.close()
         os.replace(tmp, path)  # atomic: a vault file either exists whole or not at all
         return cls(Store.open(path), ring, umk, vkey)
@@ -210,16 +229,19 @@ class Vault:
         """Decrypt a revision's payload: the record dict, or None for a tombstone."""
         env = rev.envelope
         if len(env) < envelope.OVERHEAD or env[0] != envelope.VERSION:
-            raise IntegrityError(_("A record is damaged (unknown envelope format)."),
-                                 record_id=rev.record_id)
+            raise IntegrityError(
+                _("A record is damaged (unknown envelope format)."), record_id=rev.record_id
+            )
         aad = envelope.record_aad(self.vault_id, rev.record_id, rev.rev_id, rev.kind)
         from cryptography.exceptions import InvalidTag
 
         try:
             raw = self._aead(rev.key_id).decrypt(env[1:13], env[13:], aad)
         except InvalidTag:
-            raise IntegrityError(_("A record failed its integrity check (damaged or altered)."),
-                                 record_id=rev.record_id) from None
+            raise IntegrityError(
+                _("A record failed its integrity check (damaged or altered)."),
+                record_id=rev.record_id,
+            ) from None
         body = json.loads(raw)
         if body.get("deleted"):
             return None
@@ -303,15 +325,26 @@ class Vault:
                 decoded.append((seq, rev, self._decode(rev)))
             except (IntegrityError, ValidationError, KeyError, ValueError, RecordNotFound) as exc:
                 self._damaged[record_id] = str(exc)
-                log.error("record %s revision %s unreadable: %s", record_id, rev.rev_id,
-                          type(exc).__name__)
+                log.error(
+                    "record %s revision %s unreadable: %s",
+                    record_id,
+                    rev.rev_id,
+                    type(exc).__name__,
+                )
         live = [d for d in decoded if d[2] is not None]
         if not live:
             self._ws.remove(record_id, old)
             return
         seq, rev, record = max(live, key=lambda d: (d[0], d[1].rev_id))
-        self._ws.put(record_id=record_id, kind=rev.kind, rev_id=rev.rev_id, key_id=rev.key_id,
-                     record=record, old=old, conflict=len(heads) > 1)
+        self._ws.put(
+            record_id=record_id,
+            kind=rev.kind,
+            rev_id=rev.rev_id,
+            key_id=rev.key_id,
+            record=record,
+            old=old,
+            conflict=len(heads) > 1,
+        )
         if len(decoded) == len(heads):
             self._damaged.pop(record_id, None)
 
@@ -327,8 +360,13 @@ class Vault:
         seq = self.store.max_seq()
         if seq == self._snapshot_seq or self._ws.count() < SNAPSHOT_MIN_RECORDS:
             return
-        snapshot.write(snapshot.cache_path(self.path), self._snapshot_key, self.vault_id, seq,
-                       self._ws.to_bytes())
+        snapshot.write(
+            snapshot.cache_path(self.path),
+            self._snapshot_key,
+            self.vault_id,
+            seq,
+            self._ws.to_bytes(),
+        )
         self._snapshot_seq = seq
 
     def write_snapshot(self) -> None:
@@ -383,22 +421,35 @@ class Vault:
                     parents = (heads[-1].rev_id,) if heads else ()
                 rev_id = new_id()
                 rev = StoredRevision(
-                    rev_id=rev_id, record_id=record.id, parents=parents, kind=record.KIND,
-                    key_id=key_id, device_id=self.device_id,
-                    envelope=self._seal(record.id, rev_id, record.KIND, key_id, _payload(record)))
+                    rev_id=rev_id,
+                    record_id=record.id,
+                    parents=parents,
+                    kind=record.KIND,
+                    key_id=key_id,
+                    device_id=self.device_id,
+                    envelope=self._seal(record.id, rev_id, record.KIND, key_id, _payload(record)),
+                )
                 revs.append(rev)
                 saved.append(Saved(record.id, rev_id, record.KIND))
                 # the only leaf afterwards is this revision: show it without re-decrypting
-                if len(heads) <= 1 and all(h.rev_id in parents for h in heads) and \
-                        record.id not in seen:
+                if (
+                    len(heads) <= 1
+                    and all(h.rev_id in parents for h in heads)
+                    and record.id not in seen
+                ):
                     fast.append((record, rev, existing))
                 else:
                     slow.append(record.id)
                 seen.add(record.id)
             try:
                 self.store.insert_revisions(
-                    revs, outbox=True, fresh=True,
-                    in_tx=(lambda c: self.store.put_wrapped_keys(new_keys, c)) if new_keys else None)
+                    revs,
+                    outbox=True,
+                    fresh=True,
+                    in_tx=(lambda c: self.store.put_wrapped_keys(new_keys, c))
+                    if new_keys
+                    else None,
+                )
             except BaseException:
                 for cid in new_keys:
                     self._aeads.pop(cid, None)
@@ -407,8 +458,14 @@ class Vault:
             try:
                 for record, rev, existing in fast:
                     old = self._old_record(existing) if existing is not None else None
-                    self._ws.put(record_id=record.id, kind=rev.kind, rev_id=rev.rev_id,
-                                 key_id=rev.key_id, record=record, old=old)
+                    self._ws.put(
+                        record_id=record.id,
+                        kind=rev.kind,
+                        rev_id=rev.rev_id,
+                        key_id=rev.key_id,
+                        record=record,
+                        old=old,
+                    )
                 for record_id in slow:
                     self._refresh(record_id)
             finally:
@@ -441,17 +498,37 @@ class Vault:
             kind, rev_id, key_id = row[0], row[1], row[2]
             return self._write_revision(record_id, kind, key_id, (rev_id,), None)
 
-    def _write_revision(self, record_id: str, kind: str, key_id: str, parents: tuple[str, ...],
-                        record: Record | None, rev_id: str | None = None) -> Saved:
+    def _write_revision(
+        self,
+        record_id: str,
+        kind: str,
+        key_id: str,
+        parents: tuple[str, ...],
+        record: Record | None,
+        rev_id: str | None = None,
+    ) -> Saved:
         rev_id = rev_id or new_id()
-        rev = StoredRevision(rev_id=rev_id, record_id=record_id, parents=parents, kind=kind,
-                             key_id=key_id, device_id=self.device_id,
-                             envelope=self._seal(record_id, rev_id, kind, key_id, _payload(record)))
+        rev = StoredRevision(
+            rev_id=rev_id,
+            record_id=record_id,
+            parents=parents,
+            kind=kind,
+            key_id=key_id,
+            device_id=self.device_id,
+            envelope=self._seal(record_id, rev_id, kind, key_id, _payload(record)),
+        )
         self._apply_to_ws(self.store.insert_revisions([rev], outbox=True))
         return Saved(record_id, rev_id, kind)
 
-    def save_resolution(self, record_id: str, kind: str, record: Record | None,
-                        parents: Sequence[str], *, rev_id: str | None = None) -> Saved:
+    def save_resolution(
+        self,
+        record_id: str,
+        kind: str,
+        record: Record | None,
+        parents: Sequence[str],
+        *,
+        rev_id: str | None = None,
+    ) -> Saved:
         """A revision that resolves the leaves ``parents`` (record None = stays deleted)."""
         with self._lock:
             self._require_unlocked()
@@ -460,8 +537,11 @@ class Vault:
                 r.revision.rev_id for r in self.store.revisions_of(record_id)
             }:
                 raise ValidationError("parents", _("names revisions this record does not have"))
-            key_id = next(iter(heads.values())).key_id if heads else (
-                record.client_id if record and record.client_id else keys.VAULT_KEY_ID)
+            key_id = (
+                next(iter(heads.values())).key_id
+                if heads
+                else (record.client_id if record and record.client_id else keys.VAULT_KEY_ID)
+            )
             return self._write_revision(record_id, kind, key_id, tuple(parents), record, rev_id)
 
     def erase_client(self, client_id: str) -> None:
@@ -474,8 +554,12 @@ class Vault:
             self._require_unlocked()
             if self.store.wrapped_key(client_id) is None:
                 raise RecordNotFound(_("The client does not exist."))
-            ids = [r[0] for r in self._ws.db.execute(
-                "SELECT record_id FROM records WHERE key_id=?", (client_id,))]
+            ids = [
+                r[0]
+                for r in self._ws.db.execute(
+                    "SELECT record_id FROM records WHERE key_id=?", (client_id,)
+                )
+            ]
             self._ws.begin()
             for record_id in ids:
                 row = self._ws.row(record_id)
@@ -505,8 +589,11 @@ class Vault:
                 pass
 
     # -- sync hooks ------------------------------------------------------------------------
-    def apply_remote(self, revs: Iterable[StoredRevision],
-                     in_tx: Callable[[sqlite3.Connection], None] | None = None) -> set[str]:
+    def apply_remote(
+        self,
+        revs: Iterable[StoredRevision],
+        in_tx: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> set[str]:
         """Store pulled revisions (and run ``in_tx`` in the same transaction)."""
         with self._lock:
             self._require_unlocked()
@@ -571,19 +658,30 @@ class Vault:
 
     def of_client(self, cls: type[R], client_id: str) -> list[R]:
         with self._lock:
-            ids = [r[0] for r in self._ws.db.execute(
-                "SELECT record_id FROM records WHERE kind=? AND client_id=? ORDER BY rowid",
-                (cls.KIND, client_id))]
+            ids = [
+                r[0]
+                for r in self._ws.db.execute(
+                    "SELECT record_id FROM records WHERE kind=? AND client_id=? ORDER BY rowid",
+                    (cls.KIND, client_id),
+                )
+            ]
             return [self.get_typed(cls, i) for i in ids]
 
-    def clients(self, query: str = "", *, active: bool | None = None,
-                client_type: str | None = None, interpreter_needed: bool | None = None,
-                only_ids: Iterable[str] | None = None, limit: int = 100_000
-                ) -> list[ClientSummary]:
+    def clients(
+        self,
+        query: str = "",
+        *,
+        active: bool | None = None,
+        client_type: str | None = None,
+        interpreter_needed: bool | None = None,
+        only_ids: Iterable[str] | None = None,
+        limit: int = 100_000,
+    ) -> list[ClientSummary]:
         """The client list: instant search by name (any script), id, language; filters."""
         with self._lock:
             self._require_unlocked()
-            where, params = ["1=1"], []
+            where: list[str] = ["1=1"]
+            params: list[object] = []
             q = textnorm.fts_query(query) if query.strip() else None
             if query.strip() and q is None:
                 return []
@@ -610,19 +708,44 @@ class Vault:
                 "c.municipality, c.client_type, c.interpreter_needed, c.active, c.permit_date, "
                 "r.conflict FROM clients c JOIN records r ON r.record_id=c.record_id "
                 f"WHERE {' AND '.join(where)} ORDER BY c.sort_key LIMIT ?",
-                (*params, limit)).fetchall()
-        return [ClientSummary(id=r[0], name=r[1], preferred_name=r[2], mother_tongue=r[3],
-                              languages=tuple(r[4].split()) if r[4] else (), municipality=r[5],
-                              client_type=r[6], interpreter_needed=bool(r[7]), active=bool(r[8]),
-                              permit_date=_date(r[9]), conflict=bool(r[10])) for r in rows]
+                (*params, limit),
+            ).fetchall()
+        return [
+            ClientSummary(
+                id=r[0],
+                name=r[1],
+                preferred_name=r[2],
+                mother_tongue=r[3],
+                languages=tuple(r[4].split()) if r[4] else (),
+                municipality=r[5],
+                client_type=r[6],
+                interpreter_needed=bool(r[7]),
+                active=bool(r[8]),
+                permit_date=_date(r[9]),
+                conflict=bool(r[10]),
+            )
+            for r in rows
+        ]
 
     def encounters_of(self, client_id: str) -> list[EncounterSummary]:
         with self._lock:
             rows = self._ws.db.execute(
                 "SELECT record_id, client, date, minutes, place, interpreter_mode, given "
-                "FROM encounters WHERE client=? ORDER BY date DESC, start DESC", (client_id,))
-            return [EncounterSummary(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4], r[5],
-                                     tuple(r[6].split(",")) if r[6] else ()) for r in rows]
+                "FROM encounters WHERE client=? ORDER BY date DESC, start DESC",
+                (client_id,),
+            )
+            return [
+                EncounterSummary(
+                    r[0],
+                    r[1],
+                    dt.date.fromisoformat(r[2]),
+                    r[3],
+                    r[4],
+                    r[5],
+                    tuple(r[6].split(",")) if r[6] else (),
+                )
+                for r in rows
+            ]
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only queries on the working set (reports, indicators). Never writes."""
@@ -649,7 +772,8 @@ class Vault:
                     "SELECT r.rowid, r.record_id, r.kind, r.client_id, c.name, e.date "
                     "FROM records r LEFT JOIN clients c ON c.record_id=r.client_id "
                     "LEFT JOIN encounters e ON e.record_id=r.record_id "
-                    f"WHERE r.rowid IN ({','.join(str(int(x)) for x in rowids)})").fetchall()
+                    f"WHERE r.rowid IN ({','.join(str(int(x)) for x in rowids)})"
+                ).fetchall()
                 rows.sort(key=lambda r: order[r[0]])
                 for _rowid, record_id, kind, client_id, name, date in rows:
                     title = name or ""
@@ -666,11 +790,23 @@ class Vault:
                 rev = row.revision
                 try:
                     rec = self._decode(rev)
-                    out.append(RevisionInfo(rev.rev_id, rev.parents, rev.device_id, row.local_seq,
-                                            rec is None, rec))
+                    out.append(
+                        RevisionInfo(
+                            rev.rev_id, rev.parents, rev.device_id, row.local_seq, rec is None, rec
+                        )
+                    )
                 except (IntegrityError, ValidationError, RecordNotFound) as exc:
-                    out.append(RevisionInfo(rev.rev_id, rev.parents, rev.device_id, row.local_seq,
-                                            False, None, damaged=str(exc)))
+                    out.append(
+                        RevisionInfo(
+                            rev.rev_id,
+                            rev.parents,
+                            rev.device_id,
+                            row.local_seq,
+                            False,
+                            None,
+                            damaged=str(exc),
+                        )
+                    )
             return out
 
     def check(self) -> CheckReport:
@@ -685,8 +821,13 @@ class Vault:
                 n += 1
                 try:
                     self._decode(rev)
-                except (IntegrityError, ValidationError, RecordNotFound, ValueError,
-                        KeyError) as exc:
+                except (
+                    IntegrityError,
+                    ValidationError,
+                    RecordNotFound,
+                    ValueError,
+                    KeyError,
+                ) as exc:
                     damaged.append(Damaged(rev.record_id, rev.rev_id, rev.kind, str(exc)))
             return CheckReport(n, tuple(damaged))
 
@@ -712,8 +853,13 @@ class Vault:
             self._require_unlocked()
             nonce = os.urandom(12)
             raw = json.dumps(data, ensure_ascii=False).encode()
-            sealed = bytes([envelope.VERSION]) + nonce + self._draft_aead().encrypt(
-                nonce, raw, envelope.aad("draft", self.vault_id, draft_id))
+            sealed = (
+                bytes([envelope.VERSION])
+                + nonce
+                + self._draft_aead().encrypt(
+                    nonce, raw, envelope.aad("draft", self.vault_id, draft_id)
+                )
+            )
             self.store.put_draft(draft_id, sealed, dt.datetime.now(dt.UTC).isoformat())
 
     def drafts(self) -> list[Draft]:
@@ -723,8 +869,9 @@ class Vault:
             aead = self._draft_aead()
             for draft_id, sealed, updated in self.store.drafts():
                 try:
-                    raw = aead.decrypt(sealed[1:13], sealed[13:],
-                                       envelope.aad("draft", self.vault_id, draft_id))
+                    raw = aead.decrypt(
+                        sealed[1:13], sealed[13:], envelope.aad("draft", self.vault_id, draft_id)
+                    )
                 except Exception:
                     log.error("draft unreadable")
                     continue

@@ -50,7 +50,9 @@ def read(path: Path, key: bytes, vault_id: str) -> tuple[int, bytes] | None:
         return None
     seq = int.from_bytes(raw[len(MAGIC) : len(MAGIC) + 8], "big")
     try:
-        data = envelope.open_(key, raw[len(MAGIC) + 8 :], envelope.aad("snapshot", vault_id, str(seq)))
+        data = envelope.open_(
+            key, raw[len(MAGIC) + 8 :], envelope.aad("snapshot", vault_id, str(seq))
+        )
     except IntegrityError:
         return None
     return seq, data

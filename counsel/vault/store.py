@@ -44,8 +44,13 @@ _COLUMNS = "rev_id, record_id, parents, kind, key_id, device_id, envelope"
 
 def _row_to_rev(row: Sequence[object]) -> StoredRevision:
     return StoredRevision(
-        rev_id=str(row[0]), record_id=str(row[1]), parents=tuple(json.loads(str(row[2]))),
-        kind=str(row[3]), key_id=str(row[4]), device_id=str(row[5]), envelope=bytes(row[6]),  # type: ignore[arg-type]
+        rev_id=str(row[0]),
+        record_id=str(row[1]),
+        parents=tuple(json.loads(str(row[2]))),
+        kind=str(row[3]),
+        key_id=str(row[4]),
+        device_id=str(row[5]),
+        envelope=bytes(row[6]),  # type: ignore[call-overload]
     )
 
 
@@ -126,8 +131,9 @@ class Store:
             conn.execute("PRAGMA busy_timeout=5000")
             schema.migrate(conn, None if create else path)
         except sqlite3.DatabaseError as exc:
-            raise VaultError(_("The vault file could not be opened: {reason}").format(
-                reason=exc)) from exc
+            raise VaultError(
+                _("The vault file could not be opened: {reason}").format(reason=exc)
+            ) from exc
         return cls(conn, path)
 
     @classmethod
@@ -175,8 +181,12 @@ class Store:
 
     # -- revisions --------------------------------------------------------------------
     def insert_revisions(
-        self, revs: Iterable[StoredRevision], *, outbox: bool,
-        in_tx: Callable[[sqlite3.Connection], None] | None = None, fresh: bool = False,
+        self,
+        revs: Iterable[StoredRevision],
+        *,
+        outbox: bool,
+        in_tx: Callable[[sqlite3.Connection], None] | None = None,
+        fresh: bool = False,
     ) -> list[str]:
         """Store revisions in one transaction; known rev ids are ignored (idempotent).
 
@@ -190,26 +200,44 @@ class Store:
             touched: dict[str, None] = {}
             seq = c.execute("SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0]
             for rev in revs:
-                if not fresh and c.execute("SELECT 1 FROM revisions WHERE rev_id=?",
-                                           (rev.rev_id,)).fetchone():
+                if (
+                    not fresh
+                    and c.execute(
+                        "SELECT 1 FROM revisions WHERE rev_id=?", (rev.rev_id,)
+                    ).fetchone()
+                ):
                     continue
                 seq += 1
                 c.execute(
                     f"INSERT INTO revisions({_COLUMNS}, local_seq) VALUES (?,?,?,?,?,?,?,?)",
-                    (rev.rev_id, rev.record_id, json.dumps(list(rev.parents)), rev.kind,
-                     rev.key_id, rev.device_id, rev.envelope, seq),
+                    (
+                        rev.rev_id,
+                        rev.record_id,
+                        json.dumps(list(rev.parents)),
+                        rev.kind,
+                        rev.key_id,
+                        rev.device_id,
+                        rev.envelope,
+                        seq,
+                    ),
                 )
                 for parent in rev.parents:
-                    c.execute("DELETE FROM heads WHERE record_id=? AND rev_id=?",
-                              (rev.record_id, parent))
-                has_child = not fresh and c.execute(
-                    "SELECT 1 FROM revisions WHERE record_id=? AND rev_id<>? AND EXISTS "
-                    "(SELECT 1 FROM json_each(revisions.parents) WHERE value=?)",
-                    (rev.record_id, rev.rev_id, rev.rev_id),
-                ).fetchone()
+                    c.execute(
+                        "DELETE FROM heads WHERE record_id=? AND rev_id=?", (rev.record_id, parent)
+                    )
+                has_child = (
+                    not fresh
+                    and c.execute(
+                        "SELECT 1 FROM revisions WHERE record_id=? AND rev_id<>? AND EXISTS "
+                        "(SELECT 1 FROM json_each(revisions.parents) WHERE value=?)",
+                        (rev.record_id, rev.rev_id, rev.rev_id),
+                    ).fetchone()
+                )
                 if not has_child:
-                    c.execute("INSERT OR IGNORE INTO heads(record_id, rev_id) VALUES (?, ?)",
-                              (rev.record_id, rev.rev_id))
+                    c.execute(
+                        "INSERT OR IGNORE INTO heads(record_id, rev_id) VALUES (?, ?)",
+                        (rev.record_id, rev.rev_id),
+                    )
                 if outbox:
                     c.execute("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", (rev.rev_id,))
                 touched[rev.record_id] = None
@@ -222,14 +250,16 @@ class Store:
     def revision(self, rev_id: str) -> StoredRevision | None:
         with self.lock:
             row = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM revisions WHERE rev_id=?", (rev_id,)).fetchone()
+                f"SELECT {_COLUMNS} FROM revisions WHERE rev_id=?", (rev_id,)
+            ).fetchone()
         return _row_to_rev(row) if row else None
 
     def revisions_of(self, record_id: str) -> list[RevisionRow]:
         with self.lock:
             rows = self.conn.execute(
                 f"SELECT {_COLUMNS}, local_seq FROM revisions WHERE record_id=? ORDER BY local_seq",
-                (record_id,)).fetchall()
+                (record_id,),
+            ).fetchall()
         return [RevisionRow(_row_to_rev(r), int(r[7])) for r in rows]
 
     def heads(self, record_id: str) -> list[StoredRevision]:
@@ -237,7 +267,9 @@ class Store:
             rows = self.conn.execute(
                 f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} "
                 "FROM heads h JOIN revisions r ON r.rev_id=h.rev_id WHERE h.record_id=? "
-                "ORDER BY r.rev_id", (record_id,)).fetchall()
+                "ORDER BY r.rev_id",
+                (record_id,),
+            ).fetchall()
         return [_row_to_rev(r) for r in rows]
 
     def iter_heads(self, since_seq: int = 0) -> list[tuple[StoredRevision, int]]:
@@ -247,23 +279,32 @@ class Store:
             if since_seq <= 0:
                 rows = self.conn.execute(
                     f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r "
-                    "ON r.rev_id=h.rev_id ORDER BY r.record_id, r.rev_id").fetchall()
+                    "ON r.rev_id=h.rev_id ORDER BY r.record_id, r.rev_id"
+                ).fetchall()
             else:
                 rows = self.conn.execute(
-                    f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r ON r.rev_id=h.rev_id "
+                    f"SELECT {cols}, r.local_seq FROM heads h "
+                    "JOIN revisions r ON r.rev_id=h.rev_id "
                     "WHERE h.record_id IN (SELECT record_id FROM revisions WHERE local_seq>?) "
-                    "ORDER BY r.record_id, r.rev_id", (since_seq,)).fetchall()
+                    "ORDER BY r.record_id, r.rev_id",
+                    (since_seq,),
+                ).fetchall()
         return [(_row_to_rev(r), int(r[7])) for r in rows]
 
     def records_touched_since(self, since_seq: int) -> list[str]:
         with self.lock:
-            return [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT record_id FROM revisions WHERE local_seq>?", (since_seq,))]
+            return [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT record_id FROM revisions WHERE local_seq>?", (since_seq,)
+                )
+            ]
 
     def max_seq(self) -> int:
         with self.lock:
-            return int(self.conn.execute(
-                "SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0])
+            return int(
+                self.conn.execute("SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0]
+            )
 
     def count_revisions(self) -> int:
         with self.lock:
@@ -271,7 +312,9 @@ class Store:
 
     def all_revisions(self) -> Iterable[StoredRevision]:
         with self.lock:
-            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM revisions ORDER BY local_seq").fetchall()
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM revisions ORDER BY local_seq"
+            ).fetchall()
         return (_row_to_rev(r) for r in rows)
 
     # -- outbox and sync state ----------------------------------------------------------
@@ -280,7 +323,8 @@ class Store:
             rows = self.conn.execute(
                 f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} FROM outbox o "
                 "JOIN revisions r ON r.rev_id=o.rev_id ORDER BY r.local_seq LIMIT ?",
-                (limit,)).fetchall()
+                (limit,),
+            ).fetchall()
         return [_row_to_rev(r) for r in rows]
 
     def outbox_count(self) -> int:
@@ -308,18 +352,24 @@ class Store:
     # -- wrapped keys -------------------------------------------------------------------
     def wrapped_keys(self) -> dict[str, bytes]:
         with self.lock:
-            return {str(k): bytes(w) for k, w in self.conn.execute("SELECT key_id, wrapped FROM keys")}
+            return {
+                str(k): bytes(w) for k, w in self.conn.execute("SELECT key_id, wrapped FROM keys")
+            }
 
     def wrapped_key(self, key_id: str) -> bytes | None:
         with self.lock:
             row = self.conn.execute("SELECT wrapped FROM keys WHERE key_id=?", (key_id,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def put_wrapped_keys(self, keys: dict[str, bytes], conn: sqlite3.Connection | None = None) -> None:
+    def put_wrapped_keys(
+        self, keys: dict[str, bytes], conn: sqlite3.Connection | None = None
+    ) -> None:
         def write(c: sqlite3.Connection) -> None:
             erased = {r[0] for r in c.execute("SELECT key_id FROM erased")}
-            c.executemany("INSERT OR IGNORE INTO keys(key_id, wrapped) VALUES (?, ?)",
-                          [(k, w) for k, w in keys.items() if k not in erased])
+            c.executemany(
+                "INSERT OR IGNORE INTO keys(key_id, wrapped) VALUES (?, ?)",
+                [(k, w) for k, w in keys.items() if k not in erased],
+            )
 
         if conn is not None:
             write(conn)
@@ -334,23 +384,36 @@ class Store:
         """Drop a client key and every envelope it sealed (irreversible)."""
         conn.execute("DELETE FROM keys WHERE key_id=?", (key_id,))
         conn.execute("INSERT OR REPLACE INTO erased(key_id, at) VALUES (?, ?)", (key_id, at))
-        records = [r[0] for r in conn.execute(
-            "SELECT DISTINCT record_id FROM revisions WHERE key_id=?", (key_id,))]
-        conn.execute("DELETE FROM outbox WHERE rev_id IN (SELECT rev_id FROM revisions WHERE key_id=?)",
-                     (key_id,))
+        records = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT record_id FROM revisions WHERE key_id=?", (key_id,)
+            )
+        ]
+        conn.execute(
+            "DELETE FROM outbox WHERE rev_id IN (SELECT rev_id FROM revisions WHERE key_id=?)",
+            (key_id,),
+        )
         conn.execute("DELETE FROM revisions WHERE key_id=?", (key_id,))
         conn.executemany("DELETE FROM heads WHERE record_id=?", [(r,) for r in records])
 
     # -- drafts -------------------------------------------------------------------------
     def put_draft(self, draft_id: str, envelope: bytes, updated: str) -> None:
-        self.transaction(lambda c: c.execute(
-            "INSERT OR REPLACE INTO drafts(draft_id, envelope, updated) VALUES (?,?,?)",
-            (draft_id, envelope, updated)))
+        self.transaction(
+            lambda c: c.execute(
+                "INSERT OR REPLACE INTO drafts(draft_id, envelope, updated) VALUES (?,?,?)",
+                (draft_id, envelope, updated),
+            )
+        )
 
     def drafts(self) -> list[tuple[str, bytes, str]]:
         with self.lock:
-            return [(str(a), bytes(b), str(c)) for a, b, c in self.conn.execute(
-                "SELECT draft_id, envelope, updated FROM drafts ORDER BY updated")]
+            return [
+                (str(a), bytes(b), str(c))
+                for a, b, c in self.conn.execute(
+                    "SELECT draft_id, envelope, updated FROM drafts ORDER BY updated"
+                )
+            ]
 
     def delete_draft(self, draft_id: str) -> None:
         self.transaction(lambda c: c.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,)))

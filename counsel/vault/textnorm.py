@@ -11,15 +11,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_FOLD = str.maketrans({
-    "\u064a": "\u06cc",  # Arabic yeh → Farsi yeh
-    "\u0649": "\u06cc",  # alef maksura → Farsi yeh
-    "\u0643": "\u06a9",  # Arabic kaf → keheh
-    "\u0629": "\u0647",  # teh marbuta → heh
-    "\u06c0": "\u0647",  # heh with yeh above → heh
-    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # alefs
-    "\u0640": None,  # tatweel
-})
+_FOLD = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh → Farsi yeh
+        "\u0649": "\u06cc",  # alef maksura → Farsi yeh
+        "\u0643": "\u06a9",  # Arabic kaf → keheh
+        "\u0629": "\u0647",  # teh marbuta → heh
+        "\u06c0": "\u0647",  # heh with yeh above → heh
+        "\u0623": "\u0627",
+        "\u0625": "\u0627",
+        "\u0622": "\u0627",
+        "\u0671": "\u0627",  # alefs
+        "\u0640": None,  # tatweel
+    }
+)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 

@@ -65,7 +65,9 @@ def _language_names(code: str) -> str:
     try:
         from babel import Locale
 
-        names = {Locale.parse(ui).languages.get(code.split("_")[0], "") for ui in ("fi", "sv", "en")}
+        names = {
+            Locale.parse(ui).languages.get(code.split("_")[0], "") for ui in ("fi", "sv", "en")
+        }
     except Exception:  # unknown code: the code itself is still indexed
         names = set()
     return " ".join(sorted(n for n in names if n))
@@ -77,10 +79,25 @@ def index_text(record: Record | None) -> tuple[str, str]:
         return "", ""
     if isinstance(record, Client):
         langs = " ".join(f"{x.code} {_language_names(x.code)}" for x in record.languages)
-        title = " ".join(filter(None, [record.name, record.preferred_name, record.id, langs,
-                                        record.municipality, record.interpreter_language]))
-        body = "\n".join(filter(None, [record.education, record.work_history,
-                                        record.recognised_skills, record.notes]))
+        title = " ".join(
+            filter(
+                None,
+                [
+                    record.name,
+                    record.preferred_name,
+                    record.id,
+                    langs,
+                    record.municipality,
+                    record.interpreter_language,
+                ],
+            )
+        )
+        body = "\n".join(
+            filter(
+                None,
+                [record.education, record.work_history, record.recognised_skills, record.notes],
+            )
+        )
     elif isinstance(record, Encounter):
         title, body = "", record.text_for_search()
     elif isinstance(record, Contact):
@@ -88,8 +105,9 @@ def index_text(record: Record | None) -> tuple[str, str]:
         body = "\n".join(filter(None, [record.email, record.phone, record.notes]))
     elif isinstance(record, Plan):
         title = ""
-        body = "\n".join([record.goals, *(t for _, t in record.sections),
-                          *(m.note for m in record.measures)])
+        body = "\n".join(
+            [record.goals, *(t for _, t in record.sections), *(m.note for m in record.measures)]
+        )
     elif isinstance(record, WorkEntry):
         title, body = "", record.what
     elif isinstance(record, Reminder):
@@ -131,8 +149,9 @@ class WorkingSet:
         self.db.execute("COMMIT")
 
     def remove(self, record_id: str, old: Record | None) -> None:
-        row = self.db.execute("SELECT rowid, kind FROM records WHERE record_id=?",
-                              (record_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT rowid, kind FROM records WHERE record_id=?", (record_id,)
+        ).fetchone()
         if row is None:
             return
         rowid, kind = row
@@ -140,15 +159,26 @@ class WorkingSet:
             title, body = index_text(old)
             if title or body:
                 table = "fts_clients" if kind == Client.KIND else "fts_all"
-                self.db.execute(f"INSERT INTO {table}({table}, rowid, title, body) "
-                                "VALUES('delete', ?, ?, ?)", (rowid, title, body))
+                self.db.execute(
+                    f"INSERT INTO {table}({table}, rowid, title, body) VALUES('delete', ?, ?, ?)",
+                    (rowid, title, body),
+                )
         self.db.execute("DELETE FROM records WHERE rowid=?", (rowid,))
         for table in ("clients", "encounters", "work"):
             self.db.execute(f"DELETE FROM {table} WHERE record_id=?", (record_id,))
 
-    def put(self, *, record_id: str, kind: str, rev_id: str, key_id: str,
-            record: Record | None, old: Record | None, conflict: bool = False,
-            data_json: str | None = None) -> None:
+    def put(
+        self,
+        *,
+        record_id: str,
+        kind: str,
+        rev_id: str,
+        key_id: str,
+        record: Record | None,
+        old: Record | None,
+        conflict: bool = False,
+        data_json: str | None = None,
+    ) -> None:
         """Insert or replace a record's row; ``record=None`` means deleted (removed)."""
         self.remove(record_id, old)
         if record is None:
@@ -156,70 +186,119 @@ class WorkingSet:
         client_id = record.client_id
         data = None
         if kind in KEEP_JSON:
-            data = data_json if data_json is not None else json.dumps(to_dict(record),
-                                                                      ensure_ascii=False)
+            data = (
+                data_json
+                if data_json is not None
+                else json.dumps(to_dict(record), ensure_ascii=False)
+            )
         cur = self.db.execute(
             "INSERT INTO records(record_id, kind, rev_id, key_id, client_id, conflict, data) "
             "VALUES (?,?,?,?,?,?,?)",
-            (record_id, kind, rev_id, key_id, client_id, int(conflict), data))
+            (record_id, kind, rev_id, key_id, client_id, int(conflict), data),
+        )
         rowid = cur.lastrowid
         title, body = index_text(record)
         if title or body:
             table = "fts_clients" if isinstance(record, Client) else "fts_all"
-            self.db.execute(f"INSERT INTO {table}(rowid, title, body) VALUES (?,?,?)",
-                            (rowid, title, body))
+            self.db.execute(
+                f"INSERT INTO {table}(rowid, title, body) VALUES (?,?,?)", (rowid, title, body)
+            )
         if isinstance(record, Client):
             self.db.execute(
                 "INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (record_id, record.name, record.preferred_name, textnorm.normalize(record.name),
-                 _iso(record.birth_date), record.mother_tongue,
-                 " ".join(x.code for x in record.languages), record.municipality,
-                 record.client_type.value, int(record.interpreter_needed),
-                 record.interpreter_language, int(record.active), _iso(record.permit_date),
-                 record.permit_basis.value if record.permit_basis else None,
-                 _iso(record.started), record.literacy.value if record.literacy else None))
+                (
+                    record_id,
+                    record.name,
+                    record.preferred_name,
+                    textnorm.normalize(record.name),
+                    _iso(record.birth_date),
+                    record.mother_tongue,
+                    " ".join(x.code for x in record.languages),
+                    record.municipality,
+                    record.client_type.value,
+                    int(record.interpreter_needed),
+                    record.interpreter_language,
+                    int(record.active),
+                    _iso(record.permit_date),
+                    record.permit_basis.value if record.permit_basis else None,
+                    _iso(record.started),
+                    record.literacy.value if record.literacy else None,
+                ),
+            )
         elif isinstance(record, Encounter):
             self.db.execute(
                 "INSERT INTO encounters VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (record_id, record.client, _iso(record.date), _iso(record.start), record.minutes,
-                 record.place.value, record.interpreter_mode.value, record.interpreter_language,
-                 ",".join(g.value for g in record.given), ",".join(o.value for o in record.obstacles),
-                 json.dumps([to_dict(a) for a in record.actions], ensure_ascii=False)
-                 if record.actions else None))
+                (
+                    record_id,
+                    record.client,
+                    _iso(record.date),
+                    _iso(record.start),
+                    record.minutes,
+                    record.place.value,
+                    record.interpreter_mode.value,
+                    record.interpreter_language,
+                    ",".join(g.value for g in record.given),
+                    ",".join(o.value for o in record.obstacles),
+                    json.dumps([to_dict(a) for a in record.actions], ensure_ascii=False)
+                    if record.actions
+                    else None,
+                ),
+            )
         elif isinstance(record, WorkEntry):
             self.db.execute(
                 "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (record_id, record.client, _iso(record.date), _iso(record.start), record.minutes,
-                 record.kind.value, record.channel.value,
-                 record.party_kind.value if record.party_kind else None, record.contact,
-                 record.encounter, record.source))
+                (
+                    record_id,
+                    record.client,
+                    _iso(record.date),
+                    _iso(record.start),
+                    record.minutes,
+                    record.kind.value,
+                    record.channel.value,
+                    record.party_kind.value if record.party_kind else None,
+                    record.contact,
+                    record.encounter,
+                    record.source,
+                ),
+            )
 
     # -- reads -------------------------------------------------------------------------
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""
         return self.db.execute(  # type: ignore[no-any-return]
             "SELECT kind, rev_id, key_id, conflict, data FROM records WHERE record_id=?",
-            (record_id,)).fetchone()
+            (record_id,),
+        ).fetchone()
 
     def ids_of_kind(self, kind: str) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT record_id FROM records WHERE kind=? ORDER BY rowid", (kind,))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT record_id FROM records WHERE kind=? ORDER BY rowid", (kind,)
+            )
+        ]
 
     def json_of_kind(self, kind: str) -> Iterable[tuple[str, str]]:
         return self.db.execute(
             "SELECT record_id, data FROM records WHERE kind=? AND data IS NOT NULL ORDER BY rowid",
-            (kind,)).fetchall()
+            (kind,),
+        ).fetchall()
 
     def count(self, kind: str | None = None) -> int:
         if kind is None:
             return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
-        return int(self.db.execute("SELECT COUNT(*) FROM records WHERE kind=?",
-                                   (kind,)).fetchone()[0])
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM records WHERE kind=?", (kind,)).fetchone()[0]
+        )
 
     def conflicts(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT record_id FROM records WHERE conflict=1")]
 
     def search_rowids(self, table: str, query: str, limit: int) -> list[int]:
-        return [r[0] for r in self.db.execute(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            )
+        ]

@@ -13,16 +13,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "counsel.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "counsel.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.fixture
 def demo_vault(tmp_path: Path) -> Path:
     path = tmp_path / "demo.vault"
-    out = run("--vault", str(path), "demo", "--size", "tiny",
-              env={"COUNSEL_PASSPHRASE": "demo passphrase"})
+    out = run(
+        "--vault",
+        str(path),
+        "demo",
+        "--size",
+        "tiny",
+        env={"COUNSEL_PASSPHRASE": "demo passphrase"},
+    )
     assert out.returncode == 0, out.stderr
     return path
 
@@ -44,14 +55,19 @@ def test_wrong_passphrase_goes_to_stderr_nonzero(demo_vault: Path) -> None:
 
 
 def test_missing_vault_is_a_clear_error(tmp_path: Path) -> None:
-    out = run("--vault", str(tmp_path / "none.vault"), "check",
-              env={"COUNSEL_PASSPHRASE": "whatever1"})
+    out = run(
+        "--vault", str(tmp_path / "none.vault"), "check", env={"COUNSEL_PASSPHRASE": "whatever1"}
+    )
     assert out.returncode == 1 and "No vault" in out.stderr
 
 
 def test_init_prints_recovery_code_once(tmp_path: Path) -> None:
-    out = run("--vault", str(tmp_path / "i.vault"), "init",
-              env={"COUNSEL_PASSPHRASE": "long enough passphrase"})
+    out = run(
+        "--vault",
+        str(tmp_path / "i.vault"),
+        "init",
+        env={"COUNSEL_PASSPHRASE": "long enough passphrase"},
+    )
     assert out.returncode == 0, out.stderr
     code = out.stdout.strip().splitlines()[-1]
     assert len(code.replace("-", "")) == 32

@@ -7,8 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counsel.domain import (
-    AgreedAction, CefrLevel, Client, Encounter, Given, InterpreterMode, LanguageSkill, Measure,
-    Obstacle, Place, Plan, WorkEntry, WorkKind, new_id,
+    AgreedAction,
+    CefrLevel,
+    Client,
+    Encounter,
+    Given,
+    InterpreterMode,
+    LanguageSkill,
+    Measure,
+    Obstacle,
+    Place,
+    Plan,
+    WorkEntry,
+    WorkKind,
+    new_id,
 )
 from counsel.domain.codec import dumps, from_dict, loads, to_dict
 from counsel.errors import ValidationError
@@ -23,10 +35,21 @@ dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
 def clients(draw: st.DrawFn) -> Client:
     return Client(
         name=draw(line.filter(lambda s: s.strip())),
-        languages=tuple(draw(st.lists(st.builds(
-            LanguageSkill, st.sampled_from(["ar", "so", "fa_AF", "ckb", "ti", "fi", "sv"]),
-            st.just(False), st.none() | st.sampled_from(list(CefrLevel))), max_size=3))),
-        permit_date=draw(st.none() | dates), municipality=draw(line),
+        languages=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        LanguageSkill,
+                        st.sampled_from(["ar", "so", "fa_AF", "ckb", "ti", "fi", "sv"]),
+                        st.just(False),
+                        st.none() | st.sampled_from(list(CefrLevel)),
+                    ),
+                    max_size=3,
+                )
+            )
+        ),
+        permit_date=draw(st.none() | dates),
+        municipality=draw(line),
         education=draw(text.filter(lambda s: "\x00" not in s)),
     )
 
@@ -38,10 +61,29 @@ def test_client_round_trips_through_the_codec(c: Client) -> None:
 
 
 @settings(max_examples=100)
-@given(st.dictionaries(st.sampled_from(["name", "birth_date", "languages", "permit_basis",
-                                        "client_type", "active", "municipality", "literacy"]),
-                       st.one_of(st.none(), st.integers(), st.text(max_size=20), st.booleans(),
-                                 st.lists(st.integers(), max_size=2))))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "birth_date",
+                "languages",
+                "permit_basis",
+                "client_type",
+                "active",
+                "municipality",
+                "literacy",
+            ]
+        ),
+        st.one_of(
+            st.none(),
+            st.integers(),
+            st.text(max_size=20),
+            st.booleans(),
+            st.lists(st.integers(), max_size=2),
+        ),
+    )
+)
 def test_damaged_dicts_raise_validation_error_never_anything_else(data: dict[str, object]) -> None:
     try:
         from_dict(Client, data)
@@ -55,8 +97,10 @@ def test_damaged_dicts_raise_validation_error_never_anything_else(data: dict[str
 @given(minutes=st.integers(-100, 3000))
 def test_work_minutes_bounds(minutes: int) -> None:
     if 1 <= minutes <= 1440:
-        assert WorkEntry(kind=WorkKind.VISIBLE, date=dt.date(2026, 1, 1), minutes=minutes).minutes \
+        assert (
+            WorkEntry(kind=WorkKind.VISIBLE, date=dt.date(2026, 1, 1), minutes=minutes).minutes
             == minutes
+        )
     else:
         with pytest.raises(ValidationError) as err:
             WorkEntry(kind=WorkKind.VISIBLE, date=dt.date(2026, 1, 1), minutes=minutes)
@@ -68,8 +112,7 @@ def test_errors_name_the_field_and_translate() -> None:
         Client(name="  ")
     assert err.value.field == "name"
     with pytest.raises(ValidationError) as err:
-        Encounter(client=new_id(), date=dt.date(2026, 1, 1),
-                  interpreter_mode=InterpreterMode.PHONE)
+        Encounter(client=new_id(), date=dt.date(2026, 1, 1), interpreter_mode=InterpreterMode.PHONE)
     assert err.value.field == "interpreter_language"
     with pytest.raises(ValidationError) as err:
         Plan(client=new_id(), made=dt.date(2026, 5, 1), valid_until=dt.date(2026, 1, 1))
@@ -82,9 +125,13 @@ def test_errors_name_the_field_and_translate() -> None:
 
 def test_encounter_holds_the_method() -> None:
     e = Encounter(
-        client=new_id(), date=dt.date(2026, 3, 4), place=Place.FIELD_VISIT,
-        interpreter_mode=InterpreterMode.VIDEO, interpreter_language="ti",
-        given=(Given.INFORMATION, Given.GUIDANCE), situation="omin sanoin",
+        client=new_id(),
+        date=dt.date(2026, 3, 4),
+        place=Place.FIELD_VISIT,
+        interpreter_mode=InterpreterMode.VIDEO,
+        interpreter_language="ti",
+        given=(Given.INFORMATION, Given.GUIDANCE),
+        situation="omin sanoin",
         obstacles=(Obstacle.PERSON_FEAR_BENEFITS, Obstacle.EMPLOYER_LANGUAGE_DEMANDS),
         actions=(AgreedAction("hakee koulutukseen", "asiakas", dt.date(2026, 4, 1), True),),
     )

@@ -23,8 +23,11 @@ def test_round_trip(plain: bytes, vault: str, record: str, rev: str, kind: str) 
 
 
 @settings(max_examples=100)
-@given(plain=st.binary(min_size=1, max_size=512), a=st.tuples(ids, ids, ids, ids),
-       b=st.tuples(ids, ids, ids, ids))
+@given(
+    plain=st.binary(min_size=1, max_size=512),
+    a=st.tuples(ids, ids, ids, ids),
+    b=st.tuples(ids, ids, ids, ids),
+)
 def test_envelope_bound_to_its_place(plain: bytes, a: tuple[str, ...], b: tuple[str, ...]) -> None:
     key = os.urandom(32)
     sealed = envelope.seal(key, plain, envelope.record_aad(*a))

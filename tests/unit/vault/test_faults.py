@@ -34,8 +34,9 @@ def _all_bytes_under(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
 
-def test_canary_never_on_disk_in_plaintext(tmp_path: Path, caplog: pytest.LogCaptureFixture,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_canary_never_on_disk_in_plaintext(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     monkeypatch.setenv("TMPDIR", str(tmpdir))
@@ -48,8 +49,12 @@ def test_canary_never_on_disk_in_plaintext(tmp_path: Path, caplog: pytest.LogCap
     v, _ = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
     c = Client(name=f"{CANARY} name")
     v.save(c)
-    e = Encounter(client=c.id, date=__import__("datetime").date(2026, 1, 5),
-                  situation=f"{CANARY} lost his family", notes=CANARY * 20)
+    e = Encounter(
+        client=c.id,
+        date=__import__("datetime").date(2026, 1, 5),
+        situation=f"{CANARY} lost his family",
+        notes=CANARY * 20,
+    )
     v.save(e)
     v.save(e.replace(notes=f"edited {CANARY}"))
     v.save_draft(f"{c.id}:enc", {"text": CANARY})
@@ -104,12 +109,14 @@ def test_flipped_byte_reported_per_record_others_readable(tmp_path: Path) -> Non
     good = [Client(name=f"Good {i}") for i in range(5)]
     bad = Client(name="Will be damaged")
     v.save_many([*good, bad])
-    (env,) = v.store.conn.execute("SELECT envelope FROM revisions WHERE record_id=?",
-                                  (bad.id,)).fetchone()
+    (env,) = v.store.conn.execute(
+        "SELECT envelope FROM revisions WHERE record_id=?", (bad.id,)
+    ).fetchone()
     flipped = bytearray(env)
     flipped[20] ^= 0xFF
-    v.store.conn.execute("UPDATE revisions SET envelope=? WHERE record_id=?",
-                         (bytes(flipped), bad.id))
+    v.store.conn.execute(
+        "UPDATE revisions SET envelope=? WHERE record_id=?", (bytes(flipped), bad.id)
+    )
     v.lock()
     v2 = Vault.unlock(path, PASS)  # no crash
     report = v2.check()
@@ -129,7 +136,9 @@ def test_envelope_copied_onto_another_record_fails(tmp_path: Path) -> None:
     v.save_many([c, d])
     v.store.conn.execute(
         "UPDATE revisions SET envelope=(SELECT envelope FROM revisions WHERE record_id=?) "
-        "WHERE record_id=?", (c.id, d.id))
+        "WHERE record_id=?",
+        (c.id, d.id),
+    )
     report = v.check()
     assert {x.record_id for x in report.damaged} == {d.id}
     v.lock()
@@ -161,8 +170,12 @@ def test_kill_9_during_writes_loses_nothing_committed(tmp_path: Path, trial: int
     c = Client(name="Killed Writer")
     v.save(c)
     v.lock()
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), PASS, c.id],
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), PASS, c.id],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline()  # it is writing
     assert first.strip()
