@@ -48,7 +48,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gettext as _gettext
-import io
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -200,16 +199,21 @@ def organisation_translations(extra_dirs: Iterable[PathLike]) -> Translations:
 
 
 def _read_po_texts(path: Path, lang: str) -> dict[str, str]:
-    from counsel.i18n import compile_po
+    from babel.messages.pofile import read_po
+
+    from counsel.i18n import babel_locale
 
     try:
-        mo = compile_po(path.read_bytes(), lang)
-        catalog = _gettext.GNUTranslations(io.BytesIO(mo))
-    except Exception as exc:  # babel raises assorted errors on a damaged file
+        with path.open("rb") as fp:
+            catalog = read_po(fp, locale=babel_locale(lang), abort_invalid=True)
+    except Exception as exc:  # Babel raises assorted errors on a damaged file
         raise ContentFileError(path, _("not a valid gettext catalog ({detail})").format(
-            detail=type(exc).__name__)) from exc
-    messages: dict[Any, Any] = getattr(catalog, "_catalog", {})
-    return {k: v for k, v in messages.items() if isinstance(k, str) and k and v}
+            detail=str(exc) or type(exc).__name__)) from exc
+    return {
+        m.id: m.string for m in catalog
+        if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+        and not m.fuzzy
+    }
 
 
 def plan_gettext(lang: str, extra_dirs: Iterable[PathLike] = ()) -> Callable[[str], str]:
@@ -236,28 +240,35 @@ def plan_gettext(lang: str, extra_dirs: Iterable[PathLike] = ()) -> Callable[[st
 
 # --- review status -------------------------------------------------------------------------
 
-_HEADER_LINE = re.compile(r'^"([A-Za-z-]+):\s*(.*?)(?:\\n)?"$')
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def catalog_headers(po_text: str) -> dict[str, str]:
     """The header fields of a .po file (names lower-cased), read without Babel so the
     ``X-`` fields Babel drops are kept."""
-    headers: dict[str, str] = {}
-    in_header = False
+    parts: list[str] = []
+    state = "before"
     for raw in po_text.splitlines():
         line = raw.strip()
-        if line.startswith('msgid ""'):
-            in_header = True
+        if state == "before":
+            if line.startswith('msgid ""'):
+                state = "msgid"
             continue
-        if not in_header:
+        if line.startswith("msgstr"):
+            state = "msgstr"
+            line = line.removeprefix("msgstr").strip()
+        elif not line.startswith('"'):
+            if state == "msgstr":
+                break
             continue
-        if line.startswith("msgstr") or line.startswith('"'):
-            match = _HEADER_LINE.match(line.removeprefix("msgstr ").strip())
-            if match:
-                headers[match.group(1).lower()] = match.group(2).strip()
-            continue
-        if headers or not line:
-            break
+        if state == "msgstr":
+            parts.extend(_QUOTED.findall(line))
+    text = "".join(parts).encode("utf-8").decode("unicode_escape").encode("latin-1")
+    headers: dict[str, str] = {}
+    for field in text.decode("utf-8").split("\n"):
+        name, sep, value = field.partition(":")
+        if sep and name.strip():
+            headers[name.strip().lower()] = value.strip()
     return headers
 
 
