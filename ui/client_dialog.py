@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import add_row, enum_combo, select_data
+from counsel_ui.widgets import add_row, enum_combo, enum_value, select_data
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,14 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel import display
-from counsel.domain import (
-    CefrLevel,
-    Client,
-    ClientType,
-    LanguageSkill,
-    Literacy,
-    PermitBasis,
-)
+from counsel.domain import CefrLevel, Client, ClientType, LanguageSkill, Literacy, PermitBasis
 from counsel.errors import KnownError, ValidationError
 from counsel.i18n import CLIENT_LANGUAGES
 from counsel.i18n import gettext as _
@@ -154,7 +147,7 @@ class ClientDialog(QDialog):
             if code and code != mother and code not in ("fi", "sv"):
                 langs.append(LanguageSkill(code))
         for code, combo in (("fi", self.finnish), ("sv", self.swedish)):
-            level = combo.currentData()
+            level = enum_value(combo, CefrLevel)
             if level is not None:
                 langs.append(LanguageSkill(code, level=level))
         try:
@@ -169,13 +162,13 @@ class ClientDialog(QDialog):
             name=self.name.text().strip(),
             preferred_name=self.preferred.text().strip(),
             birth_date=birth, languages=tuple(langs),
-            literacy=self.literacy.currentData(),
+            literacy=enum_value(self.literacy, Literacy),
             interpreter_needed=self.interp.isChecked(),
             interpreter_language=combo_language(self.interp_lang)
             if self.interp.isChecked() else "",
-            permit_date=permit, permit_basis=self.basis.currentData(),
+            permit_date=permit, permit_basis=enum_value(self.basis, PermitBasis),
             municipality=self.municipality.text().strip(),
-            client_type=self.kind.currentData(),
+            client_type=enum_value(self.kind, ClientType),
             education=self.education.toPlainText(),
             work_history=self.work.toPlainText(),
             recognised_skills=self.skills.toPlainText(),

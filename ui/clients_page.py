@@ -57,7 +57,7 @@ class ClientList(QWidget):
         self.active = QCheckBox(_("&Active only"))
         self.active.setChecked(True)
         self.kind = QComboBox()
-        self.kind.addItem(_("All clients"), None)
+        self.kind.addItem(_("All clients"), "")
         for ct in ClientType:
             self.kind.addItem(ct.label(), ct.value)
         named(self.kind, _("Client type"))
@@ -111,7 +111,7 @@ class ClientList(QWidget):
         vault = self.session.vault
         query = self.search.text()
         active = True if self.active.isChecked() else None
-        kind = self.kind.currentData()
+        kind = self.kind.currentData() or None
         interp = True if self.interpreter.isChecked() else None
         due_only = self.due.isChecked()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from counsel_ui.models import ContactTableModel
-from counsel_ui.widgets import add_row, enum_combo, named, select_data
+from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -115,7 +115,7 @@ class ContactsPage(QWidget):
         self.name.setFocus()
 
     def save(self) -> None:
-        fields = dict(name=self.name.text().strip(), party_kind=self.kind.currentData(),
+        fields = dict(name=self.name.text().strip(), party_kind=enum_value(self.kind, PartyKind) or PartyKind.OTHER,
                       organisation=self.org.text().strip(), role=self.role.text().strip(),
                       phone=self.phone.text().strip(), email=self.email.text().strip(),
                       notes=self.notes.toPlainText())

@@ -19,7 +19,7 @@ from counsel_ui.client_dialog import combo_language, language_combo, set_languag
 from counsel_ui.ops import Op
 from counsel_ui.widgets import add_row, enum_combo, named, select_data
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -264,8 +264,8 @@ class EncounterEditor(QDialog):
             date=self.date.date().toString(Qt.DateFormat.ISODate),
             start=self.start.time().toString("HH:mm"),
             minutes=self.minutes.value(),
-            place=self.place.currentData().value,
-            interpreter_mode=self.interp_mode.currentData().value,
+            place=str(self.place.currentData()),
+            interpreter_mode=str(self.interp_mode.currentData()),
             interpreter_language=combo_language(self.interp_lang),
             others_present=self.others.text(),
             given=[g.value for g, b in self.given.items() if b.isChecked()],
@@ -436,7 +436,9 @@ class EncounterEditor(QDialog):
         self._closing = True
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def reject(self) -> None:
+        """Esc, the Close button and closing the window all end here (QDialog's
+        closeEvent calls reject): unsaved text is kept as a draft unless discarded."""
         if not self._closing and self._has_unsaved():
             box = QMessageBox(self)
             box.setWindowTitle(_("Encounter"))
@@ -454,21 +456,17 @@ class EncounterEditor(QDialog):
             elif clicked is keep:
                 self.flush()
             else:
-                event.ignore()
                 return
-        else:
-            self.flush() if not self._closing else None
+        elif not self._closing:
+            self.flush()
         self._timer.stop()
         if self in self.session.editors:
             self.session.editors.remove(self)
         self.session.changed.emit(frozenset({"draft"}))
-        super().closeEvent(event)
+        super().reject()
 
     def _has_unsaved(self) -> bool:
         return self.debounce.dirty or self.session.vault.draft(self.draft_id) is not None
-
-    def reject(self) -> None:  # Esc
-        self.close()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod

@@ -114,10 +114,10 @@ class MainWindow(QMainWindow):
         self.resume = workspace.resume_state()
         ops.wait_idle()
         workspace.close_editors()
-        for w in QApplication.topLevelWidgets():
+        for dialog in self.findChildren(QDialog):
             # quick log, client form, message boxes: nothing stays on screen once locked
-            if w is not self and w.isVisible() and isinstance(w, QDialog):
-                w.close()
+            if dialog.isVisible():
+                dialog.close()
         self.stack.removeWidget(workspace)
         workspace.deleteLater()
         self.workspace = None

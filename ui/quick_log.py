@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import add_row, enum_combo, select_data
+from counsel_ui.widgets import add_row, enum_combo, enum_value, select_data
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -53,7 +53,7 @@ def _chosen(combo: QComboBox) -> str | None:
     if i < 0:
         i = next((j for j in range(combo.count())
                   if text.casefold() in combo.itemText(j).casefold()), -1)
-    return combo.itemData(i) if i >= 0 else None
+    return str(combo.itemData(i)) or None if i >= 0 else None
 
 
 class QuickLogDialog(QDialog):
@@ -67,14 +67,14 @@ class QuickLogDialog(QDialog):
         lay.addLayout(form)
         self.client = add_row(form, _("&Client:"), QComboBox())
         _searchable(self.client)
-        self.client.addItem("", None)
+        self.client.addItem("", "")
         for c in session.vault.clients(""):
             label = c.name + (f" · {c.municipality}" if c.municipality else "")
             self.client.addItem(label, c.id)
         self.contact = add_row(form, _("&Other party:"), QComboBox(),
                                _("A contact from your network"))
         _searchable(self.contact)
-        self.contact.addItem("", None)
+        self.contact.addItem("", "")
         self._contacts = {c.id: c for c in session.vault.all(Contact)}
         for c in sorted(self._contacts.values(), key=lambda c: c.name.casefold()):
             self.contact.addItem(c.display_name, c.id)
@@ -110,14 +110,14 @@ class QuickLogDialog(QDialog):
 
     def entry(self) -> WorkEntry:
         contact_id = _chosen(self.contact)
-        kind = self.party_kind.currentData()
+        kind = enum_value(self.party_kind, PartyKind)
         if contact_id and kind is None:
             kind = self._contacts[contact_id].party_kind
         now = dt.datetime.now()
         return WorkEntry(kind=WorkKind.BACKGROUND, date=now.date(),
                          start=dt.time(now.hour, now.minute), minutes=self.minutes.value(),
                          client=_chosen(self.client), contact=contact_id, party_kind=kind,
-                         channel=self.channel.currentData(), what=self.what.text().strip())
+                         channel=enum_value(self.channel, Channel) or Channel.OTHER, what=self.what.text().strip())
 
     def save(self) -> None:
         try:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 from counsel.domain.enums import Labelled
 
 W = TypeVar("W", bound=QWidget)
+E = TypeVar("E", bound=Enum)
 
 
 def add_row(form: QFormLayout, label: str, widget: W, description: str = "") -> W:
@@ -26,13 +27,24 @@ def add_row(form: QFormLayout, label: str, widget: W, description: str = "") -> 
 
 
 def enum_combo(values: Iterable[Labelled], *, empty: str | None = None) -> QComboBox:
-    """A combo of enum members showing translated labels, member as item data."""
+    """A combo of enum members showing translated labels; item data is the value string
+    ("" for the empty choice: a None in item data trips the binding, see qtcompat)."""
     combo = QComboBox()
     if empty is not None:
-        combo.addItem(empty, None)
+        combo.addItem(empty, "")
     for v in values:
-        combo.addItem(v.label(), v)
+        combo.addItem(v.label(), v.value)
     return combo
+
+
+def enum_value(combo: QComboBox, enum_type: type[E]) -> E | None:
+    data = combo.currentData()
+    return enum_type(data) if data else None
+
+
+def combo_id(combo: QComboBox) -> str | None:
+    data = combo.currentData()
+    return str(data) if data else None
 
 
 def select_data(combo: QComboBox, value: object) -> None:

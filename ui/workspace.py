@@ -41,7 +41,8 @@ class Workspace(QWidget):
         self.log_button = QPushButton(_("&Quick log…"))
         self.log_button.setToolTip(_("Log background work (Ctrl+L)"))
         named(self.log_button, _("Log background work"))
-        self.log_button.clicked.connect(lambda: session.quick_log.emit(session.current_client or ""))
+        self.log_button.clicked.connect(
+            lambda: session.quick_log.emit(session.current_client or ""))
         side.addWidget(self.log_button)
         self.lock_button = QPushButton(_("Loc&k"))
         self.lock_button.setToolTip(_("Lock now (Ctrl+Shift+L)"))

@@ -1,0 +1,54 @@
+"""Fixtures for the desktop app's tests (offscreen Qt, small fast vaults)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from counsel_ui.qtcompat import guard_none_refcount  # noqa: E402
+
+guard_none_refcount()
+
+from uihelp import PASSPHRASE, sample_records, unlock  # noqa: E402
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def vault_path(tmp_path: Path) -> Iterator[Path]:
+    from counsel.vault.kdf import KdfParams
+    from counsel.vault.service import Vault
+
+    path = tmp_path / "test.vault"
+    vault, _code = Vault.create(path, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    vault.save_many(sample_records())
+    vault.lock()
+    yield path
+
+
+@pytest.fixture
+def window(qtbot, vault_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A main window unlocked on the sample vault."""
+    from counsel_ui.main_window import MainWindow
+
+    from counsel.vault.kdf import KdfParams
+
+    monkeypatch.setenv("COUNSEL_HOME", str(vault_path.parent / "home"))
+    win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
+    qtbot.addWidget(win)
+    win.show()
+    unlock(qtbot, win)
+    yield win
+    from counsel_ui import ops
+
+    if not win.locked:
+        win.lock()
+    ops.wait_idle()

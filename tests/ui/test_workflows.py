@@ -1,0 +1,196 @@
+"""Search, encounter editing with autosave, timer, quick log, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from counsel_ui import ops
+from counsel_ui.encounter_editor import EncounterEditor, draft_id_for
+from counsel_ui.models import ID_ROLE
+from counsel_ui.quick_log import QuickLogDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from uihelp import type_text, unlock
+
+from counsel.domain import Encounter, Reminder, WorkEntry, WorkKind
+
+
+def _clients_page(window):
+    window.workspace.show_page("clients")
+    return window.workspace.page("clients")
+
+
+def _ids(page) -> list[str]:
+    m = page.list.model
+    return [m.data(m.index(r, 0), ID_ROLE) for r in range(m.rowCount())]
+
+
+def test_instant_search_any_script_and_filters(qtbot, window):
+    page = _clients_page(window)
+    qtbot.waitUntil(lambda: len(_ids(page)) == 2)  # active only: Olena is inactive
+    page.list.search.setFocus()
+    type_text(qtbot, page.list.search, "أحمد")
+    qtbot.waitUntil(lambda: _ids(page) == ["b" * 32])
+    page.list.search.clear()
+    type_text(qtbot, page.list.search, "somali")  # language name
+    qtbot.waitUntil(lambda: _ids(page) == ["a" * 32])
+    page.list.search.clear()
+    page.list.active.setChecked(False)
+    qtbot.waitUntil(lambda: len(_ids(page)) == 3)
+    page.list.interpreter.setChecked(True)
+    qtbot.waitUntil(lambda: _ids(page) == ["b" * 32])
+    page.list.interpreter.setChecked(False)
+    page.list.due.setChecked(True)  # Amina has a reminder today and an overdue action
+    qtbot.waitUntil(lambda: _ids(page) == ["a" * 32])
+
+
+def test_search_enter_opens_client(qtbot, window):
+    page = _clients_page(window)
+    type_text(qtbot, page.list.search, "Amina")
+    qtbot.waitUntil(lambda: _ids(page) == ["a" * 32])
+    qtbot.keyClick(page.list.search, Qt.Key.Key_Return)
+    assert window.session.current_client == "a" * 32
+    assert page.view.title.text() == "Amina Yusuf"
+
+
+def _editor(window) -> EncounterEditor:
+    return window.session.editors[-1]
+
+
+def test_encounter_autosaves_draft_and_saves(qtbot, window):
+    window.workspace.open_client("a" * 32)
+    qtbot.keyClick(window.workspace, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    ed = _editor(window)
+    ed.debounce.quiet = 0.05
+    assert ed.windowTitle() == "Encounter"
+    type_text(qtbot, ed.situation, "Hän kertoo: en osaa lukea kelloa")
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: (d := vault.draft(ed.draft_id)) is not None
+                    and "kelloa" in d.data["situation"], timeout=5000)
+    ed.obstacles.item(0).setCheckState(Qt.CheckState.Checked)
+    ed.given[next(iter(ed.given))].setChecked(True)
+    ed._add_action_row("Varaa aika", "Amina", "1.2.2030", True)
+    draft_id, enc_id = ed.draft_id, ed.encounter_id
+    qtbot.keyClick(ed, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _closed(window, ed))
+    ops.wait_idle()
+    enc = vault.get_typed(Encounter, enc_id)
+    assert "kelloa" in enc.situation and len(enc.obstacles) == 1
+    assert enc.actions[0].due == dt.date(2030, 2, 1) and enc.actions[0].client_step
+    assert vault.draft(draft_id) is None
+
+
+def _closed(window, ed) -> bool:
+    return ed not in window.session.editors
+
+
+def test_lock_with_open_editor_restores_text(qtbot, window):
+    window.workspace.open_client("b" * 32)
+    window.workspace.new_encounter("b" * 32)
+    ed = _editor(window)
+    type_text(qtbot, ed.situation, "يبحث عن عمل في مطبخ")
+    draft_id = ed.draft_id
+    window.lock()  # typed text is flushed to the encrypted draft, editor closed
+    assert window.locked and not window.session
+    unlock(qtbot, window)
+    ed2 = _editor(window)
+    assert ed2.draft_id == draft_id
+    assert ed2.situation.toPlainText() == "يبحث عن عمل في مطبخ"
+
+
+def test_timer_records_visible_time(qtbot, window, monkeypatch):
+    import counsel_ui.session as session_mod
+
+    clock = [1000.0]
+    monkeypatch.setattr(session_mod.time, "monotonic", lambda: clock[0])
+    window.workspace.open_client("a" * 32)
+    qtbot.keyClick(window.workspace, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    timer = window.workspace.timer
+    assert window.session.timer.running and timer.isVisible()
+    clock[0] += 20 * 60
+    qtbot.keyClick(window.workspace, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # pause
+    assert not window.session.timer.running
+    clock[0] += 60 * 60  # paused time does not count
+    timer.stop_button.click()
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: any(w.kind is WorkKind.VISIBLE for w in vault.all(WorkEntry)))
+    entry = next(w for w in vault.all(WorkEntry) if w.kind is WorkKind.VISIBLE)
+    assert entry.minutes == 20 and entry.client == "a" * 32
+    assert not timer.isVisible()
+
+
+def test_quick_log_keyboard_only(qtbot, window):
+    window.workspace.open_client("a" * 32)
+    qtbot.keyClick(window.workspace, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dlg = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, QuickLogDialog) and w.isVisible())
+    assert dlg.client.currentData() == "a" * 32 and dlg.minutes.value() == 5
+    dlg.contact.setFocus()
+    type_text(qtbot, dlg.contact.lineEdit(), "Kela Espoo")
+    qtbot.keyClick(dlg.contact, Qt.Key.Key_Tab)
+    type_text(qtbot, dlg.what, "asumistuki")
+    qtbot.keyClick(dlg.what, Qt.Key.Key_Return)
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: any(w.kind is WorkKind.BACKGROUND for w in vault.all(WorkEntry)))
+    entry = next(w for w in vault.all(WorkEntry) if w.kind is WorkKind.BACKGROUND)
+    assert entry.client == "a" * 32 and entry.contact == "d" * 32
+    assert entry.minutes == 5 and entry.what == "asumistuki"
+    assert entry.party_kind is not None and entry.party_kind.value == "kela"
+
+
+def test_today_shows_due_items_and_mark_done(qtbot, window):
+    page = window.workspace.page("today")
+    tree = page.tree
+
+    def texts() -> list[str]:
+        out = []
+        for i in range(tree.topLevelItemCount()):
+            top = tree.topLevelItem(i)
+            out += [top.child(j).text(1) for j in range(top.childCount())]
+        return out
+
+    qtbot.waitUntil(lambda: "Soita Aminalle" in texts())
+    assert any("Hakee työkokeilupaikkaa" in t for t in texts())  # overdue agreed action
+    item = next(tree.topLevelItem(i).child(j) for i in range(tree.topLevelItemCount())
+                for j in range(tree.topLevelItem(i).childCount())
+                if tree.topLevelItem(i).child(j).text(1) == "Soita Aminalle")
+    tree.setCurrentItem(item)
+    page.done_button.click()
+    qtbot.waitUntil(lambda: "Soita Aminalle" not in texts())
+    assert window.session.vault.get_typed(Reminder, "9" * 32).done
+
+
+def test_draft_listed_on_today_and_reopens(qtbot, window):
+    vault = window.session.vault
+    draft_id = draft_id_for("a" * 32, "1" * 32)
+    vault.save_draft(draft_id, {"situation": "kesken jäänyt teksti", "id": "1" * 32})
+    page = window.workspace.page("today")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0
+                    and page.tree.topLevelItem(0).childCount() > 0
+                    and "not saved" in page.tree.topLevelItem(0).child(0).text(1))
+    page._activated(page.tree.topLevelItem(0).child(0))
+    assert _editor(window).situation.toPlainText() == "kesken jäänyt teksti"
+
+
+def test_closing_editor_keeps_draft_and_escape_asks(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.workspace.new_encounter("a" * 32)
+    ed = _editor(window)
+    type_text(qtbot, ed.resources, "puhuu kolmea kieltä")
+    draft_id = ed.draft_id
+    chosen = []
+
+    def fake_exec(box):  # choose "Keep draft" without a nested event loop
+        keep = next(b for b in box.buttons()
+                    if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+        chosen.append(keep.text())
+        box.clickedButton = lambda: keep
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    qtbot.keyClick(ed, Qt.Key.Key_Escape)
+    assert chosen and _closed(window, ed)
+    d = window.session.vault.draft(draft_id)
+    assert d is not None and d.data["resources"] == "puhuu kolmea kieltä"
