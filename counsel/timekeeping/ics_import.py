@@ -307,11 +307,27 @@ def _check_component(comp: Any, block: _Block) -> list[str]:
             per_day *= max(1, len(rule.get(part, [])))
         if per_day > MAX_PER_DAY:
             raise _EventError(_("The event repeats more often than once an hour."), block)
+        if _never_matches(rule):
+            # dateutil would search for such a date for seconds; refuse at once
+            raise _EventError(_("The event's repeat rule names a date that does not exist."),
+                              block)
     tzid = comp["DTSTART"].params.get("TZID") if hasattr(comp["DTSTART"], "params") else None
     start = comp.decoded("DTSTART")
     if tzid and isinstance(start, dt.datetime) and start.tzinfo is None:
         return [_("Unknown time zone {tz}; read as local time.").format(tz=_clean(str(tzid), 60))]
     return []
+
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _never_matches(rule: Any) -> bool:
+    """True for BYMONTHDAY/BYMONTH combinations no calendar has (30 February)."""
+    days = [int(d) for d in rule.get("BYMONTHDAY", [])]
+    if not days or any(d < 0 for d in days):
+        return False
+    months = [int(m) for m in rule.get("BYMONTH", [])] or list(range(1, 13))
+    return all(not 1 <= m <= 12 or d > _MONTH_DAYS[m - 1] for m in months for d in days)
 
 
 def _stamp(value: Any) -> str:

@@ -172,3 +172,44 @@ def test_random_bytes_after_a_header_never_crash(noise: bytes) -> None:
     data = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + noise
     parsed = read_ics(data, first=FIRST, last=LAST, tz=HEL, time_budget=5.0)
     assert isinstance(parsed.events, tuple)
+
+
+def _one(rule_or_body: str) -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+            "DTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\n"
+            f"{rule_or_body}END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+                                  "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4,6,9,11"])
+def test_rule_for_a_date_that_does_not_exist_is_refused_at_once(rule: str) -> None:
+    parsed = read_ics(_one(f"RRULE:{rule}\r\n"), first=FIRST, last=LAST, tz=HEL,
+                      time_budget=5.0)
+    assert parsed.events == ()
+    assert "does not exist" in parsed.problems[0].message
+
+
+def test_huge_count_is_bounded_by_the_window_and_the_series_cap() -> None:
+    data = _one("RRULE:FREQ=DAILY;COUNT=100000000\r\n")
+    assert len(read_ics(data, first=FIRST, last=LAST, tz=HEL).events) == 177
+    capped = read_ics(data, first=FIRST, last=LAST, tz=HEL, max_per_series=50)
+    assert capped.events == () and "too often" in capped.problems[0].message
+
+
+def test_deeply_nested_components_are_reported_not_crashing() -> None:
+    depth = 3000
+    body = "BEGIN:VALARM\r\n" * depth + "END:VALARM\r\n" * depth
+    good = ("BEGIN:VEVENT\r\nUID:good\r\nDTSTART:20260106T090000Z\r\n"
+            "DTEND:20260106T100000Z\r\nEND:VEVENT\r\n")
+    data = _one(body).replace(b"END:VCALENDAR", good.encode() + b"END:VCALENDAR")
+    parsed = read_ics(data, first=FIRST, last=LAST, tz=HEL, time_budget=10.0)
+    uids = {e.uid for e in parsed.events}
+    assert "good" in uids
+    # the nested one is either read (alarms ignored) or reported, never a crash
+    assert ("x" in uids) != any(p.uid == "x" for p in parsed.problems)
+
+
+def test_default_size_limit_refuses_a_huge_file_before_parsing() -> None:
+    huge = b"BEGIN:VCALENDAR\r\n" + b"X" * (21 * 1024 * 1024)
+    with pytest.raises(ImportFileError, match="too large"):
+        read_ics(huge, first=FIRST, last=LAST, tz=HEL)
