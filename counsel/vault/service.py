@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from counsel.domain import RECORD_TYPES, Client, Encounter, Record, Setting, setting_id
+from counsel.domain import RECORD_TYPES, Client, Encounter, Record, Setting, WorkEntry, setting_id
 from counsel.domain.base import new_id
 from counsel.domain.codec import from_dict, to_dict
 from counsel.errors import (
@@ -289,19 +289,20 @@ class Vault:
         ws = self._ws
         ws.begin()
         group: list[tuple[StoredRevision, int]] = []
-        for rev, seq in self.store.iter_heads():
-            if group and group[0][0].record_id != rev.record_id:
+        with self.store.lock:
+            for rev, seq in self.store.iter_heads():
+                if group and group[0][0].record_id != rev.record_id:
+                    self._show(group, old=None)
+                    group = []
+                group.append((rev, seq))
+            if group:
                 self._show(group, old=None)
-                group = []
-            group.append((rev, seq))
-        if group:
-            self._show(group, old=None)
         ws.commit()
 
     def _refresh(self, record_id: str) -> None:
         """Bring one record's row in the working set up to date with its heads."""
         row = self._ws.row(record_id)
-        old = self._old_record(row) if row is not None else None
+        old = self._old_record(record_id, row) if row is not None else None
         heads = [(r, 0) for r in self.store.heads(record_id)]
         if not heads:
             self._ws.remove(record_id, old)
@@ -457,7 +458,7 @@ class Vault:
             self._ws.begin()
             try:
                 for record, rev, existing in fast:
-                    old = self._old_record(existing) if existing is not None else None
+                    old = self._old_record(record.id, existing) if existing is not None else None
                     self._ws.put(
                         record_id=record.id,
                         kind=rev.kind,
@@ -472,11 +473,13 @@ class Vault:
                 self._ws.commit()
             return saved
 
-    def _old_record(self, row: tuple[Any, ...]) -> Record | None:
+    def _old_record(self, record_id: str, row: tuple[Any, ...]) -> Record | None:
         """The record a working-set row shows (needed to delete its FTS entry)."""
         kind, rev_id, _key, _c, data = row
         if data is not None:
             return from_dict(RECORD_TYPES[kind], json.loads(data))
+        if kind == WorkEntry.KIND:
+            return self._ws.work_entries("record_id=?", (record_id,))[0]
         prev = self.store.revision(rev_id)
         return self._decode(prev) if prev is not None else None
 
@@ -563,7 +566,9 @@ class Vault:
             self._ws.begin()
             for record_id in ids:
                 row = self._ws.row(record_id)
-                self._ws.remove(record_id, self._old_record(row) if row is not None else None)
+                self._ws.remove(
+                    record_id, self._old_record(record_id, row) if row is not None else None
+                )
             self._ws.commit()
             at = dt.datetime.now(dt.UTC).isoformat()
             assert self._vault_key is not None
@@ -619,6 +624,8 @@ class Vault:
             kind, rev_id, _k, _c, data = row
             if data is not None:
                 return from_dict(RECORD_TYPES[kind], json.loads(data))
+            if kind == WorkEntry.KIND:
+                return self._ws.work_entries("record_id=?", (record_id,))[0]
             rev = self.store.revision(rev_id)
             assert rev is not None
             record = self._decode(rev)
@@ -642,6 +649,8 @@ class Vault:
             self._require_unlocked()
             if cls.KIND in KEEP_JSON:
                 return [from_dict(cls, json.loads(d)) for _i, d in self._ws.json_of_kind(cls.KIND)]
+            if cls is WorkEntry:
+                return self._ws.work_entries()  # type: ignore[return-value]
             return [self.get_typed(cls, i) for i in self._ws.ids_of_kind(cls.KIND)]
 
     def count(self, kind: str | None = None) -> int:

@@ -10,7 +10,7 @@ import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from counsel.errors import StorageFull, VaultError, VaultNotFound
@@ -272,24 +272,17 @@ class Store:
             ).fetchall()
         return [_row_to_rev(r) for r in rows]
 
-    def iter_heads(self, since_seq: int = 0) -> list[tuple[StoredRevision, int]]:
-        """Head revisions of records touched after ``since_seq`` (all when 0)."""
+    def iter_heads(self) -> Iterator[tuple[StoredRevision, int]]:
+        """Every head revision, grouped by record, streamed (a large vault is not
+        loaded into memory at once). Hold ``self.lock`` while iterating."""
         cols = ", ".join("r." + c.strip() for c in _COLUMNS.split(","))
-        with self.lock:
-            if since_seq <= 0:
-                rows = self.conn.execute(
-                    f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r "
-                    "ON r.rev_id=h.rev_id ORDER BY r.record_id, r.rev_id"
-                ).fetchall()
-            else:
-                rows = self.conn.execute(
-                    f"SELECT {cols}, r.local_seq FROM heads h "
-                    "JOIN revisions r ON r.rev_id=h.rev_id "
-                    "WHERE h.record_id IN (SELECT record_id FROM revisions WHERE local_seq>?) "
-                    "ORDER BY r.record_id, r.rev_id",
-                    (since_seq,),
-                ).fetchall()
-        return [(_row_to_rev(r), int(r[7])) for r in rows]
+        cur = self.conn.execute(
+            f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r "
+            "ON r.rev_id=h.rev_id ORDER BY h.record_id, h.rev_id"
+        )
+        while rows := cur.fetchmany(2000):
+            for r in rows:
+                yield _row_to_rev(r), int(r[7])
 
     def records_touched_since(self, since_seq: int) -> list[str]:
         with self.lock:

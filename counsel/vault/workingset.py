@@ -12,13 +12,25 @@ cache (see counsel.vault.snapshot).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
+from counsel.domain import (
+    Channel,
+    Client,
+    Contact,
+    Encounter,
+    PartyKind,
+    Plan,
+    Record,
+    Reminder,
+    WorkEntry,
+    WorkKind,
+)
 from counsel.domain.codec import to_dict
 from counsel.vault import textnorm
 
@@ -45,18 +57,19 @@ CREATE INDEX encounters_client ON encounters(client, date);
 CREATE INDEX encounters_date ON encounters(date);
 CREATE TABLE work (
     record_id TEXT PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,
-    channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT
+    channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT, what TEXT
 );
 CREATE INDEX work_client ON work(client, date);
 CREATE INDEX work_date ON work(date);
-CREATE VIRTUAL TABLE fts_clients USING fts5(title, body, content='',
+CREATE VIRTUAL TABLE fts_clients USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");
-CREATE VIRTUAL TABLE fts_all USING fts5(title, body, content='',
+CREATE VIRTUAL TABLE fts_all USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");
 """
 
-#: Kinds whose full JSON is kept in memory (short records); encounters are not.
-KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, WorkEntry.KIND, "setting"}
+#: Kinds whose full JSON is kept in memory (short records).  Encounters are not (their
+#: bodies are decrypted on demand); work entries are rebuilt from the ``work`` columns.
+KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting"}
 
 
 @lru_cache(maxsize=512)
@@ -115,6 +128,23 @@ def index_text(record: Record | None) -> tuple[str, str]:
     else:
         return "", ""
     return textnorm.normalize(title), textnorm.normalize(body)
+
+
+def _work_from_row(r: Sequence[Any]) -> WorkEntry:
+    return WorkEntry(
+        id=r[0],
+        client=r[1],
+        date=dt.date.fromisoformat(r[2]),
+        start=dt.time.fromisoformat(r[3]) if r[3] else None,
+        minutes=r[4],
+        kind=WorkKind(r[5]),
+        channel=Channel(r[6]),
+        party_kind=PartyKind(r[7]) if r[7] else None,
+        contact=r[8],
+        encounter=r[9],
+        source=r[10] or "",
+        what=r[11] or "",
+    )
 
 
 def _iso(value: Any) -> str | None:
@@ -246,7 +276,7 @@ class WorkingSet:
             )
         elif isinstance(record, WorkEntry):
             self.db.execute(
-                "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     record_id,
                     record.client,
@@ -259,10 +289,20 @@ class WorkingSet:
                     record.contact,
                     record.encounter,
                     record.source,
+                    record.what,
                 ),
             )
 
     # -- reads -------------------------------------------------------------------------
+    def work_entries(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[WorkEntry]:
+        """Work entries rebuilt from their columns (no decryption, no JSON)."""
+        rows = self.db.execute(
+            "SELECT record_id, client, date, start, minutes, kind, channel, party_kind, contact, "
+            f"encounter, source, what FROM work WHERE {where} ORDER BY date, start",
+            params,
+        ).fetchall()
+        return [_work_from_row(r) for r in rows]
+
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""
         return self.db.execute(  # type: ignore[no-any-return]

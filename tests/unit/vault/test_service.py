@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from counsel.domain import (
+    Channel,
     Client,
     Contact,
     Encounter,
@@ -187,10 +188,15 @@ def test_locked_vault_refuses_work(vault: Vault) -> None:
 def test_all_and_of_client(vault: Vault) -> None:
     c = _client("Fartun Aden")
     vault.save(c)
-    w = WorkEntry(kind=WorkKind.BACKGROUND, date=TODAY, minutes=5, client=c.id, what="Kela")
+    k = Contact(name="Kela contact", party_kind=PartyKind.KELA)
+    vault.save(k)
+    w = WorkEntry(kind=WorkKind.BACKGROUND, date=TODAY, minutes=5, client=c.id, what="Kela",
+                  start=dt.time(9, 5), contact=k.id, party_kind=PartyKind.KELA,
+                  channel=Channel.PHONE, source="ics:uid-1|")
     p = Plan(client=c.id, made=TODAY)
     vault.save_many([w, p])
-    assert vault.all(WorkEntry) == [w]
+    assert vault.all(WorkEntry) == [w]  # rebuilt from working-set columns, exactly
+    assert vault.get(w.id) == w
     assert vault.of_client(Plan, c.id) == [p]
 
 
