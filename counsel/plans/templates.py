@@ -273,13 +273,14 @@ def catalog_headers(po_text: str) -> dict[str, str]:
 
 
 def _headers_for(lang: str) -> dict[str, str] | None:
-    po = _SOURCE_LOCALES / lang / "LC_MESSAGES" / "plans.po"
-    if po.is_file():
-        return catalog_headers(po.read_text(encoding="utf-8"))
+    # Same order as counsel.i18n: a compiled catalog wins over the source file.
     mo = _PACKAGE_LOCALE / lang / "LC_MESSAGES" / "plans.mo"
     if mo.is_file():
         with mo.open("rb") as fp:
             return {k.lower(): v for k, v in _gettext.GNUTranslations(fp).info().items()}
+    po = _SOURCE_LOCALES / lang / "LC_MESSAGES" / "plans.po"
+    if po.is_file():
+        return catalog_headers(po.read_text(encoding="utf-8"))
     return None
 
 

@@ -231,3 +231,20 @@ def test_bad_inline_translation_is_reported(tmp_path: Path) -> None:
           '  [measure.translations.fi]\n  colour = "punainen"\n')
     with pytest.raises(ContentFileError, match="colour"):
         plan_gettext("fi", [tmp_path])
+
+
+def test_the_shipped_example_of_organisation_content_loads() -> None:
+    from counsel.plans.catalogue import BUILTIN_DIR
+
+    example = BUILTIN_DIR / "examples"
+    assert "job_club" not in load_catalogue()  # never loaded by itself
+    catalogue = load_catalogue([example])
+    assert catalogue["job_club"].category == "local"
+    assert catalogue["mentoring"].service_code == "M-01"
+    assert [s.id for s in load_templates([example])["first_meeting"].sections] == [
+        "situation", "goals", "followup",
+    ]
+    fi = plan_gettext("fi", [example])
+    assert fi("Our first meeting") == "Ensimmäinen tapaamisemme"
+    assert fi("Services in our town") == "Kaupungin omat palvelut"
+    assert fi("Your goals") == plan_gettext("fi")("Your goals") != "Your goals"
