@@ -31,7 +31,7 @@ def aad(*fields: str) -> bytes:
     return bytes(out)
 
 
-def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
+def seal(key: bytes, plaintext: bytes | memoryview, associated: bytes) -> bytes:
     nonce = os.urandom(NONCE_LEN)
     return bytes([VERSION]) + nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
 

@@ -159,7 +159,7 @@ class WorkingSet:
         self.db = conn
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> WorkingSet:
+    def from_bytes(cls, data: bytes | bytearray) -> WorkingSet:
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         conn.deserialize(data)
         conn.execute("SELECT COUNT(*) FROM records").fetchone()
