@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import time
 import warnings
 from collections import OrderedDict
@@ -221,6 +222,7 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
     groups: OrderedDict[str, list[_Block]] = OrderedDict()
     for b in blocks:
         groups.setdefault(b.prop("UID") or _fallback_uid(b), []).append(b)
+    _isolate_custom_zones(zones, blocks)
     zone_text = {z.prop("TZID").strip('"'): "\r\n".join(z.lines) for z in zones}
     deadline = time.monotonic() + time_budget
     events: list[CalendarEvent] = []
@@ -247,6 +249,43 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
     problems.sort(key=lambda p: p.line)
     events.sort(key=lambda e: (e.day, e.start or dt.time(0), e.uid, e.recurrence_id))
     return ParsedCalendar(tuple(events), tuple(problems), first, last)
+
+
+def _known_zone(tzid: str) -> bool:
+    import zoneinfo
+
+    try:
+        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+    except ImportError:  # pragma: no cover - moved in another icalendar version
+        WINDOWS_TO_OLSON = {}
+    if tzid in WINDOWS_TO_OLSON:
+        return True
+    try:
+        zoneinfo.ZoneInfo(tzid)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _isolate_custom_zones(zones: list[_Block], events: list[_Block]) -> None:
+    """Give each custom VTIMEZONE (Outlook's "Customized Time Zone") a file-unique id.
+
+    icalendar caches zone definitions process-wide by TZID, so two files that both
+    define "Customized Time Zone" differently would otherwise share the first one's
+    offsets.  IANA and Windows names mean the same zone everywhere and are left alone.
+    """
+    for z in zones:
+        tzid = z.prop("TZID").strip('"')
+        if not tzid or _known_zone(tzid):
+            continue
+        digest = hashlib.sha256("\n".join(z.lines).encode()).hexdigest()[:12]
+        new = f"{tzid} #{digest}".replace('"', "")
+        ref = re.compile(r'TZID=("?)' + re.escape(tzid) + r'\1(?=[:;])', re.IGNORECASE)
+        z.lines = [f"TZID:{new}" if ln.upper().startswith("TZID") and ":" in ln else ln
+                   for ln in z.lines]
+        for b in events:
+            b.lines = [ref.sub(f'TZID="{new}"', ln) if "TZID" in ln.upper() else ln
+                       for ln in b.lines]
 
 
 class _EventError(Exception):

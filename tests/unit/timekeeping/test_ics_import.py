@@ -213,3 +213,19 @@ def test_default_size_limit_refuses_a_huge_file_before_parsing() -> None:
     huge = b"BEGIN:VCALENDAR\r\n" + b"X" * (21 * 1024 * 1024)
     with pytest.raises(ImportFileError, match="too large"):
         read_ics(huge, first=FIRST, last=LAST, tz=HEL)
+
+
+def _custom_zone(offset: str) -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\n"
+            f"BEGIN:STANDARD\r\nDTSTART:16010101T000000\r\nTZOFFSETFROM:{offset}\r\n"
+            f"TZOFFSETTO:{offset}\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+            'DTSTART;TZID="Customized Time Zone":20260105T090000\r\n'
+            'DTEND;TZID="Customized Time Zone":20260105T100000\r\nEND:VEVENT\r\n'
+            "END:VCALENDAR\r\n").encode()
+
+
+def test_outlook_customized_time_zones_of_two_files_do_not_mix() -> None:
+    utc = ZoneInfo("UTC")
+    starts = [read_ics(_custom_zone(off), first=FIRST, last=LAST, tz=utc).events[0].start
+              for off in ("+0500", "+0200", "+0500")]
+    assert starts == [dt.time(4, 0), dt.time(7, 0), dt.time(4, 0)]
