@@ -83,5 +83,11 @@ def circular_referrals(plans: Iterable[Plan], *, threshold: int = DEFAULT_THRESH
     return flags
 
 
+def client_flags(plans: Iterable[Plan], client_id: str, *,
+                 threshold: int = DEFAULT_THRESHOLD) -> list[CircularFlag]:
+    """The flags of one client, with their history (the client page)."""
+    return circular_referrals((p for p in plans if p.client == client_id), threshold=threshold)
+
+
 def flagged_clients(flags: Iterable[CircularFlag]) -> set[str]:
     return {f.client for f in flags}

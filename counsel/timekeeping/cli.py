@@ -61,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp = sub.add_parser("import", help=_("import work time from other programs"))
     isub = imp.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
     p = isub.add_parser("ics", help=_("import a calendar (.ics) export"))
-    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("file", metavar="FILE", type=Path,
+                   help=_("a calendar exported from Outlook, Google or another program"))
     p.add_argument("--dry-run", action="store_true",
                    help=_("print the proposals, one per line, and save nothing"))
     p.add_argument("--yes", action="store_true", help=_("save without asking"))
@@ -70,8 +71,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _range_args(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--from", dest="first", type=_date, required=required, metavar="DATE")
-    p.add_argument("--to", dest="last", type=_date, required=required, metavar="DATE")
+    if required:
+        first_help, last_help = _("first day, YYYY-MM-DD"), _("last day (included)")
+    else:
+        first_help = _("read events from this day (default: a year ago)")
+        last_help = _("read events up to this day (default: 90 days ahead)")
+    p.add_argument("--from", dest="first", type=_date, required=required, metavar="DATE",
+                   help=first_help)
+    p.add_argument("--to", dest="last", type=_date, required=required, metavar="DATE",
+                   help=last_help)
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
