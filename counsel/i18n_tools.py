@@ -285,6 +285,17 @@ def check(domain: str, root: Path = ROOT) -> list[str]:
     return problems
 
 
+def coverage(domain: str, root: Path = ROOT) -> dict[str, tuple[int, int]]:
+    """lang → (translated, total) for each catalog of ``domain`` (fuzzy counts as missing)."""
+    result = {}
+    for lang, path in po_paths(domain, root).items():
+        messages = [m for m in read_catalog(path, lang) if m.id]
+        done = sum(1 for m in messages if m.string and not m.fuzzy
+                   and (not isinstance(m.string, tuple) or all(m.string)))
+        result[lang] = (done, len(messages))
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m counsel.i18n_tools",
                                      description="Maintain the gettext catalogs.")
@@ -320,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             problems = check(domain, args.root)
             for problem in problems:
                 print(problem, file=sys.stderr)
+            for lang, (done, total) in coverage(domain, args.root).items():
+                print(f"{domain} {lang}: {done}/{total} translated")
             status = status or (1 if problems else 0)
     return status
 

@@ -94,6 +94,8 @@ def test_update_adds_new_msgids_and_keeps_review_headers(tree: Path) -> None:
     assert catalog.get("Bring this card").string == ""
     assert catalog.get("Work trial").string == "Työkokeilu"
     assert i18n_tools.update("plans", tree) == []  # idempotent
+    done, total = i18n_tools.coverage("plans", tree)["fi"]
+    assert done == total - 1
 
 
 def test_compile_writes_mo_files_with_review_headers(tree: Path) -> None:
