@@ -109,6 +109,8 @@ class ClientView(QWidget):
 
     def refresh(self) -> None:
         vault = self.session.vault
+        if vault.locked:
+            return
         try:
             client = vault.get_typed(Client, self.client_id)
         except RecordNotFound:

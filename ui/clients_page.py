@@ -105,6 +105,8 @@ class ClientList(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        if self.session.vault.locked:
+            return
         """Search on the reader pool; only the newest query's result is shown."""
         self._seq += 1
         seq = self._seq

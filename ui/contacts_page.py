@@ -86,6 +86,8 @@ class ContactsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.session.vault.locked:
+            return
         text = self.filter.text().casefold().strip()
         rows = sorted(self.session.vault.all(Contact), key=lambda c: c.name.casefold())
         if text:
@@ -115,7 +117,8 @@ class ContactsPage(QWidget):
         self.name.setFocus()
 
     def save(self) -> None:
-        fields = dict(name=self.name.text().strip(), party_kind=enum_value(self.kind, PartyKind) or PartyKind.OTHER,
+        fields = dict(name=self.name.text().strip(),
+                      party_kind=enum_value(self.kind, PartyKind) or PartyKind.OTHER,
                       organisation=self.org.text().strip(), role=self.role.text().strip(),
                       phone=self.phone.text().strip(), email=self.email.text().strip(),
                       notes=self.notes.toPlainText())

@@ -19,7 +19,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
-from counsel.appstate import DEFAULT_IDLE_MINUTES, IdlePolicy, Resume
+from counsel.appstate import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePolicy, Resume
 from counsel.i18n import gettext as _
 from counsel.vault.kdf import KdfParams
 
@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.workspace: Workspace | None = None
         self.resume = Resume()
+        self.timer = AppointmentTimer()
         self.idle = IdlePolicy(DEFAULT_IDLE_MINUTES, time.monotonic())
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         from counsel.vault.service import Vault
 
         assert isinstance(vault, Vault)
-        self.session = Session(vault, self)
+        self.session = Session(vault, self, self.timer)
         minutes = vault.settings_get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
         self.idle.minutes = IdlePolicy.clamp(int(minutes))
         self.idle.touch(time.monotonic())
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
             return
         session, workspace = self.session, self.workspace
         self.resume = workspace.resume_state()
-        ops.wait_idle()
+        ops.drain()
         workspace.close_editors()
         for dialog in self.findChildren(QDialog):
             # quick log, client form, message boxes: nothing stays on screen once locked
@@ -122,7 +123,8 @@ class MainWindow(QMainWindow):
         workspace.deleteLater()
         self.workspace = None
         self.session = None
-        ops.wait_idle()
+        workspace.setEnabled(False)
+        ops.drain()  # drafts written, callbacks delivered while the keys are still here
         session.vault.lock()
         session.deleteLater()
         self.unlock_screen.reset()

@@ -38,6 +38,17 @@ def wait_idle(timeout_ms: int = 30_000) -> bool:
     return all(p.waitForDone(timeout_ms) for p in _pools.values())
 
 
+def drain(timeout_ms: int = 30_000) -> None:
+    """Finish queued work and deliver its callbacks now (before the vault locks)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _round in range(10):
+        wait_idle(timeout_ms)
+        if not _pending:
+            return
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+
+
 class _Relay(QObject):
     done = Signal(bool, object)
 

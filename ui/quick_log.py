@@ -117,7 +117,8 @@ class QuickLogDialog(QDialog):
         return WorkEntry(kind=WorkKind.BACKGROUND, date=now.date(),
                          start=dt.time(now.hour, now.minute), minutes=self.minutes.value(),
                          client=_chosen(self.client), contact=contact_id, party_kind=kind,
-                         channel=enum_value(self.channel, Channel) or Channel.OTHER, what=self.what.text().strip())
+                         channel=enum_value(self.channel, Channel) or Channel.OTHER,
+                         what=self.what.text().strip())
 
     def save(self) -> None:
         try:

@@ -29,10 +29,12 @@ class Session(QObject):
     quick_log = Signal(str)  # client id, or "" for none
     timer_changed = Signal()
 
-    def __init__(self, vault: Vault, parent: QObject | None = None) -> None:
+    def __init__(self, vault: Vault, parent: QObject | None = None,
+                 timer: AppointmentTimer | None = None) -> None:
         super().__init__(parent)
         self.vault = vault
-        self.timer = AppointmentTimer()
+        # owned by the window, so an appointment keeps running through a lock
+        self.timer = timer if timer is not None else AppointmentTimer()
         self.current_client: str | None = None
         self.editors: list[Any] = []  # open encounter editors (flushed on lock)
 

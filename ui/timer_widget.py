@@ -58,6 +58,9 @@ class TimerWidget(QWidget):
 
     def update_view(self) -> None:
         t = self.session.timer
+        if self.session.vault.locked:
+            self._tick.stop()
+            return
         self.setVisible(t.active)
         if not t.active:
             self._tick.stop()

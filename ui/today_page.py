@@ -61,6 +61,8 @@ class TodayPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.session.vault.locked:
+            return
         vault = self.session.vault
         today = dt.date.today()
 

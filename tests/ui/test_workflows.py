@@ -111,6 +111,10 @@ def test_timer_records_visible_time(qtbot, window, monkeypatch):
     qtbot.keyClick(window.workspace, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # pause
     assert not window.session.timer.running
     clock[0] += 60 * 60  # paused time does not count
+    window.lock()  # an appointment survives locking
+    unlock(qtbot, window)
+    timer = window.workspace.timer
+    assert window.session.timer.active and timer.isVisible()
     timer.stop_button.click()
     vault = window.session.vault
     qtbot.waitUntil(lambda: any(w.kind is WorkKind.VISIBLE for w in vault.all(WorkEntry)))
