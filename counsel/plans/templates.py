@@ -7,7 +7,8 @@ domain ``plans``, translated with :func:`plan_gettext` into the client's languag
 Organisation content without code
 ---------------------------------
 Put ``*.toml`` files in the organisation folder (by default ``<user config dir>/plans``,
-resolved by the caller and passed as ``extra_dirs``).  The format is the built-in one
+see :func:`default_extra_dirs`; the caller resolves it and passes it as ``extra_dirs``).
+A worked example ships in ``data/examples/organisation.toml``.  The format is the built-in one
 (see ``data/templates.toml`` and ``data/measures.toml``); merge rules are in
 ``catalogue.py``.  Example, a new measure and a changed code of a built-in one::
 
@@ -76,7 +77,7 @@ from counsel.plans.catalogue import (
 
 __all__ = [
     "SECTION_KINDS", "Category", "ContentFileError", "MeasureType", "ReviewStatus", "Section",
-    "Template", "load_catalogue", "load_categories", "load_templates", "organisation_translations",
+    "Template", "default_extra_dirs", "load_catalogue", "load_categories", "load_templates", "organisation_translations",
     "plan_gettext", "review_status",
 ]
 
@@ -112,6 +113,16 @@ class ReviewStatus:
     status: str  # "draft" | "reviewed"
     reviewer: str
     date: dt.date | None
+
+
+def default_extra_dirs() -> tuple[Path, ...]:
+    """The organisation folder: ``counsel.paths.config_dir() / "plans"`` (it need not exist).
+
+    Resolved when called, so ``COUNSEL_HOME`` and portable mode apply.
+    """
+    from counsel.paths import config_dir
+
+    return (config_dir() / OVERRIDE_SUBDIR,)
 
 
 # --- templates -----------------------------------------------------------------------------
