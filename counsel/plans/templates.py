@@ -57,6 +57,7 @@ from typing import Any
 from counsel.i18n import gettext as _
 from counsel.i18n import normalize, translations
 from counsel.plans.catalogue import (
+    OVERRIDE_SUBDIR,
     Category,
     ContentFileError,
     MeasureType,
@@ -77,8 +78,8 @@ from counsel.plans.catalogue import (
 
 __all__ = [
     "SECTION_KINDS", "Category", "ContentFileError", "MeasureType", "ReviewStatus", "Section",
-    "Template", "default_extra_dirs", "load_catalogue", "load_categories", "load_templates", "organisation_translations",
-    "plan_gettext", "review_status",
+    "Template", "default_extra_dirs", "load_catalogue", "load_categories", "load_templates",
+    "organisation_translations", "plan_gettext", "review_status",
 ]
 
 SECTION_KINDS = frozenset(

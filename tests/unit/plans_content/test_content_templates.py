@@ -248,3 +248,15 @@ def test_the_shipped_example_of_organisation_content_loads() -> None:
     assert fi("Our first meeting") == "Ensimmäinen tapaamisemme"
     assert fi("Services in our town") == "Kaupungin omat palvelut"
     assert fi("Your goals") == plan_gettext("fi")("Your goals") != "Your goals"
+
+
+def test_default_organisation_folder_follows_counsel_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from counsel.plans.templates import default_extra_dirs
+
+    monkeypatch.setenv("COUNSEL_HOME", str(tmp_path))
+    (folder,) = default_extra_dirs()
+    assert folder == tmp_path / "config" / "plans"
+    write(folder, "org.toml", '[[measure]]\ncode = "mentoring"\nservice_code = "777"\n')
+    assert load_catalogue(default_extra_dirs())["mentoring"].service_code == "777"
