@@ -15,7 +15,8 @@ reported as not read.
 Times: an occurrence's start is converted to the counsellor's time zone ``tz`` and
 stored as a local date and time.  Time zones come from the file's VTIMEZONE
 definitions, IANA names, or Outlook's Windows names ("FLE Standard Time"), all
-resolved by icalendar; a TZID nothing can resolve is read as local time, with a note.
+resolved by icalendar; a floating time is in the calendar's X-WR-TIMEZONE (Google) or
+else local; a TZID nothing can resolve is read the same way, with a note.
 Durations are measured in real elapsed time, so an appointment across a daylight-saving
 change has its true length.
 """
@@ -213,6 +214,7 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
     if "BEGIN:VCALENDAR" not in text[:4096].upper():
         raise ImportFileError(_("The file is not a calendar (.ics) file."))
     tz = tz or _local_tz()
+    floating = _calendar_zone(text) or tz
     zones, blocks, problems = scan(text)
     if len(blocks) > max_events:
         problems.append(ImportProblem(0, "", "", _(
@@ -236,7 +238,7 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
             with warnings.catch_warnings():
                 # icalendar warns about guessed zones etc.; the result is still usable
                 warnings.simplefilter("ignore")
-                found = _expand_group(uid, group, zone_text, first, last, tz,
+                found = _expand_group(uid, group, zone_text, first, last, tz, floating,
                                       min(max_per_series, max_occurrences - len(events)))
         except _EventError as exc:
             problems.append(_problem(exc.block or group[0], exc.message))
@@ -299,8 +301,24 @@ def _local_tz() -> dt.tzinfo:
     return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
+def _calendar_zone(text: str) -> dt.tzinfo | None:
+    """Google's X-WR-TIMEZONE: the zone a calendar's floating times are meant in."""
+    import zoneinfo
+
+    cut = text.upper().find("BEGIN:VEVENT")
+    head = text if cut < 0 else text[:cut]
+    m = re.search(r"^X-WR-TIMEZONE:([^\r\n]+)", head, re.IGNORECASE | re.MULTILINE)
+    if m is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(m.group(1).strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def _expand_group(uid: str, group: list[_Block], zone_text: dict[str, str], first: dt.date,
-                  last: dt.date, tz: dt.tzinfo, cap: int) -> list[CalendarEvent]:
+                  last: dt.date, tz: dt.tzinfo, floating: dt.tzinfo,
+                  cap: int) -> list[CalendarEvent]:
     import icalendar
     import recurring_ical_events
 
@@ -320,7 +338,7 @@ def _expand_group(uid: str, group: list[_Block], zone_text: dict[str, str], firs
     hi = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(0))
     out: list[CalendarEvent] = []
     for occ in recurring_ical_events.of(cal).between(lo, hi):
-        ev = _occurrence(uid, occ, recurring, tz, tuple(dict.fromkeys(notes)))
+        ev = _occurrence(uid, occ, recurring, tz, floating, tuple(dict.fromkeys(notes)))
         if first <= ev.day <= last:
             out.append(ev)
             if len(out) > cap:
@@ -379,7 +397,7 @@ def _stamp(value: Any) -> str:
     return str(value)
 
 
-def _occurrence(uid: str, occ: Any, recurring: bool, tz: dt.tzinfo,
+def _occurrence(uid: str, occ: Any, recurring: bool, tz: dt.tzinfo, floating: dt.tzinfo,
                 notes: tuple[str, ...]) -> CalendarEvent:
     start = occ.decoded("DTSTART")
     end = occ.decoded("DTEND") if "DTEND" in occ else None
@@ -391,11 +409,11 @@ def _occurrence(uid: str, occ: Any, recurring: bool, tz: dt.tzinfo,
     if not isinstance(start, dt.datetime):
         return CalendarEvent(uid[:200], rid, summary, location, attendees, start, None, 0,
                              cancelled, notes)
-    if start.tzinfo is None:  # floating time (or an unknown zone): the counsellor's own
-        start = start.replace(tzinfo=tz)
+    if start.tzinfo is None:  # floating (or an unknown zone): the calendar's or our own
+        start = start.replace(tzinfo=floating)
     if isinstance(end, dt.datetime):
         if end.tzinfo is None:
-            end = end.replace(tzinfo=tz)
+            end = end.replace(tzinfo=floating)
         minutes = int((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() // 60)
     else:
         minutes = 0

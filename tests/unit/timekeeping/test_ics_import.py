@@ -229,3 +229,53 @@ def test_outlook_customized_time_zones_of_two_files_do_not_mix() -> None:
     starts = [read_ics(_custom_zone(off), first=FIRST, last=LAST, tz=utc).events[0].start
               for off in ("+0500", "+0200", "+0500")]
     assert starts == [dt.time(4, 0), dt.time(7, 0), dt.time(4, 0)]
+
+
+def test_google_floating_times_use_the_calendar_zone() -> None:
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:America/New_York\r\n"
+            b"BEGIN:VEVENT\r\nUID:f\r\nDTSTART:20260316T090000\r\nDTEND:20260316T093000\r\n"
+            b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    ev = read_ics(data, first=FIRST, last=LAST, tz=HEL).events[0]
+    assert (ev.day, ev.start, ev.minutes) == (dt.date(2026, 3, 16), dt.time(15, 0), 30)
+
+
+ZONES = {"Europe/Helsinki": "Europe/Helsinki", "America/New_York": "America/New_York",
+         "Asia/Kabul": "Asia/Kabul", "Australia/Adelaide": "Australia/Adelaide",
+         "W. Europe Standard Time": "Europe/Berlin", "FLE Standard Time": "Europe/Helsinki"}
+
+
+def _exists(local: dt.datetime, zone: ZoneInfo) -> bool:
+    """Not in a DST gap and not ambiguous (both would make the expected value unclear)."""
+    a, b = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
+    return a.utcoffset() == b.utcoffset() and (
+        a.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == local)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(ZONES)),
+       st.datetimes(dt.datetime(2026, 1, 15), dt.datetime(2026, 11, 30)).map(
+           lambda d: d.replace(second=0, microsecond=0)),
+       st.integers(1, 600), st.integers(1, 6))
+def test_any_zone_start_duration_and_weekly_count_round_trip(
+        tzid: str, start: dt.datetime, minutes: int, count: int) -> None:
+    from hypothesis import assume
+
+    zone = ZoneInfo(ZONES[tzid])
+    starts = [start + dt.timedelta(weeks=k) for k in range(count)]
+    end = start + dt.timedelta(minutes=minutes)
+    assume(all(_exists(s, zone) for s in [*starts, end]))
+    fmt = "%Y%m%dT%H%M%S"
+    rule = f"RRULE:FREQ=WEEKLY;COUNT={count}\r\n" if count > 1 else ""
+    data = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:p\r\n"
+            f'DTSTART;TZID="{tzid}":{start.strftime(fmt)}\r\n'
+            f'DTEND;TZID="{tzid}":{end.strftime(fmt)}\r\n{rule}'
+            "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+    parsed = read_ics(data, first=dt.date(2026, 1, 1), last=dt.date(2026, 12, 31), tz=HEL)
+    assert parsed.problems == ()
+    expected = [s.replace(tzinfo=zone).astimezone(HEL) for s in starts]
+    assert [(e.day, e.start) for e in parsed.events] == [
+        (x.date(), x.time().replace(tzinfo=None)) for x in expected]
+    assert len({e.key for e in parsed.events}) == count
+    real = (end.replace(tzinfo=zone).astimezone(dt.UTC)
+            - start.replace(tzinfo=zone).astimezone(dt.UTC)).total_seconds() // 60
+    assert parsed.events[0].minutes == real
