@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import re
 import time
 import warnings
 from collections import OrderedDict
@@ -35,6 +33,17 @@ from typing import Any
 
 from counsel.errors import ImportFileError
 from counsel.i18n import gettext as _
+from counsel.timekeeping.ics_scan import (
+    Block,
+    ImportProblem,
+    calendar_zone,
+    clean,
+    decode,
+    fallback_uid,
+    isolate_custom_zones,
+    problem,
+    scan,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_EVENTS = 50_000
@@ -71,129 +80,12 @@ class CalendarEvent:
         return self.start is None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """An event (or part of the file) that could not be read, and why."""
-
-    line: int  # 1-based line where the event begins (0: the whole file)
-    uid: str
-    summary: str
-    message: str
-
-
 @dataclasses.dataclass(frozen=True)
 class ParsedCalendar:
     events: tuple[CalendarEvent, ...]
     problems: tuple[ImportProblem, ...]
     first: dt.date
     last: dt.date
-
-
-@dataclasses.dataclass
-class _Block:
-    line: int
-    lines: list[str]
-
-    def prop(self, name: str) -> str:
-        """The raw value of a top-level property (first occurrence), unescaped lightly."""
-        depth = 0
-        for ln in self.lines:
-            upper = ln[:16].upper()
-            if upper.startswith("BEGIN:"):
-                depth += 1
-            elif upper.startswith("END:"):
-                depth -= 1
-            elif depth == 1:
-                head, sep, value = ln.partition(":")
-                if sep and head.split(";", 1)[0].strip().upper() == name:
-                    return value.strip()
-        return ""
-
-
-def decode(data: bytes) -> str:
-    """Text of a calendar file: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Unfolded content lines with the number of the physical line each starts on."""
-    current: str | None = None
-    start = 0
-    for no, raw in enumerate(text.splitlines(), 1):
-        if raw[:1] in (" ", "\t") and current is not None:
-            current += raw[1:]
-            continue
-        if current is not None:
-            yield start, current
-        current, start = raw, no
-    if current is not None:
-        yield start, current
-
-
-def scan(text: str) -> tuple[list[_Block], list[_Block], list[ImportProblem]]:
-    """Cut the text into VTIMEZONE and VEVENT blocks; report structural damage."""
-    zones: list[_Block] = []
-    events: list[_Block] = []
-    problems: list[ImportProblem] = []
-    stack: list[str] = []
-    block: _Block | None = None
-    for no, line in _logical_lines(text):
-        if not line.strip():
-            continue
-        head, sep, value = line.partition(":")
-        name = value.strip().upper() if sep else ""
-        verb = head.strip().upper()
-        if verb == "BEGIN" and name:
-            if block is not None and name in ("VEVENT", "VTIMEZONE", "VCALENDAR"):
-                # a new top-level component inside an open one: the open one was cut off
-                problems.append(_problem(block, _("The event is cut off (it has no end).")))
-                block = None
-                del stack[1:]
-            stack.append(name)
-            if len(stack) == 2 and name in ("VEVENT", "VTIMEZONE"):
-                block = _Block(no, [])
-            if block is not None:
-                block.lines.append(line)
-        elif verb == "END" and name:
-            if not stack or stack[-1] != name:
-                if block is not None:
-                    problems.append(_problem(block, _("The event is damaged (it does not end "
-                                                      "where it should).")))
-                    block = None
-                    del stack[1:]
-                elif name in stack:
-                    del stack[stack.index(name):]
-                continue
-            if block is not None:
-                block.lines.append(line)
-            stack.pop()
-            if len(stack) == 1 and block is not None:
-                (events if name == "VEVENT" else zones).append(block)
-                block = None
-        elif block is not None:
-            block.lines.append(line)
-    if block is not None:
-        problems.append(_problem(block, _("The event is cut off (the file ends inside it).")))
-    return zones, events, problems
-
-
-def _problem(block: _Block, message: str) -> ImportProblem:
-    return ImportProblem(block.line, block.prop("UID")[:200], _clean(block.prop("SUMMARY")),
-                         message)
-
-
-def _clean(text: str, limit: int = 200) -> str:
-    text = text.replace("\\n", " ").replace("\\N", " ").replace("\\,", ",").replace("\\;", ";")
-    text = " ".join(text.replace("\\\\", "\\").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _fallback_uid(block: _Block) -> str:
-    # Stable across re-imports of the same file, so dedup still works without a UID.
-    return "nouid-" + hashlib.sha256("\n".join(block.lines).encode()).hexdigest()[:24]
 
 
 def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None = None,
@@ -214,24 +106,24 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
     if "BEGIN:VCALENDAR" not in text[:4096].upper():
         raise ImportFileError(_("The file is not a calendar (.ics) file."))
     tz = tz or _local_tz()
-    floating = _calendar_zone(text) or tz
+    floating = calendar_zone(text) or tz
     zones, blocks, problems = scan(text)
     if len(blocks) > max_events:
         problems.append(ImportProblem(0, "", "", _(
             "The file has {n} events; only the first {limit} were read.").format(
                 n=len(blocks), limit=max_events)))
         blocks = blocks[:max_events]
-    groups: OrderedDict[str, list[_Block]] = OrderedDict()
+    groups: OrderedDict[str, list[Block]] = OrderedDict()
     for b in blocks:
-        groups.setdefault(b.prop("UID") or _fallback_uid(b), []).append(b)
-    _isolate_custom_zones(zones, blocks)
+        groups.setdefault(b.prop("UID") or fallback_uid(b), []).append(b)
+    isolate_custom_zones(zones, blocks)
     zone_text = {z.prop("TZID").strip('"'): "\r\n".join(z.lines) for z in zones}
     deadline = time.monotonic() + time_budget
     events: list[CalendarEvent] = []
     for uid, group in groups.items():
         if time.monotonic() > deadline or len(events) >= max_occurrences:
             for b in group:
-                problems.append(_problem(b, _("Not read: the file has too many events or "
+                problems.append(problem(b, _("Not read: the file has too many events or "
                                               "repetitions to read at once.")))
             continue
         try:
@@ -241,10 +133,10 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
                 found = _expand_group(uid, group, zone_text, first, last, tz, floating,
                                       min(max_per_series, max_occurrences - len(events)))
         except _EventError as exc:
-            problems.append(_problem(exc.block or group[0], exc.message))
+            problems.append(problem(exc.block or group[0], exc.message))
             continue
         except Exception as exc:  # noqa: BLE001 - a library error on hostile input
-            problems.append(_problem(group[0], _("The event could not be read ({error}).")
+            problems.append(problem(group[0], _("The event could not be read ({error}).")
                                      .format(error=type(exc).__name__)))
             continue
         events.extend(found)
@@ -253,45 +145,8 @@ def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None
     return ParsedCalendar(tuple(events), tuple(problems), first, last)
 
 
-def _known_zone(tzid: str) -> bool:
-    import zoneinfo
-
-    try:
-        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-    except ImportError:  # pragma: no cover - moved in another icalendar version
-        WINDOWS_TO_OLSON = {}
-    if tzid in WINDOWS_TO_OLSON:
-        return True
-    try:
-        zoneinfo.ZoneInfo(tzid)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
-
-
-def _isolate_custom_zones(zones: list[_Block], events: list[_Block]) -> None:
-    """Give each custom VTIMEZONE (Outlook's "Customized Time Zone") a file-unique id.
-
-    icalendar caches zone definitions process-wide by TZID, so two files that both
-    define "Customized Time Zone" differently would otherwise share the first one's
-    offsets.  IANA and Windows names mean the same zone everywhere and are left alone.
-    """
-    for z in zones:
-        tzid = z.prop("TZID").strip('"')
-        if not tzid or _known_zone(tzid):
-            continue
-        digest = hashlib.sha256("\n".join(z.lines).encode()).hexdigest()[:12]
-        new = f"{tzid} #{digest}".replace('"', "")
-        ref = re.compile(r'TZID=("?)' + re.escape(tzid) + r'\1(?=[:;])', re.IGNORECASE)
-        z.lines = [f"TZID:{new}" if ln.upper().startswith("TZID") and ":" in ln else ln
-                   for ln in z.lines]
-        for b in events:
-            b.lines = [ref.sub(f'TZID="{new}"', ln) if "TZID" in ln.upper() else ln
-                       for ln in b.lines]
-
-
 class _EventError(Exception):
-    def __init__(self, message: str, block: _Block | None = None) -> None:
+    def __init__(self, message: str, block: Block | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.block = block
@@ -301,22 +156,7 @@ def _local_tz() -> dt.tzinfo:
     return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
-def _calendar_zone(text: str) -> dt.tzinfo | None:
-    """Google's X-WR-TIMEZONE: the zone a calendar's floating times are meant in."""
-    import zoneinfo
-
-    cut = text.upper().find("BEGIN:VEVENT")
-    head = text if cut < 0 else text[:cut]
-    m = re.search(r"^X-WR-TIMEZONE:([^\r\n]+)", head, re.IGNORECASE | re.MULTILINE)
-    if m is None:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(m.group(1).strip())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-
-
-def _expand_group(uid: str, group: list[_Block], zone_text: dict[str, str], first: dt.date,
+def _expand_group(uid: str, group: list[Block], zone_text: dict[str, str], first: dt.date,
                   last: dt.date, tz: dt.tzinfo, floating: dt.tzinfo,
                   cap: int) -> list[CalendarEvent]:
     import icalendar
@@ -347,7 +187,7 @@ def _expand_group(uid: str, group: list[_Block], zone_text: dict[str, str], firs
     return out
 
 
-def _check_component(comp: Any, block: _Block) -> list[str]:
+def _check_component(comp: Any, block: Block) -> list[str]:
     """Raise for an event that cannot be used; return notes for one that can."""
     bad = [prop for prop, _msg in getattr(comp, "errors", []) if prop in _TIME_PROPS]
     if bad:
@@ -371,7 +211,7 @@ def _check_component(comp: Any, block: _Block) -> list[str]:
     tzid = comp["DTSTART"].params.get("TZID") if hasattr(comp["DTSTART"], "params") else None
     start = comp.decoded("DTSTART")
     if tzid and isinstance(start, dt.datetime) and start.tzinfo is None:
-        return [_("Unknown time zone {tz}; read as local time.").format(tz=_clean(str(tzid), 60))]
+        return [_("Unknown time zone {tz}; read as local time.").format(tz=clean(str(tzid), 60))]
     return []
 
 
@@ -403,8 +243,8 @@ def _occurrence(uid: str, occ: Any, recurring: bool, tz: dt.tzinfo, floating: dt
     end = occ.decoded("DTEND") if "DTEND" in occ else None
     rid = _stamp(occ.decoded("RECURRENCE-ID")) if recurring and "RECURRENCE-ID" in occ else ""
     attendees = tuple(_attendees(occ))
-    summary = _clean(str(occ.get("SUMMARY", "")))
-    location = _clean(str(occ.get("LOCATION", "")))
+    summary = clean(str(occ.get("SUMMARY", "")))
+    location = clean(str(occ.get("LOCATION", "")))
     cancelled = str(occ.get("STATUS", "")).upper() == "CANCELLED"
     if not isinstance(start, dt.datetime):
         return CalendarEvent(uid[:200], rid, summary, location, attendees, start, None, 0,
@@ -428,7 +268,7 @@ def _attendees(occ: Any) -> Iterator[str]:
     for a in values if isinstance(values, list) else [values]:
         cn = getattr(a, "params", {}).get("CN")
         if cn:
-            yield _clean(str(cn), 100)
+            yield clean(str(cn), 100)
         addr = str(a)
         if addr.lower().startswith("mailto:"):
             yield addr[7:][:100]
