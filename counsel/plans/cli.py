@@ -45,7 +45,7 @@ def cmd_proof(args: argparse.Namespace, ctx: Any) -> int:
         except OSError as exc:
             raise KnownError(_("Cannot read {file}: {reason}").format(
                 file=args.po, reason=exc.strerror or exc)) from exc
-    _write(args.out, render_proof(args.lang, po_bytes, source_name=args.po or ""))
+    _write(args.out, render_proof(args.client_lang, po_bytes, source_name=args.po or ""))
     return 0
 
 
@@ -61,7 +61,7 @@ def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
     templates = load_templates()
     if plan.template not in templates:
         raise KnownError(_("The plan template “{id}” is not installed.").format(id=plan.template))
-    lang = args.lang or plan.client_language
+    lang = args.client_lang or plan.client_language
     pdf = render_plan(plan, client, templates[plan.template], load_catalogue(),
                       counsellor_lang=_counsellor_lang(args), client_lang=lang,
                       variant=args.variant, counsellor_name=args.counsellor or "",
@@ -88,7 +88,7 @@ def cmd_card(args: argparse.Namespace, ctx: Any) -> int:
         counsellor_name=args.counsellor or "", counsellor_phone=args.phone or "",
         minutes=enc.minutes, interpreter_language=enc.interpreter_language if enc.interpreted
         else "", client_name=client.display_name)
-    lang = args.lang or client.mother_tongue or "en"
+    lang = args.client_lang or client.mother_tongue or "en"
     _write(args.out, render_card(appointment, client_lang=lang,
                                  counsellor_lang=_counsellor_lang(args), size=args.size,
                                  organisation=args.organisation or ""))
@@ -101,7 +101,7 @@ def cmd_sample(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.plans.render_plan import render_plan
     from counsel.plans.templates import load_catalogue, load_templates
 
-    lang = check_language(args.lang)
+    lang = check_language(args.client_lang)
     pdf = render_plan(sample_plan(lang), sample_client(lang), load_templates()["integration_plan"],
                       load_catalogue(), counsellor_lang=_counsellor_lang(args), client_lang=lang,
                       variant=args.variant, organisation=args.organisation or "")
@@ -127,14 +127,16 @@ def register(subparsers: Any) -> None:
         q.add_argument("--organisation", metavar="TEXT", help=_("printed in the header"))
 
     q = sub.add_parser("proof", help=_("translator's proof of the plan texts of a language"))
-    q.add_argument("--lang", required=True, metavar="LANG")
+    # dest differs from the global --lang (the counsellor's message language)
+    q.add_argument("--lang", dest="client_lang", required=True, metavar="LANG")
     q.add_argument("--po", metavar="FILE.po", help=_("render this catalog file instead"))
     q.add_argument("--out", required=True, metavar="FILE.pdf")
     q.set_defaults(handler=cmd_proof)
 
     q = sub.add_parser("render", help=_("print a plan from the vault"))
     q.add_argument("--plan", required=True, metavar="ID")
-    q.add_argument("--lang", metavar="LANG", help=_("client's language (default: the plan's)"))
+    q.add_argument("--lang", dest="client_lang", metavar="LANG",
+                   help=_("client's language (default: the plan's)"))
     q.add_argument("--variant", choices=("standard", "large_print"), default="standard")
     q.add_argument("--counsellor", metavar="NAME")
     common(q)
@@ -142,7 +144,8 @@ def register(subparsers: Any) -> None:
 
     q = sub.add_parser("card", help=_("print an appointment card for an encounter"))
     q.add_argument("--encounter", required=True, metavar="ID")
-    q.add_argument("--lang", metavar="LANG", help=_("client's language (default: mother tongue)"))
+    q.add_argument("--lang", dest="client_lang", metavar="LANG",
+                   help=_("client's language (default: mother tongue)"))
     q.add_argument("--size", choices=("A6", "A4"), default="A6")
     q.add_argument("--place", metavar="TEXT", help=_("address or room"))
     q.add_argument("--counsellor", metavar="NAME")
@@ -151,7 +154,7 @@ def register(subparsers: Any) -> None:
     q.set_defaults(handler=cmd_card)
 
     q = sub.add_parser("sample", help=_("print the built-in sample plan (no vault needed)"))
-    q.add_argument("--lang", required=True, metavar="LANG")
+    q.add_argument("--lang", dest="client_lang", required=True, metavar="LANG")
     q.add_argument("--variant", choices=("standard", "large_print"), default="standard")
     common(q)
     q.set_defaults(handler=cmd_sample)

@@ -151,19 +151,21 @@ class Styles:
     def build(variant: str) -> Styles:
         fonts = font_set(variant)
         large = variant == "large_print"
-        body_size = 14.5 if large else 10.5
+        # large print: nothing below 14 pt, not even footers or the counsellor's language
+        body_size = 15.0 if large else 10.5
+        small_size = 14.0 if large else 8.0
         grey = (0.3, 0.3, 0.3)
         body = TextStyle(fonts=fonts.regular, size=body_size,
                          leading=body_size * (1.55 if large else 1.35))
         return Styles(
             fonts=fonts,
             body=body,
-            small=body.replace(size=12.0 if large else 8.0, leading=(12.0 if large else 8.0) * 1.3),
+            small=body.replace(size=small_size, leading=small_size * 1.3),
             heading=body.replace(fonts=fonts.bold, size=body_size * 1.3,
                                  leading=body_size * 1.3 * 1.3, space_before=body_size * 0.9),
             title=body.replace(fonts=fonts.bold, size=body_size * 1.8,
                                leading=body_size * 1.8 * 1.25),
-            secondary=body.replace(size=body_size * (0.95 if large else 0.9),
+            secondary=body.replace(size=14.0 if large else body_size * 0.9,
                                    leading=body_size * (1.45 if large else 1.2), color=grey),
             gap=body_size * (1.0 if large else 0.6),
         )

@@ -178,7 +178,8 @@ def _languages(b: _Builder, client: Client) -> None:
                 words.append(lang.text(LABELS["mother_tongue"]))
             if skill.level is not None:
                 level = LEVELS.get(skill.level)
-                words.append(lang.text(level) if level else lang.digits(skill.level.value))
+                # CEFR levels are codes ("A1.2"): Latin digits in every language
+                words.append(lang.text(level) if level else skill.level.value)
             b.para(", ".join(words), style, lang)
         if client.literacy is not None:
             b.label_line(lang, [(LABELS["literacy"], lang.text(LITERACY[client.literacy]))], style)

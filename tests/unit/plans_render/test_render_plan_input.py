@@ -125,6 +125,22 @@ def test_large_print_uses_large_type_and_atkinson(record_lines: list[tl.Line]) -
     assert any(r.face.family == "atkinson" for line in record_lines for r in line.runs)
 
 
+def test_large_print_has_nothing_below_14_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: list[float] = []
+    original = tl.draw_line
+
+    def spy(canvas: object, line: tl.Line, style: tl.TextStyle, *a: object) -> None:
+        sizes.append(style.size)
+        original(canvas, line, style, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tl, "draw_line", spy)
+    _render("ar", counsellor="fi", variant="large_print")
+    assert sizes and min(sizes) >= 14
+    sizes.clear()
+    _render("ar", counsellor="fi")
+    assert min(sizes) < 14  # the control: the standard variant does use small type
+
+
 def test_free_text_is_printed_as_typed_never_translated(monkeypatch: pytest.MonkeyPatch,
                                                         record_lines: list[tl.Line]) -> None:
     _fake_catalog(monkeypatch, {"ar": {"Work": "عمل"}})
