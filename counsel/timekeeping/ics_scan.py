@@ -27,14 +27,15 @@ class ImportProblem:
     message: str
 
 
-
 @dataclasses.dataclass
 class Block:
+    """The content lines of one top-level component and the line it starts on."""
+
     line: int
     lines: list[str]
 
     def prop(self, name: str) -> str:
-        """The raw value of a top-level property (first occurrence), unescaped lightly."""
+        """The raw value of the component's own property ``name`` (first occurrence)."""
         depth = 0
         for ln in self.lines:
             upper = ln[:16].upper()
