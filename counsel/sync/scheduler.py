@@ -132,7 +132,7 @@ class Scheduler:
 
     # -- internals ------------------------------------------------------------------
     def backoff(self, failures: int) -> float:
-        base = min(self.max_backoff, self.min_backoff * (2 ** max(0, failures - 1)))
+        base = min(self.max_backoff, self.min_backoff * 2.0 ** max(0, failures - 1))
         return base * (0.5 + self.rng() / 2)  # jitter: many laptops must not retry in step
 
     def _fail(self, state: State, message: str) -> None:
