@@ -341,7 +341,6 @@ class Vault:
             record_id=record_id,
             kind=rev.kind,
             rev_id=rev.rev_id,
-            key_id=rev.key_id,
             record=record,
             old=old,
             conflict=len(heads) > 1,
@@ -463,7 +462,6 @@ class Vault:
                         record_id=record.id,
                         kind=rev.kind,
                         rev_id=rev.rev_id,
-                        key_id=rev.key_id,
                         record=record,
                         old=old,
                     )
@@ -479,7 +477,7 @@ class Vault:
         if data is not None:
             return from_dict(RECORD_TYPES[kind], json.loads(data))
         if kind == WorkEntry.KIND:
-            return self._ws.work_entries("record_id=?", (record_id,))[0]
+            return self._ws.work_entries("r.record_id=?", (record_id,))[0]
         prev = self.store.revision(rev_id)
         return self._decode(prev) if prev is not None else None
 
@@ -560,7 +558,7 @@ class Vault:
             ids = [
                 r[0]
                 for r in self._ws.db.execute(
-                    "SELECT record_id FROM records WHERE key_id=?", (client_id,)
+                    "SELECT record_id FROM records WHERE client_id=?", (client_id,)
                 )
             ]
             self._ws.begin()
@@ -625,7 +623,7 @@ class Vault:
             if data is not None:
                 return from_dict(RECORD_TYPES[kind], json.loads(data))
             if kind == WorkEntry.KIND:
-                return self._ws.work_entries("record_id=?", (record_id,))[0]
+                return self._ws.work_entries("r.record_id=?", (record_id,))[0]
             rev = self.store.revision(rev_id)
             assert rev is not None
             record = self._decode(rev)
@@ -710,12 +708,12 @@ class Vault:
                 params.append(int(interpreter_needed))
             if only_ids is not None:
                 ids = list(only_ids)
-                where.append(f"c.record_id IN ({','.join('?' * len(ids))})")
+                where.append(f"r.record_id IN ({','.join('?' * len(ids))})")
                 params.extend(ids)
             rows = self._ws.db.execute(
-                "SELECT c.record_id, c.name, c.preferred_name, c.mother_tongue, c.languages, "
+                "SELECT r.record_id, c.name, c.preferred_name, c.mother_tongue, c.languages, "
                 "c.municipality, c.client_type, c.interpreter_needed, c.active, c.permit_date, "
-                "r.conflict FROM clients c JOIN records r ON r.record_id=c.record_id "
+                "r.conflict FROM clients c JOIN records r ON r.rowid=c.rowid "
                 f"WHERE {' AND '.join(where)} ORDER BY c.sort_key LIMIT ?",
                 (*params, limit),
             ).fetchall()
@@ -739,8 +737,9 @@ class Vault:
     def encounters_of(self, client_id: str) -> list[EncounterSummary]:
         with self._lock:
             rows = self._ws.db.execute(
-                "SELECT record_id, client, date, minutes, place, interpreter_mode, given "
-                "FROM encounters WHERE client=? ORDER BY date DESC, start DESC",
+                "SELECT r.record_id, e.client, e.date, e.minutes, e.place, e.interpreter_mode, "
+                "e.given FROM encounters e JOIN records r ON r.rowid=e.rowid WHERE e.client=? "
+                "ORDER BY e.date DESC, e.start DESC",
                 (client_id,),
             )
             return [
@@ -779,8 +778,9 @@ class Vault:
                 order = {rid: i for i, rid in enumerate(rowids)}
                 rows = self._ws.db.execute(
                     "SELECT r.rowid, r.record_id, r.kind, r.client_id, c.name, e.date "
-                    "FROM records r LEFT JOIN clients c ON c.record_id=r.client_id "
-                    "LEFT JOIN encounters e ON e.record_id=r.record_id "
+                    "FROM records r LEFT JOIN records rc ON rc.record_id=r.client_id "
+                    "LEFT JOIN clients c ON c.rowid=rc.rowid "
+                    "LEFT JOIN encounters e ON e.rowid=r.rowid "
                     f"WHERE r.rowid IN ({','.join(str(int(x)) for x in rowids)})"
                 ).fetchall()
                 rows.sort(key=lambda r: order[r[0]])

@@ -37,26 +37,25 @@ from counsel.vault import textnorm
 SCHEMA = """
 CREATE TABLE records (
     rowid INTEGER PRIMARY KEY, record_id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
-    rev_id TEXT NOT NULL, key_id TEXT NOT NULL, client_id TEXT, conflict INTEGER NOT NULL DEFAULT 0,
-    data TEXT
+    rev_id TEXT NOT NULL, client_id TEXT, conflict INTEGER NOT NULL DEFAULT 0, data TEXT
 );
 CREATE INDEX records_kind ON records(kind);
 CREATE INDEX records_client ON records(client_id);
 CREATE TABLE clients (
-    record_id TEXT PRIMARY KEY, name TEXT, preferred_name TEXT, sort_key TEXT, birth_date TEXT,
+    rowid INTEGER PRIMARY KEY, name TEXT, preferred_name TEXT, sort_key TEXT, birth_date TEXT,
     mother_tongue TEXT, languages TEXT, municipality TEXT, client_type TEXT,
     interpreter_needed INTEGER, interpreter_language TEXT, active INTEGER, permit_date TEXT,
     permit_basis TEXT, started TEXT, literacy TEXT
 );
 CREATE INDEX clients_sort ON clients(sort_key);
 CREATE TABLE encounters (
-    record_id TEXT PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, place TEXT,
+    rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, place TEXT,
     interpreter_mode TEXT, interpreter_language TEXT, given TEXT, obstacles TEXT, actions TEXT
 );
 CREATE INDEX encounters_client ON encounters(client, date);
 CREATE INDEX encounters_date ON encounters(date);
 CREATE TABLE work (
-    record_id TEXT PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,
+    rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,
     channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT, what TEXT
 );
 CREATE INDEX work_client ON work(client, date);
@@ -147,6 +146,9 @@ def _work_from_row(r: Sequence[Any]) -> WorkEntry:
     )
 
 
+_TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
+
+
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -178,12 +180,13 @@ class WorkingSet:
     def commit(self) -> None:
         self.db.execute("COMMIT")
 
-    def remove(self, record_id: str, old: Record | None) -> None:
+    def remove(self, record_id: str, old: Record | None) -> int | None:
+        """Remove a record's rows; returns its rowid (reused when it is put back)."""
         row = self.db.execute(
             "SELECT rowid, kind FROM records WHERE record_id=?", (record_id,)
         ).fetchone()
         if row is None:
-            return
+            return None
         rowid, kind = row
         if old is not None:
             title, body = index_text(old)
@@ -194,8 +197,10 @@ class WorkingSet:
                     (rowid, title, body),
                 )
         self.db.execute("DELETE FROM records WHERE rowid=?", (rowid,))
-        for table in ("clients", "encounters", "work"):
-            self.db.execute(f"DELETE FROM {table} WHERE record_id=?", (record_id,))
+        typed = _TYPED_TABLES.get(kind)
+        if typed:
+            self.db.execute(f"DELETE FROM {typed} WHERE rowid=?", (rowid,))
+        return int(rowid)
 
     def put(
         self,
@@ -203,14 +208,13 @@ class WorkingSet:
         record_id: str,
         kind: str,
         rev_id: str,
-        key_id: str,
         record: Record | None,
         old: Record | None,
         conflict: bool = False,
         data_json: str | None = None,
     ) -> None:
         """Insert or replace a record's row; ``record=None`` means deleted (removed)."""
-        self.remove(record_id, old)
+        rowid = self.remove(record_id, old)
         if record is None:
             return
         client_id = record.client_id
@@ -222,9 +226,9 @@ class WorkingSet:
                 else json.dumps(to_dict(record), ensure_ascii=False)
             )
         cur = self.db.execute(
-            "INSERT INTO records(record_id, kind, rev_id, key_id, client_id, conflict, data) "
+            "INSERT INTO records(rowid, record_id, kind, rev_id, client_id, conflict, data) "
             "VALUES (?,?,?,?,?,?,?)",
-            (record_id, kind, rev_id, key_id, client_id, int(conflict), data),
+            (rowid, record_id, kind, rev_id, client_id, int(conflict), data),
         )
         rowid = cur.lastrowid
         title, body = index_text(record)
@@ -237,7 +241,7 @@ class WorkingSet:
             self.db.execute(
                 "INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    record_id,
+                    rowid,
                     record.name,
                     record.preferred_name,
                     textnorm.normalize(record.name),
@@ -259,7 +263,7 @@ class WorkingSet:
             self.db.execute(
                 "INSERT INTO encounters VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    record_id,
+                    rowid,
                     record.client,
                     _iso(record.date),
                     _iso(record.start),
@@ -278,7 +282,7 @@ class WorkingSet:
             self.db.execute(
                 "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    record_id,
+                    rowid,
                     record.client,
                     _iso(record.date),
                     _iso(record.start),
@@ -297,8 +301,9 @@ class WorkingSet:
     def work_entries(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[WorkEntry]:
         """Work entries rebuilt from their columns (no decryption, no JSON)."""
         rows = self.db.execute(
-            "SELECT record_id, client, date, start, minutes, kind, channel, party_kind, contact, "
-            f"encounter, source, what FROM work WHERE {where} ORDER BY date, start",
+            "SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.kind, w.channel, "
+            "w.party_kind, w.contact, w.encounter, w.source, w.what FROM work w "
+            f"JOIN records r ON r.rowid=w.rowid WHERE {where} ORDER BY w.date, w.start",
             params,
         ).fetchall()
         return [_work_from_row(r) for r in rows]
@@ -306,7 +311,8 @@ class WorkingSet:
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""
         return self.db.execute(  # type: ignore[no-any-return]
-            "SELECT kind, rev_id, key_id, conflict, data FROM records WHERE record_id=?",
+            "SELECT kind, rev_id, COALESCE(client_id, 'vault'), conflict, data FROM records "
+            "WHERE record_id=?",
             (record_id,),
         ).fetchone()
 
