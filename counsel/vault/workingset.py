@@ -34,7 +34,11 @@ from counsel.domain import (
 from counsel.domain.codec import to_dict
 from counsel.vault import textnorm
 
-SCHEMA = """
+#: Bump when SCHEMA changes: an unlock cache of another layout is then rebuilt.
+LAYOUT_VERSION = 3
+
+SCHEMA = f"""
+PRAGMA user_version = {LAYOUT_VERSION};
 CREATE TABLE records (
     rowid INTEGER PRIMARY KEY, record_id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
     rev_id TEXT NOT NULL, client_id TEXT, conflict INTEGER NOT NULL DEFAULT 0, data TEXT
@@ -164,6 +168,9 @@ class WorkingSet:
     def from_bytes(cls, data: bytes | bytearray) -> WorkingSet:
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         conn.deserialize(data)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != LAYOUT_VERSION:
+            conn.close()
+            raise sqlite3.DatabaseError("working-set cache of another layout")
         conn.execute("SELECT COUNT(*) FROM records").fetchone()
         return cls(conn)
 

@@ -208,3 +208,19 @@ def test_settings_and_drafts_are_encrypted(vault: Vault, vault_path: Path) -> No
     vault.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = vault_path.read_bytes()
     assert b"SECRET-RULE" not in raw and b"DRAFT-CANARY" not in raw
+
+
+def test_cache_of_another_layout_is_rebuilt(vault: Vault, vault_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import counsel.vault.service as service
+    import counsel.vault.workingset as workingset
+
+    monkeypatch.setattr(service, "SNAPSHOT_MIN_RECORDS", 1)
+    c = _client("Layout Client")
+    vault.save(c)
+    vault.lock()
+    monkeypatch.setattr(workingset, "LAYOUT_VERSION", workingset.LAYOUT_VERSION + 1)
+    v = Vault.unlock(vault_path, PASS)
+    assert v._snapshot_seq == -1  # the old cache was not used
+    assert [x.id for x in v.clients("layout")] == [c.id]
+    v.lock()
