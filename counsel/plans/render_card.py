@@ -50,11 +50,13 @@ class Appointment:
 
 
 class _Card:
-    def __init__(self, canvas: Any, size: tuple[float, float], cl: Lang, co: Lang) -> None:
+    def __init__(self, canvas: Any, size: tuple[float, float], cl: Lang, co: Lang,
+                 scale: float = 1.0) -> None:
         self.c = canvas
         self.w, self.h = size
-        self.k = self.w / A6[0]  # 1 on A6, 2 on A4
-        self.margin = 8 * mm * self.k
+        page_k = self.w / A6[0]  # 1 on A6, 2 on A4
+        self.k = page_k * scale
+        self.margin = 8 * mm * page_k
         self.inner = self.w - 2 * self.margin
         self.y = self.h - self.margin
         self.cl, self.co = cl, co
@@ -164,18 +166,32 @@ def _clock_and_time(card: _Card, when: dt.datetime, minutes: int) -> None:
     card.y = min(card.y, top - diameter) - 3 * k
 
 
+#: type is made smaller in these steps when a card's text does not fit the page
+SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
+
+
 def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: str = "fi",
                 size: str = "A6", organisation: str = "") -> bytes:
-    """The card as PDF bytes (``size`` "A6" or "A4")."""
+    """The card as PDF bytes (``size`` "A6" or "A4").  Long texts (a long address, a
+    long name) make the type smaller, down to 60 %, rather than run off the card."""
     if size not in SIZES:
         raise ValueError(f"unknown card size {size!r}")
     cl, co = languages_for(client_lang, counsellor_lang)
-    a = appointment
+    pdf = b""
+    for scale in SCALES:
+        pdf, fits = _render_card(appointment, cl, co, size, organisation, scale)
+        if fits:
+            break
+    return pdf
+
+
+def _render_card(a: Appointment, cl: Lang, co: Lang, size: str, organisation: str,
+                 scale: float) -> tuple[bytes, bool]:
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=SIZES[size], lang=cl.code.replace("_", "-"), invariant=True)
     canvas.setTitle(f"{cl.gettext(MSG_TITLE)} {a.when:%Y-%m-%d %H:%M}")
     canvas.setCreator("Counsel")
-    card = _Card(canvas, SIZES[size], cl, co)
+    card = _Card(canvas, SIZES[size], cl, co, scale)
     if organisation:
         card.text(organisation, card.grey, cl, typed=True)
     card.msg(MSG_TITLE, card.big)
@@ -204,4 +220,4 @@ def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: 
         card.msg(MSG_NO_INTERPRETER, card.bold)
     canvas.showPage()
     canvas.save()
-    return buf.getvalue()
+    return buf.getvalue(), card.y >= card.margin / 2

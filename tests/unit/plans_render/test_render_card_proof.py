@@ -149,3 +149,29 @@ def test_cli_proof_and_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert sample.read_bytes().startswith(b"%PDF")
     assert cli.main(["plans", "sample", "--lang", "xx", "--out", str(sample)]) == 1
     assert "xx" in capsys.readouterr().err
+
+
+def test_long_card_text_shrinks_to_stay_on_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: dict[int, list[tuple[float, float]]] = {}  # per attempt (canvas): baseline, size
+    keep_alive: list[object] = []  # so that no two attempts' canvases share an id()
+    original = tl.draw_line
+
+    def spy(canvas: object, line: tl.Line, style: tl.TextStyle, x: float, baseline: float,
+            width: float) -> None:
+        keep_alive.append(canvas)
+        drawn.setdefault(id(canvas), []).append((baseline, style.size))
+        original(canvas, line, style, x, baseline, width)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tl, "draw_line", spy)
+    render_card(APPOINTMENT, client_lang="ar", counsellor_lang="fi")
+    (normal,) = drawn.values()
+    assert min(b for b, _ in normal) > 0
+    drawn.clear()
+    long_place = Appointment(**{**APPOINTMENT.__dict__, "place": "Hämeenkatu 10 B " * 25})
+    render_card(long_place, client_lang="ar", counsellor_lang="fi")
+    attempts = list(drawn.values())
+    assert len(attempts) > 1, "a card that overflows must be drawn again, smaller"
+    assert min(b for b, _ in attempts[0]) < 0, "the first attempt did overflow"
+    kept = attempts[-1]
+    assert min(b for b, _ in kept) > 0
+    assert max(s for _, s in kept) < max(s for _, s in normal)

@@ -16,6 +16,8 @@ from functools import cache
 import pytest
 import uharfbuzz as hb
 from bidi import get_display
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from counsel.plans import textlayout as tl
 from counsel.plans.fonts import FontFace, FontSet
@@ -158,3 +160,24 @@ def test_neutral_characters_follow_their_neighbours_font(font_set: FontSet) -> N
     assert by_char[text.index("(")] is arabic and by_char[text.index(")")] is arabic
     assert by_char[text.index("a")].family == "noto_sans"
     assert by_char[text.index("/")] is by_char[text.index("4")]
+
+
+MIXED_WORDS = st.sampled_from([
+    "سلام", "مرحبا", "می‌خواهم", "ڕۆژ", "Helsinki", "A1.2", "12/03", "10:30", "(abc)",
+    "۱۴۰۳", "٢٠", "työ", "—", "،", ".", "!", "x-y", "[1]", "50%", "+358",
+])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(MIXED_WORDS, min_size=1, max_size=14),
+       rtl=st.sampled_from([True, False, None]))
+def test_any_mixed_line_is_ordered_like_python_bidi(style: tl.TextStyle, words: list[str],
+                                                    rtl: bool | None) -> None:
+    text = " ".join(words)
+    para = tl.ParagraphLayout(text, style.replace(rtl=rtl))
+    (span,) = para.break_lines(100_000)
+    line = para.line(*span)
+    seg = para.text[span[0]:span[1]]
+    assert same(drawn_visual_text(line), reference_visual_text(seg, rtl=para.rtl)), seg
+    assert same(drawn_glyphs(line), reference_glyphs(line, para.text)), seg
