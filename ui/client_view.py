@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import named
+from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -34,7 +34,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _label(text: str) -> QLabel:
-    lab = QLabel(text)
+    lab = align_leading(QLabel(text))
     lab.setWordWrap(True)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                 | Qt.TextInteractionFlag.TextSelectableByKeyboard)
@@ -55,7 +55,7 @@ class ClientView(QWidget):
         named(self.back_button, _("Back to the client list"))
         self.back_button.clicked.connect(self.back.emit)
         top.addWidget(self.back_button)
-        self.title = QLabel()
+        self.title = align_leading(QLabel())
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.title.setFont(font)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from counsel_ui.models import ID_ROLE, ClientTableModel
 from counsel_ui.ops import Op
 from counsel_ui.widgets import named
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -96,9 +96,20 @@ class ClientList(QWidget):
             box.toggled.connect(lambda _b: self.refresh())
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         session.changed.connect(self._on_changed)
+        self.search.installEventFilter(self)
         self.setTabOrder(self.search, self.new_button)
         self.setTabOrder(self.new_button, self.active)
         self.refresh()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Down arrow from the search box moves into the results, keyboard-only
+        if obj is self.search and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):  # type: ignore[attr-defined]
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid() and self.model.rowCount():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(obj, event)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if {"client", "reminder", "plan", "encounter"} & kinds:

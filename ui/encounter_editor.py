@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from counsel_ui.client_dialog import combo_language, language_combo, set_language
 from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, enum_combo, named, select_data
+from counsel_ui.widgets import add_row, align_leading, enum_combo, named, select_data
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -113,7 +113,7 @@ class EncounterEditor(QDialog):
             name = self.session.vault.get_typed(Client, self.client_id).display_name
         except RecordNotFound:
             name = ""
-        head = QLabel(name)
+        head = align_leading(QLabel(name))
         font = head.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         head.setFont(font)

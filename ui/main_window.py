@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.idle.touch(time.monotonic())
         self.workspace = Workspace(self.session)
         self.workspace.lock_button.clicked.connect(self.lock)
+        self.workspace.settings_button.clicked.connect(self.open_settings)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.workspace.restore(self.resume)
@@ -107,6 +108,13 @@ class MainWindow(QMainWindow):
         self.idle.minutes = IdlePolicy.clamp(minutes)
         if self.session is not None:
             self.session.vault.settings_set(IDLE_SETTING, self.idle.minutes)
+
+    def open_settings(self) -> None:
+        from counsel_ui.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.idle.minutes, self)
+        dlg.accepted.connect(lambda: self.set_idle_minutes(dlg.idle.value()))
+        dlg.open()
 
     def lock(self) -> None:
         if self.session is None or self.workspace is None:

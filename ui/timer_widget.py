@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import named
+from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -24,7 +24,7 @@ class TimerWidget(QWidget):
         self.session = session
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        self.caption = QLabel()
+        self.caption = align_leading(QLabel())
         self.caption.setWordWrap(True)
         lay.addWidget(self.caption)
         self.clock = QLabel()

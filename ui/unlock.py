@@ -47,7 +47,7 @@ class UnlockScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QWidget()
-        box.setMaximumWidth(560)
+        box.setFixedWidth(540)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         lay = QVBoxLayout(box)
@@ -76,10 +76,11 @@ class UnlockScreen(QWidget):
         self.meter.setRange(0, 4)
         self.meter.setTextVisible(True)
         add_row(form, _("Strength:"), self.meter)
+        self.form = form
         self.hints = QLabel()
         self.hints.setWordWrap(True)
-        form.addRow("", self.hints)
-        self.form = form
+        self.hints.setAccessibleName(_("Passphrase advice"))
+        lay.addWidget(self.hints)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -123,9 +124,10 @@ class UnlockScreen(QWidget):
         }
         self.title.setText(titles[self.mode])
         self.intro.setText(intros[self.mode])
-        for w in (self.repeat, self.meter, self.hints):
+        for w in (self.repeat, self.meter):
             w.setVisible(creating)
-            self.form.labelForField(w).setVisible(creating) if self.form.labelForField(w) else None
+            self.form.labelForField(w).setVisible(creating)
+        self.hints.setVisible(creating)
         recovering = self.mode == "recover"
         self.code.setVisible(recovering)
         self.form.labelForField(self.code).setVisible(recovering)

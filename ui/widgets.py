@@ -58,3 +58,18 @@ def select_data(combo: QComboBox, value: object) -> None:
 def named(widget: W, name: str) -> W:
     widget.setAccessibleName(name.replace("&", ""))
     return widget
+
+
+def align_leading(label: QLabel) -> QLabel:
+    """Align to the interface's reading start, whatever script the text is in.
+
+    Qt aligns a label by its text's own direction, so an Arabic name in a Finnish
+    interface would sit at the right edge; absolute alignment follows the UI instead.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    rtl = QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    label.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side | Qt.AlignmentFlag.AlignVCenter)
+    return label

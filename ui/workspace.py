@@ -44,6 +44,9 @@ class Workspace(QWidget):
         self.log_button.clicked.connect(
             lambda: session.quick_log.emit(session.current_client or ""))
         side.addWidget(self.log_button)
+        self.settings_button = QPushButton(_("&Settings…"))
+        named(self.settings_button, _("Settings"))
+        side.addWidget(self.settings_button)
         self.lock_button = QPushButton(_("Loc&k"))
         self.lock_button.setToolTip(_("Lock now (Ctrl+Shift+L)"))
         named(self.lock_button, _("Lock the vault"))

@@ -1,0 +1,199 @@
+"""Render every main window page and dialog to PNG, per interface language.
+
+    python -m counsel_ui.screenshots --out docs/screenshots [--langs fi sv en ar pseudo]
+
+Uses a demo vault (synthetic caseload, ``counsel.demo``) in a temporary folder, the
+offscreen platform unless a display is set, and saves small palette PNGs named
+``<lang>-<view>.png``.  Used to check layouts (clipping, mirroring in Arabic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+DEMO_PASSPHRASE = "demo vault passphrase"
+
+
+def _settle(app: object, rounds: int = 30) -> None:
+    import time
+
+    from counsel_ui import ops
+
+    for _i in range(rounds):
+        ops.drain()
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.005)
+
+
+def _save(widget: object, path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    image = widget.grab().toImage()  # type: ignore[attr-defined]
+    # a palette image is a fraction of the size and loses nothing visible in a UI shot
+    from PySide6.QtCore import Qt
+
+    image = image.convertToFormat(QImage.Format.Format_Indexed8,
+                                  Qt.ImageConversionFlag.ThresholdDither
+                                  | Qt.ImageConversionFlag.AvoidDither)
+    image.save(str(path), "PNG")
+
+
+def _type(widget: object, text: str) -> None:
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier,
+                                                     ch))
+
+
+def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
+    from counsel_ui.errors import CrashDialog
+    from counsel_ui.i18n_qt import apply_language
+    from counsel_ui.main_window import MainWindow
+    from counsel_ui.quick_log import QuickLogDialog
+    from counsel_ui.settings_dialog import SettingsDialog
+    from counsel_ui.unlock import RecoveryCodeDialog
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from counsel.domain import Client
+    from counsel.vault.kdf import KdfParams
+
+    app = QApplication.instance() or QApplication([])
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def shot(lang: str, name: str, widget: object) -> None:
+        _settle(app)
+        path = out / f"{lang}-{name}.png"
+        _save(widget, path)
+        written.append(path)
+
+    for lang in langs:
+        apply_language(app, lang)  # type: ignore[arg-type]
+        fresh = MainWindow(out / "no-vault-here.vault", kdf=KdfParams.fast_for_tests())
+        fresh.resize(1100, 720)
+        fresh.show()
+        fresh.unlock_screen.passphrase.setText("kahvi ikk")
+        shot(lang, "create", fresh)
+        code_dialog = RecoveryCodeDialog("K7QX-2MPA-9RTD-FW4H-Z8NC-3BLE-6YVU-P5JG", fresh)
+        code_dialog.show()
+        shot(lang, "recovery-code", code_dialog)
+        code_dialog.confirm.setChecked(True)
+        code_dialog.accept()
+        fresh.close()
+
+        win = MainWindow(vault_path)
+        win.resize(1100, 720)
+        win.show()
+        shot(lang, "unlock", win)
+        win.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
+        win.unlock_screen.submit()
+        for _i in range(400):
+            _settle(app, 1)
+            if not win.locked:
+                break
+        ws = win.workspace
+        assert ws is not None and win.session is not None
+        shot(lang, "today", win)
+        ws.show_page("clients")
+        shot(lang, "clients", win)
+        clients = win.session.vault.clients("")
+        arabic = next((c for c in clients if any("\u0600" <= ch <= "\u06ff" for ch in c.name)),
+                      clients[0])
+        ws.open_client(arabic.id)
+        shot(lang, "client", win)
+        page = ws.page("clients")
+        page.view.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+        shot(lang, "client-encounters", win)
+        win.session.start_timer(arabic.id)
+        shot(lang, "timer", win)
+        win.session.timer.reset()
+        win.session.timer_changed.emit()
+        ws.new_encounter(arabic.id)
+        editor = win.session.editors[-1]
+        _type(editor.situation, "Haluaa töihin ravintolaan. يريد العمل في مطبخ.")
+        editor.resize(780, 900)
+        shot(lang, "encounter", editor)
+        editor.discard()
+        ws.quick_log(arabic.id)
+        dlg = next(w for w in win.findChildren(QuickLogDialog) if w.isVisible())
+        shot(lang, "quick-log", dlg)
+        dlg.reject()
+        ws.show_page("contacts")
+        shot(lang, "contacts", win)
+        for key in ("time", "plans", "sync"):
+            ws.show_page(key)
+            shot(lang, key, win)
+        settings = SettingsDialog(10, win)
+        settings.show()
+        shot(lang, "settings", settings)
+        settings.reject()
+        try:
+            raise RuntimeError("example")
+        except RuntimeError as exc:
+            crash = CrashDialog(exc, win)
+        crash.show()
+        shot(lang, "crash", crash)
+        crash.reject()
+        from counsel_ui.client_dialog import ClientDialog
+
+        client = win.session.vault.get_typed(Client, arabic.id)
+        form = ClientDialog(win.session, client, win)
+        form.show()
+        shot(lang, "client-form", form)
+        form.reject()
+        for w in win.findChildren(QDialog):
+            w.close()
+        win.close()
+        _settle(app)
+    return written
+
+
+def make_demo_vault(folder: Path) -> Path:
+    from counsel.demo import generate
+    from counsel.vault.kdf import KdfParams
+    from counsel.vault.service import Vault
+
+    path = folder / "demo.vault"
+    vault, _code = Vault.create(path, DEMO_PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    try:
+        generate(vault, size="small")
+    finally:
+        vault.lock()
+    return path
+
+
+def main(argv: Sequence[str] | None = None,
+         progress: Callable[[str], None] = print) -> int:
+    parser = argparse.ArgumentParser(prog="python -m counsel_ui.screenshots")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
+    args = parser.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from counsel_ui.qtcompat import guard_none_refcount
+
+    guard_none_refcount()
+    with tempfile.TemporaryDirectory(prefix="counsel-shots-") as tmp:
+        os.environ["COUNSEL_HOME"] = tmp  # keep QSettings/logs of this run out of the user's
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setOrganizationName("CounselScreenshots")
+        vault_path = make_demo_vault(Path(tmp))
+        written = render(args.out, args.langs, vault_path)
+    for path in written:
+        progress(str(path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
