@@ -149,7 +149,8 @@ def render_proof(lang: str, po_bytes: bytes | None = None, *, source_name: str =
     doc = BaseDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                           topMargin=MARGIN, bottomMargin=MARGIN, invariant=True,
                           title=f"Translator's proof {code}", creator="Counsel",
-                          lang=code.replace("_", "-"))
+                          lang=code.replace("_", "-"),
+                          initialFontName=styles.fonts.regular.primary.name)
     frame = Frame(MARGIN, MARGIN, doc.width, doc.height, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="proof", frames=[frame])])

@@ -121,7 +121,7 @@ def _week_boxes(card: _Card, day: dt.date) -> None:
 
 def clock_face(hour: int, minute: int, diameter: float, font_name: str) -> Any:
     """A reportlab Drawing of an analog clock showing hour:minute."""
-    d = Drawing(diameter, diameter)
+    d = Drawing(diameter, diameter, initialFontName=font_name)
     r = diameter / 2
     cx = cy = r
     d.add(Circle(cx, cy, r - 1, strokeWidth=max(1.0, diameter / 60), fillColor=None))
@@ -188,7 +188,8 @@ def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: 
 def _render_card(a: Appointment, cl: Lang, co: Lang, size: str, organisation: str,
                  scale: float) -> tuple[bytes, bool]:
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=SIZES[size], lang=cl.code.replace("_", "-"), invariant=True)
+    canvas = Canvas(buf, pagesize=SIZES[size], lang=cl.code.replace("_", "-"), invariant=True,
+                    initialFontName=Styles.build("large_print").fonts.regular.primary.name)
     canvas.setTitle(f"{cl.gettext(MSG_TITLE)} {a.when:%Y-%m-%d %H:%M}")
     canvas.setCreator("Counsel")
     card = _Card(canvas, SIZES[size], cl, co, scale)

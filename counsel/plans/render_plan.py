@@ -325,6 +325,8 @@ def render_plan(plan: Plan, client: Client, template: Template,
         topMargin=MARGIN + HEADER, bottomMargin=MARGIN + FOOTER - 6 * mm,
         title=title, author=counsellor_name or organisation, subject=template.id,
         creator="Counsel", lang=cl.code.replace("_", "-"), invariant=True,
+        # reportlab's default Helvetica would be referenced (unembedded) on every page
+        initialFontName=styles.fonts.regular.primary.name,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

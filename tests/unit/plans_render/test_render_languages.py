@@ -106,3 +106,18 @@ def test_arabic_script_text_extracts_as_arabic_letters(lang: str, tmp_path: Path
     words = [w for w in SAMPLES[lang].replace("!", " ").split() if len(w) > 3]
     found = [w for w in words if w in text or w[::-1] in text]
     assert len(found) >= len(words) // 2, (words, text[:400])
+
+
+def test_no_standard_pdf_font_is_referenced() -> None:
+    """Only the embedded package fonts: no unembedded Helvetica from reportlab defaults."""
+    from counsel.plans.proof import render_proof
+
+    plan = render_plan(sample_plan("ar", repeat=1), sample_client("ar"),
+                       load_templates()["integration_plan"], load_catalogue(),
+                       counsellor_lang="fi", client_lang="ar", printed=PRINTED)
+    card = render_card(Appointment(when=dt.datetime(2026, 3, 18, 9, 0), place="x",
+                                   counsellor_name="y"), client_lang="ti")
+    proof = render_proof("so")
+    for pdf in (plan, card, proof):
+        assert b"/Helvetica" not in pdf and b"/Times" not in pdf and b"/Courier" not in pdf
+        assert b"/FontFile2" in pdf
