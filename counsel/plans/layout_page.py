@@ -79,10 +79,22 @@ class Lang:
         missing = bool(msgid) and text == msgid and self.code.split("_")[0] != "en"
         return text, missing
 
-    def text(self, msgid: str) -> str:
+    def text(self, msgid: str, **values: str) -> str:
         """Translated text, with the visible marker when it fell back to English."""
-        text, missing = self.t(msgid)
+        text, missing = self.tf(msgid, **values)
         return fallback_text(text) if missing else text
+
+    def tf(self, msgid: str, **values: str) -> tuple[str, bool]:
+        """Like :meth:`t`, with ``{name}`` placeholders filled in.  A translation whose
+        placeholders do not match the source (a typo in a catalog) is not printed: the
+        English source is, visibly, instead of failing the whole document."""
+        text, missing = self.t(msgid)
+        if not values:
+            return text, missing
+        try:
+            return text.format(**values), missing
+        except (KeyError, IndexError, ValueError):
+            return msgid.format(**values), True
 
     def digits(self, text: str) -> str:
         """Latin digits → the locale's native digits where CLDR's default uses them."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,14 @@ def read_entries(po_bytes: bytes, lang: str) -> tuple[list[Entry], dict[str, str
     from counsel.plans.templates import catalog_headers
 
     return entries, catalog_headers(po_bytes.decode("utf-8", "replace"))
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def placeholders(text: str) -> list[str]:
+    """The ``{name}`` fields of a message, sorted (a translation may reorder them)."""
+    return sorted(_PLACEHOLDER.findall(text))
 
 
 def catalog_bytes(lang: str) -> tuple[bytes, str]:
@@ -134,8 +143,11 @@ def render_proof(lang: str, po_bytes: bytes | None = None, *, source_name: str =
     ]
     for n, e in enumerate(entries, 1):
         note = f"#{n}" + (f"  {e.comment}" if e.comment else "") + ("  [fuzzy]" if e.fuzzy else "")
+        bad = e.msgstr and placeholders(e.msgstr) != placeholders(e.msgid)
+        if bad:
+            note += "  " + _("[placeholders differ: the English text will be printed]")
         if e.msgstr:
-            right = (e.msgstr, styled(body, target, typed=False))
+            right = (e.msgstr, styled(red if bad else body, target, typed=False))
         else:
             right = (_("— missing: the English text will be printed —"), red)
         story.append(_Pair((e.msgid, body), right, (note, grey)))

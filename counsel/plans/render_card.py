@@ -80,9 +80,7 @@ class _Card:
         for lang, st in ((self.cl, style), (self.co, self.grey)):
             if lang is self.co and self.co.code == self.cl.code:
                 break
-            text, missing = lang.t(msgid)
-            if fmt is not None:
-                text = text.format(**fmt(lang))
+            text, missing = lang.tf(msgid, **(fmt(lang) if fmt is not None else {}))
             self.text(fallback_text(text) if missing else text, st, lang, fallback=missing)
 
     def both(self, client_text: str, counsellor_text: str, style: tl.TextStyle) -> None:

@@ -103,10 +103,8 @@ class _Builder:
         for lang, st in ((self.cl, style), (self.co, secondary or self.styles.secondary)):
             if lang is self.co and not self.bilingual:
                 break
-            text, missing = lang.t(msgid)
+            text, missing = lang.tf(msgid, **{k: lang.digits(v) for k, v in (fmt or {}).items()})
             self.fallback_used |= missing
-            if fmt:
-                text = text.format(**{k: lang.digits(v) for k, v in fmt.items()})
             self.para(fallback_text(text) if missing else text, st, lang, fallback=missing)
 
     def label_line(self, lang: Lang, pairs: Iterable[tuple[str, str]], style: tl.TextStyle) -> None:
@@ -267,7 +265,7 @@ def build_story(plan: Plan, client: Client, template: Template,
     for section in template.sections:
         _section(b, section, plan, client, catalogue)
     if b.fallback_used:
-        note = co.gettext(MSG_FALLBACK_NOTE).format(language=co.language_name(cl.code))
+        note, _missing = co.tf(MSG_FALLBACK_NOTE, language=co.language_name(cl.code))
         b.story.insert(0, tl.make_paragraph(note, styled(styles.small, co, fallback=True)))
     return b.story, b.fallback_used
 
@@ -295,7 +293,7 @@ def _decorator(cl: Lang, co: Lang, styles: Styles, *, client_name: str, organisa
         canvas.line(MARGIN, top - 2.5 * mm, A4[0] - MARGIN, top - 2.5 * mm)
         y = MARGIN - 4 * mm
         for lang in langs:
-            text = lang.text(MSG_PAGE).format(page=page, pages=pages)
+            text = lang.text(MSG_PAGE, page=str(page), pages=str(pages))
             line(canvas, lang.digits(text), lang, y, align="left" if lang.rtl else "right")
             if draft:
                 line(canvas, lang.text(MSG_DRAFT), lang, y, align="right" if lang.rtl else "left")

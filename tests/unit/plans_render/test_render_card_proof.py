@@ -175,3 +175,21 @@ def test_long_card_text_shrinks_to_stay_on_the_card(monkeypatch: pytest.MonkeyPa
     kept = attempts[-1]
     assert min(b for b, _ in kept) > 0
     assert max(s for _, s in kept) < max(s for _, s in normal)
+
+
+def test_translation_with_broken_placeholder_falls_back_and_is_flagged(
+        monkeypatch: pytest.MonkeyPatch, record_lines: list[tl.Line]) -> None:
+    from counsel.plans import templates
+
+    broken = {"Interpreter booked: {language}": "Tulkki varattu: {kieli}",
+              "{minutes} minutes": "{minutes} minuuttia"}
+    monkeypatch.setattr(templates, "plan_gettext",
+                        lambda lang, extra_dirs=(): lambda m: broken.get(m, m))
+    render_card(APPOINTMENT, client_lang="fi", counsellor_lang="fi")
+    texts = _texts(record_lines)
+    assert "45 minuuttia" in texts  # a good translation with a placeholder
+    assert any("[en] Interpreter booked: arabia" in t for t in texts)  # the broken one
+    record_lines.clear()
+    po = PO + '\nmsgid "Interpreter booked: {language}"\nmsgstr "Tulkki: {kieli}"\n'
+    render_proof("fi", po.encode())
+    assert any("placeholders differ" in t for t in _texts(record_lines))
