@@ -12,6 +12,7 @@ glyph mapped to a character of the font so the PDF text stays selectable), so
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from typing import Any
 
@@ -27,32 +28,63 @@ class ShapedRun:
     width: float  # points
 
 
-def hb_shape(font_name: str, text: str, size: float, rtl: bool) -> tuple[Any, Any, Any]:
-    """HarfBuzz shaping of ``text`` with an explicit direction; (hb font, infos, positions)."""
+#: one shaped glyph: (glyph id, cluster, x advance, y advance, x offset, y offset), the
+#: four metrics in 1/1000 em as reportlab uses them
+Glyph = tuple[int, int, float, float, float, float]
+
+
+def hb_shape(font_name: str, text: str, size: float, rtl: bool) -> tuple[Glyph, ...]:
+    """HarfBuzz shaping of ``text`` with an explicit direction, glyphs in visual order.
+
+    Cached: a paragraph that fits on one line is shaped once for measuring and reused
+    for drawing.
+    """
+    return _hb_shape(font_name, text, size, rtl)
+
+
+def clear_cache() -> None:
+    _hb_shape.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _hb_shape(font_name: str, text: str, size: float, rtl: bool) -> tuple[Glyph, ...]:
     import uharfbuzz as hb
     from reportlab.pdfbase import pdfmetrics
 
     ttf: Any = pdfmetrics.getFont(font_name)
-    hbf = ttf.hbFont(size)
     buf = hb.Buffer()
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
     buf.add_str(text)
     buf.guess_segment_properties()
     buf.direction = "rtl" if rtl else "ltr"
-    hb.shape(hbf, buf, FEATURES)
-    return hbf, buf.glyph_infos, buf.glyph_positions
+    hb.shape(ttf.hbFont(size), buf, FEATURES)
+    k = ttf.pdfScale(1000) / 1000
+    return tuple(
+        (info.codepoint, info.cluster, pos.x_advance * k, pos.y_advance * k,
+         pos.x_offset * k, pos.y_offset * k)
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)
+    )
 
 
 def advances(font_name: str, text: str, size: float, rtl: bool) -> list[float]:
     """Advance width per character of ``text`` in points (ligatures: on the first char)."""
-    _, infos, positions = hb_shape(font_name, text, size, rtl)
-    from reportlab.pdfbase import pdfmetrics
-
-    ttf: Any = pdfmetrics.getFont(font_name)
     out = [0.0] * len(text)
-    for info, pos in zip(infos, positions, strict=True):
-        out[info.cluster] += ttf.pdfScale(pos.x_advance) * size / 1000
+    scale = size / 1000
+    for _gid, cluster, x_adv, *_rest in hb_shape(font_name, text, size, rtl):
+        out[cluster] += x_adv * scale
     return out
+
+
+_NFKC: dict[int, str] = {}
+
+
+def _nfkc(code: int) -> str:
+    text = _NFKC.get(code)
+    if text is None:
+        import unicodedata
+
+        text = _NFKC[code] = unicodedata.normalize("NFKC", chr(code))
+    return text
 
 
 def shape(font_name: str, text: str, size: float, rtl: bool) -> ShapedRun:
@@ -65,50 +97,40 @@ def shape(font_name: str, text: str, size: float, rtl: bool) -> ShapedRun:
     whose ToUnicode entry is the text of its cluster (first glyph of the cluster) or
     nothing (the other glyphs), so copying text out of the PDF gives the real letters.
     """
-    import unicodedata
-
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
     ttf: Any = pdfmetrics.getFont(font_name)
-    hbf, infos, positions = hb_shape(font_name, text, size, rtl)
+    shaped = hb_shape(font_name, text, size, rtl)
     glyph_to_char = ttf.face.glyphToChar
-    starts = sorted({info.cluster for info in infos})
+    char_widths = ttf.face.charWidths
+    starts = sorted({g[1] for g in shaped})
     ends = {c: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, c in enumerate(starts)}
-    seen_clusters: set[int] = set()
     # the glyph that carries a cluster's text: the first one in logical order
-    order = range(len(infos) - 1, -1, -1) if rtl else range(len(infos))
-    carrier: dict[int, str] = {}
-    for i in order:
-        c = infos[i].cluster
-        carrier[i] = "" if c in seen_clusters else text[c:ends[c]]
-        seen_clusters.add(c)
+    seen: set[int] = set()
+    carrier: list[str] = [""] * len(shaped)
+    for i in (range(len(shaped) - 1, -1, -1) if rtl else range(len(shaped))):
+        c = shaped[i][1]
+        if c not in seen:
+            carrier[i] = text[c:ends[c]]
+            seen.add(c)
     chars: list[str] = []
     data = []
-    glyphs: list[int] = []
-    clusters: list[int] = []
     total = 0.0
-    for i, (info, pos) in enumerate(zip(infos, positions, strict=True)):
-        gid = info.codepoint
+    for i, (gid, cluster, x_adv, y_adv, x_off, y_off) in enumerate(shaped):
         natural = glyph_to_char.get(gid)
         wanted = carrier[i]
-        if natural and unicodedata.normalize("NFKC", chr(natural[0])) == wanted:
+        if natural and _nfkc(natural[0]) == wanted:
             uchar = natural[0]
         else:
-            uchar = _code_for(ttf, hbf, gid, wanted)
-        x_advance = ttf.pdfScale(pos.x_advance)
-        total += x_advance
-        data.append(ShapeData(
-            info.cluster, x_advance, ttf.pdfScale(pos.y_advance),
-            ttf.pdfScale(pos.x_offset), ttf.pdfScale(pos.y_offset), ttf.face.charWidths[uchar],
-        ))
+            uchar = _code_for(ttf, size, gid, wanted)
+        total += x_adv
+        data.append(ShapeData(cluster, x_adv, y_adv, x_off, y_off, char_widths[uchar]))
         chars.append(chr(uchar))
-        glyphs.append(gid)
-        clusters.append(info.cluster)
     return ShapedRun(
         text=ShapedStr("".join(chars), shapeData=data),
-        glyphs=tuple(glyphs),
-        clusters=tuple(clusters),
+        glyphs=tuple(g[0] for g in shaped),
+        clusters=tuple(g[1] for g in shaped),
         width=total * size / 1000,
     )
 
@@ -117,7 +139,7 @@ _FIRST_CODE = 0xF0000  # plane 15 private use: clear of reportlab's own U+E000..
 _code_lock = threading.Lock()
 
 
-def _code_for(ttf: Any, hbf: Any, gid: int, text: str) -> int:
+def _code_for(ttf: Any, size: float, gid: int, text: str) -> int:
     """A private code drawing glyph ``gid`` whose ToUnicode text is ``text``."""
     with _code_lock:
         codes: dict[tuple[int, str], int] = ttf.__dict__.setdefault("shaped_codes", {})
@@ -127,7 +149,7 @@ def _code_for(ttf: Any, hbf: Any, gid: int, text: str) -> int:
             codes[(gid, text)] = code
             face = ttf.face
             face.charToGlyph[code] = gid
-            face.charWidths[code] = ttf.pdfScale(hbf.get_glyph_h_advance(gid))
+            face.charWidths[code] = ttf.pdfScale(ttf.hbFont(size).get_glyph_h_advance(gid))
             text_of: dict[int, str] = ttf.__dict__.setdefault("pua_text", {})
             text_of[code] = text
         return code

@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from counsel.i18n import N_
+from counsel.plans import layout_shape
 from counsel.plans import textlayout as tl
 from counsel.plans.layout_page import Lang, Styles, fallback_text, languages_for, styled
 
@@ -176,10 +177,13 @@ def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: 
         raise ValueError(f"unknown card size {size!r}")
     cl, co = languages_for(client_lang, counsellor_lang)
     pdf = b""
-    for scale in SCALES:
-        pdf, fits = _render_card(appointment, cl, co, size, organisation, scale)
-        if fits:
-            break
+    try:
+        for scale in SCALES:
+            pdf, fits = _render_card(appointment, cl, co, size, organisation, scale)
+            if fits:
+                break
+    finally:
+        layout_shape.clear_cache()  # it holds the client's text: not beyond one render
     return pdf
 
 

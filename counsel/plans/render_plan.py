@@ -24,6 +24,7 @@ from counsel.domain.client import Client
 from counsel.domain.enums import CefrLevel, Literacy, MeasureStatus
 from counsel.domain.plan import Measure, Plan
 from counsel.i18n import N_
+from counsel.plans import layout_shape
 from counsel.plans import textlayout as tl
 from counsel.plans.layout_page import (
     MSG_DRAFT,
@@ -332,5 +333,9 @@ def render_plan(plan: Plan, client: Client, template: Template,
     decorate = _decorator(cl, co, styles, client_name=client.display_name,
                           organisation=organisation, printed=printed or dt.date.today(),
                           draft=draft)
-    doc.build(story, canvasmaker=numbered_canvas(decorate))
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(decorate))
+    finally:
+        # the shaping cache holds the client's text: keep it no longer than one render
+        layout_shape.clear_cache()
     return buf.getvalue()

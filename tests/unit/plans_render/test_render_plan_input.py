@@ -149,3 +149,16 @@ def test_free_text_is_printed_as_typed_never_translated(monkeypatch: pytest.Monk
     texts = ["".join(r.text for r in sorted(line.runs, key=lambda r: r.start))
              for line in record_lines]
     assert "Work Work Work" in texts
+
+
+def test_no_client_text_stays_in_the_shaping_cache_after_a_render() -> None:
+    from counsel.plans import layout_shape
+    from counsel.plans.render_card import Appointment, render_card
+
+    _render("ar")
+    assert layout_shape._hb_shape.cache_info().currsize == 0
+    import datetime as dt
+
+    render_card(Appointment(when=dt.datetime(2026, 3, 18, 9, 0), place="Kotikatu 1",
+                            counsellor_name="A"), client_lang="fi")
+    assert layout_shape._hb_shape.cache_info().currsize == 0
