@@ -27,6 +27,7 @@ from counsel.errors import (
     KnownError,
     RecordNotFound,
     ValidationError,
+    VaultError,
     VaultExists,
     VaultLocked,
 )
@@ -116,7 +117,7 @@ class Vault:
         )
         st.close()
         os.replace(tmp, path)  # atomic: a vault file either exists whole or not at all
-        return cls(Store.open(path), ring, umk, vkey)
+        return cls._from_file(path, ring, umk, vkey)
 
     @classmethod
     def unlock(cls, path: Path, passphrase: str) -> Vault:
@@ -125,7 +126,16 @@ class Vault:
         ring = keys.Keyring.from_meta(store.read_meta_readonly(path))
         umk = keys.unlock_with_passphrase(ring, passphrase)
         vkey = keys.vault_key(ring, umk)
-        return cls(Store.open(path), ring, umk, vkey)
+        return cls._from_file(path, ring, umk, vkey)
+
+    @classmethod
+    def _from_file(cls, path: Path, ring: keys.Keyring, umk: bytes, vkey: bytes) -> Vault:
+        st = Store.open(path)
+        try:
+            return cls(st, ring, umk, vkey)
+        except sqlite3.DatabaseError as exc:
+            st.close()
+            raise VaultError(_("The vault file is damaged: {reason}").format(reason=exc)) from exc
 
     @classmethod
     def recover(cls, path: Path, recovery_code: str, new_passphrase: str) -> Vault:
@@ -137,7 +147,7 @@ class Vault:
             raise ValidationError("passphrase", _("must be at least 8 characters"))
         vkey = keys.vault_key(ring, umk)
         ring = keys.rewrap_passphrase(ring, umk, new_passphrase)
-        vault = cls(Store.open(path), ring, umk, vkey)
+        vault = cls._from_file(path, ring, umk, vkey)
         vault.store.set_meta(ring.to_meta())
         return vault
 
@@ -772,7 +782,7 @@ class Vault:
             self._require_unlocked()
             hits: list[SearchHit] = []
             for table in ("fts_clients", "fts_all"):
-                rowids = self._ws.search_rowids(table, q, limit)
+                rowids = self._ws.search_rowids(table, q, limit, newest=table == "fts_all")
                 if not rowids:
                     continue
                 order = {rid: i for i, rid in enumerate(rowids)}
