@@ -113,7 +113,11 @@ def _week_boxes(card: _Card, day: dt.date) -> None:
         c.rect(x, top - (box - gap), box - gap, box - gap, stroke=1, fill=1)
         name = card.cl.weekday(monday + dt.timedelta(days=i), abbreviated=True)
         st = styled(label.replace(color=(1, 1, 1) if filled else (0, 0, 0)), card.cl)
-        for line in tl.layout(name, st, box - gap)[:1]:
+        lines = tl.layout(name, st, 1000)
+        if lines and lines[0].width > (box - gap) * 0.92:  # long names (Arabic): smaller
+            st = st.replace(size=st.size * (box - gap) * 0.92 / lines[0].width)
+            lines = tl.layout(name, st, 1000)
+        for line in lines[:1]:
             tl.draw_line(c, line, st, x, top - (box - gap) / 2 - st.size / 3, box - gap)
     card.y = top - box - 2 * k
 

@@ -183,7 +183,10 @@ def _break_allowed_before(text: str, i: int) -> bool:
         return False  # spaces hang at the end of the previous line
     if prev.isspace() and prev not in _NO_BREAK_SPACES:
         return True
-    return prev in _BREAK_AFTER and not ch.isspace() and i >= 2 and not text[i - 2].isspace()
+    if prev not in _BREAK_AFTER or i < 2 or text[i - 2].isspace():
+        return False
+    # "12/03", "2026-04-01", "+358-40": numbers stay whole
+    return not (text[i - 2].isdigit() and ch.isdigit())
 
 
 def _cluster_boundary(text: str, i: int) -> bool:
@@ -355,12 +358,16 @@ def _define_flowable() -> type:
             self.text = text
             self.style = style
             self._lines = lines
+            # a part made by split() keeps its lines: laying out self.text again would
+            # print the part before the split a second time
+            self._fixed = lines is not None
             self._width = -1.0
             self.spaceBefore = style.space_before
             self.spaceAfter = style.space_after
 
         def _ensure(self, width: float) -> list[Line]:
-            if self._lines is None or (self._width >= 0 and abs(width - self._width) > 0.01):
+            stale = self._width >= 0 and abs(width - self._width) > 0.01
+            if self._lines is None or (stale and not self._fixed):
                 self._lines = layout(self.text, self.style, width)
             self._width = width
             return self._lines

@@ -121,3 +121,21 @@ def test_font_cache_dir_can_be_moved(tmp_path: Path) -> None:
         assert fonts.cache_dir() == tmp_path
     finally:
         fonts.set_cache_dir(before)
+
+
+def test_numbers_are_not_broken_at_slashes_or_hyphens(style: tl.TextStyle) -> None:
+    para = tl.ParagraphLayout("tapaaminen 12/03 ja 2026-04-01 sekä ja/tai", style)
+    allowed = [i for i in range(1, len(para.text)) if tl._break_allowed_before(para.text, i)]
+    texts = {para.text[i - 1:i + 1] for i in allowed}
+    assert "2/" not in texts and "/0" not in texts and "-0" not in texts
+    assert "/t" in texts  # "ja/tai" may break after the slash
+
+
+def test_split_parts_never_repeat_text_when_rewrapped(style: tl.TextStyle) -> None:
+    words = [f"w{n}" for n in range(600)]
+    flow = tl.make_paragraph(" ".join(words), style)
+    flow.wrap(300, 10_000)
+    first, rest = flow.split(300, 120)
+    rest.wrap(250, 10_000)  # a narrower frame on the next page
+    drawn = [r.text for part in (first, rest) for line in part._lines for r in line.runs]
+    assert " ".join(drawn).split() == words
