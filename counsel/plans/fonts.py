@@ -117,6 +117,23 @@ def cache_dir() -> Path:
     return counsel_cache() / "fonts"
 
 
+def writable_cache_dir() -> Path:
+    """The cache folder, or a folder in the system's temp dir when it cannot be made
+    (read-only home, a file in the way): fonts are not personal data, and printing must
+    not fail for want of a cache."""
+    preferred = cache_dir()
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        probe = preferred / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return preferred
+    except OSError:
+        fallback = Path(tempfile.gettempdir()) / "counsel-fonts"
+        fallback.mkdir(parents=True, exist_ok=True)
+        return fallback
+
+
 def source_path(family: str, bold: bool = False) -> Path:
     """The font file inside the installed package (static files: Regular/Bold)."""
     package, folder, prefix, variable = _SOURCES[family]
@@ -145,7 +162,7 @@ def _digest(path: Path) -> str:
 def static_instance(family: str, weight: int) -> Path:
     """A static instance of a variable family, generated once and cached."""
     src = source_path(family)
-    target = cache_dir() / f"{src.name.split('[')[0]}-w{weight}-{_digest(src)}.ttf"
+    target = writable_cache_dir() / f"{src.name.split('[')[0]}-w{weight}-{_digest(src)}.ttf"
     if target.is_file():
         return target
     from fontTools.ttLib import TTFont
@@ -155,7 +172,6 @@ def static_instance(family: str, weight: int) -> Path:
     static = instancer.instantiateVariableFont(
         font, {"wght": weight, "wdth": 100}, updateFontNames=True
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
     # write-then-rename so a concurrent or interrupted render never reads half a font
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     try:

@@ -17,6 +17,11 @@ it has no font fallback.  So a paragraph is laid out here:
    rule L2; right-to-left paragraphs are right-aligned.
 
 :class:`BidiParagraph` wraps this as a platypus ``Flowable`` that splits across pages.
+
+Levels are those of the whole paragraph, as UAX #9 requires, so the output matches Qt and
+browsers, quirks included: "يوم 2026-04-01" shows the date as 01-04-2026, because
+digits after Arabic letters are Arabic numbers and "-" between them is neutral (rules W2,
+W4).  Dates the renderer prints itself come from Babel in the language's own pattern.
 """
 
 from __future__ import annotations

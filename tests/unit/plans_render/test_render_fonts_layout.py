@@ -139,3 +139,16 @@ def test_split_parts_never_repeat_text_when_rewrapped(style: tl.TextStyle) -> No
     rest.wrap(250, 10_000)  # a narrower frame on the next page
     drawn = [r.text for part in (first, rest) for line in part._lines for r in line.runs]
     assert " ".join(drawn).split() == words
+
+
+def test_unusable_cache_dir_falls_back_to_temp(tmp_path: Path) -> None:
+    before = fonts.cache_dir()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    fonts.set_cache_dir(blocker / "fonts")
+    try:
+        target = fonts.writable_cache_dir()
+    finally:
+        fonts.set_cache_dir(before)
+    assert target != blocker / "fonts" and target.is_dir()
+    assert fonts.writable_cache_dir() == before
