@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from counsel.domain import Client, Encounter, Plan, Reminder, ReminderKind
+from counsel.domain import Client, Plan, Reminder, ReminderKind
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -65,7 +65,7 @@ def compute(vault: Vault, today: dt.date, horizon_days: int = UPCOMING_DAYS) -> 
     except (ImportError, AttributeError):
         items = _stored(reminders)
     else:
-        due = compute_reminders(vault.all(Client), vault.all(Plan), vault.all(Encounter),
+        due = compute_reminders(vault.all(Client), vault.all(Plan), vault.encounter_facts(),
                                 reminders, today)
         items = [_from_due_item(d) for d in due]
     limit = today + dt.timedelta(days=horizon_days)

@@ -104,12 +104,11 @@ def _write(args: argparse.Namespace, csv_text: str | None, pdf: bytes | None) ->
 
 
 def _work(vault: Vault) -> list[WorkEntry]:
-    from counsel.domain import Encounter
     from counsel.domain import WorkEntry as Entry
     from counsel.timekeeping.reports import encounter_time
 
     entries = vault.all(Entry)
-    return [*entries, *encounter_time(vault.all(Encounter), entries)]
+    return [*entries, *encounter_time(vault.encounter_facts(), entries)]
 
 
 def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
@@ -135,7 +134,7 @@ def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
-    from counsel.domain import Client, Encounter, Plan
+    from counsel.domain import Client, Plan
     from counsel.timekeeping.aggregate import manager_report
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import manager_tables
@@ -146,7 +145,7 @@ def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
     vault = ctx.open_vault()
     report = manager_report(
         first=args.first, last=args.last, entries=_work(vault),
-        clients=vault.all(Client), encounters=vault.all(Encounter), plans=vault.all(Plan),
+        clients=vault.all(Client), encounters=vault.encounter_facts(), plans=vault.all(Plan),
         period=Period.WEEK if args.by == "week" else Period.MONTH,
         min_clients=args.min_clients)
     tables = manager_tables(report)

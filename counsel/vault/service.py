@@ -661,6 +661,16 @@ class Vault:
                 return self._ws.work_entries()  # type: ignore[return-value]
             return [self.get_typed(cls, i) for i in self._ws.ids_of_kind(cls.KIND)]
 
+    def encounter_facts(self, client_id: str | None = None) -> list[Encounter]:
+        """Encounters without their free text (situation, notes, ...): dates, minutes, place,
+        interpreter, what was given, obstacles and agreed actions — straight from the working
+        set, no decryption. For reports, indicators and reminders over a whole caseload."""
+        with self._lock:
+            self._require_unlocked()
+            if client_id is None:
+                return self._ws.encounter_facts()
+            return self._ws.encounter_facts("e.client=?", (client_id,))
+
     def count(self, kind: str | None = None) -> int:
         with self._lock:
             return self._ws.count(kind)

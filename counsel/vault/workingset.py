@@ -20,11 +20,16 @@ from functools import lru_cache
 from typing import Any
 
 from counsel.domain import (
+    AgreedAction,
     Channel,
     Client,
     Contact,
     Encounter,
+    Given,
+    InterpreterMode,
+    Obstacle,
     PartyKind,
+    Place,
     Plan,
     Record,
     Reminder,
@@ -35,7 +40,7 @@ from counsel.domain.codec import to_dict
 from counsel.vault import textnorm
 
 #: Bump when SCHEMA changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 
 SCHEMA = f"""
 PRAGMA user_version = {LAYOUT_VERSION};
@@ -147,6 +152,41 @@ def _work_from_row(r: Sequence[Any]) -> WorkEntry:
         encounter=r[9],
         source=r[10] or "",
         what=r[11] or "",
+    )
+
+
+def _actions_json(actions: Iterable[AgreedAction]) -> str:
+    """Compact rows ``[what, who, due, client_step, done]`` (no repeated key names)."""
+    return json.dumps(
+        [[a.what, a.who, _iso(a.due), int(a.client_step), int(a.done)] for a in actions],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _actions_from_json(text: str | None) -> tuple[AgreedAction, ...]:
+    if not text:
+        return ()
+    return tuple(
+        AgreedAction(what, who, dt.date.fromisoformat(due) if due else None, bool(step), bool(done))
+        for what, who, due, step, done in json.loads(text)
+    )
+
+
+def _encounter_from_row(r: Sequence[Any]) -> Encounter:
+    """An encounter's facts from its columns; the free-text fields are left empty."""
+    return Encounter(
+        id=r[0],
+        client=r[1],
+        date=dt.date.fromisoformat(r[2]),
+        start=dt.time.fromisoformat(r[3]) if r[3] else None,
+        minutes=r[4],
+        place=Place(r[5]),
+        interpreter_mode=InterpreterMode(r[6]),
+        interpreter_language=r[7] or "",
+        given=tuple(Given(g) for g in r[8].split(",")) if r[8] else (),
+        obstacles=tuple(Obstacle(o) for o in r[9].split(",")) if r[9] else (),
+        actions=_actions_from_json(r[10]),
     )
 
 
@@ -280,9 +320,7 @@ class WorkingSet:
                     record.interpreter_language,
                     ",".join(g.value for g in record.given),
                     ",".join(o.value for o in record.obstacles),
-                    json.dumps([to_dict(a) for a in record.actions], ensure_ascii=False)
-                    if record.actions
-                    else None,
+                    _actions_json(record.actions) if record.actions else None,
                 ),
             )
         elif isinstance(record, WorkEntry):
@@ -314,6 +352,16 @@ class WorkingSet:
             params,
         ).fetchall()
         return [_work_from_row(r) for r in rows]
+
+    def encounter_facts(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Encounter]:
+        rows = self.db.execute(
+            "SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, "
+            "e.interpreter_mode, e.interpreter_language, e.given, e.obstacles, e.actions "
+            f"FROM encounters e JOIN records r ON r.rowid=e.rowid WHERE {where} "
+            "ORDER BY e.date, e.start",
+            params,
+        ).fetchall()
+        return [_encounter_from_row(r) for r in rows]
 
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""

@@ -252,8 +252,9 @@ def _exists(local: dt.datetime, zone: ZoneInfo) -> bool:
 
 
 @settings(max_examples=60, deadline=None)
+# (the last of up to 6 weekly starts stays inside the 2026 window in every zone)
 @given(st.sampled_from(sorted(ZONES)),
-       st.datetimes(dt.datetime(2026, 1, 15), dt.datetime(2026, 11, 30)).map(
+       st.datetimes(dt.datetime(2026, 1, 15), dt.datetime(2026, 11, 15)).map(
            lambda d: d.replace(second=0, microsecond=0)),
        st.integers(1, 600), st.integers(1, 6))
 def test_any_zone_start_duration_and_weekly_count_round_trip(

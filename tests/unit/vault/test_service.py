@@ -224,3 +224,22 @@ def test_cache_of_another_layout_is_rebuilt(vault: Vault, vault_path: Path,
     assert v._snapshot_seq == -1  # the old cache was not used
     assert [x.id for x in v.clients("layout")] == [c.id]
     v.lock()
+
+
+def test_encounter_facts_match_the_records_without_text(vault: Vault) -> None:
+    from counsel.domain import AgreedAction, Given, InterpreterMode, Obstacle, Place
+
+    c = _client("Facts Client")
+    vault.save(c)
+    e = Encounter(
+        client=c.id, date=TODAY, start=dt.time(10, 30), minutes=50, place=Place.FIELD_VISIT,
+        interpreter_mode=InterpreterMode.PHONE, interpreter_language="so",
+        given=(Given.ADVICE, Given.GUIDANCE), obstacles=(Obstacle.PERSON_LOW_PAY,),
+        situation="long private text", notes="more private text",
+        actions=(AgreedAction('Hakee, "lainaus" ja [sulut]', "asiakas", TODAY, True, False),
+                 AgreedAction("Soittaa", "", None, False, True)),
+    )
+    vault.save(e)
+    facts = vault.encounter_facts()
+    assert facts == [e.replace(situation="", notes="")]
+    assert vault.encounter_facts(c.id) == facts and vault.encounter_facts("0" * 32) == []
