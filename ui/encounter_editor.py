@@ -168,7 +168,10 @@ class EncounterEditor(QDialog):
         self.actions = QTableWidget(0, 4)
         self.actions.setHorizontalHeaderLabels(
             [_("What"), _("Who"), _("By when"), _("Client's own step")])
-        self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.actions.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.actions.setTabKeyNavigation(True)
         self.actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.actions.setMinimumHeight(110)
@@ -203,10 +206,10 @@ class EncounterEditor(QDialog):
         self.notes = add_row(f, _("Other n&otes:"), _text_box(60))
         lay.addWidget(g)
 
-        self.status = QLabel()
+        self.status = align_leading(QLabel())
         self.status.setAccessibleName(_("Autosave status"))
         outer.addWidget(self.status)
-        self.error = QLabel()
+        self.error = align_leading(QLabel())
         self.error.setWordWrap(True)
         outer.addWidget(self.error)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save

@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("Counsel")
     app.setApplicationName("Counsel")
     apply_language(app, args.lang or _default_lang())
+    from counsel_ui.fonts_qt import register_script_fonts
+
+    register_script_fonts()
     install_excepthook()
     path = Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
     if args.demo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counsel_ui.widgets import align_leading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -12,7 +13,7 @@ class PlaceholderPage(QWidget):
     def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        head = QLabel(_(title))
+        head = align_leading(QLabel(_(title)))
         font = head.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         head.setFont(font)
@@ -22,7 +23,7 @@ class PlaceholderPage(QWidget):
         badge.setStyleSheet("QLabel#placeholderBadge { border: 1px dashed palette(mid); "
                             "padding: 4px; }")
         lay.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeading)
-        body = QLabel(_(text))
+        body = align_leading(QLabel(_(text)))
         body.setWordWrap(True)
         body.setAccessibleName(_(title))
         lay.addWidget(body)

@@ -67,6 +67,9 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
     from counsel.vault.kdf import KdfParams
 
     app = QApplication.instance() or QApplication([])
+    from counsel_ui.fonts_qt import register_script_fonts
+
+    register_script_fonts()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 

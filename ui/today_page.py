@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from counsel_ui.ops import Op
-from counsel_ui.widgets import named
+from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -35,7 +35,7 @@ class TodayPage(QWidget):
         super().__init__(parent)
         self.session = session
         lay = QVBoxLayout(self)
-        self.heading = QLabel()
+        self.heading = align_leading(QLabel())
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.heading.setFont(font)

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row
+from counsel_ui.widgets import add_row, align_leading
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -51,14 +51,14 @@ class UnlockScreen(QWidget):
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         lay = QVBoxLayout(box)
-        self.title = QLabel()
+        self.title = align_leading(QLabel())
         self.title.setObjectName("unlockTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         self.title.setFont(font)
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
-        self.intro = QLabel()
+        self.intro = align_leading(QLabel())
         self.intro.setWordWrap(True)
         lay.addWidget(self.intro)
 
@@ -77,12 +77,12 @@ class UnlockScreen(QWidget):
         self.meter.setTextVisible(True)
         add_row(form, _("Strength:"), self.meter)
         self.form = form
-        self.hints = QLabel()
+        self.hints = align_leading(QLabel())
         self.hints.setWordWrap(True)
         self.hints.setAccessibleName(_("Passphrase advice"))
         lay.addWidget(self.hints)
 
-        self.message = QLabel()
+        self.message = align_leading(QLabel())
         self.message.setWordWrap(True)
         self.message.setObjectName("unlockMessage")
         self.message.setAccessibleName(_("Message"))
