@@ -77,8 +77,6 @@ LITERACY = {
 LEVELS = {CefrLevel.NOT_TESTED: N_("not tested"), CefrLevel.BELOW_A1_1: N_("below A1.1")}
 
 MARGIN = 18 * mm
-HEADER = 12 * mm
-FOOTER = 16 * mm
 
 
 class _Builder:
@@ -271,36 +269,67 @@ def build_story(plan: Plan, client: Client, template: Template,
     return b.story, b.fallback_used
 
 
-def _decorator(cl: Lang, co: Lang, styles: Styles, *, client_name: str, organisation: str,
-               printed: dt.date, draft: bool) -> Any:
-    width = A4[0] - 2 * MARGIN
-    langs = [cl] + ([co] if co.code != cl.code else [])
-    small = styles.small
+class _Furniture:
+    """Header and footer of every page, laid out once so the body frame can leave room
+    for them (large print and long draft notes take more than one line)."""
 
-    def line(canvas: Any, text: str, lang: Lang, y: float, *, typed: bool = False,
-             align: str = "left") -> None:
-        style = styled(small.replace(align=align), lang, typed=typed)
-        for ln in tl.layout(text, style, width)[:1]:
-            tl.draw_line(canvas, ln, style, MARGIN, y, width)
+    GAP = 6 * mm
 
-    def decorate(canvas: Any, page: int, pages: int) -> None:
-        top = A4[1] - MARGIN + 4 * mm
-        if organisation:
-            line(canvas, organisation, cl, top, typed=True)
-        line(canvas, f"{client_name}  ·  {cl.date(printed, 'medium')}", cl, top, typed=True,
-             align="right")
+    def __init__(self, cl: Lang, co: Lang, styles: Styles, *, client_name: str,
+                 organisation: str, printed: dt.date, draft: bool) -> None:
+        self.width = A4[0] - 2 * MARGIN
+        self.langs = [cl] + ([co] if co.code != cl.code else [])
+        self.small = styles.small
+        self.cl = cl
+        self.draft = draft
+        half = (self.width - self.GAP) / 2
+        self.org = self._lines(organisation, cl, half, typed=True) if organisation else []
+        self.who = self._lines(f"{client_name}  ·  {cl.date(printed, 'medium')}", cl, half,
+                               typed=True)
+        self.header_h = max(len(self.org), len(self.who), 1) * self.small.line_height + 3 * mm
+        # the page number is measured at its widest ("pages of pages") before the count
+        # is known; the draft note wraps in the rest of the line
+        self.notes: list[list[tl.Line]] = []
+        for lang in self.langs:
+            page_w = self._lines(lang.digits(lang.text(MSG_PAGE, page="888", pages="888")),
+                                 lang, self.width)[0].width
+            self.notes.append(self._lines(lang.text(MSG_DRAFT), lang,
+                                          self.width - page_w - self.GAP) if draft else [])
+        rows = sum(max(1, len(n)) for n in self.notes)
+        self.footer_h = rows * self.small.line_height + 2 * mm
+
+    def _style(self, lang: Lang, align: str, typed: bool = False) -> tl.TextStyle:
+        return styled(self.small.replace(align=align), lang, typed=typed)
+
+    def _lines(self, text: str, lang: Lang, width: float, typed: bool = False) -> list[tl.Line]:
+        return tl.layout(text, self._style(lang, "start", typed), width)
+
+    def _draw(self, canvas: Any, lines: list[tl.Line], lang: Lang, y: float, side: str,
+              typed: bool = False) -> float:
+        style = self._style(lang, side, typed)
+        for ln in lines:
+            tl.draw_line(canvas, ln, style, MARGIN, y, self.width)
+            y -= self.small.line_height
+        return y
+
+    def decorate(self, canvas: Any, page: int, pages: int) -> None:
+        lh = self.small.line_height
+        top = A4[1] - MARGIN - self.small.size
+        start, end = ("right", "left") if self.cl.rtl else ("left", "right")
+        self._draw(canvas, self.org, self.cl, top, start, typed=True)
+        self._draw(canvas, self.who, self.cl, top, end, typed=True)
+        rule = A4[1] - MARGIN - self.header_h + 1.5 * mm
         canvas.setLineWidth(0.4)
         canvas.setStrokeColorRGB(0.6, 0.6, 0.6)
-        canvas.line(MARGIN, top - 2.5 * mm, A4[0] - MARGIN, top - 2.5 * mm)
-        y = MARGIN - 4 * mm
-        for lang in langs:
-            text = lang.text(MSG_PAGE, page=str(page), pages=str(pages))
-            line(canvas, lang.digits(text), lang, y, align="left" if lang.rtl else "right")
-            if draft:
-                line(canvas, lang.text(MSG_DRAFT), lang, y, align="right" if lang.rtl else "left")
-            y -= small.line_height
-
-    return decorate
+        canvas.line(MARGIN, rule, A4[0] - MARGIN, rule)
+        y = MARGIN + self.footer_h - lh
+        for lang, note in zip(self.langs, self.notes, strict=True):
+            start, end = ("right", "left") if lang.rtl else ("left", "right")
+            page_line = self._lines(
+                lang.digits(lang.text(MSG_PAGE, page=str(page), pages=str(pages))), lang,
+                self.width)
+            self._draw(canvas, page_line[:1], lang, y, end)
+            y = min(self._draw(canvas, note, lang, y, start), y - lh)
 
 
 def render_plan(plan: Plan, client: Client, template: Template,
@@ -318,10 +347,14 @@ def render_plan(plan: Plan, client: Client, template: Template,
     story, _ = build_story(plan, client, template, catalogue, cl, co, styles)
     draft = review_status(cl.code).status == "draft"
     title = f"{cl.gettext(template.title)} – {client.display_name}"
+    furniture = _Furniture(cl, co, styles, client_name=client.display_name,
+                           organisation=organisation, printed=printed or dt.date.today(),
+                           draft=draft)
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER, bottomMargin=MARGIN + FOOTER - 6 * mm,
+        topMargin=MARGIN + furniture.header_h + 3 * mm,
+        bottomMargin=MARGIN + furniture.footer_h + 3 * mm,
         title=title, author=counsellor_name or organisation, subject=template.id,
         creator="Counsel", lang=cl.code.replace("_", "-"), invariant=True,
         # reportlab's default Helvetica would be referenced (unembedded) on every page
@@ -330,11 +363,8 @@ def render_plan(plan: Plan, client: Client, template: Template,
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="plan", frames=[frame])])
-    decorate = _decorator(cl, co, styles, client_name=client.display_name,
-                          organisation=organisation, printed=printed or dt.date.today(),
-                          draft=draft)
     try:
-        doc.build(story, canvasmaker=numbered_canvas(decorate))
+        doc.build(story, canvasmaker=numbered_canvas(furniture.decorate))
     finally:
         # the shaping cache holds the client's text: keep it no longer than one render
         layout_shape.clear_cache()

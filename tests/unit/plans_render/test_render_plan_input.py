@@ -162,3 +162,35 @@ def test_no_client_text_stays_in_the_shaping_cache_after_a_render() -> None:
     render_card(Appointment(when=dt.datetime(2026, 3, 18, 9, 0), place="Kotikatu 1",
                             counsellor_name="A"), client_lang="fi")
     assert layout_shape._hb_shape.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize(("lang", "variant"), [("fa_AF", "large_print"), ("sv", "large_print"),
+                                                ("ar", "standard"), ("ti", "standard")])
+def test_no_two_drawn_lines_overlap_on_any_page(lang: str, variant: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Header, footer (long draft notes in large print), body: nothing drawn over."""
+    boxes: dict[int, list[tuple[float, float, float, float, str]]] = {}
+    original = tl.draw_line
+
+    def spy(canvas: object, line: tl.Line, style: tl.TextStyle, x: float, baseline: float,
+            width: float) -> None:
+        left = tl.line_x(line, style, x, width)
+        page = canvas.getPageNumber()  # type: ignore[attr-defined]
+        text = "".join(r.text for r in line.runs)
+        # absolute position: flowables draw in translated coordinates
+        ax, ay = canvas.absolutePosition(left, baseline)  # type: ignore[attr-defined]
+        boxes.setdefault(page, []).append(
+            (ax, ay - 0.22 * style.size, ax + line.width, ay + 0.75 * style.size, text))
+        original(canvas, line, style, x, baseline, width)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tl, "draw_line", spy)
+    long_org = "Helsingin kaupunki, maahanmuuttajapalvelut ja kotoutumisen tuki, Itäkeskus"
+    _render(lang, counsellor="fi", variant=variant, organisation=long_org)
+    assert len(boxes) >= 2
+    for page, items in boxes.items():
+        for i, a in enumerate(items):
+            assert 0 <= a[0] and a[2] <= 595.3 and 0 <= a[1] and a[3] <= 841.9, (page, a)
+            for b in items[i + 1:]:
+                overlap = a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 \
+                    and b[1] < a[3] - 0.5
+                assert not overlap, (page, a[4], b[4])
