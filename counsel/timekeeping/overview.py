@@ -1,0 +1,199 @@
+"""What the desktop Time page shows and exports, computed from a vault (Qt-free).
+
+One call, :func:`compute_overview`, reads the vault once and returns the counsellor's
+own report (:func:`~counsel.timekeeping.reports.time_report`), the indicators and the
+client names, so the chart, the tables and the indicator panel all show the same
+numbers as ``counsel report time``.  The exports reuse the CLI's table writers; files
+are written atomically (a half-written report never replaces an old one) under a
+default name that holds no personal data, only the kind of report and the dates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from counsel.i18n import gettext as _
+from counsel.timekeeping.indicators import Indicators, compute_indicators
+from counsel.timekeeping.reports import Split, TimeReport, encounter_time, time_report
+from counsel.timekeeping.split import Period
+
+if TYPE_CHECKING:
+    from counsel.domain import WorkEntry
+    from counsel.vault.service import Vault
+
+#: Above this many weeks the chart shows months instead (bars stay readable).
+MAX_WEEK_BARS = 26
+
+
+class RangeChoice(StrEnum):
+    THIS_MONTH = "this_month"
+    LAST_3_MONTHS = "last_3_months"
+    CUSTOM = "custom"
+
+
+def range_for(choice: RangeChoice, today: dt.date,
+              custom: tuple[dt.date, dt.date] | None = None) -> tuple[dt.date, dt.date]:
+    """``[first, last]`` of a period choice; the range ends today (no empty future weeks)."""
+    if choice is RangeChoice.THIS_MONTH:
+        return today.replace(day=1), today
+    if choice is RangeChoice.LAST_3_MONTHS:
+        month = today.month - 2
+        year = today.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        return dt.date(year, month, 1), today
+    if custom is None:
+        raise ValueError("a custom range needs its dates")
+    return custom
+
+
+def chart_period(first: dt.date, last: dt.date) -> Period:
+    weeks = (last - first).days // 7 + 1
+    return Period.WEEK if weeks <= MAX_WEEK_BARS else Period.MONTH
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientRow:
+    client: str | None  # None: work not for one client
+    name: str
+    split: Split
+
+
+@dataclasses.dataclass(frozen=True)
+class Overview:
+    report: TimeReport
+    indicators: Indicators
+    clients: tuple[ClientRow, ...]  # the report's by_client, named, most time first
+
+    @property
+    def first(self) -> dt.date:
+        return self.report.first
+
+    @property
+    def last(self) -> dt.date:
+        return self.report.last
+
+
+def work_entries(vault: Vault) -> list[WorkEntry]:
+    """Saved work entries plus the time of encounters no entry accounts for (as the CLI)."""
+    from counsel.domain import WorkEntry as Entry
+
+    entries = vault.all(Entry)
+    return [*entries, *encounter_time(vault.encounter_facts(), entries)]
+
+
+def compute_overview(vault: Vault, first: dt.date, last: dt.date,
+                     period: Period | None = None) -> Overview:
+    from counsel.domain import Client, Plan
+
+    entries = work_entries(vault)
+    clients = vault.all(Client)
+    report = time_report(entries, first, last, period or chart_period(first, last))
+    ind = compute_indicators(first=first, last=last, clients=clients, entries=entries,
+                             encounters=vault.encounter_facts(), plans=vault.all(Plan))
+    names = {c.id: c.display_name for c in clients}
+    rows = [ClientRow(cid, names.get(cid, cid) if cid else _("Not for one client"), s)
+            for cid, s in report.by_client]
+    rows.sort(key=lambda r: (r.client is None, -r.split.total, r.name.casefold()))
+    return Overview(report, ind, tuple(rows))
+
+
+def hm(minutes: int) -> str:
+    """Minutes as ``h:mm`` (the reports' notation; no unit words to translate)."""
+    h, m = divmod(abs(minutes), 60)
+    return f"{'-' if minutes < 0 else ''}{h}:{m:02d}"
+
+
+def percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.0f} %"
+
+
+def chart_summary(report: TimeReport, labels: list[str] | None = None) -> str:
+    """The chart as text (its accessible description): totals, then every bar."""
+    t = report.total
+    lines = [_("Visible {visible}, background {background} (hours:minutes); "
+               "background share {share}.").format(
+        visible=hm(t.visible), background=hm(t.background),
+        share=percent(t.background_share) or "–")]
+    names = labels or [r.label for r in report.by_period]
+    for name, row in zip(names, report.by_period, strict=True):
+        lines.append(_("{period}: visible {visible}, background {background}.").format(
+            period=name, visible=hm(row.split.visible), background=hm(row.split.background)))
+    return "\n".join(lines)
+
+
+# -- exports -------------------------------------------------------------------------------
+
+class ExportKind(StrEnum):
+    REPORT = "report"  # the counsellor's own report
+    MANAGER = "manager"  # aggregate, no personal data
+
+
+def default_filename(kind: ExportKind, first: dt.date, last: dt.date, fmt: str) -> str:
+    """E.g. ``time-report_2026-01-01_2026-03-31.pdf``: the kind and dates, nothing else."""
+    stem = _("time-report") if kind is ExportKind.REPORT else _("time-indicators")
+    stem = re.sub(r"[^\w-]+", "-", stem).strip("-") or kind.value
+    return f"{stem}_{first.isoformat()}_{last.isoformat()}.{fmt}"
+
+
+def export_bytes(vault: Vault, kind: ExportKind, fmt: str, first: dt.date, last: dt.date, *,
+                 by_client: bool = False, min_clients: int = 5) -> bytes:
+    """The report as the CLI writes it (``report time`` / ``report indicators``)."""
+    from counsel.timekeeping.report_csv import to_csv
+    from counsel.timekeeping.report_tables import Table, manager_tables, time_tables
+
+    if fmt not in ("pdf", "csv"):
+        raise ValueError(f"unknown format {fmt!r}")
+    tables: list[Table]
+    note = ""
+    if kind is ExportKind.REPORT:
+        ov = compute_overview(vault, first, last)
+        names = {r.client: r.name for r in ov.clients if r.client} if by_client else {}
+        tables = time_tables(ov.report, by_client=by_client, client_names=names)
+        title = _("Visible and background work")
+    else:
+        from counsel.domain import Client, Plan
+        from counsel.timekeeping.aggregate import manager_report
+
+        entries = work_entries(vault)
+        rep = manager_report(first=first, last=last, entries=entries,
+                             clients=vault.all(Client), encounters=vault.encounter_facts(),
+                             plans=vault.all(Plan), period=chart_period(first, last),
+                             min_clients=min_clients)
+        tables = manager_tables(rep)
+        title = _("Time and indicators")
+        note = _("No personal data. Cells about fewer than {n} clients are hidden (–). "
+                 "Times are hours:minutes.").format(n=min_clients)
+    if fmt == "csv":
+        return to_csv(tables).encode("utf-8")
+    from counsel.timekeeping.report_pdf import render_pdf
+
+    return render_pdf(tables, title=title, first=first, last=last, note=note)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (temp file beside it, then rename).
+
+    The temp file holds the export the person asked for, in the folder they chose, and
+    is removed if anything fails.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
