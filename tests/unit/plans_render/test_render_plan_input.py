@@ -194,3 +194,34 @@ def test_no_two_drawn_lines_overlap_on_any_page(lang: str, variant: str,
                 overlap = a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 \
                     and b[1] < a[3] - 0.5
                 assert not overlap, (page, a[4], b[4])
+
+
+@pytest.mark.parametrize("lang", ["ar", "ti", "sv", "ckb"])
+@pytest.mark.parametrize("size", ["A6", "A4"])
+def test_no_two_card_lines_overlap(lang: str, size: str,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from counsel.plans.render_card import Appointment, render_card
+
+    boxes: list[tuple[float, float, float, float, str]] = []
+    original = tl.draw_line
+
+    def spy(canvas: object, line: tl.Line, style: tl.TextStyle, x: float, baseline: float,
+            width: float) -> None:
+        left = tl.line_x(line, style, x, width)
+        boxes.append((left, baseline - 0.22 * style.size, left + line.width,
+                      baseline + 0.75 * style.size, "".join(r.text for r in line.runs)))
+        original(canvas, line, style, x, baseline, width)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tl, "draw_line", spy)
+    render_card(Appointment(when=dt.datetime(2026, 3, 18, 14, 30),
+                            place="Hämeenkatu 10 B, 2. krs, huone 204", minutes=45,
+                            counsellor_name="Anna Virtanen", counsellor_phone="+358 40 1234567",
+                            interpreter_language="ti", client_name="Laila Hassan"),
+                client_lang=lang, counsellor_lang="fi", size=size, organisation="Kaupunki")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 \
+                and b[1] < a[3] - 0.5
+            assert not overlap, (a[4], b[4])
