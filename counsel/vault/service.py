@@ -274,14 +274,14 @@ class Vault:
     # -- working set ----------------------------------------------------------------------
     def _load_working_set(self) -> WorkingSet:
         assert self.path is not None
-        cached = snapshot.read(snapshot.cache_path(self.path), self._snapshot_key, self.vault_id)
-        if cached is not None:
-            seq, data = cached
+        cache = snapshot.cache_path(self.path)
+        seq = snapshot.read_seq(cache)
+        if seq is not None and seq <= self.store.max_seq():
             try:
-                ws = WorkingSet.from_bytes(data)
-            except sqlite3.Error:
-                ws = None
-            if ws is not None and seq <= self.store.max_seq():
+                ws = WorkingSet.from_parts(snapshot.read(cache, self._snapshot_key, self.vault_id))
+            except (snapshot.Unusable, sqlite3.Error):
+                log.warning("unlock cache unusable; rebuilding the working set")
+            else:
                 self._ws = ws
                 self._snapshot_seq = seq
                 touched = self.store.records_touched_since(seq)
@@ -375,7 +375,7 @@ class Vault:
             self._snapshot_key,
             self.vault_id,
             seq,
-            self._ws.to_bytes(),
+            self._ws.to_parts(),
         )
         self._snapshot_seq = seq
 

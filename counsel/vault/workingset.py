@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -39,41 +39,63 @@ from counsel.domain import (
 from counsel.domain.codec import to_dict
 from counsel.vault import textnorm
 
-#: Bump when SCHEMA changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 4
+#: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
+LAYOUT_VERSION = 5
 
-SCHEMA = f"""
-PRAGMA user_version = {LAYOUT_VERSION};
-CREATE TABLE records (
+#: The working set is four in-memory databases (``main`` plus three attached), so the
+#: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
+#: plus its largest part, not twice the whole.  Unqualified table names resolve across
+#: attached databases, so queries need not know where a table lives.
+PARTS = ("main", "enc", "wk", "fts")
+
+SCHEMA = {
+    "main": f"""
+PRAGMA main.user_version = {LAYOUT_VERSION};
+CREATE TABLE main.records (
     rowid INTEGER PRIMARY KEY, record_id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
     rev_id TEXT NOT NULL, client_id TEXT, conflict INTEGER NOT NULL DEFAULT 0, data TEXT
 );
-CREATE INDEX records_kind ON records(kind);
-CREATE INDEX records_client ON records(client_id);
-CREATE TABLE clients (
+CREATE INDEX main.records_kind ON records(kind);
+CREATE INDEX main.records_client ON records(client_id);
+CREATE TABLE main.clients (
     rowid INTEGER PRIMARY KEY, name TEXT, preferred_name TEXT, sort_key TEXT, birth_date TEXT,
     mother_tongue TEXT, languages TEXT, municipality TEXT, client_type TEXT,
     interpreter_needed INTEGER, interpreter_language TEXT, active INTEGER, permit_date TEXT,
     permit_basis TEXT, started TEXT, literacy TEXT
 );
-CREATE INDEX clients_sort ON clients(sort_key);
-CREATE TABLE encounters (
+CREATE INDEX main.clients_sort ON clients(sort_key);
+CREATE VIRTUAL TABLE main.fts_clients USING fts5(title, body, content='', detail=none,
+    tokenize="unicode61 remove_diacritics 0");
+""",
+    "enc": """
+CREATE TABLE enc.encounters (
     rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, place TEXT,
     interpreter_mode TEXT, interpreter_language TEXT, given TEXT, obstacles TEXT, actions TEXT
 );
-CREATE INDEX encounters_client ON encounters(client, date);
-CREATE INDEX encounters_date ON encounters(date);
-CREATE TABLE work (
+CREATE INDEX enc.encounters_client ON encounters(client, date);
+CREATE INDEX enc.encounters_date ON encounters(date);
+""",
+    "wk": """
+CREATE TABLE wk.work (
     rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,
     channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT, what TEXT
 );
-CREATE INDEX work_client ON work(client, date);
-CREATE INDEX work_date ON work(date);
-CREATE VIRTUAL TABLE fts_clients USING fts5(title, body, content='', detail=none,
+CREATE INDEX wk.work_client ON work(client, date);
+CREATE INDEX wk.work_date ON work(date);
+""",
+    "fts": """
+CREATE VIRTUAL TABLE fts.fts_all USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");
-CREATE VIRTUAL TABLE fts_all USING fts5(title, body, content='', detail=none,
-    tokenize="unicode61 remove_diacritics 0");
-"""
+""",
+}
+
+
+def _connect() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    for part in PARTS[1:]:
+        conn.execute(f"ATTACH DATABASE ':memory:' AS {part}")
+    return conn
+
 
 #: Kinds whose full JSON is kept in memory (short records).  Encounters are not (their
 #: bodies are decrypted on demand); work entries are rebuilt from the ``work`` columns.
@@ -200,22 +222,36 @@ def _iso(value: Any) -> str | None:
 class WorkingSet:
     def __init__(self, conn: sqlite3.Connection | None = None) -> None:
         if conn is None:
-            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            conn.executescript(SCHEMA)
+            conn = _connect()
+            for part in PARTS:
+                conn.executescript(SCHEMA[part])
         self.db = conn
 
     @classmethod
-    def from_bytes(cls, data: bytes | bytearray) -> WorkingSet:
-        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        conn.deserialize(data)
-        if conn.execute("PRAGMA user_version").fetchone()[0] != LAYOUT_VERSION:
+    def from_parts(cls, parts: Iterable[tuple[str, bytearray]]) -> WorkingSet:
+        """Load the parts one by one (each buffer can be freed once it is loaded)."""
+        conn = _connect()
+        try:
+            seen = set()
+            for name, data in parts:
+                if name not in PARTS or name in seen:
+                    raise sqlite3.DatabaseError("unexpected working-set part")
+                conn.deserialize(data, name=name)
+                seen.add(name)
+                del data
+            if seen != set(PARTS):
+                raise sqlite3.DatabaseError("working-set cache incomplete")
+            if conn.execute("PRAGMA main.user_version").fetchone()[0] != LAYOUT_VERSION:
+                raise sqlite3.DatabaseError("working-set cache of another layout")
+            conn.execute("SELECT COUNT(*) FROM records").fetchone()
+        except BaseException:
             conn.close()
-            raise sqlite3.DatabaseError("working-set cache of another layout")
-        conn.execute("SELECT COUNT(*) FROM records").fetchone()
+            raise
         return cls(conn)
 
-    def to_bytes(self) -> bytes:
-        return self.db.serialize()
+    def to_parts(self) -> Iterator[tuple[str, bytes]]:
+        for part in PARTS:
+            yield part, self.db.serialize(name=part)
 
     def close(self) -> None:
         self.db.close()

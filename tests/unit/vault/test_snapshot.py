@@ -8,19 +8,32 @@ import pytest
 from counsel.vault import snapshot
 
 
-@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 5555])
-def test_chunked_cache_round_trip_and_rejections(tmp_path: Path, size: int,
+def _read(path: Path, key: bytes, vault_id: str) -> list[tuple[str, bytes]] | None:
+    try:
+        return [(n, bytes(d)) for n, d in snapshot.read(path, key, vault_id)]
+    except snapshot.Unusable:
+        return None
+
+
+@pytest.mark.parametrize("sizes", [(0,), (1, 999), (1000, 1001, 5555), (3000, 0, 7)])
+def test_chunked_parts_round_trip_and_rejections(tmp_path: Path, sizes: tuple[int, ...],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot, "CHUNK", 1000)
-    key, path, data = os.urandom(32), tmp_path / "x.wscache", os.urandom(size)
-    snapshot.write(path, key, "vault-a", 7, data)
-    assert snapshot.read(path, key, "vault-a") == (7, bytearray(data))
-    assert snapshot.read(path, key, "vault-b") is None  # bound to its vault
-    assert snapshot.read(path, os.urandom(32), "vault-a") is None
-    raw = bytearray(path.read_bytes())
-    raw[-1] ^= 1
-    path.write_bytes(bytes(raw))
-    assert snapshot.read(path, key, "vault-a") is None
-    path.write_bytes(bytes(raw[: len(raw) // 2]))  # truncated
-    assert snapshot.read(path, key, "vault-a") is None
+    key, path = os.urandom(32), tmp_path / "x.wscache"
+    parts = [(f"p{i}", os.urandom(n)) for i, n in enumerate(sizes)]
+    snapshot.write(path, key, "vault-a", 7, iter(parts))
+    assert snapshot.read_seq(path) == 7
+    assert _read(path, key, "vault-a") == parts
+    assert _read(path, key, "vault-b") is None  # bound to its vault
+    assert _read(path, os.urandom(32), "vault-a") is None
+    good = path.read_bytes()
+    for damage in range(0, len(good), max(1, len(good) // 17)):
+        raw = bytearray(good)
+        raw[damage] ^= 1
+        path.write_bytes(bytes(raw))
+        assert _read(path, key, "vault-a") is None, damage
+    path.write_bytes(good[: len(good) // 2])  # truncated
+    assert _read(path, key, "vault-a") is None
+    path.write_bytes(good[:-1])  # the end marker is checked
+    assert _read(path, key, "vault-a") is None
     assert list(tmp_path.iterdir()) == [path]  # no temp files left behind
