@@ -179,6 +179,8 @@ def main(argv: Sequence[str] | None = None,
     parser = argparse.ArgumentParser(prog="python -m counsel_ui.screenshots")
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
+    parser.add_argument("--font-scale", type=float, default=1.0,
+                        help="scale the interface font (checks system font scaling)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -191,6 +193,10 @@ def main(argv: Sequence[str] | None = None,
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setOrganizationName("CounselScreenshots")
+        if args.font_scale != 1.0:
+            font = app.font()
+            font.setPointSizeF(font.pointSizeF() * args.font_scale)
+            app.setFont(font)
         vault_path = make_demo_vault(Path(tmp))
         written = render(args.out, args.langs, vault_path)
     for path in written:
