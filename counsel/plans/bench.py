@@ -93,8 +93,9 @@ def _render(lang: str, counsellor: str, content: str = "ar") -> bytes:
                        organisation="Kaupungin kotoutumispalvelut", counsellor_name="Neuvoja")
 
 
-def bench_plan_render(repeats: int = 7) -> dict[str, Any]:
-    """Median render times (s) of the bilingual ar+fi plan and of the fi-only plan."""
+def bench_plan_render(repeats: int = 11) -> dict[str, Any]:
+    """Render times (s, median and best) of the bilingual ar+fi plan and the fi-only plan,
+    interleaved so that both see the same machine load."""
     t0 = time.perf_counter()
     _render("ar", "fi")
     _render("fi", "fi")
@@ -108,16 +109,22 @@ def bench_plan_render(repeats: int = 7) -> dict[str, Any]:
     pages = _render("ar", "fi").count(b"/Type /Page\n")
     fi_pages = _render("fi", "fi").count(b"/Type /Page\n")
     bi, fi = statistics.median(times["ar+fi"]), statistics.median(times["fi"])
+    # the best of the runs is the least disturbed by other work on a shared machine
+    bi_min, fi_min = min(times["ar+fi"]), min(times["fi"])
     return {"warmup_s": warmup, "bilingual_s": bi, "fi_only_s": fi, "ratio": bi / fi,
+            "bilingual_min_s": bi_min, "fi_only_min_s": fi_min, "ratio_min": bi_min / fi_min,
             "bilingual_pages": pages, "fi_pages": fi_pages, "repeats": repeats}
 
 
 def main() -> None:
     r = bench_plan_render()
-    print(f"{'plan':<12}{'median ms':>10}")
-    print(f"{'ar + fi':<12}{r['bilingual_s'] * 1000:>10.1f}  ({r['bilingual_pages']} pages)")
-    print(f"{'fi only':<12}{r['fi_only_s'] * 1000:>10.1f}  ({r['fi_pages']} pages)")
-    print(f"ratio {r['ratio']:.2f} (goal ≤ 2), first render incl. fonts {r['warmup_s']:.2f} s")
+    print(f"{'plan':<12}{'median ms':>10}{'best ms':>10}")
+    print(f"{'ar + fi':<12}{r['bilingual_s'] * 1000:>10.1f}{r['bilingual_min_s'] * 1000:>10.1f}"
+          f"  ({r['bilingual_pages']} pages)")
+    print(f"{'fi only':<12}{r['fi_only_s'] * 1000:>10.1f}{r['fi_only_min_s'] * 1000:>10.1f}"
+          f"  ({r['fi_pages']} pages)")
+    print(f"{'ratio':<12}{r['ratio']:>10.2f}{r['ratio_min']:>10.2f}  (goal ≤ 2; ≤ 150 ms)")
+    print(f"first render of the process, fonts included: {r['warmup_s']:.2f} s")
 
 
 if __name__ == "__main__":
