@@ -34,7 +34,7 @@ class Workspace(QWidget):
         side = QVBoxLayout()
         self.sidebar = QListWidget()
         named(self.sidebar, _("Pages"))
-        self.sidebar.setMaximumWidth(220)
+        self.sidebar.setMaximumWidth(320)
         side.addWidget(self.sidebar, 1)
         self.timer = TimerWidget(session)
         side.addWidget(self.timer)
@@ -65,6 +65,10 @@ class Workspace(QWidget):
                 QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self,
                           activated=lambda k=spec.key: self.show_page(k))
         self.sidebar.currentRowChanged.connect(lambda r: self.show_page(self.keys[r]))
+        # wide enough for the longest page name at any font size or language
+        self.sidebar.setMinimumWidth(self.sidebar.sizeHintForColumn(0)
+                                     + 2 * self.sidebar.frameWidth() + 12)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         QShortcut(QKeySequence("Ctrl+L"), self,
                   activated=lambda: session.quick_log.emit(session.current_client or ""))
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self._new_encounter)
