@@ -104,6 +104,8 @@ def _clean(text: str) -> str:
             out.append("    ")
         elif ch == "\r":
             continue
+        elif ch in "\u2028\u2029\x85":  # line/paragraph separators typed or pasted
+            out.append("\n")
         elif unicodedata.category(ch) == "Cc" and ch != "\n":
             continue  # other control characters have no glyph and no meaning on paper
         else:

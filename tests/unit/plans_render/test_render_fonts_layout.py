@@ -152,3 +152,20 @@ def test_unusable_cache_dir_falls_back_to_temp(tmp_path: Path) -> None:
         fonts.set_cache_dir(before)
     assert target != blocker / "fonts" and target.is_dir()
     assert fonts.writable_cache_dir() == before
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=120))
+def test_any_text_lays_out_without_error(style: tl.TextStyle, text: str) -> None:
+    """Whatever a person types or pastes (controls, separators, marks, emoji) lays out."""
+    lines = tl.layout(text, style.replace(rtl=None), 150)
+    assert lines
+    for line in lines:
+        assert line.width <= 150.5 or sum(r.end - r.start for r in line.runs) <= 1
+
+
+def test_paragraph_separators_start_new_paragraphs(style: tl.TextStyle) -> None:
+    lines = tl.layout("yksi\u2029kaksi\x85kolme\u2028neljä", style, 500)
+    assert ["".join(r.text for r in line.runs) for line in lines] == [
+        "yksi", "kaksi", "kolme", "neljä"]
