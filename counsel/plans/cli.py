@@ -7,6 +7,8 @@
     counsel plans bench
 
 The PDF files are exports the counsellor asked for; nothing else is written to disk.
+The organisation's own templates, measures and translations are read from
+``<config folder>/plans`` when it exists (see ``counsel.plans.templates``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,15 @@ def _counsellor_lang(args: argparse.Namespace) -> str:
     return str(args.counsellor_lang or current_language())
 
 
+def _content_dirs() -> list[Path]:
+    """The organisation's plan content folder (``<config>/plans``), when there is one."""
+    from counsel.paths import config_dir
+    from counsel.plans.catalogue import OVERRIDE_SUBDIR
+
+    folder = config_dir() / OVERRIDE_SUBDIR
+    return [folder] if folder.is_dir() else []
+
+
 def cmd_proof(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.plans.proof import render_proof
 
@@ -58,14 +69,15 @@ def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
     vault = ctx.open_vault()
     plan = vault.get_typed(Plan, args.plan)
     client = vault.get_typed(Client, plan.client)
-    templates = load_templates()
+    dirs = _content_dirs()
+    templates = load_templates(dirs)
     if plan.template not in templates:
         raise KnownError(_("The plan template “{id}” is not installed.").format(id=plan.template))
     lang = args.client_lang or plan.client_language
-    pdf = render_plan(plan, client, templates[plan.template], load_catalogue(),
+    pdf = render_plan(plan, client, templates[plan.template], load_catalogue(dirs),
                       counsellor_lang=_counsellor_lang(args), client_lang=lang,
                       variant=args.variant, counsellor_name=args.counsellor or "",
-                      organisation=args.organisation or "")
+                      organisation=args.organisation or "", content_dirs=dirs)
     _write(args.out, pdf)
     record = PrintRecord(at=dt.datetime.now(dt.UTC).replace(microsecond=0), language=lang,
                          variant=args.variant, sha256=hashlib.sha256(pdf).hexdigest())
@@ -91,7 +103,8 @@ def cmd_card(args: argparse.Namespace, ctx: Any) -> int:
     lang = args.client_lang or client.mother_tongue or "en"
     _write(args.out, render_card(appointment, client_lang=lang,
                                  counsellor_lang=_counsellor_lang(args), size=args.size,
-                                 organisation=args.organisation or ""))
+                                 organisation=args.organisation or "",
+                                 content_dirs=_content_dirs()))
     return 0
 
 
@@ -102,9 +115,12 @@ def cmd_sample(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.plans.templates import load_catalogue, load_templates
 
     lang = check_language(args.client_lang)
-    pdf = render_plan(sample_plan(lang), sample_client(lang), load_templates()["integration_plan"],
-                      load_catalogue(), counsellor_lang=_counsellor_lang(args), client_lang=lang,
-                      variant=args.variant, organisation=args.organisation or "")
+    dirs = _content_dirs()
+    pdf = render_plan(sample_plan(lang), sample_client(lang),
+                      load_templates(dirs)["integration_plan"], load_catalogue(dirs),
+                      counsellor_lang=_counsellor_lang(args), client_lang=lang,
+                      variant=args.variant, organisation=args.organisation or "",
+                      content_dirs=dirs)
     _write(args.out, pdf)
     return 0
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from counsel.errors import KnownError
@@ -58,12 +59,12 @@ class Lang:
     gettext: Callable[[str], str]
 
     @classmethod
-    def load(cls, code: str, gettext: Callable[[str], str] | None = None) -> Lang:
-        if gettext is None:
-            from counsel.plans.templates import plan_gettext
+    def load(cls, code: str, content_dirs: Iterable[str | Path] = ()) -> Lang:
+        """``code`` with the plans catalog (the organisation's translations first)."""
+        from counsel.plans.templates import plan_gettext
 
-            gettext = plan_gettext(code)
-        return cls(code, gettext)
+        dirs = tuple(content_dirs)
+        return cls(code, plan_gettext(code, dirs) if dirs else plan_gettext(code))
 
     @property
     def rtl(self) -> bool:
@@ -141,10 +142,11 @@ def fallback_text(text: str) -> str:
     return f"{LRI}{FALLBACK_MARK} {text}{PDI}"
 
 
-def languages_for(client_lang: str, counsellor_lang: str) -> tuple[Lang, Lang]:
+def languages_for(client_lang: str, counsellor_lang: str,
+                  content_dirs: Iterable[str | Path] = ()) -> tuple[Lang, Lang]:
     client = check_language(client_lang)
     counsellor = check_language(counsellor_lang, allowed=CLIENT_LANGUAGES + UI_LANGUAGES)
-    return Lang.load(client), Lang.load(counsellor)
+    return Lang.load(client, content_dirs), Lang.load(counsellor, content_dirs)
 
 
 @dataclasses.dataclass(frozen=True)

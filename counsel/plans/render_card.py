@@ -13,7 +13,8 @@ import dataclasses
 import datetime as dt
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from reportlab.graphics import renderPDF
@@ -174,12 +175,13 @@ SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
 
 
 def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: str = "fi",
-                size: str = "A6", organisation: str = "") -> bytes:
+                size: str = "A6", organisation: str = "",
+                content_dirs: Iterable[str | Path] = ()) -> bytes:
     """The card as PDF bytes (``size`` "A6" or "A4").  Long texts (a long address, a
     long name) make the type smaller, down to 60 %, rather than run off the card."""
     if size not in SIZES:
         raise ValueError(f"unknown card size {size!r}")
-    cl, co = languages_for(client_lang, counsellor_lang)
+    cl, co = languages_for(client_lang, counsellor_lang, content_dirs)
     pdf = b""
     try:
         for scale in SCALES:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -336,13 +337,18 @@ def render_plan(plan: Plan, client: Client, template: Template,
                 catalogue: Mapping[str, MeasureType], *, counsellor_lang: str,
                 client_lang: str | None = None, variant: str = "standard",
                 counsellor_name: str = "", organisation: str = "",
-                printed: dt.date | None = None) -> bytes:
+                printed: dt.date | None = None,
+                content_dirs: Iterable[str | Path] = ()) -> bytes:
     """The plan as PDF bytes.  Raises ``UnknownLanguage`` (a KnownError) for a language
-    plans are not printed in, ``ValueError`` for an unknown variant."""
+    plans are not printed in, ``ValueError`` for an unknown variant.
+
+    ``content_dirs``: the organisation's content folders (see ``templates``), whose
+    translations come before the built-in catalogs — pass the same folders the
+    ``template`` and ``catalogue`` were loaded from."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}")
     cl, co = languages_for(plan.client_language if client_lang is None else client_lang,
-                           counsellor_lang)
+                           counsellor_lang, content_dirs)
     styles = Styles.build(variant)
     story, _ = build_story(plan, client, template, catalogue, cl, co, styles)
     draft = review_status(cl.code).status == "draft"

@@ -65,3 +65,27 @@ def test_render_unknown_plan_is_a_clear_error(vault_path: Path, tmp_path: Path,
                      "--out", str(tmp_path / "x.pdf")]) == 1
     assert capsys.readouterr().err.strip()
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_organisation_content_folder_is_used(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inline translations in <config>/plans/*.toml reach the printed page."""
+    from counsel.paths import config_dir
+    from counsel.plans import textlayout as tl
+
+    folder = config_dir() / "plans"
+    folder.mkdir(parents=True)
+    (folder / "org.toml").write_text(
+        '[[template]]\nid = "integration_plan"\n'
+        '  [template.translations.so]\n  title = "Qorshaha magaalada"\n', encoding="utf-8")
+    drawn: list[str] = []
+    original = tl.draw_line
+
+    def spy(canvas: object, line: tl.Line, *a: object) -> None:
+        drawn.append("".join(r.text for r in line.runs))
+        original(canvas, line, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tl, "draw_line", spy)
+    out = tmp_path / "s.pdf"
+    assert cli.main(["plans", "sample", "--lang", "so", "--out", str(out)]) == 0
+    assert "Qorshaha magaalada" in drawn
