@@ -1,7 +1,7 @@
 """``counsel plans ...``: print plans and cards, translator's proofs, the render benchmark.
 
     counsel plans proof --lang ar [--po FILE.po] --out proof.pdf
-    counsel plans render --plan ID [--lang ar] [--variant large_print] --out plan.pdf
+    counsel plans render --plan ID | --client ID [--lang ar] [--variant large_print] --out F
     counsel plans card --encounter ID [--lang ar] [--size A4] --out card.pdf
     counsel plans sample --lang ar [--variant large_print] --out sample.pdf   (no vault)
     counsel plans bench
@@ -67,7 +67,13 @@ def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.plans.templates import load_catalogue, load_templates
 
     vault = ctx.open_vault()
-    plan = vault.get_typed(Plan, args.plan)
+    if args.plan:
+        plan = vault.get_typed(Plan, args.plan)
+    else:
+        plans = sorted(vault.of_client(Plan, args.client), key=lambda p: p.made)
+        if not plans:
+            raise KnownError(_("The client has no plan yet."))
+        plan = plans[-1]
     client = vault.get_typed(Client, plan.client)
     dirs = _content_dirs()
     templates = load_templates(dirs)
@@ -150,7 +156,9 @@ def register(subparsers: Any) -> None:
     q.set_defaults(handler=cmd_proof)
 
     q = sub.add_parser("render", help=_("print a plan from the vault"))
-    q.add_argument("--plan", required=True, metavar="ID")
+    which = q.add_mutually_exclusive_group(required=True)
+    which.add_argument("--plan", metavar="ID")
+    which.add_argument("--client", metavar="ID", help=_("the client's latest plan"))
     q.add_argument("--lang", dest="client_lang", metavar="LANG",
                    help=_("client's language (default: the plan's)"))
     q.add_argument("--variant", choices=("standard", "large_print"), default="standard")

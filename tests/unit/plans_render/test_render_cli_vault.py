@@ -89,3 +89,11 @@ def test_organisation_content_folder_is_used(tmp_path: Path,
     out = tmp_path / "s.pdf"
     assert cli.main(["plans", "sample", "--lang", "so", "--out", str(out)]) == 0
     assert "Qorshaha magaalada" in drawn
+
+
+def test_render_the_latest_plan_of_a_client(vault_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    client_id = sample_client("fa_AF").id
+    assert cli.main(["--vault", str(vault_path), "plans", "render", "--client", client_id,
+                     "--out", str(out)]) == 0
+    assert b"/Lang (fa-AF)" in out.read_bytes()
