@@ -1,0 +1,207 @@
+"""The Sync page against a real sync server on 127.0.0.1: set up, join, conflict, resolve."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
+from synchelp import LiveServer  # noqa: E402
+
+from counsel.domain import Contact  # noqa: E402
+from counsel.vault.kdf import KdfParams  # noqa: E402
+from counsel.vault.service import Vault  # noqa: E402
+
+PASS = "correct horse battery"
+CID = "contact0001"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    from counsel.server.storage import open_storage
+
+    storage = open_storage(str(tmp_path / "server.sqlite3"))
+    srv = LiveServer(storage).start()
+    yield srv
+    srv.stop()
+    storage.close()
+
+
+def _page(qtbot, vault: Vault):  # type: ignore[no-untyped-def]
+    from counsel_ui.session import Session
+    from counsel_ui.sync_controller import SyncController
+    from counsel_ui.sync_page import SyncPage
+
+    session = Session(vault)
+    # no timer: the test decides when each device syncs
+    controller = SyncController(session, autostart=False)
+    page = SyncPage(session, controller=controller)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def _sync(qtbot, page) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(page.controller.synced, timeout=20_000):
+        qtbot.mouseClick(page.status.sync_button, Qt.MouseButton.LeftButton)
+
+
+def _close(*pages) -> None:  # type: ignore[no-untyped-def]
+    from counsel_ui import ops
+
+    ops.drain()
+    for page in pages:
+        page.controller.timer.stop()
+        page.session.vault.lock()
+
+
+def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
+                                                          server: LiveServer) -> None:
+    from counsel_ui.conflict_view import COMBINED, ConflictEditor
+    from counsel_ui.sync_setup import JoinDialog
+
+    a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    a.save(Contact(id=CID, name="Jobcentre", phone="111", notes="line 1\nline 2\n"))
+    page_a = _page(qtbot, a)
+    assert page_a.stack.currentWidget() is page_a.setup
+    page_a.setup.url.setText(server.url)
+    page_a.setup.account.setText("maria")
+    page_a.setup.passphrase.setText(PASS)
+    page_a.setup.secret.setText(server.storage.create_account("maria"))
+    with qtbot.waitSignal(page_a.controller.synced, timeout=20_000):
+        qtbot.mouseClick(page_a.setup.connect_button, Qt.MouseButton.LeftButton)
+    assert page_a.stack.currentWidget() is page_a.status
+    assert page_a.controller.snapshot().unsynced == 0
+
+    # a second computer copies the vault with the passphrase (no enrolment secret)
+    join = JoinDialog(tmp_path / "b.vault")
+    qtbot.addWidget(join)
+    join.url.setText(server.url)
+    join.account.setText("maria")
+    join.passphrase.setText(PASS)
+    with qtbot.waitSignal(join.joined, timeout=20_000) as joined:
+        qtbot.mouseClick(join.join_button, Qt.MouseButton.LeftButton)
+    b: Vault = joined.args[0]
+    assert b.get(CID).notes == "line 1\nline 2\n"  # type: ignore[attr-defined]
+    page_b = _page(qtbot, b)
+    assert page_b.stack.currentWidget() is page_b.status
+
+    # the same fields edited differently on both, offline
+    a.save(a.get(CID).replace(phone="222", notes="line 1\nfrom A\n"))  # type: ignore[attr-defined]
+    b.save(b.get(CID).replace(phone="333", notes="line 1\nfrom B\n"))  # type: ignore[attr-defined]
+    _sync(qtbot, page_b)
+    _sync(qtbot, page_a)
+
+    view = page_a.conflicts
+    qtbot.waitUntil(lambda: view.tree.topLevelItemCount() == 1, timeout=10_000)
+    item = view.tree.topLevelItem(0)
+    assert "Jobcentre" in item.text(0)
+    assert item.text(2) == "Notes, Phone"
+    assert page_a.controller.snapshot().conflicts == 1
+    editor = view.editor
+    assert isinstance(editor, ConflictEditor)
+    notes, phone = editor.choosers  # fields in name order
+    texts = {v.text for v in notes.fv.versions}
+    assert texts == {"line 1\nfrom A\n", "line 1\nfrom B\n"}
+    assert notes.fv.base_text == "line 1\nline 2\n"
+    assert not editor.resolve_button.isEnabled()  # nothing is chosen for the person
+    other = next(r for r, v in zip(phone.radios, phone.fv.versions, strict=True)
+                 if not v.this_device)
+    other.setChecked(True)
+    assert not editor.resolve_button.isEnabled()
+    notes.group.button(COMBINED).setChecked(True)
+    assert notes.combined is not None
+    assert notes.combined.toPlainText() == "line 1\nfrom A\nfrom B\n"  # proposal holds both
+    notes.combined.setPlainText("line 1\nfrom A and B\n")
+    assert editor.resolve_button.isEnabled()
+    qtbot.mouseClick(editor.resolve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.tree.topLevelItemCount() == 0, timeout=10_000)
+    assert a.conflicts() == []
+
+    _sync(qtbot, page_a)
+    _sync(qtbot, page_b)
+    for vault in (a, b):
+        contact = vault.get(CID)
+        assert contact.notes == "line 1\nfrom A and B\n"  # type: ignore[attr-defined]
+        assert contact.phone == "333"  # type: ignore[attr-defined]
+        assert vault.conflicts() == []
+    assert page_b.controller.snapshot().conflicts == 0
+    _close(page_a, page_b)
+
+
+def test_deleted_here_edited_there_comes_back_and_can_be_deleted_again(
+        qtbot, tmp_path: Path, server: LiveServer) -> None:
+    from counsel.sync import enrol
+    from counsel_ui.conflict_view import RestoredPanel
+
+    a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    a.save(Contact(id=CID, name="Jobcentre"))
+    enrol.connect(a, server.url, "maria", PASS,
+                  enrol_secret=server.storage.create_account("maria"))
+    page_a = _page(qtbot, a)
+    _sync(qtbot, page_a)
+    b = enrol.join(tmp_path / "b.vault", server.url, "maria", PASS)
+    page_b = _page(qtbot, b)
+    a.delete(CID)
+    b.save(b.get(CID).replace(notes="typed on b"))  # type: ignore[attr-defined]
+    _sync(qtbot, page_b)
+    _sync(qtbot, page_a)
+    assert a.get(CID).notes == "typed on b"  # type: ignore[attr-defined]  # the edit won
+    view = page_a.conflicts
+    qtbot.waitUntil(lambda: view.tree.topLevelItemCount() == 1, timeout=10_000)
+    assert "came back" in view.tree.topLevelItem(0).text(2)
+    panel = view.editor
+    assert isinstance(panel, RestoredPanel)
+    panel.delete_button.click()
+    assert view.confirm is not None and view.confirm.isVisible()
+    delete = next(b for b in view.confirm.findChildren(QPushButton) if b.text() == "Delete")
+    delete.click()
+    qtbot.waitUntil(lambda: view.tree.topLevelItemCount() == 0, timeout=10_000)
+    assert not a.exists(CID)
+    _sync(qtbot, page_a)
+    _sync(qtbot, page_b)
+    assert not b.exists(CID)
+    _close(page_a, page_b)
+
+
+def test_sign_out_warns_with_the_unsynced_count(qtbot, tmp_path: Path,
+                                                server: LiveServer) -> None:
+    from counsel.sync import enrol
+
+    a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    enrol.connect(a, server.url, "maria", PASS,
+                  enrol_secret=server.storage.create_account("maria"))
+    page = _page(qtbot, a)
+    _sync(qtbot, page)
+    a.save_many([Contact(name="Kela"), Contact(name="TE-palvelut")])
+    page.status.sign_out_button.click()
+    qtbot.waitUntil(lambda: page.confirm is not None and page.confirm.isVisible())
+    assert page.confirm is not None
+    assert "2 changes" in page.confirm.text()
+    page.confirm.button(QMessageBox.StandardButton.Cancel).click()
+    assert page.stack.currentWidget() is page.status  # still signed in
+    _close(page)
+
+
+def test_setup_refuses_plain_http_to_another_machine(qtbot, tmp_path: Path) -> None:
+    a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    page = _page(qtbot, a)
+    form = page.setup
+    form.url.setText("http://10.20.30.40:8080")
+    form.account.setText("maria")
+    form.passphrase.setText(PASS)
+    form.secret.setText("whatever")
+    qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(form.error.isVisible)
+    assert "unencrypted HTTP to 10.20.30.40" in form.error.text()
+    form.url.setText("https://127.0.0.1:9")  # nothing listens there
+    form.passphrase.setText("not the passphrase")
+    qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "passphrase" in form.error.text())
+    assert page.stack.currentWidget() is form
+    _close(page)
