@@ -136,8 +136,9 @@ def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
 
 def test_deleted_here_edited_there_comes_back_and_can_be_deleted_again(
         qtbot, tmp_path: Path, server: LiveServer) -> None:
-    from counsel.sync import enrol
     from counsel_ui.conflict_view import RestoredPanel
+
+    from counsel.sync import enrol
 
     a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
     a.save(Contact(id=CID, name="Jobcentre"))
