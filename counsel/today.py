@@ -74,6 +74,20 @@ def compute(vault: Vault, today: dt.date, horizon_days: int = UPCOMING_DAYS) -> 
     return items
 
 
+def compute_for_client(vault: Vault, client_id: str, today: dt.date) -> list[TodayItem]:
+    """What is due for one client (the client page): only that client's records are read."""
+    reminders = vault.of_client(Reminder, client_id)
+    try:
+        mod = importlib.import_module("counsel.timekeeping.reminders")
+        compute_reminders = mod.compute_reminders
+    except (ImportError, AttributeError):
+        return _stored(reminders)
+    client = vault.get_typed(Client, client_id)
+    due = compute_reminders([client], vault.of_client(Plan, client_id),
+                            vault.encounter_facts(client_id), reminders, today)
+    return [_from_due_item(d) for d in due]
+
+
 def mark_done(item: TodayItem, stored: Reminder | None = None) -> Reminder:
     """The record that dismisses ``item``: the stored reminder marked done, or an
     override (same ``source``) for a computed one."""

@@ -145,7 +145,7 @@ class ClientView(QWidget):
             self.plans.addItem(f"{display.date(p.made)} · {p.status.label()} {review}".rstrip())
         self.reminders.clear()
         today = dt.date.today()
-        for item in today_items.compute(self.session.vault, today, horizon_days=365):
+        for item in today_items.compute_for_client(vault, self.client_id, today):
             if item.client_id == self.client_id:
                 when = display.days_from(today, item.due)
                 self.reminders.addItem(f"{display.date(item.due)} ({when}) · {item.text}")

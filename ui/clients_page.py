@@ -127,12 +127,13 @@ class ClientList(QWidget):
         kind = self.kind.currentData() or None
         interp = True if self.interpreter.isChecked() else None
         due_only = self.due.isChecked()
+        session = self.session
 
         def work() -> Any:
             only = None
             if due_only:
                 today = dt.date.today()
-                only = today_items.clients_with_due(today_items.compute(vault, today, 0), today)
+                only = today_items.clients_with_due(session.due_items(), today)
             return vault.clients(query, active=active, client_type=kind,
                                  interpreter_needed=interp, only_ids=only)
 

@@ -111,10 +111,6 @@ class ReviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.already:
             return QApplication.palette().color(QPalette.ColorGroup.Disabled,
                                                 QPalette.ColorRole.Text)
-        if role == Qt.ItemDataRole.FontRole and col == 5 and not row.proposal.confirmed:
-            font = QApplication.font()
-            font.setItalic(True)
-            return font
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -213,6 +209,12 @@ class IcsReviewDialog(QDialog):
         self.save_button = self.buttons.addButton(_("Save"),
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setEnabled(False)
+        self.suggest_button = self.buttons.addButton(_("Accept all s&uggestions"),
+                                                     QDialogButtonBox.ButtonRole.ActionRole)
+        self.suggest_button.setToolTip(_("Save the appointments proposed because a client's "
+                                         "name is in the title"))
+        self.suggest_button.clicked.connect(self.accept_suggestions)
+        self.suggest_button.setEnabled(False)
         self.edit_box.setEnabled(False)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -279,11 +281,26 @@ class IcsReviewDialog(QDialog):
         self._update_counts()
         first_open = next((i for i, r in enumerate(review.rows) if r.editable), None)
         if first_open is not None:
-            self.table.selectRow(first_open)
+            self.select_rows([first_open])
         self.table.setFocus()
         self.loaded.emit()
 
     # -- editing ------------------------------------------------------------------------------
+    def select_rows(self, rows: list[int]) -> None:
+        """Select whole rows (QTableView.selectRow selects nothing in a mirrored layout)."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        sm = self.table.selectionModel()
+        if self.model is None or sm is None or not rows:
+            return
+        sel = QItemSelection()
+        last = self.model.columnCount() - 1
+        for r in rows:
+            sel.select(self.model.index(r, 0), self.model.index(r, last))
+        sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        sm.setCurrentIndex(self.model.index(rows[0], 0),
+                           QItemSelectionModel.SelectionFlag.NoUpdate)
+
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()}) \
             if self.table.selectionModel() else []
@@ -326,6 +343,16 @@ class IcsReviewDialog(QDialog):
         self.model.rows_changed(changed)
         return changed
 
+    def accept_suggestions(self) -> list[int]:
+        """Tick every guessed appointment (a client's name in the title) for saving."""
+        if self.review is None or self.model is None:
+            return []
+        rows = [i for i, r in enumerate(self.review.rows)
+                if r.editable and not r.proposal.confirmed and r.proposal.action is not Action.SKIP
+                and self.review.set_accepted(i, True)]
+        self.model.rows_changed(rows)
+        return rows
+
     def _update_counts(self) -> None:
         r = self.review
         if r is None:
@@ -335,6 +362,9 @@ class IcsReviewDialog(QDialog):
         guesses = sum(1 for row in r.rows if not row.proposal.confirmed and row.editable)
         self.save_button.setText(ngettext("&Save {n} entry", "&Save {n} entries", n).format(n=n))
         self.save_button.setEnabled(bool(r.records()))
+        self.suggest_button.setEnabled(guesses > 0 and any(
+            not row.proposal.confirmed and row.proposal.action is not Action.SKIP
+            for row in r.rows if row.editable))
         self.summary.setText(_("{name}: {events} events. {save} to save, {guesses} guesses "
                                "to confirm, {already} imported before, {problems} could not "
                                "be read.").format(

@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("open a demo vault with a synthetic caseload"))
     p.add_argument("--lang", default=None, choices=("fi", "sv", "en", "ar", "pseudo"),
                    help=_("interface language"))
+    p.add_argument("--self-test", metavar="DIR", help=argparse.SUPPRESS)
     return p
 
 
@@ -52,6 +53,10 @@ def _default_lang() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:  # packaged builds: start Qt, vault, plan PDFs, exit (see selftest.py)
+        from counsel_ui.selftest import run
+
+        return run(Path(args.self_test))
     from counsel_ui.errors import install_excepthook
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.qtcompat import guard_none_refcount

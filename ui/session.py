@@ -8,6 +8,7 @@ refresh only what changed.  The session is dropped on lock.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,9 @@ from counsel.domain import Record
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
+
+
+DUE_KINDS = frozenset({"client", "plan", "encounter", "reminder"})
 
 
 class Session(QObject):
@@ -37,6 +41,33 @@ class Session(QObject):
         self.timer = timer if timer is not None else AppointmentTimer()
         self.current_client: str | None = None
         self.editors: list[Any] = []  # open encounter editors (flushed on lock)
+        # what is due, computed once per change (a whole caseload takes seconds on a
+        # large vault): read from worker threads, invalidated on the UI thread
+        self._due_lock = threading.Lock()
+        self._due: tuple[int, dt.date, list[Any]] | None = None
+        self._due_generation = 0
+        self.changed.connect(self._invalidate_due)
+
+    def _invalidate_due(self, kinds: frozenset[str]) -> None:
+        if kinds & DUE_KINDS:
+            with self._due_lock:
+                self._due_generation += 1
+                self._due = None
+
+    def due_items(self) -> list[Any]:
+        """Today's view of what is due (``counsel.today.TodayItem``); call off the UI thread."""
+        from counsel import today as today_items
+
+        day = dt.date.today()
+        with self._due_lock:
+            cached, generation = self._due, self._due_generation
+        if cached is not None and cached[0] == generation and cached[1] == day:
+            return cached[2]
+        items = today_items.compute(self.vault, day)
+        with self._due_lock:
+            if self._due_generation == generation:
+                self._due = (generation, day, items)
+        return items
 
     def save(self, records: Sequence[Record], *, parent: QObject | None = None,
              then: Callable[[Any], None] | None = None) -> None:

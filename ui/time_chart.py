@@ -61,6 +61,7 @@ class TimeChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bars: list[Bar] = []
+        self._legend_end = 0
         self.current = -1
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -100,7 +101,7 @@ class TimeChart(QWidget):
         top_minutes = max((b.total for b in self._bars), default=0)
         step = nice_step(max(top_minutes / 60, 1))
         top = max(step, int(math.ceil(top_minutes / 60 / step)) * step)
-        axis_w = fm.horizontalAdvance(str(top)) + fm.horizontalAdvance(" h") + 10
+        axis_w = fm.horizontalAdvance(str(top)) + 10
         legend_h = fm.height() + 10
         label_h = fm.height() + 8
         r = self.rect().adjusted(8, 8 + legend_h, -8, -(8 + label_h))
@@ -145,15 +146,15 @@ class TimeChart(QWidget):
             p.setPen(QPen(grid, 1))
             p.drawLine(plot.left(), y, plot.right(), y)
             p.setPen(text)
-            label = f"{h} h"
+            label = str(h)  # the unit is in the legend: "200 h" would reorder in RTL
             if rtl:
                 box = QRect(plot.right() + 6, y - fm.height() // 2, 200, fm.height())
-                p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                           label)
+                p.drawText(box, Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignLeft
+                           | Qt.AlignmentFlag.AlignVCenter, label)
             else:
                 box = QRect(plot.left() - 206, y - fm.height() // 2, 200, fm.height())
-                p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                           label)
+                p.drawText(box, Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignRight
+                           | Qt.AlignmentFlag.AlignVCenter, label)
         widest = max(fm.horizontalAdvance(b.label) for b in self._bars) + 8
         slot_w = plot.width() / len(self._bars)
         label_every = max(1, math.ceil(widest / max(slot_w, 1)))
@@ -179,7 +180,7 @@ class TimeChart(QWidget):
                 p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2,
                               Qt.PenStyle.DashLine))
                 p.drawRect(slot.adjusted(1, 1, -2, -2))
-            if i % label_every == 0 or i == self.current:
+            if i % label_every == 0:
                 p.setPen(text)
                 box = QRect(slot.center().x() - int(widest), plot.bottom() + 4,
                             int(widest) * 2, fm.height())
@@ -187,6 +188,15 @@ class TimeChart(QWidget):
                            b.label)
         p.setPen(QPen(text, 1))
         p.drawLine(plot.left(), plot.bottom(), plot.right(), plot.bottom())
+        if 0 <= self.current < len(self._bars):
+            # the selected bar's values, at the end of the legend line (keyboard users)
+            room = self.width() - 16 - self._legend_end
+            caption = fm.elidedText(self.bar_text(self.current), Qt.TextElideMode.ElideRight,
+                                    max(0, room))
+            box = QRect(8, 8, self.width() - 16, fm.height())
+            side = Qt.AlignmentFlag.AlignLeft if rtl else Qt.AlignmentFlag.AlignRight
+            p.drawText(box, Qt.AlignmentFlag.AlignAbsolute | side
+                       | Qt.AlignmentFlag.AlignVCenter, caption)
 
     def _legend(self, p: QPainter, text: QColor) -> None:
         fm = self.fontMetrics()
@@ -194,8 +204,8 @@ class TimeChart(QWidget):
         y = 8
         rtl = self._rtl()
         x = self.width() - 8 if rtl else 8
-        for colour, hatch, name in ((VISIBLE_COLOUR, False, _("Visible")),
-                                    (BACKGROUND_COLOUR, True, _("Background"))):
+        for colour, hatch, name in ((VISIBLE_COLOUR, False, _("Visible (hours)")),
+                                    (BACKGROUND_COLOUR, True, _("Background (hours)"))):
             w = sw + 6 + fm.horizontalAdvance(name)
             left = x - w if rtl else x
             swatch = QRect(left + (w - sw if rtl else 0), y + 2, sw, sw)
@@ -208,6 +218,7 @@ class TimeChart(QWidget):
             p.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignAbsolute
                        | Qt.AlignmentFlag.AlignLeft, name)
             x = x - w - 18 if rtl else x + w + 18
+        self._legend_end = (self.width() - x) if rtl else x
 
     # -- interaction --------------------------------------------------------------------------
     def select(self, i: int) -> None:

@@ -227,6 +227,7 @@ class TimePage(QWidget):
                 ("field", _("Field visits")),
                 ("new", _("New clients"))):
             value = QLabel()
+            value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setFocusPolicy(Qt.FocusPolicy.TabFocus)

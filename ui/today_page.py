@@ -30,6 +30,21 @@ if TYPE_CHECKING:
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+#: Rows shown per group: a long backlog is summarised, not built into thousands of rows.
+MAX_ROWS = 200
+
+
+def _shown(items: list[today_items.TodayItem], today: dt.date) -> list[today_items.TodayItem]:
+    counts: dict[str, int] = {}
+    out = []
+    for item in items:
+        bucket = item.bucket(today)
+        counts[bucket] = counts.get(bucket, 0) + 1
+        if counts[bucket] <= MAX_ROWS:
+            out.append(item)
+    return out
+
+
 class TodayPage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,12 +79,13 @@ class TodayPage(QWidget):
         if self.session.vault.locked:
             return
         vault = self.session.vault
+        session = self.session
         today = dt.date.today()
 
         def work() -> Any:
-            items = today_items.compute(vault, today)
+            items = session.due_items()
             names: dict[str, str] = {}
-            for it in items:
+            for it in _shown(items, today):
                 if it.client_id and it.client_id not in names:
                     try:
                         names[it.client_id] = vault.get_typed(Client, it.client_id).display_name
@@ -113,14 +129,22 @@ class TodayPage(QWidget):
                                   _("Encounter not saved yet"), names.get(cid, "")])
             it.setData(0, ITEM_ROLE, ("draft", d.draft_id))
             head("drafts").addChild(it)
-        for item in items:
+        for item in _shown(items, today):
             when = display.days_from(today, item.due)
             row = QTreeWidgetItem([f"{display.date(item.due, 'short')} ({when})", item.text,
                                    names.get(item.client_id or "", "")])
             row.setData(0, ITEM_ROLE, ("item", item))
             head(item.bucket(today)).addChild(row)
+        totals: dict[str, int] = {}
+        for item in items:
+            totals[item.bucket(today)] = totals.get(item.bucket(today), 0) + 1
         for key, h in heads.items():
-            h.setText(0, f"{groups[key]} ({h.childCount()})")
+            total = totals.get(key, h.childCount())
+            if total > h.childCount():
+                more = QTreeWidgetItem(["", _("… and {n} more").format(n=total - h.childCount())])
+                more.setData(0, ITEM_ROLE, ("none", ""))
+                h.addChild(more)
+            h.setText(0, f"{groups[key]} ({total})")
             # a long overdue backlog should not push today's items off the screen
             h.setExpanded(key != "overdue" or h.childCount() <= 15)
         if not items and not drafts:

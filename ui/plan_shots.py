@@ -1,0 +1,111 @@
+"""Render the Plans page, the plan editor with its preview, a card preview and the
+measure picker to PNG, per interface language (to check layouts, RTL mirroring).
+
+    python -m counsel_ui.plan_shots --out docs/screenshots [--langs fi sv en ar]
+
+Uses a tiny synthetic demo vault in a temporary folder (``counsel.demo``); files are
+named ``<lang>-plan-<view>.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+PASSPHRASE = "demo vault passphrase"
+
+
+def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
+    from counsel_ui.i18n_qt import apply_language
+    from counsel_ui.main_window import MainWindow
+    from counsel_ui.plan_measures import MeasurePicker
+    from counsel_ui.plan_page import PlanPage
+    from counsel_ui.screenshots import _save, _settle, _type
+    from PySide6.QtWidgets import QApplication
+
+    from counsel.domain import Plan
+
+    app = QApplication.instance() or QApplication([])
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def shot(lang: str, name: str, widget: object, rounds: int = 60) -> None:
+        _settle(app, rounds)
+        path = out / f"{lang}-plan-{name}.png"
+        _save(widget, path)
+        written.append(path)
+
+    for lang in langs:
+        apply_language(app, lang)  # type: ignore[arg-type]
+        win = MainWindow(vault_path)
+        win.resize(1280, 800)
+        win.show()
+        win.unlock_screen.passphrase.setText(PASSPHRASE)
+        win.unlock_screen.submit()
+        for _i in range(400):
+            _settle(app, 1)
+            if not win.locked:
+                break
+        ws, session = win.workspace, win.session
+        assert ws is not None and session is not None
+        ws.show_page("plans")
+        shot(lang, "list", win)
+        page = ws.page("plans")
+        assert isinstance(page, PlanPage)
+        plans = session.vault.all(Plan)
+        arabic = next((p for p in plans if p.client_language == "ar" and p.measures), plans[0])
+        editor = page.open_plan(arabic.client, arabic.id)
+        _type(editor.goals, " أريد أن أعمل في مطبخ.")
+        editor.update_preview()
+        shot(lang, "editor", win, 150)
+        editor.preview.set_variant("card_A6")
+        shot(lang, "card", win, 150)
+        picker = MeasurePicker(editor.content.options, win)
+        picker.show()
+        picker.filter.setText("kurssi" if lang == "fi" else "")
+        shot(lang, "measure-picker", picker)
+        picker.reject()
+        editor.detach()
+        session.vault.discard_draft(editor.draft_id)
+        win.close()
+        _settle(app)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m counsel_ui.plan_shots")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
+    args = parser.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from counsel_ui.qtcompat import guard_none_refcount
+
+    guard_none_refcount()
+    with tempfile.TemporaryDirectory(prefix="counsel-shots-") as tmp:
+        os.environ["COUNSEL_HOME"] = tmp
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setOrganizationName("CounselScreenshots")
+        from counsel.demo import generate
+        from counsel.vault.kdf import KdfParams
+        from counsel.vault.service import Vault
+
+        path = Path(tmp) / "demo.vault"
+        vault, _code = Vault.create(path, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+        try:
+            generate(vault, size="tiny")
+        finally:
+            vault.lock()
+        for p in render(args.out, args.langs, path):
+            print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
