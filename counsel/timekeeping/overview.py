@@ -111,7 +111,16 @@ def hm(minutes: int) -> str:
 
 
 def percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f} %"
+    """A share as a whole percentage in the interface language's notation ("" for none)."""
+    if share is None:
+        return ""
+    from babel.numbers import format_percent
+
+    from counsel.i18n import babel_locale, current_language
+
+    lang = current_language()
+    return str(format_percent(round(share, 2), locale="en" if lang == "pseudo"
+                              else babel_locale(lang)))
 
 
 def chart_summary(report: TimeReport, labels: list[str] | None = None) -> str:

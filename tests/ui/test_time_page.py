@@ -133,13 +133,13 @@ def test_import_review_saves_accepted_rows_once(qtbot, window, tmp_path: Path): 
     # the counsellor confirms the first Amina appointment (the series follows: same title)
     amina = _rows(dlg, "Amina Yusuf ohjaus")
     assert len(amina) == 3
-    dlg.table.selectRow(amina[0])
+    dlg.select_rows([amina[0]])
     assert dlg.client.currentData() == AMINA
     dlg.remember.setChecked(True)
     assert dlg.apply_decision() == amina
     # team meeting: background work; then untick it again; lunch stays skipped
     team = _rows(dlg, "Tiimipalaveri")
-    dlg.table.selectRow(team[0])
+    dlg.select_rows([team[0]])
     from counsel_ui.widgets import select_data
 
     select_data(dlg.action, Action.BACKGROUND.value)
