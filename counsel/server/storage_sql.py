@@ -19,14 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from counsel.server import auth
-from counsel.server.model import (
-    LoginParams,
-    Page,
-    Principal,
-    PushResult,
-    Revision,
-    StorageError,
-)
+from counsel.server.model import LoginParams, Page, Principal, PushResult, Revision, StorageError
 
 CHUNK = 500
 
