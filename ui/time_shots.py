@@ -61,6 +61,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list
     from counsel_ui.screenshots import DEMO_PASSPHRASE, _save
     from counsel_ui.time_page import TimePage
     from counsel_ui.widgets import select_data
+    from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication
 
     from counsel.timekeeping.overview import RangeChoice
@@ -97,6 +98,11 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list
         page.chart.select(len(page.chart.bars) - 2)
         page.tabs.setCurrentIndex(2)
         shot(lang, "time-focus", win)
+        select_data(page.range, RangeChoice.CUSTOM.value)
+        page.first.setDate(QDate(2001, 1, 1))
+        page.last.setDate(QDate(2001, 1, 31))
+        shot(lang, "time-empty", win)
+        select_data(page.range, RangeChoice.LAST_3_MONTHS.value)
         dlg = page.open_import(ics)
         for _i in range(400):
             _settle(app, 1)
