@@ -12,9 +12,10 @@ Run from a source checkout::
 Which strings belong to which domain:
 
 * ``plans`` (printed for clients): strings marked with ``N_()`` in ``counsel/plans/*.py``
-  (except ``cli.py``, which talks to the counsellor, and ``help_text = N_(...)`` of a
-  ``KnownError``) and the titles, help texts and descriptions in
-  ``counsel/plans/data/*.toml``.
+  and the titles, help texts and descriptions in ``counsel/plans/data/*.toml``.  Not
+  client texts: ``help_text = N_(...)`` of a ``KnownError``, and whole modules that talk
+  to the counsellor: :data:`COUNSELLOR_MODULES` (``cli.py``, ``editing.py``) or any
+  module with the comment ``# i18n-domain: counsel`` in its first 40 lines.
 * ``counsel`` (the counsellor's interface): ``_()``, ``gettext()``, ``ngettext()``,
   ``pgettext()`` and ``N_()`` everywhere else in ``counsel/`` and ``ui/``, plus ``_()``
   and ``help_text = N_(...)`` inside ``counsel/plans/``.
@@ -105,8 +106,22 @@ def _strip_dates(text: bytes) -> bytes:
 # --- extraction ----------------------------------------------------------------------------
 
 
-def _is_plans_module(rel: Path) -> bool:
-    return rel.parts[:2] == ("counsel", "plans") and rel.suffix == ".py" and rel.name != "cli.py"
+#: modules of counsel/plans that talk to the counsellor, not to the client
+COUNSELLOR_MODULES = frozenset({"cli.py", "editing.py"})
+#: a comment that moves any other module of counsel/plans to the counsellor's domain
+COUNSELLOR_MARKER = "i18n-domain: counsel"
+
+
+def _is_plans_module(rel: Path, root: Path | None = None) -> bool:
+    if rel.parts[:2] != ("counsel", "plans") or rel.suffix != ".py":
+        return False
+    if rel.name in COUNSELLOR_MODULES:
+        return False
+    if root is not None:
+        head = (root / rel).read_text(encoding="utf-8").splitlines()[:40]
+        if any(COUNSELLOR_MARKER in line for line in head):
+            return False
+    return True
 
 
 def _python_files(root: Path) -> Iterator[Path]:
@@ -130,7 +145,7 @@ def _python_messages(root: Path, domain: str) -> Iterator[tuple[str, Any, str | 
     for path in _python_files(root):
         rel = path.relative_to(root)
         found: list[tuple[int, Any, Any, Any]] = []
-        if not _is_plans_module(rel):
+        if not _is_plans_module(rel, root):
             if domain == "counsel":
                 found = list(run(path, _ALL_KEYWORDS))
         else:

@@ -126,3 +126,20 @@ def test_organisation_template_for_translators(tmp_path: Path) -> None:
     with out.open("rb") as fp:
         ids = {m.id for m in read_po(fp) if m.id}
     assert ids == {"Job club", "We look for jobs together."}
+
+
+def test_counsellor_modules_of_the_plans_package_stay_out_of_the_plans_domain(
+    tree: Path,
+) -> None:
+    plans_dir = tree / "counsel" / "plans"
+    (plans_dir / "editing.py").write_text('from counsel.i18n import N_\nX = N_("draft label")\n',
+                                          encoding="utf-8")
+    (plans_dir / "wizard.py").write_text(
+        '"""Steps of the editor."""\n# i18n-domain: counsel\nfrom counsel.i18n import N_\n'
+        'Y = N_("wizard label")\n', encoding="utf-8")
+    (plans_dir / "legend.py").write_text('from counsel.i18n import N_\nZ = N_("Legend")\n',
+                                         encoding="utf-8")
+    plans = {m.id for m in i18n_tools.extract("plans", tree)}
+    counsel = {m.id for m in i18n_tools.extract("counsel", tree)}
+    assert {"draft label", "wizard label"} <= counsel - plans
+    assert "Legend" in plans - counsel
