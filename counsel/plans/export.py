@@ -94,6 +94,21 @@ def plan_to_json(plan: Plan, catalogue: Mapping[str, MeasureType], *,
     return data
 
 
+def plans_to_json(plans: Iterable[Plan], catalogue: Mapping[str, MeasureType], *,
+                  include_text: bool = False,
+                  exported_at: dt.datetime | None = None) -> dict[str, Any]:
+    """Many plans in one document: ``{"format", "format_version", "source", "exported_at",
+    "plans": [...]}`` (each plan as :func:`plan_to_json`)."""
+    at = exported_at or dt.datetime.now(dt.UTC)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "source": SOURCE,
+        "exported_at": at.isoformat(timespec="seconds"),
+        "plans": [plan_to_json(p, catalogue, include_text=include_text) for p in plans],
+    }
+
+
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_START):

@@ -77,3 +77,15 @@ def test_csv_has_one_row_per_measure_and_a_row_for_a_plan_without_measures() -> 
 def test_csv_defuses_spreadsheet_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(plans_to_csv([make_plan()], load_catalogue()))))
     assert rows[1]["who"].startswith("'=")
+
+
+def test_many_plans_in_one_document() -> None:
+    from counsel.plans.export import plans_to_json
+
+    plans = [make_plan(), make_plan(measures=())]
+    at = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    doc = plans_to_json(plans, load_catalogue(), exported_at=at)
+    assert doc["exported_at"] == "2026-11-28T12:00:00+00:00"
+    assert [p["plan_id"] for p in doc["plans"]] == [p.id for p in plans]
+    assert doc["plans"][1]["measures"] == []
+    assert json.loads(json.dumps(doc)) == doc
