@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -91,23 +92,35 @@ class FieldChooser(QGroupBox):
             grid.addWidget(radio, 2, i)
             grid.setColumnStretch(i, 2)
         grid.setColumnStretch(0, 1)
-        self.combined: QPlainTextEdit | None = None
+        self.combined: QPlainTextEdit | QLineEdit | None = None
         if fv.text_field:
             self.combined_radio = QRadioButton(_("Write a &combined text:"))
             named(self.combined_radio, _("Write a combined text for {field}")
                   .format(field=fv.label))
             self.group.addButton(self.combined_radio, COMBINED)
             grid.addWidget(self.combined_radio, 3, 0, 1, len(fv.versions) + 1)
-            self.combined = QPlainTextEdit()
+            if fv.multiline:
+                self.combined = QPlainTextEdit()
+                self.combined.setMaximumHeight(96)
+            else:
+                self.combined = QLineEdit()
             named(self.combined, _("Combined text for {field}").format(field=fv.label))
-            self.combined.setMaximumHeight(120)
             self.combined.textChanged.connect(self._typed)
             grid.addWidget(self.combined, 4, 0, 1, len(fv.versions) + 1)
             self.combined_radio.toggled.connect(self._combined_chosen)
 
     def _combined_chosen(self, on: bool) -> None:
-        if on and self.combined is not None and not self.combined.toPlainText():
-            self.combined.setPlainText(review.combine_texts(self.fv.values))
+        if on and self.combined is not None and not self.text():
+            proposal = self.fv.proposal()
+            if isinstance(self.combined, QPlainTextEdit):
+                self.combined.setPlainText(proposal)
+            else:
+                self.combined.setText(proposal)
+
+    def text(self) -> str:
+        if isinstance(self.combined, QPlainTextEdit):
+            return self.combined.toPlainText()
+        return self.combined.text() if self.combined is not None else ""
 
     def _typed(self) -> None:
         if self.combined is not None and self.combined.hasFocus():
@@ -118,8 +131,8 @@ class FieldChooser(QGroupBox):
 
     def value(self) -> Any:
         picked = self.group.checkedId()
-        if picked == COMBINED and self.combined is not None:
-            return self.combined.toPlainText()
+        if picked == COMBINED:
+            return self.text()
         return self.fv.versions[picked].value
 
 
@@ -203,8 +216,9 @@ class RestoredPanel(QWidget):
 
 
 def _heading(kind: str, title: str, client: str) -> str:
-    text = f"{kind}: {title}" if title else kind
-    return f"{text} — {client}" if client else text
+    if not title:
+        return f"{kind}: {client}" if client else kind
+    return f"{kind}: {title} — {client}" if client else f"{kind}: {title}"
 
 
 class ConflictView(QWidget):
@@ -214,7 +228,7 @@ class ConflictView(QWidget):
         self.session = session
         self.controller = controller
         lay = QVBoxLayout(self)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Vertical)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels([_("Record"), _("Client"), _("Fields in conflict")])
@@ -232,8 +246,9 @@ class ConflictView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.detail.addWidget(self.scroll)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 5)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 4)
+        split.setSizes([110, 590])
         lay.addWidget(split)
         self.confirm: QMessageBox | None = None
         self.editor: ConflictEditor | RestoredPanel | None = None

@@ -108,6 +108,13 @@ FIELD_LABELS = {
 }
 
 
+#: free-text fields that hold several lines (the others are single-line in the domain)
+MULTILINE = frozenset({
+    "notes", "education", "work_history", "recognised_skills", "situation", "resources",
+    "possibilities", "obstacles_text", "experiential", "next_step", "goals", "text",
+    "value_json"})
+
+
 def kind_label(kind: str) -> str:
     text = KIND_LABELS.get(kind)
     return _(text) if text else kind
@@ -181,12 +188,15 @@ def _same(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-def combine_texts(values: typing.Sequence[Any]) -> str:
+def combine_texts(values: typing.Sequence[Any], *, multiline: bool = True) -> str:
     """A starting point for a combined text: the first version, then every line of the
-    others that it does not have yet, in their order (nothing typed is dropped)."""
+    others that it does not have yet, in their order (nothing typed is dropped).
+    A single-line field gets the distinct versions joined with " / "."""
     texts = [v for v in values if isinstance(v, str)]
     if not texts:
         return ""
+    if not multiline:
+        return " / ".join(dict.fromkeys(t.strip() for t in texts if t.strip()))
     out = texts[0].splitlines()
     seen = set(out)
     for text in texts[1:]:
@@ -194,7 +204,8 @@ def combine_texts(values: typing.Sequence[Any]) -> str:
             if line not in seen:
                 out.append(line)
                 seen.add(line)
-    return "\n".join(out) + ("\n" if any(t.endswith("\n") for t in texts) else "")
+    ends = any(t.endswith("\n") for t in texts) or (len(out) > 1 and out[-1] == "")
+    return "\n".join(out) + ("\n" if ends else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -213,10 +224,16 @@ class FieldView:
     base_text: str
     versions: tuple[Version, ...]
     text_field: bool  # a combined text may be written
+    multiline: bool  # ... over several lines
 
     @property
     def values(self) -> tuple[Any, ...]:
         return tuple(v.value for v in self.versions)
+
+    def proposal(self) -> str:
+        """A combined text to start from: this computer's version first."""
+        mine_first = sorted(self.versions, key=lambda v: not v.this_device)
+        return combine_texts([v.value for v in mine_first], multiline=self.multiline)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,8 +289,11 @@ def _field_view(vault: Vault, c: Conflict, f: FieldConflict) -> FieldView:
                    if leaf.data is not None and _same(leaf.data.get(f.name, MISSING), value)]
         mine = any(leaf.device_id == vault.device_id for leaf in writers)
         versions.append(Version(value, format_value(c.kind, f.name, value), mine))
+    text = is_text_field(c.kind, f.name)
+    multiline = text and (f.name in MULTILINE or any(
+        isinstance(v, str) and "\n" in v.strip() for v in (f.base, *f.values)))
     return FieldView(f.name, field_label(f.name), format_value(c.kind, f.name, f.base),
-                     tuple(versions), is_text_field(c.kind, f.name))
+                     tuple(versions), text, multiline)
 
 
 def describe(vault: Vault, c: Conflict) -> ConflictView:
@@ -282,7 +302,7 @@ def describe(vault: Vault, c: Conflict) -> ConflictView:
     return ConflictView(
         conflict=c, kind_label=kind_label(c.kind),
         client_name=client_name(vault, _client_of(c.kind, c.record_id, data)),
-        title=_title(c.kind, data),
+        title="" if c.kind == Client.KIND else _title(c.kind, data),
         fields=tuple(_field_view(vault, c, f) for f in c.fields),
         deleted_on_a_device=any(leaf.data is None for leaf in c.leaves))
 
@@ -344,7 +364,7 @@ def restored_records(vault: Vault) -> list[RestoredView]:
                       if k not in ("id", "client") and v not in (None, "", [], False))
         out.append(RestoredView(record_id, rev_id, kind, kind_label(kind),
                                 client_name(vault, _client_of(kind, record_id, data)),
-                                _title(kind, data), shown))
+                                "" if kind == Client.KIND else _title(kind, data), shown))
     return out
 
 
