@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel.i18n import ngettext
 
 if TYPE_CHECKING:
     from counsel.cli import Context
@@ -56,15 +57,22 @@ def _enrol_secret() -> str:
 
 def _print_report(report: SyncReport) -> None:
     print(file=sys.stderr)
-    print(_("Sent {sent} changes, received {received}, merged {merged} records "
-            "automatically.").format(sent=report.pushed, received=report.pulled,
-                                     merged=len(set(report.merged))))
-    if report.restored:
-        print(_("{n} deleted records came back because they were edited elsewhere.")
-              .format(n=len(set(report.restored))))
+    merged, restored = len(set(report.merged)), len(set(report.restored))
+    print(ngettext("Sent {n} change.", "Sent {n} changes.", report.pushed)
+          .format(n=report.pushed))
+    print(ngettext("Received changes to {n} record.", "Received changes to {n} records.",
+                   report.pulled).format(n=report.pulled))
+    if merged:
+        print(ngettext("Merged {n} record automatically.", "Merged {n} records automatically.",
+                       merged).format(n=merged))
+    if restored:
+        print(ngettext("{n} deleted record came back because it was edited elsewhere.",
+                       "{n} deleted records came back because they were edited elsewhere.",
+                       restored).format(n=restored))
     if report.conflicts:
-        print(_("{n} records have conflicting edits; open them in Counsel to choose.")
-              .format(n=report.conflicts))
+        print(ngettext("{n} record has conflicting edits; open it in Counsel to choose.",
+                       "{n} records have conflicting edits; open them in Counsel to choose.",
+                       report.conflicts).format(n=report.conflicts))
 
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:

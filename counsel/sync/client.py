@@ -52,8 +52,8 @@ ProgressFn = Callable[[Progress], None]
 
 @dataclasses.dataclass(frozen=True)
 class SyncReport:
-    pushed: int
-    pulled: int
+    pushed: int  # revisions sent
+    pulled: int  # records changed by what was received
     merged: tuple[str, ...]
     restored: tuple[str, ...]
     conflicts: int  # open conflicts after this sync
@@ -122,9 +122,10 @@ class SyncClient:
 
     # -- pull -------------------------------------------------------------------------
     def pull(self) -> int:
+        """Download new revisions; returns how many records changed here."""
         vault, st = self.vault, self.vault.store
         cursor = int(st.state(credentials.CURSOR) or 0)
-        pulled = 0
+        pulled = changed = 0
         while True:
             page = self.transport.pull(vault.vault_id, cursor, self.pull_page)
             def in_tx(conn: sqlite3.Connection, page: Any = page) -> None:
@@ -133,7 +134,8 @@ class SyncClient:
                 faults.point("after_store")
                 st.set_state(credentials.CURSOR, str(page.next), conn)
 
-            vault.apply_remote(page.revisions, in_tx=in_tx)
+            # Our own pushed revisions come back too; they are ignored and not counted.
+            changed += len(vault.apply_remote(page.revisions, in_tx=in_tx))
             if page.erased:
                 vault.forget_keys(page.erased)
                 sent = set(json.loads(st.state(credentials.ERASED_SENT) or "[]"))
@@ -142,7 +144,7 @@ class SyncClient:
             pulled += len(page.revisions)
             self.progress(Progress("pull", pulled, None))
             if not page.more:
-                return pulled
+                return changed
 
     # -- everything -----------------------------------------------------------------
     def sync(self) -> SyncReport:
