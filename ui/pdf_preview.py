@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from counsel_ui.ops import Op
 from counsel_ui.widgets import named
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,7 +35,7 @@ VARIANT_LABELS = {
     "card_A6": N_("Appointment card (A6)"),
     "card_A4": N_("Appointment card (A4)"),
 }
-PREVIEW_DPI = 72.0
+PREVIEW_DPI = 96.0
 
 
 def to_image(page: raster.RasterPage) -> QImage:
@@ -58,6 +58,7 @@ class PdfPreview(QWidget):
         self._seq = 0
         self.pdf: bytes | None = None  # the PDF last shown (memory only)
         self.pages: list[QImage] = []
+        self._labels: list[QLabel] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -74,20 +75,27 @@ class PdfPreview(QWidget):
         self.status.setWordWrap(True)
         self.status.setAccessibleName(_("Preview status"))
         lay.addWidget(self.status)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        named(self.scroll, _("Preview pages"))
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setMinimumWidth(200)
+        self.scroller.viewport().installEventFilter(self)
+        self.scroller.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        named(self.scroller, _("Preview pages"))
         body = QWidget()
         body.setBackgroundRole(QPalette.ColorRole.Mid)
         body.setAutoFillBackground(True)
         self.page_box = QVBoxLayout(body)
         self.page_box.setSpacing(12)
         self.page_box.addStretch(1)
-        self.scroll.setWidget(body)
-        lay.addWidget(self.scroll, 1)
+        self.scroller.setWidget(body)
+        lay.addWidget(self.scroller, 1)
         self.variant.currentIndexChanged.connect(lambda _i: self.wanted.emit())
         self.update_button.clicked.connect(self.wanted.emit)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.scroller.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return super().eventFilter(obj, event)
 
     def current_variant(self) -> str:
         return str(self.variant.currentData())
@@ -154,12 +162,23 @@ class PdfPreview(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.pages = images
-        ratio = max(1.0, self.devicePixelRatioF())
-        for n, image in enumerate(images, 1):
-            pixmap = QPixmap.fromImage(image)
-            pixmap.setDevicePixelRatio(ratio)
+        self._labels = []
+        for n, _image in enumerate(images, 1):
             label = QLabel()
-            label.setPixmap(pixmap)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             label.setAccessibleName(_("Page {n} of {total}").format(n=n, total=len(images)))
             self.page_box.insertWidget(n - 1, label)
+            self._labels.append(label)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Pages fit the width of the pane (never enlarged past their rendered size)."""
+        ratio = max(1.0, self.devicePixelRatioF())
+        room = max(80, self.scroller.viewport().width() - 24)
+        for label, image in zip(self._labels, self.pages, strict=True):
+            width = min(image.width(), int(room * ratio))
+            scaled = image if width == image.width() else image.scaledToWidth(
+                width, Qt.TransformationMode.SmoothTransformation)
+            pixmap = QPixmap.fromImage(scaled)
+            pixmap.setDevicePixelRatio(ratio)
+            label.setPixmap(pixmap)

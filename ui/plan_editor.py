@@ -194,8 +194,12 @@ class PlanEditor(QWidget):
         self.output = PrintPanel(self)
         rv.addWidget(self.output)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.split = split
+        # the preview's natural width (a whole A4 page) would squeeze the form to nothing
+        QTimer.singleShot(0, lambda: split.setSizes([600, 480]))
         outer.addWidget(split, 1)
 
         self.status = QLabel()
@@ -212,10 +216,9 @@ class PlanEditor(QWidget):
         bottom.addWidget(self.save_button)
         outer.addWidget(self.error)
         outer.addLayout(bottom)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Esc"), self, activated=self.close_editor,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        within = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save, within)
+        QShortcut(QKeySequence("Esc"), self, self.close_editor, within)
 
         self.template.currentIndexChanged.connect(lambda _i: self._template_changed())
         for combo in (self.language, self.plan_status):
@@ -227,7 +230,8 @@ class PlanEditor(QWidget):
         self.preview.wanted.connect(self.update_preview)
 
     def _template(self) -> Template | None:
-        return self.content.templates.get(str(self.template.currentData()))
+        tpl: Template | None = self.content.templates.get(str(self.template.currentData()))
+        return tpl
 
     def _fill_sections(self) -> None:
         for sid, box in self._boxes.items():
@@ -304,9 +308,10 @@ class PlanEditor(QWidget):
 
     def _other_plans(self) -> list[Plan]:
         try:
-            return self.session.vault.of_client(Plan, self.client_id)
+            plans: list[Plan] = self.session.vault.of_client(Plan, self.client_id)
         except KnownError:
             return []
+        return plans
 
     # -- autosave and preview ---------------------------------------------------------------
     def _changed(self, *_args: object) -> None:

@@ -62,7 +62,7 @@ class MeasurePicker(QDialog):
                 font = head.font()
                 font.setBold(True)
                 head.setFont(font)
-                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                head.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: shown, not chosen
                 self.list.addItem(head)
             code = f" [{o.service_code}]" if o.service_code else ""
             item = QListWidgetItem(f"{o.title}{code}")
@@ -84,6 +84,10 @@ class MeasurePicker(QDialog):
         self.list.itemActivated.connect(lambda _i: self.accept())
         self.filter.textChanged.connect(self._filter)
         self.filter.returnPressed.connect(self._first_visible)
+        first = next((i for i in range(self.list.count()) if self.list.item(i).data(CODE_ROLE)),
+                     None)
+        if first is not None:
+            self.list.setCurrentRow(first)
         self.resize(560, 520)
 
     def _current(self, item: QListWidgetItem | None, _prev: Any = None) -> None:
@@ -203,7 +207,9 @@ class MeasureTable(QWidget):
         if focus:
             self.table.setFocus()
             self.table.setCurrentCell(r, 1)
-            self.table.editItem(self.table.item(r, 1))
+            who = self.table.item(r, 1)
+            if who is not None:
+                self.table.editItem(who)
         self.changed.emit()
 
     def remove_current(self) -> None:
@@ -227,7 +233,8 @@ class MeasureTable(QWidget):
                     combo = self.table.cellWidget(r, c)
                     data[key] = combo.currentData() if isinstance(combo, QComboBox) else ""
                 elif key == "code":
-                    data[key] = self.table.item(r, c).data(CODE_ROLE)
+                    item = self.table.item(r, c)
+                    data[key] = item.data(CODE_ROLE) if item is not None else ""
                 else:
                     item = self.table.item(r, c)
                     data[key] = item.text() if item is not None else ""

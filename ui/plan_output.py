@@ -128,7 +128,7 @@ class PrintPanel(QGroupBox):
         editor.preview.variant.currentIndexChanged.connect(lambda _i: self._show_card_rows())
         from PySide6.QtGui import QKeySequence, QShortcut
 
-        QShortcut(QKeySequence.StandardKey.Print, editor, activated=self.print_plan)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), editor, self.print_plan)
 
     def _card_changed(self) -> None:
         if self.editor.preview.current_variant().startswith("card"):
@@ -174,10 +174,11 @@ class PrintPanel(QGroupBox):
         if self.editor.client is None:
             return None
         try:
-            return self.editor.build()
+            plan: Plan = self.editor.build()
         except KnownError as exc:
             self.editor.error.setText(f"{exc.message} — {exc.help()}")
             return None
+        return plan
 
     def _settings_changes(self) -> dict[str, Any]:
         current = self.details().to_settings()

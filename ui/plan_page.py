@@ -64,7 +64,7 @@ def _status(r: PlanRow) -> str:
     return r.status + (" · " + _("unsaved changes") if r.draft else "")
 
 
-class PlanTableModel(RowsModel[PlanRow]):
+class PlanTableModel(RowsModel[PlanRow]):  # type: ignore[misc]
     columns = (
         (N_("Client"), lambda r: r.client),
         (N_("Plan"), lambda r: r.template),
@@ -308,8 +308,9 @@ class PlanPage(QWidget):
         self.list.table.setFocus()
 
     def shown_client(self) -> str | None:
-        if self.editor is not None and self.stack.currentWidget() is self.editor:
-            return self.editor.client_id
+        editor = self.editor
+        if editor is not None and self.stack.currentIndex() == self.stack.indexOf(editor):
+            return str(editor.client_id)
         return self.list.chosen_client()
 
 

@@ -40,7 +40,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         written.append(path)
 
     for lang in langs:
-        apply_language(app, lang)  # type: ignore[arg-type]
+        apply_language(app, lang)
         win = MainWindow(vault_path)
         win.resize(1280, 800)
         win.show()
