@@ -38,9 +38,19 @@ from counsel.sync.scheduler import State
 if TYPE_CHECKING:
     from counsel_ui.session import Session
 
-__all__ = ["JoinDialog", "SyncIndicator", "SyncPage", "open_join_dialog", "state_words"]
+__all__ = ["JoinDialog", "SyncIndicator", "SyncPage", "install_sync_shortcut",
+           "open_join_dialog", "state_words"]
 
 SYNC_NOW_KEY = "Ctrl+Shift+S"
+_SHORTCUT_ATTR = "_counsel_sync_shortcut"
+
+
+def install_sync_shortcut(host: QWidget, session: Session) -> QShortcut:
+    """Ctrl+Shift+S anywhere in ``host`` (e.g. the workspace). Call before the Sync page
+    is made; the page then leaves the key to this one (two would be ambiguous)."""
+    setattr(session, _SHORTCUT_ATTR, True)
+    return QShortcut(QKeySequence(SYNC_NOW_KEY), host,
+                     activated=lambda: controller_for(session).sync_now())
 
 
 def state_words(snap: Snapshot, now: dt.datetime | None = None) -> str:
@@ -196,7 +206,8 @@ class SyncPage(QWidget):
         self.tabs.addTab(self.conflicts, _("Conflicts"))
         lay.addWidget(self.tabs, 1)
         self.confirm: QMessageBox | None = None
-        QShortcut(QKeySequence(SYNC_NOW_KEY), self, activated=self.controller.sync_now)
+        if not getattr(session, _SHORTCUT_ATTR, False):
+            QShortcut(QKeySequence(SYNC_NOW_KEY), self, activated=self.controller.sync_now)
         self.controller.changed.connect(self.refresh)
         self.refresh()
 
