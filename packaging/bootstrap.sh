@@ -2,6 +2,7 @@
 # One entry point for the README's two commands, on a fresh Debian/Ubuntu machine:
 #   bash packaging/bootstrap.sh app [--demo] [--lang fi]   install, then start the app
 #   bash packaging/bootstrap.sh test [pytest args]         install, then run the test suite
+#   bash packaging/bootstrap.sh install                    install only
 # Installs the system libraries Qt and the tests need (apt-get, as root or via sudo),
 # makes .venv, installs the project with its extras, compiles the translations.
 set -euo pipefail
@@ -16,8 +17,9 @@ qt_desktop=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb
             libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
 case "$mode" in
   app)  wanted=("${qt_runtime[@]}" "${qt_desktop[@]}") ;;
-  test) wanted=("${qt_runtime[@]}" postgresql poppler-utils) ;;
-  *) echo "usage: $0 app|test [args]" >&2; exit 2 ;;
+  test) wanted=("${qt_runtime[@]}" postgresql poppler-utils appstream desktop-file-utils bc) ;;
+  install) wanted=("${qt_runtime[@]}") ;;
+  *) echo "usage: $0 app|test|install [args]" >&2; exit 2 ;;
 esac
 python3 -c 'import venv, ensurepip' 2>/dev/null || wanted+=(python3-venv)
 
@@ -53,6 +55,7 @@ fi
 .venv/bin/python -m counsel.i18n_tools compile >/dev/null 2>&1 || true
 
 case "$mode" in
+  install) ;;
   app)
     exec .venv/bin/counsel-app "$@"
     ;;

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import sys
 import tempfile
 import threading
 from importlib import resources
@@ -159,10 +160,21 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def prebuilt_dirs() -> list[Path]:
+    """Read-only folders of instances made at build time (a packaged app ships them, so
+    its first print does not spend ~20 s making them)."""
+    base = getattr(sys, "_MEIPASS", None)
+    return [Path(base) / "counsel_fonts"] if base else []
+
+
 def static_instance(family: str, weight: int) -> Path:
     """A static instance of a variable family, generated once and cached."""
     src = source_path(family)
-    target = writable_cache_dir() / f"{src.name.split('[')[0]}-w{weight}-{_digest(src)}.ttf"
+    name = f"{src.name.split('[')[0]}-w{weight}-{_digest(src)}.ttf"
+    for folder in prebuilt_dirs():
+        if (folder / name).is_file():
+            return folder / name
+    target = writable_cache_dir() / name
     if target.is_file():
         return target
     from fontTools.ttLib import TTFont
