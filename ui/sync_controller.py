@@ -177,8 +177,10 @@ class SyncController(QObject):
                     self.session.changed.emit(frozenset(RECORD_TYPES))
                 finally:
                     self._announcing = False
-            self.synced.emit(report)
-        self.changed.emit()
+            self.changed.emit()
+            self.synced.emit(report)  # after changed: listeners see the new state
+        else:
+            self.changed.emit()
         self.refresh_counts()
 
     def _on_status(self, status: Status) -> None:

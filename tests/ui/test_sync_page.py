@@ -34,13 +34,13 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 
 def _page(qtbot, vault: Vault):  # type: ignore[no-untyped-def]
     from counsel_ui.session import Session
-    from counsel_ui.sync_controller import SyncController
+    from counsel_ui.sync_controller import controller_for
     from counsel_ui.sync_page import SyncPage
 
     session = Session(vault)
     # no timer: the test decides when each device syncs
-    controller = SyncController(session, autostart=False)
-    page = SyncPage(session, controller=controller)
+    controller_for(session, autostart=False)
+    page = SyncPage(session)
     qtbot.addWidget(page)
     page.show()
     return page
@@ -209,4 +209,29 @@ def test_setup_refuses_plain_http_to_another_machine(qtbot, tmp_path: Path) -> N
     qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "passphrase" in form.error.text())
     assert page.stack.currentWidget() is form
+    _close(page)
+
+
+def test_offline_shows_backoff_on_page_and_indicator(qtbot, tmp_path: Path,
+                                                     server: LiveServer) -> None:
+    from counsel_ui.sync_page import SyncIndicator
+
+    from counsel.sync import enrol
+    from counsel.sync.scheduler import State
+
+    a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    enrol.connect(a, server.url, "maria", PASS,
+                  enrol_secret=server.storage.create_account("maria"))
+    page = _page(qtbot, a)
+    indicator = SyncIndicator(page.session)
+    qtbot.addWidget(indicator)
+    _sync(qtbot, page)
+    assert "Online, synced just now" in indicator.text()
+    server.stop()  # the network goes away
+    page.controller.sync_now()
+    qtbot.waitUntil(lambda: page.controller.snapshot().state is State.OFFLINE, timeout=20_000)
+    assert page.status.fields["state"].text().startswith("Offline, trying again in")
+    assert "Offline" in indicator.text()
+    assert page.controller.scheduler.failures == 1
+    assert page.status.sync_button.isEnabled()  # "Sync now" still tries at once
     _close(page)
