@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from counsel_ui.ops import Op
 from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -43,6 +44,7 @@ def _label(text: str) -> QLabel:
 
 class ClientView(QWidget):
     back = Signal()
+    loaded = Signal()
 
     def __init__(self, session: Session, client_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,19 +110,42 @@ class ClientView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Load the client's records on the reader pool, then fill the page."""
         vault = self.session.vault
         if vault.locked:
             return
-        try:
-            client = vault.get_typed(Client, self.client_id)
-        except RecordNotFound:
-            self.back.emit()
+        client_id = self.client_id
+        today = dt.date.today()
+
+        def work() -> tuple[Any, ...]:
+            client = vault.get_typed(Client, client_id)
+            encounters = vault.encounters_of(client_id)
+            entries = sorted(vault.of_client(WorkEntry, client_id), key=lambda w: w.date,
+                             reverse=True)
+            plans = vault.of_client(Plan, client_id)
+            due = [i for i in today_items.compute_for_client(vault, client_id, today)
+                   if i.client_id == client_id]
+            done = [r for r in vault.of_client(Reminder, client_id) if r.done]
+            return client, encounters, entries, plans, due, done, today
+
+        Op(self, work, write=False).success(lambda r: self._fill(*r)).failure(
+            self._load_failed).run()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RecordNotFound):
+            self.back.emit()  # erased or deleted meanwhile
             return
+        from counsel_ui.errors import show_error
+
+        show_error(self, exc)
+
+    def _fill(self, client: Client, encounters: list[Any], entries: list[WorkEntry],
+              plans: list[Plan], due: list[Any], done: list[Reminder], today: dt.date) -> None:
         self.client = client
         self.title.setText(client.display_name)
         self._fill_profile(client)
         self.timeline.clear()
-        for e in vault.encounters_of(self.client_id):
+        for e in encounters:
             given = ", ".join(Given(g).label() for g in e.given if g)
             place = Place(e.place).label() if e.place else ""
             text = f"{display.date(e.date)} · {display.minutes(e.minutes)} · {place}"
@@ -130,28 +155,26 @@ class ClientView(QWidget):
             item.setData(ID_ROLE, e.id)
             self.timeline.addItem(item)
         if not self.timeline.count():
-            self.timeline.addItem(_("No encounters yet. Press Ctrl+E to record one."))
+            empty = QListWidgetItem(_("No encounters yet. Press Ctrl+E to record one."))
+            empty.setData(ID_ROLE, "")
+            self.timeline.addItem(empty)
         self.work.clear()
-        entries = sorted(vault.of_client(WorkEntry, self.client_id), key=lambda w: w.date,
-                         reverse=True)
         for w in entries:
             kind = w.kind.label()
             extra = f" · {w.channel.label()}" if w.kind is WorkKind.BACKGROUND else ""
             self.work.addItem(f"{display.date(w.date)} · {kind}{extra} · "
                               f"{display.minutes(w.minutes)} {w.what}".rstrip())
         self.plans.clear()
-        for p in vault.of_client(Plan, self.client_id):
+        for p in plans:
             review = _("review {date}").format(date=display.date(p.review)) if p.review else ""
             self.plans.addItem(f"{display.date(p.made)} · {p.status.label()} {review}".rstrip())
         self.reminders.clear()
-        today = dt.date.today()
-        for item in today_items.compute_for_client(vault, self.client_id, today):
-            if item.client_id == self.client_id:
-                when = display.days_from(today, item.due)
-                self.reminders.addItem(f"{display.date(item.due)} ({when}) · {item.text}")
-        for r in vault.of_client(Reminder, self.client_id):
-            if r.done:
-                self.reminders.addItem(f"✓ {display.date(r.due)} · {r.text}")
+        for item in due:
+            when = display.days_from(today, item.due)
+            self.reminders.addItem(f"{display.date(item.due)} ({when}) · {item.text}")
+        for r in done:
+            self.reminders.addItem(f"✓ {display.date(r.due)} · {r.text}")
+        self.loaded.emit()
 
     def _fill_profile(self, c: Client) -> None:
         while self.profile_form.rowCount():
@@ -200,4 +223,6 @@ class ClientView(QWidget):
     def edit(self) -> None:
         from counsel_ui.client_dialog import ClientDialog
 
-        ClientDialog(self.session, self.client, self).open()
+        client = getattr(self, "client", None)
+        if client is not None:  # not before the page has loaded
+            ClientDialog(self.session, client, self).open()

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         if self.session is None or self.workspace is None:
             return
         session, workspace = self.session, self.workspace
+        session.closing = True
         self.resume = workspace.resume_state()
         ops.drain()
         workspace.close_editors()

@@ -64,9 +64,15 @@ class _Job(QRunnable):
         try:
             result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
-            self.relay.done.emit(False, (exc,))
+            self._emit(False, exc)
         else:
-            self.relay.done.emit(True, (result,))
+            self._emit(True, result)
+
+    def _emit(self, ok: bool, value: Any) -> None:
+        try:
+            self.relay.done.emit(ok, (value,))
+        except RuntimeError:
+            pass  # the application is shutting down: nobody is left to tell
 
 
 class Op:
@@ -102,6 +108,8 @@ class Op:
                     self._success(value)
             elif self._failure is not None:
                 self._failure(value)
+            elif _cancelled(value):
+                return
             else:
                 from counsel_ui.errors import show_error
 
@@ -110,6 +118,13 @@ class Op:
 
         relay.done.connect(finished)
         _pool("write" if self._write else "read").start(_Job(self._fn, relay))
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """Work stopped on purpose (locking) is not an error to show."""
+    from counsel.today import Stopped
+
+    return isinstance(exc, Stopped)
 
 
 def _widget_type() -> type:

@@ -40,6 +40,7 @@ class Session(QObject):
         # owned by the window, so an appointment keeps running through a lock
         self.timer = timer if timer is not None else AppointmentTimer()
         self.current_client: str | None = None
+        self.closing = False  # set when locking: long background work stops early
         self.editors: list[Any] = []  # open encounter editors (flushed on lock)
         # what is due, computed once per change (a whole caseload takes seconds on a
         # large vault): read from worker threads, invalidated on the UI thread
@@ -63,7 +64,8 @@ class Session(QObject):
             cached, generation = self._due, self._due_generation
         if cached is not None and cached[0] == generation and cached[1] == day:
             return cached[2]
-        items = today_items.compute(self.vault, day)
+        items = today_items.compute_by_client(self.vault, day,
+                                              should_stop=lambda: self.closing)
         with self._due_lock:
             if self._due_generation == generation:
                 self._due = (generation, day, items)

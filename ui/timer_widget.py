@@ -43,6 +43,8 @@ class TimerWidget(QWidget):
         row.addWidget(self.pause_button)
         row.addWidget(self.stop_button)
         lay.addLayout(row)
+        self._named: str | None = None
+        self._name = ""
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self.update_view)
@@ -67,10 +69,13 @@ class TimerWidget(QWidget):
             return
         if not self._tick.isActive():
             self._tick.start()
-        try:
-            name = self.session.vault.get_typed(Client, t.client_id or "").display_name
-        except RecordNotFound:
-            name = ""
+        if self._named != t.client_id:  # look the name up once, not every second
+            try:
+                self._name = self.session.vault.get_typed(Client, t.client_id or "").display_name
+            except RecordNotFound:
+                self._name = ""
+            self._named = t.client_id
+        name = self._name
         self.caption.setText(_("Appointment: {name}").format(name=name))
         self.clock.setText(format_elapsed(t.elapsed(time.monotonic())))
         self.pause_button.setText(_("Pause") if t.running else _("Resume"))

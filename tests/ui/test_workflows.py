@@ -50,7 +50,7 @@ def test_search_enter_opens_client(qtbot, window):
     qtbot.waitUntil(lambda: _ids(page) == ["a" * 32])
     qtbot.keyClick(page.list.search, Qt.Key.Key_Return)
     assert window.session.current_client == "a" * 32
-    assert page.view.title.text() == "Amina Yusuf"
+    qtbot.waitUntil(lambda: page.view.title.text() == "Amina Yusuf")
 
 
 def _editor(window) -> EncounterEditor:
@@ -128,7 +128,8 @@ def test_quick_log_keyboard_only(qtbot, window):
     qtbot.keyClick(window.workspace, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     dlg = next(w for w in QApplication.topLevelWidgets()
                if isinstance(w, QuickLogDialog) and w.isVisible())
-    assert dlg.client.currentData() == "a" * 32 and dlg.minutes.value() == 5
+    qtbot.waitUntil(lambda: dlg.ready)
+    assert dlg.selected_client() == "a" * 32 and dlg.minutes.value() == 5
     dlg.contact.setFocus()
     type_text(qtbot, dlg.contact.lineEdit(), "Kela Espoo")
     qtbot.keyClick(dlg.contact, Qt.Key.Key_Tab)
@@ -198,3 +199,30 @@ def test_closing_editor_keeps_draft_and_escape_asks(qtbot, window, monkeypatch):
     assert chosen and _closed(window, ed)
     d = window.session.vault.draft(draft_id)
     assert d is not None and d.data["resources"] == "puhuu kolmea kieltä"
+
+
+def test_lock_stops_long_background_work(qtbot, window, monkeypatch):
+    """Locking during a slow 'what is due' computation stops it between two clients."""
+    import time as _time
+
+    from counsel import today as today_mod
+
+    real = today_mod.compute_for_client
+    calls = []
+
+    def slow(vault, client_id, day):
+        calls.append(client_id)
+        _time.sleep(0.5)
+        return real(vault, client_id, day)
+
+    from counsel.domain import Client
+
+    window.session.vault.save_many([Client(name=f"Asiakas {i}") for i in range(10)])
+    monkeypatch.setattr(today_mod, "compute_for_client", slow)
+    session = window.session
+    session._invalidate_due(frozenset({"client"}))
+    window.workspace.page("today").refresh()
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    window.lock()
+    assert window.locked
+    assert len(calls) < 12  # stopped early, not worked through all twelve clients
