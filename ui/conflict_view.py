@@ -242,9 +242,9 @@ class ConflictView(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.addWidget(self.empty)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.detail.addWidget(self.scroll)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.detail.addWidget(self.scroller)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
@@ -281,9 +281,10 @@ class ConflictView(QWidget):
             self.tree.addTopLevelItem(item)
         for c in range(3):
             self.tree.resizeColumnToContents(c)
-        chosen = next((self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())
-                       if self.tree.topLevelItem(i).data(0, ITEM_ROLE).record_id == keep),
-                      self.tree.topLevelItem(0))
+        items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        chosen = next((it for it in items if it is not None
+                       and it.data(0, ITEM_ROLE).record_id == keep),
+                      items[0] if items else None)
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
             self._select(chosen)
@@ -300,8 +301,8 @@ class ConflictView(QWidget):
             return
         self.editor = (ConflictEditor(self, data) if isinstance(data, review.ConflictView)
                        else RestoredPanel(self, data))
-        self.scroll.setWidget(self.editor)  # the previous editor is deleted by the area
-        self.detail.setCurrentWidget(self.scroll)
+        self.scroller.setWidget(self.editor)  # the previous editor is deleted by the area
+        self.detail.setCurrentWidget(self.scroller)
 
     # -- actions ------------------------------------------------------------------------
     def _saved(self, kind: str) -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from counsel_ui.ops import Op
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from counsel.sync import review
 from counsel.sync import status as sync_status
-from counsel.sync.client import Progress
+from counsel.sync.client import Progress, SyncReport
 from counsel.sync.scheduler import Action, Scheduler, State, Status
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class SyncController(QObject):
         self._progress = None
         result = self.scheduler.last_result
         if action is Action.SYNC and self._status.state is State.IDLE and result is not None:
-            report, last = result
+            report, last = cast(tuple[SyncReport, sync_status.LastSync], result)
             self.scheduler.last_result = None
             self.last = last
             self.unsynced = report.unsynced

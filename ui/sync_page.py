@@ -14,7 +14,7 @@ from counsel_ui.conflict_view import ConflictView
 from counsel_ui.ops import Op
 from counsel_ui.sync_controller import Snapshot, SyncController, controller_for
 from counsel_ui.sync_setup import JoinDialog, SyncSetupForm, progress_words
-from counsel_ui.widgets import named
+from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -50,7 +50,7 @@ def install_sync_shortcut(host: QWidget, session: Session) -> QShortcut:
     is made; the page then leaves the key to this one (two would be ambiguous)."""
     setattr(session, _SHORTCUT_ATTR, True)
     return QShortcut(QKeySequence(SYNC_NOW_KEY), host,
-                     activated=lambda: controller_for(session).sync_now())
+                     lambda: controller_for(session).sync_now())
 
 
 def state_words(snap: Snapshot, now: dt.datetime | None = None) -> str:
@@ -84,6 +84,7 @@ class SyncIndicator(QLabel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller_for(session)
+        align_leading(self)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(_("Sync status; click to open the Sync page"))
         self.controller.changed.connect(self.update_text)
@@ -207,7 +208,7 @@ class SyncPage(QWidget):
         lay.addWidget(self.tabs, 1)
         self.confirm: QMessageBox | None = None
         if not getattr(session, _SHORTCUT_ATTR, False):
-            QShortcut(QKeySequence(SYNC_NOW_KEY), self, activated=self.controller.sync_now)
+            QShortcut(QKeySequence(SYNC_NOW_KEY), self, self.controller.sync_now)
         self.controller.changed.connect(self.refresh)
         self.refresh()
 
