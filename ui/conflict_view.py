@@ -215,6 +215,15 @@ class RestoredPanel(QWidget):
         lay.addStretch(1)
 
 
+def _same_item(editor: ConflictEditor | RestoredPanel | None, data: object) -> bool:
+    if isinstance(editor, ConflictEditor) and isinstance(data, review.ConflictView):
+        return (editor.cv.record_id, editor.cv.conflict.leaf_ids) == (
+            data.record_id, data.conflict.leaf_ids)
+    if isinstance(editor, RestoredPanel) and isinstance(data, review.RestoredView):
+        return editor.rv.rev_id == data.rev_id
+    return False
+
+
 def _heading(kind: str, title: str, client: str) -> str:
     if not title:
         return f"{kind}: {client}" if client else kind
@@ -268,6 +277,7 @@ class ConflictView(QWidget):
               restored: list[review.RestoredView]) -> None:
         current = self.tree.currentItem()
         keep = current.data(0, ITEM_ROLE).record_id if current is not None else None
+        self.tree.blockSignals(True)  # rebuilding the list is not the person choosing
         self.tree.clear()
         for cv in conflicts:
             item = QTreeWidgetItem([_heading(cv.kind_label, cv.title, ""), cv.client_name,
@@ -287,6 +297,8 @@ class ConflictView(QWidget):
                       items[0] if items else None)
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
+        self.tree.blockSignals(False)
+        if chosen is not None:
             self._select(chosen)
         else:
             self._select(None)
@@ -297,8 +309,8 @@ class ConflictView(QWidget):
             self.editor = None
             self.detail.setCurrentWidget(self.empty)
             return
-        if isinstance(self.editor, ConflictEditor) and self.editor.cv is data:
-            return
+        if _same_item(self.editor, data):
+            return  # a refresh must not throw away choices being made
         self.editor = (ConflictEditor(self, data) if isinstance(data, review.ConflictView)
                        else RestoredPanel(self, data))
         self.scroller.setWidget(self.editor)  # the previous editor is deleted by the area

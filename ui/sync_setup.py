@@ -108,6 +108,11 @@ class SyncSetupForm(QWidget):
         vault = self.session.vault
         url, account, passphrase = self.url.text(), self.account.text(), self.passphrase.text()
         secret = self.secret.text() if self.first.isChecked() else None
+        if secret is not None and not secret.strip():
+            self.error.setText(_("Type the enrolment secret from your administrator, or choose "
+                                 "\u201cAnother computer already syncs this account\u201d."))
+            self.error.show()
+            return
         self.error.hide()
         self.busy.show()
         self.connect_button.setEnabled(False)

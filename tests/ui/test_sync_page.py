@@ -62,6 +62,7 @@ def _close(*pages) -> None:  # type: ignore[no-untyped-def]
 
 def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
                                                           server: LiveServer) -> None:
+    from counsel_ui import ops
     from counsel_ui.conflict_view import COMBINED, ConflictEditor
     from counsel_ui.sync_setup import JoinDialog
 
@@ -119,6 +120,9 @@ def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
     assert notes.combined.toPlainText() == "line 1\nfrom A\nfrom B\n"  # proposal holds both
     notes.combined.setPlainText("line 1\nfrom A and B\n")
     assert editor.resolve_button.isEnabled()
+    view.refresh()  # e.g. a background sync finished: the choices being made stay
+    ops.drain()
+    assert view.editor is editor and editor.resolve_button.isEnabled()
     qtbot.mouseClick(editor.resolve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.tree.topLevelItemCount() == 0, timeout=10_000)
     assert a.conflicts() == []
@@ -204,6 +208,10 @@ def test_setup_refuses_plain_http_to_another_machine(qtbot, tmp_path: Path) -> N
     qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(form.error.isVisible)
     assert "unencrypted HTTP to 10.20.30.40" in form.error.text()
+    form.secret.clear()
+    qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
+    assert "enrolment secret" in form.error.text()  # asked before any network
+    form.secret.setText("whatever")
     form.url.setText("https://127.0.0.1:9")  # nothing listens there
     form.passphrase.setText("not the passphrase")
     qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
