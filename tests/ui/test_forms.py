@@ -1,0 +1,94 @@
+"""Client and contact forms, recovery with the printed code, no client data in logs."""
+
+from __future__ import annotations
+
+import logging
+
+from counsel_ui import ops
+from counsel_ui.client_dialog import ClientDialog
+from counsel_ui.main_window import MainWindow
+from counsel_ui.widgets import select_data
+from PySide6.QtWidgets import QApplication
+from uihelp import type_text
+
+from counsel.domain import CefrLevel, Client, Contact, PartyKind
+from counsel.vault.kdf import KdfParams
+from counsel.vault.service import Vault
+
+
+def test_new_client_form_saves_and_opens_the_client(qtbot, window):
+    page = window.workspace.page("clients")
+    window.workspace.show_page("clients")
+    page.list.new_client()
+    dlg = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ClientDialog) and w.isVisible())
+    dlg.save()
+    assert "name" in dlg.error.text()  # required; nothing saved
+    type_text(qtbot, dlg.name, "Hodan Warsame")
+    dlg.mother.setEditText("so")
+    select_data(dlg.finnish, CefrLevel.A1_2)
+    dlg.permit.setText("4.3.2026")
+    dlg.birth.setText("not a date")
+    dlg.save()
+    assert "must be a date" in dlg.error.text()
+    dlg.birth.setText("1.2.1990")
+    dlg.save()
+    qtbot.waitUntil(lambda: page.shown_client() is not None)
+    client = window.session.vault.get_typed(Client, page.shown_client())
+    assert client.name == "Hodan Warsame" and client.mother_tongue == "so"
+    assert client.level_in("fi") is CefrLevel.A1_2
+    assert client.permit_date.isoformat() == "2026-03-04"
+
+
+def test_contact_form_adds_a_contact(qtbot, window):
+    window.workspace.show_page("contacts")
+    page = window.workspace.page("contacts")
+    page.new_contact()
+    type_text(qtbot, page.name, "Leena Koulu")
+    select_data(page.kind, PartyKind.SCHOOL)
+    page.save()
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: any(c.name == "Leena Koulu" for c in vault.all(Contact)))
+    saved = next(c for c in vault.all(Contact) if c.name == "Leena Koulu")
+    assert saved.party_kind is PartyKind.SCHOOL
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+
+
+def test_recover_with_printed_code_sets_new_passphrase(qtbot, tmp_path):
+    path = tmp_path / "r.vault"
+    vault, code = Vault.create(path, "old passphrase here", kdf=KdfParams.fast_for_tests())
+    vault.lock()
+    win = MainWindow(path, kdf=KdfParams.fast_for_tests())
+    qtbot.addWidget(win)
+    win.show()
+    screen = win.unlock_screen
+    screen.switch.click()
+    assert screen.mode == "recover" and screen.code.isVisible() and screen.repeat.isVisible()
+    screen.code.setText(code)
+    screen.passphrase.setText("uusi pitkä tunnuslause")
+    screen.repeat.setText("uusi pitkä tunnuslause")
+    screen.submit()
+    qtbot.waitUntil(lambda: not win.locked, timeout=10_000)
+    win.lock()
+    Vault.unlock(path, "uusi pitkä tunnuslause").lock()
+
+
+def test_no_client_text_in_logs(qtbot, window, caplog):
+    canary = "KANARIA-7Q sairaus"
+    caplog.set_level(logging.DEBUG, logger="counsel")
+    window.workspace.new_encounter("a" * 32)
+    editor = window.session.editors[-1]
+    editor.debounce.quiet = 0.01
+    type_text(qtbot, editor.situation, canary)
+    qtbot.waitUntil(lambda: (d := window.session.vault.draft(editor.draft_id)) is not None
+                    and canary in d.data["situation"])
+    editor.save()
+    ops.drain()
+    page = window.workspace.page("clients")
+    window.workspace.show_page("clients")
+    page.list.search.setText("KANARIA")
+    ops.drain()
+    window.lock()
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert caplog.records  # the workflow did log (unlock, lock …)
+    assert "KANARIA" not in text and "sairaus" not in text and "Amina" not in text
