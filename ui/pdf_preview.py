@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.errors import KnownError
-from counsel.i18n import N_
+from counsel.i18n import N_, ngettext
 from counsel.i18n import gettext as _
 from counsel.plans import raster
 
@@ -130,8 +130,10 @@ class PdfPreview(QWidget):
                 self.status.setText(note)
             else:
                 self._set_pages([to_image(p) for p in pages])
-                self.status.setText(_("{n} page(s). Nothing is saved until you print or "
-                                      "save the PDF.").format(n=len(pages)))
+                self.status.setText(ngettext(
+                    "{n} page. Nothing is saved until you print or save the PDF.",
+                    "{n} pages. Nothing is saved until you print or save the PDF.",
+                    len(pages)).format(n=len(pages)))
             self.rendered.emit(len(self.pages))
 
         def failed(exc: BaseException) -> None:

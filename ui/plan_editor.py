@@ -53,7 +53,8 @@ PREVIEW_DELAY_MS = 1200
 def text_box(height: int) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setTabChangesFocus(True)
-    box.setMinimumHeight(height)
+    # a fixed height: the default size hint (~190 px) would make a dozen boxes a long scroll
+    box.setFixedHeight(height)
     return box
 
 

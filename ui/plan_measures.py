@@ -147,7 +147,7 @@ class MeasureTable(QWidget):
         self.table.setColumnWidth(0, 200)
         self.table.setTabKeyNavigation(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setMinimumHeight(150)
+        self.table.setMinimumHeight(190)
         self.table.verticalHeader().hide()
         named(self.table, _("Measures"))
         lay.addWidget(self.table)

@@ -25,6 +25,7 @@ from counsel_ui.ops import Op
 from counsel_ui.widgets import add_row, named
 from PySide6.QtCore import QDate, QDateTime, QStandardPaths, Qt, QTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateTimeEdit,
     QFileDialog,
     QFormLayout,
@@ -108,6 +109,8 @@ class PrintPanel(QGroupBox):
         self.minutes = add_row(self.form, _("Card: length (minutes):"), QSpinBox())
         self.minutes.setRange(0, 8 * 60)
         self.minutes.setSingleStep(15)
+        self.interpreter = add_row(self.form, _("Card: interpreter:"),
+                                   QCheckBox(_("&Interpreter booked")))
         lay.addLayout(self.form)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -125,6 +128,7 @@ class PrintPanel(QGroupBox):
             w.editingFinished.connect(editor.preview.wanted.emit)
         self.when.dateTimeChanged.connect(lambda _v: self._card_changed())
         self.minutes.valueChanged.connect(lambda _v: self._card_changed())
+        self.interpreter.toggled.connect(lambda _v: self._card_changed())
         editor.preview.variant.currentIndexChanged.connect(lambda _i: self._show_card_rows())
         from PySide6.QtGui import QKeySequence, QShortcut
 
@@ -136,7 +140,7 @@ class PrintPanel(QGroupBox):
 
     def _show_card_rows(self) -> None:
         card = self.editor.preview.current_variant().startswith("card")
-        for w in (self.place, self.when, self.minutes):
+        for w in (self.place, self.when, self.minutes, self.interpreter):
             self.form.setRowVisible(w, card)
 
     def load_details(self, review: QDate) -> None:
@@ -148,15 +152,20 @@ class PrintPanel(QGroupBox):
         self.phone.setText(details.phone)
         self.place.setText(details.place)
         day = review if review.isValid() else QDate.currentDate()
+        if day.dayOfWeek() > 5:  # the review date is a deadline: meet on the Friday before
+            day = day.addDays(5 - day.dayOfWeek())
         self.when.setDateTime(QDateTime(day, QTime(9, 0)))
         self.minutes.setValue(45)
+        client = self.editor.client
+        self.interpreter.setChecked(bool(client and client.interpreter_needed))
         self._show_card_rows()
 
     def details(self) -> editing.PrintDetails:
         return editing.PrintDetails(
             counsellor_name=self.name.text().strip(), organisation=self.organisation.text().strip(),
             phone=self.phone.text().strip(), place=self.place.text().strip(),
-            card_when=card_when(self.when), card_minutes=self.minutes.value())
+            card_when=card_when(self.when), card_minutes=self.minutes.value(),
+            card_interpreter=self.interpreter.isChecked())
 
     def maker(self, plan: Plan, variant: str) -> Callable[[], bytes]:
         """A function making the PDF from values captured now (safe on any thread)."""

@@ -59,9 +59,22 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         plans = session.vault.all(Plan)
         arabic = next((p for p in plans if p.client_language == "ar" and p.measures), plans[0])
         editor = page.open_plan(arabic.client, arabic.id)
-        _type(editor.goals, " أريد أن أعمل في مطبخ.")
+        editor.output.name.setText("Liisa Virtanen")
+        editor.output.organisation.setText("Tampereen kaupunki, kotoutumispalvelut")
+        editor.output.phone.setText("+358 40 123 4567")
+        editor.output.place.setText("Kotipolku 3 A, 33100 Tampere")
+        _type(editor.goals, "أريد أن أعمل في مطبخ. ")
         editor.update_preview()
         shot(lang, "editor", win, 150)
+        scroll = editor.measures.parentWidget()
+        while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
+            scroll = scroll.parentWidget()
+        if scroll is not None:
+            scroll.ensureWidgetVisible(editor.measures)  # type: ignore[attr-defined]
+        if editor.measures.table.rowCount():
+            editor.measures.table.setCurrentCell(0, 0)
+        editor.preview.set_variant("large_print")
+        shot(lang, "measures", win, 150)
         editor.preview.set_variant("card_A6")
         shot(lang, "card", win, 150)
         picker = MeasurePicker(editor.content.options, win)

@@ -251,6 +251,7 @@ class PrintDetails:
     place: str = ""
     card_when: dt.datetime | None = None
     card_minutes: int = 45
+    card_interpreter: bool | None = None  # None: booked when the client needs one
 
     SETTINGS_KEY = "plans.print_details"
 
@@ -287,11 +288,13 @@ def render_variant(plan: Plan, client: Client, variant: str, *, counsellor_lang:
 
         when = details.card_when or dt.datetime.combine(plan.review or dt.date.today(),
                                                         dt.time(9, 0))
+        booked = client.interpreter_needed if details.card_interpreter is None \
+            else details.card_interpreter
+        interpreter = (client.interpreter_language or plan.client_language) if booked else ""
         appointment = Appointment(
             when=when, place=details.place, counsellor_name=details.counsellor_name,
             counsellor_phone=details.phone, minutes=details.card_minutes,
-            interpreter_language=client.interpreter_language if client.interpreter_needed
-            else "", client_name=client.display_name)
+            interpreter_language=interpreter, client_name=client.display_name)
         return render_card(appointment, client_lang=plan.client_language, counsellor_lang=co,
                            size=variant.removeprefix("card_"),
                            organisation=details.organisation)

@@ -83,3 +83,25 @@ def test_parse_ppm_stream() -> None:
         raster.parse_ppm_stream(one[:-1])
     with pytest.raises(ValueError):
         raster.parse_ppm_stream(b"P5\n1 1\n255\n\x00")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pypdfium2") is None, reason="needs pypdfium2")
+def test_card_says_whether_an_interpreter_is_booked() -> None:
+    import pypdfium2 as pdfium
+
+    def text(details: editing.PrintDetails) -> str:
+        pdf = editing.render_variant(PLAN, CLIENT, "card_A6", counsellor_lang="fi",
+                                     details=details)
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            return str(doc[0].get_textpage().get_text_range())
+        finally:
+            doc.close()
+
+    assert "Tulkki on tilattu" in text(editing.PrintDetails())  # the client needs one
+    assert "Ei tulkkia" in text(editing.PrintDetails(card_interpreter=False))
+    no_need = CLIENT.replace(interpreter_needed=False)
+    pdf = editing.render_variant(PLAN, no_need, "card_A6", counsellor_lang="fi")
+    doc = pdfium.PdfDocument(pdf)
+    assert "Ei tulkkia" in str(doc[0].get_textpage().get_text_range())
+    doc.close()
