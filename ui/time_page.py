@@ -50,10 +50,12 @@ from counsel.timekeeping.overview import (
     ExportKind,
     Overview,
     RangeChoice,
-    compute_overview,
+    Sources,
     default_filename,
     export_bytes,
     hm,
+    load_sources,
+    overview_of,
     percent,
     range_for,
     write_atomic,
@@ -166,6 +168,9 @@ class TimePage(QWidget):
         self.session = session
         self._seq = 0
         self.overview: Overview | None = None
+        # the vault's records as read for the reports; dropped when they change
+        self._sources: Sources | None = None
+        self._generation = 0
         lay = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -288,6 +293,8 @@ class TimePage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if KINDS & kinds:
+            self._sources = None
+            self._generation += 1
             self.refresh()
 
     def refresh(self) -> None:
@@ -302,11 +309,21 @@ class TimePage(QWidget):
             return
         self._seq += 1
         seq = self._seq
+        generation = self._generation
         vault = self.session.vault
+        cached = self._sources
+        if cached is None:
+            self.status.setText(_("Calculating…"))
 
-        def show(result: Overview) -> None:
+        def work() -> tuple[Sources, Overview]:
+            src = cached if cached is not None else load_sources(vault)
+            return src, overview_of(src, first, last)
+
+        def show(result: tuple[Sources, Overview]) -> None:
+            if generation == self._generation:
+                self._sources = result[0]
             if seq == self._seq:
-                self.show_overview(result)
+                self.show_overview(result[1])
 
         def failed(exc: BaseException) -> None:
             from counsel.errors import KnownError
@@ -318,8 +335,7 @@ class TimePage(QWidget):
 
                 show_error(self, exc)
 
-        Op(self, lambda: compute_overview(vault, first, last), write=False) \
-            .success(show).failure(failed).run()
+        Op(self, work, write=False).success(show).failure(failed).run()
 
     def show_overview(self, o: Overview) -> None:
         self.overview = o
@@ -380,11 +396,12 @@ class TimePage(QWidget):
         first, last = self.period()
         vault = self.session.vault
         by_client = kind is ExportKind.REPORT and self.name_clients.isChecked()
+        sources = self._sources
         self.status.setText(_("Writing {name}…").format(name=path.name))
 
         def work() -> None:
             write_atomic(path, export_bytes(vault, kind, fmt, first, last,
-                                            by_client=by_client))
+                                            by_client=by_client, sources=sources))
 
         def failed(exc: BaseException) -> None:
             from counsel_ui.errors import show_error

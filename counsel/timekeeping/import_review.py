@@ -89,9 +89,10 @@ class ImportReview:
         last = last or today + dt.timedelta(days=IMPORT_FUTURE_DAYS)
         parsed = read_ics(data, first=first, last=last, tz=tz)
         rules = load_rules(vault)
-        clients = vault.all(Client)
-        existing = [e.source for e in vault.all(WorkEntry) if e.source]
-        proposals = propose(parsed.events, rules, clients, existing)
+        # names are all matching needs: the client list's summaries, not whole records
+        clients = [Client(id=c.id, name=c.name, preferred_name=c.preferred_name)
+                   for c in vault.clients("")]
+        proposals = propose(parsed.events, rules, clients, imported_sources(vault))
         return cls(parsed, proposals, rules, {c.id: c.display_name for c in clients})
 
     # -- editing -------------------------------------------------------------------------
@@ -163,13 +164,18 @@ class ImportReview:
         return records
 
 
+def imported_sources(vault: Vault) -> set[str]:
+    """The dedup keys of every saved calendar import (one query, no records rebuilt)."""
+    return {str(r[0]) for r in vault.sql("SELECT source FROM work WHERE source LIKE 'ics:%'")}
+
+
 def save_review(vault: Vault, records: Sequence[Record]) -> int:
     """Save the review's records, dropping entries whose event is already in the vault.
 
     Meant to run as one storage write (the UI's write pool is serialised), so the check
     and the save see the same vault.  Returns the number of work entries saved.
     """
-    existing = {e.source for e in vault.all(WorkEntry) if e.source}
+    existing = imported_sources(vault)
     keep = [r for r in records if not (isinstance(r, WorkEntry) and r.source in existing)]
     if keep:
         vault.save_many(keep)

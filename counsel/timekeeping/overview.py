@@ -25,7 +25,7 @@ from counsel.timekeeping.reports import Split, TimeReport, encounter_time, time_
 from counsel.timekeeping.split import Period
 
 if TYPE_CHECKING:
-    from counsel.domain import WorkEntry
+    from counsel.domain import Client, Encounter, Plan, WorkEntry
     from counsel.vault.service import Vault
 
 #: Above this many weeks the chart shows months instead (bars stay readable).
@@ -80,6 +80,28 @@ class Overview:
         return self.report.last
 
 
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    """Everything the reports read from the vault, read once (a caseload's worth of
+    records takes seconds to read; a new date range then only recomputes)."""
+
+    entries: tuple[WorkEntry, ...]  # saved entries plus encounter time without an entry
+    encounters: tuple[Encounter, ...]
+    clients: tuple[Client, ...]
+    plans: tuple[Plan, ...]
+
+
+def load_sources(vault: Vault) -> Sources:
+    from counsel.domain import Client as ClientRecord
+    from counsel.domain import Plan as PlanRecord
+    from counsel.domain import WorkEntry as Entry
+
+    saved = vault.all(Entry)
+    encounters = vault.encounter_facts()
+    return Sources(tuple([*saved, *encounter_time(encounters, saved)]), tuple(encounters),
+                   tuple(vault.all(ClientRecord)), tuple(vault.all(PlanRecord)))
+
+
 def work_entries(vault: Vault) -> list[WorkEntry]:
     """Saved work entries plus the time of encounters no entry accounts for (as the CLI)."""
     from counsel.domain import WorkEntry as Entry
@@ -88,20 +110,24 @@ def work_entries(vault: Vault) -> list[WorkEntry]:
     return [*entries, *encounter_time(vault.encounter_facts(), entries)]
 
 
-def compute_overview(vault: Vault, first: dt.date, last: dt.date,
-                     period: Period | None = None) -> Overview:
-    from counsel.domain import Client, Plan
-
-    entries = work_entries(vault)
-    clients = vault.all(Client)
-    report = time_report(entries, first, last, period or chart_period(first, last))
-    ind = compute_indicators(first=first, last=last, clients=clients, entries=entries,
-                             encounters=vault.encounter_facts(), plans=vault.all(Plan))
-    names = {c.id: c.display_name for c in clients}
+def overview_of(src: Sources, first: dt.date, last: dt.date,
+                period: Period | None = None) -> Overview:
+    # an entry touches its own day and at most the next: only these can fall in the range
+    since = first - dt.timedelta(days=1)
+    near = [e for e in src.entries if since <= e.date <= last]
+    report = time_report(near, first, last, period or chart_period(first, last))
+    ind = compute_indicators(first=first, last=last, clients=src.clients, entries=src.entries,
+                             encounters=src.encounters, plans=src.plans)
+    names = {c.id: c.display_name for c in src.clients}
     rows = [ClientRow(cid, names.get(cid, cid) if cid else _("Not for one client"), s)
             for cid, s in report.by_client]
     rows.sort(key=lambda r: (r.client is None, -r.split.total, r.name.casefold()))
     return Overview(report, ind, tuple(rows))
+
+
+def compute_overview(vault: Vault, first: dt.date, last: dt.date,
+                     period: Period | None = None) -> Overview:
+    return overview_of(load_sources(vault), first, last, period)
 
 
 def hm(minutes: int) -> str:
@@ -151,29 +177,33 @@ def default_filename(kind: ExportKind, first: dt.date, last: dt.date, fmt: str) 
     return f"{stem}_{first.isoformat()}_{last.isoformat()}.{fmt}"
 
 
-def export_bytes(vault: Vault, kind: ExportKind, fmt: str, first: dt.date, last: dt.date, *,
-                 by_client: bool = False, min_clients: int = 5) -> bytes:
-    """The report as the CLI writes it (``report time`` / ``report indicators``)."""
+def export_bytes(vault: Vault | None, kind: ExportKind, fmt: str, first: dt.date,
+                 last: dt.date, *, by_client: bool = False, min_clients: int = 5,
+                 sources: Sources | None = None) -> bytes:
+    """The report as the CLI writes it (``report time`` / ``report indicators``);
+    ``sources`` already read saves reading the vault again."""
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import Table, manager_tables, time_tables
 
     if fmt not in ("pdf", "csv"):
         raise ValueError(f"unknown format {fmt!r}")
+    if sources is None:
+        if vault is None:
+            raise ValueError("export needs a vault or its sources")
+        sources = load_sources(vault)
     tables: list[Table]
     note = ""
     if kind is ExportKind.REPORT:
-        ov = compute_overview(vault, first, last)
+        ov = overview_of(sources, first, last)
         names = {r.client: r.name for r in ov.clients if r.client} if by_client else {}
         tables = time_tables(ov.report, by_client=by_client, client_names=names)
         title = _("Visible and background work")
     else:
-        from counsel.domain import Client, Plan
         from counsel.timekeeping.aggregate import manager_report
 
-        entries = work_entries(vault)
-        rep = manager_report(first=first, last=last, entries=entries,
-                             clients=vault.all(Client), encounters=vault.encounter_facts(),
-                             plans=vault.all(Plan), period=chart_period(first, last),
+        rep = manager_report(first=first, last=last, entries=sources.entries,
+                             clients=sources.clients, encounters=sources.encounters,
+                             plans=sources.plans, period=chart_period(first, last),
                              min_clients=min_clients)
         tables = manager_tables(rep)
         title = _("Time and indicators")

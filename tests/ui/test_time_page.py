@@ -63,6 +63,11 @@ def test_chart_equals_the_report_and_exports(qtbot, window, tmp_path: Path):  # 
     qtbot.keyClick(page.chart, Qt.Key.Key_Home)
     assert page.chart.current == 0 and page.chart.accessibleName()
 
+    # a save through the session reaches the page (its cached records are re-read)
+    before = page.overview.report.total.background
+    window.session.save([WorkEntry(kind=WorkKind.BACKGROUND, date=monday, minutes=7)])
+    qtbot.waitUntil(lambda: page.overview.report.total.background == before + 7)
+
     out = tmp_path / "manager.csv"
     page.export_to(ExportKind.MANAGER, "csv", out)
     qtbot.waitUntil(out.exists, timeout=10_000)

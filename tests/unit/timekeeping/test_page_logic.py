@@ -73,6 +73,9 @@ def vault(tmp_path: Path):  # type: ignore[no-untyped-def]
         WorkEntry(kind=WorkKind.BACKGROUND, date=DAY + dt.timedelta(days=8), minutes=40,
                   client=OMAR),
         WorkEntry(kind=WorkKind.BACKGROUND, date=DAY + dt.timedelta(days=9), minutes=15),
+        # starts the evening before the range: only its 30 minutes after midnight count
+        WorkEntry(kind=WorkKind.VISIBLE, date=DAY - dt.timedelta(days=1), start=dt.time(23, 30),
+                  minutes=60, client=OMAR),
         # before the range: must not count
         WorkEntry(kind=WorkKind.VISIBLE, date=DAY - dt.timedelta(days=40), minutes=50,
                   client=OMAR),
@@ -100,13 +103,13 @@ def test_overview_equals_the_report(vault: Vault) -> None:
     o = ov.compute_overview(vault, first, last)
     direct = time_report(ov.work_entries(vault), first, last, Period.WEEK)
     assert o.report == direct
-    assert o.report.total.visible == 60 and o.report.total.background == 80
+    assert o.report.total.visible == 90 and o.report.total.background == 80
     assert [r.name for r in o.clients] == ["Amina Yusuf", "Omar Haji", "Not for one client"]
     assert o.clients[0].split.total == 85
     # Omar started 10 days before the range: all his minutes are in his first 90 days
-    assert o.indicators.early_minutes.value == 60 + 25 + 40
+    assert o.indicators.early_minutes.value == 60 + 25 + 40 + 30
     summary = ov.chart_summary(o.report)
-    assert "1:00" in summary and "1:20" in summary and "2026-W10" in summary
+    assert "1:30" in summary and "1:20" in summary and "2026-W10" in summary
 
 
 def test_report_export_matches_cli(vault: Vault, tmp_path: Path,
