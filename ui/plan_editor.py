@@ -103,6 +103,7 @@ class PlanEditor(QWidget):
         self.debounce = DraftDebounce()
         self._generation = 0
         self._texts: dict[str, str] = dict(state.get("sections") or {})
+        self.first_plan = not any(p.id != self.plan_id for p in self._other_plans())
         self._boxes: dict[str, QPlainTextEdit] = {}
         self._loading = True
         self._build()
@@ -210,6 +211,10 @@ class PlanEditor(QWidget):
         self.error.setAccessibleName(_("Problems"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        self.discard_button = QPushButton(_("&Discard changes…"))
+        named(self.discard_button, _("Discard unsaved changes"))
+        self.discard_button.clicked.connect(self.ask_discard)
+        bottom.addWidget(self.discard_button)
         self.save_button = QPushButton(_("&Save plan"))
         named(self.save_button, _("Save plan"))
         self.save_button.setToolTip(_("Ctrl+S"))
@@ -304,8 +309,8 @@ class PlanEditor(QWidget):
         except KnownError as exc:
             self.notes.setText(exc.message)
             return
-        first = not any(p.id != self.plan_id for p in self._other_plans())
-        self.notes.setText("\n".join(editing.deadline_notes(plan, self.client, first_plan=first)))
+        self.notes.setText("\n".join(editing.deadline_notes(plan, self.client,
+                                                             first_plan=self.first_plan)))
 
     def _other_plans(self) -> list[Plan]:
         try:
@@ -398,6 +403,34 @@ class PlanEditor(QWidget):
             from counsel_ui.errors import show_error
 
             show_error(self, exc)
+
+    def ask_discard(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self, _("Discard changes"),
+            _("Throw away the changes since the plan was last saved?") if self.original
+            else _("Throw away this new plan? It has not been saved."))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.discard()
+
+    def discard(self) -> None:
+        """Drop the draft: back to the saved plan, or out of a plan never saved."""
+        self._autosave_timer.stop()
+        self.debounce.saved()
+        self.session.vault.discard_draft(self.draft_id)
+        self.session.changed.emit(frozenset({"draft"}))
+        if self.original is None:
+            self.detach()
+            self.closed.emit()
+            return
+        self._loading = True
+        self._texts = dict(self.original.sections)
+        self._boxes = {}  # so the boxes being replaced do not write back their text
+        self._load(editing.state_from_plan(self.original))
+        self._loading = False
+        self.status.setText(_("Changes discarded."))
+        self.update_preview()
 
     def close_editor(self) -> None:
         """Back to the list; unsaved text stays in the encrypted draft."""

@@ -70,7 +70,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
             scroll = scroll.parentWidget()
         if scroll is not None:
-            scroll.ensureWidgetVisible(editor.measures)  # type: ignore[attr-defined]
+            scroll.ensureWidgetVisible(editor.measures)
         if editor.measures.table.rowCount():
             editor.measures.table.setCurrentCell(0, 0)
         editor.preview.set_variant("large_print")

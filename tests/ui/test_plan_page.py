@@ -187,3 +187,23 @@ def test_print_records_a_card(qtbot, window, tmp_path: Path) -> None:  # type: i
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
     details = vault.settings_get(editing.PrintDetails.SETTINGS_KEY)
     assert details["counsellor_name"] == "Liisa Virtanen"
+
+
+def test_discard_returns_to_the_saved_plan(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    vault = window.session.vault
+    page = plans_page(window)
+    editor = page.new_plan(AMINA)
+    type_text(qtbot, editor.goals, "Saved goal")
+    editor.save()
+    qtbot.waitUntil(lambda: vault.of_client(Plan, AMINA) != [], timeout=10_000)
+    plan = vault.of_client(Plan, AMINA)[0]
+    editor = page.open_plan(AMINA, plan.id)
+    type_text(qtbot, editor.goals, " and more")
+    editor.measures.add({"code": "work_trial"})
+    editor.flush()
+    assert vault.draft(editor.draft_id) is not None
+    editor.discard()
+    assert editor.goals.toPlainText() == "Saved goal"
+    assert editor.measures.measures() == []
+    assert vault.draft(editor.draft_id) is None
+    assert not editor.debounce.dirty
