@@ -181,6 +181,12 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
                 "goal <= 300 MB",
             )
         )
+    from counsel.plans.bench import bench_plan_render
+
+    plan = bench_plan_render()
+    rows.append((f"bilingual plan PDF, ar + fi ({plan['bilingual_pages']} pages), median",
+                 _ms(plan["bilingual_s"]), f"fi only {_ms(plan['fi_only_s'])}",
+                 f"{plan['ratio']:.2f}x (goal <= 150 ms, <= 2x)"))
     width = max(len(r[0]) for r in rows)
     out = [f"counsel bench --size {size} --seed {seed}", ""]
     out.append(f"{'workload'.ljust(width)} | measured | baseline (same run) | ratio / goal")

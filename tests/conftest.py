@@ -14,6 +14,9 @@ os.environ.setdefault("QT_ACCESSIBILITY", "0")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# Static font instances (not personal data) are made once per checkout, not once per test:
+# every test has its own COUNSEL_HOME, which would otherwise hold its own font cache.
+os.environ.setdefault("COUNSEL_FONT_CACHE", str(ROOT / "build" / "test-fonts"))
 
 
 @pytest.fixture(autouse=True)
