@@ -106,7 +106,11 @@ class ClientView(QWidget):
         self.reminders = QListWidget()
         named(self.reminders, _("Reminders"))
         self.tabs.addTab(self.reminders, _("Reminders"))
-        session.changed.connect(lambda _k: self.refresh())
+        session.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, _kinds: frozenset[str]) -> None:
+        # a bound method, not a lambda: Qt drops the connection when this page is deleted
         self.refresh()
 
     def refresh(self) -> None:

@@ -82,8 +82,12 @@ class ContactsPage(QWidget):
         split.addWidget(form_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        session.changed.connect(lambda kinds: self.refresh() if "contact" in kinds else None)
+        session.changed.connect(self._on_changed)
         self.refresh()
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if "contact" in kinds:
+            self.refresh()
 
     def refresh(self) -> None:
         if self.session.vault.locked:

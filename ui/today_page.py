@@ -72,7 +72,10 @@ class TodayPage(QWidget):
         row.addWidget(self.done_button)
         row.addStretch(1)
         lay.addLayout(row)
-        session.changed.connect(lambda kinds: self.refresh())
+        session.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, _kinds: frozenset[str]) -> None:
         self.refresh()
 
     def refresh(self) -> None:

@@ -228,3 +228,26 @@ def test_lock_stops_long_background_work(qtbot, window, monkeypatch):
     window.lock()
     assert window.locked
     assert len(calls) < 12  # stopped early, not worked through all twelve clients
+
+
+def test_replaced_pages_do_not_answer_changes(qtbot, window, recwarn):
+    """Opening another client deletes the old page; a later save must not reach it."""
+    import gc
+
+    ws = window.workspace
+    ws.open_client("a" * 32)
+    old = ws.page("clients").view
+    ws.open_client("b" * 32)
+    ops.drain()
+    from PySide6.QtCore import QEvent
+
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # run deleteLater
+    gc.collect()
+    import shiboken6
+
+    assert not shiboken6.isValid(old)
+    calls = []
+    old.refresh = lambda: calls.append(1)
+    window.session.changed.emit(frozenset({"client"}))
+    ops.drain()
+    assert calls == []  # the deleted page was disconnected
