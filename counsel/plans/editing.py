@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,9 @@ VARIANTS = ("standard", "large_print", "card_A6", "card_A4")
 FIRST_PLAN_MONTHS = 12
 REVIEW_MONTHS = 6
 PERMIT_YEARS = 3
+# reportlab keeps module-level state (fonts, shaping cache cleared after each render);
+# a preview and an export may be asked for at once on the reader pool: one at a time
+_render_lock = threading.Lock()
 
 
 def draft_id_for(client_id: str, plan_id: str) -> str:
@@ -281,8 +285,13 @@ def render_variant(plan: Plan, client: Client, variant: str, *, counsellor_lang:
     """One printout of ``plan`` as PDF bytes (runs reportlab: call it off the UI thread)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}")
-    co = print_language(counsellor_lang)
-    details = details or PrintDetails()
+    with _render_lock:
+        return _render(plan, client, variant, print_language(counsellor_lang),
+                       details or PrintDetails(), extra_dirs)
+
+
+def _render(plan: Plan, client: Client, variant: str, co: str, details: PrintDetails,
+            extra_dirs: Sequence[str | Path]) -> bytes:
     if variant.startswith("card_"):
         from counsel.plans.render_card import Appointment, render_card
 
