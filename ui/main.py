@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("Counsel")
     app.setApplicationName("Counsel")
-    apply_language(app, args.lang or _default_lang())
+    from counsel.ui_prefs import load_language
+
+    apply_language(app, args.lang or load_language(paths.config_dir()) or _default_lang())
     from counsel_ui.fonts_qt import register_script_fonts
 
     register_script_fonts()

@@ -54,9 +54,8 @@ class MainWindow(QMainWindow):
         self.idle = IdlePolicy(DEFAULT_IDLE_MINUTES, time.monotonic())
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.unlock_screen = UnlockScreen(self.vault_path, kdf=kdf)
-        self.unlock_screen.unlocked.connect(self.on_unlocked)
-        self.unlock_screen.created.connect(self.on_created)
+        self.kdf = kdf
+        self.unlock_screen = self._make_unlock_screen()
         self.stack.addWidget(self.unlock_screen)
         self._filter = _ActivityFilter(self.idle, self)
         app = QApplication.instance()
@@ -71,6 +70,20 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+
+    def _make_unlock_screen(self) -> UnlockScreen:
+        screen = UnlockScreen(self.vault_path, kdf=self.kdf)
+        screen.unlocked.connect(self.on_unlocked)
+        screen.created.connect(self.on_created)
+        return screen
+
+    def _make_workspace(self, session: Session) -> Workspace:
+        workspace = Workspace(session)
+        workspace.lock_button.clicked.connect(self.lock)
+        workspace.settings_button.clicked.connect(self.open_settings)
+        self.stack.addWidget(workspace)
+        self.stack.setCurrentWidget(workspace)
+        return workspace
 
     @property
     def locked(self) -> bool:
@@ -90,11 +103,7 @@ class MainWindow(QMainWindow):
         minutes = vault.settings_get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
         self.idle.minutes = IdlePolicy.clamp(int(minutes))
         self.idle.touch(time.monotonic())
-        self.workspace = Workspace(self.session)
-        self.workspace.lock_button.clicked.connect(self.lock)
-        self.workspace.settings_button.clicked.connect(self.open_settings)
-        self.stack.addWidget(self.workspace)
-        self.stack.setCurrentWidget(self.workspace)
+        self.workspace = self._make_workspace(self.session)
         self.workspace.restore(self.resume)
         log.info("vault unlocked")
 
@@ -112,9 +121,51 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from counsel_ui.settings_dialog import SettingsDialog
 
-        dlg = SettingsDialog(self.idle.minutes, self)
-        dlg.accepted.connect(lambda: self.set_idle_minutes(dlg.idle.value()))
+        from counsel.i18n import current_language
+
+        dlg = SettingsDialog(self.idle.minutes, self, current_language())
+
+        def apply() -> None:
+            self.set_idle_minutes(dlg.idle.value())
+            if dlg.chosen_language() != current_language():
+                self.switch_language(dlg.chosen_language())
+
+        dlg.accepted.connect(apply)
         dlg.open()
+
+    def switch_language(self, lang: str) -> None:
+        """Redraw everything in ``lang``: the pages are rebuilt where the user was, open
+        editors reopen from their drafts.  The choice is kept for the next start."""
+        from counsel_ui.i18n_qt import apply_language
+
+        from counsel import paths
+        from counsel.ui_prefs import save_language
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        apply_language(app, lang)
+        try:
+            save_language(paths.config_dir(), lang)
+        except OSError:
+            log.warning("could not store the interface language")
+        self.setWindowTitle(_("Counsel"))
+        old_screen = self.unlock_screen
+        self.unlock_screen = self._make_unlock_screen()
+        self.stack.insertWidget(0, self.unlock_screen)
+        self.stack.removeWidget(old_screen)
+        old_screen.deleteLater()
+        if self.session is None or self.workspace is None:
+            self.stack.setCurrentWidget(self.unlock_screen)
+            return
+        old = self.workspace
+        self.resume = old.resume_state()
+        ops.drain()
+        old.close_editors()  # drafts written; reopened below in the new language
+        ops.drain()
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.workspace = self._make_workspace(self.session)
+        self.workspace.restore(self.resume)
 
     def lock(self) -> None:
         if self.session is None or self.workspace is None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from counsel_ui.i18n_qt import apply_language
+from counsel_ui.pages import PAGES
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from counsel import i18n
-from counsel_ui.i18n_qt import apply_language
-from counsel_ui.pages import PAGES
 
 
 @pytest.fixture
@@ -60,3 +60,25 @@ def test_every_shell_string_has_fi_sv_ar_translation():
             loc[0].startswith("ui/") and loc[0][3:-3] in SHELL for loc in m.locations)
                    and not (m.string if isinstance(m.string, str) else all(m.string))]
         assert missing == [], lang
+
+
+def test_switching_language_in_the_app_keeps_place_and_text(qtbot, window, restore_language):
+    from uihelp import type_text
+
+    from counsel import paths
+    from counsel.ui_prefs import load_language
+
+    ws = window.workspace
+    ws.open_client("a" * 32)
+    ws.new_encounter("a" * 32)
+    type_text(qtbot, window.session.editors[-1].situation, "Haluaa opiskella")
+    window.switch_language("sv")
+    assert not window.locked and window.workspace is not ws
+    assert window.workspace.sidebar.item(0).text() == "Idag"
+    assert window.session.current_client == "a" * 32
+    editor = window.session.editors[-1]
+    assert editor.situation.toPlainText() == "Haluaa opiskella"
+    assert load_language(paths.config_dir()) == "sv"
+    window.switch_language("ar")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.unlock_screen.go.text().replace("&", "") == "فتح"
