@@ -65,7 +65,7 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.screenshots import _save, _settle
     from counsel_ui.session import Session
-    from counsel_ui.sync_controller import SyncController
+    from counsel_ui.sync_controller import controller_for
     from counsel_ui.sync_page import JoinDialog, SyncIndicator, SyncPage
     from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -86,8 +86,8 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         apply_language(app, lang)
         # a page that is not set up yet
         fresh_session = Session(b)
-        fresh = SyncPage(fresh_session,
-                         controller=SyncController(fresh_session, autostart=False))
+        controller_for(fresh_session, autostart=False)
+        fresh = SyncPage(fresh_session)
         fresh.resize(1000, 640)
         fresh.show()
         fresh.setup.url.setText("https://sync.example.org")
@@ -97,7 +97,7 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         fresh.deleteLater()
 
         session = Session(a)
-        controller = SyncController(session, autostart=False)
+        controller = controller_for(session, autostart=False)  # shared with the indicator
         frame = QWidget()
         lay = QVBoxLayout(frame)
         page = SyncPage(session, controller=controller)
