@@ -215,7 +215,7 @@ class SqlStorage(abc.ABC):
                     "INSERT INTO revisions (vault_id, seq, rev_id, record_id, parents, kind, "
                     "key_id, device_id, pushed_by, envelope) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                    "ON CONFLICT DO NOTHING", rows[i:i + CHUNK])
+                    "ON CONFLICT (vault_id, rev_id) DO NOTHING", rows[i:i + CHUNK])
             db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
         return PushResult(stored=len(rows), seq=seq - 1)
 
@@ -237,7 +237,8 @@ class SqlStorage(abc.ABC):
                 seq += 1
         if rows:
             db.executemany("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq) "
-                           "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", rows)
+                           "VALUES (%s, %s, %s, %s) "
+                           "ON CONFLICT (vault_id, key_id) DO NOTHING", rows)
         return seq
 
     def _erased(self, db: Db, vault_id: str, key_ids: set[str]) -> set[str]:
