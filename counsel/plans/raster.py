@@ -11,6 +11,8 @@ The preview holds client data, so it lives only in the returned bytes; nothing g
 a temporary folder.
 """
 
+# i18n-domain: counsel  (its messages are for the counsellor, not printed for the client)
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,7 +39,8 @@ class RasterPage:
 
 class PreviewUnavailable(KnownError):
     help_text = N_("Install PDFium (the pypdfium2 package) or Poppler's pdftoppm to see "
-                   "previews. Saving and printing the PDF still work.")
+                   "previews and print from Counsel. Saving the PDF still works: print it "
+                   "from a PDF reader.")
 
 
 def backend() -> str | None:
