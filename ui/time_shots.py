@@ -93,7 +93,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list
         page = ws.page("time")
         assert isinstance(page, TimePage)
         select_data(page.range, RangeChoice.LAST_3_MONTHS.value)
-        shot(lang, "time", win)
+        shot(lang, "time-3-months", win)
         page.chart.setFocus()
         page.chart.select(len(page.chart.bars) - 2)
         page.tabs.setCurrentIndex(2)
