@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel.i18n import ngettext
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session
@@ -231,10 +232,12 @@ class JoinDialog(QDialog):
 
 def progress_words(progress: Progress) -> str:
     if progress.phase == "pull":
-        return _("Downloading: {n} changes received").format(n=progress.done)
+        return ngettext("Downloading: {n} change received", "Downloading: {n} changes received",
+                        progress.done).format(n=progress.done)
     if progress.phase == "push":
         if progress.total:
             return _("Sending: {done} of {total} changes").format(done=progress.done,
                                                                    total=progress.total)
-        return _("Sending: {n} changes").format(n=progress.done)
+        return ngettext("Sending: {n} change", "Sending: {n} changes",
+                        progress.done).format(n=progress.done)
     return _("Merging edits from other devices…")

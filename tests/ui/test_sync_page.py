@@ -85,9 +85,12 @@ def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
     join.url.setText(server.url)
     join.account.setText("maria")
     join.passphrase.setText(PASS)
+    shown: list[str] = []  # the dialog's progress line after each step
+    join._bridge.progress.connect(lambda _p: shown.append(join.progress_text.text()))
     with qtbot.waitSignal(join.joined, timeout=20_000) as joined:
         qtbot.mouseClick(join.join_button, Qt.MouseButton.LeftButton)
     b: Vault = joined.args[0]
+    assert "Downloading: 1 change received" in shown  # the download is shown
     assert b.get(CID).notes == "line 1\nline 2\n"  # type: ignore[attr-defined]
     page_b = _page(qtbot, b)
     assert page_b.stack.currentWidget() is page_b.status
@@ -242,4 +245,26 @@ def test_offline_shows_backoff_on_page_and_indicator(qtbot, tmp_path: Path,
     assert "Offline" in indicator.text()
     assert page.controller.scheduler.failures == 1
     assert page.status.sync_button.isEnabled()  # "Sync now" still tries at once
+    _close(page)
+
+
+def test_setup_errors_offline_and_wrong_secret(qtbot, tmp_path: Path, server: LiveServer) -> None:
+    a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    page = _page(qtbot, a)
+    form = page.setup
+    server.storage.create_account("maria")
+    form.url.setText("https://127.0.0.1:9")  # nothing listens there
+    form.account.setText("maria")
+    form.passphrase.setText(PASS)
+    form.secret.setText("not the secret")
+    qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(form.error.isVisible, timeout=20_000)
+    assert "cannot be reached" in form.error.text()
+    form.url.setText(server.url)
+    form.passphrase.setText(PASS)
+    qtbot.mouseClick(form.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "enrolment secret is not correct" in form.error.text(),
+                    timeout=20_000)
+    assert page.controller.snapshot().creds is None
+    assert page.stack.currentWidget() is form
     _close(page)
