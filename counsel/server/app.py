@@ -7,6 +7,7 @@ Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device tok
 ``GET  /v1/login-params?account=NAME``      public salt/params of the login-key derivation
 ``POST /v1/enrol``                          one-time enrolment secret → device token
 ``POST /v1/login``                          login key (from the passphrase) → device token
+``PUT  /v1/login-key``                      replace the login key (passphrase changed)
 ``GET  /v1/devices`` / ``DELETE /v1/devices/{id}``   list / revoke this account's devices
 ``GET  /v1/vaults``                         vault ids this account may use
 ``GET|PUT /v1/vaults/{vault}/keyring``      the wrapped master/vault keys (opaque)
@@ -196,6 +197,15 @@ def create_app(storage: SqlStorage) -> Starlette:
         device_id, token = await run_in_threadpool(storage.login, account, key, device_name)
         return JSONResponse({"device_id": device_id, "token": token})
 
+    async def set_login(request: Request) -> Response:
+        who = await principal(request)
+        body = await read_json(request, 64 * 1024)
+        login = _login_from(body.get("login"))
+        if login is None:
+            raise ApiError(400, "malformed", "login is required")
+        await run_in_threadpool(storage.set_login, who.account, login[0], login[1])
+        return JSONResponse({"updated": True})
+
     async def devices(request: Request) -> Response:
         who = await principal(request)
         return JSONResponse({"devices": await run_in_threadpool(storage.devices, who.account)})
@@ -295,6 +305,7 @@ def create_app(storage: SqlStorage) -> Starlette:
         Route("/v1/login-params", wrap(login_params, "login-params"), methods=["GET"]),
         Route("/v1/enrol", wrap(enrol, "enrol"), methods=["POST"]),
         Route("/v1/login", wrap(login, "login"), methods=["POST"]),
+        Route("/v1/login-key", wrap(set_login, "login-key"), methods=["PUT"]),
         Route("/v1/devices", wrap(devices, "devices"), methods=["GET"]),
         Route("/v1/devices/{device_id}", wrap(revoke, "revoke"), methods=["DELETE"]),
         Route("/v1/vaults", wrap(vaults, "vaults"), methods=["GET"]),

@@ -101,6 +101,13 @@ class SqlStorage(abc.ABC):
                 raise StorageError("bad_login", "unknown account or wrong passphrase", 401)
             return self._new_device(db, name, device_name)
 
+    def set_login(self, account: str, params: LoginParams, login_key: str) -> None:
+        """Replace the login key (after a passphrase change on a signed-in device)."""
+        with self.transaction(write=True) as db:
+            db.execute("UPDATE accounts SET login_salt = %s, login_params = %s, login_hash = %s "
+                       "WHERE name = %s",
+                       (params.salt, params.params, auth.digest(login_key), account))
+
     def _new_device(self, db: Db, account: str, device_name: str) -> tuple[str, str]:
         device_id, token = auth.new_device_id(), auth.new_secret()
         db.execute(

@@ -70,6 +70,21 @@ def connect(vault: Vault, url: str, account: str, passphrase: str, *,
     return creds
 
 
+def update_login(vault: Vault, new_passphrase: str) -> None:
+    """After ``vault.change_passphrase``: upload the re-wrapped keyring and a new login key,
+    so new devices join with the new passphrase.
+
+    Call it right after the change (the UI can retry it later; until then new devices
+    still join with the old passphrase; devices already signed in are not affected).
+    """
+    creds = credentials.load(vault)
+    if creds is None:
+        return
+    with Transport(creds.url, creds.token) as transport:
+        transport.put_keyring(vault.vault_id, vault.export_keyring())
+        transport.set_login(_login_payload(new_passphrase, _vault_kdf(vault)))
+
+
 def join(path: Path, url: str, account: str, passphrase: str, *,
          enrol_secret: str | None = None, vault_id: str | None = None,
          name: str | None = None, progress: ProgressFn | None = None) -> Vault:

@@ -158,6 +158,9 @@ class Transport:
             "account": account, "login_key": login_key, "device_name": device_name})
         return _str(body, "device_id"), _str(body, "token")
 
+    def set_login(self, login: dict[str, Any]) -> None:
+        self._call("PUT", "/v1/login-key", json_body={"login": login})
+
     def devices(self) -> list[dict[str, Any]]:
         devices = self._call("GET", "/v1/devices").get("devices")
         if not isinstance(devices, list):

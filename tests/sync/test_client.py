@@ -158,3 +158,16 @@ def test_plain_http_only_to_loopback() -> None:
     for bad in ("http://sync.example.org", "http://10.0.0.2", "ftp://x", "sync.example.org"):
         with pytest.raises(SyncError):
             check_url(bad)
+
+
+def test_passphrase_change_moves_the_login(tmp_path: Path, live_server: LiveServer) -> None:
+    a = _first(tmp_path, live_server)
+    _sync(a)
+    a.change_passphrase(PASS, "a brand new passphrase")
+    enrol.update_login(a, "a brand new passphrase")
+    with pytest.raises(SyncError):
+        enrol.join(tmp_path / "old.vault", live_server.url, "maria", PASS)
+    b = enrol.join(tmp_path / "b.vault", live_server.url, "maria", "a brand new passphrase")
+    assert b.vault_id == a.vault_id
+    a.lock()
+    b.lock()
