@@ -11,6 +11,7 @@ plan's history tells what was handed to the client.  Export details live in
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,20 @@ def text_box(height: int) -> QPlainTextEdit:
 
 def _qdate(value: str) -> QDate:
     return QDate.fromString(value, Qt.DateFormat.ISODate) if value else QDate()
+
+
+def date_edit() -> QDateEdit:
+    """A date field in the interface's short format, but always with a four-digit year
+    (validity and review dates are read years later)."""
+    from PySide6.QtCore import QLocale
+
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in fmt:
+        fmt = fmt.replace("yy", "yyyy")
+    edit.setDisplayFormat(fmt)
+    return edit
 
 
 class LockHook:
@@ -160,11 +175,9 @@ class PlanEditor(QWidget):
         self.plan_status = add_row(f, _("&Status:"), QComboBox())
         for s in PlanStatus:
             self.plan_status.addItem(s.label(), s.value)
-        self.made = add_row(f, _("&Made on:"), QDateEdit())
-        self.valid_until = add_row(f, _("&Valid until:"), QDateEdit())
-        self.review = add_row(f, _("Next &review:"), QDateEdit())
-        for d in (self.made, self.valid_until, self.review):
-            d.setCalendarPopup(True)
+        self.made = add_row(f, _("&Made on:"), date_edit())
+        self.valid_until = add_row(f, _("&Valid until:"), date_edit())
+        self.review = add_row(f, _("Next &review:"), date_edit())
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setAccessibleName(_("Deadline notes"))
@@ -289,9 +302,18 @@ class PlanEditor(QWidget):
             select_data(self.template, state["template"])
         select_data(self.language, state.get("client_language", "en"))
         select_data(self.plan_status, state.get("status", PlanStatus.DRAFT.value))
-        self.made.setDate(_qdate(str(state.get("made", ""))))
-        self.valid_until.setDate(_qdate(str(state.get("valid_until", ""))))
-        self.review.setDate(_qdate(str(state.get("review", ""))))
+        made = _qdate(str(state.get("made", "")))
+        if not made.isValid():
+            made = QDate.currentDate()
+        self.made.setDate(made)
+        # a date field cannot be empty: a plan made without these dates (e.g. from the
+        # command line) gets the defaults, which the counsellor sees before saving
+        valid_until, review = editing.default_dates(
+            dt.date(made.year(), made.month(), made.day()))
+        for edit, key, default in ((self.valid_until, "valid_until", valid_until),
+                                   (self.review, "review", review)):
+            value = _qdate(str(state.get(key) or ""))
+            edit.setDate(value if value.isValid() else QDate(default))
         self.goals.setPlainText(str(state.get("goals", "")))
         self._fill_sections()
         self.measures.set_measures(list(state.get("measures", ())))

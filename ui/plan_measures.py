@@ -141,6 +141,10 @@ class MeasureTable(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([_("Measure"), _("Who"), _("Start"), _("Due"),
                                               _("Status"), _("Provider"), _("Note")])
+        for col in (COLUMNS.index("start"), COLUMNS.index("due")):
+            head = self.table.horizontalHeaderItem(col)
+            if head is not None:
+                head.setToolTip(_("A date, e.g. 2026-03-31 or 31.3.2026"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from counsel_ui.models import RowsModel
 from counsel_ui.ops import Op
 from counsel_ui.widgets import named
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -124,6 +124,13 @@ class PlanList(QWidget):
         top = QHBoxLayout()
         self.client = QComboBox()
         named(self.client, _("Show plans of"))
+        # a caseload is hundreds of names: type part of one to find it
+        self.client.setEditable(True)
+        self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.client.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
         top.addWidget(QLabel(_("Show plans of:")))
         top.addWidget(self.client, 1)
         self.new_button = QPushButton(_("&New plan"))

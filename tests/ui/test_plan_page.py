@@ -207,3 +207,13 @@ def test_discard_returns_to_the_saved_plan(qtbot, window) -> None:  # type: igno
     assert editor.measures.measures() == []
     assert vault.draft(editor.draft_id) is None
     assert not editor.debounce.dirty
+
+
+def test_a_plan_without_dates_opens_with_the_defaults(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    vault = window.session.vault
+    bare = Plan(client=AMINA, made=dt.date(2026, 1, 31))
+    vault.save(bare)
+    editor = plans_page(window).open_plan(AMINA, bare.id)
+    plan = editor.build()
+    assert (plan.made, plan.valid_until, plan.review) == (
+        dt.date(2026, 1, 31), dt.date(2027, 1, 31), dt.date(2026, 7, 31))
