@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from counsel_ui.ops import Op
 from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -167,6 +175,7 @@ class IcsReviewDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
+        self.table.installEventFilter(self)
         split.addWidget(self.table)
 
         lower = QWidget()
@@ -222,6 +231,25 @@ class IcsReviewDialog(QDialog):
         self.action.currentIndexChanged.connect(self._action_changed)
         self.resize(980, 640)
         self._load()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Space ticks or unticks every selected row for saving, whichever column is current
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and \
+                event.key() == Qt.Key.Key_Space:  # type: ignore[attr-defined]
+            self.toggle_selected()
+            return True
+        return super().eventFilter(obj, event)
+
+    def toggle_selected(self) -> list[int]:
+        if self.review is None or self.model is None:
+            return []
+        rows = [i for i in self.selected_rows() if self.review.rows[i].editable]
+        if not rows:
+            return []
+        tick = not self.review.rows[rows[0]].accepted
+        changed = [i for i in rows if self.review.set_accepted(i, tick)]
+        self.model.rows_changed(changed)
+        return changed
 
     # -- loading ------------------------------------------------------------------------------
     def _load(self) -> None:

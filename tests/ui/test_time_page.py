@@ -157,6 +157,12 @@ def test_import_review_saves_accepted_rows_once(qtbot, window, tmp_path: Path): 
     assert not model.setData(model.index(lunch, 0), Qt.CheckState.Checked,
                              Qt.ItemDataRole.CheckStateRole)
     assert dlg.save_button.text().replace("&", "") == "Save 3 entries"
+    # Space on the table unticks and ticks the selected rows again
+    dlg.select_rows(amina[1:])
+    qtbot.keyClick(dlg.table, Qt.Key.Key_Space)
+    assert dlg.save_button.text().replace("&", "") == "Save 1 entry"
+    qtbot.keyClick(dlg.table, Qt.Key.Key_Space)
+    assert dlg.save_button.text().replace("&", "") == "Save 3 entries"
     before = len(vault.all(WorkEntry))
     with qtbot.waitSignal(dlg.saved, timeout=10_000) as saved:
         dlg.save_button.click()
