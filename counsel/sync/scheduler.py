@@ -20,8 +20,12 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from counsel.errors import KnownError, OfflineError
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
 
 
 class State(enum.Enum):
@@ -151,3 +155,26 @@ class Scheduler:
             status = Status(state, message, next_at, self.failures)
         for listener in list(self.listeners):
             listener(status)
+
+
+def for_vault(vault: Vault, **kwargs: Any) -> Scheduler:
+    """A scheduler wired to a signed-in vault: sync = ``SyncClient.sync``, check = health."""
+    from counsel.sync import credentials
+    from counsel.sync.client import SyncClient
+    from counsel.sync.transport import Transport
+
+    def sync() -> object:
+        client = SyncClient.from_vault(vault)
+        try:
+            return client.sync()
+        finally:
+            client.close()
+
+    def check() -> bool:
+        creds = credentials.load(vault)
+        if creds is None:
+            return False
+        with Transport(creds.url, timeout=5) as transport:
+            return transport.health()
+
+    return Scheduler(sync, check, **kwargs)

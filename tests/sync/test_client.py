@@ -171,3 +171,17 @@ def test_passphrase_change_moves_the_login(tmp_path: Path, live_server: LiveServ
     assert b.vault_id == a.vault_id
     a.lock()
     b.lock()
+
+
+def test_scheduler_for_a_vault_syncs_and_probes(tmp_path: Path, live_server: LiveServer) -> None:
+    from counsel.sync.scheduler import Action, State, for_vault
+
+    a = _first(tmp_path, live_server)
+    a.save(Contact(id="contact0099", name="Queued"))
+    sched = for_vault(a)
+    action = sched.next_action()
+    assert action is Action.SYNC
+    sched.run(action)
+    assert sched.state is State.IDLE and a.store.outbox_count() == 0
+    assert sched._check() is True
+    a.lock()
