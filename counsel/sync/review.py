@@ -111,8 +111,7 @@ FIELD_LABELS = {
 #: free-text fields that hold several lines (the others are single-line in the domain)
 MULTILINE = frozenset({
     "notes", "education", "work_history", "recognised_skills", "situation", "resources",
-    "possibilities", "obstacles_text", "experiential", "next_step", "goals", "text",
-    "value_json"})
+    "possibilities", "obstacles_text", "experiential", "next_step", "goals", "text"})
 
 
 def kind_label(kind: str) -> str:
@@ -140,8 +139,9 @@ def _strip_optional(tp: Any) -> Any:
 
 
 def is_text_field(kind: str, name: str) -> bool:
-    """A free-text field: the person may write a combined text instead of picking a side."""
-    return _strip_optional(_field_type(kind, name)) is str
+    """A free-text field: the person may write a combined text instead of picking a side.
+    (A setting's value is JSON, not prose: only one side can be picked.)"""
+    return kind != "setting" and _strip_optional(_field_type(kind, name)) is str
 
 
 def format_value(kind: str, name: str, value: Any) -> str:

@@ -96,6 +96,7 @@ def test_format_value_reads_like_the_screen() -> None:
     assert review.is_text_field("contact", "notes")
     assert not review.is_text_field("client", "languages")
     assert not review.is_text_field("client", "active")
+    assert not review.is_text_field("setting", "value_json")  # JSON: pick a side only
     assert review.field_label("no_such_field") == "no such field"
 
 
