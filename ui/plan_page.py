@@ -134,7 +134,7 @@ class PlanList(QWidget):
         top.addWidget(QLabel(_("Show plans of:")))
         top.addWidget(self.client, 1)
         self.new_button = QPushButton(_("&New plan"))
-        named(self.new_button, _("New plan for the chosen client"))
+        named(self.new_button, _("New plan"))
         self.new_button.clicked.connect(self._new)
         top.addWidget(self.new_button)
         lay.addLayout(top)
@@ -185,9 +185,6 @@ class PlanList(QWidget):
             self.client.setCurrentIndex(i)
 
     def _client_changed(self, *, refresh: bool = True) -> None:
-        self.new_button.setEnabled(self.chosen_client() is not None)
-        self.new_button.setToolTip("" if self.chosen_client() else
-                                   _("Choose a client above to make a new plan."))
         if refresh:
             self.refresh()
 
@@ -216,9 +213,22 @@ class PlanList(QWidget):
         self.page.open_plan(row.client_id, row.id)
 
     def _new(self) -> None:
-        client_id = self.chosen_client()
+        client_id = self.chosen_client() or self.ask_client()
         if client_id:
             self.page.new_plan(client_id)
+
+    def ask_client(self) -> str | None:
+        """Which client a new plan is for, when the list shows everyone's."""
+        from PySide6.QtWidgets import QInputDialog
+
+        names = [self.client.itemText(i) for i in range(1, self.client.count())]
+        if not names:
+            return None
+        name, ok = QInputDialog.getItem(self, _("New plan"), _("Client:"), names, 0, True)
+        if not ok:
+            return None
+        i = self.client.findText(name)
+        return str(self.client.itemData(i)) if i > 0 else None
 
 
 class PlanPage(QWidget):

@@ -217,3 +217,20 @@ def test_a_plan_without_dates_opens_with_the_defaults(qtbot, window) -> None:  #
     plan = editor.build()
     assert (plan.made, plan.valid_until, plan.review) == (
         dt.date(2026, 1, 31), dt.date(2027, 1, 31), dt.date(2026, 7, 31))
+
+
+def test_new_plan_from_everyones_list_asks_for_the_client(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    page = plans_page(window)
+    page.show_client(None)
+    offered: list[list[str]] = []
+
+    def get_item(_parent, _title, _label, items, *_args):  # type: ignore[no-untyped-def]
+        offered.append(list(items))
+        return "Amina Yusuf", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    page.list.new_button.click()
+    assert "Amina Yusuf" in offered[0] and len(offered[0]) == 3
+    assert page.editor is not None and page.editor.client_id == AMINA
