@@ -73,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from counsel.ui_prefs import load_language
 
     apply_language(app, args.lang or load_language(paths.config_dir()) or _default_lang())
+    from counsel_ui.contrast import apply_contrast_aids
     from counsel_ui.fonts_qt import register_script_fonts
+
+    apply_contrast_aids(app)
 
     register_script_fonts()
     install_excepthook()

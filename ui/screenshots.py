@@ -160,6 +160,28 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
     return written
 
 
+def high_contrast_palette() -> object:
+    """White on black with yellow selection, like the common system high-contrast themes."""
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base,
+                 QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Button):
+        pal.setColor(role, black)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText, QPalette.ColorRole.ToolTipText):
+        pal.setColor(role, white)
+    pal.setColor(QPalette.ColorRole.Highlight, yellow)
+    pal.setColor(QPalette.ColorRole.HighlightedText, black)
+    pal.setColor(QPalette.ColorRole.PlaceholderText, QColor("#c0c0c0"))
+    for role in (QPalette.ColorRole.Light, QPalette.ColorRole.Midlight, QPalette.ColorRole.Mid,
+                 QPalette.ColorRole.Dark, QPalette.ColorRole.Shadow):
+        pal.setColor(role, white)
+    pal.setColor(QPalette.ColorRole.ToolTipBase, black)
+    return pal
+
+
 def make_demo_vault(folder: Path) -> Path:
     from counsel.demo import generate
     from counsel.vault.kdf import KdfParams
@@ -181,6 +203,8 @@ def main(argv: Sequence[str] | None = None,
     parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
     parser.add_argument("--font-scale", type=float, default=1.0,
                         help="scale the interface font (checks system font scaling)")
+    parser.add_argument("--high-contrast", action="store_true",
+                        help="render with a high-contrast palette (white on black)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -193,6 +217,11 @@ def main(argv: Sequence[str] | None = None,
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setOrganizationName("CounselScreenshots")
+        if args.high_contrast:
+            from counsel_ui.contrast import apply_contrast_aids
+
+            app.setPalette(high_contrast_palette())
+            apply_contrast_aids(app)
         if args.font_scale != 1.0:
             font = app.font()
             font.setPointSizeF(font.pointSizeF() * args.font_scale)
