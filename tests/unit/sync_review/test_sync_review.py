@@ -151,3 +151,25 @@ def test_conflict_on_a_client_record_names_the_client(pair) -> None:  # type: ig
     assert (view.kind_label, view.client_name, view.field_labels) == (
         "Client", "Amina Yusuf", "Municipality")
     assert not view.deleted_on_a_device
+
+
+def test_delete_against_two_different_edits_can_be_deleted_for_good(  # type: ignore[no-untyped-def]
+        pair, tmp_path: Path) -> None:
+    a, b = pair
+    c = Vault.join(tmp_path / "c.vault", a.export_keyring(), PASS)
+    try:
+        a.save(Contact(id="contact0001", name="Jobcentre", notes="base"))
+        _exchange(a, b)
+        _exchange(a, c)
+        a.delete("contact0001")
+        b.save(b.get("contact0001").replace(notes="from b"))
+        c.save(c.get("contact0001").replace(notes="from c"))
+        _exchange(a, b)
+        _exchange(a, c)
+        (view,) = review.open_conflicts(a)
+        assert view.deleted_on_a_device and view.field_labels == "Notes"
+        assert a.exists("contact0001")  # shown meanwhile: an edit beats a delete
+        review.delete_for_good(a, view)
+        assert review.open_conflicts(a) == [] and not a.exists("contact0001")
+    finally:
+        c.lock()
