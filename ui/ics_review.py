@@ -393,11 +393,12 @@ class IcsReviewDialog(QDialog):
         self.suggest_button.setEnabled(guesses > 0 and any(
             not row.proposal.confirmed and row.proposal.action is not Action.SKIP
             for row in r.rows if row.editable))
-        self.summary.setText(_("{name}: {events} events. {save} to save, {guesses} guesses "
-                               "to confirm, {already} imported before, {problems} could not "
-                               "be read.").format(
-            name=self.path.name, events=len(r.rows), save=n, guesses=guesses,
-            already=already, problems=len(r.problems)))
+        self.summary.setText(_("{name}: {events} events from {first} to {last}. {save} to "
+                               "save, {guesses} guesses to confirm, {already} imported "
+                               "before, {problems} could not be read.").format(
+            name=self.path.name, events=len(r.rows), first=display.date(r.parsed.first),
+            last=display.date(r.parsed.last), save=n, guesses=guesses, already=already,
+            problems=len(r.problems)))
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> None:

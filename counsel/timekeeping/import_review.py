@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 RULES_SETTING = "timekeeping.match_rules"  # the CLI's key (counsel.timekeeping.cli)
 IMPORT_PAST_DAYS = 365
-IMPORT_FUTURE_DAYS = 90
 
 
 @dataclasses.dataclass
@@ -80,13 +79,16 @@ class ImportReview:
     def load(cls, vault: Vault, data: bytes, *, today: dt.date | None = None,
              first: dt.date | None = None, last: dt.date | None = None,
              tz: dt.tzinfo | None = None) -> ImportReview:
-        """Read a calendar file and propose, with the vault's rules, clients and imports."""
+        """Read a calendar file and propose, with the vault's rules, clients and imports.
+
+        By default the past year up to today: time not yet worked is not work time (a
+        later import of the same file picks up the rest, without duplicates)."""
         from counsel.domain import Client
         from counsel.timekeeping.cli import load_rules
 
         today = today or dt.date.today()
         first = first or today - dt.timedelta(days=IMPORT_PAST_DAYS)
-        last = last or today + dt.timedelta(days=IMPORT_FUTURE_DAYS)
+        last = last or today
         parsed = read_ics(data, first=first, last=last, tz=tz)
         rules = load_rules(vault)
         # names are all matching needs: the client list's summaries, not whole records
