@@ -97,6 +97,8 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
         t_join, b = _timed(lambda: enrol.join(work / "b.vault", url, account, PASS))
         assert b.store.count_revisions() == n
 
+        t_wire = _download_only(url, b)
+
         # Baselines: the same envelopes, bulk-loaded with no protocol at all.
         revs = list(a.store.all_revisions())
         t_copy = _copy_baseline(db_url, revs)
@@ -108,6 +110,8 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
         rows.append((f"first sync, {n} revisions → fresh device", f"{t_join:.2f} s",
                      f"{t_join / floor:.1f}× bulk load ({floor:.2f} s); "
                      f"{n / t_join:,.0f} rev/s"))
+        rows.append(("  of which download only (HTTP + server + JSON)", f"{t_wire:.2f} s",
+                     f"{t_wire / t_join:.0%} of the first sync; the rest is the local vault"))
         rows.append((f"first push of {n} revisions", f"{t_push:.2f} s",
                      f"{t_push / floor:.1f}× bulk load"))
 
@@ -133,6 +137,23 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
     lines = [f"{'workload'.ljust(width)}  {'time':>12}  vs baseline"]
     lines += [f"{r[0].ljust(width)}  {r[1]:>12}  {r[2]}" for r in rows]
     return "\n".join(lines)
+
+
+def _download_only(url: str, vault: Any) -> float:
+    """Pull every page again without storing anything: the wire and server share."""
+    from counsel.sync import credentials
+    from counsel.sync.client import PULL_PAGE
+    from counsel.sync.transport import Transport
+
+    creds = credentials.load(vault)
+    assert creds is not None
+    with Transport(url, creds.token) as t:
+        t0 = time.perf_counter()
+        since, more = 0, True
+        while more:
+            page = t.pull(vault.vault_id, since, PULL_PAGE)
+            since, more = page.next, page.more
+        return time.perf_counter() - t0
 
 
 def _p95(values: list[float]) -> float:
