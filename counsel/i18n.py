@@ -77,6 +77,12 @@ def compile_po(po_bytes: bytes, lang: str) -> bytes:
     from babel.messages.pofile import read_po
 
     catalog = read_po(io.BytesIO(po_bytes), locale=babel_locale(lang).split("_")[0])
+    # An untranslated plural entry would be written with the English forms at the wrong
+    # plural indices (Arabic's n=1 is index 1: "1 seconds"). Leave it out: gettext then
+    # falls back to the source, with the source's own plural rule.
+    for message in list(catalog):
+        if message.id and isinstance(message.string, (tuple, list)) and not all(message.string):
+            catalog.delete(message.id, context=message.context)
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
