@@ -185,5 +185,8 @@ class ClientDialog(QDialog):
         except KnownError as exc:
             self.error.setText(f"{exc.message} — {exc.help()}")
             return
-        self.session.save([client], parent=self,
-                          then=lambda _r: (self.saved.emit(client.id), self.accept()))
+        def done(_result: object) -> None:
+            self.saved.emit(client.id)
+            self.accept()
+
+        self.session.save([client], parent=self, then=done)

@@ -81,8 +81,9 @@ class ClientView(QWidget):
             actions.addWidget(b)
         actions.addStretch(1)
         lay.addLayout(actions)
-        QShortcut(QKeySequence("Esc"), self, activated=self.back.emit,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc = QShortcut(QKeySequence("Esc"), self)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc.activated.connect(self.back.emit)
 
         self.tabs = QTabWidget()
         named(self.tabs, _("Client details"))

@@ -30,6 +30,7 @@ from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 
 if TYPE_CHECKING:
+    from counsel_ui.client_view import ClientView
     from counsel_ui.session import Session
 
 SEARCH_DELAY_MS = 60
@@ -177,7 +178,7 @@ class ClientsPage(QWidget):
         lay.addWidget(self.stack)
         self.list = ClientList(session)
         self.stack.addWidget(self.list)
-        self.view: QWidget | None = None
+        self.view: ClientView | None = None
 
     def show_client(self, client_id: str) -> None:
         from counsel_ui.client_view import ClientView
@@ -193,8 +194,9 @@ class ClientsPage(QWidget):
         self.view.setFocus()
 
     def shown_client(self) -> str | None:
-        if self.view is not None and self.stack.currentWidget() is self.view:
-            return self.view.client_id  # type: ignore[attr-defined, no-any-return]
+        view = self.view
+        if view is not None and self.stack.currentWidget() is view:
+            return str(view.client_id)
         return None
 
     def show_list(self) -> None:

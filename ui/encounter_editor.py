@@ -165,18 +165,18 @@ class EncounterEditor(QDialog):
 
         g = QGroupBox(_("What was agreed"))
         v = QVBoxLayout(g)
-        self.actions = QTableWidget(0, 4)
-        self.actions.setHorizontalHeaderLabels(
+        self.action_table = QTableWidget(0, 4)
+        self.action_table.setHorizontalHeaderLabels(
             [_("What"), _("Who"), _("By when"), _("Client's own step")])
-        header = self.actions.horizontalHeader()
+        header = self.action_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.actions.setTabKeyNavigation(True)
-        self.actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.actions.setMinimumHeight(110)
-        named(self.actions, _("Agreed actions"))
-        v.addWidget(self.actions)
+        self.action_table.setTabKeyNavigation(True)
+        self.action_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.action_table.setMinimumHeight(110)
+        named(self.action_table, _("Agreed actions"))
+        v.addWidget(self.action_table)
         buttons = QHBoxLayout()
         self.add_action = QPushButton(_("&Add action"))
         self.add_action.clicked.connect(lambda: self._add_action_row(focus=True))
@@ -212,19 +212,19 @@ class EncounterEditor(QDialog):
         self.error = align_leading(QLabel())
         self.error.setWordWrap(True)
         outer.addWidget(self.error)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                               | QDialogButtonBox.StandardButton.Close)
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.close)
-        outer.addWidget(box)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                      | QDialogButtonBox.StandardButton.Close)
+        button_box.accepted.connect(self.save)
+        button_box.rejected.connect(self.close)
+        outer.addWidget(button_box)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
 
         for w in (self.situation, self.experiential, self.resources, self.possibilities,
                   self.obstacles_text, self.next_step, self.notes):
             w.textChanged.connect(self._changed)
         self.others.textChanged.connect(self._changed)
         self.obstacles.itemChanged.connect(self._changed)
-        self.actions.itemChanged.connect(self._changed)
+        self.action_table.itemChanged.connect(self._changed)
         for b in self.given.values():
             b.toggled.connect(self._changed)
         self.date.dateChanged.connect(self._changed)
@@ -236,26 +236,28 @@ class EncounterEditor(QDialog):
 
     def _add_action_row(self, what: str = "", who: str = "", due: str = "",
                         client_step: bool = False, *, focus: bool = False) -> None:
-        r = self.actions.rowCount()
-        self.actions.insertRow(r)
-        self.actions.setItem(r, 0, QTableWidgetItem(what))
-        self.actions.setItem(r, 1, QTableWidgetItem(who))
-        self.actions.setItem(r, 2, QTableWidgetItem(due))
+        r = self.action_table.rowCount()
+        self.action_table.insertRow(r)
+        self.action_table.setItem(r, 0, QTableWidgetItem(what))
+        self.action_table.setItem(r, 1, QTableWidgetItem(who))
+        self.action_table.setItem(r, 2, QTableWidgetItem(due))
         step = QTableWidgetItem()
         step.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
                       | Qt.ItemFlag.ItemIsSelectable)
         step.setCheckState(Qt.CheckState.Checked if client_step else Qt.CheckState.Unchecked)
-        self.actions.setItem(r, 3, step)
+        self.action_table.setItem(r, 3, step)
         if focus:
-            self.actions.setFocus()
-            self.actions.setCurrentCell(r, 0)
-            self.actions.editItem(self.actions.item(r, 0))
+            self.action_table.setFocus()
+            self.action_table.setCurrentCell(r, 0)
+            first = self.action_table.item(r, 0)
+            if first is not None:
+                self.action_table.editItem(first)
         self._changed()
 
     def _remove_action_row(self) -> None:
-        r = self.actions.currentRow()
+        r = self.action_table.currentRow()
         if r >= 0:
-            self.actions.removeRow(r)
+            self.action_table.removeRow(r)
             self._changed()
 
     # -- state ↔ fields ---------------------------------------------------------------------
@@ -275,16 +277,16 @@ class EncounterEditor(QDialog):
             obstacles=[self.obstacles.item(i).data(Qt.ItemDataRole.UserRole)
                        for i in range(self.obstacles.count())
                        if self.obstacles.item(i).checkState() == Qt.CheckState.Checked],
-            actions=[self._action_state(r) for r in range(self.actions.rowCount())],
+            actions=[self._action_state(r) for r in range(self.action_table.rowCount())],
         )
         return data
 
     def _action_state(self, r: int) -> dict[str, Any]:
         def text(c: int) -> str:
-            item = self.actions.item(r, c)
+            item = self.action_table.item(r, c)
             return item.text() if item else ""
 
-        step = self.actions.item(r, 3)
+        step = self.action_table.item(r, 3)
         return {"what": text(0), "who": text(1), "due": text(2),
                 "client_step": bool(step and step.checkState() == Qt.CheckState.Checked)}
 
@@ -335,7 +337,7 @@ class EncounterEditor(QDialog):
             item.setCheckState(Qt.CheckState.Checked
                                if item.data(Qt.ItemDataRole.UserRole) in obstacles
                                else Qt.CheckState.Unchecked)
-        self.actions.setRowCount(0)
+        self.action_table.setRowCount(0)
         for a in data.get("actions", ()):
             self._add_action_row(str(a.get("what", "")), str(a.get("who", "")),
                                  str(a.get("due", "")), bool(a.get("client_step")))

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self._idle_timer.setInterval(idle_check_ms)
         self._idle_timer.timeout.connect(self.check_idle)
         self._idle_timer.start()
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, activated=self.lock)
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self).activated.connect(self.lock)
         self.resize(1100, 720)
         geometry = QSettings().value("main/geometry")
         if isinstance(geometry, QByteArray):

@@ -38,7 +38,8 @@ class PageSpec:
             from counsel_ui.placeholder import PlaceholderPage
 
             return PlaceholderPage(self.title, self.placeholder, parent)
-        return factory(session, parent)
+        page: QWidget = factory(session, parent)
+        return page
 
 
 PAGES: list[PageSpec] = []

@@ -157,8 +157,9 @@ class TodayPage(QWidget):
         for c in range(3):
             self.tree.resizeColumnToContents(c)
         first = next((h for h in heads.values() if h.isExpanded() and h.childCount()), None)
-        if first is not None:
-            self.tree.setCurrentItem(first.child(0))
+        child = first.child(0) if first is not None else None
+        if child is not None:
+            self.tree.setCurrentItem(child)
 
     def _activated(self, item: QTreeWidgetItem | None, _col: int = 0) -> None:
         data = item.data(0, ITEM_ROLE) if item else None

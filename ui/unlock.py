@@ -216,7 +216,8 @@ class UnlockScreen(QWidget):
         self.go.setEnabled(True)
         self.message.clear()
         if self.mode == "create":
-            vault, code = result  # type: ignore[misc]
+            assert isinstance(result, tuple)
+            vault, code = result
             self.mode = "unlock"
             self._apply_mode()
             self.created.emit(vault, code)

@@ -12,6 +12,7 @@ from counsel.domain.enums import Labelled
 
 W = TypeVar("W", bound=QWidget)
 E = TypeVar("E", bound=Enum)
+L = TypeVar("L", bound=QLabel)
 
 
 def add_row(form: QFormLayout, label: str, widget: W, description: str = "") -> W:
@@ -60,7 +61,7 @@ def named(widget: W, name: str) -> W:
     return widget
 
 
-def align_leading(label: QLabel) -> QLabel:
+def align_leading(label: L) -> L:
     """Align to the interface's reading start, whatever script the text is in.
 
     Qt aligns a label by its text's own direction, so an Arabic name in a Finnish

@@ -62,18 +62,18 @@ class Workspace(QWidget):
             self.sidebar.addItem(item)
             self.keys.append(spec.key)
             if i < 9:
-                QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self,
-                          activated=lambda k=spec.key: self.show_page(k))
+                QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(
+                    lambda k=spec.key: self.show_page(k))
         self.sidebar.currentRowChanged.connect(lambda r: self.show_page(self.keys[r]))
         # wide enough for the longest page name at any font size or language
         self.sidebar.setMinimumWidth(self.sidebar.sizeHintForColumn(0)
                                      + 2 * self.sidebar.frameWidth() + 12)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QShortcut(QKeySequence("Ctrl+L"), self,
-                  activated=lambda: session.quick_log.emit(session.current_client or ""))
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self._new_encounter)
-        QShortcut(QKeySequence("Ctrl+T"), self, activated=self._timer_key)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._find)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(
+            lambda: session.quick_log.emit(session.current_client or ""))
+        QShortcut(QKeySequence("Ctrl+E"), self).activated.connect(self._new_encounter)
+        QShortcut(QKeySequence("Ctrl+T"), self).activated.connect(self._timer_key)
+        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self._find)
         session.open_client.connect(self.open_client)
         session.new_encounter.connect(self.new_encounter)
         session.quick_log.connect(self.quick_log)
