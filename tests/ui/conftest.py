@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # also set by tests/conftest.py
 
 import pytest  # noqa: E402
 from counsel_ui.qtcompat import guard_none_refcount  # noqa: E402
@@ -14,12 +14,6 @@ from counsel_ui.qtcompat import guard_none_refcount  # noqa: E402
 guard_none_refcount()
 
 from uihelp import PASSPHRASE, sample_records, unlock  # noqa: E402
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture
