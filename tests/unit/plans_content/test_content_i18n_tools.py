@@ -143,3 +143,10 @@ def test_counsellor_modules_of_the_plans_package_stay_out_of_the_plans_domain(
     counsel = {m.id for m in i18n_tools.extract("counsel", tree)}
     assert {"draft label", "wizard label"} <= counsel - plans
     assert "Legend" in plans - counsel
+
+
+def test_committed_catalogs_are_merged_with_the_template(tmp_path: Path) -> None:
+    """Every language's .po holds exactly the .pot's msgids (`update` would change nothing)."""
+    shutil.copytree(ROOT / "locales", tmp_path / "locales",
+                    ignore=shutil.ignore_patterns("counsel.po", "counsel.pot"))
+    assert i18n_tools.update("plans", tmp_path) == []
