@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from counsel.domain import Client, Plan, Reminder, ReminderKind
+from counsel.i18n import current_language, translations
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -38,9 +40,32 @@ class TodayItem:
         return "upcoming"
 
 
+@functools.cache
+def _measure_titles() -> dict[str, str]:
+    """Measure code → title msgid (domain "plans"), from the measure catalogue."""
+    from counsel.errors import KnownError
+    from counsel.plans.catalogue import load_catalogue
+
+    try:
+        return {code: m.title for code, m in load_catalogue().items()}
+    except KnownError:
+        return {}
+
+
+def measure_title(code: str) -> str:
+    """A measure's name in the interface language; the code itself if unknown."""
+    msgid = _measure_titles().get(code)
+    if msgid is None:
+        return code
+    lang = current_language()
+    return translations("en" if lang == "pseudo" else lang, "plans").gettext(msgid)
+
+
 def _from_due_item(item: Any) -> TodayItem:
     kind = item.kind if isinstance(item.kind, ReminderKind) else ReminderKind.CUSTOM
     detail = getattr(item, "detail", "")
+    if kind is ReminderKind.MEASURE_DUE and detail:
+        detail = measure_title(detail)
     source = getattr(item, "source", "")
     reminder_id = source.split(":", 1)[1] if source.startswith("reminder:") else None
     if kind is ReminderKind.CUSTOM and detail:

@@ -64,3 +64,15 @@ def test_mark_done_dismisses_a_computed_item(vault):
     item = next(i for i in today.compute(vault, TODAY) if i.kind is ReminderKind.PLAN_REVIEW)
     vault.save(today.mark_done(item))
     assert all(i.source != item.source for i in today.compute(vault, TODAY))
+
+
+def test_measure_codes_shown_by_name():
+    from counsel.i18n import set_language
+
+    set_language("fi")
+    try:
+        assert today.measure_title("integration_training") == "Kotoutumiskoulutus"
+    finally:
+        set_language("en")
+    assert today.measure_title("integration_training") == "Integration training"
+    assert today.measure_title("no_such_code") == "no_such_code"
