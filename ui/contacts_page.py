@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from counsel_ui.models import ContactTableModel
+from counsel_ui.ops import Op
 from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -22,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.domain import Contact, PartyKind
+from counsel import display
+from counsel.domain import Channel, Contact, PartyKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 
@@ -79,6 +83,8 @@ class ContactsPage(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         form.addRow("", self.message)
+        self.history = add_row(form, _("Recent work:"), QListWidget(),
+                               _("Background work logged with this contact"))
         split.addWidget(form_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -106,6 +112,7 @@ class ContactsPage(QWidget):
 
     def _load(self, c: Contact | None) -> None:
         self.current = c
+        self._load_history(c.id if c else None)
         self.name.setText(c.name if c else "")
         select_data(self.kind, c.party_kind if c else PartyKind.OTHER)
         self.org.setText(c.organisation if c else "")
@@ -114,6 +121,32 @@ class ContactsPage(QWidget):
         self.email.setText(c.email if c else "")
         self.notes.setPlainText(c.notes if c else "")
         self.message.clear()
+
+    def _load_history(self, contact_id: str | None) -> None:
+        self.history.clear()
+        if contact_id is None:
+            return
+        vault = self.session.vault
+
+        def work() -> list[tuple[Any, ...]]:
+            return vault.sql(
+                "SELECT w.date, w.minutes, w.channel, c.name, w.what FROM work w "
+                "LEFT JOIN records r ON r.record_id = w.client "
+                "LEFT JOIN clients c ON c.rowid = r.rowid WHERE w.contact = ? "
+                "ORDER BY w.date DESC LIMIT 50", (contact_id,))
+
+        def show(rows: list[tuple[Any, ...]]) -> None:
+            if self.current is None or self.current.id != contact_id:
+                return  # another contact was chosen meanwhile
+            for date, minutes, channel, name, what in rows:
+                parts = [display.date(dt.date.fromisoformat(date), "short"),
+                         display.minutes(minutes), Channel(channel).label()]
+                parts += [x for x in (name, what) if x]
+                self.history.addItem(" · ".join(parts))
+            if not rows:
+                self.history.addItem(_("No work logged with this contact yet."))
+
+        Op(self, work, write=False).success(show).run()
 
     def new_contact(self) -> None:
         self.table.clearSelection()

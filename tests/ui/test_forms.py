@@ -92,3 +92,22 @@ def test_no_client_text_in_logs(qtbot, window, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert caplog.records  # the workflow did log (unlock, lock …)
     assert "KANARIA" not in text and "sairaus" not in text and "Amina" not in text
+
+
+def test_contact_shows_work_logged_with_it(qtbot, window):
+    import datetime as dt
+
+    from counsel.domain import Channel, WorkEntry, WorkKind
+
+    vault = window.session.vault
+    vault.save(WorkEntry(kind=WorkKind.BACKGROUND, date=dt.date(2026, 1, 5), minutes=7,
+                         client="a" * 32, contact="d" * 32, channel=Channel.PHONE,
+                         what="asumistuki"))
+    window.workspace.show_page("contacts")
+    page = window.workspace.page("contacts")
+    page.refresh()
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_value(r).id == "d" * 32)
+    page.table.selectRow(row)
+    qtbot.waitUntil(lambda: page.history.count() == 1
+                    and "asumistuki" in page.history.item(0).text())
+    assert "Amina Yusuf" in page.history.item(0).text()
