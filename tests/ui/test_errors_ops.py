@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from counsel_ui import ops
+from counsel_ui.errors import CrashDialog, crash_report, known_error_box
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
 from counsel.errors import WrongPassphrase
-from counsel_ui import ops
-from counsel_ui.errors import CrashDialog, crash_report, known_error_box
 
 
 def _raise_with_secret() -> None:
@@ -80,3 +80,26 @@ def test_failure_callback_and_dead_parent_skipped(qtbot):
     shiboken6.delete(gone)
     ops.drain()
     assert called == []
+
+
+def test_excepthook_routes_bugs_to_crash_dialog_and_known_errors_to_help(qtbot, monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from counsel_ui import errors
+
+    shown: list[str] = []
+    monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: shown.append(self.report))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.informativeText()))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    errors.install_excepthook()
+    try:
+        _raise_with_secret()
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    exc2 = WrongPassphrase("wrong")
+    sys.excepthook(type(exc2), exc2, None)
+    assert len(shown) == 2
+    assert "ValueError" in shown[0] and "Amina" not in shown[0]
+    assert "Caps Lock" in shown[1]
