@@ -6,7 +6,8 @@ debounce as the encounter editor), so locking or a crash never loses typed text.
 writes a new revision of the plan.  Printing or saving a PDF also saves the plan, with a
 :class:`~counsel.domain.PrintRecord` (time, language, variant, SHA-256) appended, so the
 plan's history tells what was handed to the client.  Export details live in
-``counsel.plans.editing``; printing and saving in :mod:`counsel_ui.plan_output`.
+``counsel.plans.editing``; printing and saving in :mod:`counsel_ui.plan_output`;
+measures in :mod:`counsel_ui.plan_measures`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from counsel_ui.ops import Op
 from counsel_ui.pdf_preview import PdfPreview
 from counsel_ui.plan_measures import MeasureTable
+from counsel_ui.plan_widgets import LockHook, date_edit, qdate, text_box
 from counsel_ui.widgets import add_row, align_leading, named, select_data
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -49,49 +51,6 @@ if TYPE_CHECKING:
     from counsel_ui.session import Session
 
 PREVIEW_DELAY_MS = 1200
-
-
-def text_box(height: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setTabChangesFocus(True)
-    # a fixed height: the default size hint (~190 px) would make a dozen boxes a long scroll
-    box.setFixedHeight(height)
-    return box
-
-
-def _qdate(value: str) -> QDate:
-    return QDate.fromString(value, Qt.DateFormat.ISODate) if value else QDate()
-
-
-def date_edit() -> QDateEdit:
-    """A date field in the interface's short format, but always with a four-digit year
-    (validity and review dates are read years later)."""
-    from PySide6.QtCore import QLocale
-
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in fmt:
-        fmt = fmt.replace("yy", "yyyy")
-    edit.setDisplayFormat(fmt)
-    return edit
-
-
-class LockHook:
-    """Stands in ``session.editors`` for a plan editor: the shell flushes it on lock.
-
-    ``client_id`` is None on purpose: ``EncounterEditor.open_for`` reuses any editor in
-    that list with the client's id, and must never take a plan editor for an encounter.
-    """
-
-    client_id = None
-
-    def __init__(self, editor: PlanEditor) -> None:
-        self.editor = editor
-        self.draft_id = editor.draft_id
-
-    def close_for_lock(self) -> None:
-        self.editor.flush()
 
 
 class PlanEditor(QWidget):
@@ -302,7 +261,7 @@ class PlanEditor(QWidget):
             select_data(self.template, state["template"])
         select_data(self.language, state.get("client_language", "en"))
         select_data(self.plan_status, state.get("status", PlanStatus.DRAFT.value))
-        made = _qdate(str(state.get("made", "")))
+        made = qdate(str(state.get("made", "")))
         if not made.isValid():
             made = QDate.currentDate()
         self.made.setDate(made)
@@ -312,7 +271,7 @@ class PlanEditor(QWidget):
             dt.date(made.year(), made.month(), made.day()))
         for edit, key, default in ((self.valid_until, "valid_until", valid_until),
                                    (self.review, "review", review)):
-            value = _qdate(str(state.get(key) or ""))
+            value = qdate(str(state.get(key) or ""))
             edit.setDate(value if value.isValid() else QDate(default))
         self.goals.setPlainText(str(state.get("goals", "")))
         self._fill_sections()
