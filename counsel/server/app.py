@@ -256,7 +256,7 @@ def create_app(storage: SqlStorage) -> Starlette:
         result = await run_in_threadpool(storage.push, vault_id, keys, revs)
         request.state.count = len(revs)
         return JSONResponse({"stored": result.stored, "seq": result.seq,
-                             "acked": [r.rev_id for r in revs]})
+                             "before": result.before, "acked": [r.rev_id for r in revs]})
 
     async def pull(request: Request) -> Response:
         _, vault_id = await member(request)

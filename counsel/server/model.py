@@ -56,6 +56,7 @@ class Principal:
 class PushResult:
     stored: int  # new revisions stored (already known ones are not counted)
     seq: int  # the vault's highest sequence number after this push
+    before: int = 0  # ... and before it: (before, seq] holds only this push's rows
 
 
 @dataclasses.dataclass(frozen=True)

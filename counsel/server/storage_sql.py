@@ -192,7 +192,7 @@ class SqlStorage(abc.ABC):
             locked = db.execute(self.LOCK_VAULT, (vault_id,))
             if not locked:
                 raise StorageError("no_vault", "no such vault", 404)
-            seq = int(locked[0][0])
+            seq = first = int(locked[0][0])
             # Keys take lower sequence numbers than the revisions they open, so a pull page
             # never holds a revision whose key only comes in a later page.
             seq = self._put_keys(db, vault_id, keys, seq)
@@ -224,7 +224,7 @@ class SqlStorage(abc.ABC):
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (vault_id, rev_id) DO NOTHING", rows[i:i + CHUNK])
             db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
-        return PushResult(stored=len(rows), seq=seq - 1)
+        return PushResult(stored=len(rows), seq=seq - 1, before=first - 1)
 
     def _put_keys(self, db: Db, vault_id: str, keys: dict[str, bytes], seq: int) -> int:
         if not keys:

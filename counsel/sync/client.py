@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from counsel.sync import credentials, faults
 from counsel.sync.conflicts import MergeReport, auto_merge
-from counsel.sync.transport import Transport
+from counsel.sync.transport import PushAck, Transport
 from counsel.vault.keys import VAULT_KEY_ID
 
 if TYPE_CHECKING:
@@ -107,10 +107,10 @@ class SyncClient:
                 return pushed
             wanted = {r.key_id for r in batch} - {VAULT_KEY_ID}
             keys = {k: w for k in sorted(wanted) if (w := st.wrapped_key(k)) is not None}
-            acked = self.transport.push(vault.vault_id, keys, batch)
+            ack = self.transport.push(vault.vault_id, keys, batch)
             faults.point("after_ack")
-            st.ack(acked)
-            if not set(acked) & {r.rev_id for r in batch}:
+            self._ack(ack)
+            if not set(ack.acked) & {r.rev_id for r in batch}:
                 # A server that acknowledges nothing would make this loop spin forever.
                 from counsel.i18n import gettext as _
                 from counsel.sync.transport import SyncError
@@ -119,6 +119,23 @@ class SyncClient:
                                 code="no_ack")
             pushed += len(batch)
             self.progress(Progress("push", pushed, total))
+
+    def _ack(self, ack: PushAck) -> None:
+        """Clear acknowledged outbox rows; skip our own push in the pull stream if we can.
+
+        When the cursor stands exactly where this push began, the sequence numbers
+        (before, seq] hold only what this device just sent, so the cursor moves past
+        them in the same transaction instead of downloading them back.
+        """
+        st = self.vault.store
+
+        def tx(conn: sqlite3.Connection) -> None:
+            conn.executemany("DELETE FROM outbox WHERE rev_id=?", [(r,) for r in ack.acked])
+            cursor = int(st.state(credentials.CURSOR) or 0)
+            if 0 <= ack.before == cursor < ack.seq:
+                st.set_state(credentials.CURSOR, str(ack.seq), conn)
+
+        st.transaction(tx)
 
     # -- pull -------------------------------------------------------------------------
     def pull(self) -> int:

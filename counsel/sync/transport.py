@@ -86,6 +86,13 @@ class PulledPage:
     more: bool
 
 
+@dataclasses.dataclass(frozen=True)
+class PushAck:
+    acked: list[str]  # rev ids the server has now (stored or already known)
+    before: int  # sequence numbers (before, seq] belong to this push alone
+    seq: int
+
+
 class Transport:
     def __init__(self, url: str, token: str | None = None, *, timeout: float = TIMEOUT,
                  transport: Any = None) -> None:
@@ -187,18 +194,20 @@ class Transport:
 
     # -- revisions -----------------------------------------------------------------------
     def push(self, vault_id: str, keys: dict[str, bytes],
-             revs: list[StoredRevision]) -> list[str]:
-        """Send revisions; returns the rev ids the server acknowledged (stored or known)."""
+             revs: list[StoredRevision]) -> PushAck:
+        """Send revisions; the answer names the rev ids the server acknowledged."""
         body = self._call("POST", f"/v1/vaults/{vault_id}/push", json_body={
             "keys": {k: base64.b64encode(v).decode() for k, v in keys.items()},
             "revisions": [{
                 "rev_id": r.rev_id, "record_id": r.record_id, "parents": list(r.parents),
                 "kind": r.kind, "key_id": r.key_id, "device_id": r.device_id,
                 "envelope": base64.b64encode(r.envelope).decode()} for r in revs]})
-        acked = body.get("acked")
+        acked, before, seq = body.get("acked"), body.get("before", -1), body.get("seq", -1)
         if not isinstance(acked, list) or not all(isinstance(a, str) for a in acked):
             raise _garbage()
-        return acked
+        if not isinstance(before, int) or not isinstance(seq, int):
+            before = seq = -1
+        return PushAck(acked, before, seq)
 
     def pull(self, vault_id: str, since: int, limit: int) -> PulledPage:
         body = self._call("GET", f"/v1/vaults/{vault_id}/pull",

@@ -185,3 +185,17 @@ def test_scheduler_for_a_vault_syncs_and_probes(tmp_path: Path, live_server: Liv
     assert sched.state is State.IDLE and a.store.outbox_count() == 0
     assert sched._check() is True
     a.lock()
+
+
+def test_own_push_is_not_downloaded_back(tmp_path: Path, live_server: LiveServer) -> None:
+    a = _first(tmp_path, live_server)
+    a.save_many([Contact(id=f"contact{i:04d}", name=f"Office {i}") for i in range(12)])
+    seen: list[Progress] = []
+    client = SyncClient.from_vault(a, progress=seen.append, push_batch=5)
+    try:
+        report = client.sync()
+    finally:
+        client.close()
+    assert report.pushed == 12
+    assert [p.done for p in seen if p.phase == "pull"] == [0]
+    a.lock()
