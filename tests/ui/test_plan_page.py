@@ -19,21 +19,6 @@ AMINA = "a" * 32
 AHMAD = "b" * 32
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Static font instances take ~20 s to make; the window fixture points COUNSEL_HOME at
-    a new folder per test, so keep them in pytest's cache (as the rendering tests do)."""
-    from counsel.plans import fonts
-
-    cache = getattr(request.config, "cache", None)
-    env = os.environ.get("COUNSEL_FONT_CACHE")
-    path = Path(env) if env else Path(cache.mkdir("counsel-fonts")) if cache is not None \
-        else tmp_path_factory.mktemp("fonts")
-    fonts.set_cache_dir(path)
-    yield
-    fonts.set_cache_dir(None)
-
-
 @pytest.fixture
 def clean_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty temp folder for everything this process creates from now on."""
