@@ -118,6 +118,15 @@ def cmd_passwd(args: argparse.Namespace, ctx: Context) -> int:
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
     vault.change_passphrase(old, new)
     print(_("Passphrase changed."))
+    from counsel.errors import OfflineError
+    from counsel.sync import enrol
+
+    try:
+        enrol.update_login(vault, new)  # new devices then join with the new passphrase
+    except (OfflineError, KnownError) as exc:
+        print(_("The sync server was not told yet ({reason}); run `counsel passwd` again "
+                "when online so new devices can join with the new passphrase.").format(
+                    reason=exc.message), file=sys.stderr)
     return 0
 
 

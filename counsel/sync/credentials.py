@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import os
 from typing import TYPE_CHECKING, Any
 
-from counsel.vault import envelope, kdf, keys
+from counsel.errors import IntegrityError
+from counsel.vault import envelope, kdf
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -34,17 +34,7 @@ class Credentials:
     device_id: str
 
 
-def _box(vault: Vault) -> Any:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    # The vault exposes no sealing helper for local secrets yet; see the report.
-    vault_key: bytes | None = getattr(vault, "_vault_key", None)
-    if vault_key is None:
-        from counsel.errors import VaultLocked
-        from counsel.i18n import gettext as _
-
-        raise VaultLocked(_("The vault is locked."))
-    return AESGCM(keys.subkey(vault_key, "sync-credentials"))
+PURPOSE = "sync-credentials"
 
 
 def _aad(vault: Vault) -> bytes:
@@ -52,8 +42,7 @@ def _aad(vault: Vault) -> bytes:
 
 
 def save(vault: Vault, creds: Credentials) -> None:
-    nonce = os.urandom(12)
-    sealed = nonce + _box(vault).encrypt(nonce, creds.token.encode(), _aad(vault))
+    sealed = vault.seal_local(PURPOSE, creds.token.encode(), _aad(vault))
 
     def tx(conn: Any) -> None:
         st = vault.store
@@ -71,11 +60,10 @@ def load(vault: Vault) -> Credentials | None:
     if not (url and account and sealed):
         return None
     raw = bytes.fromhex(sealed)
-    from cryptography.exceptions import InvalidTag
 
     try:
-        token = _box(vault).decrypt(raw[:12], raw[12:], _aad(vault)).decode()
-    except InvalidTag:
+        token = vault.open_local(PURPOSE, raw, _aad(vault)).decode()
+    except IntegrityError:
         return None
     return Credentials(url, account, token, st.state(SERVER_DEVICE) or "")
 

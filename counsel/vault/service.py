@@ -871,6 +871,31 @@ class Vault:
     def settings_set(self, key: str, value: Any) -> None:
         self.save(Setting(id=setting_id(key), key=key, value_json=json.dumps(value)))
 
+    # -- local secrets (sync token and the like; never leave this device) -------------------
+    def seal_local(self, purpose: str, data: bytes, associated: bytes = b"") -> bytes:
+        """Encrypt a small local secret under a subkey of the vault key for ``purpose``:
+        ``nonce | ciphertext``; unreadable while the vault is locked."""
+        with self._lock:
+            self._require_unlocked()
+            assert self._vault_key is not None
+            nonce = os.urandom(12)
+            return nonce + AESGCM(keys.subkey(self._vault_key, purpose)).encrypt(
+                nonce, data, associated
+            )
+
+    def open_local(self, purpose: str, sealed: bytes, associated: bytes = b"") -> bytes:
+        from cryptography.exceptions import InvalidTag
+
+        with self._lock:
+            self._require_unlocked()
+            assert self._vault_key is not None
+            try:
+                return AESGCM(keys.subkey(self._vault_key, purpose)).decrypt(
+                    sealed[:12], sealed[12:], associated
+                )
+            except InvalidTag:
+                raise IntegrityError(_("A local secret failed its integrity check.")) from None
+
     # -- drafts (autosave; encrypted; local to this device) ----------------------------------
     def _draft_aead(self) -> AESGCM:
         assert self._vault_key is not None
