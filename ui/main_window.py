@@ -29,6 +29,14 @@ _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type
                  QEvent.Type.Wheel, QEvent.Type.TouchBegin}
 
 
+def _window_settings() -> QSettings:
+    """Window geometry only (STYLE.md), in Counsel's config folder so COUNSEL_HOME and
+    the portable mode keep it beside everything else."""
+    from counsel import paths
+
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
 class _ActivityFilter(QObject):
     def __init__(self, policy: IdlePolicy, parent: QObject) -> None:
         super().__init__(parent)
@@ -67,7 +75,7 @@ class MainWindow(QMainWindow):
         self._idle_timer.start()
         QShortcut(QKeySequence("Ctrl+Shift+L"), self).activated.connect(self.lock)
         self.resize(1100, 720)
-        geometry = QSettings().value("main/geometry")
+        geometry = _window_settings().value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
 
@@ -192,6 +200,6 @@ class MainWindow(QMainWindow):
         log.info("vault locked")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        _window_settings().setValue("main/geometry", self.saveGeometry())
         self.lock()
         super().closeEvent(event)
