@@ -455,6 +455,8 @@ class EncounterEditor(QDialog):
             box.addButton(QMessageBox.StandardButton.Cancel)
             box.setDefaultButton(keep)
             box.exec()
+            if self._closing:
+                return  # locked while the question was open: the draft is already written
             clicked = box.clickedButton()
             if clicked is throw:
                 self.session.vault.discard_draft(self.draft_id)

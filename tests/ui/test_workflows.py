@@ -251,3 +251,24 @@ def test_replaced_pages_do_not_answer_changes(qtbot, window, recwarn):
     window.session.changed.emit(frozenset({"client"}))
     ops.drain()
     assert calls == []  # the deleted page was disconnected
+
+
+def test_auto_lock_while_the_close_question_is_open(qtbot, window, monkeypatch):
+    """The idle lock can fire inside the 'keep draft?' question; the text still survives."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window.workspace.new_encounter("a" * 32)
+    editor = window.session.editors[-1]
+    type_text(qtbot, editor.notes, "kesken")
+    draft_id = editor.draft_id
+
+    def exec_and_lock(box):
+        window.lock()  # what the idle timer would do inside the nested event loop
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_and_lock)
+    editor.reject()
+    assert window.locked
+    unlock(qtbot, window)
+    restored = window.session.editors[-1]
+    assert restored.draft_id == draft_id and restored.notes.toPlainText() == "kesken"
