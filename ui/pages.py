@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,9 @@ class PageSpec:
         except (ImportError, AttributeError):
             if not self.placeholder:
                 raise
+            # a page that exists but fails to import is a bug: say so in the log
+            log.warning("page %s not available; showing its placeholder", self.key,
+                        exc_info=importlib.util.find_spec(module_name) is not None)
             from counsel_ui.placeholder import PlaceholderPage
 
             return PlaceholderPage(self.title, self.placeholder, parent)
@@ -42,6 +47,7 @@ class PageSpec:
         return page
 
 
+log = logging.getLogger("counsel.ui.pages")
 PAGES: list[PageSpec] = []
 
 
