@@ -104,9 +104,15 @@ class ClientView(QWidget):
         self.plans = QListWidget()
         named(self.plans, _("Plans"))
         self.tabs.addTab(self.plans, _("Plans"))
+        reminders_tab = QWidget()
+        tab_layout = QVBoxLayout(reminders_tab)
         self.reminders = QListWidget()
         named(self.reminders, _("Reminders"))
-        self.tabs.addTab(self.reminders, _("Reminders"))
+        tab_layout.addWidget(self.reminders)
+        self.add_reminder_button = QPushButton(_("&Add reminder…"))
+        self.add_reminder_button.clicked.connect(self.add_reminder)
+        tab_layout.addWidget(self.add_reminder_button, 0, Qt.AlignmentFlag.AlignLeading)
+        self.tabs.addTab(reminders_tab, _("Reminders"))
         session.changed.connect(self._on_changed)
         self.refresh()
 
@@ -224,6 +230,11 @@ class ClientView(QWidget):
             from counsel_ui.encounter_editor import EncounterEditor
 
             EncounterEditor.open_for(self.session, self.client_id, enc_id, self.window())
+
+    def add_reminder(self) -> None:
+        from counsel_ui.reminder_dialog import ReminderDialog
+
+        ReminderDialog(self.session, self.client_id, self).open()
 
     def edit(self) -> None:
         from counsel_ui.client_dialog import ClientDialog

@@ -111,3 +111,24 @@ def test_contact_shows_work_logged_with_it(qtbot, window):
     qtbot.waitUntil(lambda: page.history.count() == 1
                     and "asumistuki" in page.history.item(0).text())
     assert "Amina Yusuf" in page.history.item(0).text()
+
+
+def test_add_own_reminder_from_the_client_page(qtbot, window):
+    from counsel_ui.reminder_dialog import ReminderDialog
+
+    from counsel.domain import Reminder
+
+    window.workspace.open_client("b" * 32)
+    view = window.workspace.page("clients").view
+    qtbot.waitUntil(lambda: view.title.text() != "")
+    view.add_reminder_button.click()
+    dlg = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ReminderDialog) and w.isVisible())
+    dlg.save()
+    assert "text" in dlg.message.text()  # the reminder needs words
+    type_text(qtbot, dlg.text, "Soita takaisin")
+    dlg.save()
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: any(r.text == "Soita takaisin" for r in vault.all(Reminder)))
+    qtbot.waitUntil(lambda: any("Soita takaisin" in view.reminders.item(i).text()
+                                for i in range(view.reminders.count())))
