@@ -46,26 +46,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel import display
+from counsel import encounter_draft
 from counsel.appstate import DraftDebounce
-from counsel.domain import (
-    AgreedAction,
-    Client,
-    Encounter,
-    Given,
-    InterpreterMode,
-    Obstacle,
-    Place,
-    new_id,
-)
-from counsel.errors import KnownError, RecordNotFound, ValidationError
+from counsel.domain import Client, Encounter, Given, InterpreterMode, Obstacle, Place, new_id
+from counsel.errors import KnownError, RecordNotFound
 from counsel.i18n import gettext as _
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session
 
-TEXT_FIELDS = ("situation", "resources", "possibilities", "obstacles_text", "experiential",
-               "next_step", "notes")
+TEXT_FIELDS = encounter_draft.TEXT_FIELDS
+DONE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def draft_id_for(client_id: str, encounter_id: str) -> str:
@@ -235,10 +226,13 @@ class EncounterEditor(QDialog):
         self.interp_lang.editTextChanged.connect(self._changed)
 
     def _add_action_row(self, what: str = "", who: str = "", due: str = "",
-                        client_step: bool = False, *, focus: bool = False) -> None:
+                        client_step: bool = False, *, done: bool = False,
+                        focus: bool = False) -> None:
         r = self.action_table.rowCount()
         self.action_table.insertRow(r)
-        self.action_table.setItem(r, 0, QTableWidgetItem(what))
+        what_item = QTableWidgetItem(what)
+        what_item.setData(DONE_ROLE, done)  # not shown here; kept so an edit does not lose it
+        self.action_table.setItem(r, 0, what_item)
         self.action_table.setItem(r, 1, QTableWidgetItem(who))
         self.action_table.setItem(r, 2, QTableWidgetItem(due))
         step = QTableWidgetItem()
@@ -287,34 +281,20 @@ class EncounterEditor(QDialog):
             return item.text() if item else ""
 
         step = self.action_table.item(r, 3)
+        first = self.action_table.item(r, 0)
         return {"what": text(0), "who": text(1), "due": text(2),
-                "client_step": bool(step and step.checkState() == Qt.CheckState.Checked)}
+                "client_step": bool(step and step.checkState() == Qt.CheckState.Checked),
+                "done": bool(first and first.data(DONE_ROLE))}
 
     def _load(self, enc: Encounter | None, draft: dict[str, Any] | None) -> None:
-        data: dict[str, Any] = {}
         if enc is not None:
-            data = {f: getattr(enc, f) for f in TEXT_FIELDS}
-            data.update(date=enc.date.isoformat(),
-                        start=enc.start.strftime("%H:%M") if enc.start else "",
-                        minutes=enc.minutes, place=enc.place.value,
-                        interpreter_mode=enc.interpreter_mode.value,
-                        interpreter_language=enc.interpreter_language,
-                        others_present=enc.others_present,
-                        given=[g.value for g in enc.given],
-                        obstacles=[o.value for o in enc.obstacles],
-                        actions=[{"what": a.what, "who": a.who,
-                                  "due": a.due.isoformat() if a.due else "",
-                                  "client_step": a.client_step} for a in enc.actions])
+            data = encounter_draft.from_encounter(enc)
         else:
-            now = dt.datetime.now()
-            data = {"date": now.date().isoformat(), "start": now.strftime("%H:%M"),
-                    "minutes": 45}
             try:
-                client = self.session.vault.get_typed(Client, self.client_id)
-                if client.interpreter_needed:
-                    data["interpreter_language"] = client.interpreter_language
+                client: Client | None = self.session.vault.get_typed(Client, self.client_id)
             except RecordNotFound:
-                pass
+                client = None
+            data = encounter_draft.fresh(client, dt.datetime.now())
         if draft:
             data.update(draft)
             self.status.setText(_("Restored unsaved text from the encrypted draft."))
@@ -323,7 +303,7 @@ class EncounterEditor(QDialog):
         self.date.setDate(QDate.fromString(str(data.get("date", "")), Qt.DateFormat.ISODate))
         if data.get("start"):
             self.start.setTime(QTime.fromString(str(data["start"]), "HH:mm"))
-        self.minutes.setValue(int(data.get("minutes", 45)))
+        self.minutes.setValue(int(data.get("minutes", encounter_draft.DEFAULT_MINUTES)))
         select_data(self.place, data.get("place", Place.OFFICE.value))
         select_data(self.interp_mode, data.get("interpreter_mode", InterpreterMode.NONE.value))
         set_language(self.interp_lang, str(data.get("interpreter_language", "")))
@@ -340,36 +320,13 @@ class EncounterEditor(QDialog):
         self.action_table.setRowCount(0)
         for a in data.get("actions", ()):
             self._add_action_row(str(a.get("what", "")), str(a.get("who", "")),
-                                 str(a.get("due", "")), bool(a.get("client_step")))
+                                 str(a.get("due", "")), bool(a.get("client_step")),
+                                 done=bool(a.get("done")))
         self.debounce.saved()
 
     def build(self) -> Encounter:
-        s = self.state()
-        actions = []
-        for a in s["actions"]:
-            if not a["what"].strip():
-                continue
-            try:
-                due = display.parse_date(a["due"])
-            except ValueError:
-                raise ValidationError(_("By when"), _("must be a date")) from None
-            actions.append(AgreedAction(what=a["what"].strip(), who=a["who"].strip(), due=due,
-                                        client_step=a["client_step"]))
-        start = self.start.time()
-        return Encounter(
-            id=self.encounter_id, client=self.client_id,
-            date=dt.date.fromisoformat(s["date"]),
-            start=dt.time(start.hour(), start.minute()),
-            minutes=s["minutes"], place=Place(s["place"]),
-            interpreter_mode=InterpreterMode(s["interpreter_mode"]),
-            interpreter_language=s["interpreter_language"]
-            if s["interpreter_mode"] != InterpreterMode.NONE.value else "",
-            others_present=s["others_present"].strip(),
-            given=tuple(Given(g) for g in s["given"]),
-            obstacles=tuple(Obstacle(o) for o in s["obstacles"]),
-            actions=tuple(actions),
-            **{f: s[f] for f in TEXT_FIELDS},
-        )
+        return encounter_draft.to_encounter(self.state(), encounter_id=self.encounter_id,
+                                            client_id=self.client_id)
 
     # -- autosave -------------------------------------------------------------------------
     def _changed(self, *_args: object) -> None:

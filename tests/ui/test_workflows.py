@@ -272,3 +272,18 @@ def test_auto_lock_while_the_close_question_is_open(qtbot, window, monkeypatch):
     unlock(qtbot, window)
     restored = window.session.editors[-1]
     assert restored.draft_id == draft_id and restored.notes.toPlainText() == "kesken"
+
+
+def test_editing_keeps_done_actions_done(qtbot, window):
+    from counsel.domain import AgreedAction
+
+    vault = window.session.vault
+    enc = vault.get_typed(Encounter, "f" * 32)
+    vault.save(enc.replace(actions=(AgreedAction("Hakee paikkaa", done=True),)))
+    editor = EncounterEditor.open_for(window.session, "a" * 32, "f" * 32, window)
+    type_text(qtbot, editor.notes, " lisäys")
+    editor.save()
+    qtbot.waitUntil(lambda: _closed(window, editor))
+    ops.drain()
+    saved = vault.get_typed(Encounter, "f" * 32)
+    assert saved.actions[0].done and saved.notes.endswith("lisäys")
