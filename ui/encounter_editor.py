@@ -15,13 +15,13 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
 
+from counsel_ui.actions_table import ActionsTable
 from counsel_ui.client_dialog import combo_language, language_combo, set_language
 from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, align_leading, enum_combo, named, select_data
+from counsel_ui.widgets import add_row, align_leading, enum_combo, select_data
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -39,8 +38,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -56,7 +53,6 @@ if TYPE_CHECKING:
     from counsel_ui.session import Session
 
 TEXT_FIELDS = encounter_draft.TEXT_FIELDS
-DONE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def draft_id_for(client_id: str, encounter_id: str) -> str:
@@ -156,21 +152,11 @@ class EncounterEditor(QDialog):
 
         g = QGroupBox(_("What was agreed"))
         v = QVBoxLayout(g)
-        self.action_table = QTableWidget(0, 4)
-        self.action_table.setHorizontalHeaderLabels(
-            [_("What"), _("Who"), _("By when"), _("Client's own step")])
-        header = self.action_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.action_table.setTabKeyNavigation(True)
-        self.action_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.action_table.setMinimumHeight(110)
-        named(self.action_table, _("Agreed actions"))
+        self.action_table = ActionsTable()
         v.addWidget(self.action_table)
         buttons = QHBoxLayout()
         self.add_action = QPushButton(_("&Add action"))
-        self.add_action.clicked.connect(lambda: self._add_action_row(focus=True))
+        self.add_action.clicked.connect(self._add_action_row)
         self.remove_action = QPushButton(_("Remove action"))
         self.remove_action.clicked.connect(self._remove_action_row)
         buttons.addWidget(self.add_action)
@@ -225,33 +211,12 @@ class EncounterEditor(QDialog):
             c.currentIndexChanged.connect(self._changed)
         self.interp_lang.editTextChanged.connect(self._changed)
 
-    def _add_action_row(self, what: str = "", who: str = "", due: str = "",
-                        client_step: bool = False, *, done: bool = False,
-                        focus: bool = False) -> None:
-        r = self.action_table.rowCount()
-        self.action_table.insertRow(r)
-        what_item = QTableWidgetItem(what)
-        what_item.setData(DONE_ROLE, done)  # not shown here; kept so an edit does not lose it
-        self.action_table.setItem(r, 0, what_item)
-        self.action_table.setItem(r, 1, QTableWidgetItem(who))
-        self.action_table.setItem(r, 2, QTableWidgetItem(due))
-        step = QTableWidgetItem()
-        step.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-                      | Qt.ItemFlag.ItemIsSelectable)
-        step.setCheckState(Qt.CheckState.Checked if client_step else Qt.CheckState.Unchecked)
-        self.action_table.setItem(r, 3, step)
-        if focus:
-            self.action_table.setFocus()
-            self.action_table.setCurrentCell(r, 0)
-            first = self.action_table.item(r, 0)
-            if first is not None:
-                self.action_table.editItem(first)
+    def _add_action_row(self) -> None:
+        self.action_table.add_row(focus=True)
         self._changed()
 
     def _remove_action_row(self) -> None:
-        r = self.action_table.currentRow()
-        if r >= 0:
-            self.action_table.removeRow(r)
+        if self.action_table.remove_current():
             self._changed()
 
     # -- state ↔ fields ---------------------------------------------------------------------
@@ -271,20 +236,9 @@ class EncounterEditor(QDialog):
             obstacles=[self.obstacles.item(i).data(Qt.ItemDataRole.UserRole)
                        for i in range(self.obstacles.count())
                        if self.obstacles.item(i).checkState() == Qt.CheckState.Checked],
-            actions=[self._action_state(r) for r in range(self.action_table.rowCount())],
+            actions=self.action_table.rows(),
         )
         return data
-
-    def _action_state(self, r: int) -> dict[str, Any]:
-        def text(c: int) -> str:
-            item = self.action_table.item(r, c)
-            return item.text() if item else ""
-
-        step = self.action_table.item(r, 3)
-        first = self.action_table.item(r, 0)
-        return {"what": text(0), "who": text(1), "due": text(2),
-                "client_step": bool(step and step.checkState() == Qt.CheckState.Checked),
-                "done": bool(first and first.data(DONE_ROLE))}
 
     def _load(self, enc: Encounter | None, draft: dict[str, Any] | None) -> None:
         if enc is not None:
@@ -317,11 +271,7 @@ class EncounterEditor(QDialog):
             item.setCheckState(Qt.CheckState.Checked
                                if item.data(Qt.ItemDataRole.UserRole) in obstacles
                                else Qt.CheckState.Unchecked)
-        self.action_table.setRowCount(0)
-        for a in data.get("actions", ()):
-            self._add_action_row(str(a.get("what", "")), str(a.get("who", "")),
-                                 str(a.get("due", "")), bool(a.get("client_step")),
-                                 done=bool(a.get("done")))
+        self.action_table.set_rows(list(data.get("actions", ())))
         self.debounce.saved()
 
     def build(self) -> Encounter:

@@ -69,7 +69,8 @@ def test_encounter_autosaves_draft_and_saves(qtbot, window):
                     and "kelloa" in d.data["situation"], timeout=5000)
     ed.obstacles.item(0).setCheckState(Qt.CheckState.Checked)
     ed.given[next(iter(ed.given))].setChecked(True)
-    ed._add_action_row("Varaa aika", "Amina", "1.2.2030", True)
+    ed.action_table.add_row({"what": "Varaa aika", "who": "Amina", "due": "1.2.2030",
+                             "client_step": True})
     draft_id, enc_id = ed.draft_id, ed.encounter_id
     qtbot.keyClick(ed, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: _closed(window, ed))
