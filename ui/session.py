@@ -108,7 +108,13 @@ class Session(QObject):
         if result is None:
             return
         client_id, started, minutes = result
+        # an encounter being written for this client is the record of this appointment:
+        # link the time to it and fill in its duration
+        editor = next((e for e in reversed(self.editors) if e.client_id == client_id), None)
+        if editor is not None:
+            editor.minutes.setValue(minutes)
         entry = WorkEntry(kind=WorkKind.VISIBLE, date=started.date(),
                           start=started.time().replace(second=0, microsecond=0),
-                          minutes=minutes, client=client_id)
+                          minutes=minutes, client=client_id,
+                          encounter=editor.encounter_id if editor is not None else None)
         self.save([entry])

@@ -288,3 +288,21 @@ def test_editing_keeps_done_actions_done(qtbot, window):
     ops.drain()
     saved = vault.get_typed(Encounter, "f" * 32)
     assert saved.actions[0].done and saved.notes.endswith("lisäys")
+
+
+def test_timer_fills_the_open_encounter_and_links_the_time(qtbot, window, monkeypatch):
+    import counsel_ui.session as session_mod
+
+    clock = [5000.0]
+    monkeypatch.setattr(session_mod.time, "monotonic", lambda: clock[0])
+    window.workspace.open_client("a" * 32)
+    window.session.start_timer("a" * 32)
+    window.workspace.new_encounter("a" * 32)
+    editor = window.session.editors[-1]
+    clock[0] += 35 * 60
+    window.session.stop_timer()
+    assert editor.minutes.value() == 35
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: any(w.kind is WorkKind.VISIBLE for w in vault.all(WorkEntry)))
+    entry = next(w for w in vault.all(WorkEntry) if w.kind is WorkKind.VISIBLE)
+    assert entry.encounter == editor.encounter_id and entry.minutes == 35
