@@ -19,7 +19,7 @@ from counsel_ui.actions_table import ActionsTable
 from counsel_ui.client_dialog import combo_language, language_combo, set_language
 from counsel_ui.ops import Op
 from counsel_ui.widgets import add_row, align_leading, enum_combo, select_data
-from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -53,6 +53,12 @@ if TYPE_CHECKING:
     from counsel_ui.session import Session
 
 TEXT_FIELDS = encounter_draft.TEXT_FIELDS
+
+
+def _date_format() -> str:
+    """The interface locale's short date, always with a four-digit year."""
+    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
 
 
 def draft_id_for(client_id: str, encounter_id: str) -> str:
@@ -172,7 +178,10 @@ class EncounterEditor(QDialog):
         f = QFormLayout(g)
         self.date = add_row(f, _("Da&te:"), QDateEdit())
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(_date_format())
         self.start = add_row(f, _("&Start:"), QTimeEdit())
+        self.start.setDisplayFormat("HH:mm")
+        self._start_empty = False  # an encounter saved without a time keeps having none
         self.minutes = add_row(f, _("D&uration (minutes):"), QSpinBox())
         self.minutes.setRange(0, 24 * 60)
         self.minutes.setSingleStep(5)
@@ -205,7 +214,7 @@ class EncounterEditor(QDialog):
         for b in self.given.values():
             b.toggled.connect(self._changed)
         self.date.dateChanged.connect(self._changed)
-        self.start.timeChanged.connect(self._changed)
+        self.start.timeChanged.connect(self._start_changed)
         self.minutes.valueChanged.connect(self._changed)
         for c in (self.place, self.interp_mode, self.interp_lang):
             c.currentIndexChanged.connect(self._changed)
@@ -226,7 +235,7 @@ class EncounterEditor(QDialog):
         data.update(
             id=self.encounter_id, client=self.client_id,
             date=self.date.date().toString(Qt.DateFormat.ISODate),
-            start=self.start.time().toString("HH:mm"),
+            start="" if self._start_empty else self.start.time().toString("HH:mm"),
             minutes=self.minutes.value(),
             place=str(self.place.currentData()),
             interpreter_mode=str(self.interp_mode.currentData()),
@@ -255,6 +264,7 @@ class EncounterEditor(QDialog):
         for f in TEXT_FIELDS:
             getattr(self, f).setPlainText(str(data.get(f, "")))
         self.date.setDate(QDate.fromString(str(data.get("date", "")), Qt.DateFormat.ISODate))
+        self._start_empty = not data.get("start")
         if data.get("start"):
             self.start.setTime(QTime.fromString(str(data["start"]), "HH:mm"))
         self.minutes.setValue(int(data.get("minutes", encounter_draft.DEFAULT_MINUTES)))
@@ -277,6 +287,11 @@ class EncounterEditor(QDialog):
     def build(self) -> Encounter:
         return encounter_draft.to_encounter(self.state(), encounter_id=self.encounter_id,
                                             client_id=self.client_id)
+
+    def _start_changed(self) -> None:
+        if not self._loading:
+            self._start_empty = False
+        self._changed()
 
     # -- autosave -------------------------------------------------------------------------
     def _changed(self, *_args: object) -> None:

@@ -306,3 +306,14 @@ def test_timer_fills_the_open_encounter_and_links_the_time(qtbot, window, monkey
     qtbot.waitUntil(lambda: any(w.kind is WorkKind.VISIBLE for w in vault.all(WorkEntry)))
     entry = next(w for w in vault.all(WorkEntry) if w.kind is WorkKind.VISIBLE)
     assert entry.encounter == editor.encounter_id and entry.minutes == 35
+
+
+def test_encounter_without_start_time_keeps_none(qtbot, window):
+    vault = window.session.vault
+    assert vault.get_typed(Encounter, "f" * 32).start is None
+    editor = EncounterEditor.open_for(window.session, "a" * 32, "f" * 32, window)
+    type_text(qtbot, editor.notes, "x")
+    editor.save()
+    qtbot.waitUntil(lambda: _closed(window, editor))
+    ops.drain()
+    assert vault.get_typed(Encounter, "f" * 32).start is None
