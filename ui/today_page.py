@@ -175,6 +175,12 @@ class TodayPage(QWidget):
             EncounterEditor.open_for(self.session, cid, enc_id, self.window())
         elif kind == "item" and value.client_id:
             self.session.open_client.emit(value.client_id)
+            if value.source.startswith("action:"):  # the encounter where it was agreed
+                from counsel_ui.encounter_editor import EncounterEditor
+
+                encounter_id = value.source.split(":")[1]
+                EncounterEditor.open_for(self.session, value.client_id, encounter_id,
+                                         self.window())
 
     def mark_done(self) -> None:
         item = self.tree.currentItem()

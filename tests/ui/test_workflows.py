@@ -317,3 +317,21 @@ def test_encounter_without_start_time_keeps_none(qtbot, window):
     qtbot.waitUntil(lambda: _closed(window, editor))
     ops.drain()
     assert vault.get_typed(Encounter, "f" * 32).start is None
+
+
+def test_opening_an_agreed_action_opens_its_encounter(qtbot, window):
+    page = window.workspace.page("today")
+    tree = page.tree
+
+    def find():
+        for i in range(tree.topLevelItemCount()):
+            top = tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                if "Hakee työkokeilupaikkaa" in top.child(j).text(1):
+                    return top.child(j)
+        return None
+
+    qtbot.waitUntil(lambda: find() is not None)
+    page._activated(find())
+    assert window.session.current_client == "a" * 32
+    assert window.session.editors and window.session.editors[-1].encounter_id == "f" * 32
