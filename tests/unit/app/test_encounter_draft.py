@@ -6,9 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counsel.domain import (
-    AgreedAction, Client, Encounter, Given, InterpreterMode, Obstacle, Place,
-)
+from counsel.domain import AgreedAction, Client, Encounter, Given, InterpreterMode, Obstacle, Place
 from counsel.encounter_draft import fresh, from_encounter, to_encounter
 from counsel.errors import ValidationError
 
