@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit,
-    QWidget,
-)
-
 from counsel_ui.client_dialog import ClientDialog
 from counsel_ui.quick_log import QuickLogDialog
 from counsel_ui.settings_dialog import SettingsDialog
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 INTERACTIVE = (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit,
                QPlainTextEdit)
@@ -52,8 +56,9 @@ def test_pages_and_dialogs_name_every_control(qtbot, window):
 
 
 def test_unlock_screen_controls_named(qtbot, vault_path):
-    from counsel.vault.kdf import KdfParams
     from counsel_ui.main_window import MainWindow
+
+    from counsel.vault.kdf import KdfParams
 
     win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
     qtbot.addWidget(win)

@@ -33,7 +33,7 @@ def test_killed_process_leaves_recoverable_draft(qtbot, vault_path: Path, tmp_pa
     # the typed text is not on disk in plaintext
     for f in vault_path.parent.iterdir():
         if f.is_file():
-            assert "kelloa".encode() not in f.read_bytes()
+            assert b"kelloa" not in f.read_bytes()
 
     vault = Vault.unlock(vault_path, PASSPHRASE)
     try:
@@ -42,8 +42,9 @@ def test_killed_process_leaves_recoverable_draft(qtbot, vault_path: Path, tmp_pa
     finally:
         vault.lock()
 
-    from counsel.vault.kdf import KdfParams
     from counsel_ui.main_window import MainWindow
+
+    from counsel.vault.kdf import KdfParams
 
     win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
     qtbot.addWidget(win)

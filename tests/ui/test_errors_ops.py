@@ -85,9 +85,8 @@ def test_failure_callback_and_dead_parent_skipped(qtbot):
 def test_excepthook_routes_bugs_to_crash_dialog_and_known_errors_to_help(qtbot, monkeypatch):
     import sys
 
-    from PySide6.QtWidgets import QMessageBox
-
     from counsel_ui import errors
+    from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
     monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: shown.append(self.report))

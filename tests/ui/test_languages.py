@@ -42,9 +42,12 @@ def test_pseudo_locale_mirrors_and_stretches(qapp, restore_language):
 
 
 #: The shell of the app (other areas' pages translate their own strings).
-SHELL = {"actions_table", "client_dialog", "client_view", "clients_page", "contacts_page", "encounter_editor",
-         "errors", "main", "main_window", "models", "pages", "placeholder", "quick_log", "reminder_dialog",
-         "settings_dialog", "timer_widget", "today_page", "unlock", "workspace"}
+SHELL = {
+    "actions_table", "client_dialog", "client_view", "clients_page", "contacts_page",
+    "encounter_editor", "errors", "main", "main_window", "models", "pages", "placeholder",
+    "quick_log", "reminder_dialog", "settings_dialog", "timer_widget", "today_page", "unlock",
+    "workspace",
+}
 
 
 def test_every_shell_string_has_fi_sv_ar_translation():

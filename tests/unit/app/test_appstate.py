@@ -5,7 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counsel.appstate import (
-    AppointmentTimer, DraftDebounce, IdlePolicy, Resume, UnlockThrottle, format_elapsed,
+    AppointmentTimer,
+    DraftDebounce,
+    IdlePolicy,
+    Resume,
+    UnlockThrottle,
+    format_elapsed,
 )
 
 
