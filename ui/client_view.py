@@ -76,7 +76,10 @@ class ClientView(QWidget):
         self.log_button.clicked.connect(lambda: session.quick_log.emit(client_id))
         self.edit_button = QPushButton(_("Edit &profile…"))
         self.edit_button.clicked.connect(self.edit)
-        for b in (self.encounter_button, self.timer_button, self.log_button, self.edit_button):
+        self.plans_button = QPushButton(_("Integration &plans…"))
+        self.plans_button.clicked.connect(lambda: session.open_plans.emit(client_id))
+        for b in (self.encounter_button, self.timer_button, self.log_button, self.edit_button,
+                  self.plans_button):
             named(b, b.text())
             actions.addWidget(b)
         actions.addStretch(1)
@@ -103,6 +106,7 @@ class ClientView(QWidget):
         self.tabs.addTab(self.work, _("Work"))
         self.plans = QListWidget()
         named(self.plans, _("Plans"))
+        self.plans.itemActivated.connect(lambda _item: session.open_plans.emit(client_id))
         self.tabs.addTab(self.plans, _("Plans"))
         reminders_tab = QWidget()
         tab_layout = QVBoxLayout(reminders_tab)

@@ -31,6 +31,7 @@ class Session(QObject):
     open_client = Signal(str)  # client id
     new_encounter = Signal(str)  # client id
     quick_log = Signal(str)  # client id, or "" for none
+    open_plans = Signal(str)  # client id: the Plans page for them
     timer_changed = Signal()
 
     def __init__(self, vault: Vault, parent: QObject | None = None,

@@ -93,6 +93,12 @@ class UnlockScreen(QWidget):
         self.switch.setFlat(True)
         self.switch.clicked.connect(self._toggle_recovery)
         row.addWidget(self.switch)
+        self.join = QPushButton(_("Copy a vault from the sync server…"))
+        self.join.setFlat(True)
+        named_text = self.join.text().replace("…", "")
+        self.join.setAccessibleName(named_text)
+        self.join.clicked.connect(self._join)
+        row.addWidget(self.join)
         row.addStretch(1)
         self.go = QPushButton()
         self.go.setDefault(True)
@@ -139,12 +145,19 @@ class UnlockScreen(QWidget):
                          "recover": _("&Recover")}[self.mode])
         self.go.setAccessibleName(self.go.text().replace("&", ""))
         self.switch.setVisible(self.mode != "create")
+        self.join.setVisible(self.mode == "create")
         self.switch.setText(_("Forgot your passphrase? Use the recovery code")
                             if self.mode == "unlock" else _("Back to unlock"))
         self.switch.setAccessibleName(self.switch.text())
         self.message.clear()
         self._update_strength()
         (self.code if recovering else self.passphrase).setFocus()
+
+    def _join(self) -> None:
+        """A second computer: copy the vault from the sync server (then it is unlocked)."""
+        from counsel_ui.sync_page import open_join_dialog
+
+        open_join_dialog(self.path, self).joined.connect(self.unlocked.emit)
 
     def _toggle_recovery(self) -> None:
         self.mode = "recover" if self.mode == "unlock" else "unlock"

@@ -47,6 +47,13 @@ class Workspace(QWidget):
         self.settings_button = QPushButton(_("&Settings…"))
         named(self.settings_button, _("Settings"))
         side.addWidget(self.settings_button)
+        from counsel_ui.sync_page import SyncIndicator, install_sync_shortcut
+
+        # background sync runs from the workspace (not only once the Sync page is opened)
+        install_sync_shortcut(self, session)
+        self.sync_indicator = SyncIndicator(session)
+        self.sync_indicator.open_requested.connect(lambda: self.show_page("sync"))
+        side.addWidget(self.sync_indicator)
         self.lock_button = QPushButton(_("Loc&k"))
         self.lock_button.setToolTip(_("Lock now (Ctrl+Shift+L)"))
         named(self.lock_button, _("Lock the vault"))
@@ -77,9 +84,15 @@ class Workspace(QWidget):
         session.open_client.connect(self.open_client)
         session.new_encounter.connect(self.new_encounter)
         session.quick_log.connect(self.quick_log)
+        session.open_plans.connect(self._open_plans)
         self.show_page("today")
 
     # -- navigation --------------------------------------------------------------------------
+    def _open_plans(self, client_id: str) -> None:
+        from counsel_ui.plan_page import open_plans_for
+
+        open_plans_for(self, client_id)
+
     def page(self, key: str) -> QWidget:
         widget = self.page_widgets.get(key)
         if widget is None:
@@ -150,6 +163,13 @@ class Workspace(QWidget):
                 self.show_page("today")
         elif state.page in self.keys:
             self.show_page(state.page)
+        if state.editor_draft and ":plan:" in state.editor_draft:
+            from counsel_ui.plan_page import PlanPage
+
+            self.show_page("plans")
+            plans = self.page("plans")
+            if isinstance(plans, PlanPage):
+                plans.resume_draft(state.editor_draft)
         if state.editor_draft and ":encounter:" in state.editor_draft:
             from counsel_ui.encounter_editor import EncounterEditor
 
