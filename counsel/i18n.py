@@ -62,10 +62,11 @@ def is_rtl(lang: str) -> bool:
 
 def _find_catalog(lang: str, domain: str) -> _gettext.NullTranslations | None:
     mo = _PACKAGE_LOCALE / lang / "LC_MESSAGES" / f"{domain}.mo"
-    if mo.is_file():
+    po = _SOURCE_LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+    # in a source checkout a .po edited after the last compile wins over the stale .mo
+    if mo.is_file() and not (po.is_file() and po.stat().st_mtime > mo.stat().st_mtime):
         with mo.open("rb") as fp:
             return _gettext.GNUTranslations(fp)
-    po = _SOURCE_LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
     if po.is_file():
         return _gettext.GNUTranslations(io.BytesIO(compile_po(po.read_bytes(), lang)))
     return None
@@ -115,6 +116,12 @@ def _fallbacks(lang: str) -> Iterable[str]:
     yield lang
     if "_" in lang:
         yield lang.split("_")[0]
+
+
+def register_catalog(lang: str, domain: str, catalog: _gettext.NullTranslations) -> None:
+    """Use ``catalog`` for ``lang`` in ``domain`` (the pseudo-locale, tests)."""
+    with _lock:
+        _cache[(normalize(lang), domain)] = catalog
 
 
 def has_catalog(lang: str, domain: str = "counsel") -> bool:

@@ -52,12 +52,8 @@ class PseudoTranslations(_gettext.NullTranslations):
 
 
 def install(lang: str = "pseudo", domain: str = "counsel") -> None:
-    """Make ``counsel.i18n`` answer ``lang`` with pseudo-localised text.
-
-    counsel.i18n has no public hook for an in-memory catalog, so this seeds its cache
-    (cleared again by ``counsel.i18n.clear_cache``).
-    """
+    """Make ``counsel.i18n`` answer ``lang`` with pseudo-localised text (until
+    ``counsel.i18n.clear_cache``)."""
     from counsel import i18n
 
-    with i18n._lock:
-        i18n._cache[(i18n.normalize(lang), domain)] = PseudoTranslations()
+    i18n.register_catalog(lang, domain, PseudoTranslations())
