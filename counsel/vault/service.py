@@ -45,7 +45,7 @@ from counsel.vault.views import (
     Saved,
     SearchHit,
 )
-from counsel.vault.workingset import KEEP_JSON, WorkingSet
+from counsel.vault.workingset import KEEP_JSON, WorkingSet, encounter_from_row, work_from_row
 
 log = logging.getLogger("counsel.vault")
 R = TypeVar("R", bound=Record)
@@ -658,18 +658,22 @@ class Vault:
             if cls.KIND in KEEP_JSON:
                 return [from_dict(cls, json.loads(d)) for _i, d in self._ws.json_of_kind(cls.KIND)]
             if cls is WorkEntry:
-                return self._ws.work_entries()  # type: ignore[return-value]
-            return [self.get_typed(cls, i) for i in self._ws.ids_of_kind(cls.KIND)]
+                rows = self._ws.work_rows()
+            else:
+                return [self.get_typed(cls, i) for i in self._ws.ids_of_kind(cls.KIND)]
+        return [work_from_row(r) for r in rows]  # type: ignore[misc]
 
     def encounter_facts(self, client_id: str | None = None) -> list[Encounter]:
         """Encounters without their free text (situation, notes, ...): dates, minutes, place,
         interpreter, what was given, obstacles and agreed actions — straight from the working
         set, no decryption. For reports, indicators and reminders over a whole caseload."""
-        with self._lock:
+        with self._lock:  # only the query holds the lock; records are built after it
             self._require_unlocked()
             if client_id is None:
-                return self._ws.encounter_facts()
-            return self._ws.encounter_facts("e.client=?", (client_id,))
+                rows = self._ws.encounter_rows()
+            else:
+                rows = self._ws.encounter_rows("e.client=?", (client_id,))
+        return [encounter_from_row(r) for r in rows]
 
     def count(self, kind: str | None = None) -> int:
         with self._lock:

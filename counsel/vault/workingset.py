@@ -160,7 +160,7 @@ def index_text(record: Record | None) -> tuple[str, str]:
     return textnorm.normalize(title), textnorm.normalize(body)
 
 
-def _work_from_row(r: Sequence[Any]) -> WorkEntry:
+def work_from_row(r: Sequence[Any]) -> WorkEntry:
     return WorkEntry(
         id=r[0],
         client=r[1],
@@ -195,7 +195,7 @@ def _actions_from_json(text: str | None) -> tuple[AgreedAction, ...]:
     )
 
 
-def _encounter_from_row(r: Sequence[Any]) -> Encounter:
+def encounter_from_row(r: Sequence[Any]) -> Encounter:
     """An encounter's facts from its columns; the free-text fields are left empty."""
     return Encounter(
         id=r[0],
@@ -387,7 +387,25 @@ class WorkingSet:
             f"JOIN records r ON r.rowid=w.rowid WHERE {where} ORDER BY w.date, w.start",
             params,
         ).fetchall()
-        return [_work_from_row(r) for r in rows]
+        return [work_from_row(r) for r in rows]
+
+    def encounter_rows(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Any]:
+        """Raw rows for :func:`encounter_from_row` (cheap; build records outside any lock)."""
+        return self.db.execute(
+            "SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, "
+            "e.interpreter_mode, e.interpreter_language, e.given, e.obstacles, e.actions "
+            f"FROM encounters e JOIN records r ON r.rowid=e.rowid WHERE {where} "
+            "ORDER BY e.date, e.start",
+            params,
+        ).fetchall()
+
+    def work_rows(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Any]:
+        return self.db.execute(
+            "SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.kind, w.channel, "
+            "w.party_kind, w.contact, w.encounter, w.source, w.what FROM work w "
+            f"JOIN records r ON r.rowid=w.rowid WHERE {where} ORDER BY w.date, w.start",
+            params,
+        ).fetchall()
 
     def encounter_facts(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Encounter]:
         rows = self.db.execute(
@@ -397,7 +415,7 @@ class WorkingSet:
             "ORDER BY e.date, e.start",
             params,
         ).fetchall()
-        return [_encounter_from_row(r) for r in rows]
+        return [encounter_from_row(r) for r in rows]
 
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""
