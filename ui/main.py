@@ -78,7 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     apply_contrast_aids(app)
 
-    register_script_fonts()
+    # the script fonts matter once records are shown, not for the unlock window: register
+    # them right after it is up, so they do not delay the first paint
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(150, register_script_fonts)
     install_excepthook()
     path = Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
     if args.demo:

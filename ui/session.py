@@ -17,9 +17,9 @@ from counsel_ui.ops import Op
 from PySide6.QtCore import QObject, Signal
 
 from counsel.appstate import AppointmentTimer
-from counsel.domain import Record
 
 if TYPE_CHECKING:
+    from counsel.domain import Record
     from counsel.vault.service import Vault
 
 
