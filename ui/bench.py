@@ -37,11 +37,12 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print) -
     from counsel_ui.qtcompat import guard_none_refcount
 
     guard_none_refcount()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
     from counsel_ui.main_window import MainWindow
     from counsel_ui.models import ID_ROLE
     from counsel_ui.quick_log import QuickLogDialog
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     gaps: list[float] = []

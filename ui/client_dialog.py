@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import add_row, enum_combo, enum_value, select_data
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +24,7 @@ from counsel.domain import CefrLevel, Client, ClientType, LanguageSkill, Literac
 from counsel.errors import KnownError, ValidationError
 from counsel.i18n import CLIENT_LANGUAGES
 from counsel.i18n import gettext as _
+from counsel_ui.widgets import add_row, enum_combo, enum_value, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

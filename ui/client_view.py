@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -27,6 +25,8 @@ from counsel import today as today_items
 from counsel.domain import Client, Given, Place, Plan, Reminder, WorkEntry, WorkKind
 from counsel.errors import RecordNotFound
 from counsel.i18n import gettext as _
+from counsel_ui.ops import Op
+from counsel_ui.widgets import align_leading, named
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.models import ID_ROLE, ClientTableModel
-from counsel_ui.ops import Op
-from counsel_ui.widgets import named
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +25,9 @@ from counsel import today as today_items
 from counsel.domain import ClientType
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
+from counsel_ui.models import ID_ROLE, ClientTableModel
+from counsel_ui.ops import Op
+from counsel_ui.widgets import named
 
 if TYPE_CHECKING:
     from counsel_ui.client_view import ClientView

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import named
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,6 +36,8 @@ from PySide6.QtWidgets import (
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.sync import review
+from counsel_ui.ops import Op
+from counsel_ui.widgets import named
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.models import ContactTableModel
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +26,9 @@ from counsel import display
 from counsel.domain import Channel, Contact, PartyKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel_ui.models import ContactTableModel
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -15,10 +15,6 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.actions_table import ActionsTable
-from counsel_ui.client_dialog import combo_language, language_combo, set_language
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, align_leading, enum_combo, select_data
 from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -48,6 +44,10 @@ from counsel.appstate import DraftDebounce
 from counsel.domain import Client, Encounter, Given, InterpreterMode, Obstacle, Place, new_id
 from counsel.errors import KnownError, RecordNotFound
 from counsel.i18n import gettext as _
+from counsel_ui.actions_table import ActionsTable
+from counsel_ui.client_dialog import combo_language, language_combo, set_language
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, align_leading, enum_combo, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

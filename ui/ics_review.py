@@ -14,8 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -52,6 +50,8 @@ from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 from counsel.timekeeping.import_review import ImportReview, ReviewRow, save_review
 from counsel.timekeeping.matching import Action
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, enum_combo, enum_value, named, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -11,10 +11,6 @@ import logging
 import time
 from pathlib import Path
 
-from counsel_ui import ops
-from counsel_ui.session import Session
-from counsel_ui.unlock import RecoveryCodeDialog, UnlockScreen
-from counsel_ui.workspace import Workspace
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
@@ -22,6 +18,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 from counsel.appstate import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePolicy, Resume
 from counsel.i18n import gettext as _
 from counsel.vault.kdf import KdfParams
+from counsel_ui import ops
+from counsel_ui.session import Session
+from counsel_ui.unlock import RecoveryCodeDialog, UnlockScreen
+from counsel_ui.workspace import Workspace
 
 log = logging.getLogger("counsel.ui")
 IDLE_SETTING = "ui.autolock_minutes"
@@ -127,9 +127,8 @@ class MainWindow(QMainWindow):
             self.session.vault.settings_set(IDLE_SETTING, self.idle.minutes)
 
     def open_settings(self) -> None:
-        from counsel_ui.settings_dialog import SettingsDialog
-
         from counsel.i18n import current_language
+        from counsel_ui.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.idle.minutes, self, current_language())
 
@@ -144,10 +143,9 @@ class MainWindow(QMainWindow):
     def switch_language(self, lang: str) -> None:
         """Redraw everything in ``lang``: the pages are rebuilt where the user was, open
         editors reopen from their drafts.  The choice is kept for the next start."""
-        from counsel_ui.i18n_qt import apply_language
-
         from counsel import paths
         from counsel.ui_prefs import save_language
+        from counsel_ui.i18n_qt import apply_language
 
         app = QApplication.instance()
         assert isinstance(app, QApplication)

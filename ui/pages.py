@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from counsel.i18n import N_
 
 if TYPE_CHECKING:
-    from counsel_ui.session import Session
     from PySide6.QtWidgets import QWidget
+
+    from counsel_ui.session import Session
 
 
 @dataclasses.dataclass(frozen=True)

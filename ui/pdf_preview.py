@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import named
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -28,6 +26,8 @@ from counsel.errors import KnownError
 from counsel.i18n import N_, ngettext
 from counsel.i18n import gettext as _
 from counsel.plans import raster
+from counsel_ui.ops import Op
+from counsel_ui.widgets import named
 
 VARIANT_LABELS = {
     "standard": N_("Standard"),

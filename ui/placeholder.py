@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from counsel_ui.widgets import align_leading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from counsel.i18n import gettext as _
+from counsel_ui.widgets import align_leading
 
 
 class PlaceholderPage(QWidget):

@@ -16,11 +16,6 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.pdf_preview import PdfPreview
-from counsel_ui.plan_measures import MeasureTable
-from counsel_ui.plan_widgets import LockHook, date_edit, qdate, text_box
-from counsel_ui.widgets import add_row, align_leading, named, select_data
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -46,6 +41,11 @@ from counsel.i18n import current_language
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel.plans.templates import Template
+from counsel_ui.ops import Op
+from counsel_ui.pdf_preview import PdfPreview
+from counsel_ui.plan_measures import MeasureTable
+from counsel_ui.plan_widgets import LockHook, date_edit, qdate, text_box
+from counsel_ui.widgets import add_row, align_leading, named, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from counsel_ui.widgets import named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from counsel.domain import MeasureStatus
 from counsel.i18n import gettext as _
 from counsel.plans.editing import MeasureOption
+from counsel_ui.widgets import named
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 # column → state key; column 0 is the measure itself, column 4 the status combo

@@ -21,8 +21,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, named
 from PySide6.QtCore import QDate, QDateTime, QStandardPaths, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,10 +40,13 @@ from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel.plans.templates import MeasureType, Template
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, named
 
 if TYPE_CHECKING:
-    from counsel_ui.plan_editor import PlanEditor
     from PySide6.QtPrintSupport import QPrinter
+
+    from counsel_ui.plan_editor import PlanEditor
 
 EXPORT_FOLDER_KEY = "plans.export_folder"
 MAX_PRINT_DPI = 300
@@ -257,12 +258,12 @@ class PrintPanel(QGroupBox):
 
     def print_to(self, printer: QPrinter, plan: Plan, variant: str) -> None:
         """Render, rasterise in memory, paint page by page onto ``printer``."""
-        from counsel_ui.pdf_preview import to_image
         from PySide6.QtCore import QRectF, QSize
         from PySide6.QtGui import QPageLayout, QPageSize, QPainter
         from PySide6.QtPrintSupport import QPrinter as Printer
 
         from counsel.plans import raster
+        from counsel_ui.pdf_preview import to_image
 
         size = QPageSize.PageSizeId.A6 if variant == "card_A6" else QPageSize.PageSizeId.A4
         printer.setPageSize(QPageSize(size))

@@ -14,9 +14,6 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.models import RowsModel
-from counsel_ui.ops import Op
-from counsel_ui.widgets import named
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +34,9 @@ from counsel.errors import RecordNotFound
 from counsel.i18n import N_, current_language, ngettext
 from counsel.i18n import gettext as _
 from counsel.plans import editing
+from counsel_ui.models import RowsModel
+from counsel_ui.ops import Op
+from counsel_ui.widgets import named
 
 if TYPE_CHECKING:
     from counsel_ui.plan_editor import PlanEditor

@@ -20,14 +20,14 @@ PASSPHRASE = "demo vault passphrase"
 
 
 def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from counsel.domain import Plan
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.main_window import MainWindow
     from counsel_ui.plan_measures import MeasurePicker
     from counsel_ui.plan_page import PlanPage
     from counsel_ui.screenshots import _save, _settle, _type
-    from PySide6.QtWidgets import QApplication
-
-    from counsel.domain import Plan
 
     app = QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)

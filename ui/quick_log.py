@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, enum_combo, enum_value, select_data
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +30,8 @@ from PySide6.QtWidgets import (
 from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, enum_combo, enum_value, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import add_row
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from counsel.domain import Reminder, ReminderKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel_ui.widgets import add_row
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

@@ -55,16 +55,16 @@ def _type(widget: object, text: str) -> None:
 
 
 def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from counsel.domain import Client
+    from counsel.vault.kdf import KdfParams
     from counsel_ui.errors import CrashDialog
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.main_window import MainWindow
     from counsel_ui.quick_log import QuickLogDialog
     from counsel_ui.settings_dialog import SettingsDialog
     from counsel_ui.unlock import RecoveryCodeDialog
-    from PySide6.QtWidgets import QApplication, QDialog
-
-    from counsel.domain import Client
-    from counsel.vault.kdf import KdfParams
 
     app = QApplication.instance() or QApplication([])
     from counsel_ui.fonts_qt import register_script_fonts

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
 from PySide6.QtCore import QObject, Signal
 
 from counsel.appstate import AppointmentTimer
+from counsel_ui.ops import Op
 
 if TYPE_CHECKING:
     from counsel.domain import Record

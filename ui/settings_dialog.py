@@ -6,11 +6,11 @@ device preference (``counsel.ui_prefs``) because the unlock screen needs it.
 
 from __future__ import annotations
 
-from counsel_ui.widgets import add_row
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
 
 from counsel.appstate import MAX_IDLE_MINUTES
 from counsel.i18n import gettext as _
+from counsel_ui.widgets import add_row
 
 #: Each language named in itself, so anyone can find their own.
 LANGUAGE_NAMES = (("fi", "suomi"), ("sv", "svenska"), ("en", "English"), ("ar", "العربية"))

@@ -14,18 +14,17 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, cast
 
-from counsel_ui.ops import Op
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from counsel.sync import review
 from counsel.sync import status as sync_status
 from counsel.sync.client import Progress, SyncReport
 from counsel.sync.scheduler import Action, Scheduler, State, Status
+from counsel_ui.ops import Op
 
 if TYPE_CHECKING:
-    from counsel_ui.session import Session
-
     from counsel.sync.credentials import Credentials
+    from counsel_ui.session import Session
 
 log = logging.getLogger("counsel.ui.sync")
 

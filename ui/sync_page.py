@@ -10,11 +10,6 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.conflict_view import ConflictView
-from counsel_ui.ops import Op
-from counsel_ui.sync_controller import Snapshot, SyncController, controller_for
-from counsel_ui.sync_setup import JoinDialog, SyncSetupForm, progress_words
-from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -34,6 +29,11 @@ from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 from counsel.sync import status as sync_status
 from counsel.sync.scheduler import State
+from counsel_ui.conflict_view import ConflictView
+from counsel_ui.ops import Op
+from counsel_ui.sync_controller import Snapshot, SyncController, controller_for
+from counsel_ui.sync_setup import JoinDialog, SyncSetupForm, progress_words
+from counsel_ui.widgets import align_leading, named
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

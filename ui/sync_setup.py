@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, named
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,11 +28,12 @@ from PySide6.QtWidgets import (
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, named
 
 if TYPE_CHECKING:
-    from counsel_ui.session import Session
-
     from counsel.sync.client import Progress
+    from counsel_ui.session import Session
 
 PLACEHOLDER_URL = "https://sync.example.org"
 

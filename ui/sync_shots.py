@@ -62,14 +62,14 @@ def _vaults(folder: Path) -> tuple[Any, Any]:
 
 
 def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+    from counsel.sync.scheduler import State, Status
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.screenshots import _save, _settle
     from counsel_ui.session import Session
     from counsel_ui.sync_controller import controller_for
     from counsel_ui.sync_page import JoinDialog, SyncIndicator, SyncPage
-    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
-
-    from counsel.sync.scheduler import State, Status
 
     app = QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)

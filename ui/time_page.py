@@ -13,9 +13,6 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.time_chart import Bar, TimeChart
-from counsel_ui.widgets import named
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -62,6 +59,9 @@ from counsel.timekeeping.overview import (
 )
 from counsel.timekeeping.reports import Split, TimeReport
 from counsel.timekeeping.split import Period
+from counsel_ui.ops import Op
+from counsel_ui.time_chart import Bar, TimeChart
+from counsel_ui.widgets import named
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

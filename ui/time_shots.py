@@ -56,15 +56,15 @@ def demo_calendar(names: Sequence[str], today: dt.date) -> bytes:
 
 
 def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list[Path]:
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QApplication
+
+    from counsel.timekeeping.overview import RangeChoice
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.main_window import MainWindow
     from counsel_ui.screenshots import DEMO_PASSPHRASE, _save
     from counsel_ui.time_page import TimePage
     from counsel_ui.widgets import select_data
-    from PySide6.QtCore import QDate
-    from PySide6.QtWidgets import QApplication
-
-    from counsel.timekeeping.overview import RangeChoice
 
     app = QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)
@@ -135,10 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     guard_none_refcount()
     with tempfile.TemporaryDirectory(prefix="counsel-shots-") as tmp:
         os.environ["COUNSEL_HOME"] = tmp
-        from counsel_ui.screenshots import DEMO_PASSPHRASE, make_demo_vault
         from PySide6.QtWidgets import QApplication
 
         from counsel.vault.service import Vault
+        from counsel_ui.screenshots import DEMO_PASSPHRASE, make_demo_vault
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setOrganizationName("CounselScreenshots")

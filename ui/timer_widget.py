@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -13,6 +12,7 @@ from counsel.appstate import format_elapsed
 from counsel.domain import Client
 from counsel.errors import RecordNotFound
 from counsel.i18n import gettext as _
+from counsel_ui.widgets import align_leading, named
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

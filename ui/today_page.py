@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import align_leading, named
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +21,8 @@ from counsel import today as today_items
 from counsel.domain import Client, Reminder
 from counsel.errors import RecordNotFound
 from counsel.i18n import gettext as _
+from counsel_ui.ops import Op
+from counsel_ui.widgets import align_leading, named
 
 if TYPE_CHECKING:
     from counsel_ui.session import Session

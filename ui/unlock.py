@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from counsel_ui.ops import Op
-from counsel_ui.widgets import add_row, align_leading
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +25,8 @@ from counsel.errors import KnownError, WrongPassphrase, WrongRecoveryCode
 from counsel.i18n import gettext as _
 from counsel.passphrase_strength import estimate
 from counsel.vault.kdf import KdfParams
+from counsel_ui.ops import Op
+from counsel_ui.widgets import add_row, align_leading
 
 
 class UnlockScreen(QWidget):

@@ -6,10 +6,6 @@ survives in widgets).
 
 from __future__ import annotations
 
-from counsel_ui import pages
-from counsel_ui.session import Session
-from counsel_ui.timer_widget import TimerWidget
-from counsel_ui.widgets import named
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -24,6 +20,10 @@ from PySide6.QtWidgets import (
 
 from counsel.appstate import Resume
 from counsel.i18n import gettext as _
+from counsel_ui import pages
+from counsel_ui.session import Session
+from counsel_ui.timer_widget import TimerWidget
+from counsel_ui.widgets import named
 
 
 class Workspace(QWidget):

@@ -9,6 +9,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # also set by tests/conftest.py
 
 import pytest  # noqa: E402
+
 from counsel_ui.qtcompat import guard_none_refcount  # noqa: E402
 
 guard_none_refcount()
@@ -31,9 +32,8 @@ def vault_path(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def window(qtbot, vault_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     """A main window unlocked on the sample vault."""
-    from counsel_ui.main_window import MainWindow
-
     from counsel.vault.kdf import KdfParams
+    from counsel_ui.main_window import MainWindow
 
     monkeypatch.setenv("COUNSEL_HOME", str(vault_path.parent / "home"))
     win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from counsel_ui.client_dialog import ClientDialog
-from counsel_ui.quick_log import QuickLogDialog
-from counsel_ui.settings_dialog import SettingsDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -14,6 +11,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+
+from counsel_ui.client_dialog import ClientDialog
+from counsel_ui.quick_log import QuickLogDialog
+from counsel_ui.settings_dialog import SettingsDialog
 
 INTERACTIVE = (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit,
                QPlainTextEdit)
@@ -56,9 +57,8 @@ def test_pages_and_dialogs_name_every_control(qtbot, window):
 
 
 def test_unlock_screen_controls_named(qtbot, vault_path):
-    from counsel_ui.main_window import MainWindow
-
     from counsel.vault.kdf import KdfParams
+    from counsel_ui.main_window import MainWindow
 
     win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
     qtbot.addWidget(win)

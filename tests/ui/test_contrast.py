@@ -1,5 +1,6 @@
-from counsel_ui.contrast import is_high_contrast
 from PySide6.QtGui import QColor, QPalette
+
+from counsel_ui.contrast import is_high_contrast
 
 
 def test_detects_white_on_black_and_black_on_white_only(qapp):

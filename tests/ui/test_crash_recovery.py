@@ -42,9 +42,8 @@ def test_killed_process_leaves_recoverable_draft(qtbot, vault_path: Path, tmp_pa
     finally:
         vault.lock()
 
-    from counsel_ui.main_window import MainWindow
-
     from counsel.vault.kdf import KdfParams
+    from counsel_ui.main_window import MainWindow
 
     win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
     qtbot.addWidget(win)

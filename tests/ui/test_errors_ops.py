@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from counsel_ui import ops
-from counsel_ui.errors import CrashDialog, crash_report, known_error_box
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
 from counsel.errors import WrongPassphrase
+from counsel_ui import ops
+from counsel_ui.errors import CrashDialog, crash_report, known_error_box
 
 
 def _raise_with_secret() -> None:
@@ -85,8 +85,9 @@ def test_failure_callback_and_dead_parent_skipped(qtbot):
 def test_excepthook_routes_bugs_to_crash_dialog_and_known_errors_to_help(qtbot, monkeypatch):
     import sys
 
-    from counsel_ui import errors
     from PySide6.QtWidgets import QMessageBox
+
+    from counsel_ui import errors
 
     shown: list[str] = []
     monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: shown.append(self.report))

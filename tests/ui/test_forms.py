@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from counsel_ui import ops
-from counsel_ui.client_dialog import ClientDialog
-from counsel_ui.main_window import MainWindow
-from counsel_ui.widgets import select_data
 from PySide6.QtWidgets import QApplication
 from uihelp import type_text
 
 from counsel.domain import CefrLevel, Client, Contact, PartyKind
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
+from counsel_ui import ops
+from counsel_ui.client_dialog import ClientDialog
+from counsel_ui.main_window import MainWindow
+from counsel_ui.widgets import select_data
 
 
 def test_new_client_form_saves_and_opens_the_client(qtbot, window):
@@ -114,9 +114,8 @@ def test_contact_shows_work_logged_with_it(qtbot, window):
 
 
 def test_add_own_reminder_from_the_client_page(qtbot, window):
-    from counsel_ui.reminder_dialog import ReminderDialog
-
     from counsel.domain import Reminder
+    from counsel_ui.reminder_dialog import ReminderDialog
 
     window.workspace.open_client("b" * 32)
     view = window.workspace.page("clients").view

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from counsel_ui.i18n_qt import apply_language
-from counsel_ui.pages import PAGES
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from counsel import i18n
+from counsel_ui.i18n_qt import apply_language
+from counsel_ui.pages import PAGES
 
 
 @pytest.fixture

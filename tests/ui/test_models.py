@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from counsel_ui.models import ID_ROLE, ClientTableModel, ContactTableModel
 from PySide6.QtCore import Qt
 
 from counsel.domain import Contact, PartyKind
 from counsel.vault.views import ClientSummary
+from counsel_ui.models import ID_ROLE, ClientTableModel, ContactTableModel
 
 
 def _summary(i: int, **kw) -> ClientSummary:

@@ -143,9 +143,8 @@ def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
 
 def test_deleted_here_edited_there_comes_back_and_can_be_deleted_again(
         qtbot, tmp_path: Path, server: LiveServer) -> None:
-    from counsel_ui.conflict_view import RestoredPanel
-
     from counsel.sync import enrol
+    from counsel_ui.conflict_view import RestoredPanel
 
     a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
     a.save(Contact(id=CID, name="Jobcentre"))
@@ -225,10 +224,9 @@ def test_setup_refuses_plain_http_to_another_machine(qtbot, tmp_path: Path) -> N
 
 def test_offline_shows_backoff_on_page_and_indicator(qtbot, tmp_path: Path,
                                                      server: LiveServer) -> None:
-    from counsel_ui.sync_page import SyncIndicator
-
     from counsel.sync import enrol
     from counsel.sync.scheduler import State
+    from counsel_ui.sync_page import SyncIndicator
 
     a, _code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
     enrol.connect(a, server.url, "maria", PASS,

@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from counsel_ui import ops
-from counsel_ui.ics_review import IcsReviewDialog
-from counsel_ui.time_page import TimePage
 from PySide6.QtCore import QDate, Qt
 
 from counsel.domain import Channel, WorkEntry, WorkKind
@@ -16,6 +13,9 @@ from counsel.timekeeping.matching import Action
 from counsel.timekeeping.overview import ExportKind, RangeChoice, work_entries
 from counsel.timekeeping.reports import time_report
 from counsel.timekeeping.split import Period
+from counsel_ui import ops
+from counsel_ui.ics_review import IcsReviewDialog
+from counsel_ui.time_page import TimePage
 
 AMINA = "a" * 32
 

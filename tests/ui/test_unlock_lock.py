@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from counsel_ui.main_window import MainWindow
-from counsel_ui.unlock import RecoveryCodeDialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from uihelp import PASSPHRASE, unlock
 
 from counsel.vault.kdf import KdfParams
+from counsel_ui.main_window import MainWindow
+from counsel_ui.unlock import RecoveryCodeDialog
 
 
 def _visible_texts(root: QWidget) -> str:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from counsel_ui import ops
-from counsel_ui.encounter_editor import EncounterEditor, draft_id_for
-from counsel_ui.models import ID_ROLE
-from counsel_ui.quick_log import QuickLogDialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from uihelp import type_text, unlock
 
 from counsel.domain import Encounter, Reminder, WorkEntry, WorkKind
+from counsel_ui import ops
+from counsel_ui.encounter_editor import EncounterEditor, draft_id_for
+from counsel_ui.models import ID_ROLE
+from counsel_ui.quick_log import QuickLogDialog
 
 
 def _clients_page(window):
