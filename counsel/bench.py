@@ -173,14 +173,10 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
             )
         )
         rows.append(("unlock -> client list ready, no cache (rebuild)", _ms(child["cold"]), "", ""))
-        rows.append(
-            (
-                "peak RSS with the vault open (separate process)",
-                f"{child['rss_mb']:.0f} MB",
-                "",
-                "goal <= 300 MB",
-            )
-        )
+        rows.append(("peak RSS, unlock from cache + list + search (own process)",
+                     f"{child['rss_mb']:.0f} MB", "", "goal <= 300 MB"))
+        rows.append(("peak RSS, first unlock rebuilding the working set",
+                     f"{child['rss_cold_mb']:.0f} MB", "", ""))
     from counsel.plans.bench import bench_plan_render
 
     plan = bench_plan_render()
@@ -239,5 +235,6 @@ def _child_unlock(vpath: Path, plain: Path) -> dict[str, float]:
         "warm": statistics.median(w["t"] for w in warm),
         "plain": statistics.median(w["plain"] for w in warm),
         "cold": cold["t"],
-        "rss_mb": max(max(w["rss_mb"] for w in warm), cold["rss_mb"]),
+        "rss_mb": max(w["rss_mb"] for w in warm),
+        "rss_cold_mb": cold["rss_mb"],
     }
