@@ -299,11 +299,18 @@ class Vault:
         ws = self._ws
         ws.begin()
         group: list[tuple[StoredRevision, int]] = []
+        shown = 0
         with self.store.lock:
             for rev, seq in self.store.iter_heads():
                 if group and group[0][0].record_id != rev.record_id:
                     self._show(group, old=None)
                     group = []
+                    shown += 1
+                    if shown % 5000 == 0:
+                        # short transactions: SQLite journals every page a transaction
+                        # changes, which for one huge rebuild doubles the memory it uses
+                        ws.commit()
+                        ws.begin()
                 group.append((rev, seq))
             if group:
                 self._show(group, old=None)
