@@ -84,7 +84,11 @@ def check_readable(path: Path) -> int:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(head[28:32], "big")
     valid_for = int.from_bytes(head[92:96], "big") == int.from_bytes(head[24:28], "big")
-    if valid_for and path.stat().st_size < page_size * pages:
+    wal = Path(f"{path}-wal")
+    # with a non-empty WAL (a crash, possibly mid-checkpoint) the header may already count
+    # pages that only the WAL holds yet: SQLite's own recovery completes them
+    settled = not (wal.exists() and wal.stat().st_size > 0)
+    if valid_for and settled and path.stat().st_size < page_size * pages:
         raise VaultError(_("The vault file is incomplete (cut short)."))
     try:
         conn = sqlite3.connect(_ro_uri(path), uri=True)
