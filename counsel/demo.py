@@ -208,10 +208,10 @@ MEASURES = [
     "work_trial",
     "pay_subsidy",
     "job_search_coaching",
-    "recognition_of_prior_learning",
+    "prior_learning_recognition",
     "competence_centre",
     "language_test",
-    "social_and_health_services",
+    "social_health_services",
     "multi_agency_support",
 ]
 BACKGROUND_WHAT = [

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,12 @@ from counsel.i18n import gettext as _
 
 
 def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).expanduser().write_bytes(data)
-    except OSError as exc:
-        raise KnownError(_("Cannot write {file}: {reason}").format(
-            file=path, reason=exc.strerror or exc)) from exc
+    from counsel.plans.editing import write_atomic
+
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        return
+    write_atomic(Path(path).expanduser(), data)  # a KnownError with what to do on failure
     print(_("Wrote {file} ({size} kB)").format(file=path, size=len(data) // 1024 + 1))
 
 
@@ -131,6 +133,28 @@ def cmd_sample(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
+    """Structured export for the registers (ICDS / employment services): measure codes,
+    ISO dates; free text only when asked for. Counsel is not the register."""
+    import json
+
+    from counsel.plans.export import plans_to_csv, plans_to_json
+    from counsel.plans.templates import load_catalogue
+
+    vault = ctx.open_vault()
+    from counsel.domain import Plan
+
+    plans = [p for p in vault.all(Plan) if args.client is None or p.client == args.client]
+    catalogue = load_catalogue(_content_dirs())
+    if args.format == "csv":
+        data = plans_to_csv(plans, catalogue).encode("utf-8")
+    else:
+        doc = plans_to_json(plans, catalogue, include_text=args.include_text)
+        data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    _write(args.out, data)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.plans.bench import main
 
@@ -182,6 +206,14 @@ def register(subparsers: Any) -> None:
     q.add_argument("--variant", choices=("standard", "large_print"), default="standard")
     common(q)
     q.set_defaults(handler=cmd_sample)
+
+    q = sub.add_parser("export", help=_("export plans as JSON or CSV (measure codes, ISO dates)"))
+    q.add_argument("--format", choices=("json", "csv"), default="json")
+    q.add_argument("--client", metavar="ID", help=_("only this client's plans"))
+    q.add_argument("--include-text", action="store_true",
+                   help=_("include the counsellor's free text (JSON only)"))
+    q.add_argument("--out", required=True, metavar="FILE", help=_("output file, or - for stdout"))
+    q.set_defaults(handler=cmd_export)
 
     q = sub.add_parser("bench", help=_("time plan rendering (bilingual vs Finnish only)"))
     q.set_defaults(handler=cmd_bench)

@@ -71,3 +71,20 @@ def test_init_prints_recovery_code_once(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     code = out.stdout.strip().splitlines()[-1]
     assert len(code.replace("-", "")) == 32
+
+
+def test_demo_measures_are_in_the_catalogue() -> None:
+    from counsel.demo import MEASURES
+    from counsel.plans.templates import load_catalogue
+
+    assert set(MEASURES) <= set(load_catalogue())
+
+
+def test_plans_export_csv_has_service_codes(demo_vault: Path) -> None:
+    out = run("--vault", str(demo_vault), "plans", "export", "--format", "csv", "--out", "-",
+              env={"COUNSEL_PASSPHRASE": "demo passphrase"})
+    assert out.returncode == 0, out.stderr
+    header, *rows = out.stdout.splitlines()
+    assert header.startswith("plan_id,client_id,") and rows
+    assert any(",integration_training,036" in r or ",work_trial,018" in r or ",074," in r
+               for r in rows)
