@@ -26,7 +26,7 @@ from counsel.i18n import gettext as _
 
 
 def _write(path: str, data: bytes) -> None:
-    from counsel.plans.editing import write_atomic
+    from counsel.atomicfile import write_atomic
 
     if path == "-":
         sys.stdout.buffer.write(data)

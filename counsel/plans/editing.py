@@ -16,14 +16,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from counsel import display
+from counsel.atomicfile import SaveFailed
+from counsel.atomicfile import write_atomic as write_atomic  # part of this API
 from counsel.domain.client import Client
 from counsel.domain.enums import MeasureStatus, PlanStatus
 from counsel.domain.plan import Measure, Plan, PrintRecord
@@ -329,40 +329,8 @@ def default_filename(template: str, variant: str, language: str, day: dt.date) -
     return f"{what}{extra}-{day.isoformat()}-{lang}.pdf"
 
 
-class ExportFailed(KnownError):
-    help_text = N_("Choose another folder or free some disk space, then save again. "
-                   "The plan itself is safe in the vault.")
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that it is either the whole new file or untouched:
-    a temporary file in the same folder, flushed to disk, then renamed over ``path``."""
-    target = Path(path).expanduser()
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        with os.fdopen(fd, "wb") as fp:
-            fp.write(data)
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(tmp, target)
-        tmp = None
-        if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-            dfd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-    except OSError as exc:
-        raise ExportFailed(_("Cannot save {file}: {reason}").format(
-            file=str(target), reason=exc.strerror or exc)) from exc
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return target
+# One implementation of "whole file or nothing" for every export (counsel.atomicfile).
+ExportFailed = SaveFailed
 
 
 def record_print(plan: Plan, pdf: bytes, *, language: str, variant: str,

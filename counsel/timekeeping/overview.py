@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import tempfile
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from counsel.atomicfile import write_atomic as write_atomic  # the Time page uses it
 from counsel.i18n import gettext as _
 from counsel.timekeeping.indicators import Indicators, compute_indicators
 from counsel.timekeeping.reports import Split, TimeReport, encounter_time, time_report
@@ -216,23 +214,3 @@ def export_bytes(vault: Vault | None, kind: ExportKind, fmt: str, first: dt.date
     return render_pdf(tables, title=title, first=first, last=last, note=note)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all (temp file beside it, then rename).
-
-    The temp file holds the export the person asked for, in the folder they chose, and
-    is removed if anything fails.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -10,11 +10,10 @@ before the erasure cannot be opened with anything the vault still holds.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from counsel.atomicfile import atomic_writer
 from counsel.errors import IntegrityError
 from counsel.vault import envelope
 
@@ -38,38 +37,27 @@ def write(
     path: Path, key: bytes, vault_id: str, seq: int, parts: Iterable[tuple[str, bytes]]
 ) -> None:
     """Seal the named parts (produced one at a time) into ``path``, atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=".wscache-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fp:
-            fp.write(MAGIC + seq.to_bytes(8, "big"))
-            nparts = 0
-            for name, data in parts:
-                count = max(1, -(-len(data) // CHUNK))
-                raw_name = name.encode()
-                fp.write(
-                    len(raw_name).to_bytes(1, "big")
-                    + raw_name
-                    + count.to_bytes(4, "big")
-                    + len(data).to_bytes(8, "big")
+    with atomic_writer(path) as fp:
+        fp.write(MAGIC + seq.to_bytes(8, "big"))
+        nparts = 0
+        for name, data in parts:
+            count = max(1, -(-len(data) // CHUNK))
+            raw_name = name.encode()
+            fp.write(
+                len(raw_name).to_bytes(1, "big")
+                + raw_name
+                + count.to_bytes(4, "big")
+                + len(data).to_bytes(8, "big")
+            )
+            view = memoryview(data)
+            for i in range(count):
+                sealed = envelope.seal(
+                    key, view[i * CHUNK : (i + 1) * CHUNK], _aad(vault_id, seq, name, i, count)
                 )
-                view = memoryview(data)
-                for i in range(count):
-                    sealed = envelope.seal(
-                        key, view[i * CHUNK : (i + 1) * CHUNK], _aad(vault_id, seq, name, i, count)
-                    )
-                    fp.write(len(sealed).to_bytes(4, "big") + sealed)
-                nparts += 1
-                del view, data
-            fp.write(b"END" + nparts.to_bytes(4, "big"))
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+                fp.write(len(sealed).to_bytes(4, "big") + sealed)
+            nparts += 1
+            del view, data
+        fp.write(b"END" + nparts.to_bytes(4, "big"))
 
 
 def read_seq(path: Path) -> int | None:

@@ -381,13 +381,7 @@ class WorkingSet:
     # -- reads -------------------------------------------------------------------------
     def work_entries(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[WorkEntry]:
         """Work entries rebuilt from their columns (no decryption, no JSON)."""
-        rows = self.db.execute(
-            "SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.kind, w.channel, "
-            "w.party_kind, w.contact, w.encounter, w.source, w.what FROM work w "
-            f"JOIN records r ON r.rowid=w.rowid WHERE {where} ORDER BY w.date, w.start",
-            params,
-        ).fetchall()
-        return [work_from_row(r) for r in rows]
+        return [work_from_row(r) for r in self.work_rows(where, params)]
 
     def encounter_rows(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Any]:
         """Raw rows for :func:`encounter_from_row` (cheap; build records outside any lock)."""
@@ -406,16 +400,6 @@ class WorkingSet:
             f"JOIN records r ON r.rowid=w.rowid WHERE {where} ORDER BY w.date, w.start",
             params,
         ).fetchall()
-
-    def encounter_facts(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Encounter]:
-        rows = self.db.execute(
-            "SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, "
-            "e.interpreter_mode, e.interpreter_language, e.given, e.obstacles, e.actions "
-            f"FROM encounters e JOIN records r ON r.rowid=e.rowid WHERE {where} "
-            "ORDER BY e.date, e.start",
-            params,
-        ).fetchall()
-        return [encounter_from_row(r) for r in rows]
 
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""
