@@ -6,6 +6,7 @@ Locale-aware through Babel, in the interface language (``counsel.i18n``).  Qt-fr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 
 from counsel.i18n import babel_locale, current_language, ngettext
@@ -46,6 +47,19 @@ def minutes(value: int) -> str:
     if h:
         return ngettext("{h} hour", "{h} hours", h).format(h=h)
     return ngettext("{m} minute", "{m} minutes", m).format(m=m)
+
+
+def join(items: Iterable[str]) -> str:
+    """A list in the interface language's own way (Arabic comma "، ", Finnish "ja"...)."""
+    from babel.lists import format_list
+
+    values = [i for i in items if i]
+    if not values:
+        return ""
+    try:
+        return format_list(values, locale=_locale())
+    except (ValueError, KeyError):  # a locale without list patterns
+        return ", ".join(values)
 
 
 @lru_cache(maxsize=512)

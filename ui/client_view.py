@@ -161,7 +161,7 @@ class ClientView(QWidget):
         self._fill_profile(client)
         self.timeline.clear()
         for e in encounters:
-            given = ", ".join(Given(g).label() for g in e.given if g)
+            given = display.join(Given(g).label() for g in e.given if g)
             place = Place(e.place).label() if e.place else ""
             text = f"{display.date(e.date)} · {display.minutes(e.minutes)} · {place}"
             if given:

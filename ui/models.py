@@ -61,7 +61,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
 def _languages(c: ClientSummary) -> str:
     codes = list(dict.fromkeys([c.mother_tongue, *c.languages] if c.mother_tongue
                                else c.languages))
-    return ", ".join(display.language(x) for x in codes if x)
+    return display.join(display.language(x) for x in codes if x)
 
 
 def _client_type(c: ClientSummary) -> str:

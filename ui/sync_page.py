@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counsel import display
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 from counsel.sync import status as sync_status
@@ -166,7 +167,7 @@ class StatusPanel(QWidget):
             parts.append(ngettext("{n} deleted record came back",
                                   "{n} deleted records came back", snap.restored)
                          .format(n=snap.restored))
-        f["review"].setText("; ".join(parts) or _("nothing"))
+        f["review"].setText(display.join(parts) or _("nothing"))
         self.review_button.setEnabled(bool(parts))
         busy = snap.state is State.SYNCING
         self.sync_button.setEnabled(not busy)
