@@ -11,7 +11,7 @@ def test_lists_follow_the_interface_language() -> None:
         set_language("ar")
         assert "," not in display.join(["العربية", "الفنلندية"])
         set_language("en")
-        assert display.join(["a", "", "b"]) == "a, b"
+        assert display.join(["a", "", "b"]) == "a and b"
         assert display.join([]) == ""
     finally:
         set_language("en")
