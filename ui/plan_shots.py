@@ -9,10 +9,7 @@ named ``<lang>-plan-<view>.png``.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,26 +87,15 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m counsel_ui.plan_shots")
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from counsel_ui.qtcompat import guard_none_refcount
+    from counsel_ui.screenshots import shots_parser, shots_session
 
-    guard_none_refcount()
-    with tempfile.TemporaryDirectory(prefix="counsel-shots-") as tmp:
-        os.environ["COUNSEL_HOME"] = tmp
-        from PySide6.QtWidgets import QApplication
-
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        app.setOrganizationName("CounselScreenshots")
+    args = shots_parser("python -m counsel_ui.plan_shots").parse_args(argv)
+    with shots_session() as (_app, tmp):
         from counsel.demo import generate
         from counsel.vault.kdf import KdfParams
         from counsel.vault.service import Vault
 
-        path = Path(tmp) / "demo.vault"
+        path = tmp / "demo.vault"
         vault, _code = Vault.create(path, PASSPHRASE, kdf=KdfParams.fast_for_tests())
         try:
             generate(vault, size="tiny")

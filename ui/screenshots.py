@@ -10,11 +10,13 @@ offscreen platform unless a display is set, and saves small palette PNGs named
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 DEMO_PASSPHRASE = "demo vault passphrase"
 
@@ -196,27 +198,43 @@ def make_demo_vault(folder: Path) -> Path:
     return path
 
 
-def main(argv: Sequence[str] | None = None,
-         progress: Callable[[str], None] = print) -> int:
-    parser = argparse.ArgumentParser(prog="python -m counsel_ui.screenshots")
+def shots_parser(prog: str) -> argparse.ArgumentParser:
+    """The options every screenshot script shares."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
-    parser.add_argument("--font-scale", type=float, default=1.0,
-                        help="scale the interface font (checks system font scaling)")
-    parser.add_argument("--high-contrast", action="store_true",
-                        help="render with a high-contrast palette (white on black)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+@contextlib.contextmanager
+def shots_session() -> Iterator[tuple[Any, Path]]:
+    """A Qt application (offscreen without a display) and a throwaway ``COUNSEL_HOME``,
+    so a screenshot run never touches the user's settings, logs or vault."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from counsel_ui.qtcompat import guard_none_refcount
 
     guard_none_refcount()
     with tempfile.TemporaryDirectory(prefix="counsel-shots-") as tmp:
-        os.environ["COUNSEL_HOME"] = tmp  # keep QSettings/logs of this run out of the user's
+        os.environ["COUNSEL_HOME"] = tmp
         from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setOrganizationName("CounselScreenshots")
+        yield app, Path(tmp)
+
+
+
+def main(argv: Sequence[str] | None = None,
+         progress: Callable[[str], None] = print) -> int:
+    parser = shots_parser("python -m counsel_ui.screenshots")
+    parser.add_argument("--font-scale", type=float, default=1.0,
+                        help="scale the interface font (checks system font scaling)")
+    parser.add_argument("--high-contrast", action="store_true",
+                        help="render with a high-contrast palette (white on black)")
+    args = parser.parse_args(argv)
+    with shots_session() as (app, tmp_dir):
+        tmp = str(tmp_dir)
         if args.high_contrast:
             from counsel_ui.contrast import apply_contrast_aids
 

@@ -9,11 +9,8 @@ signed-in state uses a made-up address that is never contacted.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -143,22 +140,11 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] = print) -> int:
-    parser = argparse.ArgumentParser(prog="python -m counsel_ui.sync_shots")
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from counsel_ui.qtcompat import guard_none_refcount
+    from counsel_ui.screenshots import shots_parser, shots_session
 
-    guard_none_refcount()
-    with tempfile.TemporaryDirectory(prefix="counsel-sync-shots-") as tmp:
-        os.environ["COUNSEL_HOME"] = tmp
-        from PySide6.QtWidgets import QApplication
-
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        app.setOrganizationName("CounselScreenshots")
-        written = render(args.out, args.langs, Path(tmp))
+    args = shots_parser("python -m counsel_ui.sync_shots").parse_args(argv)
+    with shots_session() as (_app, tmp):
+        written = render(args.out, args.langs, tmp)
     for path in written:
         progress(str(path))
     return 0

@@ -7,11 +7,8 @@ Demo vault (synthetic caseload) in a temporary folder; writes ``<lang>-time-*.pn
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -124,31 +121,20 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m counsel_ui.time_shots")
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--langs", nargs="+", default=["fi", "sv", "en", "ar"])
-    args = parser.parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from counsel_ui.qtcompat import guard_none_refcount
+    from counsel_ui.screenshots import shots_parser, shots_session
 
-    guard_none_refcount()
-    with tempfile.TemporaryDirectory(prefix="counsel-shots-") as tmp:
-        os.environ["COUNSEL_HOME"] = tmp
-        from PySide6.QtWidgets import QApplication
-
+    args = shots_parser("python -m counsel_ui.time_shots").parse_args(argv)
+    with shots_session() as (_app, tmp):
         from counsel.vault.service import Vault
         from counsel_ui.screenshots import DEMO_PASSPHRASE, make_demo_vault
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        app.setOrganizationName("CounselScreenshots")
-        vault_path = make_demo_vault(Path(tmp))
+        vault_path = make_demo_vault(tmp)
         vault = Vault.unlock(vault_path, DEMO_PASSPHRASE)
         try:
             names = [c.name for c in vault.clients("", active=True)[:3]]
         finally:
             vault.lock()
-        ics = Path(tmp) / "calendar.ics"
+        ics = tmp / "calendar.ics"
         ics.write_bytes(demo_calendar(names, dt.date.today()))
         written = render(args.out, args.langs, vault_path, ics)
     for path in written:
