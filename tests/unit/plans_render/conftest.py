@@ -1,33 +1,14 @@
-"""Fixtures for the PDF rendering tests: fonts cached across runs, sample content."""
+"""Fixtures for the PDF rendering tests (the font cache is shared: tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from counsel.plans import fonts
 from counsel.plans import textlayout as tl
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[None]:
-    """Static font instances take ~20 s to make; keep them in pytest's cache folder."""
-    env = os.environ.get("COUNSEL_FONT_CACHE")
-    cache = getattr(request.config, "cache", None)
-    if env:
-        path = Path(env)
-    elif cache is not None:
-        path = Path(cache.mkdir("counsel-fonts"))
-    else:
-        path = tmp_path_factory.mktemp("fonts")
-    fonts.set_cache_dir(path)
-    yield
-    fonts.set_cache_dir(None)
 
 
 @pytest.fixture(scope="session")
