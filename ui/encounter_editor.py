@@ -12,7 +12,6 @@ text boxes), Ctrl+S saves, Esc closes and keeps the draft.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
@@ -45,6 +44,7 @@ from counsel.domain import Client, Encounter, Given, InterpreterMode, Obstacle, 
 from counsel.errors import KnownError, RecordNotFound
 from counsel.i18n import gettext as _
 from counsel_ui.actions_table import ActionsTable
+from counsel_ui.autosave import DraftAutosave
 from counsel_ui.client_dialog import combo_language, language_combo, set_language
 from counsel_ui.ops import Op
 from counsel_ui.widgets import add_row, align_leading, enum_combo, select_data
@@ -72,7 +72,7 @@ def _text_box(height: int = 80) -> QPlainTextEdit:
     return box
 
 
-class EncounterEditor(QDialog):
+class EncounterEditor(DraftAutosave, QDialog):
     saved = Signal(str)
 
     def __init__(self, session: Session, client_id: str, encounter: Encounter | None = None,
@@ -92,9 +92,9 @@ class EncounterEditor(QDialog):
         self._build()
         self._load(encounter, draft)
         self._loading = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._autosave_check)
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.timeout.connect(self._autosave_check)
         session.editors.append(self)
         self.resize(760, 820)
         self.situation.setFocus()
@@ -297,28 +297,7 @@ class EncounterEditor(QDialog):
     def _changed(self, *_args: object) -> None:
         if self._loading:
             return
-        self.debounce.changed(time.monotonic())
-        self.status.setText(_("Unsaved changes…"))
-        if not self._timer.isActive():
-            self._timer.start(int(self.debounce.next_check(time.monotonic()) * 1000) + 10)
-
-    def _autosave_check(self) -> None:
-        now = time.monotonic()
-        if not self.debounce.dirty:
-            return
-        if not self.debounce.due(now):
-            self._timer.start(int(self.debounce.next_check(now) * 1000) + 10)
-            return
-        self.debounce.saved()
-        vault, draft_id, data = self.session.vault, self.draft_id, self.state()
-        Op(self, lambda: vault.save_draft(draft_id, data)).success(
-            lambda _r: self.status.setText(_("Draft saved (encrypted)."))).run()
-
-    def flush(self) -> None:
-        """Write the draft now, on this thread (before locking or quitting)."""
-        if self.debounce.dirty:
-            self.debounce.saved()
-            self.session.vault.save_draft(self.draft_id, self.state())
+        self._mark_changed()
 
     # -- save / close -----------------------------------------------------------------------
     def save(self) -> None:
@@ -327,7 +306,7 @@ class EncounterEditor(QDialog):
         except KnownError as exc:
             self.error.setText(f"{exc.message} — {exc.help()}")
             return
-        self._timer.stop()
+        self._autosave_timer.stop()
         self.debounce.saved()
         vault, draft_id = self.session.vault, self.draft_id
 
@@ -352,7 +331,7 @@ class EncounterEditor(QDialog):
             show_error(self, exc)
 
     def discard(self) -> None:
-        self._timer.stop()
+        self._autosave_timer.stop()
         self.debounce.saved()
         self.session.vault.discard_draft(self.draft_id)
         self._closing = True
@@ -388,7 +367,7 @@ class EncounterEditor(QDialog):
                 return
         elif not self._closing:
             self.flush()
-        self._timer.stop()
+        self._autosave_timer.stop()
         if self in self.session.editors:
             self.session.editors.remove(self)
         self.session.changed.emit(frozenset({"draft"}))

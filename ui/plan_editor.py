@@ -41,6 +41,7 @@ from counsel.i18n import current_language
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel.plans.templates import Template
+from counsel_ui.autosave import DraftAutosave
 from counsel_ui.ops import Op
 from counsel_ui.pdf_preview import PdfPreview
 from counsel_ui.plan_measures import MeasureTable
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 PREVIEW_DELAY_MS = 1200
 
 
-class PlanEditor(QWidget):
+class PlanEditor(DraftAutosave, QWidget):
     closed = Signal()
     saved = Signal(str)
 
@@ -305,31 +306,9 @@ class PlanEditor(QWidget):
         if self._loading:
             return
         self._generation += 1
-        self.debounce.changed(time.monotonic())
-        self.status.setText(_("Unsaved changes…"))
-        if not self._autosave_timer.isActive():
-            self._autosave_timer.start(
-                int(self.debounce.next_check(time.monotonic()) * 1000) + 10)
+        self._mark_changed()
         self._preview_timer.start()
         self._update_notes()
-
-    def _autosave_check(self) -> None:
-        now = time.monotonic()
-        if not self.debounce.dirty:
-            return
-        if not self.debounce.due(now):
-            self._autosave_timer.start(int(self.debounce.next_check(now) * 1000) + 10)
-            return
-        self.debounce.saved()
-        vault, draft_id, data = self.session.vault, self.draft_id, self.state()
-        Op(self, lambda: vault.save_draft(draft_id, data)).success(
-            lambda _r: self.status.setText(_("Draft saved (encrypted)."))).run()
-
-    def flush(self) -> None:
-        """Write the draft now, on this thread (before locking or quitting)."""
-        if self.debounce.dirty:
-            self.debounce.saved()
-            self.session.vault.save_draft(self.draft_id, self.state())
 
     def update_preview(self) -> None:
         self._preview_timer.stop()
