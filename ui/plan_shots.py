@@ -24,29 +24,17 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
     from counsel_ui.main_window import MainWindow
     from counsel_ui.plan_measures import MeasurePicker
     from counsel_ui.plan_page import PlanPage
-    from counsel_ui.screenshots import _save, _settle, _type
+    from counsel_ui.screenshots import Shots, _settle, _type, unlock_window
 
     app = QApplication.instance() or QApplication([])
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-
-    def shot(lang: str, name: str, widget: object, rounds: int = 60) -> None:
-        _settle(app, rounds)
-        path = out / f"{lang}-plan-{name}.png"
-        _save(widget, path)
-        written.append(path)
+    shot = Shots(app, out, prefix="plan-", rounds=60)
 
     for lang in langs:
         apply_language(app, lang)
         win = MainWindow(vault_path)
         win.resize(1280, 800)
         win.show()
-        win.unlock_screen.passphrase.setText(PASSPHRASE)
-        win.unlock_screen.submit()
-        for _i in range(400):
-            _settle(app, 1)
-            if not win.locked:
-                break
+        unlock_window(app, win, PASSPHRASE)
         ws, session = win.workspace, win.session
         assert ws is not None and session is not None
         ws.show_page("plans")
@@ -83,7 +71,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         session.vault.discard_draft(editor.draft_id)
         win.close()
         _settle(app)
-    return written
+    return shot.written
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,6 +45,32 @@ def _save(widget: object, path: Path) -> None:
     image.save(str(path), "PNG")
 
 
+class Shots:
+    """Saves ``<lang>-<prefix><name>.png`` of a widget once the event queue has settled."""
+
+    def __init__(self, app: object, out: Path, prefix: str = "", rounds: int = 30) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.app, self.out, self.prefix, self.rounds = app, out, prefix, rounds
+        self.written: list[Path] = []
+
+    def __call__(self, lang: str, name: str, widget: object, rounds: int | None = None) -> None:
+        _settle(self.app, self.rounds if rounds is None else rounds)
+        path = self.out / f"{lang}-{self.prefix}{name}.png"
+        _save(widget, path)
+        self.written.append(path)
+
+
+def unlock_window(app: object, win: Any, passphrase: str) -> None:
+    """Type the passphrase into a shown MainWindow and wait until it has unlocked."""
+    win.unlock_screen.passphrase.setText(passphrase)
+    win.unlock_screen.submit()
+    for _i in range(400):
+        _settle(app, 1)
+        if not win.locked:
+            break
+    assert win.workspace is not None and win.session is not None
+
+
 def _type(widget: object, text: str) -> None:
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QKeyEvent
@@ -72,14 +98,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
     from counsel_ui.fonts_qt import register_script_fonts
 
     register_script_fonts()
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-
-    def shot(lang: str, name: str, widget: object) -> None:
-        _settle(app)
-        path = out / f"{lang}-{name}.png"
-        _save(widget, path)
-        written.append(path)
+    shot = Shots(app, out)
 
     for lang in langs:
         apply_language(app, lang)  # type: ignore[arg-type]
@@ -99,14 +118,9 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         win.resize(1100, 720)
         win.show()
         shot(lang, "unlock", win)
-        win.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
-        win.unlock_screen.submit()
-        for _i in range(400):
-            _settle(app, 1)
-            if not win.locked:
-                break
+        unlock_window(app, win, DEMO_PASSPHRASE)
         ws = win.workspace
-        assert ws is not None and win.session is not None
+        assert ws is not None
         shot(lang, "today", win)
         ws.show_page("clients")
         shot(lang, "clients", win)
@@ -159,7 +173,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
             w.close()
         win.close()
         _settle(app)
-    return written
+    return shot.written
 
 
 def high_contrast_palette() -> object:

@@ -63,21 +63,14 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
 
     from counsel.sync.scheduler import State, Status
     from counsel_ui.i18n_qt import apply_language
-    from counsel_ui.screenshots import _save, _settle
+    from counsel_ui.screenshots import Shots, _settle
     from counsel_ui.session import Session
     from counsel_ui.sync_controller import controller_for
     from counsel_ui.sync_page import JoinDialog, SyncIndicator, SyncPage
 
     app = QApplication.instance() or QApplication([])
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    shot = Shots(app, out)
     a, b = _vaults(folder)
-
-    def shot(lang: str, name: str, widget: Any) -> None:
-        _settle(app)
-        path = out / f"{lang}-{name}.png"
-        _save(widget, path)
-        written.append(path)
 
     for lang in langs:
         apply_language(app, lang)
@@ -136,7 +129,7 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         _settle(app)
     a.lock()
     b.lock()
-    return written
+    return shot.written
 
 
 def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] = print) -> int:

@@ -59,33 +59,21 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list
     from counsel.timekeeping.overview import RangeChoice
     from counsel_ui.i18n_qt import apply_language
     from counsel_ui.main_window import MainWindow
-    from counsel_ui.screenshots import DEMO_PASSPHRASE, _save
+    from counsel_ui.screenshots import DEMO_PASSPHRASE, Shots, unlock_window
     from counsel_ui.time_page import TimePage
     from counsel_ui.widgets import select_data
 
     app = QApplication.instance() or QApplication([])
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-
-    def shot(lang: str, name: str, widget: object) -> None:
-        _settle(app)
-        path = out / f"{lang}-{name}.png"
-        _save(widget, path)
-        written.append(path)
+    shot = Shots(app, out)
 
     for lang in langs:
         apply_language(app, lang)
         win = MainWindow(vault_path)
         win.resize(1100, 760)
         win.show()
-        win.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
-        win.unlock_screen.submit()
-        for _i in range(400):
-            _settle(app, 1)
-            if not win.locked:
-                break
+        unlock_window(app, win, DEMO_PASSPHRASE)
         ws = win.workspace
-        assert ws is not None and win.session is not None
+        assert ws is not None
         ws.show_page("time")
         page = ws.page("time")
         assert isinstance(page, TimePage)
@@ -117,7 +105,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, ics: Path) -> list
         dlg.reject()
         win.close()
         _settle(app)
-    return written
+    return shot.written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
