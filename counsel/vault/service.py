@@ -319,14 +319,14 @@ class Vault:
     def _refresh(self, record_id: str) -> None:
         """Bring one record's row in the working set up to date with its heads."""
         row = self._ws.row(record_id)
-        old = self._old_record(record_id, row) if row is not None else None
-        heads = [(r, 0) for r in self.store.heads(record_id)]
+        old = self._shown_record(record_id, row) if row is not None else None
+        # only the leaves are read (not every revision's envelope of a long history)
+        heads = self.store.heads_with_seq(record_id)
         if not heads:
             self._ws.remove(record_id, old)
             self._damaged.pop(record_id, None)
             return
-        seqs = {r.revision.rev_id: r.local_seq for r in self.store.revisions_of(record_id)}
-        self._show([(r, seqs.get(r.rev_id, 0)) for r, _ in heads], old=old)
+        self._show(heads, old=old)
 
     def _show(self, heads: list[tuple[StoredRevision, int]], old: Record | None) -> None:
         """Put the record whose leaves are ``heads`` into the working set.
@@ -474,7 +474,7 @@ class Vault:
             self._ws.begin()
             try:
                 for record, rev, existing in fast:
-                    old = self._old_record(record.id, existing) if existing is not None else None
+                    old = self._shown_record(record.id, existing) if existing is not None else None
                     self._ws.put(
                         record_id=record.id,
                         kind=rev.kind,
@@ -488,8 +488,9 @@ class Vault:
                 self._ws.commit()
             return saved
 
-    def _old_record(self, record_id: str, row: tuple[Any, ...]) -> Record | None:
-        """The record a working-set row shows (needed to delete its FTS entry)."""
+    def _shown_record(self, record_id: str, row: tuple[Any, ...]) -> Record | None:
+        """The record a working-set row shows: from its kept JSON or columns, or decrypted
+        from its revision (also needed to delete its FTS entry on update)."""
         kind, rev_id, _key, _c, data = row
         if data is not None:
             return from_dict(RECORD_TYPES[kind], json.loads(data))
@@ -582,7 +583,7 @@ class Vault:
             for record_id in ids:
                 row = self._ws.row(record_id)
                 self._ws.remove(
-                    record_id, self._old_record(record_id, row) if row is not None else None
+                    record_id, self._shown_record(record_id, row) if row is not None else None
                 )
             self._ws.commit()
             at = dt.datetime.now(dt.UTC).isoformat()
@@ -636,14 +637,7 @@ class Vault:
             row = self._ws.row(record_id)
             if row is None:
                 raise RecordNotFound(_("The record does not exist."))
-            kind, rev_id, _k, _c, data = row
-            if data is not None:
-                return from_dict(RECORD_TYPES[kind], json.loads(data))
-            if kind == WorkEntry.KIND:
-                return self._ws.work_entries("r.record_id=?", (record_id,))[0]
-            rev = self.store.revision(rev_id)
-            assert rev is not None
-            record = self._decode(rev)
+            record = self._shown_record(record_id, row)
             if record is None:
                 raise RecordNotFound(_("The record was deleted."))
             return record

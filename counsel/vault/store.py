@@ -271,14 +271,18 @@ class Store:
         return [RevisionRow(_row_to_rev(r), int(r[7])) for r in rows]
 
     def heads(self, record_id: str) -> list[StoredRevision]:
+        return [rev for rev, _seq in self.heads_with_seq(record_id)]
+
+    def heads_with_seq(self, record_id: str) -> list[tuple[StoredRevision, int]]:
+        """A record's leaves and the order they were stored in here (``local_seq``)."""
         with self.lock:
             rows = self.conn.execute(
-                f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} "
-                "FROM heads h JOIN revisions r ON r.rev_id=h.rev_id WHERE h.record_id=? "
-                "ORDER BY r.rev_id",
+                f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))}, "
+                "r.local_seq FROM heads h JOIN revisions r ON r.rev_id=h.rev_id "
+                "WHERE h.record_id=? ORDER BY r.rev_id",
                 (record_id,),
             ).fetchall()
-        return [_row_to_rev(r) for r in rows]
+        return [(_row_to_rev(r), int(r[7])) for r in rows]
 
     def iter_heads(self) -> Iterator[tuple[StoredRevision, int]]:
         """Every head revision, grouped by record, streamed (a large vault is not
