@@ -1,5 +1,6 @@
 """``counsel-server``: run the sync service and manage accounts.
 
+    counsel-server [--db URL] migrate [--status]    # bring the schema to this release's version
     counsel-server [--db URL] serve [--host 127.0.0.1] [--port 8443]
     counsel-server [--db URL] add-account NAME      # prints a one-time enrolment secret
     counsel-server [--db URL] enrol-secret NAME     # a new one-time secret for NAME
@@ -19,6 +20,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from counsel.server.storage_sql import SqlStorage
 
 
 def default_db() -> str:
@@ -45,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Counsel end-to-end-encrypted sync service")
     parser.add_argument("--db", metavar="URL", help="postgresql://... or a SQLite file path")
     sub = parser.add_subparsers(dest="command", required=True)
+    mig = sub.add_parser("migrate", help="apply the schema migrations this release needs")
+    mig.add_argument("--status", action="store_true", help="only show the versions")
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8443)
@@ -62,12 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from counsel.server import migrate
     from counsel.server.model import StorageError
     from counsel.server.storage import open_storage
 
     setup_logging()
     storage = open_storage(args.db or default_db())
     try:
+        if args.command == "migrate":
+            return _migrate(storage, status_only=args.status)
+        migrate.check(storage)
         if args.command == "serve":
             import uvicorn
 
@@ -89,11 +100,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not storage.revoke_device(args.name, args.device_id):
                 print("no such active device", file=sys.stderr)
                 return 1
-    except StorageError as exc:
+    except (StorageError, migrate.SchemaError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     finally:
         storage.close()
+    return 0
+
+
+def _migrate(storage: SqlStorage, *, status_only: bool) -> int:
+    from counsel.server import migrate
+    from counsel.server.migrations import LATEST
+
+    before = migrate.current_version(storage)
+    print(f"schema version {before}; this release needs {LATEST}")
+    if status_only:
+        return 0 if before == LATEST else 1
+
+    def report(version: int, name: str, seconds: float) -> None:
+        print(f"applied migration {version} ({name}) in {seconds:.1f} s", flush=True)
+
+    migrate.migrate(storage, progress=report)
+    print(f"schema version {migrate.current_version(storage)}: up to date")
     return 0
 
 

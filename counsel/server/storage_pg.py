@@ -12,7 +12,6 @@ import queue
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from counsel.server import schema
 from counsel.server.storage_sql import Db, SqlStorage
 
 
@@ -31,6 +30,7 @@ class _PgDb(Db):
 
 class PgStorage(SqlStorage):
     LOCK_VAULT = "SELECT next_seq FROM vaults WHERE vault_id = %s FOR UPDATE"
+    DIALECT = "postgresql"
 
     def __init__(self, url: str, *, pool_size: int = 8) -> None:
         import psycopg
@@ -43,11 +43,14 @@ class PgStorage(SqlStorage):
             conn = psycopg.connect(url, autocommit=False)
             self._conns.append(conn)
             self._pool.put(conn)
-        with self.transaction(write=True) as db:
-            # Two servers starting at once must not race on CREATE TABLE IF NOT EXISTS.
-            db.execute("SELECT pg_advisory_xact_lock(7300561)")
-            for stmt in schema.statements("BYTEA"):
-                db.execute(stmt)
+
+    def table_names(self, db: Db) -> set[str]:
+        return {r[0] for r in db.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+
+    def lock_schema(self, db: Db) -> None:
+        # Two migrate runs at once must not both apply a step.
+        db.execute("SELECT pg_advisory_xact_lock(7300561)")
 
     @contextlib.contextmanager
     def transaction(self, *, write: bool) -> Iterator[Db]:

@@ -37,12 +37,21 @@ class Db(abc.ABC):
 class SqlStorage(abc.ABC):
     #: statement that reads the vault's next sequence number and locks the row
     LOCK_VAULT = "SELECT next_seq FROM vaults WHERE vault_id = %s"
+    #: "sqlite" or "postgresql", for migrations that differ between the two
+    DIALECT = ""
 
     @abc.abstractmethod
     def transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Db]: ...
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def table_names(self, db: Db) -> set[str]:
+        """The tables of the server's schema that exist (inside a transaction)."""
+
+    def lock_schema(self, db: Db) -> None:  # noqa: B027 - SQLite's BEGIN IMMEDIATE suffices
+        """Serialise migrations across processes (held until the transaction ends)."""
 
     def ping(self) -> None:
         with self.transaction(write=False) as db:

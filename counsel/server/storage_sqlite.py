@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from counsel.server import schema
 from counsel.server.storage_sql import Db, SqlStorage
 
 
@@ -30,14 +29,18 @@ class _SqliteDb(Db):
 
 
 class SqliteStorage(SqlStorage):
+    DIALECT = "sqlite"
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        with self.transaction(write=True) as db:
-            for stmt in schema.statements("BLOB"):
-                db.execute(stmt)
+
+    def table_names(self, db: Db) -> set[str]:
+        return {r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%'")}
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

@@ -80,7 +80,7 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
         cluster = TempCluster(fsync=True)
         cluster.start()
         db_url = cluster.url("postgres")
-    storage = open_storage(db_url)  # creates the schema before the server starts
+    storage = open_storage(db_url, migrate=True)  # the schema before the server starts
     server, url = _start_server(db_url)
     rows: list[tuple[str, str, str]] = []
     try:

@@ -68,7 +68,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
 def storage(db_url: str) -> Iterator[SqlStorage]:
     from counsel.server.storage import open_storage
 
-    st = open_storage(db_url)
+    st = open_storage(db_url, migrate=True)
     yield st
     st.close()
 

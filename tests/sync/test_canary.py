@@ -48,7 +48,7 @@ def test_canary_absent_from_pg_dump_and_logs(tmp_path: Path, pg_url: str,
                                              server_log: io.StringIO) -> None:
     from counsel.server.storage import open_storage
 
-    storage: SqlStorage = open_storage(pg_url)
+    storage: SqlStorage = open_storage(pg_url, migrate=True)
     srv = LiveServer(storage).start()
     try:
         _run(tmp_path, srv)
@@ -69,7 +69,7 @@ def test_canary_absent_from_sqlite_server_file(tmp_path: Path, server_log: io.St
     from counsel.server.storage import open_storage
 
     db = tmp_path / "server.sqlite3"
-    storage = open_storage(str(db))
+    storage = open_storage(str(db), migrate=True)
     srv = LiveServer(storage).start()
     try:
         _run(tmp_path, srv)

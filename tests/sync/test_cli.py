@@ -52,6 +52,7 @@ def test_enrol_sync_join_status_and_sign_out(tmp_path: Path, live_server: LiveSe
 def test_server_cli_add_account_and_grant(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     db = ["--db", str(tmp_path / "s.sqlite3")]
+    assert server_cli.main([*db, "migrate"]) == 0
     assert server_cli.main([*db, "add-account", "maria"]) == 0
     secret = capsys.readouterr().out.strip().splitlines()[-1]
     assert len(secret) >= 40

@@ -273,7 +273,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
 def test_three_devices_converge(pg_url: str, server_log: Any) -> None:
     from counsel.server.storage import open_storage
 
-    storage: SqlStorage = open_storage(pg_url)
+    storage: SqlStorage = open_storage(pg_url, migrate=True)
     srv = LiveServer(storage).start()
     try:
         machine = make_machine(srv)

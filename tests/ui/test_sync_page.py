@@ -25,7 +25,7 @@ CID = "contact0001"
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     from counsel.server.storage import open_storage
 
-    storage = open_storage(str(tmp_path / "server.sqlite3"))
+    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
     srv = LiveServer(storage).start()
     yield srv
     srv.stop()

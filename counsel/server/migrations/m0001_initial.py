@@ -1,8 +1,15 @@
-"""Server schema, one text for both backends (``{blob}`` is BLOB or BYTEA)."""
+"""Migration 1: the schema exactly as releases before migrations created it.
+
+Frozen: never edit this file (a database created by it may exist anywhere).  It keeps
+``IF NOT EXISTS`` so that a database the previous release created at start-up (with
+this very DDL and no ``schema_migrations`` table) is adopted as version 1 unchanged.
+"""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+from counsel.server.storage_sql import Db
+
+NAME = "initial schema"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -63,5 +70,8 @@ CREATE TABLE IF NOT EXISTS server_meta (
 """
 
 
-def statements(blob: str) -> list[str]:
-    return [s.strip() for s in DDL.format(blob=blob).split(";") if s.strip()]
+def up(db: Db, dialect: str) -> None:
+    blob = "BYTEA" if dialect == "postgresql" else "BLOB"
+    for stmt in DDL.format(blob=blob).split(";"):
+        if stmt.strip():
+            db.execute(stmt.strip())
