@@ -52,7 +52,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[app,server,dev]"
   touch "$stamp"
 fi
-.venv/bin/python -m counsel.i18n_tools compile >/dev/null 2>&1 || true
+.venv/bin/python -m counsel.i18n.tools compile >/dev/null 2>&1 || true
 
 case "$mode" in
   install) ;;

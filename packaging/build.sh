@@ -11,7 +11,7 @@ smoke=1
 [ -x .venv/bin/python ] || bash packaging/bootstrap.sh install
 py=.venv/bin/python
 $py -m pip install -q "pyinstaller>=6.10"
-$py -m counsel.i18n_tools compile
+$py -m counsel.i18n.tools compile
 rm -rf build/icons && $py packaging/make_icons.py build/icons
 # static font instances made now and shipped, so the first print is not slow
 rm -rf build/fonts && COUNSEL_FONT_CACHE=build/fonts $py -c \

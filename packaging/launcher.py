@@ -2,7 +2,7 @@
 
 import sys
 
-from counsel_ui.main import main
+from counsel_ui.shell.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,8 +12,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_ACCESSIBILITY", "0")
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "tests" / "support"):  # shared helpers: uihelp, synchelp, ...
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 # Static font instances (not personal data) are made once per checkout, not once per test:
 # every test has its own COUNSEL_HOME, which would otherwise hold its own font cache.
 os.environ.setdefault("COUNSEL_FONT_CACHE", str(ROOT / "build" / "test-fonts"))

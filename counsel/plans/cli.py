@@ -1,10 +1,9 @@
-"""``counsel plans ...``: print plans and cards, translator's proofs, the render benchmark.
+"""``counsel plans ...``: print plans and cards, translator's proofs.
 
     counsel plans proof --lang ar [--po FILE.po] --out proof.pdf
     counsel plans render --plan ID | --client ID [--lang ar] [--variant large_print] --out F
     counsel plans card --encounter ID [--lang ar] [--size A4] --out card.pdf
     counsel plans sample --lang ar [--variant large_print] --out sample.pdf   (no vault)
-    counsel plans bench
 
 The PDF files are exports the counsellor asked for; nothing else is written to disk.
 The organisation's own templates, measures and translations are read from
@@ -117,7 +116,7 @@ def cmd_card(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_sample(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.plans.bench import sample_client, sample_plan
+    from counsel.demo.synthetic import sample_client, sample_plan
     from counsel.plans.layout_page import check_language
     from counsel.plans.render_plan import render_plan
     from counsel.plans.templates import load_catalogue, load_templates
@@ -154,12 +153,6 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     _write(args.out, data)
     return 0
 
-
-def cmd_bench(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.plans.bench import main
-
-    main()
-    return 0
 
 
 def register(subparsers: Any) -> None:
@@ -215,5 +208,3 @@ def register(subparsers: Any) -> None:
     q.add_argument("--out", required=True, metavar="FILE", help=_("output file, or - for stdout"))
     q.set_defaults(handler=cmd_export)
 
-    q = sub.add_parser("bench", help=_("time plan rendering (bilingual vs Finnish only)"))
-    q.set_defaults(handler=cmd_bench)

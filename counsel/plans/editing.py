@@ -21,14 +21,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from counsel import display
 from counsel.atomicfile import SaveFailed
 from counsel.atomicfile import write_atomic as write_atomic  # part of this API
 from counsel.domain.client import Client
 from counsel.domain.enums import MeasureStatus, PlanStatus
 from counsel.domain.plan import Measure, Plan, PrintRecord
 from counsel.errors import KnownError, ValidationError
-from counsel.i18n import CLIENT_LANGUAGES, N_, UI_LANGUAGES, normalize
+from counsel.i18n import CLIENT_LANGUAGES, N_, UI_LANGUAGES, display, normalize
 from counsel.i18n import gettext as _
 from counsel.plans.catalogue import MeasureType
 

@@ -30,7 +30,7 @@ A worked example ships in ``data/examples/organisation.toml``.  The format is th
 Translations of an organisation's own texts go either inline, as above
 (``[template.translations.<lang>]`` with ``title``; ``[template.section.translations.<lang>]``
 with ``title``/``help``; ``[category.translations.<lang>]`` with ``title``), or in gettext
-files named ``plans.<lang>.po`` in the same folder (``python -m counsel.i18n_tools extract
+files named ``plans.<lang>.po`` in the same folder (``python -m counsel.i18n.tools extract
 --domain plans --data FOLDER --output FOLDER/plans.pot`` makes the template for a
 translator).  Both take precedence over the built-in catalogs, so an organisation can also
 reword a built-in translation.  Pass the same ``extra_dirs`` to :func:`plan_gettext`.

@@ -1,8 +1,7 @@
-"""``counsel sync`` and ``counsel sync-bench``.
+"""``counsel sync``.
 
     counsel [--vault PATH] sync [--server URL --account NAME]   # set up (first time) + sync
     counsel [--vault PATH] sync --status | --sign-out [--force]
-    counsel sync-bench [--records N] [--db URL]
 
 First call on a computer with a vault: enrols it (enrolment secret from
 ``COUNSEL_ENROL_SECRET`` or a prompt) or, if the account already has a device, signs in
@@ -23,7 +22,7 @@ from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 
 if TYPE_CHECKING:
-    from counsel.cli import Context
+    from counsel.cli.context import Context
     from counsel.sync.client import Progress, SyncReport
     from counsel.vault.service import Vault
 
@@ -38,11 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--force", action="store_true", help=_("sign out even with unsynced work"))
     p.set_defaults(handler=cmd_sync)
 
-    b = sub.add_parser("sync-bench", help=_("measure sync speed (loopback server)"))
-    b.add_argument("--records", type=int, default=10_000)
-    b.add_argument("--db", metavar="URL", help=_("PostgreSQL URL (default: a throwaway cluster)"))
-    b.add_argument("--clients", type=int, default=4, help=_("concurrent clients"))
-    b.set_defaults(handler=cmd_bench)
 
 
 def _progress(p: Progress) -> None:
@@ -168,11 +162,4 @@ def _sign_out(vault: Vault, creds: Any, *, force: bool) -> int:
         client.close()
     credentials.forget(vault)
     print(_("Signed out."))
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace, ctx: Context) -> int:
-    from counsel.sync.bench import run
-
-    print(run(records=args.records, db_url=args.db, clients=args.clients))
     return 0

@@ -163,7 +163,7 @@ def _format(tp: Any, value: Any) -> str:
         label = getattr(member, "label", None)
         return str(label()) if callable(label) else value
     if tp is dt.date and isinstance(value, str):
-        from counsel import display
+        from counsel.i18n import display
 
         try:
             return display.date(dt.date.fromisoformat(value), "medium")

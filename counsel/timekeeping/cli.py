@@ -20,7 +20,7 @@ from counsel.errors import ImportFileError, KnownError
 from counsel.i18n import gettext as _
 
 if TYPE_CHECKING:
-    from counsel.cli import Context
+    from counsel.cli.context import Context
     from counsel.domain import WorkEntry
     from counsel.timekeeping.matching import MatchRule
     from counsel.vault.service import Vault

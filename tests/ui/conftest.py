@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # also set by tests/conft
 
 import pytest  # noqa: E402
 
-from counsel_ui.qtcompat import guard_none_refcount  # noqa: E402
+from counsel_ui.common.qtcompat import guard_none_refcount  # noqa: E402
 
 guard_none_refcount()
 
@@ -33,7 +33,7 @@ def vault_path(tmp_path: Path) -> Iterator[Path]:
 def window(qtbot, vault_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     """A main window unlocked on the sample vault."""
     from counsel.vault.kdf import KdfParams
-    from counsel_ui.main_window import MainWindow
+    from counsel_ui.shell.main_window import MainWindow
 
     monkeypatch.setenv("COUNSEL_HOME", str(vault_path.parent / "home"))
     win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
@@ -41,7 +41,7 @@ def window(qtbot, vault_path: Path, monkeypatch):  # type: ignore[no-untyped-def
     win.show()
     unlock(qtbot, win)
     yield win
-    from counsel_ui import ops
+    from counsel_ui.common import ops
 
     if not win.locked:
         win.lock()

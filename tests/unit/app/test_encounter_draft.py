@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from counsel.app.encounter_draft import fresh, from_encounter, to_encounter
 from counsel.domain import AgreedAction, Client, Encounter, Given, InterpreterMode, Obstacle, Place
-from counsel.encounter_draft import fresh, from_encounter, to_encounter
 from counsel.errors import ValidationError
 
 CID, EID = "c" * 32, "e" * 32

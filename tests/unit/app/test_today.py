@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from counsel import today
+from counsel.app import today
 from counsel.domain import AgreedAction, Client, Encounter, Plan, PlanStatus, Reminder, ReminderKind
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault

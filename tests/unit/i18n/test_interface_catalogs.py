@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from counsel.i18n_tools import check, coverage
+from counsel.i18n.tools import check, coverage
 
 ROOT = Path(__file__).resolve().parents[3]
 

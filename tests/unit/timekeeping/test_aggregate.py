@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counsel.demo import records
+from counsel.demo.caseload import records
 from counsel.domain import (
     Channel,
     Client,

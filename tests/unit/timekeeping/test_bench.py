@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from counsel.timekeeping.bench import bench_reports, caseload, outlook_like_ics
+from counsel.demo.synthetic import caseload, outlook_like_ics
+from counsel.devtools.timekeeping_bench import bench_reports
 from counsel.timekeeping.ics_import import read_ics
 
 

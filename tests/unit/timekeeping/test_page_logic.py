@@ -113,7 +113,7 @@ def test_overview_equals_the_report(vault: Vault) -> None:
 
 def test_report_export_matches_cli(vault: Vault, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from counsel.cli import main
+    from counsel.cli.main import main
 
     first, last = DAY, DAY + dt.timedelta(days=20)
     data = ov.export_bytes(vault, ov.ExportKind.REPORT, "csv", first, last)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from counsel.cli import main
-from counsel.demo import generate
+from counsel.cli.main import main
+from counsel.demo.caseload import generate
 from counsel.domain import WorkEntry
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault

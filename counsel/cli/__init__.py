@@ -1,0 +1,1 @@
+"""``counsel``: headless commands (see :mod:`counsel.cli.main`)."""

@@ -1,0 +1,1 @@
+"""Synthetic caseloads: the demo vault, and the data tests and benchmarks use."""

@@ -1,0 +1,53 @@
+"""Benchmarks, from a source checkout (QUALITY.md)::
+
+    python -m counsel.devtools bench [--size tiny|small|large] [--seed N] [--fast-kdf]
+    python -m counsel.devtools time-bench [N]
+    python -m counsel.devtools plans-bench
+    python -m counsel.devtools sync-bench [--records N] [--db URL] [--clients N]
+
+Not part of the installed package: the product never imports this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m counsel.devtools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("bench", help="vault speed against plaintext SQLite")
+    b.add_argument("--size", choices=["tiny", "small", "large"], default="small")
+    b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--fast-kdf", action="store_true", help="cheap key derivation")
+    t = sub.add_parser("time-bench", help="time reports and calendar import")
+    t.add_argument("n", nargs="?", type=int, default=100_000)
+    sub.add_parser("plans-bench", help="plan rendering, bilingual vs Finnish only")
+    s = sub.add_parser("sync-bench", help="sync speed against a loopback server")
+    s.add_argument("--records", type=int, default=10_000)
+    s.add_argument("--db", metavar="URL", help="PostgreSQL URL (default: a throwaway cluster)")
+    s.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args(argv)
+    if args.command == "bench":
+        from counsel.devtools import bench
+
+        print(bench.run(args.size, args.seed, fast_kdf=args.fast_kdf))
+    elif args.command == "time-bench":
+        from counsel.devtools import timekeeping_bench
+
+        return timekeeping_bench.main([str(args.n)])
+    elif args.command == "plans-bench":
+        from counsel.devtools import plans_bench
+
+        plans_bench.main()
+    else:
+        from counsel.devtools import sync_bench
+
+        print(sync_bench.run(records=args.records, db_url=args.db, clients=args.clients))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+from counsel.app.passphrase import MIN_LENGTH, estimate
+
+
+def test_empty_is_very_weak_and_not_acceptable():
+    s = estimate("")
+    assert s.score == 0 and not s.acceptable
+
+
+def test_short_is_never_acceptable_and_capped():
+    s = estimate("Zq9!x")
+    assert not s.acceptable
+    assert s.score <= 1
+
+
+def test_common_password_is_weak_even_if_long():
+    assert estimate("password").score == 0
+    assert estimate("salasana salasana").score <= 1
+
+
+def test_repeats_and_sequences_score_lower_than_random():
+    assert estimate("aaaaaaaaaaaa").score < estimate("kq7vZt2mPw9x").score
+    assert estimate("abcdefghijkl").bits < estimate("qmzrtxbwfjla").bits
+
+
+def test_several_words_are_strong():
+    s = estimate("kahvi ikkuna polkupyörä sateenvarjo")
+    assert s.acceptable and s.score >= 3
+
+
+def test_min_length_boundary():
+    assert not estimate("x" * (MIN_LENGTH - 1)).acceptable
+    assert estimate("kx7Qm2pz").acceptable
+
+
+def test_label_is_translated_text():
+    assert estimate("kahvi ikkuna polkupyörä sateenvarjo").label in ("Strong", "Very strong")

@@ -1,0 +1,63 @@
+"""Values on the counsellor's screen, in the interface language."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from counsel.i18n import display, set_language
+
+
+@pytest.fixture
+def lang():
+    yield set_language
+    set_language("en")
+
+
+def test_dates_follow_the_interface_language(lang):
+    day = dt.date(2026, 3, 4)
+    lang("fi")
+    assert display.date(day) == "4.3.2026"
+    lang("sv")
+    assert "mars" in display.date(day)
+    lang("en")
+    assert display.date(day) == "Mar 4, 2026"
+    assert display.date(None) == ""
+
+
+def test_language_names_and_minutes(lang):
+    lang("fi")
+    assert display.language("so") == "somali"
+    assert display.minutes(95) == "1 h 35 min"
+    assert display.minutes(1) == "1 minuutti" and display.minutes(120) == "2 tuntia"
+    lang("en")
+    assert display.language("fa_AF") == "Persian (Afghanistan)"
+    assert display.language("zz_not") == "zz_not"
+
+
+def test_days_from(lang):
+    today = dt.date(2026, 3, 4)
+    assert display.days_from(today, today) == "today"
+    assert display.days_from(today, dt.date(2026, 3, 1)) == "3 days overdue"
+    assert display.days_from(today, dt.date(2026, 3, 5)) == "in 1 day"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-03-04", dt.date(2026, 3, 4)), ("4.3.2026", dt.date(2026, 3, 4)),
+    ("4/3/2026", dt.date(2026, 3, 4)), (" 04.03.26 ", dt.date(2026, 3, 4)), ("", None),
+])
+def test_parse_date(text, expected):
+    assert display.parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "31.2.2026", "1.2", "2026-13-01"])
+def test_parse_date_refuses(text):
+    with pytest.raises(ValueError):
+        display.parse_date(text)
+
+
+@settings(max_examples=50)
+@given(st.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)))
+def test_finnish_written_dates_read_back(day):
+    assert display.parse_date(f"{day.day}.{day.month}.{day.year}") == day

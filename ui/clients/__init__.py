@@ -1,0 +1,1 @@
+"""The Clients page, the client page and its editors."""

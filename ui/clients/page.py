@@ -1,0 +1,206 @@
+"""Clients: instant search as you type, filters, and the client page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.app import today as today_items
+from counsel.domain import ClientType
+from counsel.i18n import gettext as _
+from counsel.i18n import ngettext
+from counsel_ui.common.models import ID_ROLE, ClientTableModel
+from counsel_ui.common.ops import Op
+from counsel_ui.common.widgets import named
+
+if TYPE_CHECKING:
+    from counsel_ui.clients.view import ClientView
+    from counsel_ui.shell.session import Session
+
+SEARCH_DELAY_MS = 60
+
+
+class ClientList(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._seq = 0
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name, id or language…"))
+        self.search.setClearButtonEnabled(True)
+        named(self.search, _("Search clients"))
+        top.addWidget(self.search, 1)
+        self.new_button = QPushButton(_("&New client"))
+        named(self.new_button, _("New client"))
+        self.new_button.clicked.connect(self.new_client)
+        top.addWidget(self.new_button)
+        lay.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.active = QCheckBox(_("&Active only"))
+        self.active.setChecked(True)
+        self.kind = QComboBox()
+        self.kind.addItem(_("All clients"), "")
+        for ct in ClientType:
+            self.kind.addItem(ct.label(), ct.value)
+        named(self.kind, _("Client type"))
+        self.interpreter = QCheckBox(_("Needs &interpreter"))
+        self.due = QCheckBox(_("&Reminders due"))
+        for w in (self.active, self.kind, self.interpreter, self.due):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        self.count = QLabel()
+        filters.addWidget(self.count)
+        lay.addLayout(filters)
+
+        self.model = ClientTableModel(parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        named(self.table, _("Clients"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self._sized = False
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.activated.connect(self._activated)
+        lay.addWidget(self.table, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._open_first)
+        for box in (self.active, self.interpreter, self.due):
+            box.toggled.connect(lambda _b: self.refresh())
+        self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
+        session.changed.connect(self._on_changed)
+        self.search.installEventFilter(self)
+        self.setTabOrder(self.search, self.new_button)
+        self.setTabOrder(self.new_button, self.active)
+        self.refresh()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Down arrow from the search box moves into the results, keyboard-only
+        if obj is self.search and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):  # type: ignore[attr-defined]
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid() and self.model.rowCount():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(obj, event)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if {"client", "reminder", "plan", "encounter"} & kinds:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.session.vault.locked:
+            return
+        """Search on the reader pool; only the newest query's result is shown."""
+        self._seq += 1
+        seq = self._seq
+        vault = self.session.vault
+        query = self.search.text()
+        active = True if self.active.isChecked() else None
+        kind = self.kind.currentData() or None
+        interp = True if self.interpreter.isChecked() else None
+        due_only = self.due.isChecked()
+        session = self.session
+
+        def work() -> Any:
+            only = None
+            if due_only:
+                today = dt.date.today()
+                only = today_items.clients_with_due(session.due_items(), today)
+            return vault.clients(query, active=active, client_type=kind,
+                                 interpreter_needed=interp, only_ids=only)
+
+        def show(rows: Any) -> None:
+            if seq != self._seq:
+                return  # a newer query is on its way
+            self.model.set_rows(rows)
+            self.count.setText(ngettext("{n} client", "{n} clients", len(rows)).format(
+                n=len(rows)))
+            if rows and not self._sized:
+                self.table.resizeColumnsToContents()
+                self._sized = True
+            if rows and not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
+        Op(self, work, write=False).success(show).run()
+
+    def _open_first(self) -> None:
+        if self.model.rowCount():
+            row = max(0, self.table.currentIndex().row())
+            self.session.open_client.emit(self.model.data(self.model.index(row, 0), ID_ROLE))
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.session.open_client.emit(self.model.data(index, ID_ROLE))
+
+    def new_client(self) -> None:
+        from counsel_ui.clients.dialog import ClientDialog
+
+        dlg = ClientDialog(self.session, None, self)
+        dlg.saved.connect(self.session.open_client.emit)
+        dlg.open()
+
+
+class ClientsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        lay.addWidget(self.stack)
+        self.list = ClientList(session)
+        self.stack.addWidget(self.list)
+        self.view: ClientView | None = None
+
+    def show_client(self, client_id: str) -> None:
+        from counsel_ui.clients.view import ClientView
+
+        if self.view is not None:
+            self.stack.removeWidget(self.view)
+            self.view.deleteLater()
+        self.view = ClientView(self.session, client_id)
+        self.view.back.connect(self.show_list)
+        self.stack.addWidget(self.view)
+        self.stack.setCurrentWidget(self.view)
+        self.session.current_client = client_id
+        self.view.setFocus()
+
+    def shown_client(self) -> str | None:
+        view = self.view
+        if view is not None and self.stack.currentWidget() is view:
+            return str(view.client_id)
+        return None
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.list)
+        self.session.current_client = None
+        self.list.search.setFocus()
+        self.list.search.selectAll()

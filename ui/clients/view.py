@@ -1,0 +1,248 @@
+"""The client page: profile, and the timeline of encounters, work, plans and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.app import today as today_items
+from counsel.domain import Client, Given, Place, Plan, Reminder, WorkEntry, WorkKind
+from counsel.errors import RecordNotFound
+from counsel.i18n import display
+from counsel.i18n import gettext as _
+from counsel_ui.common.ops import Op
+from counsel_ui.common.widgets import align_leading, named
+
+if TYPE_CHECKING:
+    from counsel_ui.shell.session import Session
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _label(text: str) -> QLabel:
+    lab = align_leading(QLabel(text))
+    lab.setWordWrap(True)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    return lab
+
+
+class ClientView(QWidget):
+    back = Signal()
+    loaded = Signal()
+
+    def __init__(self, session: Session, client_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.client_id = client_id
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.back_button = QPushButton(_("← &Back to list"))
+        named(self.back_button, _("Back to the client list"))
+        self.back_button.clicked.connect(self.back.emit)
+        top.addWidget(self.back_button)
+        self.title = align_leading(QLabel())
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.title.setFont(font)
+        top.addWidget(self.title, 1)
+        lay.addLayout(top)
+
+        actions = QHBoxLayout()
+        self.encounter_button = QPushButton(_("New &encounter"))
+        self.encounter_button.setToolTip(_("Ctrl+E"))
+        self.encounter_button.clicked.connect(lambda: session.new_encounter.emit(client_id))
+        self.timer_button = QPushButton(_("Start appointment &timer"))
+        self.timer_button.setToolTip(_("Ctrl+T"))
+        self.timer_button.clicked.connect(lambda: session.start_timer(client_id))
+        self.log_button = QPushButton(_("&Log background work…"))
+        self.log_button.setToolTip(_("Ctrl+L"))
+        self.log_button.clicked.connect(lambda: session.quick_log.emit(client_id))
+        self.edit_button = QPushButton(_("Edit &profile…"))
+        self.edit_button.clicked.connect(self.edit)
+        self.plans_button = QPushButton(_("Integration &plans…"))
+        self.plans_button.clicked.connect(lambda: session.open_plans.emit(client_id))
+        for b in (self.encounter_button, self.timer_button, self.log_button, self.edit_button,
+                  self.plans_button):
+            named(b, b.text())
+            actions.addWidget(b)
+        actions.addStretch(1)
+        lay.addLayout(actions)
+        esc = QShortcut(QKeySequence("Esc"), self)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc.activated.connect(self.back.emit)
+
+        self.tabs = QTabWidget()
+        named(self.tabs, _("Client details"))
+        lay.addWidget(self.tabs, 1)
+        self.profile = QWidget()
+        self.profile_form = QFormLayout(self.profile)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.profile)
+        self.tabs.addTab(scroll, _("Profile"))
+        self.timeline = QListWidget()
+        named(self.timeline, _("Encounters"))
+        self.timeline.itemActivated.connect(self._open_encounter)
+        self.tabs.addTab(self.timeline, _("Encounters"))
+        self.work = QListWidget()
+        named(self.work, _("Work entries"))
+        self.tabs.addTab(self.work, _("Work"))
+        self.plans = QListWidget()
+        named(self.plans, _("Plans"))
+        self.plans.itemActivated.connect(lambda _item: session.open_plans.emit(client_id))
+        self.tabs.addTab(self.plans, _("Plans"))
+        reminders_tab = QWidget()
+        tab_layout = QVBoxLayout(reminders_tab)
+        self.reminders = QListWidget()
+        named(self.reminders, _("Reminders"))
+        tab_layout.addWidget(self.reminders)
+        self.add_reminder_button = QPushButton(_("&Add reminder…"))
+        self.add_reminder_button.clicked.connect(self.add_reminder)
+        tab_layout.addWidget(self.add_reminder_button, 0, Qt.AlignmentFlag.AlignLeading)
+        self.tabs.addTab(reminders_tab, _("Reminders"))
+        session.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, _kinds: frozenset[str]) -> None:
+        # a bound method, not a lambda: Qt drops the connection when this page is deleted
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Load the client's records on the reader pool, then fill the page."""
+        vault = self.session.vault
+        if vault.locked:
+            return
+        client_id = self.client_id
+        today = dt.date.today()
+
+        def work() -> tuple[Any, ...]:
+            client = vault.get_typed(Client, client_id)
+            encounters = vault.encounters_of(client_id)
+            entries = sorted(vault.of_client(WorkEntry, client_id), key=lambda w: w.date,
+                             reverse=True)
+            plans = vault.of_client(Plan, client_id)
+            due = [i for i in today_items.compute_for_client(vault, client_id, today)
+                   if i.client_id == client_id]
+            done = [r for r in vault.of_client(Reminder, client_id) if r.done]
+            return client, encounters, entries, plans, due, done, today
+
+        Op(self, work, write=False).success(lambda r: self._fill(*r)).failure(
+            self._load_failed).run()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RecordNotFound):
+            self.back.emit()  # erased or deleted meanwhile
+            return
+        from counsel_ui.common.errors import show_error
+
+        show_error(self, exc)
+
+    def _fill(self, client: Client, encounters: list[Any], entries: list[WorkEntry],
+              plans: list[Plan], due: list[Any], done: list[Reminder], today: dt.date) -> None:
+        self.client = client
+        self.title.setText(client.display_name)
+        self._fill_profile(client)
+        self.timeline.clear()
+        for e in encounters:
+            given = display.join(Given(g).label() for g in e.given if g)
+            place = Place(e.place).label() if e.place else ""
+            text = f"{display.date(e.date)} · {display.minutes(e.minutes)} · {place}"
+            if given:
+                text += f" · {given}"
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, e.id)
+            self.timeline.addItem(item)
+        if not self.timeline.count():
+            empty = QListWidgetItem(_("No encounters yet. Press Ctrl+E to record one."))
+            empty.setData(ID_ROLE, "")
+            self.timeline.addItem(empty)
+        self.work.clear()
+        for w in entries:
+            kind = w.kind.label()
+            extra = f" · {w.channel.label()}" if w.kind is WorkKind.BACKGROUND else ""
+            self.work.addItem(f"{display.date(w.date)} · {kind}{extra} · "
+                              f"{display.minutes(w.minutes)} {w.what}".rstrip())
+        self.plans.clear()
+        for p in plans:
+            review = _("review {date}").format(date=display.date(p.review)) if p.review else ""
+            self.plans.addItem(f"{display.date(p.made)} · {p.status.label()} {review}".rstrip())
+        self.reminders.clear()
+        for item in due:
+            when = display.days_from(today, item.due)
+            self.reminders.addItem(f"{display.date(item.due)} ({when}) · {item.text}")
+        for r in done:
+            self.reminders.addItem(f"✓ {display.date(r.due)} · {r.text}")
+        self.loaded.emit()
+
+    def _fill_profile(self, c: Client) -> None:
+        while self.profile_form.rowCount():
+            self.profile_form.removeRow(0)
+        langs = []
+        for skill in c.languages:
+            text = display.language(skill.code)
+            if skill.mother_tongue:
+                text += " — " + _("mother tongue")
+            if skill.level is not None:
+                text += f" ({skill.level.label()})"
+            langs.append(text)
+        interp = ""
+        if c.interpreter_needed:
+            interp = _("needed") + (f": {display.language(c.interpreter_language)}"
+                                    if c.interpreter_language else "")
+        rows = [
+            (_("Name"), c.display_name),
+            (_("Date of birth"), display.date(c.birth_date)),
+            (_("Languages"), "\n".join(langs)),
+            (_("Literacy"), c.literacy.label() if c.literacy else ""),
+            (_("Interpreter"), interp or _("not needed")),
+            (_("Residence permit"), " · ".join(x for x in (
+                display.date(c.permit_date), c.permit_basis.label() if c.permit_basis else "")
+                if x)),
+            (_("Municipality"), c.municipality),
+            (_("Client type"), c.client_type.label()),
+            (_("Education"), c.education),
+            (_("Work history"), c.work_history),
+            (_("Recognised skills"), c.recognised_skills),
+            (_("Phone"), c.phone),
+            (_("Notes"), c.notes),
+        ]
+        for label, value in rows:
+            lab = _label(value or "—")
+            lab.setAccessibleName(label)
+            self.profile_form.addRow(QLabel(label + ":"), lab)
+
+    def _open_encounter(self, item: QListWidgetItem) -> None:
+        enc_id = item.data(ID_ROLE)
+        if enc_id:
+            from counsel_ui.clients.encounter_editor import EncounterEditor
+
+            EncounterEditor.open_for(self.session, self.client_id, enc_id, self.window())
+
+    def add_reminder(self) -> None:
+        from counsel_ui.clients.reminder_dialog import ReminderDialog
+
+        ReminderDialog(self.session, self.client_id, self).open()
+
+    def edit(self) -> None:
+        from counsel_ui.clients.dialog import ClientDialog
+
+        client = getattr(self, "client", None)
+        if client is not None:  # not before the page has loaded
+            ClientDialog(self.session, client, self).open()

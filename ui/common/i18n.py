@@ -1,0 +1,34 @@
+"""Interface language for Qt: our gettext catalog, Qt's own qtbase strings, direction."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from counsel import i18n
+
+LANGUAGES = ("fi", "sv", "en", "ar", "pseudo")
+_translators: list[QTranslator] = []
+
+
+def apply_language(app: QApplication, lang: str) -> None:
+    """Switch the process to ``lang``: catalogs, Qt translations, locale and direction."""
+    lang = i18n.normalize(lang)
+    if lang == "pseudo":
+        from counsel.i18n.pseudo import install
+
+        install()
+    i18n.set_language(lang)
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    qt_lang = "en" if lang == "pseudo" else lang
+    translator = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{qt_lang}", path):
+        app.installTranslator(translator)
+        _translators.append(translator)
+    QLocale.setDefault(QLocale(qt_lang))
+    mirrored = lang == "pseudo" or i18n.is_rtl(lang)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if mirrored
+                           else Qt.LayoutDirection.LeftToRight)

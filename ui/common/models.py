@@ -1,0 +1,93 @@
+"""Qt table models over the vault's frozen values (tested without widgets)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from counsel.domain import ClientType, Contact
+from counsel.i18n import N_, display
+from counsel.i18n import gettext as _
+from counsel.vault.views import ClientSummary
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class RowsModel(QAbstractTableModel, Generic[T]):
+    """Rows of frozen values; columns are (title, getter) pairs. ``ID_ROLE`` → row id."""
+
+    columns: Sequence[tuple[str, Callable[[Any], str]]] = ()
+
+    def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[T] = list(rows)
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_value(self, row: int) -> T:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        value = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.columns[index.column()][1](value)
+        if role == ID_ROLE:
+            return getattr(value, "id", None)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _(self.columns[section][0])
+        return None
+
+
+def _languages(c: ClientSummary) -> str:
+    codes = list(dict.fromkeys([c.mother_tongue, *c.languages] if c.mother_tongue
+                               else c.languages))
+    return display.join(display.language(x) for x in codes if x)
+
+
+def _client_type(c: ClientSummary) -> str:
+    try:
+        return ClientType(c.client_type).label()
+    except ValueError:
+        return c.client_type
+
+
+class ClientTableModel(RowsModel[ClientSummary]):
+    columns = (
+        (N_("Name"), lambda c: c.name + (f" ({c.preferred_name})" if c.preferred_name
+                                     and c.preferred_name != c.name else "")),
+        (N_("Languages"), _languages),
+        (N_("Municipality"), lambda c: c.municipality),
+        (N_("Type"), _client_type),
+        (N_("Interpreter"), lambda c: _("yes") if c.interpreter_needed else ""),
+        (N_("Permit"), lambda c: display.date(c.permit_date, "short")),
+    )
+
+
+class ContactTableModel(RowsModel[Contact]):
+    columns = (
+        (N_("Name"), lambda c: c.name),
+        (N_("Kind"), lambda c: c.party_kind.label()),
+        (N_("Organisation"), lambda c: c.organisation),
+        (N_("Role"), lambda c: c.role),
+        (N_("Phone"), lambda c: c.phone),
+        (N_("Email"), lambda c: c.email),
+    )

@@ -1,0 +1,133 @@
+"""Background operations, Anki style: ``Op(parent, fn).success(cb).failure(cb).run()``.
+
+``fn`` runs off the UI thread; ``success(result)`` or ``failure(exc)`` runs back on the
+UI thread (delivered by a queued signal).  Storage writes (``write=True``, the default)
+go through one single-thread pool so they are serialised in submission order; reads,
+PDF and network work use a second pool.  If ``parent`` is deleted before the result
+arrives, the callbacks are skipped.  A failure without a callback goes to the error
+display (known errors with their help text, anything else to the crash dialog).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger("counsel.ui.ops")
+
+_pools: dict[str, QThreadPool] = {}
+_pending: set[_Relay] = set()
+
+
+def _pool(kind: str) -> QThreadPool:
+    pool = _pools.get(kind)
+    if pool is None:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1 if kind == "write" else 2)
+        pool.setExpiryTimeout(-1)
+        _pools[kind] = pool
+    return pool
+
+
+def wait_idle(timeout_ms: int = 30_000) -> bool:
+    """Block until queued work has run (shutdown, lock, tests). Callbacks still queue."""
+    return all(p.waitForDone(timeout_ms) for p in _pools.values())
+
+
+def drain(timeout_ms: int = 30_000) -> None:
+    """Finish queued work and deliver its callbacks now (before the vault locks)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _round in range(10):
+        wait_idle(timeout_ms)
+        if not _pending:
+            return
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+
+
+class _Relay(QObject):
+    done = Signal(bool, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
+            self._emit(False, exc)
+        else:
+            self._emit(True, result)
+
+    def _emit(self, ok: bool, value: Any) -> None:
+        try:
+            self.relay.done.emit(ok, (value,))
+        except RuntimeError:
+            pass  # the application is shutting down: nobody is left to tell
+
+
+class Op:
+    def __init__(self, parent: QObject | None, fn: Callable[[], Any], *, write: bool = True
+                 ) -> None:
+        self._parent = parent
+        self._fn = fn
+        self._write = write
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[BaseException], None] | None = None
+
+    def success(self, cb: Callable[[Any], None]) -> Op:
+        self._success = cb
+        return self
+
+    def failure(self, cb: Callable[[BaseException], None]) -> Op:
+        self._failure = cb
+        return self
+
+    def run(self) -> None:
+        relay = _Relay()  # lives on the UI thread: the signal is delivered there
+        _pending.add(relay)
+
+        def finished(ok: bool, boxed: Any) -> None:
+            # values travel boxed in a tuple: PySide6 mis-counts a bare None in Signal(object)
+            value = boxed[0]
+            _pending.discard(relay)
+            relay.deleteLater()
+            if self._parent is not None and not shiboken6.isValid(self._parent):
+                return
+            if ok:
+                if self._success is not None:
+                    self._success(value)
+            elif self._failure is not None:
+                self._failure(value)
+            elif _cancelled(value):
+                return
+            else:
+                from counsel_ui.common.errors import show_error
+
+                show_error(self._parent if isinstance(self._parent, _widget_type()) else None,
+                           value)
+
+        relay.done.connect(finished)
+        _pool("write" if self._write else "read").start(_Job(self._fn, relay))
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """Work stopped on purpose (locking) is not an error to show."""
+    from counsel.app.today import Stopped
+
+    return isinstance(exc, Stopped)
+
+
+def _widget_type() -> type:
+    from PySide6.QtWidgets import QWidget
+
+    return QWidget

@@ -1,0 +1,1 @@
+"""The Plans page and the integration plan editor."""

@@ -1,0 +1,1 @@
+"""The application shell: entry point, main window, unlock, workspace, page registry."""

@@ -1,0 +1,107 @@
+"""``counsel-app``: the desktop application.
+
+Options: ``--vault PATH``, ``--demo`` (a demo vault with the small synthetic caseload;
+prints its passphrase), ``--lang fi|sv|en|ar|pseudo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEMO_PASSPHRASE = "demo vault passphrase"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from counsel.i18n import gettext as _
+
+    p = argparse.ArgumentParser(prog="counsel-app", description=_("Counsel desktop app"))
+    p.add_argument("--vault", metavar="PATH", help=_("vault file (default: your data folder)"))
+    p.add_argument("--demo", action="store_true",
+                   help=_("open a demo vault with a synthetic caseload"))
+    p.add_argument("--lang", default=None, choices=("fi", "sv", "en", "ar", "pseudo"),
+                   help=_("interface language"))
+    p.add_argument("--self-test", metavar="DIR", help=argparse.SUPPRESS)
+    return p
+
+
+def demo_vault(path: Path | None = None, size: str = "small") -> tuple[Path, str]:
+    """Create (once) a demo vault in the data folder; returns its path and passphrase."""
+    from counsel import paths
+
+    path = path or paths.data_dir() / "demo.vault"
+    if not path.exists():
+        from counsel.demo.caseload import generate
+        from counsel.vault.service import Vault
+
+        vault, _code = Vault.create(path, DEMO_PASSPHRASE)
+        try:
+            generate(vault, size=size)
+        finally:
+            vault.lock()
+    return path, DEMO_PASSPHRASE
+
+
+def _default_lang() -> str:
+    import locale
+
+    code = (locale.getlocale()[0] or "en").split("_")[0].lower()
+    return code if code in ("fi", "sv", "en", "ar") else "en"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.self_test:  # packaged builds: start Qt, vault, plan PDFs, exit (see selftest.py)
+        from counsel_ui.shell.selftest import run
+
+        return run(Path(args.self_test))
+    from counsel_ui.common.errors import install_excepthook
+    from counsel_ui.common.i18n import apply_language
+    from counsel_ui.common.qtcompat import guard_none_refcount
+
+    guard_none_refcount()
+    from PySide6.QtWidgets import QApplication
+
+    from counsel import logs, paths
+
+    logs.setup_app(paths.log_dir())
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("Counsel")
+    app.setApplicationName("Counsel")
+    from counsel.app.prefs import load_language
+
+    apply_language(app, args.lang or load_language(paths.config_dir()) or _default_lang())
+    from counsel_ui.common.contrast import apply_contrast_aids
+    from counsel_ui.common.fonts import register_script_fonts
+
+    apply_contrast_aids(app)
+
+    # the script fonts matter once records are shown, not for the unlock window: register
+    # them right after it is up, so they do not delay the first paint
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(150, register_script_fonts)
+    install_excepthook()
+    path = Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
+    if args.demo:
+        from counsel.i18n import gettext as _
+
+        print(_("Creating the demo vault (first time only)…"), flush=True)
+        path, phrase = demo_vault(Path(args.vault) if args.vault else None)
+        print(_("Demo vault: {path}\nPassphrase: {phrase}").format(path=path, phrase=phrase),
+              flush=True)
+    from counsel_ui.shell.main_window import MainWindow
+
+    window = MainWindow(path)
+    window.show()
+    code = app.exec()
+    from counsel_ui.common import ops
+
+    ops.wait_idle()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

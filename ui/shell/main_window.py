@@ -1,0 +1,203 @@
+"""The main window: the unlock screen or the workspace, auto-lock, lock shortcut.
+
+Locking flushes open editors' drafts (encrypted), remembers where the user was (ids
+only), destroys every page and drops the vault's keys.  Unlocking builds a fresh
+workspace and returns there, reopening an editor from its draft.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
+
+from counsel.app.policies import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePolicy, Resume
+from counsel.i18n import gettext as _
+from counsel.vault.kdf import KdfParams
+from counsel_ui.common import ops
+from counsel_ui.shell.session import Session
+from counsel_ui.shell.unlock import RecoveryCodeDialog, UnlockScreen
+from counsel_ui.shell.workspace import Workspace
+
+log = logging.getLogger("counsel.ui")
+IDLE_SETTING = "ui.autolock_minutes"
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                 QEvent.Type.Wheel, QEvent.Type.TouchBegin}
+
+
+def _window_settings() -> QSettings:
+    """Window geometry only (STYLE.md), in Counsel's config folder so COUNSEL_HOME and
+    the portable mode keep it beside everything else."""
+    from counsel import paths
+
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class _ActivityFilter(QObject):
+    def __init__(self, policy: IdlePolicy, parent: QObject) -> None:
+        super().__init__(parent)
+        self.policy = policy
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _INPUT_EVENTS:
+            self.policy.touch(time.monotonic())
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, vault_path: Path, *, kdf: KdfParams | None = None,
+                 idle_check_ms: int = 5000) -> None:
+        super().__init__()
+        self.setWindowTitle(_("Counsel"))  # never client data in the title
+        self.setObjectName("counselMain")
+        self.vault_path = Path(vault_path)
+        self.session: Session | None = None
+        self.workspace: Workspace | None = None
+        self.resume = Resume()
+        self.timer = AppointmentTimer()
+        self.idle = IdlePolicy(DEFAULT_IDLE_MINUTES, time.monotonic())
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.kdf = kdf
+        self.unlock_screen = self._make_unlock_screen()
+        self.stack.addWidget(self.unlock_screen)
+        self._filter = _ActivityFilter(self.idle, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._filter)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(idle_check_ms)
+        self._idle_timer.timeout.connect(self.check_idle)
+        self._idle_timer.start()
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self).activated.connect(self.lock)
+        self.resize(1100, 720)
+        geometry = _window_settings().value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def _make_unlock_screen(self) -> UnlockScreen:
+        screen = UnlockScreen(self.vault_path, kdf=self.kdf)
+        screen.unlocked.connect(self.on_unlocked)
+        screen.created.connect(self.on_created)
+        return screen
+
+    def _make_workspace(self, session: Session) -> Workspace:
+        workspace = Workspace(session)
+        workspace.lock_button.clicked.connect(self.lock)
+        workspace.settings_button.clicked.connect(self.open_settings)
+        self.stack.addWidget(workspace)
+        self.stack.setCurrentWidget(workspace)
+        return workspace
+
+    @property
+    def locked(self) -> bool:
+        return self.session is None
+
+    # -- unlock ------------------------------------------------------------------------------
+    def on_created(self, vault: object, code: str) -> None:
+        dlg = RecoveryCodeDialog(code, self)
+        dlg.finished.connect(lambda _r: self.on_unlocked(vault))
+        dlg.open()
+
+    def on_unlocked(self, vault: object) -> None:
+        from counsel.vault.service import Vault
+
+        assert isinstance(vault, Vault)
+        self.session = Session(vault, self, self.timer)
+        minutes = vault.settings_get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
+        self.idle.minutes = IdlePolicy.clamp(int(minutes))
+        self.idle.touch(time.monotonic())
+        self.workspace = self._make_workspace(self.session)
+        self.workspace.restore(self.resume)
+        log.info("vault unlocked")
+
+    # -- lock ----------------------------------------------------------------------------------
+    def check_idle(self) -> None:
+        if not self.locked and self.idle.should_lock(time.monotonic()):
+            log.info("auto-lock after idle time")
+            self.lock()
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        self.idle.minutes = IdlePolicy.clamp(minutes)
+        if self.session is not None:
+            self.session.vault.settings_set(IDLE_SETTING, self.idle.minutes)
+
+    def open_settings(self) -> None:
+        from counsel.i18n import current_language
+        from counsel_ui.shell.settings import SettingsDialog
+
+        dlg = SettingsDialog(self.idle.minutes, self, current_language())
+
+        def apply() -> None:
+            self.set_idle_minutes(dlg.idle.value())
+            if dlg.chosen_language() != current_language():
+                self.switch_language(dlg.chosen_language())
+
+        dlg.accepted.connect(apply)
+        dlg.open()
+
+    def switch_language(self, lang: str) -> None:
+        """Redraw everything in ``lang``: the pages are rebuilt where the user was, open
+        editors reopen from their drafts.  The choice is kept for the next start."""
+        from counsel import paths
+        from counsel.app.prefs import save_language
+        from counsel_ui.common.i18n import apply_language
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        apply_language(app, lang)
+        try:
+            save_language(paths.config_dir(), lang)
+        except OSError:
+            log.warning("could not store the interface language")
+        self.setWindowTitle(_("Counsel"))
+        old_screen = self.unlock_screen
+        self.unlock_screen = self._make_unlock_screen()
+        self.stack.insertWidget(0, self.unlock_screen)
+        self.stack.removeWidget(old_screen)
+        old_screen.deleteLater()
+        if self.session is None or self.workspace is None:
+            self.stack.setCurrentWidget(self.unlock_screen)
+            return
+        old = self.workspace
+        self.resume = old.resume_state()
+        ops.drain()
+        old.close_editors()  # drafts written; reopened below in the new language
+        ops.drain()
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.workspace = self._make_workspace(self.session)
+        self.workspace.restore(self.resume)
+
+    def lock(self) -> None:
+        if self.session is None or self.workspace is None:
+            return
+        session, workspace = self.session, self.workspace
+        session.closing = True
+        self.resume = workspace.resume_state()
+        ops.drain()
+        workspace.close_editors()
+        for dialog in self.findChildren(QDialog):
+            # quick log, client form, message boxes: nothing stays on screen once locked
+            if dialog.isVisible():
+                dialog.close()
+        self.stack.removeWidget(workspace)
+        workspace.deleteLater()
+        self.workspace = None
+        self.session = None
+        workspace.setEnabled(False)
+        ops.drain()  # drafts written, callbacks delivered while the keys are still here
+        session.vault.lock()
+        session.deleteLater()
+        self.unlock_screen.reset()
+        self.stack.setCurrentWidget(self.unlock_screen)
+        log.info("vault locked")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        _window_settings().setValue("main/geometry", self.saveGeometry())
+        self.lock()
+        super().closeEvent(event)

@@ -1,0 +1,121 @@
+"""One unlocked session: the vault and what the pages share (no global app object).
+
+Pages get the session in their constructor.  Writes go through :meth:`save`, which
+runs on the storage-writer thread and then announces the changed kinds so pages
+refresh only what changed.  The session is dropped on lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from counsel.app.policies import AppointmentTimer
+from counsel_ui.common.ops import Op
+
+if TYPE_CHECKING:
+    from counsel.domain import Record
+    from counsel.vault.service import Vault
+
+
+DUE_KINDS = frozenset({"client", "plan", "encounter", "reminder"})
+
+
+class Session(QObject):
+    changed = Signal(object)  # frozenset of record kinds
+    open_client = Signal(str)  # client id
+    new_encounter = Signal(str)  # client id
+    quick_log = Signal(str)  # client id, or "" for none
+    open_plans = Signal(str)  # client id: the Plans page for them
+    timer_changed = Signal()
+
+    def __init__(self, vault: Vault, parent: QObject | None = None,
+                 timer: AppointmentTimer | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        # owned by the window, so an appointment keeps running through a lock
+        self.timer = timer if timer is not None else AppointmentTimer()
+        self.current_client: str | None = None
+        self.closing = False  # set when locking: long background work stops early
+        self.editors: list[Any] = []  # open encounter editors (flushed on lock)
+        # what is due, computed once per change (a whole caseload takes seconds on a
+        # large vault): read from worker threads, invalidated on the UI thread
+        self._due_lock = threading.Lock()
+        self._due: tuple[int, dt.date, list[Any]] | None = None
+        self._due_generation = 0
+        self.changed.connect(self._invalidate_due)
+
+    def _invalidate_due(self, kinds: frozenset[str]) -> None:
+        if kinds & DUE_KINDS:
+            with self._due_lock:
+                self._due_generation += 1
+                self._due = None
+
+    def due_items(self) -> list[Any]:
+        """Today's view of what is due (``counsel.app.today.TodayItem``); call off the UI thread."""
+        from counsel.app import today as today_items
+
+        day = dt.date.today()
+        with self._due_lock:
+            cached, generation = self._due, self._due_generation
+        if cached is not None and cached[0] == generation and cached[1] == day:
+            return cached[2]
+        items = today_items.compute_by_client(self.vault, day,
+                                              should_stop=lambda: self.closing)
+        with self._due_lock:
+            if self._due_generation == generation:
+                self._due = (generation, day, items)
+        return items
+
+    def save(self, records: Sequence[Record], *, parent: QObject | None = None,
+             then: Callable[[Any], None] | None = None) -> None:
+        vault = self.vault
+        recs = list(records)
+        kinds = frozenset(r.KIND for r in recs)
+
+        def done(result: Any) -> None:
+            self.changed.emit(kinds)
+            if then is not None:
+                then(result)
+
+        Op(parent or self, lambda: vault.save_many(recs)).success(done).run()
+
+    def delete(self, record_id: str, kind: str, *, parent: QObject | None = None) -> None:
+        vault = self.vault
+        Op(parent or self, lambda: vault.delete(record_id)).success(
+            lambda _r: self.changed.emit(frozenset({kind}))).run()
+
+    # -- appointment timer ------------------------------------------------------------------
+    def start_timer(self, client_id: str) -> None:
+        if self.timer.active and self.timer.client_id != client_id:
+            return
+        self.timer.start(client_id, time.monotonic(), dt.datetime.now())
+        self.timer_changed.emit()
+
+    def pause_timer(self) -> None:
+        self.timer.pause(time.monotonic())
+        self.timer_changed.emit()
+
+    def stop_timer(self) -> None:
+        from counsel.domain import WorkEntry, WorkKind
+
+        result = self.timer.stop(time.monotonic())
+        self.timer_changed.emit()
+        if result is None:
+            return
+        client_id, started, minutes = result
+        # an encounter being written for this client is the record of this appointment:
+        # link the time to it and fill in its duration
+        editor = next((e for e in reversed(self.editors) if e.client_id == client_id), None)
+        if editor is not None:
+            editor.minutes.setValue(minutes)
+        entry = WorkEntry(kind=WorkKind.VISIBLE, date=started.date(),
+                          start=started.time().replace(second=0, microsecond=0),
+                          minutes=minutes, client=client_id,
+                          encounter=editor.encounter_id if editor is not None else None)
+        self.save([entry])

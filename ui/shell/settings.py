@@ -1,0 +1,43 @@
+"""Settings the counsellor changes in the app.
+
+Auto-lock minutes are a vault setting (encrypted, synced); the interface language is a
+device preference (``counsel.app.prefs``) because the unlock screen needs it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
+
+from counsel.app.policies import MAX_IDLE_MINUTES
+from counsel.i18n import gettext as _
+from counsel_ui.common.widgets import add_row
+
+#: Each language named in itself, so anyone can find their own.
+LANGUAGE_NAMES = (("fi", "suomi"), ("sv", "svenska"), ("en", "English"), ("ar", "العربية"))
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, idle_minutes: int, parent: QWidget | None = None,
+                 language: str = "en") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        form = QFormLayout(self)
+        self.idle = add_row(form, _("&Lock after idle (minutes):"), QSpinBox(),
+                            _("0 means never lock automatically"))
+        self.idle.setRange(0, MAX_IDLE_MINUTES)
+        self.idle.setSpecialValueText(_("never"))
+        self.idle.setValue(idle_minutes)
+        self.language = add_row(form, _("Interface &language:"), QComboBox())
+        for code, name in LANGUAGE_NAMES:
+            self.language.addItem(name, code)
+        self.language.addItem(_("Pseudo (layout test)"), "pseudo")
+        index = self.language.findData(language)
+        self.language.setCurrentIndex(max(index, 0))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen_language(self) -> str:
+        return str(self.language.currentData())

@@ -1,0 +1,313 @@
+"""The start screen: create a vault (first run), unlock it, or recover with the code."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.app.passphrase import estimate
+from counsel.app.policies import UnlockThrottle
+from counsel.errors import KnownError, WrongPassphrase, WrongRecoveryCode
+from counsel.i18n import gettext as _
+from counsel.vault.kdf import KdfParams
+from counsel_ui.common.ops import Op
+from counsel_ui.common.widgets import add_row, align_leading
+
+
+class UnlockScreen(QWidget):
+    """Emits ``unlocked(vault)``; after creating a vault, ``created(vault, recovery_code)``."""
+
+    unlocked = Signal(object)
+    created = Signal(object, str)
+
+    def __init__(self, path: Path, *, kdf: KdfParams | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.kdf = kdf
+        self.throttle = UnlockThrottle()
+        self.mode = "unlock" if self.path.exists() else "create"
+        self._busy = False
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        box = QWidget()
+        box.setMinimumWidth(540)
+        box.setMaximumWidth(820)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        lay = QVBoxLayout(box)
+        self.title = align_leading(QLabel())
+        self.title.setObjectName("unlockTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        lay.addWidget(self.title)
+        self.intro = align_leading(QLabel())
+        self.intro.setWordWrap(True)
+        lay.addWidget(self.intro)
+
+        form = QFormLayout()
+        lay.addLayout(form)
+        self.code = QLineEdit()
+        add_row(form, _("Recovery &code:"), self.code)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pass_label_row = add_row(form, _("&Passphrase:"), self.passphrase)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        add_row(form, _("&Repeat passphrase:"), self.repeat)
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 4)
+        self.meter.setTextVisible(True)
+        add_row(form, _("Strength:"), self.meter)
+        self.form = form
+        self.hints = align_leading(QLabel())
+        self.hints.setWordWrap(True)
+        self.hints.setAccessibleName(_("Passphrase advice"))
+        lay.addWidget(self.hints)
+
+        self.message = align_leading(QLabel())
+        self.message.setWordWrap(True)
+        self.message.setObjectName("unlockMessage")
+        self.message.setAccessibleName(_("Message"))
+        lay.addWidget(self.message)
+        row = QHBoxLayout()
+        self.switch = QPushButton()
+        self.switch.setFlat(True)
+        self.switch.clicked.connect(self._toggle_recovery)
+        row.addWidget(self.switch)
+        self.join = QPushButton(_("Copy a vault from the sync server…"))
+        self.join.setFlat(True)
+        named_text = self.join.text().replace("…", "")
+        self.join.setAccessibleName(named_text)
+        self.join.clicked.connect(self._join)
+        row.addWidget(self.join)
+        row.addStretch(1)
+        self.go = QPushButton()
+        self.go.setDefault(True)
+        self.go.setAutoDefault(True)
+        self.go.clicked.connect(self.submit)
+        row.addWidget(self.go)
+        lay.addLayout(row)
+
+        self.passphrase.textChanged.connect(self._update_strength)
+        self.passphrase.returnPressed.connect(self.submit)
+        self.repeat.returnPressed.connect(self.submit)
+        self.code.returnPressed.connect(self.passphrase.setFocus)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(250)
+        self._countdown.timeout.connect(self._tick)
+        self._apply_mode()
+
+    # -- modes ---------------------------------------------------------------------------
+    def _apply_mode(self) -> None:
+        creating = self.mode in ("create", "recover")
+        titles = {"create": _("Create your vault"), "unlock": _("Unlock Counsel"),
+                  "recover": _("Recover with your code")}
+        intros = {
+            "create": _("Your records are encrypted with a passphrase only you know. Choose "
+                        "several words that are easy for you to remember. You will get a "
+                        "recovery code to print and keep safe."),
+            "unlock": _("Type your passphrase to open your records."),
+            "recover": _("Type the recovery code you printed when the vault was made, then "
+                         "choose a new passphrase."),
+        }
+        self.title.setText(titles[self.mode])
+        self.intro.setText(intros[self.mode])
+        for w in (self.repeat, self.meter):
+            w.setVisible(creating)
+            self.form.labelForField(w).setVisible(creating)
+        self.hints.setVisible(creating)
+        recovering = self.mode == "recover"
+        self.code.setVisible(recovering)
+        self.form.labelForField(self.code).setVisible(recovering)
+        label = self.form.labelForField(self.passphrase)
+        if isinstance(label, QLabel):
+            label.setText(_("New &passphrase:") if recovering else _("&Passphrase:"))
+        self.go.setText({"create": _("&Create vault"), "unlock": _("&Unlock"),
+                         "recover": _("&Recover")}[self.mode])
+        self.go.setAccessibleName(self.go.text().replace("&", ""))
+        self.switch.setVisible(self.mode != "create")
+        self.join.setVisible(self.mode == "create")
+        self.switch.setText(_("Forgot your passphrase? Use the recovery code")
+                            if self.mode == "unlock" else _("Back to unlock"))
+        self.switch.setAccessibleName(self.switch.text())
+        self.message.clear()
+        self._update_strength()
+        (self.code if recovering else self.passphrase).setFocus()
+
+    def _join(self) -> None:
+        """A second computer: copy the vault from the sync server (then it is unlocked)."""
+        from counsel_ui.sync.page import open_join_dialog
+
+        open_join_dialog(self.path, self).joined.connect(self.unlocked.emit)
+
+    def _toggle_recovery(self) -> None:
+        self.mode = "recover" if self.mode == "unlock" else "unlock"
+        self._apply_mode()
+
+    def _update_strength(self) -> None:
+        s = estimate(self.passphrase.text())
+        self.meter.setValue(s.score)
+        self.meter.setFormat(s.label)
+        self.meter.setAccessibleDescription(s.label)
+        self.hints.setText(" ".join(_(h) for h in s.hints))
+
+    # -- actions -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to a clean unlock form (after locking)."""
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.code.clear()
+        self.mode = "unlock" if self.path.exists() else "create"
+        self._busy = False
+        self.go.setEnabled(True)
+        self._apply_mode()
+
+    def _tick(self) -> None:
+        wait = self.throttle.wait(time.monotonic())
+        if wait <= 0:
+            self._countdown.stop()
+            self.go.setEnabled(True)
+            self.message.setText(_("You can try again now."))
+        else:
+            self.go.setEnabled(False)
+            self.message.setText(
+                _("That passphrase did not open the vault. Nothing was changed. "
+                  "You can try again in {n} s.").format(n=int(wait) + 1))
+
+    def submit(self) -> None:
+        if self._busy or self.throttle.wait(time.monotonic()) > 0:
+            return
+        phrase = self.passphrase.text()
+        if self.mode in ("create", "recover"):
+            if phrase != self.repeat.text():
+                self.message.setText(_("The passphrases do not match."))
+                return
+            if not estimate(phrase).acceptable:
+                self.message.setText(_("Use at least 8 characters."))
+                return
+        self._busy = True
+        self.go.setEnabled(False)
+        self.message.setText(_("Opening… this takes a moment on purpose."))
+        from counsel.vault.service import Vault
+
+        path, kdf, mode, code = self.path, self.kdf, self.mode, self.code.text()
+
+        def work() -> object:
+            if mode == "create":
+                return Vault.create(path, phrase, kdf=kdf)
+            if mode == "recover":
+                return Vault.recover(path, code, phrase)
+            return Vault.unlock(path, phrase)
+
+        Op(self, work, write=False).success(self._done).failure(self._failed).run()
+
+    def _done(self, result: object) -> None:
+        self._busy = False
+        self.throttle.succeeded()
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.code.clear()
+        self.go.setEnabled(True)
+        self.message.clear()
+        if self.mode == "create":
+            assert isinstance(result, tuple)
+            vault, code = result
+            self.mode = "unlock"
+            self._apply_mode()
+            self.created.emit(vault, code)
+        else:
+            self.mode = "unlock"
+            self._apply_mode()
+            self.unlocked.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.go.setEnabled(True)
+        if isinstance(exc, WrongPassphrase | WrongRecoveryCode):
+            delay = self.throttle.failed(time.monotonic())
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            if delay > 0:
+                self._tick()
+                self._countdown.start()
+            else:
+                self.message.setText(_("That did not open the vault. Nothing was changed. "
+                                       "Check Caps Lock and the keyboard layout, then try "
+                                       "again."))
+        elif isinstance(exc, KnownError):
+            self.message.setText(f"{exc.message}\n{exc.help()}")
+        else:
+            from counsel_ui.common.errors import show_error
+
+            show_error(self, exc)
+
+
+class RecoveryCodeDialog(QDialog):
+    """Shows the recovery code once; the user must confirm they stored it."""
+
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.code = code
+        self.setWindowTitle(_("Your recovery code"))
+        lay = QVBoxLayout(self)
+        text = QLabel(_("This code opens your vault if you forget the passphrase. It is shown "
+                        "only now. Print it or write it down and keep it somewhere safe, away "
+                        "from this computer."))
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.code_label = QLabel(code)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = self.code_label.font()
+        font.setFamily("monospace")
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.code_label.setFont(font)
+        self.code_label.setAccessibleName(_("Recovery code"))
+        self.code_label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        lay.addWidget(self.code_label)
+        self.confirm = QCheckBox(_("I have printed or written down the recovery code"))
+        lay.addWidget(self.confirm)
+        buttons = QDialogButtonBox()
+        self.print_button = buttons.addButton(_("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.clicked.connect(self.print_code)
+        self.ok = buttons.addButton(_("&Continue"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setEnabled(False)
+        self.confirm.toggled.connect(self.ok.setEnabled)
+        buttons.accepted.connect(self.accept)
+        lay.addWidget(buttons)
+
+    def reject(self) -> None:  # the code must be acknowledged; Esc does not skip it
+        if self.confirm.isChecked():
+            super().accept()
+
+    def print_code(self) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        doc = QTextDocument()
+        doc.setPlainText(_("Counsel recovery code") + "\n\n" + self.code + "\n\n"
+                         + _("Keep this paper safe. Anyone with it and your vault file can "
+                             "open your records."))
+        doc.print_(printer)

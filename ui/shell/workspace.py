@@ -1,0 +1,182 @@
+"""The unlocked workspace: sidebar of pages, the timer, shortcuts, open editors.
+
+Built on unlock from a :class:`Session`, destroyed on lock (nothing of the client data
+survives in widgets).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.app.policies import Resume
+from counsel.i18n import gettext as _
+from counsel_ui.common.widgets import named
+from counsel_ui.shell import pages
+from counsel_ui.shell.session import Session
+from counsel_ui.timekeeping.timer_widget import TimerWidget
+
+
+class Workspace(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        lay = QHBoxLayout(self)
+        side = QVBoxLayout()
+        self.sidebar = QListWidget()
+        named(self.sidebar, _("Pages"))
+        self.sidebar.setMaximumWidth(320)
+        side.addWidget(self.sidebar, 1)
+        self.timer = TimerWidget(session)
+        side.addWidget(self.timer)
+        self.log_button = QPushButton(_("&Quick log…"))
+        self.log_button.setToolTip(_("Log background work (Ctrl+L)"))
+        named(self.log_button, _("Log background work"))
+        self.log_button.clicked.connect(
+            lambda: session.quick_log.emit(session.current_client or ""))
+        side.addWidget(self.log_button)
+        self.settings_button = QPushButton(_("&Settings…"))
+        named(self.settings_button, _("Settings"))
+        side.addWidget(self.settings_button)
+        from counsel_ui.sync.page import SyncIndicator, install_sync_shortcut
+
+        # background sync runs from the workspace (not only once the Sync page is opened)
+        install_sync_shortcut(self, session)
+        self.sync_indicator = SyncIndicator(session)
+        self.sync_indicator.open_requested.connect(lambda: self.show_page("sync"))
+        side.addWidget(self.sync_indicator)
+        self.lock_button = QPushButton(_("Loc&k"))
+        self.lock_button.setToolTip(_("Lock now (Ctrl+Shift+L)"))
+        named(self.lock_button, _("Lock the vault"))
+        side.addWidget(self.lock_button)
+        lay.addLayout(side)
+        self.stack = QStackedWidget()
+        lay.addWidget(self.stack, 1)
+        self.page_widgets: dict[str, QWidget] = {}
+        self.keys: list[str] = []
+        for i, spec in enumerate(pages.PAGES):
+            item = QListWidgetItem(_(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.sidebar.addItem(item)
+            self.keys.append(spec.key)
+            if i < 9:
+                QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(
+                    lambda k=spec.key: self.show_page(k))
+        self.sidebar.currentRowChanged.connect(lambda r: self.show_page(self.keys[r]))
+        # wide enough for the longest page name at any font size or language
+        self.sidebar.setMinimumWidth(self.sidebar.sizeHintForColumn(0)
+                                     + 2 * self.sidebar.frameWidth() + 12)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(
+            lambda: session.quick_log.emit(session.current_client or ""))
+        QShortcut(QKeySequence("Ctrl+E"), self).activated.connect(self._new_encounter)
+        QShortcut(QKeySequence("Ctrl+T"), self).activated.connect(self._timer_key)
+        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self._find)
+        session.open_client.connect(self.open_client)
+        session.new_encounter.connect(self.new_encounter)
+        session.quick_log.connect(self.quick_log)
+        session.open_plans.connect(self._open_plans)
+        self.show_page("today")
+
+    # -- navigation --------------------------------------------------------------------------
+    def _open_plans(self, client_id: str) -> None:
+        from counsel_ui.plans.page import open_plans_for
+
+        open_plans_for(self, client_id)
+
+    def page(self, key: str) -> QWidget:
+        widget = self.page_widgets.get(key)
+        if widget is None:
+            spec = next(p for p in pages.PAGES if p.key == key)
+            widget = spec.create(self.session)
+            self.page_widgets[key] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_page(self, key: str) -> None:
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        row = self.keys.index(key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(row)
+            self.sidebar.blockSignals(False)
+        shown = getattr(widget, "shown_client", None)
+        self.session.current_client = shown() if shown is not None else None
+
+    def current_page(self) -> str:
+        widget = self.stack.currentWidget()
+        return next((k for k, w in self.page_widgets.items() if w is widget), "today")
+
+    def open_client(self, client_id: str) -> None:
+        self.show_page("clients")
+        self.page("clients").show_client(client_id)  # type: ignore[attr-defined]
+
+    def _find(self) -> None:
+        self.show_page("clients")
+        clients = self.page("clients")
+        clients.show_list()  # type: ignore[attr-defined]
+
+    def _new_encounter(self) -> None:
+        if self.session.current_client:
+            self.new_encounter(self.session.current_client)
+
+    def _timer_key(self) -> None:
+        t = self.session.timer
+        if t.active and t.running:
+            self.session.pause_timer()
+        elif t.active and t.client_id:
+            self.session.start_timer(t.client_id)
+        elif self.session.current_client:
+            self.session.start_timer(self.session.current_client)
+
+    def new_encounter(self, client_id: str) -> None:
+        from counsel_ui.clients.encounter_editor import EncounterEditor
+
+        EncounterEditor.open_for(self.session, client_id, None, self.window())
+
+    def quick_log(self, client_id: str) -> None:
+        from counsel_ui.timekeeping.quick_log import QuickLogDialog
+
+        QuickLogDialog(self.session, client_id or None, self.window()).open()
+
+    # -- lock / resume -------------------------------------------------------------------------
+    def resume_state(self) -> Resume:
+        editor = self.session.editors[-1] if self.session.editors else None
+        return Resume(page=self.current_page(), client_id=self.session.current_client,
+                      editor_draft=editor.draft_id if editor is not None else None)
+
+    def restore(self, state: Resume) -> None:
+        if state.client_id:
+            try:
+                self.open_client(state.client_id)
+            except Exception:  # noqa: BLE001 - the client may be gone; stay on Today
+                self.show_page("today")
+        elif state.page in self.keys:
+            self.show_page(state.page)
+        if state.editor_draft and ":plan:" in state.editor_draft:
+            from counsel_ui.plans.page import PlanPage
+
+            self.show_page("plans")
+            plans = self.page("plans")
+            if isinstance(plans, PlanPage):
+                plans.resume_draft(state.editor_draft)
+        if state.editor_draft and ":encounter:" in state.editor_draft:
+            from counsel_ui.clients.encounter_editor import EncounterEditor
+
+            cid, _e, enc_id = state.editor_draft.split(":", 2)
+            EncounterEditor.open_for(self.session, cid, enc_id, self.window())
+
+    def close_editors(self) -> None:
+        for editor in list(self.session.editors):
+            editor.close_for_lock()
+

@@ -1,0 +1,1 @@
+"""The Sync page, setup dialogs and the conflict view."""

@@ -1,0 +1,1 @@
+"""The Time page, quick log, timer and calendar import review."""

@@ -1,0 +1,424 @@
+"""Reviewing a calendar (.ics) import before anything is saved.
+
+The file is read and matched on the reader pool; the counsellor sees one row per event
+(the proposal, why it was proposed), ticks what to save, changes decisions for the
+selected rows (a decision for one event also decides the undecided events of the same
+title, so a weekly series is decided once) and may have a decision remembered as a
+rule.  "Save N entries" writes the entries and the rules in one storage write, which
+also drops anything imported in the meantime.  Events that could not be read are
+listed with their line and the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.domain import Channel, PartyKind
+from counsel.i18n import display, ngettext
+from counsel.i18n import gettext as _
+from counsel.timekeeping.import_review import ImportReview, ReviewRow, save_review
+from counsel.timekeeping.matching import Action
+from counsel_ui.common.ops import Op
+from counsel_ui.common.widgets import add_row, enum_combo, enum_value, named, select_data
+
+if TYPE_CHECKING:
+    from counsel_ui.shell.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def action_label(action: Action) -> str:
+    return {Action.VISIBLE: _("Appointment"), Action.BACKGROUND: _("Background work"),
+            Action.SKIP: _("Skip")}[action]
+
+
+class ReviewModel(QAbstractTableModel):
+    """The review rows; column 0 is the "save" tick box."""
+
+    counts_changed = Signal()
+
+    def __init__(self, review: ImportReview, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.review = review
+
+    def titles(self) -> tuple[str, ...]:
+        return (_("Save"), _("Date"), _("Time"), _("Length"), _("Title"), _("Decision"),
+                _("Client"), _("Other party"), _("Why"))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.review.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.titles())
+
+    def _cell(self, row: ReviewRow, col: int) -> str:
+        p = row.proposal
+        ev = p.event
+        if col == 0:
+            return _("save") if row.accepted else ""
+        if col == 1:
+            return display.date(ev.day, "short")
+        if col == 2:
+            return display.time(ev.start) if ev.start else _("all day")
+        if col == 3:
+            return display.minutes(ev.minutes) if ev.minutes else ""
+        if col == 4:
+            return ev.summary
+        if col == 5:
+            text = action_label(p.action)
+            return text if p.confirmed else _("{decision}?").format(decision=text)
+        if col == 6:
+            return self.review.client_names.get(p.client or "", "") if p.client else ""
+        if col == 7:
+            return p.party_kind.label() if p.party_kind else ""
+        return p.reason
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.review.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and col == 0:
+            return Qt.CheckState.Checked if row.accepted else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole and col != 0:
+            return self._cell(row, col)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._cell(row, col) or (_("not saved") if col == 0 else "")
+        if role == Qt.ItemDataRole.ForegroundRole and row.already:
+            return QApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                                QPalette.ColorRole.Text)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0 and self.review.rows[index.row()].editable:
+            base |= Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def setData(self, index: Index, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
+            return False
+        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
+        if not self.review.set_accepted(index.row(), checked):
+            return False
+        self.rows_changed([index.row()])
+        return True
+
+    def rows_changed(self, rows: list[int]) -> None:
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0),
+                                  self.index(max(rows), self.columnCount() - 1))
+        self.counts_changed.emit()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.titles()[section]
+        return None
+
+
+class IcsReviewDialog(QDialog):
+    loaded = Signal()
+    saved = Signal(int)
+
+    def __init__(self, session: Session, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.path = Path(path)
+        self.review: ImportReview | None = None
+        self.model: ReviewModel | None = None
+        self.setWindowTitle(_("Review calendar import"))
+        lay = QVBoxLayout(self)
+        self.summary = QLabel(_("Reading {name}…").format(name=self.path.name))
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableView()
+        named(self.table, _("Calendar events"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.installEventFilter(self)
+        split.addWidget(self.table)
+
+        lower = QWidget()
+        lower_lay = QHBoxLayout(lower)
+        lower_lay.setContentsMargins(0, 0, 0, 0)
+        self.edit_box = QGroupBox(_("Decision for the selected events"))
+        form = QFormLayout(self.edit_box)
+        self.action = add_row(form, _("&Decision:"), QComboBox())
+        for a in (Action.VISIBLE, Action.BACKGROUND, Action.SKIP):
+            self.action.addItem(action_label(a), a.value)
+        self.client = add_row(form, _("&Client:"), QComboBox())
+        self.party_kind = add_row(form, _("Other &party:"), enum_combo(PartyKind, empty=""))
+        self.channel = add_row(form, _("C&hannel:"), enum_combo(Channel))
+        self.same_title = QCheckBox(_("Also for other events with the same &title"))
+        self.same_title.setChecked(True)
+        form.addRow(self.same_title)
+        self.remember = QCheckBox(_("&Remember: decide events with this title like this"))
+        form.addRow(self.remember)
+        self.apply_button = QPushButton(_("&Apply to selected"))
+        self.apply_button.clicked.connect(self.apply_decision)
+        form.addRow(self.apply_button)
+        lower_lay.addWidget(self.edit_box, 3)
+        self.problem_box = QGroupBox()
+        pl = QVBoxLayout(self.problem_box)
+        self.problems = QListWidget()
+        self.problems.setWordWrap(True)
+        named(self.problems, _("Events that could not be read"))
+        pl.addWidget(self.problems)
+        lower_lay.addWidget(self.problem_box, 2)
+        self.problem_box.hide()
+        split.addWidget(lower)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        lay.addWidget(split, 1)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton(_("Save"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setEnabled(False)
+        self.suggest_button = self.buttons.addButton(_("Accept all s&uggestions"),
+                                                     QDialogButtonBox.ButtonRole.ActionRole)
+        self.suggest_button.setToolTip(_("Save the appointments proposed because a client's "
+                                         "name is in the title"))
+        self.suggest_button.clicked.connect(self.accept_suggestions)
+        self.suggest_button.setEnabled(False)
+        self.edit_box.setEnabled(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.action.currentIndexChanged.connect(self._action_changed)
+        self.resize(980, 640)
+        self._load()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Space ticks or unticks every selected row for saving, whichever column is current
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and \
+                event.key() == Qt.Key.Key_Space:  # type: ignore[attr-defined]
+            self.toggle_selected()
+            return True
+        return super().eventFilter(obj, event)
+
+    def toggle_selected(self) -> list[int]:
+        if self.review is None or self.model is None:
+            return []
+        rows = [i for i in self.selected_rows() if self.review.rows[i].editable]
+        if not rows:
+            return []
+        tick = not self.review.rows[rows[0]].accepted
+        changed = [i for i in rows if self.review.set_accepted(i, tick)]
+        self.model.rows_changed(changed)
+        return changed
+
+    # -- loading ------------------------------------------------------------------------------
+    def _load(self) -> None:
+        vault = self.session.vault
+        path = self.path
+
+        def work() -> ImportReview:
+            from counsel.errors import ImportFileError
+
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ImportFileError(_("Cannot read {path}: {reason}").format(
+                    path=path.name, reason=exc.strerror or exc)) from exc
+            return ImportReview.load(vault, data)
+
+        def failed(exc: BaseException) -> None:
+            from counsel.errors import KnownError
+
+            if isinstance(exc, KnownError):
+                self.summary.setText(f"{exc.message}\n{exc.help()}")
+            else:
+                from counsel_ui.common.errors import show_error
+
+                show_error(self, exc)
+
+        Op(self, work, write=False).success(self.set_review).failure(failed).run()
+
+    def set_review(self, review: ImportReview) -> None:
+        self.review = review
+        self.model = ReviewModel(review, self)
+        self.model.counts_changed.connect(self._update_counts)
+        self.table.setModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selected())
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.client.clear()
+        self.client.setEditable(True)  # a caseload is long: type to find
+        self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.client.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.client.addItem("", "")
+        for cid, name in sorted(review.client_names.items(), key=lambda kv: kv[1].casefold()):
+            self.client.addItem(name, cid)
+        self.problems.clear()
+        for prob in review.problems:
+            where = _("line {line}").format(line=prob.line) if prob.line else _("the file")
+            title = f" “{prob.summary}”" if prob.summary else ""
+            self.problems.addItem(f"{where}{title}: {prob.message}")
+        self.problem_box.setTitle(ngettext("{n} event could not be read",
+                                           "{n} events could not be read",
+                                           len(review.problems)).format(n=len(review.problems)))
+        self.problem_box.setVisible(bool(review.problems))
+        self.edit_box.setEnabled(bool(review.rows))
+        self._update_counts()
+        first_open = next((i for i, r in enumerate(review.rows) if r.editable), None)
+        if first_open is not None:
+            self.select_rows([first_open])
+        self.table.setFocus()
+        self.loaded.emit()
+
+    # -- editing ------------------------------------------------------------------------------
+    def select_rows(self, rows: list[int]) -> None:
+        """Select whole rows (QTableView.selectRow selects nothing in a mirrored layout)."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        sm = self.table.selectionModel()
+        if self.model is None or sm is None or not rows:
+            return
+        sel = QItemSelection()
+        last = self.model.columnCount() - 1
+        for r in rows:
+            sel.select(self.model.index(r, 0), self.model.index(r, last))
+        sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        sm.setCurrentIndex(self.model.index(rows[0], 0),
+                           QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()}) \
+            if self.table.selectionModel() else []
+
+    def _selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows or self.review is None:
+            return
+        row = self.review.rows[rows[0]]
+        p = row.proposal
+        select_data(self.action, p.action.value)
+        select_data(self.client, p.client or "")
+        select_data(self.party_kind, p.party_kind.value if p.party_kind else "")
+        select_data(self.channel, p.channel.value)
+        self.remember.setChecked(row.remember)
+        editable = any(self.review.rows[i].editable for i in rows)
+        self.apply_button.setEnabled(editable)
+        self._action_changed()
+
+    def _action_changed(self, _i: int = 0) -> None:
+        skip = self.action.currentData() == Action.SKIP.value
+        for w in (self.client, self.party_kind, self.channel):
+            w.setEnabled(not skip)
+
+    def apply_decision(self) -> list[int]:
+        if self.review is None or self.model is None:
+            return []
+        action = Action(self.action.currentData())
+        client = self.client.currentData() or None
+        if action is Action.VISIBLE and client is None:
+            self.message.setText(_("Choose the client of the appointment."))
+            self.client.setFocus()
+            return []
+        changed = self.review.decide(
+            self.selected_rows(), action, client, enum_value(self.party_kind, PartyKind),
+            enum_value(self.channel, Channel), remember=self.remember.isChecked(),
+            same_title=self.same_title.isChecked())
+        self.message.setText(ngettext("{n} event changed.", "{n} events changed.",
+                                      len(changed)).format(n=len(changed)))
+        self.model.rows_changed(changed)
+        return changed
+
+    def accept_suggestions(self) -> list[int]:
+        """Tick every guessed appointment (a client's name in the title) for saving."""
+        if self.review is None or self.model is None:
+            return []
+        rows = [i for i, r in enumerate(self.review.rows)
+                if r.editable and not r.proposal.confirmed and r.proposal.action is not Action.SKIP
+                and self.review.set_accepted(i, True)]
+        self.model.rows_changed(rows)
+        return rows
+
+    def _update_counts(self) -> None:
+        r = self.review
+        if r is None:
+            return
+        n = len(r.entries())
+        already = sum(1 for row in r.rows if row.already)
+        guesses = sum(1 for row in r.rows if not row.proposal.confirmed and row.editable)
+        self.save_button.setText(ngettext("&Save {n} entry", "&Save {n} entries", n).format(n=n))
+        self.save_button.setEnabled(bool(r.records()))
+        self.suggest_button.setEnabled(guesses > 0 and any(
+            not row.proposal.confirmed and row.proposal.action is not Action.SKIP
+            for row in r.rows if row.editable))
+        self.summary.setText(_("{name}: {events} events from {first} to {last}. {save} to "
+                               "save, {guesses} guesses to confirm, {already} imported "
+                               "before, {problems} could not be read.").format(
+            name=self.path.name, events=len(r.rows), first=display.date(r.parsed.first),
+            last=display.date(r.parsed.last), save=n, guesses=guesses, already=already,
+            problems=len(r.problems)))
+
+    # -- saving -------------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.review is None:
+            return
+        records = self.review.records()
+        if not records:
+            self.reject()
+            return
+        vault = self.session.vault
+        self.save_button.setEnabled(False)
+
+        def done(n: int) -> None:
+            self.session.changed.emit(frozenset({"work", "setting"}))
+            self.saved.emit(n)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            from counsel_ui.common.errors import show_error
+
+            show_error(self, exc)
+
+        Op(self, lambda: save_review(vault, records)).success(done).failure(failed).run()

@@ -1,0 +1,442 @@
+"""Time: visible vs background work per week, breakdowns, indicators, exports, import.
+
+Everything shown comes from one :func:`counsel.timekeeping.overview.compute_overview`
+call on the reader pool, so the chart, the tables and the indicators agree with each
+other and with ``counsel report time``.  Exports are written atomically off the UI
+thread; the calendar import opens :class:`~counsel_ui.timekeeping.ics_review.IcsReviewDialog`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    QStandardPaths,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.i18n import gettext as _
+from counsel.timekeeping.overview import (
+    ExportKind,
+    Overview,
+    RangeChoice,
+    Sources,
+    default_filename,
+    export_bytes,
+    hm,
+    load_sources,
+    overview_of,
+    percent,
+    range_for,
+    write_atomic,
+)
+from counsel.timekeeping.reports import Split, TimeReport
+from counsel.timekeeping.split import Period
+from counsel_ui.common.ops import Op
+from counsel_ui.common.widgets import named
+from counsel_ui.timekeeping.chart import Bar, TimeChart
+
+if TYPE_CHECKING:
+    from counsel_ui.shell.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+KINDS = frozenset({"work", "encounter", "client", "plan"})
+
+
+def _babel_locale() -> str:
+    from counsel.i18n import babel_locale, current_language
+
+    lang = current_language()
+    return "en" if lang == "pseudo" else babel_locale(lang)
+
+
+def bar_labels(report: TimeReport) -> list[tuple[str, str]]:
+    """(short label, long title) of every period, in the interface language."""
+    from babel.dates import format_date, format_skeleton
+
+    loc = _babel_locale()
+    out = []
+    for row in report.by_period:
+        if report.period is Period.WEEK:
+            week = row.start.isocalendar()[1]
+            out.append((_("wk {n}").format(n=week), _("Week {n} (from {date})").format(
+                n=week, date=format_date(row.start, "short", locale=loc))))
+        else:
+            out.append((str(format_skeleton("MMM", row.start, locale=loc)),
+                        str(format_skeleton("yMMMM", row.start, locale=loc))))
+    return out
+
+
+class SplitModel(QAbstractTableModel):
+    """Rows of (label, Split): visible, background, total, background share."""
+
+    def __init__(self, first_column: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.first_column = first_column
+        self.rows: list[tuple[str, Split]] = []
+
+    def set_rows(self, rows: list[tuple[str, Split]]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 5
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        label, s = self.rows[index.row()]
+        col = index.column()
+        values: list[Any] = [label, s.visible, s.background, s.total, s.background_share]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if col == 0:
+                return label
+            if col == 4:
+                return percent(s.background_share) or "–"
+            return hm(values[col])
+        if role == SORT_ROLE:
+            v = values[col]
+            return v.casefold() if isinstance(v, str) else (-1.0 if v is None else float(v))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return (self.first_column, _("Visible"), _("Background"), _("Total"),
+                    _("Background share"))[section]
+        return None
+
+
+def _table(model: SplitModel, name: str) -> QTableView:
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for c in range(1, 5):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    named(view, name)
+    return view
+
+
+class TimePage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._seq = 0
+        self.overview: Overview | None = None
+        # the vault's records as read for the reports; dropped when they change
+        self._sources: Sources | None = None
+        self._generation = 0
+        lay = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.range = QComboBox()
+        self.range.addItem(_("This month"), RangeChoice.THIS_MONTH.value)
+        self.range.addItem(_("Last 3 months"), RangeChoice.LAST_3_MONTHS.value)
+        self.range.addItem(_("Custom dates"), RangeChoice.CUSTOM.value)
+        range_label = QLabel(_("&Period:"))
+        range_label.setBuddy(self.range)
+        named(self.range, _("Period"))
+        top.addWidget(range_label)
+        top.addWidget(self.range)
+        today = QDate.currentDate()
+        self.first = QDateEdit(today.addMonths(-1))
+        self.last = QDateEdit(today)
+        for edit, text in ((self.first, _("From")), (self.last, _("To"))):
+            edit.setCalendarPopup(True)
+            named(edit, text)
+            top.addWidget(QLabel(text))
+            top.addWidget(edit)
+        top.addStretch(1)
+        self.import_button = QPushButton(_("&Import calendar…"))
+        named(self.import_button, _("Import a calendar (.ics) file"))
+        self.import_button.clicked.connect(self.choose_import)
+        top.addWidget(self.import_button)
+        self.export_button = QToolButton()
+        self.export_button.setText(_("E&xport"))
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        named(self.export_button, _("Export the report"))
+        menu = QMenu(self.export_button)
+        for kind, fmt, text in (
+                (ExportKind.REPORT, "pdf", _("My report as PDF…")),
+                (ExportKind.REPORT, "csv", _("My report as CSV…")),
+                (ExportKind.MANAGER, "pdf", _("Manager report (no personal data) as PDF…")),
+                (ExportKind.MANAGER, "csv", _("Manager report (no personal data) as CSV…"))):
+            menu.addAction(text, functools.partial(self.choose_export, kind, fmt))
+        self.export_button.setMenu(menu)
+        top.addWidget(self.export_button)
+        lay.addLayout(top)
+
+        self.totals = QLabel()
+        font = self.totals.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.totals.setFont(font)
+        self.totals.setWordWrap(True)
+        lay.addWidget(self.totals)
+
+        middle = QHBoxLayout()
+        self.chart = TimeChart()
+        middle.addWidget(self.chart, 3)
+        self.indicator_box = QGroupBox(_("Indicators"))
+        form = QFormLayout(self.indicator_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.ind: dict[str, QLabel] = {}
+        for key, text in (
+                ("early", _("Time in clients' first 90 days")),
+                ("circular", _("Clients going round in circles")),
+                ("interpreter", _("Appointments with an interpreter")),
+                ("field", _("Field visits")),
+                ("new", _("New clients"))):
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            lab = QLabel(text)
+            lab.setWordWrap(True)
+            lab.setBuddy(value)
+            value.setAccessibleName(text)
+            form.addRow(lab, value)
+            self.ind[key] = value
+        self.indicator_box.setMinimumWidth(260)
+        self.indicator_box.setMaximumWidth(380)
+        middle.addWidget(self.indicator_box, 1)
+        lay.addLayout(middle, 3)
+
+        self.tabs = QTabWidget()
+        self.client_model = SplitModel(_("Client"), self)
+        self.channel_model = SplitModel(_("Channel"), self)
+        self.party_model = SplitModel(_("Other party"), self)
+        self.client_table = _table(self.client_model, _("Time by client"))
+        self.tabs.addTab(self.client_table, _("By &client"))
+        self.tabs.addTab(_table(self.channel_model, _("Time by channel")), _("By c&hannel"))
+        self.tabs.addTab(_table(self.party_model, _("Time by kind of other party")),
+                         _("By &kind of other party"))
+        lay.addWidget(self.tabs, 2)
+
+        bottom = QHBoxLayout()
+        self.name_clients = QCheckBox(_("Name clients in my report export"))
+        self.name_clients.setToolTip(_("The manager report never names clients."))
+        bottom.addWidget(self.name_clients)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        bottom.addWidget(self.status, 1)
+        lay.addLayout(bottom)
+
+        self.range.currentIndexChanged.connect(self._range_changed)
+        self.first.dateChanged.connect(lambda _d: self.refresh())
+        self.last.dateChanged.connect(lambda _d: self.refresh())
+        session.changed.connect(self._on_changed)
+        self._range_changed()
+
+    # -- data -------------------------------------------------------------------------------
+    def period(self) -> tuple[dt.date, dt.date]:
+        choice = RangeChoice(self.range.currentData())
+        custom = (self.first.date().toPython(), self.last.date().toPython())
+        return range_for(choice, dt.date.today(), custom)  # type: ignore[arg-type]
+
+    def _range_changed(self, _i: int = 0) -> None:
+        custom = self.range.currentData() == RangeChoice.CUSTOM.value
+        self.first.setEnabled(custom)
+        self.last.setEnabled(custom)
+        if not custom:
+            first, last = self.period()
+            for edit, day in ((self.first, first), (self.last, last)):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
+        self.refresh()
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if KINDS & kinds:
+            self._sources = None
+            self._generation += 1
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.session.vault.locked:
+            return
+        try:
+            first, last = self.period()
+            if last < first:
+                raise ValueError
+        except ValueError:
+            self.status.setText(_("The end date is before the start date."))
+            return
+        self._seq += 1
+        seq = self._seq
+        generation = self._generation
+        vault = self.session.vault
+        cached = self._sources
+        if cached is None:
+            self.status.setText(_("Calculating…"))
+
+        def work() -> tuple[Sources, Overview]:
+            src = cached if cached is not None else load_sources(vault)
+            return src, overview_of(src, first, last)
+
+        def show(result: tuple[Sources, Overview]) -> None:
+            if generation == self._generation:
+                self._sources = result[0]
+            if seq == self._seq:
+                self.show_overview(result[1])
+
+        def failed(exc: BaseException) -> None:
+            from counsel.errors import KnownError
+
+            if seq == self._seq and isinstance(exc, KnownError):
+                self.status.setText(exc.message)
+            elif seq == self._seq:
+                from counsel_ui.common.errors import show_error
+
+                show_error(self, exc)
+
+        Op(self, work, write=False).success(show).failure(failed).run()
+
+    def show_overview(self, o: Overview) -> None:
+        self.overview = o
+        rep = o.report
+        t = rep.total
+        self.totals.setText(_("Visible {visible} · Background {background} · "
+                              "Background share {share}").format(
+            visible=hm(t.visible), background=hm(t.background),
+            share=percent(t.background_share) or "–"))
+        self.totals.setAccessibleName(self.totals.text())
+        labels = bar_labels(rep)
+        bars = [Bar(short, r.split.visible, r.split.background, title)
+                for (short, title), r in zip(labels, rep.by_period, strict=True)]
+        from counsel.timekeeping.overview import chart_summary
+
+        self.chart.setAccessibleName(_("Visible and background time per week")
+                                     if rep.period is Period.WEEK else
+                                     _("Visible and background time per month"))
+        self.chart.set_bars(bars if rep.total.total else [],
+                            chart_summary(rep, [title for _s, title in labels]))
+        self.client_model.set_rows([(r.name, r.split) for r in o.clients])
+        self.channel_model.set_rows([(ch.label(), s) for ch, s in rep.by_channel])
+        self.party_model.set_rows([(pk.label() if pk else _("No other party"), s)
+                                   for pk, s in rep.by_party_kind])
+        self._show_indicators(o)
+        self.status.setText("")
+
+    def _show_indicators(self, o: Overview) -> None:
+        ind = o.indicators
+        self.ind["early"].setText(_("{time} ({share} of client time)").format(
+            time=hm(ind.early_minutes.value), share=percent(ind.early_share) or "–"))
+        self.ind["circular"].setText(str(ind.circular_clients.value))
+        self.ind["circular"].setToolTip(_("Clients with the same measure agreed repeatedly "
+                                          "without progress"))
+        self.ind["interpreter"].setText(_("{n} of {total} ({share})").format(
+            n=ind.interpreted.value, total=ind.encounters.value,
+            share=percent(ind.interpreted_share) or "–"))
+        self.ind["field"].setText(_("{n} of {total} ({share})").format(
+            n=ind.field_visits.value, total=ind.encounters.value,
+            share=percent(ind.field_visit_share) or "–"))
+        self.ind["new"].setText(str(ind.new_clients.value))
+
+    # -- export -------------------------------------------------------------------------------
+    def choose_export(self, kind: ExportKind, fmt: str) -> None:
+        first, last = self.period()
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        name = default_filename(kind, first, last, fmt)
+        filt = _("PDF files (*.pdf)") if fmt == "pdf" else _("CSV files (*.csv)")
+        path, _f = QFileDialog.getSaveFileName(self, _("Save the report"),
+                                               str(Path(folder) / name), filt)
+        if path:
+            if not path.lower().endswith("." + fmt):
+                path += "." + fmt
+            self.export_to(kind, fmt, Path(path))
+
+    def export_to(self, kind: ExportKind, fmt: str, path: Path) -> None:
+        first, last = self.period()
+        vault = self.session.vault
+        by_client = kind is ExportKind.REPORT and self.name_clients.isChecked()
+        sources = self._sources
+        self.status.setText(_("Writing {name}…").format(name=path.name))
+
+        def work() -> None:
+            write_atomic(path, export_bytes(vault, kind, fmt, first, last,
+                                            by_client=by_client, sources=sources))
+
+        def failed(exc: BaseException) -> None:
+            from counsel_ui.common.errors import show_error
+
+            if isinstance(exc, OSError):
+                self.status.setText(_("Could not write {name}: {reason}").format(
+                    name=path.name, reason=exc.strerror or type(exc).__name__))
+            else:
+                self.status.setText("")
+                show_error(self, exc)
+
+        Op(self, work, write=False).success(
+            lambda _r: self.status.setText(_("Saved {path}").format(path=path))
+        ).failure(failed).run()
+
+    # -- calendar import ----------------------------------------------------------------------
+    def choose_import(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("Import a calendar"), str(Path.home()),
+                                               _("Calendar files (*.ics);;All files (*)"))
+        if path:
+            self.open_import(Path(path))
+
+    def open_import(self, path: Path) -> Any:
+        from counsel_ui.timekeeping.ics_review import IcsReviewDialog
+
+        dlg = IcsReviewDialog(self.session, path, self)
+        dlg.open()
+        return dlg
+
+
+def open_calendar_import(session: Session, parent: QWidget | None = None) -> None:
+    """Hook for other pages (e.g. a menu entry): pick an .ics file and review it."""
+    from counsel_ui.timekeeping.ics_review import IcsReviewDialog
+
+    path, _f = QFileDialog.getOpenFileName(parent, _("Import a calendar"), str(Path.home()),
+                                           _("Calendar files (*.ics);;All files (*)"))
+    if path:
+        IcsReviewDialog(session, Path(path), parent).open()

@@ -1,0 +1,166 @@
+"""Quick background-work log, reachable from anywhere (Ctrl+L).
+
+Client, other party (a contact, or just its kind), channel, minutes, one line of
+what.  Built for speed: the current client is filled in, minutes default to 5, Enter
+saves from any field — a 5-minute call is logged in a few keystrokes.  The client and
+contact lists load on the reader pool (a large caseload has ten thousand names), and
+ids are kept beside the combo entries rather than as item data, which keeps filling a
+long list a single call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
+from counsel.errors import KnownError
+from counsel.i18n import gettext as _
+from counsel_ui.common.ops import Op
+from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
+
+if TYPE_CHECKING:
+    from counsel_ui.shell.session import Session
+
+DEFAULT_MINUTES = 5
+
+
+def _searchable(combo: QComboBox) -> None:
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    assert completer is not None  # an editable combo always has one
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+
+def chosen_id(combo: QComboBox, ids: list[str]) -> str | None:
+    """The id of the entry whose text is in the box ("" and unknown text: none)."""
+    text = combo.currentText().strip()
+    if not text:
+        return None
+    i = combo.findText(text, Qt.MatchFlag.MatchFixedString)
+    if i < 0:
+        i = next((j for j in range(combo.count())
+                  if text.casefold() in combo.itemText(j).casefold()), -1)
+    return ids[i] or None if 0 <= i < len(ids) else None
+
+
+class QuickLogDialog(QDialog):
+    def __init__(self, session: Session, client_id: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.preset_client = client_id
+        self.client_ids: list[str] = [""]
+        self.contact_ids: list[str] = [""]
+        self._contacts: dict[str, Contact] = {}
+        self.setWindowTitle(_("Log background work"))
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        lay.addLayout(form)
+        self.client = add_row(form, _("&Client:"), QComboBox())
+        _searchable(self.client)
+        self.client.addItem("")
+        self.contact = add_row(form, _("&Other party:"), QComboBox(),
+                               _("A contact from your network"))
+        _searchable(self.contact)
+        self.contact.addItem("")
+        # what was done comes right after who: Tab, type, Enter (channel and minutes
+        # have the usual values already)
+        self.what = add_row(form, _("&What:"), QLineEdit())
+        self.what.setPlaceholderText(_("One line, e.g. called the social worker about housing"))
+        self.channel = add_row(form, _("C&hannel:"), enum_combo(Channel))
+        select_data(self.channel, Channel.PHONE)
+        self.minutes = add_row(form, _("&Minutes:"), QSpinBox())
+        self.minutes.setRange(1, 24 * 60)
+        self.minutes.setValue(DEFAULT_MINUTES)
+        self.party_kind = add_row(form, _("Party &kind:"), enum_combo(PartyKind, empty=""))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.save_button.setEnabled(False)
+        lay.addWidget(buttons)
+        self.contact.currentIndexChanged.connect(self._contact_chosen)
+        (self.contact if client_id is not None else self.client).setFocus()
+        self.resize(480, 0)
+        self.ready = False
+        self._load()
+
+    def _load(self) -> None:
+        vault = self.session.vault
+
+        def work() -> tuple[list[Any], list[Contact]]:
+            return vault.clients(""), sorted(vault.all(Contact),
+                                             key=lambda c: c.name.casefold())
+
+        Op(self, work, write=False).success(lambda r: self._fill(*r)).run()
+
+    def _fill(self, clients: list[Any], contacts: list[Contact]) -> None:
+        typed_client = self.client.currentText()
+        typed_contact = self.contact.currentText()
+        labels = [c.name + (f" · {c.municipality}" if c.municipality else "") for c in clients]
+        self.client_ids += [c.id for c in clients]
+        self.client.addItems(labels)
+        self._contacts = {c.id: c for c in contacts}
+        self.contact_ids += [c.id for c in contacts]
+        self.contact.addItems([c.display_name for c in contacts])
+        if self.preset_client in self.client_ids and not typed_client:
+            self.client.setCurrentIndex(self.client_ids.index(self.preset_client))
+        else:
+            self.client.setEditText(typed_client)
+        self.contact.setEditText(typed_contact)
+        self.ready = True
+        self.save_button.setEnabled(True)
+
+    def _contact_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.contact_ids):
+            c = self._contacts.get(self.contact_ids[index])
+            if c is not None:
+                select_data(self.party_kind, c.party_kind)
+
+    def selected_client(self) -> str | None:
+        return chosen_id(self.client, self.client_ids)
+
+    def entry(self) -> WorkEntry:
+        contact_id = chosen_id(self.contact, self.contact_ids)
+        kind = enum_value(self.party_kind, PartyKind)
+        if contact_id and kind is None:
+            kind = self._contacts[contact_id].party_kind
+        now = dt.datetime.now()
+        return WorkEntry(kind=WorkKind.BACKGROUND, date=now.date(),
+                         start=dt.time(now.hour, now.minute), minutes=self.minutes.value(),
+                         client=self.selected_client(), contact=contact_id, party_kind=kind,
+                         channel=enum_value(self.channel, Channel) or Channel.OTHER,
+                         what=self.what.text().strip())
+
+    def save(self) -> None:
+        if not self.ready:
+            return
+        try:
+            entry = self.entry()
+        except KnownError as exc:
+            self.message.setText(f"{exc.message} — {exc.help()}")
+            return
+        self.session.save([entry], parent=self, then=lambda _r: self.accept())
