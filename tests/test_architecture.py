@@ -122,6 +122,22 @@ def duplicate_test_names(root: Path) -> list[str]:
     return dup
 
 
+def wheel_packages(root: Path) -> list[str]:
+    """Packages the wheel misses, or devtools packages it would ship."""
+    import tomllib
+
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    problems = [f"{name} would ship in the wheel" for name in sorted(listed) if "devtools" in name]
+    for top, name in (("counsel", "counsel"), ("ui", "counsel_ui")):
+        for init in sorted((root / top).rglob("__init__.py")):
+            rel = init.parent.relative_to(root / top).parts
+            dotted = ".".join((name, *rel))
+            if "devtools" not in rel and dotted not in listed:
+                problems.append(f"{dotted} is missing from [tool.setuptools] packages")
+    return problems
+
+
 def test_every_core_module_imports_without_qt() -> None:
     out = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
@@ -136,7 +152,7 @@ def test_the_qt_blocker_does_block() -> None:
 
 
 @pytest.mark.parametrize("rule", [
-    devtools_imports, misplaced_tests, duplicate_test_names,
+    devtools_imports, misplaced_tests, duplicate_test_names, wheel_packages,
     pytest.param(vault_back_doors, marks=pytest.mark.xfail(
         strict=True, reason="issue 10: the vault split removes these back doors")),
 ])
@@ -167,3 +183,15 @@ def test_controls_each_rule_catches_its_violation(tmp_path: Path) -> None:
         "tests/ui/test_flat.py", "tests/unit/nowhere/test_lost.py",
         "tests/unit/vault/deeper/test_ok.py"]
     assert len(duplicate_test_names(tmp_path)) == 1
+
+
+def test_control_wheel_rule_catches_missing_and_devtools_packages(tmp_path: Path) -> None:
+    for name in ("counsel/__init__.py", "counsel/new_area/__init__.py",
+                 "counsel/devtools/__init__.py", "ui/__init__.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools]\npackages = ["counsel", "counsel.devtools", "counsel_ui"]\n')
+    assert wheel_packages(tmp_path) == [
+        "counsel.devtools would ship in the wheel",
+        "counsel.new_area is missing from [tool.setuptools] packages"]
