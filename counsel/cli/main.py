@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -63,13 +64,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     ctx = Context(args)
     try:
-        return int(handler(args, ctx) or 0)
+        code = int(handler(args, ctx) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handling below
+        return code
     except KnownError as exc:
         print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
         print(exc.help(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`counsel search … | head`): stop quietly, as Unix tools do;
+        # stdout is pointed at devnull so the interpreter's final flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     finally:
         ctx.close()
 

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 
-from counsel.i18n import babel_locale, current_language, ngettext
+from counsel.i18n import babel_locale, current_language, gettext, ngettext
 
 
 def _locale() -> str:
@@ -47,6 +47,19 @@ def minutes(value: int) -> str:
     if h:
         return ngettext("{h} hour", "{h} hours", h).format(h=h)
     return ngettext("{m} minute", "{m} minutes", m).format(m=m)
+
+
+def total_minutes(value: int) -> str:
+    """A time total for reading, not parsing: ``17 053 h 46 min`` with the interface
+    language's digit grouping (never ``17053:46``); ``45 min`` below an hour."""
+    from babel.numbers import format_decimal
+
+    sign = "-" if value < 0 else ""
+    h, m = divmod(abs(int(value)), 60)
+    if not h:
+        return sign + gettext("{m} min").format(m=m)
+    hours = str(format_decimal(h, locale=_locale()))
+    return sign + ngettext("{h} h {m} min", "{h} h {m} min", m).format(h=hours, m=f"{m:02d}")
 
 
 def join(items: Iterable[str]) -> str:

@@ -129,9 +129,10 @@ def compute_overview(vault: Vault, first: dt.date, last: dt.date,
 
 
 def hm(minutes: int) -> str:
-    """Minutes as ``h:mm`` (the reports' notation; no unit words to translate)."""
-    h, m = divmod(abs(minutes), 60)
-    return f"{'-' if minutes < 0 else ''}{h}:{m:02d}"
+    """A total on screen: ``17 053 h 46 min`` in the interface language's grouping."""
+    from counsel.i18n.display import total_minutes
+
+    return total_minutes(minutes)
 
 
 def percent(share: float | None) -> str:
@@ -150,8 +151,7 @@ def percent(share: float | None) -> str:
 def chart_summary(report: TimeReport, labels: list[str] | None = None) -> str:
     """The chart as text (its accessible description): totals, then every bar."""
     t = report.total
-    lines = [_("Visible {visible}, background {background} (hours:minutes); "
-               "background share {share}.").format(
+    lines = [_("Visible {visible}, background {background}; background share {share}.").format(
         visible=hm(t.visible), background=hm(t.background),
         share=percent(t.background_share) or "–")]
     names = labels or [r.label for r in report.by_period]

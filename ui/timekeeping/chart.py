@@ -82,7 +82,7 @@ class TimeChart(QWidget):
 
     def bar_text(self, i: int) -> str:
         b = self._bars[i]
-        return _("{period}: visible {visible}, background {background} (hours:minutes)").format(
+        return _("{period}: visible {visible}, background {background}").format(
             period=b.title or b.label, visible=hm(b.visible), background=hm(b.background))
 
     # -- geometry -----------------------------------------------------------------------------

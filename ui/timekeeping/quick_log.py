@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counsel.app import party
+from counsel.app.labels import client_label
 from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
@@ -81,6 +83,10 @@ class QuickLogDialog(QDialog):
                                _("A contact from your network"))
         _searchable(self.contact)
         self.contact.addItem("")
+        # what the typed party resolves to, said in words: never a silent guess
+        self.party_note = QLabel()
+        self.party_note.setWordWrap(True)
+        form.addRow("", self.party_note)
         # what was done comes right after who: Tab, type, Enter (channel and minutes
         # have the usual values already)
         self.what = add_row(form, _("&What:"), QLineEdit())
@@ -91,6 +97,9 @@ class QuickLogDialog(QDialog):
         self.minutes.setRange(1, 24 * 60)
         self.minutes.setValue(DEFAULT_MINUTES)
         self.party_kind = add_row(form, _("Party &kind:"), enum_combo(PartyKind, empty=""))
+        self._kind_by_hand = False
+        self._confirmed_text: str | None = None  # "save as written" was asked for this text
+        self._kind_labels = party.kind_labels()
         self.message = QLabel()
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
@@ -102,7 +111,8 @@ class QuickLogDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
         lay.addWidget(buttons)
-        self.contact.currentIndexChanged.connect(self._contact_chosen)
+        self.contact.editTextChanged.connect(self._party_typed)
+        self.party_kind.activated.connect(self._kind_chosen)
         (self.contact if client_id is not None else self.client).setFocus()
         self.resize(480, 0)
         self.ready = False
@@ -120,7 +130,8 @@ class QuickLogDialog(QDialog):
     def _fill(self, clients: list[Any], contacts: list[Contact]) -> None:
         typed_client = self.client.currentText()
         typed_contact = self.contact.currentText()
-        labels = [c.name + (f" · {c.municipality}" if c.municipality else "") for c in clients]
+        labels = [client_label(c.name, getattr(c, "birth_date", None), c.municipality)
+                  for c in clients]
         self.client_ids += [c.id for c in clients]
         self.client.addItems(labels)
         self._contacts = {c.id: c for c in contacts}
@@ -131,32 +142,72 @@ class QuickLogDialog(QDialog):
         else:
             self.client.setEditText(typed_client)
         self.contact.setEditText(typed_contact)
+        self._party_typed(typed_contact)
         self.ready = True
         self.save_button.setEnabled(True)
 
-    def _contact_chosen(self, index: int) -> None:
-        if 0 <= index < len(self.contact_ids):
-            c = self._contacts.get(self.contact_ids[index])
-            if c is not None:
-                select_data(self.party_kind, c.party_kind)
+    def _kind_chosen(self, _index: int) -> None:
+        self._kind_by_hand = enum_value(self.party_kind, PartyKind) is not None
+
+    def resolution(self) -> party.PartyResolution:
+        return party.resolve(self.contact.currentText(), self._contacts.values(),
+                             self._kind_labels)
+
+    def _party_typed(self, _text: str) -> None:
+        r = self.resolution()
+        if not self._kind_by_hand:
+            select_data(self.party_kind, r.kind)
+        if r.match is party.Match.CONTACT and r.contact is not None:
+            note = _("Contact: {name}").format(name=r.contact.display_name)
+        elif r.match is party.Match.AMBIGUOUS:
+            note = _("Matches {n} contacts: choose one from the list.").format(n=r.candidates)
+        elif r.match is party.Match.UNKNOWN:
+            note = _("Not in your contacts: saved as written.")
+        else:
+            note = ""
+        self.party_note.setText(note)
 
     def selected_client(self) -> str | None:
         return chosen_id(self.client, self.client_ids)
 
     def entry(self) -> WorkEntry:
-        contact_id = chosen_id(self.contact, self.contact_ids)
-        kind = enum_value(self.party_kind, PartyKind)
-        if contact_id and kind is None:
-            kind = self._contacts[contact_id].party_kind
+        r = self.resolution()
+        contact_id = r.contact.id if r.contact is not None else None
+        kind = enum_value(self.party_kind, PartyKind) or r.kind
         now = dt.datetime.now()
         return WorkEntry(kind=WorkKind.BACKGROUND, date=now.date(),
                          start=dt.time(now.hour, now.minute), minutes=self.minutes.value(),
                          client=self.selected_client(), contact=contact_id, party_kind=kind,
                          channel=enum_value(self.channel, Channel) or Channel.OTHER,
-                         what=self.what.text().strip())
+                         what=party.what_with_party(self.what.text().strip(), r))
+
+    def _ask(self, text: str, focus: QWidget | None) -> None:
+        self.message.setText(text)
+        if focus is not None:
+            focus.setFocus()
+
+    def problem(self) -> bool:
+        """Say what stops a save (and put the cursor there); False when it may go ahead."""
+        r = self.resolution()
+        if r.match is party.Match.AMBIGUOUS:
+            self._ask(_("“{text}” matches {n} contacts. Choose one from the list, or type "
+                        "more of the name.").format(text=r.text, n=r.candidates), self.contact)
+            return True
+        kind = enum_value(self.party_kind, PartyKind) or r.kind
+        if r.match is party.Match.UNKNOWN and self._confirmed_text != r.text:
+            self._confirmed_text = r.text
+            self._ask(_("No contact is called “{text}”. Press Enter again to save it as "
+                        "written, or choose a contact.").format(text=r.text),
+                      None if kind is not None else self.party_kind)
+            return True
+        if kind is None:
+            self._ask(_("Choose the kind of the other party (“Other” if there was none)."),
+                      self.party_kind)
+            return True
+        return False
 
     def save(self) -> None:
-        if not self.ready:
+        if not self.ready or self.problem():
             return
         try:
             entry = self.entry()

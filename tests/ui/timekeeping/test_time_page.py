@@ -57,7 +57,7 @@ def test_chart_equals_the_report_and_exports(qtbot, window, tmp_path: Path):  # 
     model = page.client_model
     rows = {model.rows[i][0]: model.rows[i][1] for i in range(model.rowCount())}
     assert rows["Amina Yusuf"] == dict(report.by_client)[AMINA]
-    assert "1:30" in page.chart.accessibleDescription() or "1:" in page.totals.text()
+    assert "1 h 30 min" in page.chart.accessibleDescription() or " h " in page.totals.text()
     # keyboard: the chart reads out the selected week
     page.chart.setFocus()
     qtbot.keyClick(page.chart, Qt.Key.Key_Home)

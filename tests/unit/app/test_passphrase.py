@@ -34,3 +34,15 @@ def test_min_length_boundary():
 
 def test_label_is_translated_text():
     assert estimate("kahvi ikkuna polkupyörä sateenvarjo").label in ("Strong", "Very strong")
+
+
+def test_finnish_words_phrase_rates_well_and_a_name_with_a_year_weak():
+    # the issue: "uusi salasana talvi lumi" was very weak and "Marjatta1985" strong
+    assert estimate("uusi salasana talvi lumi").score >= 3
+    assert estimate("Marjatta1985").score <= 1
+    assert estimate("Kristina2001!").score <= 2
+
+
+def test_long_input_is_estimated_quickly_and_capped():
+    s = estimate("kahvi " * 500)
+    assert s.acceptable and 0 <= s.score <= 4

@@ -88,3 +88,17 @@ def test_plans_export_csv_has_service_codes(demo_vault: Path) -> None:
     assert header.startswith("plan_id,client_id,") and rows
     assert any(",integration_training,036" in r or ",work_trial,018" in r or ",074," in r
                for r in rows)
+
+
+def test_search_into_a_closed_pipe_exits_quietly(demo_vault: Path) -> None:
+    # `counsel search … | head -1`: the reader leaves after one line
+    env = {**os.environ, "COUNSEL_PASSPHRASE": "demo passphrase"}
+    proc = subprocess.Popen([sys.executable, "-m", "counsel.cli", "--vault", str(demo_vault),
+                             "search", ""], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head -0`: nobody reads what search prints
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    proc.wait(timeout=300)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

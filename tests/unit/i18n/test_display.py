@@ -61,3 +61,20 @@ def test_parse_date_refuses(text):
 @given(st.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)))
 def test_finnish_written_dates_read_back(day):
     assert display.parse_date(f"{day.day}.{day.month}.{day.year}") == day
+
+
+def test_time_totals_read_as_hours_and_minutes_with_grouping():
+    from counsel.i18n import set_language
+    from counsel.i18n.display import total_minutes
+    from counsel.timekeeping.overview import hm
+
+    try:
+        set_language("fi")
+        assert hm(17053 * 60 + 46) == "17\xa0053 h 46 min"
+        assert total_minutes(5) == "5 min" and total_minutes(-65) == "-1 h 05 min"
+        set_language("en")
+        assert hm(17053 * 60 + 46) == "17,053 h 46 min"
+        set_language("ar")
+        assert "17" in hm(17053 * 60 + 46) and ":" not in hm(17053 * 60 + 46)
+    finally:
+        set_language("en")

@@ -108,7 +108,7 @@ def test_overview_equals_the_report(vault: Vault) -> None:
     # Omar started 10 days before the range: all his minutes are in his first 90 days
     assert o.indicators.early_minutes.value == 60 + 25 + 40 + 30
     summary = ov.chart_summary(o.report)
-    assert "1:30" in summary and "1:20" in summary and "2026-W10" in summary
+    assert "1 h 30 min" in summary and "1 h 20 min" in summary and "2026-W10" in summary
 
 
 def test_report_export_matches_cli(vault: Vault, tmp_path: Path,

@@ -1,0 +1,35 @@
+"""One-line labels for a client in pickers (quick log, calendar-import client picker).
+
+A name in Arabic script beside a Latin place name ("Vantaa · أحمد الحسن") is reordered
+by the bidi algorithm into an order nobody wrote.  The name is wrapped in a first-strong
+isolate, so it keeps its own direction and cannot pull the separator or the place
+across it, and the whole line starts with the name.  The birth year tells apart the
+many clients who share a common name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+FSI, PDI = "\u2068", "\u2069"
+LRM, RLM = "\u200e", "\u200f"
+
+
+def isolate(text: str) -> str:
+    return f"{FSI}{text}{PDI}" if text else ""
+
+
+def client_label(name: str, birth_date: dt.date | None = None, municipality: str = "",
+                 *, rtl: bool | None = None) -> str:
+    """``rtl``: the interface direction (default: the current interface language's); the
+    line opens with a mark of that direction, so it reads name first in both."""
+    if rtl is None:
+        from counsel.i18n import current_language, is_rtl
+
+        rtl = is_rtl(current_language())
+    parts = [(RLM if rtl else LRM) + isolate(name)]
+    if birth_date is not None:
+        parts.append(birth_date.isoformat())
+    if municipality:
+        parts.append(isolate(municipality))
+    return " · ".join(parts)

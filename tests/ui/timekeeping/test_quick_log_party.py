@@ -1,0 +1,68 @@
+"""Quick log: the other party is never guessed nor dropped (issue 14, item 1)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from uihelp import type_text
+
+from counsel.domain import Contact, PartyKind, WorkEntry, WorkKind
+from counsel_ui.common import ops
+from counsel_ui.common.widgets import enum_value
+from counsel_ui.timekeeping.quick_log import QuickLogDialog
+
+
+def _open(qtbot, window):  # type: ignore[no-untyped-def]
+    window.session.vault.save_many([Contact(name="Anne Hämäläinen", organisation="Turku Kela",
+                                            party_kind=PartyKind.KELA)])
+    window.workspace.open_client("a" * 32)
+    qtbot.keyClick(window.workspace, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dlg = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, QuickLogDialog) and w.isVisible())
+    qtbot.waitUntil(lambda: dlg.ready)
+    return dlg
+
+
+def _background(window) -> list[WorkEntry]:  # type: ignore[no-untyped-def]
+    ops.wait_idle()
+    return [w for w in window.session.vault.all(WorkEntry) if w.kind is WorkKind.BACKGROUND]
+
+
+def test_a_name_matching_several_contacts_asks(qtbot, window):
+    dlg = _open(qtbot, window)
+    type_text(qtbot, dlg.contact.lineEdit(), "Kela")
+    assert enum_value(dlg.party_kind, PartyKind) is PartyKind.KELA  # derived, visibly
+    assert "2" in dlg.party_note.text()
+    qtbot.keyClick(dlg.contact.lineEdit(), Qt.Key.Key_Tab)
+    type_text(qtbot, dlg.what, "asumistuki")
+    qtbot.keyClick(dlg.what, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dlg.isVisible() and "Kela" in dlg.message.text()
+    assert _background(window) == []
+
+
+def test_an_unknown_party_is_confirmed_and_kept(qtbot, window):
+    dlg = _open(qtbot, window)
+    type_text(qtbot, dlg.contact.lineEdit(), "kela tamp")
+    qtbot.keyClick(dlg.contact.lineEdit(), Qt.Key.Key_Tab)
+    type_text(qtbot, dlg.what, "asumistuki")
+    assert enum_value(dlg.party_kind, PartyKind) is PartyKind.KELA  # before saving
+    qtbot.keyClick(dlg.what, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dlg.isVisible() and "kela tamp" in dlg.message.text()
+    assert _background(window) == []
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _background(window) != [])
+    entry = _background(window)[0]
+    assert entry.contact is None and entry.party_kind is PartyKind.KELA
+    assert entry.what == "kela tamp: asumistuki"
+
+
+def test_party_kind_is_required(qtbot, window):
+    dlg = _open(qtbot, window)
+    qtbot.keyClick(dlg.contact.lineEdit(), Qt.Key.Key_Tab)
+    type_text(qtbot, dlg.what, "luki lakia")
+    qtbot.keyClick(dlg.what, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dlg.isVisible() and QApplication.focusWidget() is dlg.party_kind
+    assert _background(window) == []
