@@ -3,7 +3,9 @@
 Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device token>``):
 
 ==========================================  =============================================
-``GET  /v1/health``                         storage reachable → ``{"status": "ok"}``
+``GET  /v1/health``                         liveness: the process answers → ``{"status": "ok"}``
+``GET  /v1/ready``                          readiness: database reachable, schema current
+``GET  /metrics``                           Prometheus text (allowed networks only)
 ``GET  /v1/login-params?account=NAME``      public salt/params of the login-key derivation
 ``POST /v1/enrol``                          one-time enrolment secret → device token
 ``POST /v1/login``                          login key (from the passphrase) → device token
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
 import time
@@ -36,7 +39,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from counsel.server import auth
+from counsel.server import auth, migrate
+from counsel.server.metrics import CONTENT_TYPE, Metrics
 from counsel.server.model import (
     MAX_PARENTS,
     LoginParams,
@@ -144,7 +148,11 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def create_app(storage: SqlStorage) -> Starlette:
+def create_app(storage: SqlStorage, *, metrics: bool = True,
+               metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")) -> Starlette:
+    stats = Metrics(storage)
+    scrapers = [ipaddress.ip_network(n, strict=False) for n in metrics_allow]
+
     async def principal(request: Request) -> Principal:
         token = auth.bearer(request.headers.get("authorization"))
         who = await run_in_threadpool(storage.authenticate, token) if token else None
@@ -163,8 +171,29 @@ def create_app(storage: SqlStorage) -> Starlette:
         return who, vault_id
 
     async def health(request: Request) -> Response:
-        await run_in_threadpool(storage.ping)
         return JSONResponse({"status": "ok"})
+
+    async def ready(request: Request) -> Response:
+        try:
+            version = await run_in_threadpool(migrate.check, storage)
+        except migrate.SchemaError:
+            raise ApiError(503, "not_ready", "database schema does not match this server") from None
+        except Exception:
+            log.warning(json.dumps({"event": "not_ready", "reason": "database"}))
+            raise ApiError(503, "not_ready", "database unreachable") from None
+        return JSONResponse({"status": "ready", "schema": version})
+
+    async def metrics_text(request: Request) -> Response:
+        # Through the proxy (X-Forwarded-For) or from elsewhere: as if it did not exist.
+        host = request.client.host if request.client else ""
+        try:
+            addr = ipaddress.ip_address(host)
+        except ValueError:
+            addr = None
+        if (not metrics or addr is None or "x-forwarded-for" in request.headers
+                or not any(addr in net for net in scrapers)):
+            raise ApiError(404, "not_found", "no such endpoint or method")
+        return Response(stats.render(), media_type=CONTENT_TYPE)
 
     async def login_params(request: Request) -> Response:
         account = request.query_params.get("account")
@@ -255,6 +284,8 @@ def create_app(storage: SqlStorage) -> Starlette:
             keys[key_id] = _b64(wrapped, "wrapped key", 4096)
         result = await run_in_threadpool(storage.push, vault_id, keys, revs)
         request.state.count = len(revs)
+        stats.revisions.labels("push").inc(len(revs))
+        stats.stored.inc(result.stored)
         return JSONResponse({"stored": result.stored, "seq": result.seq,
                              "before": result.before, "acked": [r.rev_id for r in revs]})
 
@@ -264,6 +295,7 @@ def create_app(storage: SqlStorage) -> Starlette:
         limit = _int_param(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
         page = await run_in_threadpool(storage.pull, vault_id, since, limit, PAGE_BYTES)
         request.state.count = len(page.revisions)
+        stats.revisions.labels("pull").inc(len(page.revisions))
         return JSONResponse({
             "revisions": [revision_json(r) for r in page.revisions],
             "keys": {k: base64.b64encode(v).decode() for k, v in page.keys.items()},
@@ -278,7 +310,7 @@ def create_app(storage: SqlStorage) -> Starlette:
         seq = await run_in_threadpool(storage.erase, vault_id, ids)
         return JSONResponse({"seq": seq})
 
-    def wrap(fn: Handler, name: str) -> Handler:
+    def wrap(fn: Handler, name: str, path: str) -> Handler:
         async def endpoint(request: Request) -> Response:
             started = time.perf_counter()
             request.state.count = 0
@@ -292,31 +324,37 @@ def create_app(storage: SqlStorage) -> Starlette:
             except Exception:
                 log.exception(json.dumps({"event": "error", "route": name}))
                 response = error(500, "internal", "internal server error")
+            seconds = time.perf_counter() - started
+            stats.observe(path, request.method, response.status_code, seconds)
             log.info(json.dumps({
                 "event": "request", "method": request.method, "route": name,
                 "status": response.status_code, "account": request.state.account,
-                "count": request.state.count,
-                "ms": round((time.perf_counter() - started) * 1000, 2)}))
+                "count": request.state.count, "ms": round(seconds * 1000, 2)}))
             return response
         return endpoint
 
-    routes = [
-        Route("/v1/health", wrap(health, "health"), methods=["GET"]),
-        Route("/v1/login-params", wrap(login_params, "login-params"), methods=["GET"]),
-        Route("/v1/enrol", wrap(enrol, "enrol"), methods=["POST"]),
-        Route("/v1/login", wrap(login, "login"), methods=["POST"]),
-        Route("/v1/login-key", wrap(set_login, "login-key"), methods=["PUT"]),
-        Route("/v1/devices", wrap(devices, "devices"), methods=["GET"]),
-        Route("/v1/devices/{device_id}", wrap(revoke, "revoke"), methods=["DELETE"]),
-        Route("/v1/vaults", wrap(vaults, "vaults"), methods=["GET"]),
-        Route("/v1/vaults/{vault_id}/keyring", wrap(keyring, "keyring"), methods=["GET", "PUT"]),
-        Route("/v1/vaults/{vault_id}/push", wrap(push, "push"), methods=["POST"]),
-        Route("/v1/vaults/{vault_id}/pull", wrap(pull, "pull"), methods=["GET"]),
-        Route("/v1/vaults/{vault_id}/erase", wrap(erase, "erase"), methods=["POST"]),
+    endpoints: list[tuple[str, Handler, str, list[str]]] = [
+        ("/v1/health", health, "health", ["GET"]),
+        ("/v1/ready", ready, "ready", ["GET"]),
+        ("/v1/login-params", login_params, "login-params", ["GET"]),
+        ("/v1/enrol", enrol, "enrol", ["POST"]),
+        ("/v1/login", login, "login", ["POST"]),
+        ("/v1/login-key", set_login, "login-key", ["PUT"]),
+        ("/v1/devices", devices, "devices", ["GET"]),
+        ("/v1/devices/{device_id}", revoke, "revoke", ["DELETE"]),
+        ("/v1/vaults", vaults, "vaults", ["GET"]),
+        ("/v1/vaults/{vault_id}/keyring", keyring, "keyring", ["GET", "PUT"]),
+        ("/v1/vaults/{vault_id}/push", push, "push", ["POST"]),
+        ("/v1/vaults/{vault_id}/pull", pull, "pull", ["GET"]),
+        ("/v1/vaults/{vault_id}/erase", erase, "erase", ["POST"]),
+        ("/metrics", metrics_text, "metrics", ["GET"]),
     ]
+    routes = [Route(path, wrap(fn, name, path), methods=methods)
+              for path, fn, name, methods in endpoints]
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
+        stats.observe("unmatched", request.method, status, None)
         return error(status, "not_found" if status == 404 else "bad_request",
                      "no such endpoint or method")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from counsel.server.storage_sql import SqlStorage
 
 
-def open_storage(url: str, *, migrate: bool = False) -> SqlStorage:
+def open_storage(url: str, *, migrate: bool = False, pool_size: int = 8) -> SqlStorage:
     """``postgresql://...`` → PostgreSQL; ``sqlite:///path`` or a plain path → SQLite.
 
     Opening never changes the schema; ``migrate=True`` (tests, benchmarks) brings it to
@@ -15,7 +15,7 @@ def open_storage(url: str, *, migrate: bool = False) -> SqlStorage:
     if url.startswith(("postgresql://", "postgres://")):
         from counsel.server.storage_pg import PgStorage
 
-        storage = PgStorage(url)
+        storage = PgStorage(url, pool_size=pool_size)
     else:
         from counsel.server.storage_sqlite import SqliteStorage
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from counsel.server.storage_sql import Db, SqlStorage
+from counsel.server.storage_sql import Db, PoolStats, PoolUsage, SqlStorage
 
 
 class _PgDb(Db):
@@ -39,6 +40,7 @@ class PgStorage(SqlStorage):
         self.url = url
         self._pool: queue.Queue[Any] = queue.Queue()
         self._conns: list[Any] = []
+        self._usage = PoolUsage()
         for _ in range(pool_size):
             conn = psycopg.connect(url, autocommit=False)
             self._conns.append(conn)
@@ -52,12 +54,19 @@ class PgStorage(SqlStorage):
         # Two migrate runs at once must not both apply a step.
         db.execute("SELECT pg_advisory_xact_lock(7300561)")
 
+    def pool_stats(self) -> PoolStats:
+        return self._usage.stats(len(self._conns))
+
     @contextlib.contextmanager
     def transaction(self, *, write: bool) -> Iterator[Db]:
+        started = time.perf_counter()
         conn = self._pool.get()
+        self._usage.enter(time.perf_counter() - started)
         try:
             if conn.closed or conn.broken:
+                old = conn
                 conn = self._psycopg.connect(self.url, autocommit=False)
+                self._conns[self._conns.index(old)] = conn
             if not write:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
@@ -68,6 +77,7 @@ class PgStorage(SqlStorage):
             conn.commit()
         finally:
             self._pool.put(conn)
+            self._usage.leave()
 
     def close(self) -> None:
         for conn in self._conns:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import dataclasses
 import json
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +24,8 @@ from counsel.server import auth
 from counsel.server.model import LoginParams, Page, Principal, PushResult, Revision, StorageError
 
 CHUNK = 500
+#: seconds between updates of a device's ``last_seen`` (admin lists, not security)
+SEEN_EVERY = 300
 
 
 class Db(abc.ABC):
@@ -32,6 +36,38 @@ class Db(abc.ABC):
 
     @abc.abstractmethod
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class PoolStats:
+    size: int  # connections open
+    in_use: int  # ... of which lent to a transaction now
+    wait_seconds: float  # total time transactions waited for a connection
+    transactions: int  # transactions begun
+
+
+class PoolUsage:
+    """Thread-safe counters behind ``pool_stats`` (for /metrics)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.in_use = 0
+        self.waited = 0.0
+        self.transactions = 0
+
+    def enter(self, waited: float) -> None:
+        with self._lock:
+            self.in_use += 1
+            self.waited += waited
+            self.transactions += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_use -= 1
+
+    def stats(self, size: int) -> PoolStats:
+        with self._lock:
+            return PoolStats(size, self.in_use, round(self.waited, 6), self.transactions)
 
 
 class SqlStorage(abc.ABC):
@@ -45,6 +81,9 @@ class SqlStorage(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def pool_stats(self) -> PoolStats: ...
 
     @abc.abstractmethod
     def table_names(self, db: Db) -> set[str]:
@@ -128,9 +167,18 @@ class SqlStorage(abc.ABC):
     def authenticate(self, token: str) -> Principal | None:
         with self.transaction(write=False) as db:
             rows = db.execute(
-                "SELECT account, device_id FROM devices WHERE token_hash = %s "
+                "SELECT account, device_id, last_seen FROM devices WHERE token_hash = %s "
                 "AND revoked IS NULL", (auth.digest(token),))
-        return Principal(rows[0][0], rows[0][1]) if rows else None
+        if not rows:
+            return None
+        account, device_id, last_seen = rows[0]
+        now = _now()
+        if last_seen is None or now - float(last_seen) > SEEN_EVERY:
+            # At most one write per device per interval: reads stay read-only.
+            with self.transaction(write=True) as db:
+                db.execute("UPDATE devices SET last_seen = %s WHERE device_id = %s",
+                           (now, device_id))
+        return Principal(account, device_id)
 
     def devices(self, account: str) -> list[dict[str, Any]]:
         with self.transaction(write=False) as db:
@@ -232,7 +280,8 @@ class SqlStorage(abc.ABC):
                     "key_id, device_id, pushed_by, envelope) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (vault_id, rev_id) DO NOTHING", rows[i:i + CHUNK])
-            db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
+            db.execute("UPDATE vaults SET next_seq = %s, last_write = %s WHERE vault_id = %s",
+                       (seq, _now(), vault_id))
         return PushResult(stored=len(rows), seq=seq - 1, before=first - 1)
 
     def _put_keys(self, db: Db, vault_id: str, keys: dict[str, bytes], seq: int) -> int:
@@ -283,7 +332,8 @@ class SqlStorage(abc.ABC):
                 db.execute("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq) "
                            "VALUES (%s, %s, NULL, %s)", (vault_id, key_id, seq))
                 seq += 1
-            db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s", (seq, vault_id))
+            db.execute("UPDATE vaults SET next_seq = %s, last_write = %s WHERE vault_id = %s",
+                       (seq, _now(), vault_id))
         return seq - 1
 
     def _existing(self, db: Db, vault_id: str, rev_ids: list[str]) -> set[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from counsel.server.storage_sql import Db, SqlStorage
+from counsel.server.storage_sql import Db, PoolStats, PoolUsage, SqlStorage
 
 
 class _SqliteDb(Db):
@@ -36,6 +36,12 @@ class SqliteStorage(SqlStorage):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._usage = PoolUsage()
+
+    def pool_stats(self) -> PoolStats:
+        with self._lock:
+            size = len(self._all)
+        return self._usage.stats(size)
 
     def table_names(self, db: Db) -> set[str]:
         return {r[0] for r in db.execute(
@@ -58,13 +64,17 @@ class SqliteStorage(SqlStorage):
     @contextlib.contextmanager
     def transaction(self, *, write: bool) -> Iterator[Db]:
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        self._usage.enter(0.0)
         try:
-            yield _SqliteDb(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield _SqliteDb(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            self._usage.leave()
 
     def close(self) -> None:
         with self._lock:

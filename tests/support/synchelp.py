@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any
 
 import httpx
 
@@ -12,7 +13,7 @@ from counsel.server.storage_sql import SqlStorage
 
 
 class LiveServer:
-    def __init__(self, storage: SqlStorage) -> None:
+    def __init__(self, storage: SqlStorage, **app_options: Any) -> None:
         import uvicorn
 
         from counsel.server.app import create_app
@@ -22,7 +23,8 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(storage), log_level="error", access_log=False,
+        app = create_app(storage, **app_options)
+        config = uvicorn.Config(app, log_level="error", access_log=False,
                                 lifespan="off")
         self.server = uvicorn.Server(config)
         self.clients: list[httpx.Client] = []

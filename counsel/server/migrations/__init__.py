@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from counsel.server.migrations import m0001_initial
+from counsel.server.migrations import m0001_initial, m0002_activity
 from counsel.server.storage_sql import Db
 
 MIGRATIONS: tuple[ModuleType, ...] = (
     m0001_initial,
+    m0002_activity,
 )
 
 #: the schema version this code needs

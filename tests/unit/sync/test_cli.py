@@ -59,5 +59,5 @@ def test_server_cli_add_account_and_grant(tmp_path: Path,
     assert server_cli.main([*db, "add-account", "maria"]) == 1
     assert "exists" in capsys.readouterr().err
     assert server_cli.main([*db, "grant", "f" * 32, "maria"]) == 1
-    assert server_cli.main([*db, "devices", "maria"]) == 0
+    assert server_cli.main([*db, "devices", "maria", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
