@@ -2,7 +2,7 @@
 
 ``V1_DDL`` is frozen: it is the text the release before migrations ran at start-up
 (``counsel/server/schema.py`` at commit f51e9b4).  Never edit it; add ``V2_DDL`` etc.
-when a release ships a new schema.  ``populate_v1`` writes what that release would
+when a release ships a new schema.  ``create_v1`` writes what that release would
 have stored, with plain SQL of that schema, so it keeps working whatever the current
 code looks like.
 """
