@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +44,7 @@ from counsel.i18n import gettext as _
 from counsel_ui.clients.actions_table import ActionsTable
 from counsel_ui.clients.dialog import combo_language, language_combo, set_language
 from counsel_ui.common.autosave import DraftAutosave
+from counsel_ui.common.datefields import DateField, TimeField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, align_leading, enum_combo, select_data
 
@@ -53,12 +52,6 @@ if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
 TEXT_FIELDS = encounter_draft.TEXT_FIELDS
-
-
-def _date_format() -> str:
-    """The interface locale's short date, always with a four-digit year."""
-    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
-    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
 
 
 def draft_id_for(client_id: str, encounter_id: str) -> str:
@@ -176,11 +169,8 @@ class EncounterEditor(DraftAutosave, QDialog):
 
         g = QGroupBox(_("Details"))
         f = QFormLayout(g)
-        self.date = add_row(f, _("Da&te:"), QDateEdit())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat(_date_format())
-        self.start = add_row(f, _("&Start:"), QTimeEdit())
-        self.start.setDisplayFormat("HH:mm")
+        self.date = add_row(f, _("Da&te:"), DateField())
+        self.start = add_row(f, _("&Start:"), TimeField())
         self._start_empty = False  # an encounter saved without a time keeps having none
         self.minutes = add_row(f, _("D&uration (minutes):"), QSpinBox())
         self.minutes.setRange(0, 24 * 60)

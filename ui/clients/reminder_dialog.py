@@ -6,19 +6,12 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from counsel.domain import Reminder, ReminderKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel_ui.common.datefields import DateField
 from counsel_ui.common.widgets import add_row
 
 if TYPE_CHECKING:
@@ -34,8 +27,7 @@ class ReminderDialog(QDialog):
         self.client_id = client_id
         self.setWindowTitle(_("New reminder"))
         form = QFormLayout(self)
-        self.due = add_row(form, _("&Date:"), QDateEdit())
-        self.due.setCalendarPopup(True)
+        self.due = add_row(form, _("&Date:"), DateField())
         self.due.setDate(QDate.currentDate().addDays(DEFAULT_DAYS))
         self.text = add_row(form, _("&What:"), QLineEdit())
         self.text.setPlaceholderText(_("e.g. call back about the course place"))

@@ -40,6 +40,7 @@ from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel.plans.templates import MeasureType, Template
+from counsel_ui.common.datefields import DateTimeField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, named
 
@@ -105,8 +106,7 @@ class PrintPanel(QGroupBox):
         self.phone = add_row(self.form, _("P&hone:"), QLineEdit())
         self.place = add_row(self.form, _("Card: &place:"), QLineEdit(),
                              _("Address or room of the appointment on the card."))
-        self.when = add_row(self.form, _("Card: &date and time:"), QDateTimeEdit())
-        self.when.setCalendarPopup(True)
+        self.when = add_row(self.form, _("Card: &date and time:"), DateTimeField())
         self.minutes = add_row(self.form, _("Card: length (minutes):"), QSpinBox())
         self.minutes.setRange(0, 8 * 60)
         self.minutes.setSingleStep(15)

@@ -8,6 +8,8 @@ from typing import Protocol
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QPlainTextEdit
 
+from counsel_ui.common.datefields import DateField
+
 
 class _Flushable(Protocol):
     draft_id: str
@@ -30,15 +32,7 @@ def qdate(value: str) -> QDate:
 def date_edit() -> QDateEdit:
     """A date field in the interface's short format, but always with a four-digit year
     (validity and review dates are read years later)."""
-    from PySide6.QtCore import QLocale
-
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in fmt:
-        fmt = fmt.replace("yy", "yyyy")
-    edit.setDisplayFormat(fmt)
-    return edit
+    return DateField()
 
 
 class LockHook:

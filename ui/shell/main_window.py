@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from counsel.app.policies import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePolicy, Resume
@@ -73,7 +73,6 @@ class MainWindow(QMainWindow):
         self._idle_timer.setInterval(idle_check_ms)
         self._idle_timer.timeout.connect(self.check_idle)
         self._idle_timer.start()
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self).activated.connect(self.lock)
         self.resize(1100, 720)
         geometry = _window_settings().value("main/geometry")
         if isinstance(geometry, QByteArray):
@@ -91,6 +90,7 @@ class MainWindow(QMainWindow):
         workspace.settings_button.clicked.connect(self.open_settings)
         self.stack.addWidget(workspace)
         self.stack.setCurrentWidget(workspace)
+        workspace.shortcuts.fill(self.menuBar())
         return workspace
 
     @property
@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
             if dialog.isVisible():
                 dialog.close()
         self.stack.removeWidget(workspace)
+        self.menuBar().clear()  # its actions belong to the workspace
         workspace.deleteLater()
         self.workspace = None
         self.session = None

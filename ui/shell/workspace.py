@@ -7,8 +7,8 @@ survives in widgets).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.app.policies import Resume
+from counsel.i18n import N_
 from counsel.i18n import gettext as _
 from counsel_ui.common.widgets import named
 from counsel_ui.shell import pages
 from counsel_ui.shell.session import Session
+from counsel_ui.shell.shortcuts import HELP_KEYS, Key, Shortcuts
 from counsel_ui.timekeeping.timer_widget import TimerWidget
 
 
@@ -63,29 +65,67 @@ class Workspace(QWidget):
         lay.addWidget(self.stack, 1)
         self.page_widgets: dict[str, QWidget] = {}
         self.keys: list[str] = []
-        for i, spec in enumerate(pages.PAGES):
+        for spec in pages.PAGES:
             item = QListWidgetItem(_(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.sidebar.addItem(item)
             self.keys.append(spec.key)
-            if i < 9:
-                QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(
-                    lambda k=spec.key: self.show_page(k))
         self.sidebar.currentRowChanged.connect(lambda r: self.show_page(self.keys[r]))
         # wide enough for the longest page name at any font size or language
         self.sidebar.setMinimumWidth(self.sidebar.sizeHintForColumn(0)
                                      + 2 * self.sidebar.frameWidth() + 12)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(
-            lambda: session.quick_log.emit(session.current_client or ""))
-        QShortcut(QKeySequence("Ctrl+E"), self).activated.connect(self._new_encounter)
-        QShortcut(QKeySequence("Ctrl+T"), self).activated.connect(self._timer_key)
-        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self._find)
+        self.shortcuts = self._install_shortcuts()
         session.open_client.connect(self.open_client)
         session.new_encounter.connect(self.new_encounter)
         session.quick_log.connect(self.quick_log)
         session.open_plans.connect(self._open_plans)
         self.show_page("today")
+
+    def _install_shortcuts(self) -> Shortcuts:
+        sc = Shortcuts(self)
+        for i, spec in enumerate(pages.PAGES[:9]):
+            sc.add(Key(N_("&Go"), spec.title, (f"Ctrl+{i + 1}",)),
+                   lambda k=spec.key: self.go_to_page(k))
+        sc.add(Key(N_("&Go"), N_("Find a client"), ("Ctrl+F",)), self._find)
+        sc.add(Key(N_("&Record"), N_("Log background work"), ("Ctrl+L",), app_wide=True),
+               lambda: self.quick_log(self.working_client() or ""))
+        sc.add(Key(N_("&Record"), N_("New encounter"), ("Ctrl+E",), app_wide=True),
+               self._new_encounter)
+        sc.add(Key(N_("&Record"), N_("Start or pause the appointment timer"), ("Ctrl+T",),
+                   app_wide=True), self._timer_key)
+        sc.add(Key(N_("&File"), N_("Settings"), ()), self.settings_button.click)
+        sc.add(Key(N_("&File"), N_("Lock now"), ("Ctrl+Shift+L",), app_wide=True),
+               self.lock_button.click)
+        sc.add(Key(N_("&Help"), N_("Keyboard shortcuts"), HELP_KEYS, app_wide=True),
+               sc.show_sheet)
+        return sc
+
+    def working_client(self) -> str | None:
+        """The client of the window in front: an encounter editor's, else the page's."""
+        active = QApplication.activeWindow()
+        editor_client = getattr(active, "client_id", None)
+        if isinstance(editor_client, str) and editor_client:
+            return editor_client
+        return self.session.current_client
+
+    def go_to_page(self, key: str) -> None:
+        """Show a page and put the cursor into it (not in the sidebar, where typing a
+        name would jump to another page by type-ahead)."""
+        self.show_page(key)
+        widget = self.page(key)
+        first = getattr(widget, "focus_first", None)
+        if callable(first):
+            first()
+            return
+        target = widget.nextInFocusChain()
+        while target is not None and target is not widget:
+            if (widget.isAncestorOf(target) and target.isVisible() and target.isEnabled()
+                    and target.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            target = target.nextInFocusChain()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- navigation --------------------------------------------------------------------------
     def _open_plans(self, client_id: str) -> None:
@@ -127,8 +167,9 @@ class Workspace(QWidget):
         clients.show_list()  # type: ignore[attr-defined]
 
     def _new_encounter(self) -> None:
-        if self.session.current_client:
-            self.new_encounter(self.session.current_client)
+        client = self.working_client()
+        if client:
+            self.new_encounter(client)
 
     def _timer_key(self) -> None:
         t = self.session.timer
@@ -136,8 +177,8 @@ class Workspace(QWidget):
             self.session.pause_timer()
         elif t.active and t.client_id:
             self.session.start_timer(t.client_id)
-        elif self.session.current_client:
-            self.session.start_timer(self.session.current_client)
+        elif self.working_client():
+            self.session.start_timer(self.working_client() or "")
 
     def new_encounter(self, client_id: str) -> None:
         from counsel_ui.clients.encounter_editor import EncounterEditor

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -59,6 +58,7 @@ from counsel.timekeeping.overview import (
 )
 from counsel.timekeeping.reports import Split, TimeReport
 from counsel.timekeeping.split import Period
+from counsel_ui.common.datefields import DateField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import named
 from counsel_ui.timekeeping.chart import Bar, TimeChart
@@ -184,10 +184,10 @@ class TimePage(QWidget):
         top.addWidget(range_label)
         top.addWidget(self.range)
         today = QDate.currentDate()
-        self.first = QDateEdit(today.addMonths(-1))
-        self.last = QDateEdit(today)
+        self.first, self.last = DateField(), DateField()
+        self.first.setDate(today.addMonths(-1))
+        self.last.setDate(today)
         for edit, text in ((self.first, _("From")), (self.last, _("To"))):
-            edit.setCalendarPopup(True)
             named(edit, text)
             top.addWidget(QLabel(text))
             top.addWidget(edit)
