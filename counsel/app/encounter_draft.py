@@ -25,7 +25,11 @@ def fresh(client: Client | None, now: dt.datetime) -> dict[str, Any]:
     data: dict[str, Any] = {"date": now.date().isoformat(), "start": now.strftime("%H:%M"),
                             "minutes": DEFAULT_MINUTES}
     if client is not None and client.interpreter_needed:
-        data["interpreter_language"] = client.interpreter_language
+        # the profile says an interpreter is needed: the new encounter says so too (an
+        # interpreter language beside "No interpreter" contradicted it, and reached the
+        # client on the printed card); the counsellor changes the mode when it was phone
+        data["interpreter_mode"] = InterpreterMode.IN_PERSON.value
+        data["interpreter_language"] = client.interpreter_language or client.mother_tongue or ""
     return data
 
 

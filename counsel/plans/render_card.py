@@ -49,6 +49,9 @@ class Appointment:
     minutes: int = 0
     interpreter_language: str = ""  # "" = no interpreter booked
     client_name: str = ""
+    # the client's profile says one is needed: with none booked the card says nothing
+    # about an interpreter rather than tell the client "No interpreter"
+    interpreter_needed: bool = False
 
 
 class _Card:
@@ -225,7 +228,7 @@ def _render_card(a: Appointment, cl: Lang, co: Lang, size: str, organisation: st
     if a.interpreter_language:
         card.msg(MSG_INTERPRETER, card.bold,
                  lambda lang: {"language": lang.language_name(a.interpreter_language)})
-    else:
+    elif not a.interpreter_needed:
         card.msg(MSG_NO_INTERPRETER, card.bold)
     canvas.showPage()
     canvas.save()

@@ -192,6 +192,9 @@ class EncounterEditor(DraftAutosave, QDialog):
                                       | QDialogButtonBox.StandardButton.Close)
         button_box.accepted.connect(self.save)
         button_box.rejected.connect(self.close)
+        self.card_button = button_box.addButton(_("Appointment &card…"),
+                                                QDialogButtonBox.ButtonRole.ActionRole)
+        self.card_button.clicked.connect(self.open_card)
         outer.addWidget(button_box)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
 
@@ -277,6 +280,21 @@ class EncounterEditor(DraftAutosave, QDialog):
     def build(self) -> Encounter:
         return encounter_draft.to_encounter(self.state(), encounter_id=self.encounter_id,
                                             client_id=self.client_id)
+
+    def open_card(self) -> QDialog | None:
+        """The appointment card of this encounter as typed now (also before saving)."""
+        from counsel_ui.clients.card_dialog import CardDialog
+
+        try:
+            enc = self.build()
+            client = self.session.vault.get_typed(Client, self.client_id)
+        except KnownError as exc:
+            self.error.setText(f"{exc.message} — {exc.help()}")
+            return None
+        dlg = CardDialog(self.session.vault, enc, client, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
 
     def _start_changed(self) -> None:
         if not self._loading:

@@ -1,0 +1,112 @@
+"""The appointment card for a planned encounter: preview, a warning when the record and
+the client's profile disagree about the interpreter, and Print.
+
+The card is made from what the editor holds now (also unsaved), in the client's
+language; it is rasterised in memory and painted onto the printer, like the plan
+printouts, so no PDF of the client lands on disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from counsel.domain import Client, Encounter
+from counsel.errors import KnownError
+from counsel.i18n import current_language
+from counsel.i18n import gettext as _
+from counsel.plans import editing, raster
+from counsel.plans.appointment import interpreter_warning, render_encounter_card
+from counsel_ui.common.ops import Op
+from counsel_ui.common.pdf_preview import to_image
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
+
+PREVIEW_DPI = 110
+PRINT_DPI = 300
+
+
+def card_maker(vault: Vault, enc: Encounter, client: Client) -> bytes:
+    details = editing.PrintDetails.from_settings(
+        vault.settings_get(editing.PrintDetails.SETTINGS_KEY))
+    return render_encounter_card(
+        enc, client, counsellor_lang=editing.print_language(current_language()),
+        counsellor_name=details.counsellor_name, phone=details.phone, office=details.place,
+        organisation=details.organisation)
+
+
+class CardDialog(QDialog):
+    def __init__(self, vault: Vault, enc: Encounter, client: Client,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Appointment card"))
+        self.make = lambda: card_maker(vault, enc, client)
+        lay = QVBoxLayout(self)
+        self.warning = QLabel(interpreter_warning(enc, client))
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(bool(self.warning.text()))
+        lay.addWidget(self.warning)
+        self.page = QLabel(_("Rendering the preview…"))
+        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.page)
+        lay.addWidget(scroll, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = buttons.addButton(_("&Print…"),
+                                              QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.clicked.connect(self.print_card)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.pages: list[raster.RasterPage] = []
+        self.resize(480, 680)
+        make = self.make
+        Op(self, lambda: raster.rasterise(make(), PREVIEW_DPI), write=False).success(
+            self._show).failure(self._failed).run()
+
+    def _show(self, pages: list[raster.RasterPage]) -> None:
+        self.pages = pages
+        if pages:
+            self.page.setPixmap(QPixmap.fromImage(to_image(pages[0])))
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KnownError):
+            self.page.setText(f"{exc.message} — {exc.help()}")
+        else:
+            raise exc
+
+    def print_card(self) -> None:
+        from PySide6.QtGui import QPageSize
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A6))
+        printer.setFullPage(True)
+        printer.setDocName("appointment-card")
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        dpi = float(min(printer.resolution(), PRINT_DPI))
+        make = self.make
+
+        def paint(pages: list[raster.RasterPage]) -> None:
+            painter = QPainter()
+            if not painter.begin(printer):
+                return
+            try:
+                rect = printer.pageLayout().fullRectPixels(printer.resolution())
+                for n, page in enumerate(pages):
+                    if n:
+                        printer.newPage()
+                    image = to_image(page)
+                    size = QSize(image.width(), image.height()).scaled(
+                        rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                    painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
+            finally:
+                painter.end()
+
+        Op(self, lambda: raster.rasterise(make(), dpi), write=False).success(paint).run()
