@@ -4,12 +4,23 @@ Decomposes (NFKD) and drops combining marks and format characters, so "tyonhaku"
 finds "työnhaku", Arabic vowel marks and tatweel do not matter, and a Persian word
 typed with or without a zero-width non-joiner is the same word.  Arabic-script letter
 variants that differ between Arabic and Persian keyboards are folded together.
+
+Names are also written in other scripts and spelled many ways: أحمد is "Ahmad",
+"Ahmed" or "Ahmet" on papers, محمد is "Mohammed" or "Muhammad".  For names the index
+holds (:func:`name_terms`) the Latin transliteration (anyascii) and a phonetic key —
+the consonant skeleton with the letters that Arabic-script names are transliterated
+with interchangeably merged (d/t, q/k, g/j, p/b, v/f, Somali x for ḥ), vowels, hamza
+and ayn dropped, doubled letters collapsed.  A query matches a word or its key
+(:func:`fts_query`), so "ahmad" finds أحمد, احمد and Ahmet alike.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
 
 _FOLD = str.maketrans(
     {
@@ -55,9 +66,45 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize(text))
 
 
+#: phonetic keys are indexed as words with this prefix (no real word starts so)
+KEY_PREFIX = "qz"
+_MERGE = str.maketrans({"d": "t", "q": "k", "g": "j", "p": "b", "v": "f", "x": "h",
+                        "z": "s", "c": "k"})
+_VOWELS = re.compile(r"[aeiouyw'`\W\d_]+")
+_REPEAT = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=4096)
+def phonetic_key(word: str) -> str:
+    """The consonant skeleton of a name (any script): Ahmad, Ahmed, Ahmet, أحمد → "hmt"."""
+    latin = anyascii(word).lower()
+    skeleton = _VOWELS.sub("", latin.translate(_MERGE))
+    return _REPEAT.sub(r"\1", skeleton)
+
+
+def name_terms(name: str) -> str:
+    """Extra index words for a name: transliterations and phonetic keys."""
+    terms: list[str] = []
+    for tok in tokens(name):
+        latin = tokens(anyascii(tok))
+        terms.extend(t for t in latin if t != tok)
+        key = phonetic_key(tok)
+        if len(key) >= 2:
+            terms.append(KEY_PREFIX + key)
+    return " ".join(dict.fromkeys(terms))
+
+
 def fts_query(text: str) -> str | None:
-    """A safe FTS5 MATCH expression: every token must match as a prefix."""
+    """A safe FTS5 MATCH expression: every token must match as a prefix — the word
+    itself or, for names, its phonetic key (see :func:`name_terms`)."""
     toks = tokens(text)[:12]
     if not toks:
         return None
-    return " AND ".join(f'"{t}"*' for t in toks)
+    parts = []
+    for t in toks:
+        key = phonetic_key(t)
+        if len(key) >= 2 and not t.isdigit():
+            parts.append(f'("{t}"* OR "{KEY_PREFIX}{key}"*)')
+        else:
+            parts.append(f'"{t}"*')
+    return " AND ".join(parts)
