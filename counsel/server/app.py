@@ -287,7 +287,8 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         stats.revisions.labels("push").inc(len(revs))
         stats.stored.inc(result.stored)
         return JSONResponse({"stored": result.stored, "seq": result.seq,
-                             "before": result.before, "acked": [r.rev_id for r in revs]})
+                             "before": result.before, "last_rev": result.last_rev,
+                             "acked": [r.rev_id for r in revs]})
 
     async def pull(request: Request) -> Response:
         _, vault_id = await member(request)
@@ -299,7 +300,7 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         return JSONResponse({
             "revisions": [revision_json(r) for r in page.revisions],
             "keys": {k: base64.b64encode(v).decode() for k, v in page.keys.items()},
-            "erased": page.erased, "next": page.next, "more": page.more})
+            "erased": page.erased, "next": page.next, "more": page.more, "top": page.top})
 
     async def erase(request: Request) -> Response:
         _, vault_id = await member(request)

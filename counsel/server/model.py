@@ -57,6 +57,7 @@ class PushResult:
     stored: int  # new revisions stored (already known ones are not counted)
     seq: int  # the vault's highest sequence number after this push
     before: int = 0  # ... and before it: (before, seq] holds only this push's rows
+    last_rev: str | None = None  # the stored revision at ``seq`` (None if nothing new)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Page:
     erased: list[str]  # key ids erased in this range
     next: int  # cursor for the next pull
     more: bool
+    top: int = 0  # the vault's highest sequence number now (a restored server's is lower)
 
 
 @dataclasses.dataclass(frozen=True)

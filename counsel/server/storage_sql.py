@@ -282,7 +282,8 @@ class SqlStorage(abc.ABC):
                     "ON CONFLICT (vault_id, rev_id) DO NOTHING", rows[i:i + CHUNK])
             db.execute("UPDATE vaults SET next_seq = %s, last_write = %s WHERE vault_id = %s",
                        (seq, _now(), vault_id))
-        return PushResult(stored=len(rows), seq=seq - 1, before=first - 1)
+        return PushResult(stored=len(rows), seq=seq - 1, before=first - 1,
+                          last_rev=rows[-1][2] if rows else None)
 
     def _put_keys(self, db: Db, vault_id: str, keys: dict[str, bytes], seq: int) -> int:
         if not keys:
@@ -372,7 +373,8 @@ class SqlStorage(abc.ABC):
                          seq=int(r[0])) for r in rows]
         keys = {k: bytes(w) for k, w in key_rows if w is not None}
         erased = [k for k, w in key_rows if w is None]
-        return Page(revisions=revs, keys=keys, erased=erased, next=max(upper, since), more=more)
+        return Page(revisions=revs, keys=keys, erased=erased, next=max(upper, since), more=more,
+                    top=int(top[0][0]) - 1)
 
 
 def _now() -> float:

@@ -52,6 +52,12 @@ def _enrol_secret() -> str:
 def _print_report(report: SyncReport) -> None:
     print(file=sys.stderr)
     merged, restored = len(set(report.merged)), len(set(report.restored))
+    if report.resent:
+        print(ngettext(
+            "The sync server had lost changes (was it restored from a backup?). This "
+            "computer sent its copy again: {n} change.",
+            "The sync server had lost changes (was it restored from a backup?). This "
+            "computer sent its copy again: {n} changes.", report.resent).format(n=report.resent))
     print(ngettext("Sent {n} change.", "Sent {n} changes.", report.pushed)
           .format(n=report.pushed))
     print(ngettext("Received changes to {n} record.", "Received changes to {n} records.",

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from counsel.sync import credentials, faults
+from counsel.sync import credentials, faults, rollback
 from counsel.sync.conflicts import MergeReport, auto_merge
 from counsel.sync.transport import PushAck, Transport
 from counsel.vault.keys import VAULT_KEY_ID
@@ -58,6 +58,7 @@ class SyncReport:
     restored: tuple[str, ...]
     conflicts: int  # open conflicts after this sync
     unsynced: int  # changes still waiting to be sent (0 after a full sync)
+    resent: int = 0  # revisions sent again because the server had lost them (restore)
 
 
 class SyncClient:
@@ -131,6 +132,8 @@ class SyncClient:
 
         def tx(conn: sqlite3.Connection) -> None:
             conn.executemany("DELETE FROM outbox WHERE rev_id=?", [(r,) for r in ack.acked])
+            if ack.last_rev is not None:
+                rollback.remember(self.vault, ack.seq, ack.last_rev, conn)
             cursor = int(st.state(credentials.CURSOR) or 0)
             if 0 <= ack.before == cursor < ack.seq:
                 st.set_state(credentials.CURSOR, str(ack.seq), conn)
@@ -150,6 +153,8 @@ class SyncClient:
                     st.put_wrapped_keys(page.keys, conn)
                 faults.point("after_store")
                 st.set_state(credentials.CURSOR, str(page.next), conn)
+                if page.last is not None:
+                    rollback.remember(vault, page.last[0], page.last[1], conn)
 
             # Our own pushed revisions come back too; they are ignored and not counted.
             changed += len(vault.apply_remote(page.revisions, in_tx=in_tx))
@@ -166,6 +171,9 @@ class SyncClient:
     # -- everything -----------------------------------------------------------------
     def sync(self) -> SyncReport:
         """Push, pull, merge; repeat while merging produced something new to push."""
+        resent = 0
+        if rollback.server_lost_history(self.vault, self.transport):
+            resent = rollback.resend_everything(self.vault, self.transport)
         pushed = pulled = 0
         merged: list[str] = []
         restored: list[str] = []
@@ -181,4 +189,4 @@ class SyncClient:
                 break
         return SyncReport(pushed=pushed, pulled=pulled, merged=tuple(merged),
                           restored=tuple(restored), conflicts=len(report.open),
-                          unsynced=self.unsynced_count())
+                          unsynced=self.unsynced_count(), resent=resent)

@@ -84,6 +84,8 @@ class PulledPage:
     erased: list[str]
     next: int
     more: bool
+    top: int = -1  # the server's highest sequence number for the vault (-1: not told)
+    last: tuple[int, str] | None = None  # (seq, rev id) of the page's last revision
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +93,7 @@ class PushAck:
     acked: list[str]  # rev ids the server has now (stored or already known)
     before: int  # sequence numbers (before, seq] belong to this push alone
     seq: int
+    last_rev: str | None = None  # the revision this push stored at ``seq``, if any
 
 
 class Transport:
@@ -207,7 +210,8 @@ class Transport:
             raise _garbage()
         if not isinstance(before, int) or not isinstance(seq, int):
             before = seq = -1
-        return PushAck(acked, before, seq)
+        last_rev = body.get("last_rev")
+        return PushAck(acked, before, seq, last_rev if _valid(last_rev) else None)
 
     def pull(self, vault_id: str, since: int, limit: int) -> PulledPage:
         body = self._call("GET", f"/v1/vaults/{vault_id}/pull",
@@ -221,12 +225,15 @@ class Transport:
             ) for r in body["revisions"]]
             keys = {_id(k): base64.b64decode(v, validate=True) for k, v in body["keys"].items()}
             erased = [_id(k) for k in body["erased"]]
-            nxt, more = body["next"], body["more"]
+            nxt, more, top = body["next"], body["more"], body.get("top", -1)
+            last_seq = body["revisions"][-1]["seq"] if revs else None
         except (KeyError, TypeError, ValueError, AttributeError):
             raise _garbage() from None
         if not isinstance(nxt, int) or nxt < since or not isinstance(more, bool):
             raise _garbage()
-        return PulledPage(revs, keys, erased, nxt, more)
+        last = (last_seq, revs[-1].rev_id) if isinstance(last_seq, int) else None
+        return PulledPage(revs, keys, erased, nxt, more, top if isinstance(top, int) else -1,
+                          last)
 
     def erase(self, vault_id: str, key_ids: list[str]) -> None:
         self._call("POST", f"/v1/vaults/{vault_id}/erase", json_body={"key_ids": key_ids})
@@ -244,9 +251,13 @@ def _str(body: dict[str, Any], key: str) -> str:
     return value
 
 
-def _id(value: Any) -> str:
+def _valid(value: Any) -> bool:
     from counsel.server.model import valid_id
 
-    if not valid_id(value):
+    return valid_id(value)
+
+
+def _id(value: Any) -> str:
+    if not _valid(value):
         raise ValueError("bad id")
     return str(value)

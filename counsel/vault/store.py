@@ -339,6 +339,15 @@ class Store:
         ids = [(r,) for r in rev_ids]
         self.transaction(lambda c: c.executemany("DELETE FROM outbox WHERE rev_id=?", ids))
 
+    def requeue_all(self, conn: sqlite3.Connection) -> int:
+        """Put every stored revision back in the outbox (the server lost what it had).
+
+        Pushes go in ``local_seq`` order, so parents still travel before children;
+        the server ignores revision ids it has.  Returns how many are queued now.
+        """
+        conn.execute("INSERT OR IGNORE INTO outbox(rev_id) SELECT rev_id FROM revisions")
+        return int(conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
     def state(self, key: str) -> str | None:
         with self.lock:
             row = self.conn.execute("SELECT value FROM sync_state WHERE key=?", (key,)).fetchone()

@@ -13,14 +13,15 @@ from counsel.server.storage_sql import SqlStorage
 
 
 class LiveServer:
-    def __init__(self, storage: SqlStorage, **app_options: Any) -> None:
+    def __init__(self, storage: SqlStorage, port: int = 0, **app_options: Any) -> None:
         import uvicorn
 
         from counsel.server.app import create_app
 
         self.storage = storage
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # restart on a port
+        self.sock.bind(("127.0.0.1", port))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         app = create_app(storage, **app_options)

@@ -61,3 +61,14 @@ def test_server_cli_add_account_and_grant(tmp_path: Path,
     assert server_cli.main([*db, "grant", "f" * 32, "maria"]) == 1
     assert server_cli.main([*db, "devices", "maria", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_sync_report_says_when_changes_were_sent_again(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from counsel.sync.cli import _print_report
+    from counsel.sync.client import SyncReport
+
+    _print_report(SyncReport(7, 0, (), (), 0, 0, resent=7))
+    assert "restored from a backup?" in capsys.readouterr().out
+    _print_report(SyncReport(1, 0, (), (), 0, 0))
+    assert "backup" not in capsys.readouterr().out

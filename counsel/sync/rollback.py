@@ -1,0 +1,83 @@
+"""Noticing a server that lost history (restored from a backup) and sending it back.
+
+A device remembers one *mark*: a revision and the sequence number the server gave it
+(from its last pull page or its last push).  Before each sync it asks the server for
+that one sequence number.  The server has rolled back when
+
+* the vault's highest sequence number is below this device's cursor, or
+* the marked sequence number now holds a different revision (others pushed after the
+  restore and reused the numbers), or
+* the vault is gone although this device had synced it.
+
+Then every revision this device holds goes back into the outbox, its erasures are sent
+again and the cursor restarts at 0, all in one local transaction; the normal push and
+pull that follow restore the server from this device's copy (pushes are idempotent).
+Issue 11's sealed checkpoints extend this to what *other* devices saw.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import TYPE_CHECKING
+
+from counsel.sync import credentials
+from counsel.sync.transport import SyncError, Transport
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
+
+log = logging.getLogger("counsel.sync")
+
+MARK = "server_mark"
+
+
+def remember(vault: Vault, seq: int, rev_id: str, conn: sqlite3.Connection) -> None:
+    vault.store.set_state(MARK, f"{seq} {rev_id}", conn)
+
+
+def _mark(vault: Vault) -> tuple[int, str] | None:
+    raw = vault.store.state(MARK)
+    if not raw:
+        return None
+    seq, _, rev_id = raw.partition(" ")
+    return (int(seq), rev_id) if seq.isdigit() and rev_id else None
+
+
+def server_lost_history(vault: Vault, transport: Transport) -> bool:
+    cursor = int(vault.store.state(credentials.CURSOR) or 0)
+    mark = _mark(vault)
+    if cursor <= 0 and mark is None:
+        return False  # never synced: nothing to compare
+    since = mark[0] - 1 if mark else cursor
+    try:
+        page = transport.pull(vault.vault_id, since, 1)
+    except SyncError as exc:
+        if exc.code == "no_vault":
+            return True
+        raise
+    if 0 <= page.top < cursor:
+        return True
+    return bool(mark and page.last and page.last[0] == mark[0] and page.last[1] != mark[1])
+
+
+def resend_everything(vault: Vault, transport: Transport) -> int:
+    """Queue every local revision again and restart the cursor; the number queued."""
+    st = vault.store
+    try:
+        transport.keyring(vault.vault_id)
+    except SyncError as exc:
+        if exc.code != "no_vault":
+            raise
+        transport.put_keyring(vault.vault_id, vault.export_keyring())
+
+    def tx(conn: sqlite3.Connection) -> int:
+        queued = st.requeue_all(conn)
+        st.set_state(credentials.CURSOR, "0", conn)
+        st.set_state(credentials.ERASED_SENT, "[]", conn)
+        st.set_state(MARK, "", conn)
+        return queued
+
+    queued = int(str(st.transaction(tx)))
+    log.warning("sync server lost history; %d revisions queued to send again", queued)
+    return queued
