@@ -103,3 +103,9 @@ class OfflineError(KnownError):
 
 class ImportFileError(KnownError):
     help_text = N_("Check that the file is a calendar (.ics) export and try again.")
+
+
+class ImportCancelled(KnownError):
+    """The counsellor stopped an import; nothing was saved."""
+
+    help_text = N_("Start the import again when you want to.")

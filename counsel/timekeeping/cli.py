@@ -177,12 +177,7 @@ def cmd_import_ics(args: argparse.Namespace, ctx: Context) -> int:
     today = dt.date.today()
     first = args.first or today - dt.timedelta(days=IMPORT_PAST_DAYS)
     last = args.last or today + dt.timedelta(days=IMPORT_FUTURE_DAYS)
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(_("Cannot read {path}: {reason}").format(
-            path=args.file, reason=exc.strerror or exc)) from exc
-    parsed = read_ics(data, first=first, last=last)
+    parsed = read_ics(read_calendar_file(args.file), first=first, last=last)
     vault = ctx.open_vault()
     rules = load_rules(vault)
     existing = [e.source for e in vault.all(Entry) if e.source]
@@ -193,6 +188,8 @@ def cmd_import_ics(args: argparse.Namespace, ctx: Context) -> int:
         print(_("line {line}: {uid} {summary!r}: {message}").format(
             line=prob.line, uid=prob.uid or "-", summary=prob.summary, message=prob.message),
             file=sys.stderr)
+    if parsed.skipped:
+        print(parsed.skipped_text(), file=sys.stderr)
     ready = [p for p in proposals if p.confirmed and p.action is not Action.SKIP]
     open_ = sum(1 for p in proposals if not p.confirmed)
     print(_("{n} events: {ready} to save, {open} need your decision in the app, "
@@ -210,6 +207,24 @@ def cmd_import_ics(args: argparse.Namespace, ctx: Context) -> int:
     vault.save_many(entries)
     print(_("{n} work entries saved.").format(n=len(entries)), file=sys.stderr)
     return 0
+
+
+def read_calendar_file(path: Path) -> bytes:
+    """The bytes of a calendar file, or an error that says what to check."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ImportFileError(_("There is no file {path}.").format(path=path), help_text=_(
+            "Check the file name and the folder; export the calendar again if the file was "
+            "moved or deleted.")) from exc
+    except IsADirectoryError as exc:
+        raise ImportFileError(_("{path} is a folder, not a file.").format(path=path),
+                              help_text=_("Choose the .ics file inside it.")) from exc
+    except OSError as exc:
+        raise ImportFileError(_("Cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc), help_text=_(
+            "Check that you may open the file (it is not on a disconnected drive or "
+            "locked by another program) and try again.")) from exc
 
 
 def save_rules(vault: Vault, rules: tuple[MatchRule, ...]) -> None:

@@ -1,83 +1,73 @@
 """Reading calendar (.ics) exports from Outlook/Exchange and Google into plain events.
 
 Hostile or broken input must never hang the app or lose the good events, so the file
-is not handed to icalendar in one piece.  It is first cut into components by a small
-line scanner; the events of each UID (a series and its moved or changed instances) are
-then parsed and expanded on their own, with the file's time zone definitions.  A
-broken event becomes an :class:`ImportProblem` naming it; the others are read.
+is not handed to icalendar in one piece.  It is first cut into components by a line
+scanner (:mod:`~counsel.timekeeping.ics_scan`), which reports damaged components and
+counts the ones that are not events; the events of each UID (a series and its moved or
+changed instances) are then checked, parsed and expanded on their own
+(:mod:`~counsel.timekeeping.ics_expand`) with the time zone definitions they use.  A
+broken or too costly event becomes an :class:`ImportProblem` naming it and saying why;
+the others are read.
 
-Limits, all arguments with defaults: the file size (``max_bytes``), the number of
-events, an expansion window (only occurrences inside ``[first, last]`` are produced),
-no repetition more often than daily or more than 24 times a day, a cap on occurrences
-per series and in total, and a time budget after which the remaining events are
-reported as not read.
+Limits (:class:`Limits`), all applied before the work they bound: the file size; in
+the scanner line length, nesting, dates listed per event, number and size of zone
+definitions; per series the occurrences inside the window and the steps from its start
+to the window (estimated from the rule's text); then the occurrences per series and in
+all, the time budget (counted from the call, parsing included) and the memory the
+import may add.  ``cancel`` and ``progress`` let the app keep the import responsive.
 
-Times: an occurrence's start is converted to the counsellor's time zone ``tz`` and
-stored as a local date and time.  Time zones come from the file's VTIMEZONE
-definitions, IANA names, or Outlook's Windows names ("FLE Standard Time"), all
-resolved by icalendar; a floating time is in the calendar's X-WR-TIMEZONE (Google) or
-else local; a TZID nothing can resolve is read the same way, with a note.
-Durations are measured in real elapsed time, so an appointment across a daylight-saving
-change has its true length.
+Times are converted with the counsellor's real zone (:mod:`.localzone`), per occurrence.
+Time zones come from the file's VTIMEZONE definitions, IANA names, or Outlook's Windows
+names ("FLE Standard Time"), all resolved by icalendar.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import time
 import warnings
+import zoneinfo
 from collections import OrderedDict
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable
 
-from counsel.errors import ImportFileError
+from counsel.errors import ImportCancelled, ImportFileError
 from counsel.i18n import gettext as _
+from counsel.i18n import ngettext
+from counsel.timekeeping.ics_expand import (
+    CalendarEvent,
+    EventError,
+    Window,
+    check_group,
+    expand_group,
+)
+from counsel.timekeeping.ics_limits import zone_problem
 from counsel.timekeeping.ics_scan import (
     Block,
     ImportProblem,
-    calendar_zone,
+    ScanLimits,
     clean,
     decode,
     fallback_uid,
-    isolate_custom_zones,
     problem,
     scan,
 )
+from counsel.timekeeping.localzone import local_zone
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_EVENTS = 50_000
-MAX_PER_SERIES = 2_000
-MAX_OCCURRENCES = 100_000
-TIME_BUDGET_S = 30.0
-MAX_PER_DAY = 24
-_TOO_FREQUENT = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})
-_TIME_PROPS = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+__all__ = ["CalendarEvent", "ImportProblem", "Limits", "ParsedCalendar", "read_ics"]
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class CalendarEvent:
-    """One occurrence of a calendar event, in the counsellor's local time."""
-
-    uid: str
-    recurrence_id: str  # "" for a single event; the original start of this occurrence
-    summary: str
-    location: str
-    attendees: tuple[str, ...]  # names and e-mail addresses
-    day: dt.date
-    start: dt.time | None  # None: all-day event
-    minutes: int  # 0 for all-day events or events without an end
-    cancelled: bool = False
-    notes: tuple[str, ...] = ()  # translated remarks, e.g. an unknown time zone
-
-    @property
-    def key(self) -> str:
-        """The dedup key stored in ``WorkEntry.source``."""
-        return f"ics:{self.uid}|{self.recurrence_id}"
-
-    @property
-    def all_day(self) -> bool:
-        return self.start is None
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 20 * 1024 * 1024
+    max_events: int = 50_000  # VEVENT components
+    max_per_series: int = 2_000  # occurrences of one series inside the window
+    max_before: int = 400_000  # steps from a series' start to the window (estimated)
+    max_occurrences: int = 100_000
+    time_budget: float = 20.0  # seconds, from the call
+    max_memory_mb: int = 400  # growth of the process during the import, where measurable
+    scan: ScanLimits = ScanLimits()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,207 +76,263 @@ class ParsedCalendar:
     problems: tuple[ImportProblem, ...]
     first: dt.date
     last: dt.date
+    skipped: tuple[tuple[str, int], ...] = ()  # components that are not events, by kind
+
+    def skipped_text(self) -> str:
+        """"Also in the file, not imported: 2 to-dos (VTODO)." or ""."""
+        return skipped_text(dict(self.skipped))
 
 
 def read_ics(data: bytes, *, first: dt.date, last: dt.date, tz: dt.tzinfo | None = None,
-             max_bytes: int = MAX_BYTES, max_events: int = MAX_EVENTS,
-             max_per_series: int = MAX_PER_SERIES, max_occurrences: int = MAX_OCCURRENCES,
-             time_budget: float = TIME_BUDGET_S) -> ParsedCalendar:
+             limits: Limits = Limits(), cancel: Callable[[], bool] | None = None,  # noqa: B008
+             progress: Callable[[int, int], None] | None = None) -> ParsedCalendar:
     """Every occurrence in ``[first, last]`` (local days) and every problem, in file order.
 
-    Raises :class:`ImportFileError` only when nothing can be read: too large, not a
-    calendar at all, or a range the wrong way round.
+    Raises :class:`ImportFileError` only when nothing can be read (too large, not a
+    calendar, a range the wrong way round) and :class:`ImportCancelled` when ``cancel``
+    returns true; ``progress(done, total)`` is called as series are read.
     """
-    if len(data) > max_bytes:
-        raise ImportFileError(_("The calendar file is too large ({mb} MB; at most {limit} MB).")
-                              .format(mb=round(len(data) / 1e6, 1), limit=max_bytes // 10**6))
+    budget = _Budget(limits, cancel)
     if last < first:
-        raise ImportFileError(_("The end date is before the start date."))
+        raise ImportFileError(
+            _("The end date ({last}) is before the start date ({first}).").format(
+                first=first.isoformat(), last=last.isoformat()),
+            help_text=_("Swap the two dates: the period starts with the earlier one."))
+    if len(data) > limits.max_bytes:
+        raise ImportFileError(
+            _("The calendar file is too large ({mb} MB; at most {limit} MB).").format(
+                mb=round(len(data) / 1e6, 1), limit=limits.max_bytes // 10**6),
+            help_text=_("Export a shorter period from your calendar program, or split the "
+                        "calendar, and import the parts one by one."))
     text = decode(data)
     if "BEGIN:VCALENDAR" not in text[:4096].upper():
         raise ImportFileError(_("The file is not a calendar (.ics) file."))
-    tz = tz or _local_tz()
-    floating = calendar_zone(text) or tz
-    zones, blocks, problems = scan(text)
-    if len(blocks) > max_events:
+    problems: list[ImportProblem] = []
+    if tz is None:
+        tz, named = local_zone()
+        if not named:
+            problems.append(ImportProblem(0, "", "", _(
+                "Your computer's time zone could not be found, so times use today's offset "
+                "from UTC and may be an hour off across daylight saving. Set the time zone in "
+                "your system settings.")))
+    try:
+        found = scan(text, limits.scan, budget.check)
+    except _OverBudget:
+        raise ImportFileError(budget.reason(), help_text=_(
+            "Export a shorter period from your calendar program and import that.")) from None
+    del text
+    problems += found.problems
+    cal_zone = _zone(found.calendar_zone)
+    blocks = found.events
+    if len(blocks) > limits.max_events:
         problems.append(ImportProblem(0, "", "", _(
             "The file has {n} events; only the first {limit} were read.").format(
-                n=len(blocks), limit=max_events)))
-        blocks = blocks[:max_events]
+                n=len(blocks), limit=limits.max_events)))
+        blocks = blocks[:limits.max_events]
     groups: OrderedDict[str, list[Block]] = OrderedDict()
     for b in blocks:
         groups.setdefault(b.prop("UID") or fallback_uid(b), []).append(b)
-    isolate_custom_zones(zones, blocks)
-    _register_zones(zones, problems)
-    deadline = time.monotonic() + time_budget
+    zones = _Zones(found.zones, blocks, found.bad_zones, problems)
+    window = Window(first, last, tz, cal_zone or tz, str(cal_zone or ""),
+                    limits.max_per_series, limits.max_before, found.bad_zones)
     events: list[CalendarEvent] = []
-    for uid, group in groups.items():
-        if time.monotonic() > deadline or len(events) >= max_occurrences:
-            for b in group:
-                problems.append(problem(b, _("Not read: the file has too many events or "
-                                              "repetitions to read at once.")))
+    for done, (uid, group) in enumerate(groups.items()):
+        if progress is not None and done % 50 == 0:
+            progress(done, len(groups))
+        stop = budget.exhausted(len(events))
+        if stop:
+            problems += [problem(b, stop) for b in group]
             continue
         try:
-            with warnings.catch_warnings():
-                # icalendar warns about guessed zones etc.; the result is still usable
-                warnings.simplefilter("ignore")
-                found = _expand_group(uid, group, first, last, tz, floating,
-                                      min(max_per_series, max_occurrences - len(events)))
-        except _EventError as exc:
+            zones.register_for(group, budget)
+            check_group(group, window)
+            events += expand_group(uid, group, window,
+                                   min(limits.max_per_series, limits.max_occurrences - len(events)),
+                                   budget.check)
+        except EventError as exc:
             problems.append(problem(exc.block or group[0], exc.message))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a library error on hostile input
-            problems.append(problem(group[0], _("The event could not be read ({error}).")
-                                     .format(error=type(exc).__name__)))
-            continue
-        events.extend(found)
+        except ImportCancelled:
+            raise
+        except _OverBudget:
+            problems.append(problem(group[0], budget.reason()))
+        except Exception:  # noqa: BLE001 - a library error on hostile input
+            problems.append(problem(group[0], _(
+                "Its dates or repeat rule could not be worked out. Check the event in your "
+                "calendar program and export again.")))
+    if progress is not None:
+        progress(len(groups), len(groups))
     problems.sort(key=lambda p: p.line)
     events.sort(key=lambda e: (e.day, e.start or dt.time(0), e.uid, e.recurrence_id))
-    return ParsedCalendar(tuple(events), tuple(problems), first, last)
+    return ParsedCalendar(tuple(events), tuple(problems), first, last,
+                          tuple(sorted(found.skipped.items())))
 
 
-class _EventError(Exception):
-    def __init__(self, message: str, block: Block | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.block = block
+class _OverBudget(Exception):
+    pass
 
 
-def _local_tz() -> dt.tzinfo:
-    return dt.datetime.now().astimezone().tzinfo or dt.UTC
+class _Budget:
+    """Time, memory and cancel checks; ``check`` raises, ``exhausted`` says why not to go on."""
+
+    def __init__(self, limits: Limits, cancel: Callable[[], bool] | None) -> None:
+        self.limits = limits
+        self.cancel = cancel
+        self.deadline = time.monotonic() + limits.time_budget
+        self.rss0 = _rss()
+        self.calls = 0
+        self.why = ""
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel()
+
+    def check(self) -> None:
+        self.calls += 1
+        if self.cancelled():
+            raise ImportCancelled(_("The import was cancelled; nothing was saved."))
+        if time.monotonic() > self.deadline or (self.calls % 64 == 0 and self._too_big()):
+            raise _OverBudget()
+
+    def _too_big(self) -> bool:
+        rss = _rss()
+        if rss is not None and self.rss0 is not None and \
+                rss - self.rss0 > self.limits.max_memory_mb * 2**20:
+            self.why = "memory"
+        return self.why == "memory"
+
+    def exhausted(self, n_events: int) -> str:
+        if self.cancelled():
+            raise ImportCancelled(_("The import was cancelled; nothing was saved."))
+        if n_events >= self.limits.max_occurrences:
+            return _("Not read: the file has more than {n} occurrences in the import period. "
+                     "Import a shorter period.").format(n=self.limits.max_occurrences)
+        if time.monotonic() > self.deadline or self._too_big():
+            return self.reason()
+        return ""
+
+    def reason(self) -> str:
+        if self.why == "memory":
+            return _("Not read: the import needed more than {mb} MB of memory. Import a "
+                     "shorter period or a smaller calendar.").format(mb=self.limits.max_memory_mb)
+        return _("Not read: reading the file took longer than {s} seconds. Import a shorter "
+                 "period or a smaller calendar.").format(s=round(self.limits.time_budget))
 
 
-def _register_zones(zones: list[Block], problems: list[ImportProblem]) -> None:
-    """Parse the file's VTIMEZONEs once; icalendar keeps them for the events' TZIDs.
+def _rss() -> int | None:
+    """Resident memory of this process in bytes (Linux), else ``None``."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            import os
 
-    Safe to share process-wide because custom zones got file-unique ids
-    (:func:`~counsel.timekeeping.ics_scan.isolate_custom_zones`); parsing them once
-    instead of with every event halves the import time of a large file.
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+_TZID = re.compile(r'TZID=("?)([^";:]*)\1(?=[:;])', re.IGNORECASE)
+
+
+class _Zones:
+    """The file's VTIMEZONEs, parsed only when an event uses them, each at most once.
+
+    Custom zones (Outlook's "Customized Time Zone") get a file-unique id first: icalendar
+    caches definitions process-wide by TZID, so two files defining the same name
+    differently would otherwise share the first one's offsets.
     """
-    import icalendar
 
-    for z in zones:
-        text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", *z.lines, "END:VCALENDAR", ""])
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                icalendar.Calendar.from_ical(text)
-        except Exception:  # noqa: BLE001 - events using it will report their own times
-            problems.append(problem(z, _("A time zone definition is damaged.")))
+    def __init__(self, zones: list[Block], events: list[Block], bad: set[str],
+                 problems: list[ImportProblem]) -> None:
+        self.bad = bad
+        self.problems = problems
+        self.pending: dict[str, Block] = {}
+        renamed: dict[str, str] = {}
+        for z in zones:
+            tzid = z.prop("TZID").strip('"')
+            if tzid and not _known_zone(tzid):
+                import hashlib
 
+                digest = hashlib.sha256("\n".join(z.lines).encode()).hexdigest()[:12]
+                new = f"{tzid} #{digest}".replace('"', "")
+                renamed[tzid.casefold()] = new
+                z.lines = [f"TZID:{new}" if ln[:5].upper() in ("TZID:", "TZID;") else ln
+                           for ln in z.lines]
+                tzid = new
+            self.pending[tzid] = z
+        if renamed:
+            def sub(m: re.Match[str]) -> str:
+                new = renamed.get(m.group(2).casefold())
+                return f'TZID="{new}"' if new else m.group(0)
 
-def _expand_group(uid: str, group: list[Block], first: dt.date,
-                  last: dt.date, tz: dt.tzinfo, floating: dt.tzinfo,
-                  cap: int) -> list[CalendarEvent]:
-    import icalendar
-    import recurring_ical_events
+            for b in events:
+                b.lines = [_TZID.sub(sub, ln) if "TZID" in ln.upper() else ln for ln in b.lines]
 
-    body = "\r\n".join("\r\n".join(b.lines) for b in group)
-    cal_text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//counsel//import//EN",
-                            body, "END:VCALENDAR", ""])
-    cal = icalendar.Calendar.from_ical(cal_text)
-    components = cal.walk("VEVENT")
-    recurring = False
-    notes: list[str] = []
-    for comp, block in zip(components, group, strict=False):
-        notes += _check_component(comp, block)
-        recurring = recurring or any(p in comp for p in ("RRULE", "RDATE", "RECURRENCE-ID"))
-    # one day of slack each side: the window is in local days, the file in any zone
-    lo = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(0))
-    hi = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(0))
-    out: list[CalendarEvent] = []
-    for occ in recurring_ical_events.of(cal).between(lo, hi):
-        ev = _occurrence(uid, occ, recurring, tz, floating, tuple(dict.fromkeys(notes)))
-        if first <= ev.day <= last:
-            out.append(ev)
-            if len(out) > cap:
-                raise _EventError(_("The event repeats too often to import ({n} times or more)."
-                                    ).format(n=cap), group[0])
-    return out
+    def register_for(self, group: list[Block], budget: _Budget) -> None:
+        """Parse the definitions this series names (icalendar keeps them by TZID)."""
+        if not self.pending:
+            return
+        for b in group:
+            for ln in b.lines:
+                if "TZID" not in ln.upper():
+                    continue
+                for m in _TZID.finditer(ln):
+                    z = self.pending.pop(m.group(2), None)
+                    if z is not None:
+                        budget.check()
+                        self._parse(m.group(2), z)
 
+    def _parse(self, tzid: str, z: Block) -> None:
+        import icalendar
 
-def _check_component(comp: Any, block: Block) -> list[str]:
-    """Raise for an event that cannot be used; return notes for one that can."""
-    bad = [prop for prop, _msg in getattr(comp, "errors", []) if prop in _TIME_PROPS]
-    if bad:
-        raise _EventError(_("The event has an invalid {field}.").format(field=bad[0]), block)
-    if "DTSTART" not in comp:
-        raise _EventError(_("The event has no start time (DTSTART)."), block)
-    rules = comp.get("RRULE")
-    for rule in rules if isinstance(rules, list) else ([rules] if rules is not None else []):
-        freq = [str(f).upper() for f in rule.get("FREQ", [])]
-        if any(f in _TOO_FREQUENT for f in freq):
-            raise _EventError(_("The event repeats more often than once a day."), block)
-        per_day = 1
-        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-            per_day *= max(1, len(rule.get(part, [])))
-        if per_day > MAX_PER_DAY:
-            raise _EventError(_("The event repeats more often than once an hour."), block)
-        if _never_matches(rule):
-            # dateutil would search for such a date for seconds; refuse at once
-            raise _EventError(_("The event's repeat rule names a date that does not exist."),
-                              block)
-    tzid = comp["DTSTART"].params.get("TZID") if hasattr(comp["DTSTART"], "params") else None
-    start = comp.decoded("DTSTART")
-    if tzid and isinstance(start, dt.datetime) and start.tzinfo is None:
-        return [_("Unknown time zone {tz}; read as local time.").format(tz=clean(str(tzid), 60))]
-    return []
+        reason = zone_problem(z.lines)
+        if reason is None:
+            text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", *z.lines, "END:VCALENDAR", ""])
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    for tz in icalendar.Calendar.from_ical(text).timezones:
+                        tz.to_tz()
+                return
+            except Exception:  # noqa: BLE001 - events using it report their own times
+                reason = _("it could not be read.")
+        self.bad.add(tzid)
+        self.problems.append(ImportProblem(z.line, "", "", _(
+            "The time zone definition “{tzid}” was not used: {reason}").format(
+                tzid=clean(tzid.split(" #")[0], 60), reason=reason)))
 
 
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+def _known_zone(tzid: str) -> bool:
+    try:
+        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+    except ImportError:  # pragma: no cover - moved in another icalendar version
+        WINDOWS_TO_OLSON = {}
+    if tzid in WINDOWS_TO_OLSON:
+        return True
+    return _zone(tzid) is not None
 
 
-def _never_matches(rule: Any) -> bool:
-    """True for BYMONTHDAY/BYMONTH combinations no calendar has (30 February)."""
-    days = [int(d) for d in rule.get("BYMONTHDAY", [])]
-    if not days or any(d < 0 for d in days):
-        return False
-    months = [int(m) for m in rule.get("BYMONTH", [])] or list(range(1, 13))
-    return all(not 1 <= m <= 12 or d > _MONTH_DAYS[m - 1] for m in months for d in days)
+def skipped_text(skipped: dict[str, int]) -> str:
+    """One sentence naming the components that are not events, or ""."""
+    from counsel import display
 
-
-def _stamp(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() is not None:
-            return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        return value.strftime("%Y%m%dT%H%M%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y%m%d")
-    return str(value)
-
-
-def _occurrence(uid: str, occ: Any, recurring: bool, tz: dt.tzinfo, floating: dt.tzinfo,
-                notes: tuple[str, ...]) -> CalendarEvent:
-    start = occ.decoded("DTSTART")
-    end = occ.decoded("DTEND") if "DTEND" in occ else None
-    rid = _stamp(occ.decoded("RECURRENCE-ID")) if recurring and "RECURRENCE-ID" in occ else ""
-    attendees = tuple(_attendees(occ))
-    summary = clean(str(occ.get("SUMMARY", "")))
-    location = clean(str(occ.get("LOCATION", "")))
-    cancelled = str(occ.get("STATUS", "")).upper() == "CANCELLED"
-    if not isinstance(start, dt.datetime):
-        return CalendarEvent(uid[:200], rid, summary, location, attendees, start, None, 0,
-                             cancelled, notes)
-    if start.tzinfo is None:  # floating (or an unknown zone): the calendar's or our own
-        start = start.replace(tzinfo=floating)
-    if isinstance(end, dt.datetime):
-        if end.tzinfo is None:
-            end = end.replace(tzinfo=floating)
-        minutes = int((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() // 60)
-    else:
-        minutes = 0
-    local = start.astimezone(tz)
-    return CalendarEvent(uid[:200], rid, summary, location, attendees, local.date(),
-                         local.time().replace(second=0, microsecond=0, tzinfo=None),
-                         max(0, minutes), cancelled, notes)
-
-
-def _attendees(occ: Any) -> Iterator[str]:
-    values = occ.get("ATTENDEE", [])
-    for a in values if isinstance(values, list) else [values]:
-        cn = getattr(a, "params", {}).get("CN")
-        if cn:
-            yield clean(str(cn), 100)
-        addr = str(a)
-        if addr.lower().startswith("mailto:"):
-            yield addr[7:][:100]
+    parts = []
+    for kind, n in sorted(skipped.items()):
+        if kind == "VTODO":
+            parts.append(ngettext("{n} to-do (VTODO)", "{n} to-dos (VTODO)", n).format(n=n))
+        elif kind == "VJOURNAL":
+            parts.append(ngettext("{n} journal entry (VJOURNAL)",
+                                  "{n} journal entries (VJOURNAL)", n).format(n=n))
+        else:
+            parts.append(ngettext("{n} other component ({kind})",
+                                  "{n} other components ({kind})", n).format(n=n, kind=kind))
+    if not parts:
+        return ""
+    return _("Also in the file, not imported (not events): {items}.").format(
+        items=display.join(parts))

@@ -256,14 +256,9 @@ class IcsReviewDialog(QDialog):
         path = self.path
 
         def work() -> ImportReview:
-            from counsel.errors import ImportFileError
+            from counsel.timekeeping.cli import read_calendar_file
 
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ImportFileError(_("Cannot read {path}: {reason}").format(
-                    path=path.name, reason=exc.strerror or exc)) from exc
-            return ImportReview.load(vault, data)
+            return ImportReview.load(vault, read_calendar_file(path))
 
         def failed(exc: BaseException) -> None:
             from counsel.errors import KnownError

@@ -100,7 +100,21 @@ def test_import_saves_only_decided_events_once(vault_path: Path,
 def test_import_missing_file_is_a_known_error(vault_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--vault", str(vault_path), "import", "ics", "/nonexistent/cal.ics"]) == 1
-    assert "Cannot read" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # says what is wrong and what to do, not the hint for a file that is no calendar
+    assert "There is no file /nonexistent/cal.ics" in err and "Check the file name" in err
+    assert "calendar (.ics) export" not in err
+
+
+def test_import_reversed_dates_say_to_swap_them(vault_path: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes((FIXTURES / "google_export.ics").read_bytes())
+    assert main(["--vault", str(vault_path), "import", "ics", str(path), "--dry-run",
+                 "--from", "2026-06-30", "--to", "2026-01-01"]) == 1
+    err = capsys.readouterr().err
+    assert "before the start date" in err and "Swap the two dates" in err
+    assert "calendar (.ics) export" not in err
 
 
 def _count(path: Path) -> int:
