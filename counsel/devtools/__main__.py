@@ -2,6 +2,7 @@
 
     python -m counsel.devtools bench [--size tiny|small|large] [--seed N] [--fast-kdf]
     python -m counsel.devtools time-bench [N]
+    python -m counsel.devtools ics-bench [NAME ...]
     python -m counsel.devtools plans-bench
     python -m counsel.devtools sync-bench [--records N] [--db URL] [--clients N]
 
@@ -24,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--fast-kdf", action="store_true", help="cheap key derivation")
     t = sub.add_parser("time-bench", help="time reports and calendar import")
     t.add_argument("n", nargs="?", type=int, default=100_000)
+    i = sub.add_parser("ics-bench", help="calendar import of hostile files and 5,000 events")
+    i.add_argument("names", nargs="*", metavar="NAME")
     sub.add_parser("plans-bench", help="plan rendering, bilingual vs Finnish only")
     s = sub.add_parser("sync-bench", help="sync speed against a loopback server")
     s.add_argument("--records", type=int, default=10_000)
@@ -38,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from counsel.devtools import timekeeping_bench
 
         return timekeeping_bench.main([str(args.n)])
+    elif args.command == "ics-bench":
+        from counsel.devtools import ics_hostile
+
+        return ics_hostile.main(args.names)
     elif args.command == "plans-bench":
         from counsel.devtools import plans_bench
 

@@ -139,45 +139,88 @@ def expand_group(uid: str, group: list[Block], w: Window, cap: int,
                  checkpoint: Callable[[], None]) -> list[CalendarEvent]:
     """The occurrences of one series inside the window (at most ``cap``)."""
     import icalendar
-    import recurring_ical_events
 
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//counsel//import//EN"]
-    if w.calendar_zone:
-        head.append(f"X-WR-TIMEZONE:{w.calendar_zone}")
-    body = "\r\n".join("\r\n".join(b.lines) for b in group)
+    body = "\r\n".join("\r\n".join(b.lines) for b in group) + "\r\n"
     with warnings.catch_warnings():
         # icalendar warns about guessed zones etc.; the result is still usable
         warnings.simplefilter("ignore")
-        cal = icalendar.Calendar.from_ical("\r\n".join([*head, body, "END:VCALENDAR", ""]))
-        components = cal.walk("VEVENT")
+        components = [c for c in icalendar.Event.from_ical(body, multiple=True)
+                      if c.name == "VEVENT"]
         notes: list[str] = []
-        moves: dict[str, tuple[Any, Any]] = {}
         recurring = False
         all_day = True  # every start a date: occurrences are days, even if the end has a time
         for comp, block in zip(components, group, strict=False):
             notes += _check_component(comp, block, w.bad_zones)
             all_day = all_day and not isinstance(comp.decoded("DTSTART"), dt.datetime)
             recurring = recurring or any(p in comp for p in ("RRULE", "RDATE", "RECURRENCE-ID"))
-            rid = comp.get("RECURRENCE-ID")
-            if rid is not None and str(rid.params.get("RANGE", "")).upper() == "THISANDFUTURE":
-                moves[_stamp(rid.dt)] = (comp.decoded("DTSTART"), rid.dt)
-        # one day of slack each side: the window is in local days, the file in any zone
-        lo = dt.datetime.combine(w.first - dt.timedelta(days=1), dt.time(0))
-        hi = dt.datetime.combine(w.last + dt.timedelta(days=2), dt.time(0))
-        out: list[CalendarEvent] = []
-        query = recurring_ical_events.of(cal)
-        for series in query.series:
-            for occ in series.between(lo, hi):
-                checkpoint()
-                comp = occ.as_component(False)
-                rid = _recurrence_id(comp, moves) if recurring else ""
-                ev = _occurrence(uid, comp, rid, w, tuple(dict.fromkeys(notes)), all_day)
-                if w.first <= ev.day <= w.last:
-                    out.append(ev)
-                    if len(out) > cap:
-                        raise EventError(_("It repeats too often to import ({n} times or "
-                                           "more).").format(n=cap), group[0])
+        remarks = tuple(dict.fromkeys(notes))
+        if not recurring and len(components) == 1 and not w.calendar_zone:
+            simple = _simple(components[0])
+            if simple is not None:
+                # a plain single event (most of a calendar): no recurrence library needed
+                ev = _occurrence(uid, simple, "", w, remarks, all_day)
+                return [ev] if w.first <= ev.day <= w.last else []
+        out = _expand(uid, group, components, w, cap, checkpoint, recurring, remarks, all_day)
     return list(_unique_keys(out))
+
+
+def _simple(comp: Any) -> Any | None:
+    """A single event of the common shape, with DURATION as DTEND; ``None`` for any other
+    (an end before the start, a date mixed with a time), which the recurrence library
+    reads with its own corrections."""
+    start = comp.decoded("DTSTART")
+    end = comp.decoded("DTEND") if "DTEND" in comp else None
+    duration = comp.decoded("DURATION") if "DURATION" in comp else None
+    if end is not None and duration is not None:
+        return None
+    if not isinstance(start, dt.datetime):
+        ok = end is None and duration is None or (
+            type(end) is dt.date and end >= start)  # noqa: E721 - a date, not a datetime
+        return comp if ok else None
+    if isinstance(duration, dt.timedelta) and duration >= dt.timedelta(0):
+        comp = comp.copy()
+        comp.add("DTEND", start + duration)
+        return comp
+    if duration is not None:
+        return None
+    if end is None:
+        return comp
+    if not isinstance(end, dt.datetime) or (end.tzinfo is None) != (start.tzinfo is None):
+        return None
+    return comp if end >= start else None
+
+
+def _expand(uid: str, group: list[Block], components: list[Any], w: Window, cap: int,
+            checkpoint: Callable[[], None], recurring: bool, remarks: tuple[str, ...],
+            all_day: bool) -> list[CalendarEvent]:
+    import icalendar
+    import recurring_ical_events
+
+    cal = icalendar.Calendar()
+    if w.calendar_zone:
+        cal.add("X-WR-TIMEZONE", w.calendar_zone)
+    moves: dict[str, tuple[Any, Any]] = {}
+    for comp in components:
+        cal.add_component(comp)
+        rid = comp.get("RECURRENCE-ID")
+        if rid is not None and str(rid.params.get("RANGE", "")).upper() == "THISANDFUTURE":
+            moves[_stamp(rid.dt)] = (comp.decoded("DTSTART"), rid.dt)
+    # one day of slack each side: the window is in local days, the file in any zone
+    lo = dt.datetime.combine(w.first - dt.timedelta(days=1), dt.time(0))
+    hi = dt.datetime.combine(w.last + dt.timedelta(days=2), dt.time(0))
+    out: list[CalendarEvent] = []
+    for series in recurring_ical_events.of(cal).series:
+        for occ in series.between(lo, hi):
+            checkpoint()
+            comp = occ.as_component(False)
+            rid = _recurrence_id(comp, moves) if recurring else ""
+            ev = _occurrence(uid, comp, rid, w, remarks, all_day)
+            if w.first <= ev.day <= w.last:
+                out.append(ev)
+                if len(out) > cap:
+                    raise EventError(_("It repeats too often to import ({n} times or "
+                                       "more).").format(n=cap), group[0])
+    return out
 
 
 def _unique_keys(events: list[CalendarEvent]) -> Iterator[CalendarEvent]:

@@ -256,7 +256,11 @@ class _Zones:
         renamed: dict[str, str] = {}
         for z in zones:
             tzid = z.prop("TZID").strip('"')
-            if tzid and not _known_zone(tzid):
+            if _known_zone(tzid):
+                # an IANA or Windows name means the tz database's zone (with its history,
+                # and ten times faster to convert with than a parsed definition)
+                continue
+            if tzid:
                 import hashlib
 
                 digest = hashlib.sha256("\n".join(z.lines).encode()).hexdigest()[:12]
@@ -320,7 +324,7 @@ def _known_zone(tzid: str) -> bool:
 
 def skipped_text(skipped: dict[str, int]) -> str:
     """One sentence naming the components that are not events, or ""."""
-    from counsel import display
+    from counsel.i18n import display
 
     parts = []
     for kind, n in sorted(skipped.items()):

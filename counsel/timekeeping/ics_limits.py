@@ -167,14 +167,35 @@ def _days_per_period(freq: str, parts: dict[str, str], c: Callable[[str], int]) 
     return months
 
 
+MAX_ZONE_CHANGES = 5_000  # clock changes a zone definition's rules produce up to 2040
+
+
 def zone_problem(lines: list[str]) -> str | None:
-    """Why a VTIMEZONE's rules cannot be used (clock changes more than yearly)."""
+    """Why a VTIMEZONE's rules cannot be used: invalid, changing the clock more than
+    yearly, or producing more clock changes than any real zone has."""
+    changes = 0
+    start: dt.date | None = None
+    rule: dict[str, str] | None = None
     for ln in lines:
-        if ln[:6].upper() == "RRULE:" or ln[:6].upper() == "RRULE;":
+        head = ln[:16].upper()
+        if head.startswith(("BEGIN:STANDARD", "BEGIN:DAYLIGHT")):
+            start, rule = None, None
+        elif head.startswith(("DTSTART:", "DTSTART;")):
+            start = first_date(ln.partition(":")[2])
+        elif head.startswith(("RDATE:", "RDATE;")):
+            changes += ln.count(",") + 1
+        elif head.startswith(("RRULE:", "RRULE;")):
             value = ln.partition(":")[2]
             bad = rule_problem(value)
             if bad:
                 return bad
-            if parse_rule(value).get("FREQ", "").upper() != "YEARLY":
+            rule = parse_rule(value)
+            if rule.get("FREQ", "").upper() != "YEARLY":
                 return _("its rules change the clock more often than once a year.")
+        elif head.startswith(("END:STANDARD", "END:DAYLIGHT")) and rule is not None:
+            until = first_date(rule.get("UNTIL", "")) or dt.date(2040, 1, 1)
+            changes += max(0, min(until.year, 2040) - (start.year if start else 1))
+        if changes > MAX_ZONE_CHANGES:
+            return _("its rules describe more than {n} clock changes.").format(
+                n=MAX_ZONE_CHANGES)
     return None
