@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from counsel.domain import Channel, PartyKind, Record, Setting, WorkEntry
@@ -78,18 +78,22 @@ class ImportReview:
     @classmethod
     def load(cls, vault: Vault, data: bytes, *, today: dt.date | None = None,
              first: dt.date | None = None, last: dt.date | None = None,
-             tz: dt.tzinfo | None = None) -> ImportReview:
+             tz: dt.tzinfo | None = None, cancel: Callable[[], bool] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> ImportReview:
         """Read a calendar file and propose, with the vault's rules, clients and imports.
 
         By default the past year up to today: time not yet worked is not work time (a
-        later import of the same file picks up the rest, without duplicates)."""
+        later import of the same file picks up the rest, without duplicates).
+        ``cancel`` and ``progress`` are handed to :func:`read_ics` (the app's Cancel
+        button and progress bar)."""
         from counsel.domain import Client
         from counsel.timekeeping.cli import load_rules
 
         today = today or dt.date.today()
         first = first or today - dt.timedelta(days=IMPORT_PAST_DAYS)
         last = last or today
-        parsed = read_ics(data, first=first, last=last, tz=tz)
+        parsed = read_ics(data, first=first, last=last, tz=tz, cancel=cancel,
+                          progress=progress)
         rules = load_rules(vault)
         # names are all matching needs: the client list's summaries, not whole records
         clients = [Client(id=c.id, name=c.name, preferred_name=c.preferred_name)

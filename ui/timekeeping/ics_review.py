@@ -11,22 +11,13 @@ listed with their line and the reason.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -37,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -47,109 +39,27 @@ from PySide6.QtWidgets import (
 from counsel.domain import Channel, PartyKind
 from counsel.i18n import display, ngettext
 from counsel.i18n import gettext as _
-from counsel.timekeeping.import_review import ImportReview, ReviewRow, save_review
+from counsel.timekeeping.import_review import ImportReview, save_review
 from counsel.timekeeping.matching import Action
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, named, select_data
+from counsel_ui.timekeeping.review_model import ReviewModel, action_label
 
 if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
-Index = QModelIndex | QPersistentModelIndex
 
+class _Progress(QObject):
+    """Carries the reader's progress to the UI thread (emitted from the worker)."""
 
-def action_label(action: Action) -> str:
-    return {Action.VISIBLE: _("Appointment"), Action.BACKGROUND: _("Background work"),
-            Action.SKIP: _("Skip")}[action]
-
-
-class ReviewModel(QAbstractTableModel):
-    """The review rows; column 0 is the "save" tick box."""
-
-    counts_changed = Signal()
-
-    def __init__(self, review: ImportReview, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.review = review
-
-    def titles(self) -> tuple[str, ...]:
-        return (_("Save"), _("Date"), _("Time"), _("Length"), _("Title"), _("Decision"),
-                _("Client"), _("Other party"), _("Why"))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.review.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.titles())
-
-    def _cell(self, row: ReviewRow, col: int) -> str:
-        p = row.proposal
-        ev = p.event
-        if col == 0:
-            return _("save") if row.accepted else ""
-        if col == 1:
-            return display.date(ev.day, "short")
-        if col == 2:
-            return display.time(ev.start) if ev.start else _("all day")
-        if col == 3:
-            return display.minutes(ev.minutes) if ev.minutes else ""
-        if col == 4:
-            return ev.summary
-        if col == 5:
-            text = action_label(p.action)
-            return text if p.confirmed else _("{decision}?").format(decision=text)
-        if col == 6:
-            return self.review.client_names.get(p.client or "", "") if p.client else ""
-        if col == 7:
-            return p.party_kind.label() if p.party_kind else ""
-        return p.reason
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.review.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.CheckStateRole and col == 0:
-            return Qt.CheckState.Checked if row.accepted else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.DisplayRole and col != 0:
-            return self._cell(row, col)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._cell(row, col) or (_("not saved") if col == 0 else "")
-        if role == Qt.ItemDataRole.ForegroundRole and row.already:
-            return QApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                QPalette.ColorRole.Text)
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == 0 and self.review.rows[index.row()].editable:
-            base |= Qt.ItemFlag.ItemIsUserCheckable
-        return base
-
-    def setData(self, index: Index, value: Any,  # noqa: N802
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
-            return False
-        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
-        if not self.review.set_accepted(index.row(), checked):
-            return False
-        self.rows_changed([index.row()])
-        return True
-
-    def rows_changed(self, rows: list[int]) -> None:
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 0),
-                                  self.index(max(rows), self.columnCount() - 1))
-        self.counts_changed.emit()
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.titles()[section]
-        return None
+    step = Signal(int, int)
 
 
 class IcsReviewDialog(QDialog):
+    """Reading runs on the reader pool; the dialog's Cancel stops it between two event
+    series (:func:`~counsel.timekeeping.ics_import.read_ics` checks the flag), and the
+    progress bar follows it, so a large or hostile file never freezes the window."""
+
     loaded = Signal()
     saved = Signal(int)
 
@@ -164,6 +74,13 @@ class IcsReviewDialog(QDialog):
         self.summary = QLabel(_("Reading {name}…").format(name=self.path.name))
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy until the first report
+        named(self.progress, _("Reading the calendar"))
+        lay.addWidget(self.progress)
+        self._cancel = threading.Event()
+        self._progress = _Progress(self)
+        self._progress.step.connect(self._step)
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableView()
@@ -255,14 +172,20 @@ class IcsReviewDialog(QDialog):
         vault = self.session.vault
         path = self.path
 
+        cancel, step = self._cancel.is_set, self._progress.step.emit
+
         def work() -> ImportReview:
             from counsel.timekeeping.cli import read_calendar_file
 
-            return ImportReview.load(vault, read_calendar_file(path))
+            return ImportReview.load(vault, read_calendar_file(path), cancel=cancel,
+                                     progress=step)
 
         def failed(exc: BaseException) -> None:
-            from counsel.errors import KnownError
+            from counsel.errors import ImportCancelled, KnownError
 
+            self.progress.hide()
+            if isinstance(exc, ImportCancelled):
+                return
             if isinstance(exc, KnownError):
                 self.summary.setText(f"{exc.message}\n{exc.help()}")
             else:
@@ -272,7 +195,19 @@ class IcsReviewDialog(QDialog):
 
         Op(self, work, write=False).success(self.set_review).failure(failed).run()
 
+    def _step(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.summary.setText(_("Reading {name}: {done} of {total} events…").format(
+            name=self.path.name, done=done, total=total))
+
+    def reject(self) -> None:
+        """Close; a read still running stops at its next event series."""
+        self._cancel.set()
+        super().reject()
+
     def set_review(self, review: ImportReview) -> None:
+        self.progress.hide()
         self.review = review
         self.model = ReviewModel(review, self)
         self.model.counts_changed.connect(self._update_counts)
@@ -392,7 +327,8 @@ class IcsReviewDialog(QDialog):
                                "before, {problems} could not be read.").format(
             name=self.path.name, events=len(r.rows), first=display.date(r.parsed.first),
             last=display.date(r.parsed.last), save=n, guesses=guesses, already=already,
-            problems=len(r.problems)))
+            problems=len(r.problems)) + (f" {r.parsed.skipped_text()}" if r.parsed.skipped
+                                          else ""))
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> None:
