@@ -5,6 +5,7 @@
     python -m counsel.devtools ics-bench [NAME ...]
     python -m counsel.devtools plans-bench
     python -m counsel.devtools sync-bench [--records N] [--db URL] [--clients N]
+    python -m counsel.devtools cli-bench --vault PATH [--runs N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     s.add_argument("--records", type=int, default=10_000)
     s.add_argument("--db", metavar="URL", help="PostgreSQL URL (default: a throwaway cluster)")
     s.add_argument("--clients", type=int, default=4)
+    c = sub.add_parser("cli-bench", help="reports and today against a search of a vault")
+    c.add_argument("--vault", required=True)
+    c.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench
@@ -49,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from counsel.devtools import plans_bench
 
         plans_bench.main()
+    elif args.command == "cli-bench":
+        from counsel.devtools import cli_bench
+
+        return cli_bench.main(["--vault", args.vault, "--runs", str(args.runs)])
     else:
         from counsel.devtools import sync_bench
 

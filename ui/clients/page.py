@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
@@ -21,12 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.app import today as today_items
 from counsel.domain import ClientType
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 from counsel_ui.common.models import ID_ROLE, ClientTableModel
-from counsel_ui.common.ops import Op
+from counsel_ui.common.ops import INTERACTIVE, Op
 from counsel_ui.common.widgets import named
 
 if TYPE_CHECKING:
@@ -133,8 +131,7 @@ class ClientList(QWidget):
         def work() -> Any:
             only = None
             if due_only:
-                today = dt.date.today()
-                only = today_items.clients_with_due(session.due_items(), today)
+                only = session.due_summary().due_clients
             return vault.clients(query, active=active, client_type=kind,
                                  interpreter_needed=interp, only_ids=only)
 
@@ -150,7 +147,7 @@ class ClientList(QWidget):
             if rows and not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
-        Op(self, work, write=False).success(show).run()
+        Op(self, work, write=False, priority=INTERACTIVE).success(show).run()
 
     def _open_first(self) -> None:
         if self.model.rowCount():

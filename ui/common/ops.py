@@ -2,10 +2,20 @@
 
 ``fn`` runs off the UI thread; ``success(result)`` or ``failure(exc)`` runs back on the
 UI thread (delivered by a queued signal).  Storage writes (``write=True``, the default)
-go through one single-thread pool so they are serialised in submission order; reads,
-PDF and network work use a second pool.  If ``parent`` is deleted before the result
-arrives, the callbacks are skipped.  A failure without a callback goes to the error
-display (known errors with their help text, anything else to the crash dialog).
+go through one single-thread pool so they are serialised in submission order.  Reads
+are scheduled by what the person is waiting for:
+
+* short reads (search, quick log lists, a client page, previews) use the reader pool;
+  ``priority`` orders its queue (``INTERACTIVE`` before ``FRONT``);
+* long jobs (``long=True``: Today, the Time page, reports) use their own one-thread
+  pool, so they never hold up a search or the quick log; its queue is ordered by
+  priority too (the page in front first, then Today before Time: ``TODAY``, ``BEHIND``).
+  Long jobs work in short steps (each holds the vault for milliseconds) and stop early
+  when :meth:`Op.cancel` was called (``op.cancelled`` is checked between steps).
+
+If ``parent`` is deleted before the result arrives, the callbacks are skipped.  A
+failure without a callback goes to the error display (known errors with their help
+text, anything else to the crash dialog).
 """
 
 from __future__ import annotations
@@ -22,12 +32,25 @@ log = logging.getLogger("counsel.ui.ops")
 _pools: dict[str, QThreadPool] = {}
 _pending: set[_Relay] = set()
 
+#: Queue priorities (higher runs first): what the person just asked for, the page in
+#: front, Today when it is behind, any other page's work while it is behind.
+INTERACTIVE = 30
+FRONT = 20
+TODAY = 12
+BEHIND = 10
+PAGE_PRIORITY = FRONT
+
+
+def page_priority(widget: Any, behind: int = BEHIND) -> int:
+    """``FRONT`` while ``widget`` is on screen, else ``behind``."""
+    return FRONT if widget.isVisible() else behind
+
 
 def _pool(kind: str) -> QThreadPool:
     pool = _pools.get(kind)
     if pool is None:
         pool = QThreadPool()
-        pool.setMaxThreadCount(1 if kind == "write" else 2)
+        pool.setMaxThreadCount(2 if kind == "read" else 1)
         pool.setExpiryTimeout(-1)
         _pools[kind] = pool
     return pool
@@ -53,14 +76,22 @@ class _Relay(QObject):
     done = Signal(bool, object)
 
 
+class Cancelled(Exception):
+    """The job was cancelled before it ran, or stopped early on purpose."""
+
+
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, op: Op) -> None:
         super().__init__()
         self.fn = fn
         self.relay = relay
+        self.op = op
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        if self.op.cancelled:
+            self._emit(False, Cancelled())
+            return
         try:
             result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
@@ -76,11 +107,14 @@ class _Job(QRunnable):
 
 
 class Op:
-    def __init__(self, parent: QObject | None, fn: Callable[[], Any], *, write: bool = True
-                 ) -> None:
+    def __init__(self, parent: QObject | None, fn: Callable[[], Any], *, write: bool = True,
+                 priority: int = FRONT, long: bool = False) -> None:
         self._parent = parent
         self._fn = fn
         self._write = write
+        self._priority = priority
+        self._long = long
+        self.cancelled = False
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
 
@@ -92,7 +126,12 @@ class Op:
         self._failure = cb
         return self
 
-    def run(self) -> None:
+    def cancel(self) -> None:
+        """Skip the job if it has not started; a long job stops at its next step.
+        No callback runs for a cancelled job."""
+        self.cancelled = True
+
+    def run(self) -> Op:
         relay = _Relay()  # lives on the UI thread: the signal is delivered there
         _pending.add(relay)
 
@@ -102,6 +141,8 @@ class Op:
             _pending.discard(relay)
             relay.deleteLater()
             if self._parent is not None and not shiboken6.isValid(self._parent):
+                return
+            if self.cancelled or isinstance(value, Cancelled):
                 return
             if ok:
                 if self._success is not None:
@@ -117,14 +158,16 @@ class Op:
                            value)
 
         relay.done.connect(finished)
-        _pool("write" if self._write else "read").start(_Job(self._fn, relay))
+        kind = "write" if self._write else "long" if self._long else "read"
+        _pool(kind).start(_Job(self._fn, relay, self), self._priority)
+        return self
 
 
 def _cancelled(exc: BaseException) -> bool:
     """Work stopped on purpose (locking) is not an error to show."""
     from counsel.app.today import Stopped
 
-    return isinstance(exc, Stopped)
+    return isinstance(exc, Stopped | Cancelled)
 
 
 def _widget_type() -> type:

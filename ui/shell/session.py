@@ -43,10 +43,10 @@ class Session(QObject):
         self.current_client: str | None = None
         self.closing = False  # set when locking: long background work stops early
         self.editors: list[Any] = []  # open encounter editors (flushed on lock)
-        # what is due, computed once per change (a whole caseload takes seconds on a
-        # large vault): read from worker threads, invalidated on the UI thread
+        # what is due, computed once per change: read from worker threads, invalidated
+        # on the UI thread
         self._due_lock = threading.Lock()
-        self._due: tuple[int, dt.date, list[Any]] | None = None
+        self._due: tuple[int, dt.date, Any] | None = None
         self._due_generation = 0
         self.changed.connect(self._invalidate_due)
 
@@ -56,21 +56,21 @@ class Session(QObject):
                 self._due_generation += 1
                 self._due = None
 
-    def due_items(self) -> list[Any]:
-        """Today's view of what is due (``counsel.app.today.TodayItem``); call off the UI thread."""
-        from counsel.app import today as today_items
+    def due_summary(self) -> Any:
+        """What is due (``counsel.app.today_query.TodaySummary``: the Today page's groups
+        and the clients with something due); call off the UI thread."""
+        from counsel.app import today_query
 
         day = dt.date.today()
         with self._due_lock:
             cached, generation = self._due, self._due_generation
         if cached is not None and cached[0] == generation and cached[1] == day:
             return cached[2]
-        items = today_items.compute_by_client(self.vault, day,
-                                              should_stop=lambda: self.closing)
+        summary = today_query.summary(self.vault, day, should_stop=lambda: self.closing)
         with self._due_lock:
             if self._due_generation == generation:
-                self._due = (generation, day, items)
-        return items
+                self._due = (generation, day, summary)
+        return summary
 
     def save(self, records: Sequence[Record], *, parent: QObject | None = None,
              then: Callable[[Any], None] | None = None) -> None:

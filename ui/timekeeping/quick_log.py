@@ -32,7 +32,7 @@ from counsel.app.labels import client_label
 from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
-from counsel_ui.common.ops import Op
+from counsel_ui.common.ops import INTERACTIVE, Op
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class QuickLogDialog(QDialog):
             return vault.clients(""), sorted(vault.all(Contact),
                                              key=lambda c: c.name.casefold())
 
-        Op(self, work, write=False).success(lambda r: self._fill(*r)).run()
+        Op(self, work, write=False, priority=INTERACTIVE).success(lambda r: self._fill(*r)).run()
 
     def _fill(self, clients: list[Any], contacts: list[Contact]) -> None:
         typed_client = self.client.currentText()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -17,11 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.app import today as today_items
-from counsel.domain import Client, Reminder
+from counsel.app import today_query
+from counsel.domain import Reminder
 from counsel.errors import RecordNotFound
 from counsel.i18n import display
 from counsel.i18n import gettext as _
-from counsel_ui.common.ops import Op
+from counsel_ui.common.ops import TODAY, Op, page_priority
 from counsel_ui.common.widgets import align_leading, named
 
 if TYPE_CHECKING:
@@ -31,18 +31,7 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 #: Rows shown per group: a long backlog is summarised, not built into thousands of rows.
-MAX_ROWS = 200
-
-
-def _shown(items: list[today_items.TodayItem], today: dt.date) -> list[today_items.TodayItem]:
-    counts: dict[str, int] = {}
-    out = []
-    for item in items:
-        bucket = item.bucket(today)
-        counts[bucket] = counts.get(bucket, 0) + 1
-        if counts[bucket] <= MAX_ROWS:
-            out.append(item)
-    return out
+MAX_ROWS = today_query.SHOWN_PER_GROUP
 
 
 class TodayPage(QWidget):
@@ -73,6 +62,9 @@ class TodayPage(QWidget):
         row.addStretch(1)
         lay.addLayout(row)
         session.changed.connect(self._on_changed)
+        self.loading = False
+        self._seq = 0
+        self._op: Op | None = None
         self.refresh()
 
     def _on_changed(self, _kinds: frozenset[str]) -> None:
@@ -83,31 +75,40 @@ class TodayPage(QWidget):
             return
         vault = self.session.vault
         session = self.session
-        today = dt.date.today()
+        self._seq += 1
+        seq = self._seq
+        if not self.heading.text():  # the first fill: say so (never "nothing due" yet)
+            self._show_loading()
 
         def work() -> Any:
-            items = session.due_items()
-            names: dict[str, str] = {}
-            for it in _shown(items, today):
-                if it.client_id and it.client_id not in names:
-                    try:
-                        names[it.client_id] = vault.get_typed(Client, it.client_id).display_name
-                    except RecordNotFound:
-                        names[it.client_id] = ""
+            summary = session.due_summary()
             drafts = [d for d in vault.drafts() if ":encounter:" in d.draft_id]
-            for d in drafts:
-                cid = d.draft_id.split(":", 1)[0]
-                if cid not in names:
-                    try:
-                        names[cid] = vault.get_typed(Client, cid).display_name
-                    except RecordNotFound:
-                        names[cid] = ""
-            return items, names, drafts
+            wanted = [it.client_id for it in summary.shown if it.client_id]
+            wanted += [d.draft_id.split(":", 1)[0] for d in drafts]
+            return summary, today_query.client_names(vault, wanted), drafts
 
-        Op(self, work, write=False).success(lambda r: self._show(today, *r)).run()
+        def show(result: Any) -> None:
+            if seq == self._seq:
+                self._show(*result)
 
-    def _show(self, today: dt.date, items: list[today_items.TodayItem], names: dict[str, str],
+        if self._op is not None:
+            self._op.cancel()  # an older request not started yet is skipped
+        self._op = Op(self, work, write=False, long=True,
+                      priority=page_priority(self, TODAY)).success(show).run()
+
+    def _show_loading(self) -> None:
+        self.loading = True
+        self.tree.clear()
+        row = QTreeWidgetItem([_("Calculating what is due…")])
+        row.setData(0, ITEM_ROLE, ("none", ""))
+        self.tree.addTopLevelItem(row)
+        self.tree.setAccessibleDescription(_("Calculating what is due…"))
+
+    def _show(self, summary: today_query.TodaySummary, names: dict[str, str],
               drafts: list[Any]) -> None:
+        today = summary.day
+        self.loading = False
+        self.tree.setAccessibleDescription("")
         self.tree.clear()
         self.heading.setText(_("Today, {date}").format(date=display.date(today, "full")))
         groups = {"drafts": _("Unsaved drafts"), "overdue": _("Overdue"),
@@ -132,15 +133,13 @@ class TodayPage(QWidget):
                                   _("Encounter not saved yet"), names.get(cid, "")])
             it.setData(0, ITEM_ROLE, ("draft", d.draft_id))
             head("drafts").addChild(it)
-        for item in _shown(items, today):
+        for item in summary.shown:
             when = display.days_from(today, item.due)
             row = QTreeWidgetItem([f"{display.date(item.due, 'short')} ({when})", item.text,
                                    names.get(item.client_id or "", "")])
             row.setData(0, ITEM_ROLE, ("item", item))
             head(item.bucket(today)).addChild(row)
-        totals: dict[str, int] = {}
-        for item in items:
-            totals[item.bucket(today)] = totals.get(item.bucket(today), 0) + 1
+        totals = summary.totals
         for key, h in heads.items():
             total = totals.get(key, h.childCount())
             if total > h.childCount():
@@ -150,7 +149,7 @@ class TodayPage(QWidget):
             h.setText(0, f"{groups[key]} ({total})")
             # a long overdue backlog should not push today's items off the screen
             h.setExpanded(key != "overdue" or h.childCount() <= 15)
-        if not items and not drafts:
+        if summary.empty and not drafts:
             empty = QTreeWidgetItem([_("Nothing due. Well done.")])
             empty.setData(0, ITEM_ROLE, ("none", ""))
             self.tree.addTopLevelItem(empty)

@@ -205,30 +205,31 @@ def test_closing_editor_keeps_draft_and_escape_asks(qtbot, window, monkeypatch):
 
 
 def test_lock_stops_long_background_work(qtbot, window, monkeypatch):
-    """Locking during a slow 'what is due' computation stops it between two clients."""
+    """Locking during a slow 'what is due' computation stops it between two steps."""
     import time as _time
 
-    from counsel.app import today as today_mod
+    from counsel.app import today_query
 
-    real = today_mod.compute_for_client
+    vault = window.session.vault
+    steps = vault.sql("SELECT MAX(rowid) FROM encounters")[0][0] + 1
+    monkeypatch.setattr(today_query, "STEP_ROWS", 1)  # one step per working-set row
+    real = vault.sql
     calls = []
 
-    def slow(vault, client_id, day):
-        calls.append(client_id)
-        _time.sleep(0.5)
-        return real(vault, client_id, day)
+    def slow(query, params=()):
+        if "json_each(e.actions)" in query:
+            calls.append(1)
+            _time.sleep(0.2)
+        return real(query, params)
 
-    from counsel.domain import Client
-
-    window.session.vault.save_many([Client(name=f"Asiakas {i}") for i in range(10)])
-    monkeypatch.setattr(today_mod, "compute_for_client", slow)
+    monkeypatch.setattr(vault, "sql", slow)
     session = window.session
     session._invalidate_due(frozenset({"client"}))
     window.workspace.page("today").refresh()
     qtbot.waitUntil(lambda: len(calls) >= 1, timeout=30_000)
     window.lock()
     assert window.locked
-    assert len(calls) < 12  # stopped early, not worked through all twelve clients
+    assert steps > 5 and len(calls) < steps  # stopped early, not worked through every step
 
 
 def test_replaced_pages_do_not_answer_changes(qtbot, window, recwarn):
