@@ -107,6 +107,23 @@ class Lang:
             return text
         return text.translate(str.maketrans("0123456789", table))
 
+    def join(self, items: Iterable[str]) -> str:
+        """Items of one line ("Arabic, mother tongue") with the language's own comma
+        from CLDR's list patterns: "، " in Arabic, "፣ " in Tigrinya.  The comma, not the
+        pattern: a pattern's "and" (Arabic و) would read "Arabic and mother tongue"."""
+        from babel import Locale
+
+        patterns = Locale.parse(self.locale).list_patterns
+        sep = ", "
+        for style in ("standard", "unit-short", "unit", "or"):
+            middle = patterns.get(style, {}).get("middle", "")
+            punct = "".join(ch for ch in middle.replace("{0}", "").replace("{1}", "")
+                            if not ch.isalpha()).strip()
+            if punct:
+                sep = punct + " "
+                break
+        return sep.join(i for i in items if i)
+
     def date(self, value: dt.date, fmt: str = "long") -> str:
         from babel.dates import format_date
 

@@ -70,10 +70,20 @@ class _Card:
         self.body = base.body.replace(size=11 * self.k, leading=14 * self.k)
         self.bold = self.body.replace(fonts=base.fonts.bold)
         self.grey = base.secondary.replace(size=8 * self.k, leading=10 * self.k)
+        # Atkinson Hyperlegible slashes its zero ("Ø40" on a phone number): digits that
+        # are dialled are set in Noto Sans, whose zero is plain
+        from counsel.plans.fonts import font_set
+
+        self.phone = self.body.replace(fonts=font_set("standard").regular)
 
     def text(self, text: str, style: tl.TextStyle, lang: Lang, *, typed: bool = False,
              fallback: bool = False) -> None:
         st = styled(style, lang, typed=typed, fallback=fallback)
+        if self.cl.rtl and st.align == "start":
+            # one reading edge for the whole card: the counsellor's (Latin) helper line,
+            # a typed address or name sit on the right under the right-aligned headings,
+            # each still in its own direction
+            st = st.replace(align="right")
         for line in tl.layout(text, st, self.inner):
             self.y -= st.line_height
             tl.draw_line(self.c, line, st, self.margin, self.y + (st.line_height - st.size) / 2,
@@ -223,7 +233,7 @@ def _render_card(a: Appointment, cl: Lang, co: Lang, size: str, organisation: st
     if a.counsellor_phone:
         card.msg(MSG_PHONE, card.bold)
         # phone numbers stay in Latin digits: they are dialled from a Latin keypad
-        card.text(f"\u2066{a.counsellor_phone}\u2069", card.body, cl)
+        card.text(f"\u2066{a.counsellor_phone}\u2069", card.phone, cl)
     card.gap(2)
     if a.interpreter_language:
         card.msg(MSG_INTERPRETER, card.bold,

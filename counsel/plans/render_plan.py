@@ -19,7 +19,15 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+)
 
 from counsel.domain.client import Client
 from counsel.domain.enums import CefrLevel, Literacy, MeasureStatus
@@ -60,7 +68,6 @@ LABELS = {
     "counsellor": N_("Counsellor"),
     "signature": N_("Signature"),
     "date": N_("Date"),
-    "nothing": N_("Nothing written yet."),
 }
 STATUS = {
     MeasureStatus.PLANNED: N_("Planned"),
@@ -178,15 +185,36 @@ def _languages(b: _Builder, client: Client) -> None:
                 level = LEVELS.get(skill.level)
                 # CEFR levels are codes ("A1.2"): Latin digits in every language
                 words.append(lang.text(level) if level else skill.level.value)
-            b.para(", ".join(words), style, lang)
+            b.para(lang.join(words), style, lang)
         if client.literacy is not None:
             b.label_line(lang, [(LABELS["literacy"], lang.text(LITERACY[client.literacy]))], style)
 
 
+def _is_empty(section: Section, plan: Plan, client: Client) -> bool:
+    """Nothing to print in the section: it is left out (an empty heading with "nothing
+    written yet" only tells the client that something is missing)."""
+    if plan.section(section.id) or section.kind == "signatures":
+        return False
+    if section.kind == "goals":
+        return not plan.goals
+    if section.kind == "background":
+        return not (client.education or client.work_history or client.recognised_skills)
+    if section.kind == "languages":
+        return not client.languages and client.literacy is None
+    if section.kind == "measures":
+        return not plan.measures
+    if section.kind == "followup":
+        return plan.review is None and plan.valid_until is None
+    return True
+
+
 def _section(b: _Builder, section: Section, plan: Plan, client: Client,
              catalogue: Mapping[str, MeasureType]) -> None:
+    if _is_empty(section, plan, client):
+        return
     s = b.styles
     b.story.append(CondPageBreak(s.heading.size * 6))
+    head = len(b.story)
     b.msg(section.title, s.heading, secondary=s.secondary.replace(fonts=s.fonts.bold))
     b.msg(section.help, s.body.replace(color=(0.2, 0.2, 0.2)))
     b.gap(0.5)
@@ -200,8 +228,11 @@ def _section(b: _Builder, section: Section, plan: Plan, client: Client,
     elif section.kind == "languages":
         _languages(b, client)
     elif section.kind == "measures":
-        for m in plan.measures:
+        for i, m in enumerate(plan.measures):
+            start = head if i == 0 else len(b.story)  # the heading stays with the first
             _measure(b, m, catalogue)
+            # one measure on one page (a page break inside splits what belongs together)
+            b.story[start:] = [KeepTogether(b.story[start:])]
     elif section.kind == "followup":
         for key, value in (("review", plan.review), ("valid_until", plan.valid_until)):
             if value is not None:
@@ -212,8 +243,6 @@ def _section(b: _Builder, section: Section, plan: Plan, client: Client,
         b.story.append(_Signatures(b))
     if typed:
         b.typed(typed)
-    elif section.kind in ("text", "goals"):
-        b.msg(LABELS["nothing"], s.body.replace(color=(0.45, 0.45, 0.45)))
     b.gap()
 
 
@@ -330,7 +359,8 @@ class _Furniture:
                 lang.digits(lang.text(MSG_PAGE, page=str(page), pages=str(pages))), lang,
                 self.width)
             self._draw(canvas, page_line[:1], lang, y, end)
-            y = min(self._draw(canvas, note, lang, y, start), y - lh)
+            # the translation's review status is said once, on the first page
+            y = min(self._draw(canvas, note if page == 1 else [], lang, y, start), y - lh)
 
 
 def render_plan(plan: Plan, client: Client, template: Template,

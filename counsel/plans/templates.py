@@ -86,6 +86,8 @@ SECTION_KINDS = frozenset(
     {"text", "goals", "measures", "languages", "background", "signatures", "followup"}
 )
 SOURCE_LANGUAGE = "en"
+#: languages the plan texts are written in, not translated into: never "unreviewed"
+ORIGINAL_LANGUAGES = frozenset({SOURCE_LANGUAGE, "fi", "sv"})
 _SOURCE_LOCALES = Path(__file__).parent.parent.parent / "locales"
 _PACKAGE_LOCALE = Path(__file__).parent.parent / "locale"
 
@@ -307,7 +309,7 @@ def review_status(lang: str) -> ReviewStatus:
         headers = _headers_for(lang.split("_")[0])
     headers = headers or {}
     status = headers.get("x-review-status", "draft").lower()
-    if lang == SOURCE_LANGUAGE:
+    if lang in ORIGINAL_LANGUAGES:
         status = "reviewed"
     if status not in ("draft", "reviewed"):
         status = "draft"
