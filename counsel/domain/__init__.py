@@ -2,7 +2,9 @@
 
 from counsel.domain.base import Record, new_id
 from counsel.domain.client import Client, LanguageSkill
+from counsel.domain.competence import CompetenceProfile
 from counsel.domain.contact import Contact
+from counsel.domain.employer import Employer, Proposal, Role
 from counsel.domain.encounter import AgreedAction, Encounter
 from counsel.domain.enums import (
     CefrLevel,
@@ -26,7 +28,10 @@ from counsel.domain.setting import Setting, setting_id
 from counsel.domain.work import WorkEntry
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.KIND: cls for cls in (Client, Encounter, WorkEntry, Contact, Plan, Reminder, Setting)
+    cls.KIND: cls for cls in (
+        Client, Encounter, WorkEntry, Contact, Plan, Reminder, Setting, CompetenceProfile,
+        Employer, Role, Proposal,
+    )
 }
 
 __all__ = [
@@ -35,8 +40,10 @@ __all__ = [
     "CefrLevel",
     "Channel",
     "Client",
+    "CompetenceProfile",
     "ClientType",
     "Contact",
+    "Employer",
     "Encounter",
     "Given",
     "InterpreterMode",
@@ -51,9 +58,11 @@ __all__ = [
     "Plan",
     "PlanStatus",
     "PrintRecord",
+    "Proposal",
     "Record",
     "Reminder",
     "ReminderKind",
+    "Role",
     "Setting",
     "setting_id",
     "WorkEntry",
