@@ -21,7 +21,9 @@ from counsel.cli.context import Context
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 
-AREA_MODULES = ("counsel.timekeeping.cli", "counsel.plans.cli", "counsel.sync.cli")
+AREA_MODULES = (
+    "counsel.timekeeping.cli", "counsel.plans.cli", "counsel.sync.cli", "counsel.path.cli",
+)
 
 Handler = Callable[[argparse.Namespace, Context], int]
 

@@ -324,8 +324,10 @@ def records(size: str = "small", seed: int = 1, today: dt.date | None = None) ->
     yield from contacts
     per_client = max(1, spec.encounters // spec.clients)
     extra = spec.encounters - per_client * spec.clients
+    all_clients: list[Client] = []
     for n in range(spec.clients):
         client = _client(rng, today)
+        all_clients.append(client)
         yield client
         count = per_client + (1 if n < extra else 0)
         assert client.started is not None
@@ -380,6 +382,10 @@ def records(size: str = "small", seed: int = 1, today: dt.date | None = None) ->
                 measures=measures,
                 sections=(("background", client.education),),
             )
+    # the employer network and competence profiles, from their own random generator
+    from counsel.demo import employers
+
+    yield from employers.records(size, seed, all_clients, MUNICIPALITIES, today)
 
 
 def generate(

@@ -6,6 +6,7 @@
     python -m counsel.devtools plans-bench
     python -m counsel.devtools sync-bench [--records N] [--db URL] [--clients N]
     python -m counsel.devtools cli-bench --vault PATH [--runs N]
+    python -m counsel.devtools match-bench [--clients N] [--roles M]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     c = sub.add_parser("cli-bench", help="reports and today against a search of a vault")
     c.add_argument("--vault", required=True)
     c.add_argument("--runs", type=int, default=3)
+    m = sub.add_parser("match-bench", help="matching open roles against clients")
+    m.add_argument("--clients", type=int, default=10_000)
+    m.add_argument("--roles", type=int, default=200)
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench
@@ -57,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from counsel.devtools import cli_bench
 
         return cli_bench.main(["--vault", args.vault, "--runs", str(args.runs)])
+    elif args.command == "match-bench":
+        from counsel.devtools import path_bench
+
+        print(path_bench.run(args.clients, args.roles))
     else:
         from counsel.devtools import sync_bench
 

@@ -1,0 +1,106 @@
+"""``counsel match --role ID | --client ID`` and ``counsel client timeline ID --out F``.
+
+``match`` prints the ranked list with the reasons and gaps of each line; only clients
+who have consented to be proposed are ever listed.  ``client timeline`` writes the
+client's printed path (a PDF the counsellor asked for; nothing else is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from counsel.errors import KnownError
+from counsel.i18n import current_language
+from counsel.i18n import gettext as _
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("match", help=_("clients for an open role, or roles for a client"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--role", metavar="ROLE_ID", help=_("rank the clients for this role"))
+    which.add_argument("--client", metavar="CLIENT_ID",
+                       help=_("rank the open roles for this client"))
+    p.add_argument("--limit", type=int, default=20, metavar="N",
+                   help=_("show at most N (default: 20)"))
+    p.add_argument("--max-gaps", type=int, default=1, metavar="N",
+                   help=_("list matches missing at most N hard requirements (default: 1)"))
+    p.set_defaults(handler=cmd_match)
+
+    client = sub.add_parser("client", help=_("one client's path"))
+    csub = client.add_subparsers(dest="client_command", metavar="COMMAND", required=True)
+    t = csub.add_parser("timeline", help=_("print the client's path as a PDF"))
+    t.add_argument("client_id", metavar="CLIENT_ID")
+    t.add_argument("--out", required=True, metavar="FILE.pdf",
+                   help=_("where to write the PDF (- for standard output)"))
+    t.add_argument("--lang", dest="client_lang", metavar="LANG",
+                   help=_("the client’s language (default: their mother tongue where possible)"))
+    t.add_argument("--variant", choices=["standard", "large_print"], default="standard")
+    t.set_defaults(handler=cmd_timeline)
+
+
+def _print_match(title: str, m: Any) -> None:
+    gaps = f"  [{m.hard_gaps}]" if m.hard_gaps else ""
+    print(f"{title}{gaps}")
+    for r in m.reasons:
+        print(f"    + {r.text()}")
+    for g in m.gaps:
+        mark = "!" if g.hard else "-"
+        print(f"    {mark} {g.text()}")
+
+
+def cmd_match(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.domain import Employer, Role
+    from counsel.errors import RecordNotFound
+    from counsel.path.load import match_index, open_roles
+
+    vault = ctx.open_vault()
+    today = dt.date.today()
+    index = match_index(vault, today)
+    if args.role:
+        try:
+            role = vault.get_typed(Role, args.role)
+        except RecordNotFound as exc:
+            raise KnownError(_("There is no role with the id {id}.").format(id=args.role),
+                             help_text=_("List roles on the Employers page.")) from exc
+        matches = index.match_role(role, limit=args.limit, max_hard_gaps=args.max_gaps)
+        print(_("{n} of {total} consenting clients for “{role}”").format(
+            n=len(matches), total=len(index), role=role.title))
+        for n, m in enumerate(matches, 1):
+            _print_match(f"{n}. {m.name}  ({m.client_id})", m)
+        return 0
+    roles = open_roles(vault, today)
+    if index.candidate(args.client) is None:
+        print(_("The client has not consented to be proposed to employers (or has no "
+                "competence profile): no roles are listed."), file=sys.stderr)
+        return 0
+    names = {e.id: e.name for e in vault.all(Employer)}
+    titles = {r.id: r for r in roles}
+    for n, m in enumerate(index.roles_for(args.client, roles, limit=args.limit,
+                                          max_hard_gaps=args.max_gaps), 1):
+        role = titles[m.role_id]
+        _print_match(f"{n}. {role.title}, {names.get(role.employer, '')}  ({role.id})", m)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.atomicfile import write_atomic
+    from counsel.path.load import client_path
+    from counsel.path.timeline_pdf import render_timeline
+    from counsel.plans.editing import default_client_language, print_language
+
+    vault = ctx.open_vault()
+    path = client_path(vault, args.client_id)
+    lang = args.client_lang or default_client_language(path.client)
+    data = render_timeline(path.client, path.facts, client_lang=lang,
+                           counsellor_lang=print_language(current_language()),
+                           today=dt.date.today(), variant=args.variant)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomic(Path(args.out).expanduser(), data)
+        print(_("Wrote {file} ({size} kB)").format(file=args.out, size=len(data) // 1024 + 1))
+    return 0
