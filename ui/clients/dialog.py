@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from counsel.domain import CefrLevel, Client, ClientType, LanguageSkill, Literac
 from counsel.errors import KnownError, ValidationError
 from counsel.i18n import CLIENT_LANGUAGES, display
 from counsel.i18n import gettext as _
+from counsel_ui.common.autosave import FormDraft, set_widget_values
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
 
 if TYPE_CHECKING:
@@ -58,11 +59,15 @@ def set_language(combo: QComboBox, code: str) -> None:
     combo.setEditText(code)
 
 
-class ClientDialog(QDialog):
+class ClientDialog(FormDraft, QDialog):
     saved = Signal(str)
+    FIELDS = ("name", "preferred", "birth", "mother", "others", "finnish", "swedish",
+              "literacy", "interp", "interp_lang", "permit", "basis", "municipality", "kind",
+              "education", "work", "skills", "phone", "active")
+    NEW_DRAFT = "form:new-client"
 
     def __init__(self, session: Session, client: Client | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, draft: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.client = client
@@ -110,6 +115,19 @@ class ClientDialog(QDialog):
         outer.addWidget(buttons)
         self.resize(560, 640)
         self._load(client)
+        if client is None:  # a half-typed new client survives locking (encrypted)
+            self.register_form()
+            if draft:
+                set_widget_values(self, draft)
+                self._restored_ids = (self.NEW_DRAFT,)
+
+    def form_draft_id(self) -> str:
+        return self.NEW_DRAFT
+
+    def done(self, result: int) -> None:
+        if self.client is None:
+            self.form_done()
+        super().done(result)
 
     def _load(self, c: Client | None) -> None:
         if c is None:

@@ -50,3 +50,93 @@ class DraftAutosave:
         if self.debounce.dirty:
             self.debounce.saved()
             self.session.vault.save_draft(self.draft_id, self.state())
+
+
+def widget_values(owner: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """What the named form widgets hold, as JSON-able values (for a form draft)."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
+
+    out: dict[str, Any] = {}
+    for name in names:
+        w = getattr(owner, name)
+        if isinstance(w, QLineEdit):
+            out[name] = w.text()
+        elif isinstance(w, QPlainTextEdit):
+            out[name] = w.toPlainText()
+        elif isinstance(w, QCheckBox):
+            out[name] = w.isChecked()
+        elif isinstance(w, QComboBox):
+            out[name] = w.currentText() if w.isEditable() else w.currentIndex()
+        elif isinstance(w, QAbstractSpinBox):
+            out[name] = w.value()  # type: ignore[attr-defined]
+    return out
+
+
+def set_widget_values(owner: object, values: dict[str, Any]) -> None:
+    from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
+
+    for name, value in values.items():
+        w = getattr(owner, name, None)
+        if isinstance(w, QLineEdit):
+            w.setText(str(value))
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(str(value))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QComboBox):
+            if w.isEditable():
+                w.setEditText(str(value))
+            elif isinstance(value, int) and 0 <= value < w.count():
+                w.setCurrentIndex(value)
+        elif isinstance(w, QAbstractSpinBox) and isinstance(value, int):
+            w.setValue(value)  # type: ignore[attr-defined]
+
+
+class FormDraft:
+    """A dialog form (new client, quick log) that survives locking as an encrypted draft.
+
+    Locking closes every dialog; the encounter and plan editors kept their text, these
+    forms lost it.  A form registers itself with the session's open editors, so the
+    lock writes what was typed to the vault's encrypted drafts (never plain text on
+    disk) and the next unlock reopens the form from it.  Saving or cancelling by the
+    counsellor discards the draft.  The form provides ``session``, ``FIELDS`` (names of
+    its widgets), ``form_draft_id()`` and the QDialog methods.
+    """
+
+    session: Any
+    FIELDS: tuple[str, ...] = ()
+    client_id: str | None = None  # not an encounter: the timer never fills a form
+    _locking = False
+
+    def form_draft_id(self) -> str:
+        raise NotImplementedError
+
+    def has_input(self) -> bool:
+        return any(v for k, v in widget_values(self, self.FIELDS).items()
+                   if isinstance(v, str))
+
+    def register_form(self) -> None:
+        self.session.editors.append(self)
+
+    def _unregister(self) -> None:
+        if self in self.session.editors:
+            self.session.editors.remove(self)
+
+    def close_for_lock(self) -> None:
+        self._locking = True
+        self._unregister()
+        if self.has_input():
+            self.session.vault.save_draft(self.form_draft_id(),
+                                          widget_values(self, self.FIELDS))
+
+    def form_done(self) -> None:
+        """Saved or cancelled by the counsellor: the draft has served its purpose."""
+        self._unregister()
+        if not self._locking:
+            vault = self.session.vault
+            for d in vault.drafts():
+                if d.draft_id == self.form_draft_id() or d.draft_id in self.restored_from():
+                    vault.discard_draft(d.draft_id)
+
+    def restored_from(self) -> tuple[str, ...]:
+        return tuple(getattr(self, "_restored_ids", ()))

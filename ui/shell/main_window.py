@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.idle.touch(time.monotonic())
         self.workspace = self._make_workspace(self.session)
         self.workspace.restore(self.resume)
+        self.workspace.restore_forms()
         log.info("vault unlocked")
 
     # -- lock ----------------------------------------------------------------------------------

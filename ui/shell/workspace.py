@@ -192,7 +192,10 @@ class Workspace(QWidget):
 
     # -- lock / resume -------------------------------------------------------------------------
     def resume_state(self) -> Resume:
-        editor = self.session.editors[-1] if self.session.editors else None
+        from counsel_ui.common.autosave import FormDraft
+
+        editor = next((e for e in reversed(self.session.editors)
+                       if not isinstance(e, FormDraft)), None)
         return Resume(page=self.current_page(), client_id=self.session.current_client,
                       editor_draft=editor.draft_id if editor is not None else None)
 
@@ -216,6 +219,21 @@ class Workspace(QWidget):
 
             cid, _e, enc_id = state.editor_draft.split(":", 2)
             EncounterEditor.open_for(self.session, cid, enc_id, self.window())
+
+    def restore_forms(self) -> None:
+        """Reopen a new-client form and a quick log that a lock closed half-typed."""
+        from counsel_ui.clients.dialog import ClientDialog
+        from counsel_ui.timekeeping.quick_log import QUICK_LOG_DRAFT, QuickLogDialog
+
+        drafts = self.session.vault.drafts()
+        form = next((d for d in drafts if d.draft_id == ClientDialog.NEW_DRAFT), None)
+        if form is not None:
+            ClientDialog(self.session, None, self.window(), draft=dict(form.data)).open()
+        log = next((d for d in drafts if d.draft_id.split(":")[-1] == QUICK_LOG_DRAFT), None)
+        if log is not None:
+            client = log.draft_id.split(":")[0] if ":" in log.draft_id else None
+            QuickLogDialog(self.session, client, self.window(),
+                           draft={**log.data, "draft_id": log.draft_id}).open()
 
     def close_editors(self) -> None:
         for editor in list(self.session.editors):

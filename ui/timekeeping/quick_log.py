@@ -32,6 +32,7 @@ from counsel.app.labels import client_label
 from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel_ui.common.autosave import FormDraft, set_widget_values
 from counsel_ui.common.ops import INTERACTIVE, Op
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
 DEFAULT_MINUTES = 5
+QUICK_LOG_DRAFT = "quick-log"
 
 
 def _searchable(combo: QComboBox) -> None:
@@ -63,9 +65,11 @@ def chosen_id(combo: QComboBox, ids: list[str]) -> str | None:
     return ids[i] or None if 0 <= i < len(ids) else None
 
 
-class QuickLogDialog(QDialog):
+class QuickLogDialog(FormDraft, QDialog):
+    FIELDS = ("client", "contact", "what", "channel", "minutes", "party_kind")
+
     def __init__(self, session: Session, client_id: str | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, draft: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.preset_client = client_id
@@ -116,7 +120,23 @@ class QuickLogDialog(QDialog):
         (self.contact if client_id is not None else self.client).setFocus()
         self.resize(480, 0)
         self.ready = False
+        # a half-typed entry survives locking as an encrypted draft
+        self.register_form()
+        if draft:
+            set_widget_values(self, {k: v for k, v in draft.items() if k != "draft_id"})
+            self._restored_ids = (str(draft.get("draft_id", "")),)
         self._load()
+
+    def form_draft_id(self) -> str:
+        client = self.selected_client() if self.ready else self.preset_client
+        return f"{client}:{QUICK_LOG_DRAFT}" if client else QUICK_LOG_DRAFT
+
+    def has_input(self) -> bool:
+        return bool(self.contact.currentText().strip() or self.what.text().strip())
+
+    def done(self, result: int) -> None:
+        self.form_done()
+        super().done(result)
 
     def _load(self) -> None:
         vault = self.session.vault
