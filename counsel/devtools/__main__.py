@@ -7,6 +7,8 @@
     python -m counsel.devtools sync-bench [--records N] [--db URL] [--clients N]
     python -m counsel.devtools cli-bench --vault PATH [--runs N]
     python -m counsel.devtools match-bench [--clients N] [--roles M]
+    python -m counsel.devtools server-load [--vaults N] [--devices N] [--rounds N] ...
+    python -m counsel.devtools migration-bench [--revisions N] [--backend postgresql|sqlite]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -40,6 +42,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     m = sub.add_parser("match-bench", help="matching open roles against clients")
     m.add_argument("--clients", type=int, default=10_000)
     m.add_argument("--roles", type=int, default=200)
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv and argv[0] in ("server-load", "migration-bench"):  # their own options
+        if argv[0] == "server-load":
+            from counsel.devtools import server_load
+
+            return server_load.main(argv[1:])
+        from counsel.devtools import migration_bench
+
+        return migration_bench.main(argv[1:])
+    sub.add_parser("server-load", help="sync server under many devices (PostgreSQL)")
+    sub.add_parser("migration-bench", help="schema migration time on a large database")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench
