@@ -92,11 +92,18 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
                 kind=d.kind, record=d.record_id, rev=d.rev_id, reason=d.reason
             )
         )
+    for problem in report.file_problems:
+        print(_("DAMAGED FILE STRUCTURE: {problem}").format(problem=problem))
     print(
         _("{n} revisions checked, {bad} damaged").format(
             n=report.revisions, bad=len(report.damaged)
         )
     )
+    if report.file_problems:
+        print(
+            _("The vault file's structure is damaged; restore it from a backup or from "
+              "the sync server.")
+        )
     return 0 if report.ok else 3
 
 

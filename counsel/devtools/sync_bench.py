@@ -219,10 +219,10 @@ def _throughput(url: str, storage: Any, clients: int, batches: int = 20,
     secret = storage.create_account(account)
     vault_ids = [secrets.token_hex(16) for _ in range(clients if own_vaults else 1)]
     with Transport(url) as t:
-        _, token = t.enrol(account, secret, "bench", None)
-        t.token = token
-        for vault_id in vault_ids:
-            t.put_keyring(vault_id, {"opaque": True})
+        _, token = t.enrol(account, secret, "bench", None, vault=(vault_ids[0], {"opaque": True}))
+        for vault_id in vault_ids[1:]:  # registering a vault takes an enrolment secret
+            t.enrol(account, storage.new_enrol_secret(account), "bench", None,
+                    vault=(vault_id, {"opaque": True}))
     payload = os.urandom(1200)
     counter = itertools.count()
 

@@ -8,11 +8,13 @@ Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device tok
 ``GET  /metrics``                           Prometheus text (allowed networks only)
 ``GET  /v1/login-params?account=NAME``      public salt/params of the login-key derivation
 ``POST /v1/enrol``                          one-time enrolment secret → device token
+                                            (and registers a new vault: the only way)
 ``POST /v1/login``                          login key (from the passphrase) → device token
 ``PUT  /v1/login-key``                      replace the login key (passphrase changed)
 ``GET  /v1/devices`` / ``DELETE /v1/devices/{id}``   list / revoke this account's devices
 ``GET  /v1/vaults``                         vault ids this account may use
-``GET|PUT /v1/vaults/{vault}/keyring``      the wrapped master/vault keys (opaque)
+``GET|PUT /v1/vaults/{vault}/keyring``      the wrapped master/vault keys (opaque); PUT only
+                                            updates a vault this account already uses
 ``POST /v1/vaults/{vault}/push``            revisions + wrapped client keys, idempotent
 ``GET  /v1/vaults/{vault}/pull?since=&limit=``  a page of revisions after a cursor
 ``POST /v1/vaults/{vault}/erase``           erase client keys everywhere
@@ -55,10 +57,16 @@ from counsel.server.storage_sql import SqlStorage
 
 log = logging.getLogger("counsel.server")
 
+#: the key id of the vault key itself (never erasable); the client's ``keys.VAULT_KEY_ID``
+VAULT_KEY_ID = "vault"
+
 MAX_BODY = 32 * 1024 * 1024
 MAX_ENVELOPE = 4 * 1024 * 1024
 MAX_KEYRING = 64 * 1024
 MAX_BATCH = 1000
+#: deepest nesting any request needs is 4 (push → revisions → revision → parents);
+#: deeper bodies are refused with 400 before anything walks them recursively
+MAX_DEPTH = 16
 MAX_PAGE = 1000
 DEFAULT_PAGE = 500
 PAGE_BYTES = 8 * 1024 * 1024
@@ -84,13 +92,54 @@ async def read_json(request: Request, limit: int = MAX_BODY) -> dict[str, Any]:
         if size > limit:
             raise ApiError(413, "too_large", f"request body over {limit} bytes")
         chunks.append(chunk)
+    body = b"".join(chunks)
+    if _nesting(body) > MAX_DEPTH:
+        raise ApiError(400, "malformed", f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
-        data = json.loads(b"".join(chunks))
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "malformed", "body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "malformed", "body must be a JSON object")
     return data
+
+
+_OPEN, _CLOSE, _QUOTE, _ESC = ord("["), ord("]"), ord('"'), ord("\\")
+
+
+def _nesting(body: bytes) -> int:
+    """How deep ``[``/``{`` nest outside strings, without parsing (linear, no recursion).
+
+    Bytes inside strings are skipped with ``bytes.find`` so a 32 MiB push of base64
+    envelopes costs a few fast scans, not a Python loop over every byte.
+    """
+    depth = deepest = i = 0
+    n = len(body)
+    while i < n:
+        c = body[i]
+        if c == _QUOTE:
+            j = i + 1
+            while True:
+                j = body.find(b'"', j)
+                if j < 0:
+                    return deepest  # unterminated: json.loads reports it
+                k = j - 1
+                while body[k] == _ESC:
+                    k -= 1
+                if (j - 1 - k) % 2 == 0:
+                    break
+                j += 1
+            i = j + 1
+            continue
+        if c == _OPEN or c == 123:
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return deepest
+        elif c == _CLOSE or c == 125:
+            depth -= 1
+        i += 1
+    return deepest
 
 
 def _b64(value: object, what: str, limit: int) -> bytes:
@@ -199,21 +248,22 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         account = request.query_params.get("account")
         if not valid_account(account):
             raise ApiError(400, "malformed", "account is missing or invalid")
+        # Unknown accounts get the same shape of answer (a deterministic fake salt): the
+        # endpoint does not reveal which accounts exist.
         params = await run_in_threadpool(storage.login_params, account)
-        if params is None:
-            raise ApiError(404, "no_login", "this account has no device yet; enrol first")
         return JSONResponse({"salt": params.salt, "params": json.loads(params.params)})
 
     async def enrol(request: Request) -> Response:
-        body = await read_json(request, 64 * 1024)
+        body = await read_json(request, MAX_KEYRING + 64 * 1024)
         account, secret = body.get("account"), body.get("secret")
         device_name = body.get("device_name", "")
         if not valid_account(account) or not isinstance(secret, str) or not isinstance(
                 device_name, str) or len(device_name) > 200 or len(secret) > 200:
             raise ApiError(400, "malformed", "account, secret and device_name are required")
         login = _login_from(body.get("login"))
+        vault = _vault_from(body.get("vault"))
         device_id, token = await run_in_threadpool(
-            storage.enrol, account, secret, device_name, login)
+            storage.enrol, account, secret, device_name, login, vault)
         return JSONResponse({"device_id": device_id, "token": token})
 
     async def login(request: Request) -> Response:
@@ -308,6 +358,10 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         ids = body.get("key_ids")
         if not isinstance(ids, list) or not all(valid_id(i) for i in ids) or len(ids) > 10_000:
             raise ApiError(400, "malformed", "key_ids must be a list of ids")
+        if VAULT_KEY_ID in ids:
+            # the vault key seals every record that belongs to no client: erasing it would
+            # erase the whole vault; no device ever asks for that
+            raise ApiError(400, "malformed", "the vault key cannot be erased")
         seq = await run_in_threadpool(storage.erase, vault_id, ids)
         return JSONResponse({"seq": seq})
 
@@ -360,6 +414,18 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
                      "no such endpoint or method")
 
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+
+
+def _vault_from(value: object) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not valid_id(value.get("vault_id")) or not isinstance(
+            value.get("keyring"), dict):
+        raise ApiError(400, "malformed", "vault needs vault_id and keyring")
+    ring = json.dumps(value["keyring"])
+    if len(ring) > MAX_KEYRING:
+        raise ApiError(413, "too_large", "keyring too large")
+    return value["vault_id"], ring
 
 
 def _login_from(value: object) -> tuple[LoginParams, str] | None:

@@ -13,12 +13,25 @@ the server can check it but can never decrypt.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 
 def new_secret() -> str:
     """A 256-bit random secret, URL-safe text."""
     return secrets.token_urlsafe(32)
+
+
+def new_secret_hex() -> str:
+    return secrets.token_hex(32)
+
+
+def fake_salt(server_secret: bytes, account: str) -> str:
+    """The login salt shown for an account that has none: deterministic (the same on
+    every call, so repeated probes agree), unpredictable without the server secret, and
+    shaped like a real one (16 bytes, hex — what ``KdfParams.new`` makes)."""
+    mac = hmac.new(server_secret, b"counsel fake login salt v1|" + account.encode(), "sha256")
+    return mac.hexdigest()[:32]
 
 
 def new_device_id() -> str:

@@ -79,6 +79,26 @@ class PgStorage(SqlStorage):
             self._pool.put(conn)
             self._usage.leave()
 
+    def purge(self) -> None:
+        """VACUUM FULL the tables erasure deletes from: plain VACUUM only marks dead rows'
+        space reusable and leaves their bytes in the pages; VACUUM FULL writes new table
+        files without them (and drops the old ones).  It locks the two tables for the
+        rewrite: erasures are rare.  WAL segments and backups keep the old bytes until
+        they are recycled — see docs/sync.md, "Erasure and backups"."""
+        conn = self._pool.get()
+        try:
+            if conn.closed or conn.broken:
+                conn = self._psycopg.connect(self.url, autocommit=False)
+            conn.rollback()
+            conn.autocommit = True
+            try:
+                conn.execute("VACUUM FULL revisions")
+                conn.execute("VACUUM FULL vault_keys")
+            finally:
+                conn.autocommit = False
+        finally:
+            self._pool.put(conn)
+
     def close(self) -> None:
         for conn in self._conns:
             conn.close()

@@ -119,8 +119,15 @@ class SqlStorage(abc.ABC):
         return secret
 
     def enrol(self, name: str, secret: str, device_name: str,
-              login: tuple[LoginParams, str] | None) -> tuple[str, str]:
-        """Trade a one-time enrolment secret for a device token; optionally set the login key."""
+              login: tuple[LoginParams, str] | None,
+              vault: tuple[str, str] | None = None) -> tuple[str, str]:
+        """Trade a one-time enrolment secret for a device token; optionally set the login key
+        and register a new vault ``(vault_id, keyring)``.
+
+        Registering a vault needs the secret: a signed-in device cannot claim an unused id
+        (``put_keyring`` only updates a vault the account already uses).  An id that is
+        taken by someone else is refused like an unknown one, and nothing is consumed.
+        """
         with self.transaction(write=True) as db:
             rows = db.execute("SELECT enrol_hash, login_hash FROM accounts WHERE name = %s",
                               (name,))
@@ -132,15 +139,45 @@ class SqlStorage(abc.ABC):
                 db.execute(
                     "UPDATE accounts SET login_salt = %s, login_params = %s, login_hash = %s "
                     "WHERE name = %s", (params.salt, params.params, auth.digest(key), name))
+            if vault is not None:
+                self._register_vault(db, name, *vault)
             return self._new_device(db, name, device_name)
 
-    def login_params(self, name: str) -> LoginParams | None:
+    def _register_vault(self, db: Db, account: str, vault_id: str, keyring: str) -> None:
+        if not db.execute("SELECT 1 FROM vaults WHERE vault_id = %s", (vault_id,)):
+            db.execute("INSERT INTO vaults (vault_id, owner, next_seq, keyring, created) "
+                       "VALUES (%s, %s, 1, %s, %s)", (vault_id, account, keyring, _now()))
+            db.execute("INSERT INTO members (vault_id, account) VALUES (%s, %s)",
+                       (vault_id, account))
+        elif not db.execute("SELECT 1 FROM members WHERE vault_id = %s AND account = %s",
+                            (vault_id, account)):
+            raise StorageError("no_vault", "no such vault for this account", 404)
+
+    def _login_secret(self) -> bytes:
+        """A random server secret (made once) keying the fake salts of unknown accounts."""
+        with self.transaction(write=False) as db:
+            rows = db.execute("SELECT value FROM server_meta WHERE key = 'login_secret'")
+        if rows:
+            return bytes.fromhex(rows[0][0])
+        with self.transaction(write=True) as db:
+            db.execute("INSERT INTO server_meta (key, value) VALUES ('login_secret', %s) "
+                       "ON CONFLICT (key) DO NOTHING", (auth.new_secret_hex(),))
+            return bytes.fromhex(db.execute(
+                "SELECT value FROM server_meta WHERE key = 'login_secret'")[0][0])
+
+    def login_params(self, name: str) -> LoginParams:
+        """The account's public login parameters — or, for an account that does not exist
+        or has no login yet, parameters that look the same: the vault defaults with a
+        salt that is an HMAC of the name under a server secret (the same every time), so
+        the answer does not tell whether an account exists."""
         with self.transaction(write=False) as db:
             rows = db.execute("SELECT login_salt, login_params FROM accounts WHERE name = %s",
                               (name,))
-        if not rows or rows[0][0] is None:
-            return None
-        return LoginParams(salt=rows[0][0], params=rows[0][1])
+        if rows and rows[0][0] is not None:
+            return LoginParams(salt=rows[0][0], params=rows[0][1])
+        salt = auth.fake_salt(self._login_secret(), name)
+        return LoginParams(salt=salt, params=json.dumps(
+            {"alg": "argon2id", "salt": salt, "m": 64 * 1024, "t": 3, "p": 4}))
 
     def login(self, name: str, login_key: str, device_name: str) -> tuple[str, str]:
         with self.transaction(write=True) as db:
@@ -210,18 +247,13 @@ class SqlStorage(abc.ABC):
                 (vault_id, account)))
 
     def put_keyring(self, account: str, vault_id: str, keyring: str) -> bool:
-        """Store the vault's keyring; the first call creates the vault. True if created."""
+        """Replace the keyring of a vault this account uses (after a passphrase change or a
+        key rotation).  Never creates a vault: that takes an enrolment secret (``enrol``).
+        An unknown id and someone else's id get the same 404.  Always False (not created)."""
         with self.transaction(write=True) as db:
-            exists = db.execute("SELECT 1 FROM vaults WHERE vault_id = %s", (vault_id,))
-            if not exists:
-                db.execute("INSERT INTO vaults (vault_id, owner, next_seq, keyring, created) "
-                           "VALUES (%s, %s, 1, %s, %s)", (vault_id, account, keyring, _now()))
-                db.execute("INSERT INTO members (vault_id, account) VALUES (%s, %s)",
-                           (vault_id, account))
-                return True
             if not db.execute("SELECT 1 FROM members WHERE vault_id = %s AND account = %s",
                               (vault_id, account)):
-                raise StorageError("not_member", "no such vault for this account", 404)
+                raise StorageError("no_vault", "no such vault for this account", 404)
             db.execute("UPDATE vaults SET keyring = %s WHERE vault_id = %s", (keyring, vault_id))
             return False
 
@@ -319,7 +351,17 @@ class SqlStorage(abc.ABC):
         """Erase clients: forget their wrapped keys and delete every envelope they sealed.
 
         The erasure itself gets a sequence number and reaches every device by pull.
+        Afterwards ``purge`` makes the deleted bytes physically gone from the database
+        files (not only unreachable): see the backends.
         """
+        seq = self._erase(vault_id, key_ids)
+        self.purge()
+        return seq
+
+    def purge(self) -> None:  # noqa: B027 - each backend says how
+        """Make deleted rows physically unreadable in the database files."""
+
+    def _erase(self, vault_id: str, key_ids: Sequence[str]) -> int:
         with self.transaction(write=True) as db:
             locked = db.execute(self.LOCK_VAULT, (vault_id,))
             if not locked:

@@ -8,6 +8,7 @@ PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -28,11 +29,22 @@ class _SqliteDb(Db):
         self.conn.executemany(sql.replace("%s", "?"), rows)
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives the -wal and
+    -shm files the same mode as the database file)."""
+    if path.exists() or str(path) == ":memory:":
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
 class SqliteStorage(SqlStorage):
     DIALECT = "sqlite"
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        _create_private(Path(self.path))
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -56,6 +68,8 @@ class SqliteStorage(SqlStorage):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # deleted cells and freed pages are overwritten with zeros, not left readable
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -75,6 +89,18 @@ class SqliteStorage(SqlStorage):
             conn.execute("COMMIT")
         finally:
             self._usage.leave()
+
+    def purge(self) -> None:
+        """Copy the WAL (whose older frames still hold deleted rows) into the zeroed
+        database pages and truncate it to nothing; retried while readers hold it."""
+        import time
+
+        conn = self._conn()
+        for _attempt in range(50):
+            busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(0.05)
 
     def close(self) -> None:
         with self._lock:

@@ -44,9 +44,19 @@ def _progress(p: Progress) -> None:
     print(f"\r{p.phase}: {p.done}{total}   ", end="", file=sys.stderr, flush=True)
 
 
-def _enrol_secret() -> str:
+def _enrol_secret(exc: Exception) -> str:
+    """Ask for an enrolment secret (first computer of an account, or a vault not on the
+    server yet); without a terminal to ask on, the original error stands."""
     env = os.environ.get("COUNSEL_ENROL_SECRET")
-    return env if env else getpass.getpass(_("Enrolment secret from your administrator: "))
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise exc
+    secret = getpass.getpass(_("If this is the first computer of this account, the enrolment "
+                               "secret from your administrator (Enter to stop): "))
+    if not secret:
+        raise exc
+    return secret
 
 
 def _print_report(report: SyncReport) -> None:
@@ -90,10 +100,10 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
                                enrol_secret=secret, progress=_progress)
         except SyncError as exc:
-            if exc.code != "no_login" or secret:
+            if exc.code not in ("no_login", "bad_login", "not_registered") or secret:
                 raise
             vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
-                               enrol_secret=_enrol_secret(), progress=_progress)
+                               enrol_secret=_enrol_secret(exc), progress=_progress)
         ctx._vault = vault  # so the CLI locks it on exit
         print(file=sys.stderr)
         print(_("Joined vault {vault}: {n} records downloaded.").format(
@@ -115,10 +125,10 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         try:
             enrol.connect(vault, args.server, args.account, passphrase, enrol_secret=secret)
         except SyncError as exc:
-            if exc.code != "no_login" or secret:
+            if exc.code not in ("no_login", "bad_login", "not_registered") or secret:
                 raise
             enrol.connect(vault, args.server, args.account, passphrase,
-                          enrol_secret=_enrol_secret())
+                          enrol_secret=_enrol_secret(exc))
     client = SyncClient.from_vault(vault, progress=_progress)
     try:
         _print_report(client.sync())

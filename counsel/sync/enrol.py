@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counsel.errors import KnownError
+from counsel.i18n import N_
 from counsel.i18n import gettext as _
 from counsel.sync import credentials
 from counsel.sync.client import ProgressFn, SyncClient
@@ -41,10 +42,19 @@ def _login_payload(passphrase: str, like: kdf.KdfParams) -> dict[str, object]:
             "login_key": credentials.login_key(passphrase, params)}
 
 
-def _login(transport: Transport, account: str, passphrase: str, name: str) -> tuple[str, str]:
+def _login(transport: Transport, account: str, passphrase: str, name: str,
+           like: kdf.KdfParams | None = None) -> tuple[str, str]:
+    """Sign in with a login key derived under the server's (public) login parameters.
+
+    The parameters are checked against the KDF floor — and against this vault's own
+    settings when there is a vault — *before* anything is derived or sent: a server
+    that asks for cheap settings gets a ``WeakKdf`` refusal, not a crackable login key.
+    """
     info = transport.login_params(account)
     try:
-        params = kdf.KdfParams.from_json(info["params"])
+        params = kdf.KdfParams.from_json(info["params"], at_least=like)
+    except kdf.WeakKdf:
+        raise
     except (KeyError, TypeError, KnownError):
         raise SyncError(_("The sync server sent a reply Counsel does not understand."),
                         code="garbage") from None
@@ -58,13 +68,20 @@ def connect(vault: Vault, url: str, account: str, passphrase: str, *,
     name = name or device_name()
     with Transport(url) as transport:
         if enrol_secret:
-            device_id, token = transport.enrol(account, enrol_secret, name,
-                                               _login_payload(passphrase, _vault_kdf(vault)))
+            # the enrolment secret also registers the vault: a signed-in device cannot
+            # claim a vault id (docs/sync.md, "What the server can and cannot do")
+            device_id, token = transport.enrol(
+                account, enrol_secret, name, _login_payload(passphrase, _vault_kdf(vault)),
+                vault=(vault.vault_id, vault.export_keyring()))
         else:
-            device_id, token = _login(transport, account, passphrase, name)
+            device_id, token = _login(transport, account, passphrase, name, _vault_kdf(vault))
         transport.token = token
         if vault.vault_id not in transport.vaults():
-            transport.put_keyring(vault.vault_id, vault.export_keyring())
+            raise SyncError(
+                _("This vault is not on the sync server yet; registering it needs an "
+                  "enrolment secret."), code="not_registered",
+                help_text=N_("Ask your administrator for an enrolment secret (counsel-server "
+                             "enrol-secret ACCOUNT) and sync again with it."))
     creds = credentials.Credentials(transport.url, account, token, device_id)
     credentials.save(vault, creds)
     return creds

@@ -44,7 +44,8 @@ def _messages() -> dict[str, str]:
     return {
         "bad_token": _("This computer is no longer signed in to the sync server."),
         "bad_enrolment": _("The account name or the enrolment secret is not correct."),
-        "bad_login": _("The account name or the passphrase is not correct."),
+        "bad_login": _("The account name or the passphrase is not correct (or this account "
+                       "has no computer enrolled yet)."),
         "no_vault": _("The sync server has no such vault for this account."),
         "no_login": _("This account has no synced vault yet; enrol your first computer."),
         "unknown_parents": _("The sync server is missing earlier changes this computer "
@@ -158,9 +159,15 @@ class Transport:
         return self._call("GET", "/v1/login-params", params={"account": account}, auth=False)
 
     def enrol(self, account: str, secret: str, device_name: str,
-              login: dict[str, Any] | None) -> tuple[str, str]:
-        body = self._call("POST", "/v1/enrol", auth=False, json_body={
-            "account": account, "secret": secret, "device_name": device_name, "login": login})
+              login: dict[str, Any] | None,
+              vault: tuple[str, dict[str, Any]] | None = None) -> tuple[str, str]:
+        """Trade the enrolment secret for a device token; ``vault`` (id, keyring) registers
+        this vault on the server — the only way a new vault id can be claimed."""
+        payload: dict[str, Any] = {
+            "account": account, "secret": secret, "device_name": device_name, "login": login}
+        if vault is not None:
+            payload["vault"] = {"vault_id": vault[0], "keyring": vault[1]}
+        body = self._call("POST", "/v1/enrol", auth=False, json_body=payload)
         return _str(body, "device_id"), _str(body, "token")
 
     def login(self, account: str, login_key: str, device_name: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ version is refused and left untouched.  Add a migration by appending a function 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> None:
         return
     if version > 0 and path is not None:
         backup = path.with_name(f"{path.name}.before-v{CURRENT}.bak")
+        if not backup.exists():
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
         dest = sqlite3.connect(backup)
         try:
             conn.backup(dest)

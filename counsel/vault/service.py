@@ -117,7 +117,13 @@ class Vault:
         )
         st.close()
         os.replace(tmp, path)  # atomic: a vault file either exists whole or not at all
-        return cls._from_file(path, ring, umk, vkey)
+        try:
+            return cls._from_file(path, ring, umk, vkey)
+        except BaseException:
+            # a vault that cannot be opened right after creation is no vault: leave no file
+            for made in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                made.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def unlock(cls, path: Path, passphrase: str) -> Vault:
@@ -863,7 +869,7 @@ class Vault:
                     KeyError,
                 ) as exc:
                     damaged.append(Damaged(rev.record_id, rev.rev_id, rev.kind, str(exc)))
-            return CheckReport(n, tuple(damaged))
+            return CheckReport(n, tuple(damaged), tuple(self.store.integrity_problems()))
 
     # -- settings (synced, encrypted) -----------------------------------------------------
     def settings_get(self, key: str, default: Any = None) -> Any:

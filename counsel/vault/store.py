@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from counsel.errors import StorageFull, VaultError, VaultNotFound
 from counsel.i18n import gettext as _
@@ -62,10 +64,23 @@ def _translate_os_error(exc: sqlite3.Error) -> Exception:
 
 
 def _ro_uri(path: Path) -> str:
-    """Read-only URI; ``immutable`` when there is no WAL, so no -wal/-shm files appear."""
+    """Read-only URI; ``immutable`` when there is no WAL, so no -wal/-shm files appear.
+
+    The path is percent-escaped: a folder or file name holding ``#``, ``?`` or ``%``
+    would otherwise be read as the URI's fragment or query (a vault under "Clients #2"
+    could not be opened)."""
     wal = Path(f"{path}-wal")
     flag = "" if wal.exists() and wal.stat().st_size > 0 else "&immutable=1"
-    return f"file:{path}?mode=ro{flag}"
+    return f"file:{quote(str(path.absolute()))}?mode=ro{flag}"
+
+
+def create_private(path: Path) -> None:
+    """Create an empty file only its owner may read or write (0600), before SQLite opens
+    it: SQLite gives the ``-wal`` and ``-shm`` files the database file's mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
 
 
 def check_readable(path: Path) -> int:
@@ -130,6 +145,8 @@ class Store:
             check_readable(path)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                create_private(path)
         try:
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -157,6 +174,16 @@ class Store:
             except sqlite3.Error:
                 pass
             self.conn.close()
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own ``PRAGMA integrity_check`` (b-trees, indexes, free list): what a
+        record-by-record check cannot see.  Empty when the file is sound."""
+        with self.lock:
+            try:
+                rows = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check(100)")]
+            except sqlite3.DatabaseError as exc:
+                return [str(exc)]
+        return [] if rows == ["ok"] else rows
 
     # -- transactions ---------------------------------------------------------------
     def transaction(self, fn: Callable[[sqlite3.Connection], object]) -> object:

@@ -73,10 +73,12 @@ class Damaged:
 class CheckReport:
     revisions: int
     damaged: tuple[Damaged, ...]
+    #: what SQLite's ``PRAGMA integrity_check`` found wrong with the file itself
+    file_problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.damaged
+        return not self.damaged and not self.file_problems
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 def main() -> None:
     path, passphrase, client_id, text = sys.argv[1:5]
+    from counsel.vault import kdf
+
+    kdf.allow_fast_for_tests()  # the parent made the vault with fast test settings
     app = QApplication([])
     from counsel_ui.shell.main_window import MainWindow
 

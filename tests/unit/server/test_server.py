@@ -25,13 +25,14 @@ def _rev(record: str, parents: list[str] | None = None, size: int = 40,
 
 def _enrol(srv: LiveServer, account: str = "maria") -> tuple[httpx.Client, str]:
     secret = srv.storage.create_account(account)
-    r = httpx.post(srv.url + "/v1/enrol", json={"account": account, "secret": secret,
-                                                  "device_name": "laptop"})
+    vault_id = secrets.token_hex(16)
+    r = httpx.post(srv.url + "/v1/enrol", json={
+        "account": account, "secret": secret, "device_name": "laptop",
+        "vault": {"vault_id": vault_id, "keyring": {"opaque": "x"}}})
     assert r.status_code == 200, r.text
     client = srv.client(r.json()["token"])
-    vault_id = secrets.token_hex(16)
     assert client.put(f"/v1/vaults/{vault_id}/keyring",
-                      json={"keyring": {"opaque": "x"}}).status_code == 200
+                      json={"keyring": {"opaque": "y"}}).status_code == 200
     return client, vault_id
 
 
