@@ -143,6 +143,12 @@ class SqlStorage(abc.ABC):
                 self._register_vault(db, name, *vault)
             return self._new_device(db, name, device_name)
 
+    def register_vault(self, account: str, vault_id: str, keyring: str) -> None:
+        """Register a vault for ``account`` (what an enrolment with a vault does; for the
+        administrator's tools and tests).  Someone else's id → ``no_vault``."""
+        with self.transaction(write=True) as db:
+            self._register_vault(db, account, vault_id, keyring)
+
     def _register_vault(self, db: Db, account: str, vault_id: str, keyring: str) -> None:
         if not db.execute("SELECT 1 FROM vaults WHERE vault_id = %s", (vault_id,)):
             db.execute("INSERT INTO vaults (vault_id, owner, next_seq, keyring, created) "

@@ -21,9 +21,9 @@ def _device(srv: LiveServer, account: str, name: str = "laptop") -> tuple[httpx.
     return srv.client(body["token"]), body["device_id"]
 
 
-def _vault(client: httpx.Client, envelopes: list[int]) -> str:
+def _vault(srv: LiveServer, account: str, client: httpx.Client, envelopes: list[int]) -> str:
     vault = secrets.token_hex(16)
-    client.put(f"/v1/vaults/{vault}/keyring", json={"keyring": {"k": "x"}})
+    srv.storage.register_vault(account, vault, '{"k": "x"}')  # as an enrolment would
     revs = [{"rev_id": secrets.token_hex(16), "record_id": f"rec{i:05d}", "parents": [],
              "kind": "encounter", "key_id": "vault", "device_id": "laptop01",
              "envelope": base64.b64encode(secrets.token_bytes(n)).decode()}
@@ -40,8 +40,8 @@ def office(live_server: LiveServer) -> dict[str, object]:
     st.create_account("jonas")
     maria, maria_dev = _device(live_server, "maria")
     jonas, jonas_dev = _device(live_server, "jonas")
-    own = _vault(maria, [100, 200, 300])
-    shared = _vault(jonas, [10])
+    own = _vault(live_server, "maria", maria, [100, 200, 300])
+    shared = _vault(live_server, "jonas", jonas, [10])
     st.grant(shared, "maria")
     return {"maria": maria, "jonas": jonas, "maria_dev": maria_dev, "jonas_dev": jonas_dev,
             "own": own, "shared": shared}

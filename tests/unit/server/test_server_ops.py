@@ -51,10 +51,11 @@ def test_health_is_liveness_and_ready_touches_the_database(
 
 def test_metrics_parse_count_and_hold_no_identifiers(live_server: LiveServer) -> None:
     secret = live_server.storage.create_account(ACCOUNT)
-    enrolled = httpx.post(live_server.url + "/v1/enrol", json={
-        "account": ACCOUNT, "secret": secret, "device_name": DEVICE_NAME}).json()
-    client = live_server.client(enrolled["token"])
     vault = secrets.token_hex(16)
+    enrolled = httpx.post(live_server.url + "/v1/enrol", json={
+        "account": ACCOUNT, "secret": secret, "device_name": DEVICE_NAME,
+        "vault": {"vault_id": vault, "keyring": {"k": "x"}}}).json()
+    client = live_server.client(enrolled["token"])
     client.put(f"/v1/vaults/{vault}/keyring", json={"keyring": {"k": "x"}})
     revs = [{"rev_id": secrets.token_hex(16), "record_id": f"rec{i:05d}", "parents": [],
              "kind": "encounter", "key_id": "vault", "device_id": "laptop01",
