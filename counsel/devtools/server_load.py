@@ -100,15 +100,13 @@ def _setup(storage: Any, urls: list[str], vaults: int, devices: int) -> list[Dev
             storage.create_account(account)
         secret = storage.new_enrol_secret(account)
         base = urls[i % len(urls)]
-        r = httpx.post(base + "/v1/enrol", json={"account": account, "secret": secret,
-                                                  "device_name": f"dev{i}"}, timeout=30)
+        vault = vault_ids[i % vaults]
+        body: dict[str, Any] = {"account": account, "secret": secret, "device_name": f"dev{i}"}
+        if i < vaults:  # the first device registers the vault (it takes an enrolment secret)
+            body["vault"] = {"vault_id": vault, "keyring": {"x": 1}}
+        r = httpx.post(base + "/v1/enrol", json=body, timeout=30)
         r.raise_for_status()
-        token, vault = r.json()["token"], vault_ids[i % vaults]
-        if i < vaults:
-            httpx.put(f"{base}/v1/vaults/{vault}/keyring", json={"keyring": {"x": 1}},
-                      headers={"Authorization": "Bearer " + token}, timeout=30
-                      ).raise_for_status()
-        out.append(Device(token, vault, base))
+        out.append(Device(r.json()["token"], vault, base))
     return out
 
 
