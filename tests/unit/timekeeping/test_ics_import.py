@@ -282,3 +282,37 @@ def test_any_zone_start_duration_and_weekly_count_round_trip(
     real = (end.replace(tzinfo=zone).astimezone(dt.UTC)
             - start.replace(tzinfo=zone).astimezone(dt.UTC)).total_seconds() // 60
     assert parsed.events[0].minutes == real
+
+
+def test_cancel_stops_the_read_and_progress_reaches_the_end() -> None:
+    from counsel.errors import ImportCancelled
+
+    seen: list[tuple[int, int]] = []
+    parsed = read_ics(_many_events(120), first=FIRST, last=LAST, tz=HEL,
+                      progress=lambda done, total: seen.append((done, total)))
+    assert len(parsed.events) == 120 and seen[0] == (0, 120) and seen[-1] == (120, 120)
+    calls: list[int] = []
+
+    def cancel() -> bool:
+        calls.append(1)
+        return len(calls) > 10
+
+    with pytest.raises(ImportCancelled):
+        read_ics(_many_events(120), first=FIRST, last=LAST, tz=HEL, cancel=cancel)
+    assert len(calls) < 40  # stopped soon after asking, not at the end
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="resident memory is read "
+                    "from /proc on Linux only")
+def test_memory_budget_reports_the_remaining_events() -> None:
+    parsed = read_ics(_many_events(20), first=FIRST, last=LAST, tz=HEL,
+                      limits=Limits(max_memory_mb=-1))  # any size is over the budget
+    assert parsed.events == () and len(parsed.problems) == 20
+    assert all("memory" in p.message for p in parsed.problems)
+
+
+def test_a_file_too_slow_to_scan_is_refused_with_advice() -> None:
+    big = _many_events(5_000)  # more lines than one scanner checkpoint
+    with pytest.raises(ImportFileError) as exc:
+        read_ics(big, first=FIRST, last=LAST, tz=HEL, limits=Limits(time_budget=-1.0))
+    assert "took longer than" in exc.value.message and "shorter period" in exc.value.help()
