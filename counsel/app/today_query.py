@@ -21,12 +21,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from counsel.app.today import UPCOMING_DAYS, Stopped, TodayItem, _from_due_item
-from counsel.domain import MeasureStatus, PlanStatus, Reminder, ReminderKind
+from counsel.domain import Reminder, ReminderKind
 from counsel.timekeeping.reminders import DeadlineRules, DueItem, _client_items, _status
+from counsel.timekeeping.rows import client_names as client_names
+from counsel.timekeeping.rows import date_or_none as _d
+from counsel.timekeeping.rows import light_plans
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -54,45 +57,9 @@ class TodaySummary:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Measure:
-    code: str
-    status: MeasureStatus
-    start: dt.date | None
-    due: dt.date | None
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Plan:
-    id: str
-    client: str
-    status: PlanStatus
-    made: dt.date
-    valid_until: dt.date | None
-    review: dt.date | None
-    measures: tuple[_Measure, ...]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
 class _Client:
     id: str
     permit_date: dt.date | None
-
-
-def _d(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def light_plans(vault: Vault) -> list[_Plan]:
-    """Plans with only what deadlines and circular referrals read (no free text)."""
-    out = []
-    for (data,) in vault.sql("SELECT data FROM records WHERE kind='plan' ORDER BY rowid"):
-        p = json.loads(data)
-        ms = tuple(_Measure(m["code"], MeasureStatus(m["status"]), _d(m.get("start")),
-                            _d(m.get("due"))) for m in p.get("measures") or ())
-        out.append(_Plan(p["id"], p["client"], PlanStatus(p["status"]),
-                         dt.date.fromisoformat(p["made"]), _d(p.get("valid_until")),
-                         _d(p.get("review")), ms))
-    return out
 
 
 def _client_due(vault: Vault, today: dt.date, rules: DeadlineRules) -> list[DueItem]:
@@ -100,7 +67,7 @@ def _client_due(vault: Vault, today: dt.date, rules: DeadlineRules) -> list[DueI
     clients = [_Client(cid, _d(permit)) for cid, permit in vault.sql(
         "SELECT r.record_id, c.permit_date FROM clients c JOIN records r ON r.rowid=c.rowid "
         "WHERE c.active=1 AND r.data->>'$.ended' IS NULL ORDER BY r.rowid")]
-    plans_of: dict[str, list[_Plan]] = {}
+    plans_of: dict[str, list[Any]] = {}
     for p in light_plans(vault):
         plans_of.setdefault(p.client, []).append(p)
     out = []
@@ -283,17 +250,3 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
         shown += group[:limit]
     due_clients |= {d.client for d in few_due if d.client and d.due <= today}
     return TodaySummary(today, tuple(shown), totals, frozenset(due_clients))
-
-
-def client_names(vault: Vault, ids: Sequence[str]) -> dict[str, str]:
-    """Display names of clients (as ``Client.display_name``), read from the client list."""
-    wanted = sorted(set(ids))
-    out: dict[str, str] = dict.fromkeys(wanted, "")
-    for start in range(0, len(wanted), 500):
-        part = wanted[start:start + 500]
-        for cid, name, preferred in vault.sql(
-                "SELECT r.record_id, c.name, c.preferred_name FROM clients c "
-                "JOIN records r ON r.rowid=c.rowid "
-                f"WHERE r.record_id IN ({','.join('?' * len(part))})", part):
-            out[cid] = f"{name} ({preferred})" if preferred and preferred != name else name
-    return out

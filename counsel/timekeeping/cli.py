@@ -103,25 +103,18 @@ def _write(args: argparse.Namespace, csv_text: str | None, pdf: bytes | None) ->
         print(_("Written to {path}").format(path=args.out), file=sys.stderr)
 
 
-def _work(vault: Vault) -> list[WorkEntry]:
-    from counsel.domain import WorkEntry as Entry
-    from counsel.timekeeping.reports import encounter_time
-
-    entries = vault.all(Entry)
-    return [*entries, *encounter_time(vault.encounter_facts(), entries)]
-
-
 def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
-    from counsel.domain import Client
+    from counsel.timekeeping import report_query
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import time_tables
-    from counsel.timekeeping.reports import time_report
+    from counsel.timekeeping.rows import client_list_names
     from counsel.timekeeping.split import Period
 
     vault = ctx.open_vault()
     period = Period.MONTH if args.by == "month" else Period.WEEK
-    report = time_report(_work(vault), args.first, args.last, period)
-    names = ({c.id: c.name for c in vault.all(Client)} if args.by == "client" else {})
+    report = report_query.time_report(vault, args.first, args.last, period)
+    names = (client_list_names(vault, [cid for cid, _s in report.by_client if cid])
+             if args.by == "client" else {})
     tables = time_tables(report, by_client=args.by == "client", client_names=names)
     if args.format == "pdf":
         from counsel.timekeeping.report_pdf import render_pdf
@@ -134,8 +127,7 @@ def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
-    from counsel.domain import Client, Plan
-    from counsel.timekeeping.aggregate import manager_report
+    from counsel.timekeeping import report_query
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import manager_tables
     from counsel.timekeeping.split import Period
@@ -143,11 +135,9 @@ def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
     if args.min_clients < 1:
         raise KnownError(_("--min-clients must be at least 1."))
     vault = ctx.open_vault()
-    report = manager_report(
-        first=args.first, last=args.last, entries=_work(vault),
-        clients=vault.all(Client), encounters=vault.encounter_facts(), plans=vault.all(Plan),
-        period=Period.WEEK if args.by == "week" else Period.MONTH,
-        min_clients=args.min_clients)
+    report = report_query.manager_report(
+        vault, args.first, args.last, Period.WEEK if args.by == "week" else Period.MONTH,
+        args.min_clients)
     tables = manager_tables(report)
     if args.format == "pdf":
         from counsel.timekeeping.report_pdf import render_pdf

@@ -178,31 +178,42 @@ def default_filename(kind: ExportKind, first: dt.date, last: dt.date, fmt: str) 
 def export_bytes(vault: Vault | None, kind: ExportKind, fmt: str, first: dt.date,
                  last: dt.date, *, by_client: bool = False, min_clients: int = 5,
                  sources: Sources | None = None) -> bytes:
-    """The report as the CLI writes it (``report time`` / ``report indicators``);
-    ``sources`` already read saves reading the vault again."""
+    """The report as the CLI writes it (``report time`` / ``report indicators``), computed
+    in the vault's SQL; with ``sources`` (records already read) record by record."""
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import Table, manager_tables, time_tables
 
     if fmt not in ("pdf", "csv"):
         raise ValueError(f"unknown format {fmt!r}")
-    if sources is None:
-        if vault is None:
-            raise ValueError("export needs a vault or its sources")
-        sources = load_sources(vault)
+    if sources is None and vault is None:
+        raise ValueError("export needs a vault or its sources")
     tables: list[Table]
     note = ""
     if kind is ExportKind.REPORT:
-        ov = overview_of(sources, first, last)
+        if sources is None:
+            from counsel.timekeeping import report_query
+
+            assert vault is not None
+            ov = report_query.overview(vault, first, last)
+        else:
+            ov = overview_of(sources, first, last)
         names = {r.client: r.name for r in ov.clients if r.client} if by_client else {}
         tables = time_tables(ov.report, by_client=by_client, client_names=names)
         title = _("Visible and background work")
     else:
         from counsel.timekeeping.aggregate import manager_report
 
-        rep = manager_report(first=first, last=last, entries=sources.entries,
-                             clients=sources.clients, encounters=sources.encounters,
-                             plans=sources.plans, period=chart_period(first, last),
-                             min_clients=min_clients)
+        if sources is None:
+            from counsel.timekeeping import report_query
+
+            assert vault is not None
+            rep = report_query.manager_report(vault, first, last, chart_period(first, last),
+                                              min_clients)
+        else:
+            rep = manager_report(first=first, last=last, entries=sources.entries,
+                                 clients=sources.clients, encounters=sources.encounters,
+                                 plans=sources.plans, period=chart_period(first, last),
+                                 min_clients=min_clients)
         tables = manager_tables(rep)
         title = _("Time and indicators")
         note = _("No personal data. Cells about fewer than {n} clients are hidden (–). "

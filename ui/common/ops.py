@@ -89,6 +89,7 @@ class _Job(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        self.op.started = True
         if self.op.cancelled:
             self._emit(False, Cancelled())
             return
@@ -115,6 +116,7 @@ class Op:
         self._priority = priority
         self._long = long
         self.cancelled = False
+        self.started = False
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
 

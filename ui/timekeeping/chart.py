@@ -61,6 +61,7 @@ class TimeChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bars: list[Bar] = []
+        self.loading = False
         self._legend_end = 0
         self.current = -1
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -73,7 +74,20 @@ class TimeChart(QWidget):
     def bars(self) -> list[Bar]:
         return list(self._bars)
 
+    def set_loading(self) -> None:
+        """Numbers are being worked out: no bars and no "no work time" sentence yet."""
+        self.loading = True
+        self._bars = []
+        self.current = -1
+        self.setAccessibleDescription(self.empty_text())
+        self.update()
+
+    def empty_text(self) -> str:
+        """What the chart says when it has no bars."""
+        return _("Calculating…") if self.loading else _("No work time in this period.")
+
     def set_bars(self, bars: list[Bar], summary: str) -> None:
+        self.loading = False
         self._bars = list(bars)
         self.current = -1
         self.setAccessibleDescription(summary)
@@ -138,7 +152,7 @@ class TimeChart(QWidget):
         self._legend(p, text)
         if not self._bars:
             p.setPen(text)
-            p.drawText(plot, Qt.AlignmentFlag.AlignCenter, _("No work time in this period."))
+            p.drawText(plot, Qt.AlignmentFlag.AlignCenter, self.empty_text())
             return
         # hour grid and axis labels
         for h in range(0, top + 1, step):

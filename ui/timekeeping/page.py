@@ -42,24 +42,23 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.i18n import gettext as _
+from counsel.timekeeping import report_query
 from counsel.timekeeping.overview import (
     ExportKind,
     Overview,
     RangeChoice,
-    Sources,
     default_filename,
     export_bytes,
     hm,
-    load_sources,
-    overview_of,
     percent,
     range_for,
     write_atomic,
 )
+from counsel.timekeeping.report_query import Basis
 from counsel.timekeeping.reports import Split, TimeReport
 from counsel.timekeeping.split import Period
 from counsel_ui.common.datefields import DateField
-from counsel_ui.common.ops import Op
+from counsel_ui.common.ops import Op, page_priority
 from counsel_ui.common.widgets import named
 from counsel_ui.timekeeping.chart import Bar, TimeChart
 
@@ -168,8 +167,10 @@ class TimePage(QWidget):
         self.session = session
         self._seq = 0
         self.overview: Overview | None = None
-        # the vault's records as read for the reports; dropped when they change
-        self._sources: Sources | None = None
+        self.loading = False
+        self._op: Op | None = None
+        # what every range's report reads from the whole vault; dropped when records change
+        self._basis: Basis | None = None
         self._generation = 0
         lay = QVBoxLayout(self)
 
@@ -273,6 +274,10 @@ class TimePage(QWidget):
         session.changed.connect(self._on_changed)
         self._range_changed()
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.loading and self._op is not None and not self._op.started:
+            self.refresh()  # queued behind other pages' work: now it is in front
     # -- data -------------------------------------------------------------------------------
     def period(self) -> tuple[dt.date, dt.date]:
         choice = RangeChoice(self.range.currentData())
@@ -293,7 +298,7 @@ class TimePage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if KINDS & kinds:
-            self._sources = None
+            self._basis = None
             self._generation += 1
             self.refresh()
 
@@ -311,23 +316,30 @@ class TimePage(QWidget):
         seq = self._seq
         generation = self._generation
         vault = self.session.vault
-        cached = self._sources
-        if cached is None:
-            self.status.setText(_("Calculating…"))
+        cached = self._basis
+        self.loading = True
+        self.status.setText(_("Calculating…"))
+        self.totals.setText(_("Calculating…"))
+        self.chart.set_loading()
+        closing = self.session
 
-        def work() -> tuple[Sources, Overview]:
-            src = cached if cached is not None else load_sources(vault)
-            return src, overview_of(src, first, last)
+        def work() -> tuple[Basis, Overview]:
+            base = cached if cached is not None else report_query.basis(vault)
+            return base, report_query.overview(
+                vault, first, last, base=base,
+                should_stop=lambda: closing.closing or op.cancelled)
 
-        def show(result: tuple[Sources, Overview]) -> None:
+        def show(result: tuple[Basis, Overview]) -> None:
             if generation == self._generation:
-                self._sources = result[0]
+                self._basis = result[0]
             if seq == self._seq:
                 self.show_overview(result[1])
 
         def failed(exc: BaseException) -> None:
             from counsel.errors import KnownError
 
+            if isinstance(exc, report_query.Stopped):
+                return
             if seq == self._seq and isinstance(exc, KnownError):
                 self.status.setText(exc.message)
             elif seq == self._seq:
@@ -335,9 +347,13 @@ class TimePage(QWidget):
 
                 show_error(self, exc)
 
-        Op(self, work, write=False).success(show).failure(failed).run()
+        if self._op is not None:
+            self._op.cancel()  # a range nobody looks at any more
+        op = Op(self, work, write=False, long=True, priority=page_priority(self))
+        self._op = op.success(show).failure(failed).run()
 
     def show_overview(self, o: Overview) -> None:
+        self.loading = False
         self.overview = o
         rep = o.report
         t = rep.total
@@ -396,12 +412,11 @@ class TimePage(QWidget):
         first, last = self.period()
         vault = self.session.vault
         by_client = kind is ExportKind.REPORT and self.name_clients.isChecked()
-        sources = self._sources
         self.status.setText(_("Writing {name}…").format(name=path.name))
 
         def work() -> None:
             write_atomic(path, export_bytes(vault, kind, fmt, first, last,
-                                            by_client=by_client, sources=sources))
+                                            by_client=by_client))
 
         def failed(exc: BaseException) -> None:
             from counsel_ui.common.errors import show_error

@@ -1,0 +1,360 @@
+"""Time reports, indicators and the Time page computed where the data is (SQL).
+
+The record-by-record path (:func:`counsel.timekeeping.reports.time_report` over every
+:class:`~counsel.domain.WorkEntry`, :func:`~counsel.timekeeping.indicators.
+compute_indicators`) builds a Python record for each of a caseload's hundreds of
+thousands of work entries and encounters.  Here the working set's SQL splits entries
+at midnight (the rule of :mod:`counsel.timekeeping.split`) and sums the pieces per
+period, client, channel and kind of party; only the sums leave SQLite.  A range is
+worked through one :data:`STEP_DAYS` slice at a time (every figure adds up across
+slices), so the vault is free for a search between two steps and the work can stop.
+
+Relationship start dates (for the early-phase indicator) are one query over the whole
+vault: :func:`relationship_starts` — callers that show several ranges compute them once.
+
+The results equal the record-by-record functions (the tests check this on random data).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from counsel.domain import Channel, InterpreterMode, PartyKind, Place
+from counsel.timekeeping.circular import DEFAULT_THRESHOLD, circular_referrals, flagged_clients
+from counsel.timekeeping.indicators import EARLY_DAYS, Counted, Indicators
+from counsel.timekeeping.reports import PeriodRow, Split, TimeReport, check_range
+from counsel.timekeeping.rows import LightPlan, light_plans
+from counsel.timekeeping.split import Period, period_label, period_starts
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
+
+#: Days per step; a month's report is one step, a year's twelve.
+STEP_DAYS = 31
+
+
+class Stopped(Exception):
+    """``should_stop`` said so between two steps."""
+
+
+_PERIOD_SQL = {
+    Period.DAY: "day",
+    Period.WEEK: "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')",
+    Period.MONTH: "strftime('%Y-%m-01', day)",
+}
+
+#: Pieces of the work in one step: saved entries plus encounters no entry accounts for
+#: (``encounter_time``), each split at midnight.  ?1 first day of the step, ?2 last day,
+#: ?3 first day of the whole report (entry counting), ?4 JSON of uncovered encounter
+#: rows, ?5 JSON of the clients whose first 90 days touch the range (per-day minutes).
+_PIECES = """
+WITH ent AS MATERIALIZED (
+  SELECT rowid AS id, client, date, start, minutes, kind, channel, party_kind FROM work
+  WHERE date BETWEEN date(?1, '-1 day') AND ?2
+  UNION ALL
+  SELECT rowid, client, date, start, minutes, 'visible',
+         CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END, NULL
+  FROM encounters WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0
+    AND rowid IN (SELECT value FROM json_each(?4))
+), sm AS (
+  SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
+         * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
+), p AS (
+  SELECT id, client, kind, channel, party_kind, date AS day, 1 AS counts,
+         CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END AS m FROM sm
+  UNION ALL
+  SELECT id, client, kind, channel, party_kind, date(date, '+1 day'), date < ?3, minutes - room
+  FROM sm WHERE room IS NOT NULL AND minutes > room
+), q AS MATERIALIZED (
+  SELECT p.*, {period} AS per, kind = 'visible' AS vis FROM p WHERE day BETWEEN ?1 AND ?2
+)
+SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN vis THEN 0 ELSE m END),
+       {clients}, 0, 0 FROM q GROUP BY per
+UNION ALL
+SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN vis THEN 0 ELSE m END),
+       NULL, NULL, 0 FROM q GROUP BY client
+UNION ALL
+SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
+WHERE client IN (SELECT value FROM json_each(?5)) GROUP BY client, day
+UNION ALL
+SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN vis THEN 0 ELSE m END),
+       {clients}, 0, 0 FROM q GROUP BY channel
+UNION ALL
+SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
+       SUM(CASE WHEN vis THEN 0 ELSE m END), {clients}, 0, 0 FROM q GROUP BY party_kind
+UNION ALL
+SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FROM q
+"""
+
+_ENCOUNTERS = """
+SELECT client, interpreter_mode, place, COUNT(*), SUM(minutes) FROM encounters
+WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
+"""
+
+
+@dataclasses.dataclass
+class Acc:
+    """Visible and background minutes of one cell, and the clients it is about."""
+
+    visible: int = 0
+    background: int = 0
+    clients: set[str] = dataclasses.field(default_factory=set)
+
+    def add(self, visible: int, background: int, clients: str | None) -> None:
+        self.visible += visible
+        self.background += background
+        if clients:
+            self.clients.update(clients.split(","))
+
+    @property
+    def split(self) -> Split:
+        return Split(self.visible, self.background)
+
+
+@dataclasses.dataclass
+class Cells:
+    """Everything a report needs from the pieces of ``[first, last]``, summed."""
+
+    first: dt.date
+    last: dt.date
+    period: Period
+    by_period: dict[dt.date, Acc]
+    by_client: dict[str | None, Acc]
+    by_channel: dict[str, Acc]
+    by_party_kind: dict[str | None, Acc]
+    early: dict[str, int]  # client → minutes in their first 90 days (clients with any)
+    entries: int
+
+    @property
+    def total(self) -> Acc:
+        out = Acc()
+        for a in self.by_period.values():
+            out.visible += a.visible
+            out.background += a.background
+        out.clients = {c for c in self.by_client if c is not None}
+        return out
+
+
+def uncovered_encounters(vault: Vault) -> str:
+    """JSON list of the encounter rows no work entry accounts for (``encounter_time``)."""
+    rows = vault.sql("SELECT e.rowid FROM encounters e JOIN records r ON r.rowid=e.rowid "
+                     "WHERE e.minutes > 0 AND r.record_id NOT IN "
+                     "(SELECT encounter FROM work WHERE encounter IS NOT NULL)")
+    return json.dumps([r[0] for r in rows])
+
+
+def relationship_starts(vault: Vault) -> dict[str, dt.date]:
+    """When each client relationship began (as ``indicators.relationship_starts``):
+    ``Client.started``, else the first day with work or an encounter for the client."""
+    starts = {str(cid): dt.date.fromisoformat(day) for cid, day in vault.sql(
+        "SELECT client, MIN(date) FROM (SELECT client, date FROM work WHERE client IS NOT NULL "
+        "UNION ALL SELECT client, date FROM encounters WHERE client IS NOT NULL) "
+        "GROUP BY client")}
+    for cid, day in vault.sql("SELECT r.record_id, c.started FROM clients c JOIN records r "
+                              "ON r.rowid=c.rowid WHERE c.started IS NOT NULL"):
+        starts[str(cid)] = dt.date.fromisoformat(day)
+    return starts
+
+
+@dataclasses.dataclass(frozen=True)
+class Basis:
+    """What every range's report reads from the whole vault; kept until records change."""
+
+    starts: dict[str, dt.date]  # relationship start per client
+    uncovered: str  # encounters no work entry accounts for (JSON rows)
+    plans: tuple[LightPlan, ...]  # for circular referrals
+
+
+def basis(vault: Vault) -> Basis:
+    return Basis(relationship_starts(vault), uncovered_encounters(vault),
+                 tuple(light_plans(vault)))
+
+
+def _steps(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    out = []
+    day = first
+    while day <= last:
+        end = min(last, day + dt.timedelta(days=STEP_DAYS - 1))
+        out.append((day, end))
+        day = end + dt.timedelta(days=1)
+    return out
+
+
+def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
+          starts: dict[str, dt.date] | None = None, uncovered: str | None = None,
+          with_clients: bool = False,
+          should_stop: Callable[[], bool] | None = None) -> Cells:
+    """Sum the pieces of ``[first, last]`` per period, client, channel and kind of party."""
+    check_range(first, last)
+    if uncovered is None:
+        uncovered = uncovered_encounters(vault)
+    early_end = dt.timedelta(days=EARLY_DAYS)
+    starts = starts or {}
+    # only clients whose early phase overlaps the range can have early minutes in it
+    early_json = json.dumps(sorted(c for c, s in starts.items()
+                                   if s <= last and s + early_end > first))
+    query = _PIECES.format(period=_PERIOD_SQL[period],
+                           clients="group_concat(DISTINCT client)" if with_clients else "NULL")
+    out = Cells(first, last, period, {s: Acc() for s in period_starts(first, last, period)},
+                {}, {}, {}, {}, 0)
+    for low, high in _steps(first, last):
+        if should_stop is not None and should_stop():
+            raise Stopped
+        for dim, key, visible, background, clients, day, _z in vault.sql(
+                query, (low.isoformat(), high.isoformat(), first.isoformat(), uncovered,
+                        early_json)):
+            if dim == "n":
+                out.entries += visible
+                continue
+            if dim == "d":
+                s = starts[key]
+                if s <= dt.date.fromisoformat(day) < s + early_end:
+                    out.early[key] = out.early.get(key, 0) + visible
+                continue
+            targets: dict[str, dict[Any, Acc]] = {
+                "p": out.by_period, "c": out.by_client, "h": out.by_channel,
+                "k": out.by_party_kind}
+            target = targets[dim]
+            k: Hashable = dt.date.fromisoformat(key) if dim == "p" else key
+            target.setdefault(k, Acc()).add(visible, background, clients)
+    return out
+
+
+def report_from(c: Cells) -> TimeReport:
+    """The counsellor's :class:`TimeReport` from summed cells."""
+    channels = list(Channel)
+    parties = list(PartyKind)
+    return TimeReport(
+        first=c.first, last=c.last, period=c.period, total=c.total.split,
+        by_period=tuple(PeriodRow(period_label(s, c.period), s, a.split)
+                        for s, a in sorted(c.by_period.items())),
+        by_client=tuple(sorted(((k, a.split) for k, a in c.by_client.items()),
+                               key=lambda kv: (kv[0] is None, kv[0] or ""))),
+        by_channel=tuple(sorted(((Channel(k), a.split) for k, a in c.by_channel.items()),
+                                key=lambda kv: channels.index(kv[0]))),
+        by_party_kind=tuple(sorted(
+            ((PartyKind(k) if k else None, a.split) for k, a in c.by_party_kind.items()),
+            key=lambda kv: (kv[0] is None, parties.index(kv[0]) if kv[0] else 0))),
+        entries=c.entries,
+    )
+
+
+def time_report(vault: Vault, first: dt.date, last: dt.date, period: Period = Period.WEEK,
+                should_stop: Callable[[], bool] | None = None) -> TimeReport:
+    """As ``reports.time_report(work entries incl. encounter time, first, last, period)``."""
+    return report_from(cells(vault, first, last, period, should_stop=should_stop))
+
+
+def _counted(pairs: dict[str | None, int]) -> Counted:
+    return Counted(sum(pairs.values()), frozenset(k for k in pairs if k is not None))
+
+
+def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
+                    circular_threshold: int = DEFAULT_THRESHOLD,
+                    plans: Sequence[LightPlan] | None = None) -> Indicators:
+    """As ``indicators.compute_indicators`` (entries incl. encounter time) for ``c``'s range."""
+    first, last = c.first, c.last
+    client_minutes = {k: a.visible + a.background for k, a in c.by_client.items()
+                      if k is not None}
+    enc: dict[str, dict[str | None, int]] = {}
+
+    def add(name: str, client: str | None, value: int) -> None:
+        cell = enc.setdefault(name, {})
+        cell[client] = cell.get(client, 0) + value
+
+    modes = [m for m in InterpreterMode if m is not InterpreterMode.NONE]
+    for client, mode, place, n, minutes in vault.sql(_ENCOUNTERS, (first.isoformat(),
+                                                                   last.isoformat())):
+        add("encounters", client, n)
+        add("minutes", client, minutes)
+        if mode != InterpreterMode.NONE.value:
+            add("interpreted", client, n)
+            add(f"mode:{mode}", client, n)
+        if place == Place.FIELD_VISIT.value:
+            add("field", client, n)
+            add("field_minutes", client, minutes)
+    if plans is None:
+        plans = light_plans(vault)
+    flags = circular_referrals(cast(Any, plans), threshold=circular_threshold, as_of=last)
+    return Indicators(
+        first=first, last=last,
+        client_minutes=_counted(cast(Any, client_minutes)),
+        early_minutes=_counted(cast(Any, c.early)),
+        new_clients=_counted({cid: 1 for cid, s in starts.items() if first <= s <= last}),
+        encounters=_counted(enc.get("encounters", {})),
+        encounter_minutes=_counted(enc.get("minutes", {})),
+        interpreted=_counted(enc.get("interpreted", {})),
+        interpreted_by_mode=tuple((m, _counted(enc.get(f"mode:{m.value}", {})))
+                                  for m in modes),
+        field_visits=_counted(enc.get("field", {})),
+        field_visit_minutes=_counted(enc.get("field_minutes", {})),
+        circular_clients=_counted(dict.fromkeys(sorted(flagged_clients(flags)), 1)),
+    )
+
+
+def indicators(vault: Vault, first: dt.date, last: dt.date,
+               starts: dict[str, dt.date] | None = None) -> Indicators:
+    if starts is None:
+        starts = relationship_starts(vault)
+    return indicators_from(vault, cells(vault, first, last, Period.DAY, starts=starts),
+                           starts)
+
+
+def manager_report(vault: Vault, first: dt.date, last: dt.date, period: Period = Period.MONTH,
+                   min_clients: int | None = None,
+                   should_stop: Callable[[], bool] | None = None) -> Any:
+    """As ``aggregate.manager_report`` over the whole vault (entries incl. encounter time)."""
+    from counsel.timekeeping import aggregate
+
+    k = aggregate.MIN_CLIENTS if min_clients is None else min_clients
+    if k < 1:
+        raise ValueError("min_clients must be at least 1")
+    starts = relationship_starts(vault)
+    c = cells(vault, first, last, period, starts=starts, with_clients=True,
+              should_stop=should_stop)
+
+    def accs(d: dict[Any, Acc], key: Callable[[Any], Hashable]) -> dict[Hashable, Any]:
+        return {key(x): aggregate._Acc(a.visible, a.background, set(a.clients))
+                for x, a in d.items()}
+
+    total = c.total
+    everything = aggregate._small(len(total.clients), k)
+    total_cell = aggregate._suppress({0: aggregate._Acc(total.visible, total.background,
+                                                        total.clients)}, k, everything)[0]
+    per = aggregate._suppress(accs(c.by_period, lambda s: s), k, everything)
+    channels = aggregate._suppress(accs(c.by_channel, str), k, everything)
+    parties = aggregate._suppress(accs(c.by_party_kind, lambda x: x or ""), k, everything)
+    ind = indicators_from(vault, c, starts)
+    return aggregate.ManagerReport(
+        first=first, last=last, period=period, min_clients=k, total=total_cell,
+        by_period=tuple((period_label(s, period), per[s]) for s in sorted(c.by_period)),
+        by_channel=tuple(sorted((str(x), v) for x, v in channels.items())),
+        by_party_kind=tuple(sorted((str(x), v) for x, v in parties.items())),
+        indicators=aggregate.indicator_rows(ind, k, everything),
+    )
+
+
+def overview(vault: Vault, first: dt.date, last: dt.date, period: Period | None = None, *,
+             base: Basis | None = None,
+             should_stop: Callable[[], bool] | None = None) -> Any:
+    """The Time page's :class:`~counsel.timekeeping.overview.Overview` (as ``overview_of``);
+    ``base`` from :func:`basis` can be kept between ranges."""
+    from counsel.i18n import gettext as _
+    from counsel.timekeeping.overview import ClientRow, Overview, chart_period
+    from counsel.timekeeping.rows import client_names
+
+    if base is None:
+        base = basis(vault)
+    c = cells(vault, first, last, period or chart_period(first, last), starts=base.starts,
+              uncovered=base.uncovered, should_stop=should_stop)
+    report = report_from(c)
+    ind = indicators_from(vault, c, base.starts, plans=base.plans)
+    names = client_names(vault, [cid for cid, _s in report.by_client if cid])
+    rows = [ClientRow(cid, (names.get(cid) or cid) if cid else _("Not for one client"), s)
+            for cid, s in report.by_client]
+    rows.sort(key=lambda r: (r.client is None, -r.split.total, r.name.casefold()))
+    return Overview(report, ind, tuple(rows))

@@ -1,0 +1,44 @@
+"""While the Time page calculates it says so: never "No work time in this period" then."""
+
+from __future__ import annotations
+
+import threading
+
+
+def test_time_page_shows_loading_until_the_overview_arrives(qtbot, window, monkeypatch):
+    from counsel.timekeeping import report_query
+    from counsel_ui.common import ops
+    from counsel_ui.timekeeping.page import TimePage
+
+    ops.wait_idle()
+    release = threading.Event()
+    real = report_query.overview
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_query, "overview", slow)
+    page = TimePage(window.session)
+    qtbot.addWidget(page)
+    page.show()
+    try:
+        assert page.loading and page.overview is None
+        assert page.chart.empty_text() == "Calculating…"
+        assert page.chart.accessibleDescription() == "Calculating…"
+        assert page.status.text() == "Calculating…"
+        qtbot.wait(50)
+        assert page.loading and "No work time" not in page.chart.empty_text()
+        assert page.chart.grab().width() > 0  # paints without the empty sentence
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not page.loading)
+    assert page.overview is not None and page.status.text() == ""
+    assert page.chart.empty_text() == "No work time in this period."  # only once known
+    assert "Calculating" not in page.totals.text()
+    # a period change shows the loading state again until its numbers are in
+    release.clear()
+    page.range.setCurrentIndex(1)
+    assert page.loading and page.chart.empty_text() == "Calculating…"
+    release.set()
+    qtbot.waitUntil(lambda: not page.loading)
