@@ -33,12 +33,13 @@ class LastSync:
     merged: int
     restored: int
     conflicts: int
+    resent: int = 0  # sent again because the server had lost them (restored from a backup)
 
 
 def record(vault: Vault, report: SyncReport, at: dt.datetime | None = None) -> LastSync:
     at = at or dt.datetime.now(dt.UTC)
     last = LastSync(at, report.pushed, report.pulled, len(set(report.merged)),
-                    len(set(report.restored)), report.conflicts)
+                    len(set(report.restored)), report.conflicts, report.resent)
     body = {**dataclasses.asdict(last), "at": at.isoformat()}
     vault.store.set_state(LAST_SYNC, json.dumps(body))
     return last
@@ -52,7 +53,7 @@ def last_sync(vault: Vault) -> LastSync | None:
         body = json.loads(raw)
         return LastSync(dt.datetime.fromisoformat(body["at"]), int(body["pushed"]),
                         int(body["pulled"]), int(body["merged"]), int(body["restored"]),
-                        int(body["conflicts"]))
+                        int(body["conflicts"]), int(body.get("resent", 0)))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -135,6 +136,11 @@ def moved_text(last: LastSync) -> str:
         parts.append(ngettext("merged {n} record automatically",
                               "merged {n} records automatically", last.merged)
                      .format(n=last.merged))
+    if last.resent:
+        parts.append(ngettext(
+            "sent {n} change again: the server had lost it (restored from a backup?)",
+            "sent {n} changes again: the server had lost them (restored from a backup?)",
+            last.resent).format(n=last.resent))
     return ", ".join(parts)
 
 

@@ -126,6 +126,11 @@ def test_last_sync_and_unsynced_count(pair) -> None:  # type: ignore[no-untyped-
     assert last == sync_status.LastSync(at, 2, 5, 1, 0, 1)
     assert sync_status.moved_text(last) == ("sent 2 changes, received 5 changes, "
                                             "merged 1 record automatically")
+    sync_status.record(a, SyncReport(9, 0, (), (), 0, 0, resent=9), at)
+    again = sync_status.last_sync(a)
+    assert again is not None and again.resent == 9
+    assert sync_status.moved_text(again).endswith(
+        "sent 9 changes again: the server had lost them (restored from a backup?)")
     assert sync_status.ago_text(at, at + dt.timedelta(minutes=5)) == "5 minutes ago"
     assert sync_status.ago_text(at, at + dt.timedelta(days=3)) == "3 days ago"
 
