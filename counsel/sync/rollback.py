@@ -62,14 +62,13 @@ def server_lost_history(vault: Vault, transport: Transport) -> bool:
 
 
 def resend_everything(vault: Vault, transport: Transport) -> int:
-    """Queue every local revision again and restart the cursor; the number queued."""
+    """Queue every local revision again and restart the cursor; the number queued.
+
+    If the server lost the vault itself (registered after the backup), only an
+    enrolment secret may register it again: everything stays queued and the person is
+    told to sign in again with one.
+    """
     st = vault.store
-    try:
-        transport.keyring(vault.vault_id)
-    except SyncError as exc:
-        if exc.code != "no_vault":
-            raise
-        transport.put_keyring(vault.vault_id, vault.export_keyring())
 
     def tx(conn: sqlite3.Connection) -> int:
         queued = st.requeue_all(conn)
@@ -80,4 +79,18 @@ def resend_everything(vault: Vault, transport: Transport) -> int:
 
     queued = int(str(st.transaction(tx)))
     log.warning("sync server lost history; %d revisions queued to send again", queued)
+    try:
+        transport.keyring(vault.vault_id)
+    except SyncError as exc:
+        if exc.code != "no_vault":
+            raise
+        from counsel.i18n import N_
+        from counsel.i18n import gettext as _
+
+        raise SyncError(
+            _("The sync server no longer has this vault (was it restored from a backup?)."),
+            code="vault_lost",
+            help_text=N_("Your work is kept on this computer. Ask your administrator for a "
+                         "new enrolment secret and set up sync again with it; everything "
+                         "is then sent again.")) from None
     return queued

@@ -115,3 +115,64 @@ def test_pg_dump_restored_and_devices_resend(tmp_path: Path, pg_url: str) -> Non
                        check=True, capture_output=True, timeout=120)
 
     _restore_scenario(tmp_path, pg_url, backup, restore)
+
+
+def test_vault_and_device_enrolled_after_the_backup_come_back_with_a_new_secret(
+        tmp_path: Path) -> None:
+    from counsel.sync.transport import SyncError
+
+    db = str(tmp_path / "server.sqlite3")
+    bak = tmp_path / "empty.sqlite3"
+    storage = open_storage(db, migrate=True)
+    storage.create_account("maria")
+    assert server_cli.main(["--db", db, "backup", str(bak)]) == 0  # before any vault
+    srv = LiveServer(storage).start()
+    a, _ = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    ids = _save(a, "kept", 4)
+    enrol.connect(a, srv.url, "maria", PASS, enrol_secret=storage.new_enrol_secret("maria"))
+    assert _sync(a).unsynced == 0
+    srv.stop()
+    storage.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    shutil.copyfile(bak, db)
+    storage = open_storage(db)
+    srv = LiveServer(storage, port=srv.port).start()
+    try:
+        with pytest.raises(SyncError) as err:  # the token was issued after the backup too
+            _sync(a)
+        assert err.value.code == "bad_token"
+        enrol.connect(a, srv.url, "maria", PASS, enrol_secret=storage.new_enrol_secret("maria"))
+        report = _sync(a)  # the new registration starts at 0, below this device's cursor
+        assert report.resent >= len(ids) and report.unsynced == 0
+        b = enrol.join(tmp_path / "b.vault", srv.url, "maria", PASS)
+        assert all(b.get(cid) is not None for cid in ids)
+        a.lock()
+        b.lock()
+    finally:
+        srv.stop()
+        storage.close()
+
+
+def test_a_vault_gone_from_the_server_keeps_everything_queued_and_says_what_to_do(
+        tmp_path: Path) -> None:
+    from counsel.sync.transport import SyncError
+
+    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
+    srv = LiveServer(storage).start()
+    try:
+        a, _ = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+        ids = _save(a, "kept", 3)
+        enrol.connect(a, srv.url, "maria", PASS, enrol_secret=storage.create_account("maria"))
+        assert _sync(a).unsynced == 0
+        with storage.transaction(write=True) as db:  # as a partial restore would leave it
+            for table in ("revisions", "vault_keys", "members", "vaults"):
+                db.execute(f"DELETE FROM {table} WHERE vault_id = %s", (a.vault_id,))
+        with pytest.raises(SyncError) as err:
+            _sync(a)
+        assert err.value.code == "vault_lost" and "enrolment secret" in err.value.help()
+        assert a.store.outbox_count() >= len(ids)  # nothing is forgotten meanwhile
+        a.lock()
+    finally:
+        srv.stop()
+        storage.close()
