@@ -57,9 +57,11 @@ def check(storage: SqlStorage) -> int:
         empty = version == 0 and not storage.table_names(db)
     if version > LATEST:
         raise _ahead(version)
+    if empty:
+        raise SchemaError(f"The database is empty: run 'counsel-server migrate' to create "
+                          f"the schema (version {LATEST}).")
     if version < LATEST:
-        what = ("is empty" if empty else
-                "was created by a release without schema versions" if version == 0 else
+        what = ("was created by a release without schema versions" if version == 0 else
                 f"is at schema version {version}")
         raise SchemaError(
             f"The database {what}; this counsel-server needs schema version {LATEST}. "
