@@ -203,9 +203,13 @@ LABELS[Obstacle] = {
 class WorkKind(Labelled):
     VISIBLE = "visible"  # calendared appointment with the client
     BACKGROUND = "background"  # liaison: calls, emails, finding things out
+    # the counsellor's own work, for no client: team meetings, training, admin.  Added
+    # after the first release: entries written before it are all visible or background
+    INTERNAL = "internal"
 
 
-LABELS[WorkKind] = {"visible": N_("Appointment"), "background": N_("Background work")}
+LABELS[WorkKind] = {"visible": N_("Appointment"), "background": N_("Background work"),
+                    "internal": N_("Internal work (team, training, admin)")}
 
 
 class Channel(Labelled):

@@ -93,8 +93,9 @@ class _Acc:
     def add(self, p: Piece) -> None:
         if p.kind is WorkKind.VISIBLE:
             self.visible += p.minutes
-        else:
+        elif p.kind is WorkKind.BACKGROUND:
             self.background += p.minutes
+        # internal minutes (team, training, admin) are not in the client-work split
         if p.client is not None:
             self.clients.add(p.client)
 

@@ -35,7 +35,7 @@ def _split_columns(first: str) -> tuple[str, ...]:
 
 
 def _split_row(label: str, s: Split) -> tuple[Value, ...]:
-    return (label, s.visible, s.background, s.total, s.background_share)
+    return (label, s.visible, s.background, s.client_work, s.background_share)
 
 
 def _cell_row(label: str, c: Cell) -> tuple[Value, ...]:

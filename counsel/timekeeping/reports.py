@@ -32,22 +32,30 @@ MAX_RANGE_DAYS = 20 * 366
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Split:
-    """Visible and background minutes of one cell."""
+    """Visible and background minutes of one cell (the client work), and beside them
+    internal minutes (team meetings, training, admin).  ``total`` counts every minute;
+    the background share is of the client work only (visible + background)."""
 
     visible: int = 0
     background: int = 0
+    internal: int = 0
 
     @property
     def total(self) -> int:
+        return self.visible + self.background + self.internal
+
+    @property
+    def client_work(self) -> int:
         return self.visible + self.background
 
     @property
     def background_share(self) -> float | None:
-        """Share of background work in 0..1, ``None`` when there is no time at all."""
-        return self.background / self.total if self.total else None
+        """Share of background in the client work, 0..1; ``None`` when there is none."""
+        return self.background / self.client_work if self.client_work else None
 
     def __add__(self, other: Split) -> Split:
-        return Split(self.visible + other.visible, self.background + other.background)
+        return Split(self.visible + other.visible, self.background + other.background,
+                     self.internal + other.internal)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -90,9 +98,12 @@ def group(items: Iterable[Piece], key: Callable[[Piece], K]) -> dict[K, Split]:
     for p in items:
         cell = acc.get(key(p))
         if cell is None:
-            cell = acc[key(p)] = [0, 0]
-        cell[0 if p.kind is WorkKind.VISIBLE else 1] += p.minutes
-    return {k: Split(v[0], v[1]) for k, v in acc.items()}
+            cell = acc[key(p)] = [0, 0, 0]
+        cell[_COLUMN[p.kind]] += p.minutes
+    return {k: Split(v[0], v[1], v[2]) for k, v in acc.items()}
+
+
+_COLUMN = {WorkKind.VISIBLE: 0, WorkKind.BACKGROUND: 1, WorkKind.INTERNAL: 2}
 
 
 def _sorted_cells(cells: dict[K, Split],

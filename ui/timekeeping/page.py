@@ -118,7 +118,7 @@ class SplitModel(QAbstractTableModel):
             return None
         label, s = self.rows[index.row()]
         col = index.column()
-        values: list[Any] = [label, s.visible, s.background, s.total, s.background_share]
+        values: list[Any] = [label, s.visible, s.background, s.client_work, s.background_share]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
                 return label
@@ -225,6 +225,9 @@ class TimePage(QWidget):
         self.indicator_box = QGroupBox(_("Indicators"))
         form = QFormLayout(self.indicator_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # each name on its own line above its value, whole: beside the value a wrapped
+        # Arabic name lost its last letter ("يومً")
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.ind: dict[str, QLabel] = {}
         for key, text in (
                 ("early", _("Time in clients' first 90 days")),
@@ -238,7 +241,6 @@ class TimePage(QWidget):
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             lab = QLabel(text)
-            lab.setWordWrap(True)
             lab.setBuddy(value)
             value.setAccessibleName(text)
             form.addRow(lab, value)
@@ -360,7 +362,9 @@ class TimePage(QWidget):
         self.totals.setText(_("Visible {visible} · Background {background} · "
                               "Background share {share}").format(
             visible=hm(t.visible), background=hm(t.background),
-            share=percent(t.background_share) or "–"))
+            share=percent(t.background_share) or "–")
+            + (" · " + _("Internal work {internal}").format(internal=hm(t.internal))
+               if t.internal else ""))
         self.totals.setAccessibleName(self.totals.text())
         labels = bar_labels(rep)
         bars = [Bar(short, r.split.visible, r.split.background, title)

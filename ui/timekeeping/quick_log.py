@@ -66,7 +66,7 @@ def chosen_id(combo: QComboBox, ids: list[str]) -> str | None:
 
 
 class QuickLogDialog(FormDraft, QDialog):
-    FIELDS = ("client", "contact", "what", "channel", "minutes", "party_kind")
+    FIELDS = ("client", "contact", "what", "channel", "minutes", "party_kind", "work_kind")
 
     def __init__(self, session: Session, client_id: str | None,
                  parent: QWidget | None = None, draft: dict[str, Any] | None = None) -> None:
@@ -104,6 +104,10 @@ class QuickLogDialog(FormDraft, QDialog):
         self._kind_by_hand = False
         self._confirmed_text: str | None = None  # "save as written" was asked for this text
         self._kind_labels = party.kind_labels()
+        # the counsellor's own time (team meeting, training, admin) is no client's work
+        self.work_kind = add_row(form, _("Ki&nd of work:"),
+                                 enum_combo((WorkKind.BACKGROUND, WorkKind.INTERNAL)))
+        self.work_kind.currentIndexChanged.connect(self._work_kind_changed)
         self.message = QLabel()
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
@@ -190,8 +194,22 @@ class QuickLogDialog(FormDraft, QDialog):
     def selected_client(self) -> str | None:
         return chosen_id(self.client, self.client_ids)
 
+    def internal(self) -> bool:
+        return enum_value(self.work_kind, WorkKind) is WorkKind.INTERNAL
+
+    def _work_kind_changed(self, _index: int) -> None:
+        for w in (self.client, self.contact, self.party_kind):
+            w.setEnabled(not self.internal())
+
     def entry(self) -> WorkEntry:
         r = self.resolution()
+        if self.internal():
+            now = dt.datetime.now()
+            return WorkEntry(kind=WorkKind.INTERNAL, date=now.date(),
+                             start=dt.time(now.hour, now.minute),
+                             minutes=self.minutes.value(),
+                             channel=enum_value(self.channel, Channel) or Channel.OTHER,
+                             what=party.what_with_party(self.what.text().strip(), r))
         contact_id = r.contact.id if r.contact is not None else None
         kind = enum_value(self.party_kind, PartyKind) or r.kind
         now = dt.datetime.now()
@@ -208,6 +226,8 @@ class QuickLogDialog(FormDraft, QDialog):
 
     def problem(self) -> bool:
         """Say what stops a save (and put the cursor there); False when it may go ahead."""
+        if self.internal():
+            return False
         r = self.resolution()
         if r.match is party.Match.AMBIGUOUS:
             self._ask(_("“{text}” matches {n} contacts. Choose one from the list, or type "

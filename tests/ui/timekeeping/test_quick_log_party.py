@@ -66,3 +66,17 @@ def test_party_kind_is_required(qtbot, window):
     qtbot.wait(50)
     assert dlg.isVisible() and QApplication.focusWidget() is dlg.party_kind
     assert _background(window) == []
+
+
+def test_internal_work_is_logged_for_no_client(qtbot, window):
+    dlg = _open(qtbot, window)
+    dlg.work_kind.setCurrentIndex(dlg.work_kind.findData(WorkKind.INTERNAL.value))
+    assert not dlg.contact.isEnabled() and not dlg.client.isEnabled()
+    type_text(qtbot, dlg.what, "tiimipalaveri")
+    dlg.minutes.setValue(60)
+    qtbot.keyClick(dlg.what, Qt.Key.Key_Return)
+    vault = window.session.vault
+    qtbot.waitUntil(lambda: any(w.kind is WorkKind.INTERNAL for w in vault.all(WorkEntry)))
+    entry = next(w for w in vault.all(WorkEntry) if w.kind is WorkKind.INTERNAL)
+    assert entry.client is None and entry.contact is None and entry.minutes == 60
+    assert _background(window) == []

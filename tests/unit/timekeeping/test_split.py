@@ -82,8 +82,9 @@ def test_manager_report_unsuppressed_cells_match_the_counsellor_report(
                          min_clients=1)
     assert agg.total.visible == mine.total.visible
     assert agg.total.background == mine.total.background
-    assert sum(c.total or 0 for _, c in agg.by_period) == mine.total.total
-    assert sum(c.total or 0 for _, c in agg.by_channel) == mine.total.total
+    # the manager report is about client work: internal time is in neither
+    assert sum(c.total or 0 for _, c in agg.by_period) == mine.total.client_work
+    assert sum(c.total or 0 for _, c in agg.by_channel) == mine.total.client_work
 
 
 def test_midnight_split_crosses_week_and_year_boundary() -> None:
@@ -114,3 +115,31 @@ def test_background_share_and_empty_periods() -> None:
     assert r.total.background_share == 20 / 80
     assert dict(r.by_party_kind) == {PartyKind.KELA: Split(0, 20), None: Split(60, 0)}
     assert r.entries == 2
+
+
+def test_internal_time_is_reported_beside_the_client_work_split() -> None:
+    """Issue 14: team meetings, training and admin are their own kind; the old kinds
+    read as before and the visible/background split stays about clients."""
+    import datetime as dt
+
+    from counsel.domain import WorkEntry, WorkKind
+    from counsel.domain.codec import dumps, loads
+    from counsel.timekeeping.reports import time_report
+
+    day = dt.date(2026, 3, 2)
+    entries = [WorkEntry(kind=WorkKind.VISIBLE, date=day, minutes=60, client="a" * 32),
+               WorkEntry(kind=WorkKind.BACKGROUND, date=day, minutes=30, client="a" * 32),
+               WorkEntry(kind=WorkKind.INTERNAL, date=day, minutes=90, what="tiimipalaveri")]
+    rep = time_report(entries, day, day)
+    assert (rep.total.visible, rep.total.background, rep.total.internal) == (60, 30, 90)
+    assert rep.total.client_work == 90 and rep.total.background_share == pytest_approx(1 / 3)
+    assert loads(WorkEntry, dumps(entries[2])) == entries[2]
+    # a record written before the internal kind existed reads as it did
+    old = b'{"id": "' + b"1" * 32 + b'", "kind": "background", "date": "2026-03-02", "minutes": 5}'
+    assert loads(WorkEntry, old).kind is WorkKind.BACKGROUND
+
+
+def pytest_approx(x: float):  # type: ignore[no-untyped-def]
+    import pytest as _pytest
+
+    return _pytest.approx(x)
