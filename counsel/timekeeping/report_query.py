@@ -72,20 +72,23 @@ WITH ent AS MATERIALIZED (
 ), q AS MATERIALIZED (
   SELECT p.*, {period} AS per, kind = 'visible' AS vis FROM p WHERE day BETWEEN ?1 AND ?2
 )
-SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN vis THEN 0 ELSE m END),
-       {clients}, 0, 0 FROM q GROUP BY per
+SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
+       {clients}, 0, SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q GROUP BY per
 UNION ALL
-SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN vis THEN 0 ELSE m END),
-       NULL, NULL, 0 FROM q GROUP BY client
+SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
+       NULL, NULL, SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q
+GROUP BY client
 UNION ALL
 SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
 WHERE client IN (SELECT value FROM json_each(?5)) GROUP BY client, day
 UNION ALL
-SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN vis THEN 0 ELSE m END),
-       {clients}, 0, 0 FROM q GROUP BY channel
+SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
+       {clients}, 0, SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q
+GROUP BY channel
 UNION ALL
 SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
-       SUM(CASE WHEN vis THEN 0 ELSE m END), {clients}, 0, 0 FROM q GROUP BY party_kind
+       SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END), {clients}, 0,
+       SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q GROUP BY party_kind
 UNION ALL
 SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FROM q
 """
@@ -98,21 +101,24 @@ WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
 
 @dataclasses.dataclass
 class Acc:
-    """Visible and background minutes of one cell, and the clients it is about."""
+    """Visible, background and internal minutes of one cell, and the clients it is about."""
 
     visible: int = 0
     background: int = 0
     clients: set[str] = dataclasses.field(default_factory=set)
+    internal: int = 0
 
-    def add(self, visible: int, background: int, clients: str | None) -> None:
+    def add(self, visible: int, background: int, clients: str | None,
+            internal: int = 0) -> None:
         self.visible += visible
         self.background += background
+        self.internal += internal
         if clients:
             self.clients.update(clients.split(","))
 
     @property
     def split(self) -> Split:
-        return Split(self.visible, self.background)
+        return Split(self.visible, self.background, self.internal)
 
 
 @dataclasses.dataclass
@@ -135,6 +141,7 @@ class Cells:
         for a in self.by_period.values():
             out.visible += a.visible
             out.background += a.background
+            out.internal += a.internal
         out.clients = {c for c in self.by_client if c is not None}
         return out
 
@@ -204,7 +211,7 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
     for low, high in _steps(first, last):
         if should_stop is not None and should_stop():
             raise Stopped
-        for dim, key, visible, background, clients, day, _z in vault.sql(
+        for dim, key, visible, background, clients, day, internal in vault.sql(
                 query, (low.isoformat(), high.isoformat(), first.isoformat(), uncovered,
                         early_json)):
             if dim == "n":
@@ -220,7 +227,7 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
                 "k": out.by_party_kind}
             target = targets[dim]
             k: Hashable = dt.date.fromisoformat(key) if dim == "p" else key
-            target.setdefault(k, Acc()).add(visible, background, clients)
+            target.setdefault(k, Acc()).add(visible, background, clients, internal)
     return out
 
 
