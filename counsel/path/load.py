@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 
 
 def profile_of(vault: Vault, client_id: str) -> CompetenceProfile | None:
+    """The client's competence profile: the one with the derived id (what the editor
+    creates), else any other of theirs (made elsewhere, e.g. by an import)."""
     try:
         return vault.get_typed(CompetenceProfile, profile_id(client_id))
     except RecordNotFound:
-        return None
+        pass
+    others = vault.of_client(CompetenceProfile, client_id)
+    return others[-1] if others else None
 
 
 def blank_profile(client_id: str) -> CompetenceProfile:

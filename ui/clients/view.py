@@ -117,6 +117,11 @@ class ClientView(QWidget):
         self.add_reminder_button.clicked.connect(self.add_reminder)
         tab_layout.addWidget(self.add_reminder_button, 0, Qt.AlignmentFlag.AlignLeading)
         self.tabs.addTab(reminders_tab, _("Reminders"))
+        from counsel_ui.path.client_tab import PathTab
+
+        self.path_tab = PathTab(session, client_id)
+        self.tabs.addTab(self.path_tab, _("Path to work"))
+        self.path_tab.refresh()
         session.changed.connect(self._on_changed)
         self.refresh()
 

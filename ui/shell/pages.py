@@ -66,6 +66,7 @@ register("time", N_("Time"), "counsel_ui.timekeeping.page:TimePage",
 register("plans", N_("Plans"), "counsel_ui.plans.page:PlanPage",
          N_("Coming with the plan editor: integration plans with measures and a PDF "
             "preview in the client's language."))
+register("employers", N_("Employers"), "counsel_ui.employers.page:EmployersPage")
 register("sync", N_("Sync"), "counsel_ui.sync.page:SyncPage",
          N_("Coming with sync: status of the encrypted sync and a view of conflicts to "
             "resolve."))

@@ -1,0 +1,71 @@
+"""The Employers page: matching lists only consenting clients; a proposal records what
+was disclosed and a contact counts as background work."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from counsel.domain import Client, Employer, Proposal, Role, WorkEntry
+from counsel.domain.competence import (
+    CompetenceProfile,
+    Disclosure,
+    EvidenceSource,
+    LanguageEvidence,
+    ProposalConsent,
+    SubSkill,
+)
+from counsel.domain.employer import LanguageRequirement
+from counsel.domain.enums import CefrLevel, PartyKind, WorkKind
+
+
+def _people(vault) -> tuple[Client, Client, Role]:  # type: ignore[no-untyped-def]
+    d = dt.date.today() - dt.timedelta(days=30)
+    yes = Client(name="Samira Haddad", municipality="Espoo", phone="+358 40 1112223")
+    no = Client(name="Yonas Tesfay", municipality="Espoo")
+    ev = (LanguageEvidence("fi", SubSkill.SPEAKING, CefrLevel.B1_1, EvidenceSource.TEST, d),)
+    employer = Employer(name="Ravintola Aura", municipality="Espoo")
+    role = Role(employer=employer.id, title="Kokki", isco="5120", municipality="Espoo",
+                languages=(LanguageRequirement("fi", SubSkill.SPEAKING, CefrLevel.A2_2),))
+    vault.save_many([yes, no, employer, role,
+                     CompetenceProfile(client=yes.id, languages=ev, consent=ProposalConsent(
+                         d, (Disclosure.LANGUAGES, Disclosure.AVAILABILITY))),
+                     CompetenceProfile(client=no.id, languages=ev)])
+    return yes, no, role
+
+
+def test_matching_lists_only_consenting_clients_and_a_proposal_is_recorded(
+        window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from counsel_ui.employers.dialogs import ContactDialog, ProposalDialog
+    from counsel_ui.employers.page import EmployersPage
+
+    vault = window.session.vault
+    yes, no, role = _people(vault)
+    window.workspace.show_page("employers")
+    page = window.workspace.page("employers")
+    assert isinstance(page, EmployersPage)
+    qtbot.waitUntil(lambda: page.roles.count() == 1, timeout=10_000)
+    page.roles.setCurrentRow(0)
+    names = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
+    assert names == ["Samira Haddad"]
+    assert page.chosen_client() == yes.id
+    dlg = ProposalDialog(window.session, yes, vault.get_typed(
+        CompetenceProfile, vault.of_client(CompetenceProfile, yes.id)[0].id), role,
+        page.current, page)
+    qtbot.addWidget(dlg)
+    assert not dlg.items[Disclosure.NAME].isEnabled()  # not in the consent: cannot be chosen
+    assert "Samira" not in dlg.preview.toPlainText() and "B1.1" in dlg.preview.toPlainText()
+    dlg.by.setText("Liisa")
+    dlg.save()
+    qtbot.waitUntil(lambda: vault.of_client(Proposal, yes.id) != [], timeout=10_000)
+    [prop] = vault.of_client(Proposal, yes.id)
+    assert prop.by == "Liisa" and Disclosure.NAME not in prop.disclosed
+    assert "1112223" not in prop.summary
+    contact = ContactDialog(window.session, page.current, page)
+    qtbot.addWidget(contact)
+    contact.save()
+    qtbot.waitUntil(lambda: len([w for w in vault.all(WorkEntry)
+                                 if w.party_kind is PartyKind.EMPLOYER]) == 2,
+                    timeout=10_000)
+    assert all(w.kind is WorkKind.BACKGROUND for w in vault.all(WorkEntry)
+               if w.party_kind is PartyKind.EMPLOYER)
+    assert vault.of_client(Proposal, no.id) == []

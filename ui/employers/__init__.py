@@ -1,0 +1,1 @@
+"""The Employers page: employers, open roles, matching and proposals."""

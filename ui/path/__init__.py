@@ -1,0 +1,1 @@
+"""The client's path to work: competence profile editor, timeline, matching roles."""
