@@ -41,6 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t.add_argument("--variant", choices=["standard", "large_print"], default="standard")
     t.set_defaults(handler=cmd_timeline)
 
+    path = sub.add_parser("path", help=_("the path to work across the caseload"))
+    psub = path.add_subparsers(dest="path_command", metavar="COMMAND", required=True)
+    i = psub.add_parser("indicators", help=_("aggregate indicators: no personal data"))
+    i.add_argument("--min-clients", type=int, default=5, metavar="N",
+                   help=_("hide figures about fewer than N (default: 5)"))
+    i.set_defaults(handler=cmd_indicators)
+
 
 def _print_match(title: str, m: Any) -> None:
     gaps = f"  [{m.hard_gaps}]" if m.hard_gaps else ""
@@ -103,4 +110,35 @@ def cmd_timeline(args: argparse.Namespace, ctx: Any) -> int:
     else:
         write_atomic(Path(args.out).expanduser(), data)
         print(_("Wrote {file} ({size} kB)").format(file=args.out, size=len(data) // 1024 + 1))
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.domain import Client, Proposal
+    from counsel.domain.competence import CompetenceProfile
+    from counsel.path.indicators import compute
+
+    vault = ctx.open_vault()
+    ind = compute(vault.all(Client), vault.all(CompetenceProfile), vault.all(Proposal),
+                  min_cell=max(1, args.min_clients))
+    hidden = _("fewer than {n}").format(n=ind.min_cell)
+
+    def show(value: object) -> str:
+        return hidden if value is None else str(value)
+
+    median = (hidden if ind.first_step_median_days is None
+              else f"{ind.first_step_median_days:.0f}")
+    rows = [
+        (_("Clients"), str(ind.clients)),
+        (_("Clients with a first job or studies after the permit"),
+         show(ind.first_step_clients)),
+        (_("Median days from residence permit to first job or studies"), median),
+        (_("Work trials ended"), show(ind.trials_ended)),
+        (_("Work trials followed by work within 180 days"), show(ind.trials_to_work)),
+        (_("Proposals to employers"), show(ind.proposed)),
+        (_("Interviews"), show(ind.interviews)),
+        (_("Hires"), show(ind.hired)),
+    ]
+    for label, value in rows:
+        print(f"{label}\t{value}")
     return 0

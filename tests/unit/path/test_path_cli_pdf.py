@@ -131,3 +131,18 @@ def test_every_printed_fact_kind_is_translated(lang: str) -> None:
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
                           check=True).stdout.decode()
     assert "[en]" not in text
+
+
+def test_path_indicators_print_aggregates_without_names(
+        demo_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COUNSEL_PASSPHRASE", PASS)
+    v = Vault.unlock(demo_vault, PASS)
+    try:
+        names = [c.name for c in v.all(Client)]
+    finally:
+        v.lock()
+    assert main(["--vault", str(demo_vault), "--lang", "en", "path", "indicators"]) == 0
+    out = capsys.readouterr().out
+    assert f"Clients\t{len(names)}" in out and "Proposals to employers\t" in out
+    assert not any(n in out for n in names)
