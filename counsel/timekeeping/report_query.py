@@ -70,25 +70,27 @@ WITH ent AS MATERIALIZED (
   SELECT id, client, kind, channel, party_kind, date(date, '+1 day'), date < ?3, minutes - room
   FROM sm WHERE room IS NOT NULL AND minutes > room
 ), q AS MATERIALIZED (
-  SELECT p.*, {period} AS per, kind = 'visible' AS vis FROM p WHERE day BETWEEN ?1 AND ?2
+  SELECT p.*, {period} AS per, kind = 'visible' AS vis,
+         kind = 'background' AS bg, kind = 'internal' AS inr
+  FROM p WHERE day BETWEEN ?1 AND ?2
 )
-SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
-       {clients}, 0, SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q GROUP BY per
+SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
+       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY per
 UNION ALL
-SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
-       NULL, NULL, SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q
+SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
+       NULL, NULL, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
 GROUP BY client
 UNION ALL
 SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
 WHERE client IN (SELECT value FROM json_each(?5)) GROUP BY client, day
 UNION ALL
-SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
-       {clients}, 0, SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q
+SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
+       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
 GROUP BY channel
 UNION ALL
 SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
-       SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END), {clients}, 0,
-       SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END) FROM q GROUP BY party_kind
+       SUM(CASE WHEN bg THEN m ELSE 0 END), {clients}, 0,
+       SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY party_kind
 UNION ALL
 SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FROM q
 """
@@ -265,7 +267,7 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
                     plans: Sequence[LightPlan] | None = None) -> Indicators:
     """As ``indicators.compute_indicators`` (entries incl. encounter time) for ``c``'s range."""
     first, last = c.first, c.last
-    client_minutes = {k: a.visible + a.background for k, a in c.by_client.items()
+    client_minutes = {k: a.visible + a.background + a.internal for k, a in c.by_client.items()
                       if k is not None}
     enc: dict[str, dict[str | None, int]] = {}
 
