@@ -17,7 +17,9 @@ Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device tok
                                             updates a vault this account already uses
 ``POST /v1/vaults/{vault}/push``            revisions + wrapped client keys, idempotent
 ``GET  /v1/vaults/{vault}/pull?since=&limit=``  a page of revisions after a cursor
-``POST /v1/vaults/{vault}/erase``           erase client keys everywhere
+``POST /v1/vaults/{vault}/erase``           erase client keys everywhere (with the sealed
+                                            erasure records devices check)
+``GET|PUT /v1/vaults/{vault}/checkpoints``  devices' sealed checkpoints; chain counts
 ==========================================  =============================================
 
 Errors are ``{"error": {"code": ..., "message": ...}}`` with a fitting status.  Logs are
@@ -165,20 +167,25 @@ def parse_revision(item: object, device_id: str) -> Revision:
         raise ApiError(400, "malformed", "device_id is missing or not an id")
     if not valid_kind(item.get("kind")):
         raise ApiError(400, "malformed", "kind is missing or invalid")
+    # empty only for an erased client's change (the storage checks the key is erased)
     envelope = _b64(item.get("envelope"), "envelope", MAX_ENVELOPE)
-    if not envelope:
-        raise ApiError(400, "malformed", "envelope is empty")
+    counter, prev = item.get("counter", 0), item.get("prev", "")
+    if (not isinstance(counter, int) or isinstance(counter, bool)
+            or not 0 <= counter < 1 << 62 or not isinstance(prev, str) or len(prev) > 64
+            or not all(c in "0123456789abcdef" for c in prev)):
+        raise ApiError(400, "malformed", "counter/prev are not a change number and a link")
     # ``device_id`` is the client's own label, kept as sent so every copy of a revision has
     # the same header; which authenticated device pushed it is recorded in ``pushed_by``.
     return Revision(rev_id=item["rev_id"], record_id=item["record_id"], parents=tuple(parents),
                     kind=item["kind"], key_id=item["key_id"], device_id=item["device_id"],
-                    envelope=envelope, pushed_by=device_id)
+                    envelope=envelope, pushed_by=device_id, counter=counter, prev=prev)
 
 
 def revision_json(r: Revision) -> dict[str, Any]:
     return {"seq": r.seq, "rev_id": r.rev_id, "record_id": r.record_id,
             "parents": list(r.parents), "kind": r.kind, "key_id": r.key_id,
-            "device_id": r.device_id, "envelope": base64.b64encode(r.envelope).decode()}
+            "device_id": r.device_id, "envelope": base64.b64encode(r.envelope).decode(),
+            "counter": r.counter, "prev": r.prev}
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -350,7 +357,9 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         return JSONResponse({
             "revisions": [revision_json(r) for r in page.revisions],
             "keys": {k: base64.b64encode(v).decode() for k, v in page.keys.items()},
-            "erased": page.erased, "next": page.next, "more": page.more, "top": page.top})
+            "erased": page.erased, "next": page.next, "more": page.more, "top": page.top,
+            "erasures": {k: base64.b64encode(v).decode() if v is not None else None
+                         for k, v in page.erasures.items()}})
 
     async def erase(request: Request) -> Response:
         _, vault_id = await member(request)
@@ -362,8 +371,29 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
             # the vault key seals every record that belongs to no client: erasing it would
             # erase the whole vault; no device ever asks for that
             raise ApiError(400, "malformed", "the vault key cannot be erased")
-        seq = await run_in_threadpool(storage.erase, vault_id, ids)
+        raw = body.get("records", {})
+        if not isinstance(raw, dict) or not set(raw) <= set(ids):
+            raise ApiError(400, "malformed", "records must map erased key ids to sealed records")
+        records = {k: _b64(v, "erasure record", 4096) for k, v in raw.items()}
+        seq = await run_in_threadpool(storage.erase, vault_id, ids, records)
         return JSONResponse({"seq": seq})
+
+    async def checkpoints(request: Request) -> Response:
+        """GET: every device's sealed checkpoint and the server's chain counts;
+        PUT: replace this device label's checkpoint (opaque; devices verify)."""
+        _, vault_id = await member(request)
+        if request.method == "PUT":
+            body = await read_json(request, 256 * 1024)
+            device = body.get("device_id")
+            if not valid_id(device):
+                raise ApiError(400, "malformed", "device_id is missing or not an id")
+            sealed = _b64(body.get("sealed"), "checkpoint", 192 * 1024)
+            await run_in_threadpool(storage.put_checkpoint, vault_id, device, sealed)
+            return JSONResponse({"stored": True})
+        ckpts, chains = await run_in_threadpool(storage.checkpoints, vault_id)
+        return JSONResponse({
+            "checkpoints": {d: base64.b64encode(v).decode() for d, v in ckpts.items()},
+            "chains": {d: list(v) for d, v in chains.items()}})
 
     def wrap(fn: Handler, name: str, path: str) -> Handler:
         async def endpoint(request: Request) -> Response:
@@ -402,6 +432,7 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         ("/v1/vaults/{vault_id}/push", push, "push", ["POST"]),
         ("/v1/vaults/{vault_id}/pull", pull, "pull", ["GET"]),
         ("/v1/vaults/{vault_id}/erase", erase, "erase", ["POST"]),
+        ("/v1/vaults/{vault_id}/checkpoints", checkpoints, "checkpoints", ["GET", "PUT"]),
         ("/metrics", metrics_text, "metrics", ["GET"]),
     ]
     routes = [Route(path, wrap(fn, name, path), methods=methods)

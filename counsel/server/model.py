@@ -39,9 +39,11 @@ class Revision:
     kind: str
     key_id: str
     device_id: str
-    envelope: bytes
+    envelope: bytes  # empty once its client was erased (the header stays)
     seq: int = 0  # assigned by the server
     pushed_by: str = ""  # the authenticated device that pushed it (audit)
+    counter: int = 0  # the writing device's change number (0: before chained history)
+    prev: str = ""  # the device's chain link (opaque to the server)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Page:
     next: int  # cursor for the next pull
     more: bool
     top: int = 0  # the vault's highest sequence number now (a restored server's is lower)
+    #: the sealed erasure record of each key erased in this range (None: none was sent)
+    erasures: dict[str, bytes | None] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -293,8 +293,13 @@ class SqlStorage(abc.ABC):
             seq = self._put_keys(db, vault_id, keys, seq)
             erased = self._erased(db, vault_id, {r.key_id for r in revs})
             # An erased client's revisions (from a device that has not heard of the erasure
-            # yet) are acknowledged and dropped: erasure is final.
-            revs = [r for r in revs if r.key_id not in erased]
+            # yet) are stored as headers only, their envelopes dropped: erasure is final,
+            # and every device's chain of changes stays whole (counsel.vault.history).
+            revs = [dataclasses.replace(r, envelope=b"") if r.key_id in erased else r
+                    for r in revs]
+            if any(not r.envelope and r.key_id not in erased for r in revs):
+                raise StorageError("malformed", "an envelope is empty but its key is not "
+                                   "erased", 400)
             known = self._existing(db, vault_id, [r.rev_id for r in revs])
             batch_ids = {r.rev_id for r in revs}
             needed = {p for r in revs for p in r.parents} - batch_ids
@@ -310,13 +315,14 @@ class SqlStorage(abc.ABC):
                     continue
                 seen.add(r.rev_id)
                 rows.append((vault_id, seq, r.rev_id, r.record_id, json.dumps(list(r.parents)),
-                             r.kind, r.key_id, r.device_id, r.pushed_by, r.envelope))
+                             r.kind, r.key_id, r.device_id, r.pushed_by, r.envelope,
+                             r.counter, r.prev))
                 seq += 1
             for i in range(0, len(rows), CHUNK):
                 db.executemany(
                     "INSERT INTO revisions (vault_id, seq, rev_id, record_id, parents, kind, "
-                    "key_id, device_id, pushed_by, envelope) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                    "key_id, device_id, pushed_by, envelope, counter, prev) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (vault_id, rev_id) DO NOTHING", rows[i:i + CHUNK])
             db.execute("UPDATE vaults SET next_seq = %s, last_write = %s WHERE vault_id = %s",
                        (seq, _now(), vault_id))
@@ -353,21 +359,22 @@ class SqlStorage(abc.ABC):
             f"SELECT key_id FROM vault_keys WHERE vault_id = %s AND wrapped IS NULL AND key_id "
             f"IN ({', '.join(['%s'] * len(ids))})", (vault_id, *ids))}
 
-    def erase(self, vault_id: str, key_ids: Sequence[str]) -> int:
+    def erase(self, vault_id: str, key_ids: Sequence[str],
+              records: dict[str, bytes] | None = None) -> int:
         """Erase clients: forget their wrapped keys and delete every envelope they sealed.
 
         The erasure itself gets a sequence number and reaches every device by pull.
         Afterwards ``purge`` makes the deleted bytes physically gone from the database
         files (not only unreachable): see the backends.
         """
-        seq = self._erase(vault_id, key_ids)
+        seq = self._erase(vault_id, key_ids, records or {})
         self.purge()
         return seq
 
     def purge(self) -> None:  # noqa: B027 - each backend says how
         """Make deleted rows physically unreadable in the database files."""
 
-    def _erase(self, vault_id: str, key_ids: Sequence[str]) -> int:
+    def _erase(self, vault_id: str, key_ids: Sequence[str], records: dict[str, bytes]) -> int:
         with self.transaction(write=True) as db:
             locked = db.execute(self.LOCK_VAULT, (vault_id,))
             if not locked:
@@ -376,10 +383,12 @@ class SqlStorage(abc.ABC):
             for key_id in sorted(set(key_ids)):
                 db.execute("DELETE FROM vault_keys WHERE vault_id = %s AND key_id = %s",
                            (vault_id, key_id))
-                db.execute("DELETE FROM revisions WHERE vault_id = %s AND key_id = %s",
-                           (vault_id, key_id))
-                db.execute("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq) "
-                           "VALUES (%s, %s, NULL, %s)", (vault_id, key_id, seq))
+                # the envelopes go; the headers (ids, links) stay for the devices' chains
+                db.execute("UPDATE revisions SET envelope = %s WHERE vault_id = %s AND "
+                           "key_id = %s", (b"", vault_id, key_id))
+                db.execute("INSERT INTO vault_keys (vault_id, key_id, wrapped, seq, erasure) "
+                           "VALUES (%s, %s, NULL, %s, %s)",
+                           (vault_id, key_id, seq, records.get(key_id)))
                 seq += 1
             db.execute("UPDATE vaults SET next_seq = %s, last_write = %s WHERE vault_id = %s",
                        (seq, _now(), vault_id))
@@ -401,9 +410,9 @@ class SqlStorage(abc.ABC):
             if not top:
                 raise StorageError("no_vault", "no such vault", 404)
             rows = db.execute(
-                "SELECT seq, rev_id, record_id, parents, kind, key_id, device_id, envelope "
-                "FROM revisions WHERE vault_id = %s AND seq > %s ORDER BY seq LIMIT %s",
-                (vault_id, since, limit + 1))
+                "SELECT seq, rev_id, record_id, parents, kind, key_id, device_id, envelope, "
+                "counter, prev FROM revisions WHERE vault_id = %s AND seq > %s ORDER BY seq "
+                "LIMIT %s", (vault_id, since, limit + 1))
             more = len(rows) > limit
             rows = rows[:limit]
             size = 0
@@ -414,15 +423,38 @@ class SqlStorage(abc.ABC):
                     break
             upper = int(rows[-1][0]) if more else int(top[0][0]) - 1
             key_rows = db.execute(
-                "SELECT key_id, wrapped FROM vault_keys WHERE vault_id = %s AND seq > %s "
-                "AND seq <= %s ORDER BY seq", (vault_id, since, upper))
+                "SELECT key_id, wrapped, erasure FROM vault_keys WHERE vault_id = %s AND "
+                "seq > %s AND seq <= %s ORDER BY seq", (vault_id, since, upper))
         revs = [Revision(rev_id=r[1], record_id=r[2], parents=tuple(json.loads(r[3])),
                          kind=r[4], key_id=r[5], device_id=r[6], envelope=bytes(r[7]),
-                         seq=int(r[0])) for r in rows]
-        keys = {k: bytes(w) for k, w in key_rows if w is not None}
-        erased = [k for k, w in key_rows if w is None]
+                         seq=int(r[0]), counter=int(r[8]), prev=str(r[9])) for r in rows]
+        keys = {k: bytes(w) for k, w, _e in key_rows if w is not None}
+        erased = [k for k, w, _e in key_rows if w is None]
+        erasures = {k: (bytes(e) if e is not None else None)
+                    for k, w, e in key_rows if w is None}
         return Page(revisions=revs, keys=keys, erased=erased, next=max(upper, since), more=more,
-                    top=int(top[0][0]) - 1)
+                    top=int(top[0][0]) - 1, erasures=erasures)
+
+    # -- checkpoints (sealed by devices; opaque here) --------------------------------
+
+    def put_checkpoint(self, vault_id: str, device: str, sealed: bytes) -> None:
+        with self.transaction(write=True) as db:
+            db.execute("DELETE FROM checkpoints WHERE vault_id = %s AND device_id = %s",
+                       (vault_id, device))
+            db.execute("INSERT INTO checkpoints (vault_id, device_id, sealed, updated) "
+                       "VALUES (%s, %s, %s, %s)", (vault_id, device, sealed, _now()))
+
+    def checkpoints(self, vault_id: str) -> tuple[dict[str, bytes], dict[str, tuple[int, int]]]:
+        """Every device's latest checkpoint, and per device label how many chained
+        revisions the server holds and the highest counter (for devices to compare
+        against what they sent)."""
+        with self.transaction(write=False) as db:
+            ckpts = {str(d): bytes(s) for d, s in db.execute(
+                "SELECT device_id, sealed FROM checkpoints WHERE vault_id = %s", (vault_id,))}
+            chains = {str(d): (int(n), int(m)) for d, n, m in db.execute(
+                "SELECT device_id, COUNT(DISTINCT counter), MAX(counter) FROM revisions "
+                "WHERE vault_id = %s AND counter > 0 GROUP BY device_id", (vault_id,))}
+        return ckpts, chains
 
 
 def _now() -> float:

@@ -93,16 +93,18 @@ def test_keys_travel_with_the_stream_and_erasure_is_final(live_server: LiveServe
     cursor = client.get(f"/v1/vaults/{vault}/pull").json()["next"]
     client.post(f"/v1/vaults/{vault}/erase", json={"key_ids": ["client01"]})
     # A device that had not seen the erasure pushes the key and a child revision again:
-    # acknowledged, nothing stored, the client stays erased.
+    # acknowledged, only its header kept (no envelope), the client stays erased.
     child = {**_rev("rec00001", [rev["rev_id"]]), "key_id": "client01"}
     r = client.post(f"/v1/vaults/{vault}/push",
                     json={"revisions": [child], "keys": {"client01": wrapped}})
-    assert r.status_code == 200 and r.json()["stored"] == 0
+    assert r.status_code == 200 and r.json()["stored"] == 1
     body = client.get(f"/v1/vaults/{vault}/pull", params={"since": cursor}).json()
-    assert body["erased"] == ["client01"] and body["keys"] == {} and body["revisions"] == []
+    assert body["erased"] == ["client01"] and body["keys"] == {}
+    assert [(x["rev_id"], x["envelope"]) for x in body["revisions"]] == [(child["rev_id"], "")]
     everything = client.get(f"/v1/vaults/{vault}/pull").json()
     assert everything["keys"] == {}
-    assert [r["record_id"] for r in everything["revisions"]] == ["rec00002"]
+    assert {r["record_id"]: r["envelope"] == "" for r in everything["revisions"]} == {
+        "rec00001": True, "rec00002": False}
 
 
 def _count(storage: SqlStorage) -> int:
