@@ -81,6 +81,8 @@ class ClientList(QWidget):
         self._sized = False
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # column widths from the first rows, not all of a caseload's (UI-thread time)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.setTabKeyNavigation(False)
         self.table.activated.connect(self._activated)
         lay.addWidget(self.table, 1)

@@ -134,9 +134,17 @@ class FormDraft:
         self._unregister()
         if not self._locking:
             vault = self.session.vault
-            for d in vault.drafts():
-                if d.draft_id == self.form_draft_id() or d.draft_id in self.restored_from():
-                    vault.discard_draft(d.draft_id)
+            wanted = {self.form_draft_id(), *self.restored_from()}
+
+            def discard() -> None:
+                for d in vault.drafts():
+                    if d.draft_id in wanted:
+                        vault.discard_draft(d.draft_id)
+
+            # on the writer thread: the UI never waits for the vault (busy with a long read)
+            from counsel_ui.common.ops import Op
+
+            Op(None, discard).run()
 
     def restored_from(self) -> tuple[str, ...]:
         return tuple(getattr(self, "_restored_ids", ()))

@@ -6,6 +6,8 @@ survives in widgets).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -222,10 +224,18 @@ class Workspace(QWidget):
 
     def restore_forms(self) -> None:
         """Reopen a new-client form and a quick log that a lock closed half-typed."""
+
+        from counsel_ui.common.ops import INTERACTIVE, Op
+
+        vault = self.session.vault
+        # read off the UI thread: right after unlock the vault is busy with Today's work
+        Op(self, vault.drafts, write=False, priority=INTERACTIVE).success(
+            self._reopen_forms).run()
+
+    def _reopen_forms(self, drafts: list[Any]) -> None:
         from counsel_ui.clients.dialog import ClientDialog
         from counsel_ui.timekeeping.quick_log import QUICK_LOG_DRAFT, QuickLogDialog
 
-        drafts = self.session.vault.drafts()
         form = next((d for d in drafts if d.draft_id == ClientDialog.NEW_DRAFT), None)
         if form is not None:
             ClientDialog(self.session, None, self.window(), draft=dict(form.data)).open()

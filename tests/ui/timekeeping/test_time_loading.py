@@ -42,3 +42,20 @@ def test_time_page_shows_loading_until_the_overview_arrives(qtbot, window, monke
     assert page.loading and page.chart.empty_text() == "Calculating…"
     release.set()
     qtbot.waitUntil(lambda: not page.loading)
+
+
+def test_split_model_sorts_itself(qtbot):
+    from PySide6.QtCore import Qt
+
+    from counsel.timekeeping.reports import Split
+    from counsel_ui.timekeeping.page import SplitModel
+
+    model = SplitModel("Client")
+    model.set_rows([("b", Split(10, 0)), ("A", Split(5, 50)), ("c", Split(0, 0))])
+    assert [r[0] for r in model.rows] == ["A", "b", "c"]  # most time first by default
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [model.data(model.index(i, 0)) for i in range(3)] == ["A", "b", "c"]
+    model.sort(4, Qt.SortOrder.DescendingOrder)  # background share; none last
+    assert [r[0] for r in model.rows] == ["A", "b", "c"]
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert [r[0] for r in model.rows] == ["b", "A", "c"]
