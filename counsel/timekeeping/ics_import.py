@@ -65,7 +65,7 @@ class Limits:
     max_per_series: int = 2_000  # occurrences of one series inside the window
     max_before: int = 400_000  # steps from a series' start to the window (estimated)
     max_occurrences: int = 100_000
-    time_budget: float = 20.0  # seconds, from the call
+    time_budget: float = 30.0  # seconds, from the call (parsing included)
     max_memory_mb: int = 400  # growth of the process during the import, where measurable
     scan: ScanLimits = ScanLimits()
 
