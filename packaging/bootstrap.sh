@@ -53,6 +53,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 .venv/bin/python -m counsel.i18n.tools compile >/dev/null 2>&1 || true
+# the print fonts' static instances, made once here (not on the first plan preview)
+if ! ls .venv/share/counsel/fonts/*.ttf >/dev/null 2>&1; then
+  say "Preparing the print fonts (once, about a minute)"
+fi
+.venv/bin/python -m counsel.plans.fonts >/dev/null || say "Print fonts will be prepared on first use"
 
 case "$mode" in
   install) ;;

@@ -13,9 +13,11 @@ py=.venv/bin/python
 $py -m pip install -q "pyinstaller>=6.10"
 $py -m counsel.i18n.tools compile
 rm -rf build/icons && $py packaging/make_icons.py build/icons
-# static font instances made now and shipped, so the first print is not slow
-rm -rf build/fonts && COUNSEL_FONT_CACHE=build/fonts $py -c \
-  'from counsel.plans import fonts; [fonts.font_set(v) for v in fonts.VARIANTS]'
+# static font instances made now and shipped, so the first print is not slow (copied
+# from the source install's instances when they are there: same names, same sources)
+rm -rf build/fonts && mkdir -p build/fonts
+cp .venv/share/counsel/fonts/*.ttf build/fonts/ 2>/dev/null || true
+$py -m counsel.plans.fonts build/fonts >/dev/null
 $py -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
   packaging/counsel.spec
 

@@ -160,23 +160,45 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def install_dir() -> Path:
+    """Instances made when Counsel is installed from source (``packaging/bootstrap.sh``
+    runs ``python -m counsel.plans.fonts``): beside the installed packages, shared by
+    every user of that installation."""
+    return Path(sys.prefix) / "share" / "counsel" / "fonts"
+
+
 def prebuilt_dirs() -> list[Path]:
-    """Read-only folders of instances made at build time (a packaged app ships them, so
-    its first print does not spend ~20 s making them)."""
+    """Read-only folders of instances made at build or install time (a packaged app ships
+    them, a source install makes them in :func:`install_dir`), so the first print does
+    not spend ~20 s making them."""
     base = getattr(sys, "_MEIPASS", None)
-    return [Path(base) / "counsel_fonts"] if base else []
+    return ([Path(base) / "counsel_fonts"] if base else []) + [install_dir()]
 
 
-def static_instance(family: str, weight: int) -> Path:
-    """A static instance of a variable family, generated once and cached."""
+def build_all(folder: Path) -> list[Path]:
+    """Make every static instance the print variants use in ``folder`` (install and
+    build time); instances already there are kept."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for family, (_pkg, _dir, _prefix, variable) in _SOURCES.items():
+        if not variable:
+            continue
+        for weight in _WEIGHTS.values():
+            src, name = _instance_name(family, weight)
+            target = folder / name
+            if not target.is_file():
+                _make_instance(src, weight, target)
+            target.chmod(0o644)  # shared by every user of the installation (not personal)
+            made.append(target)
+    return made
+
+
+def _instance_name(family: str, weight: int) -> tuple[Path, str]:
     src = source_path(family)
-    name = f"{src.name.split('[')[0]}-w{weight}-{_digest(src)}.ttf"
-    for folder in prebuilt_dirs():
-        if (folder / name).is_file():
-            return folder / name
-    target = writable_cache_dir() / name
-    if target.is_file():
-        return target
+    return src, f"{src.name.split('[')[0]}-w{weight}-{_digest(src)}.ttf"
+
+
+def _make_instance(src: Path, weight: int, target: Path) -> None:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
@@ -193,6 +215,17 @@ def static_instance(family: str, weight: int) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def static_instance(family: str, weight: int) -> Path:
+    """A static instance of a variable family, generated once and cached."""
+    src, name = _instance_name(family, weight)
+    for folder in prebuilt_dirs():
+        if (folder / name).is_file():
+            return folder / name
+    target = writable_cache_dir() / name
+    if not target.is_file():
+        _make_instance(src, weight, target)
     return target
 
 
@@ -287,3 +320,21 @@ def font_set(variant: str = "standard") -> FontSet:
         regular=FontChain(tuple(face(f) for f in families)),
         bold=FontChain(tuple(face(f, bold=True) for f in families)),
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m counsel.plans.fonts [FOLDER]``: make the instances at install time."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else install_dir()
+    try:
+        paths = build_all(folder)
+    except OSError as exc:  # a read-only installation: the first print makes them instead
+        print(f"font instances not made in {folder}: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
