@@ -24,6 +24,7 @@ from counsel.errors import KnownError, ValidationError
 from counsel.i18n import CLIENT_LANGUAGES, display
 from counsel.i18n import gettext as _
 from counsel_ui.common.autosave import FormDraft, set_widget_values
+from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class ClientDialog(FormDraft, QDialog):
         self.session = session
         self.client = client
         self.setWindowTitle(_("Edit client") if client else _("New client"))
+        self._confirmed: tuple[str, object] | None = None  # a duplicate warning was shown
         outer = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -202,6 +204,27 @@ class ClientDialog(FormDraft, QDialog):
         except KnownError as exc:
             self.error.setText(f"{exc.message} — {exc.help()}")
             return
+        if self.client is None and self._confirmed != (client.name, client.birth_date):
+            from counsel.app.duplicates import probable_duplicates
+
+            vault = self.session.vault
+            Op(self, lambda: probable_duplicates(vault, client.name, client.birth_date),
+               write=False).success(lambda found: self._checked(client, found)).run()
+            return
+        self._store(client)
+
+    def _checked(self, client: Client, found: list[Client]) -> None:
+        self._confirmed = (client.name, client.birth_date)
+        if not found:
+            self._store(client)
+            return
+        names = display.join(
+            f"{c.display_name} ({c.birth_date.isoformat() if c.birth_date else '–'}"
+            f"{' · ' + c.municipality if c.municipality else ''})" for c in found[:5])
+        self.error.setText(_("Probably already a client: {names}. Open that client instead, "
+                             "or press Save again to create a new one.").format(names=names))
+
+    def _store(self, client: Client) -> None:
         def done(_result: object) -> None:
             self.saved.emit(client.id)
             self.accept()

@@ -25,6 +25,7 @@ from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 from counsel_ui.common.models import ID_ROLE, ClientTableModel
 from counsel_ui.common.ops import INTERACTIVE, Op
+from counsel_ui.common.tables import fit_columns
 from counsel_ui.common.widgets import named
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
 SEARCH_DELAY_MS = 60
+
+
+LANGUAGES_COLUMN = 1  # in ClientTableModel.columns: the longest texts
 
 
 class ClientList(QWidget):
@@ -144,7 +148,7 @@ class ClientList(QWidget):
             self.count.setText(ngettext("{n} client", "{n} clients", len(rows)).format(
                 n=len(rows)))
             if rows and not self._sized:
-                self.table.resizeColumnsToContents()
+                fit_columns(self.table, stretch=LANGUAGES_COLUMN)
                 self._sized = True
             if rows and not self.table.currentIndex().isValid():
                 self.table.selectRow(0)

@@ -28,10 +28,14 @@ from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel_ui.common.models import ContactTableModel
 from counsel_ui.common.ops import Op
+from counsel_ui.common.tables import fit_columns
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, named, select_data
 
 if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
+
+
+KIND_COLUMN, ROLE_COLUMN = 1, 3  # in ContactTableModel.columns
 
 
 class ContactsPage(QWidget):
@@ -65,6 +69,8 @@ class ContactsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)
+        # a cut-off address keeps its domain in sight
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         split.addWidget(self.table)
         form_box = QWidget()
@@ -86,8 +92,9 @@ class ContactsPage(QWidget):
         self.history = add_row(form, _("Recent work:"), QListWidget(),
                                _("Background work logged with this contact"))
         split.addWidget(form_box)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([700, 300])  # the table most of the width, from the start
         session.changed.connect(self._on_changed)
         self.refresh()
 
@@ -104,6 +111,12 @@ class ContactsPage(QWidget):
             rows = [c for c in rows if text in f"{c.name} {c.organisation} {c.role} "
                     f"{c.party_kind.label()}".casefold()]
         self.model.set_rows(rows)
+        if rows:  # a few hundred contacts at most: fitted on every refresh
+            # kind and role are in the form beside the table (and the filter finds them):
+            # without them, whole names and the e-mail address fit in sight
+            for col in (KIND_COLUMN, ROLE_COLUMN):
+                self.table.setColumnHidden(col, True)
+            fit_columns(self.table, stretch=0, cap=180)
 
     def _selected(self, _sel: QItemSelection, _old: QItemSelection) -> None:
         idx = self.table.currentIndex()

@@ -1,0 +1,23 @@
+"""Column widths for the list tables: every column as wide as its content (up to a cap),
+and the spare room goes to the column whose text runs longest — not to the last one,
+which made a short date column ("Permit") wide while "persia (Afganistan)" was cut."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+MAX_COLUMN = 220  # px: one long cell must not push the other columns out of sight
+
+
+def fit_columns(table: QTableView, stretch: int, cap: int = MAX_COLUMN) -> None:
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.resizeColumnsToContents()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    for col in shown:
+        if col != stretch and header.sectionSize(col) > cap:
+            header.resizeSection(col, cap)
+    spare = table.viewport().width() - sum(header.sectionSize(c) for c in shown)
+    if spare > 0:
+        header.resizeSection(stretch, header.sectionSize(stretch) + spare)
