@@ -40,6 +40,10 @@ class Client(Record):
 
     name: str
     preferred_name: str = ""
+    # the Latin-letter spelling on the residence permit and other official papers, which
+    # the client may not write themselves ("Ahmed Hasan" for أحمد حسن); added later:
+    # records without it read as ""
+    official_name: str = ""
     birth_date: dt.date | None = None
     languages: tuple[LanguageSkill, ...] = ()
     literacy: Literacy | None = None
@@ -62,6 +66,7 @@ class Client(Record):
         super().__post_init__()
         require_text("name", self.name, required=True, single_line=True)
         require_text("preferred_name", self.preferred_name, single_line=True)
+        require_text("official_name", self.official_name, single_line=True)
         require_date("birth_date", self.birth_date, optional=True, not_future=True)
         require_enum("literacy", self.literacy, Literacy, optional=True)
         require_enum("permit_basis", self.permit_basis, PermitBasis, optional=True)

@@ -62,7 +62,7 @@ def set_language(combo: QComboBox, code: str) -> None:
 
 class ClientDialog(FormDraft, QDialog):
     saved = Signal(str)
-    FIELDS = ("name", "preferred", "birth", "mother", "others", "finnish", "swedish",
+    FIELDS = ("name", "preferred", "official", "birth", "mother", "others", "finnish", "swedish",
               "literacy", "interp", "interp_lang", "permit", "basis", "municipality", "kind",
               "education", "work", "skills", "phone", "active")
     NEW_DRAFT = "form:new-client"
@@ -83,6 +83,8 @@ class ClientDialog(FormDraft, QDialog):
         outer.addWidget(scroll)
         self.name = add_row(form, _("&Name:"), QLineEdit())
         self.preferred = add_row(form, _("&Preferred name:"), QLineEdit())
+        self.official = add_row(form, _("Name in &official papers:"), QLineEdit(),
+                                _("In Latin letters, as on the residence permit"))
         self.birth = add_row(form, _("Date of &birth:"), QLineEdit(),
                              _("For example 4.3.1990 or 1990-03-04"))
         self.mother = add_row(form, _("&Mother tongue:"), language_combo())
@@ -137,6 +139,7 @@ class ClientDialog(FormDraft, QDialog):
             return
         self.name.setText(c.name)
         self.preferred.setText(c.preferred_name)
+        self.official.setText(c.official_name)
         self.birth.setText(c.birth_date.isoformat() if c.birth_date else "")
         set_language(self.mother, c.mother_tongue or "")
         others = [x.code for x in c.languages if not x.mother_tongue and x.code not in ("fi", "sv")]
@@ -180,6 +183,7 @@ class ClientDialog(FormDraft, QDialog):
         fields = dict(
             name=self.name.text().strip(),
             preferred_name=self.preferred.text().strip(),
+            official_name=self.official.text().strip(),
             birth_date=birth, languages=tuple(langs),
             literacy=enum_value(self.literacy, Literacy),
             interpreter_needed=self.interp.isChecked(),

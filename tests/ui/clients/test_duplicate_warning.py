@@ -34,3 +34,17 @@ def test_a_new_name_is_saved_at_once(qtbot, window):
     dlg.save()
     qtbot.waitUntil(lambda: any(c.name == "Farid Ahmadi"
                                 for c in window.session.vault.all(Client)))
+
+
+def test_latin_spelling_of_official_papers_is_kept(qtbot, window):
+    dlg = ClientDialog(window.session, None, window)
+    dlg.open()
+    dlg.name.setText("أحمد حسن")
+    dlg.official.setText("Ahmed Hasan")
+    dlg.save()
+    qtbot.waitUntil(lambda: any(c.official_name == "Ahmed Hasan"
+                                for c in window.session.vault.all(Client)))
+    saved = next(c for c in window.session.vault.all(Client) if c.official_name)
+    assert saved.name == "أحمد حسن"
+    again = ClientDialog(window.session, saved, window)
+    assert again.official.text() == "Ahmed Hasan"
