@@ -116,15 +116,7 @@ def cmd_passwd(args: argparse.Namespace, ctx: Context) -> int:
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
     vault.change_passphrase(old, new)
     print(_("Passphrase changed."))
-    from counsel.errors import OfflineError
-    from counsel.sync import enrol
-
-    try:
-        enrol.update_login(vault, new)  # new devices then join with the new passphrase
-    except (OfflineError, KnownError) as exc:
-        print(_("The sync server was not told yet ({reason}); run `counsel passwd` again "
-                "when online so new devices can join with the new passphrase.").format(
-                    reason=exc.message), file=sys.stderr)
+    _tell_server(vault, new)  # new devices then join with the new passphrase
     return 0
 
 
@@ -138,5 +130,20 @@ def cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
     ctx._vault = Vault.recover(ctx.vault_path, code, new)
     print(_("Passphrase replaced. Keep using the same recovery code."))
+    _tell_server(ctx._vault, new)
     return 0
+
+
+def _tell_server(vault: Vault, new: str) -> None:
+    """Upload the re-wrapped keyring and the new login, so devices that join later use
+    the new passphrase (and the old one no longer works there)."""
+    from counsel.errors import OfflineError
+    from counsel.sync import enrol
+
+    try:
+        enrol.update_login(vault, new)
+    except (OfflineError, KnownError) as exc:
+        print(_("The sync server was not told yet ({reason}); run `counsel passwd` again "
+                "when online so new devices can join with the new passphrase.").format(
+                    reason=exc.message), file=sys.stderr)
 

@@ -102,6 +102,30 @@ def update_login(vault: Vault, new_passphrase: str) -> None:
         transport.set_login(_login_payload(new_passphrase, _vault_kdf(vault)))
 
 
+def upload_keyring(vault: Vault) -> bool:
+    """Put this vault's current keyring on the sync server (after a new recovery code or a
+    key rotation); False when not signed in or offline (the next call retries)."""
+    from counsel.errors import OfflineError
+
+    creds = credentials.load(vault)
+    if creds is None:
+        return False
+    try:
+        with Transport(creds.url, creds.token) as transport:
+            transport.put_keyring(vault.vault_id, vault.export_keyring())
+    except (OfflineError, SyncError):
+        return False
+    return True
+
+
+def replace_recovery_code(vault: Vault) -> tuple[str, bool]:
+    """A new recovery code (the old one stops working) and whether the sync server has the
+    new keyring already: a device that joins later must not be recoverable with the old
+    code either."""
+    code = vault.new_recovery_code()
+    return code, upload_keyring(vault)
+
+
 def join(path: Path, url: str, account: str, passphrase: str, *,
          enrol_secret: str | None = None, vault_id: str | None = None,
          name: str | None = None, progress: ProgressFn | None = None) -> Vault:

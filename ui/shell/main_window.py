@@ -139,7 +139,33 @@ class MainWindow(QMainWindow):
                 self.switch_language(dlg.chosen_language())
 
         dlg.accepted.connect(apply)
+        dlg.new_recovery_code.connect(self.new_recovery_code)
         dlg.open()
+
+    def new_recovery_code(self) -> None:
+        """Replace the recovery code after asking; show the new one once (issue 11).
+
+        The old code stops working here at once, and on the sync server (for devices that
+        join later) as soon as the new keyring is uploaded — now if online."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from counsel.sync import enrol
+        from counsel_ui.common.ops import Op
+
+        if self.session is None:
+            return
+        answer = QMessageBox.question(
+            self, _("New recovery code"),
+            _("Make a new recovery code? The one you printed stops working. You will see "
+              "the new one once: print it or write it down."))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        vault = self.session.vault
+
+        def shown(result: tuple[str, bool]) -> None:
+            RecoveryCodeDialog(result[0], self).open()
+
+        Op(self, lambda: enrol.replace_recovery_code(vault)).success(shown).run()
 
     def switch_language(self, lang: str) -> None:
         """Redraw everything in ``lang``: the pages are rebuilt where the user was, open

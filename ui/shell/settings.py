@@ -6,7 +6,16 @@ device preference (``counsel.app.prefs``) because the unlock screen needs it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from counsel.app.policies import MAX_IDLE_MINUTES
 from counsel.i18n import gettext as _
@@ -17,6 +26,9 @@ LANGUAGE_NAMES = (("fi", "suomi"), ("sv", "svenska"), ("en", "English"), ("ar", 
 
 
 class SettingsDialog(QDialog):
+    #: the person asked for a new recovery code (the main window confirms and makes it)
+    new_recovery_code = Signal()
+
     def __init__(self, idle_minutes: int, parent: QWidget | None = None,
                  language: str = "en") -> None:
         super().__init__(parent)
@@ -33,6 +45,10 @@ class SettingsDialog(QDialog):
         self.language.addItem(_("Pseudo (layout test)"), "pseudo")
         index = self.language.findData(language)
         self.language.setCurrentIndex(max(index, 0))
+        self.recovery = add_row(form, _("Recovery code:"),
+                                QPushButton(_("&New recovery code…")),
+                                _("The printed code stops working; print the new one"))
+        self.recovery.clicked.connect(self.new_recovery_code.emit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

@@ -1,5 +1,7 @@
 """Hypothesis state machine: three devices on one vault against a real server.
 
+``COUNSEL_SOAK=N`` runs N examples instead of CI's 12.
+
 Two devices of one counsellor and one of a colleague create, edit and delete records
 offline, sync partly, lose the connection mid-request, crash between protocol steps
 and restart.  After everyone syncs to a fixpoint:
@@ -22,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from soak import soak
 from synchelp import CuttingProxy, LiveServer
 
 from counsel.domain import Contact
@@ -288,7 +291,7 @@ def test_three_devices_converge(pg_url: str, server_log: Any) -> None:
         from hypothesis.stateful import run_state_machine_as_test
 
         run_state_machine_as_test(Checked, settings=settings(
-            max_examples=12, stateful_step_count=25, deadline=None,
+            max_examples=soak(12), stateful_step_count=25, deadline=None,
             suppress_health_check=list(HealthCheck)))
     finally:
         srv.stop()

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from soak import soak
 
 from counsel.domain import Client, Encounter
 from counsel.errors import NewerVaultFormat, VaultError
@@ -165,7 +166,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("trial", range(25))
+@pytest.mark.parametrize("trial", range(soak(25, "COUNSEL_SOAK_KILL")))
 def test_kill_9_during_writes_loses_nothing_committed(tmp_path: Path, trial: int) -> None:
     path = tmp_path / "k.vault"
     v, _ = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
