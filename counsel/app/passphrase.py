@@ -15,8 +15,6 @@ import math
 import unicodedata
 from typing import Any
 
-from zxcvbn import zxcvbn
-
 from counsel.app.passphrase_words import HINT_WORDS
 from counsel.i18n import N_, gettext
 
@@ -58,6 +56,8 @@ def estimate(passphrase: str) -> Strength:
     text = unicodedata.normalize("NFC", passphrase)
     if not text:
         return Strength(0, 0.0, False, (N_("Type a passphrase of several words."),))
+    from zxcvbn import zxcvbn  # word lists: loaded at the first keystroke, not at start
+
     result = zxcvbn(text[:_MAX_CHECKED], user_inputs=list(HINT_WORDS))
     # zxcvbn counts a space as an unknown character: "salasana salasana" would pass as
     # strong.  Without the spaces its repeat and word patterns show; take the weaker.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
-from counsel.domain.enums import Labelled
+if TYPE_CHECKING:  # the unlock window uses these helpers: no record types at start
+    from counsel.domain.enums import Labelled
 
 W = TypeVar("W", bound=QWidget)
 E = TypeVar("E", bound=Enum)

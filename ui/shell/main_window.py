@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -19,9 +20,11 @@ from counsel.app.policies import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePol
 from counsel.i18n import gettext as _
 from counsel.vault.kdf import KdfParams
 from counsel_ui.common import ops
-from counsel_ui.shell.session import Session
 from counsel_ui.shell.unlock import RecoveryCodeDialog, UnlockScreen
-from counsel_ui.shell.workspace import Workspace
+
+if TYPE_CHECKING:  # the workspace is imported on unlock, not at start
+    from counsel_ui.shell.session import Session
+    from counsel_ui.shell.workspace import Workspace
 
 log = logging.getLogger("counsel.ui")
 IDLE_SETTING = "ui.autolock_minutes"
@@ -85,6 +88,8 @@ class MainWindow(QMainWindow):
         return screen
 
     def _make_workspace(self, session: Session) -> Workspace:
+        from counsel_ui.shell.workspace import Workspace
+
         workspace = Workspace(session)
         workspace.lock_button.clicked.connect(self.lock)
         workspace.settings_button.clicked.connect(self.open_settings)
@@ -107,6 +112,8 @@ class MainWindow(QMainWindow):
         from counsel.vault.service import Vault
 
         assert isinstance(vault, Vault)
+        from counsel_ui.shell.session import Session
+
         self.session = Session(vault, self, self.timer)
         minutes = vault.settings_get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
         self.idle.minutes = IdlePolicy.clamp(int(minutes))

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.app.passphrase import estimate
 from counsel.app.policies import UnlockThrottle
 from counsel.errors import KnownError, WrongPassphrase, WrongRecoveryCode
 from counsel.i18n import gettext as _
@@ -164,6 +163,10 @@ class UnlockScreen(QWidget):
         self._apply_mode()
 
     def _update_strength(self) -> None:
+        if self.mode == "unlock":  # no meter when unlocking
+            return
+        from counsel.app.passphrase import estimate  # a dictionary: loaded when needed
+
         s = estimate(self.passphrase.text())
         self.meter.setValue(s.score)
         self.meter.setFormat(s.label)
@@ -201,6 +204,8 @@ class UnlockScreen(QWidget):
             if phrase != self.repeat.text():
                 self.message.setText(_("The passphrases do not match."))
                 return
+            from counsel.app.passphrase import estimate
+
             if not estimate(phrase).acceptable:
                 self.message.setText(_("Use at least 8 characters."))
                 return
