@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.app import today as today_items
-from counsel.domain import Client, Given, Place, Plan, Reminder, WorkEntry, WorkKind
+from counsel.app.encounter_summary import open_actions, summary_line
+from counsel.domain import Client, Encounter, Given, Place, Plan, Reminder, WorkEntry, WorkKind
 from counsel.errors import RecordNotFound
 from counsel.i18n import display
 from counsel.i18n import gettext as _
@@ -32,6 +33,13 @@ if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _details(enc: Encounter) -> list[str]:
+    """Under the encounter's date: its first line, and what was agreed and is open."""
+    lines = [summary_line(enc)] if summary_line(enc) else []
+    lines += [_("Open: {action}").format(action=a) for a in open_actions(enc)]
+    return lines
 
 
 def _label(text: str) -> QLabel:
@@ -140,13 +148,15 @@ class ClientView(QWidget):
         def work() -> tuple[Any, ...]:
             client = vault.get_typed(Client, client_id)
             encounters = vault.encounters_of(client_id)
+            # the records themselves for the one-line summaries and open actions
+            full = {e.id: e for e in vault.of_client(Encounter, client_id)}
             entries = sorted(vault.of_client(WorkEntry, client_id), key=lambda w: w.date,
                              reverse=True)
             plans = vault.of_client(Plan, client_id)
             due = [i for i in today_items.compute_for_client(vault, client_id, today)
                    if i.client_id == client_id]
             done = [r for r in vault.of_client(Reminder, client_id) if r.done]
-            return client, encounters, entries, plans, due, done, today
+            return client, encounters, entries, plans, due, done, today, full
 
         Op(self, work, write=False).success(lambda r: self._fill(*r)).failure(
             self._load_failed).run()
@@ -160,7 +170,8 @@ class ClientView(QWidget):
         show_error(self, exc)
 
     def _fill(self, client: Client, encounters: list[Any], entries: list[WorkEntry],
-              plans: list[Plan], due: list[Any], done: list[Reminder], today: dt.date) -> None:
+              plans: list[Plan], due: list[Any], done: list[Reminder], today: dt.date,
+              full: dict[str, Encounter] | None = None) -> None:
         self.client = client
         self.title.setText(client.display_name)
         self._fill_profile(client)
@@ -171,6 +182,9 @@ class ClientView(QWidget):
             text = f"{display.date(e.date)} · {display.minutes(e.minutes)} · {place}"
             if given:
                 text += f" · {given}"
+            record = (full or {}).get(e.id)
+            if record is not None:
+                text += "".join(f"\n    {line}" for line in _details(record))
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, e.id)
             self.timeline.addItem(item)

@@ -90,6 +90,8 @@ class Workspace(QWidget):
             sc.add(Key(N_("&Go"), spec.title, (f"Ctrl+{i + 1}",)),
                    lambda k=spec.key: self.go_to_page(k))
         sc.add(Key(N_("&Go"), N_("Find a client"), ("Ctrl+F",)), self._find)
+        sc.add(Key(N_("&Go"), N_("Search in notes"), ("Ctrl+Shift+F",), app_wide=True),
+               self.search_notes)
         sc.add(Key(N_("&Record"), N_("Log background work"), ("Ctrl+L",), app_wide=True),
                lambda: self.quick_log(self.working_client() or ""))
         sc.add(Key(N_("&Record"), N_("New encounter"), ("Ctrl+E",), app_wide=True),
@@ -102,6 +104,13 @@ class Workspace(QWidget):
         sc.add(Key(N_("&Help"), N_("Keyboard shortcuts"), HELP_KEYS, app_wide=True),
                sc.show_sheet)
         return sc
+
+    def search_notes(self) -> None:
+        from counsel_ui.clients.note_search import NoteSearchDialog
+
+        dlg = NoteSearchDialog(self.session, self.window())
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
 
     def working_client(self) -> str | None:
         """The client of the window in front: an encounter editor's, else the page's."""
