@@ -62,11 +62,15 @@ class _Client:
     permit_date: dt.date | None
 
 
-def _client_due(vault: Vault, today: dt.date, rules: DeadlineRules) -> list[DueItem]:
-    """Deadlines of active clients' integration path, plans and measures (not overridden)."""
-    clients = [_Client(cid, _d(permit)) for cid, permit in vault.sql(
+def _active_clients(vault: Vault) -> list[_Client]:
+    return [_Client(cid, _d(permit)) for cid, permit in vault.sql(
         "SELECT r.record_id, c.permit_date FROM clients c JOIN records r ON r.rowid=c.rowid "
         "WHERE c.active=1 AND r.data->>'$.ended' IS NULL ORDER BY r.rowid")]
+
+
+def _client_due(vault: Vault, clients: list[_Client], today: dt.date,
+                rules: DeadlineRules) -> list[DueItem]:
+    """Deadlines of active clients' integration path, plans and measures (not overridden)."""
     plans_of: dict[str, list[Any]] = {}
     for p in light_plans(vault):
         plans_of.setdefault(p.client, []).append(p)
@@ -77,14 +81,14 @@ def _client_due(vault: Vault, today: dt.date, rules: DeadlineRules) -> list[DueI
     return out
 
 
-#: ?1 today, ?2 last day shown, ?3 rows per group, ?5-?6 the encounters' rows of one step;
+#: ?1 today, ?2 last day shown, ?3 rows per group, ?5-?6 the encounters' rows of one step,
+#: ?7 JSON list of the active clients (read once, not once per step);
 #: {skip}: overridden actions (?4) left out.
 #: Only (encounter row, index, client, due) travel through the ranking; the text of the
 #: few rows shown is read afterwards.
 _ACTIONS = """
 WITH act AS MATERIALIZED (
-  SELECT cr.record_id AS id FROM clients c JOIN records cr ON cr.rowid=c.rowid
-  WHERE c.active=1 AND cr.data->>'$.ended' IS NULL
+  SELECT value AS id FROM json_each(?7)
 ), b AS MATERIALIZED (
   SELECT e.rowid AS erow, CAST(j.key AS INTEGER) AS i, e.client AS client,
          j.value->>2 AS due
@@ -192,7 +196,9 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
     overrides = {r.source: r for r in reminders if r.source}
     # items computed in Python (few): client deadlines and reminders, with overrides
     due: list[DueItem] = []
-    for item in _client_due(vault, today, rules):
+    active = _active_clients(vault)
+    active_json = json.dumps([c.id for c in active])
+    for item in _client_due(vault, active, today, rules):
         stored = overrides.get(item.source)
         if stored is not None:
             if stored.done:
@@ -220,7 +226,7 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
         counted: set[int] = set()
         for total, erow, i, client, day in vault.sql(query, (
                 today.isoformat(), horizon.isoformat(), limit, json.dumps(sorted(skipped)),
-                low, low + STEP_ROWS - 1)):
+                low, low + STEP_ROWS - 1, active_json)):
             if total < 0:  # a client with an action due today or overdue
                 due_clients.add(client)
                 continue

@@ -16,7 +16,8 @@ deliberately slow key derivation, "after unlock") until that screen is filled:
 * Time page filled: chart, tables and indicators shown for the default period;
 * then, one after the other: a period change on the Time page, a second search
   keystroke, and a plan preview (Plans page → new plan → first page rendered);
-* the longest stall of the UI thread (a 5 ms heartbeat's largest gap) after unlock.
+* the longest stall of the UI thread (a 5 ms heartbeat's largest gap) after unlock, until
+  the Time page is filled and over the whole run.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print
         time.sleep(0.0005)
         if time.perf_counter() - t0 > 600:
             raise TimeoutError(", ".join(pending))
+    first_wave_stall = beat.longest
     # one after the other, once the first wave is done
     ws.show_page("time")
     old = time_page.overview
@@ -165,8 +167,10 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print
     for name, seconds in extra.items():
         results[name] = seconds
         out(f"{name:52s} {seconds * 1000:9.0f} ms")
+    results["longest UI stall, first wave"] = first_wave_stall
     results["longest UI stall"] = stall
-    out(f"{'longest UI stall after unlock':52s} {stall * 1000:9.0f} ms")
+    out(f"{'longest UI stall, unlock until Time filled':52s} {first_wave_stall * 1000:9.0f} ms")
+    out(f"{'longest UI stall, whole run (incl. plan preview)':52s} {stall * 1000:9.0f} ms")
     return results
 
 
