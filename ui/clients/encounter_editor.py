@@ -197,6 +197,9 @@ class EncounterEditor(DraftAutosave, QDialog):
         self.card_button.clicked.connect(self.open_card)
         outer.addWidget(button_box)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
+        from counsel_ui.clients.snippets_dialog import install_snippet_key
+
+        install_snippet_key(self, self.session)
 
         for w in (self.situation, self.experiential, self.resources, self.possibilities,
                   self.obstacles_text, self.next_step, self.notes):

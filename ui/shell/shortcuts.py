@@ -48,6 +48,8 @@ class Key:
 OTHER_KEYS = (
     Key(N_("&Record"), N_("Save the open editor"), ("Ctrl+S",)),
     Key(N_("&Record"), N_("Close the editor (the draft is kept)"), ("Esc",)),
+    Key(N_("&Record"), N_("Insert a text snippet (in an encounter's text box)"),
+        ("Ctrl+Shift+I",)),
     Key(N_("&File"), N_("Sync now"), ("Ctrl+Shift+S",)),
     Key(N_("&File"), N_("Print the plan or card"), ("Ctrl+P",)),
 )
