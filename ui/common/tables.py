@@ -1,5 +1,5 @@
 """Column widths for the list tables: every column as wide as its content (up to a cap),
-and the spare room goes to the column whose text runs longest — not to the last one,
+and the room left goes to the column whose text runs longest — not to the last one,
 which made a short date column ("Permit") wide while "persia (Afganistan)" was cut."""
 
 from __future__ import annotations
@@ -18,6 +18,6 @@ def fit_columns(table: QTableView, stretch: int, cap: int = MAX_COLUMN) -> None:
     for col in shown:
         if col != stretch and header.sectionSize(col) > cap:
             header.resizeSection(col, cap)
-    spare = table.viewport().width() - sum(header.sectionSize(c) for c in shown)
-    if spare > 0:
-        header.resizeSection(stretch, header.sectionSize(stretch) + spare)
+    # the chosen column takes what is left, as the window is resized: the others keep
+    # their content's width
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

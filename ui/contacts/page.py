@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
 
-KIND_COLUMN, ROLE_COLUMN = 1, 3  # in ContactTableModel.columns
+KIND_COLUMN, ROLE_COLUMN, EMAIL_COLUMN = 1, 3, 5  # in ContactTableModel.columns
 
 
 class ContactsPage(QWidget):
@@ -116,7 +116,7 @@ class ContactsPage(QWidget):
             # without them, whole names and the e-mail address fit in sight
             for col in (KIND_COLUMN, ROLE_COLUMN):
                 self.table.setColumnHidden(col, True)
-            fit_columns(self.table, stretch=0, cap=180)
+            fit_columns(self.table, stretch=EMAIL_COLUMN, cap=200)
 
     def _selected(self, _sel: QItemSelection, _old: QItemSelection) -> None:
         idx = self.table.currentIndex()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -100,6 +100,7 @@ class QuickLogDialog(FormDraft, QDialog):
         self.minutes = add_row(form, _("&Minutes:"), QSpinBox())
         self.minutes.setRange(1, 24 * 60)
         self.minutes.setValue(DEFAULT_MINUTES)
+        self.minutes.setLocale(QLocale.c())  # Latin digits, like every date and time
         self.party_kind = add_row(form, _("Party &kind:"), enum_combo(PartyKind, empty=""))
         self._kind_by_hand = False
         self._confirmed_text: str | None = None  # "save as written" was asked for this text
