@@ -70,3 +70,5 @@ register("employers", N_("Employers"), "counsel_ui.employers.page:EmployersPage"
 register("sync", N_("Sync"), "counsel_ui.sync.page:SyncPage",
          N_("Coming with sync: status of the encrypted sync and a view of conflicts to "
             "resolve."))
+# appended (not inserted): the keys Ctrl+1… of the pages before it stay as they were
+register("week", N_("Week"), "counsel_ui.today.week:WeekPage")

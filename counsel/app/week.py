@@ -1,0 +1,68 @@
+"""A week of appointments: the encounters dated in it (planned ones included) and the
+appointment time imported from calendars, day by day, for the Week page.
+
+Read with the vault's read-only query over its working set (like the reports), so a
+week costs one indexed query, not a walk over every client.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from counsel.vault.service import Vault
+
+_ENCOUNTERS = """
+SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter_mode,
+       e.interpreter_language, c.name
+FROM encounters e JOIN records r ON r.rowid = e.rowid
+LEFT JOIN records rc ON rc.record_id = e.client LEFT JOIN clients c ON c.rowid = rc.rowid
+WHERE e.date BETWEEN ? AND ?
+"""
+_IMPORTED = """
+SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.what, c.name
+FROM work w JOIN records r ON r.rowid = w.rowid
+LEFT JOIN records rc ON rc.record_id = w.client LEFT JOIN clients c ON c.rowid = rc.rowid
+WHERE w.date BETWEEN ? AND ? AND w.source LIKE 'ics:%' AND w.encounter IS NULL
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class WeekItem:
+    day: dt.date
+    start: dt.time | None
+    minutes: int
+    client_id: str | None
+    client_name: str
+    encounter_id: str | None  # None: time imported from a calendar
+    place: str = ""  # Place value of an encounter
+    interpreter_language: str = ""  # "" when none is booked
+    what: str = ""  # an imported event's line
+
+    @property
+    def planned(self) -> bool:
+        return self.encounter_id is not None and self.day >= dt.date.today()
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _time(text: str | None) -> dt.time | None:
+    return dt.time.fromisoformat(text) if text else None
+
+
+def week(vault: Vault, monday: dt.date) -> list[WeekItem]:
+    first, last = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    items = [
+        WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",
+                 rid, place or "", lang if mode and mode != "none" else "")
+        for rid, client, d, start, minutes, place, mode, lang, name
+        in vault.sql(_ENCOUNTERS, (first, last))]
+    items += [
+        WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",
+                 None, what=what or "")
+        for _rid, client, d, start, minutes, what, name in vault.sql(_IMPORTED, (first, last))]
+    return sorted(items, key=lambda i: (i.day, i.start or dt.time(0), i.client_name))
