@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counsel.app.birthdates import birth_dates
 from counsel.domain import ClientType
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
@@ -35,10 +36,14 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 60
 
 
-LANGUAGES_COLUMN = 1  # in ClientTableModel.columns: the longest texts
+LANGUAGES_COLUMN = 2  # in ClientTableModel.columns: the longest texts
 
 
 class ClientList(QWidget):
+    def _clients_changed(self, kinds: frozenset[str]) -> None:
+        if "client" in kinds:
+            self._births_stale = True
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -74,6 +79,9 @@ class ClientList(QWidget):
         lay.addLayout(filters)
 
         self.model = ClientTableModel(parent=self)
+        self.model.birth = {}
+        self._births_stale = True  # birth dates read again after a client changes
+        session.changed.connect(self._clients_changed)
         self.table = QTableView()
         self.table.setModel(self.model)
         named(self.table, _("Clients"))
@@ -138,10 +146,17 @@ class ClientList(QWidget):
             only = None
             if due_only:
                 only = session.due_summary().due_clients
+            births = birth_dates(vault) if stale else None
             return vault.clients(query, active=active, client_type=kind,
-                                 interpreter_needed=interp, only_ids=only)
+                                 interpreter_needed=interp, only_ids=only), births
 
-        def show(rows: Any) -> None:
+        stale = self._births_stale
+
+        def show(result: Any) -> None:
+            rows, births = result
+            if births is not None:
+                self.model.birth = births
+                self._births_stale = False
             if seq != self._seq:
                 return  # a newer query is on its way
             self.model.set_rows(rows)

@@ -45,6 +45,10 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             return None
         value = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            born = getattr(self, "birth", None)
+            if born is not None and self.columns[index.column()][0] == "Born":
+                day = born.get(getattr(value, "id", ""))
+                return day.isoformat() if day else ""
             return self.columns[index.column()][1](value)
         if role == ID_ROLE:
             return getattr(value, "id", None)
@@ -71,9 +75,14 @@ def _client_type(c: ClientSummary) -> str:
 
 
 class ClientTableModel(RowsModel[ClientSummary]):
+    """``birth`` (id → date, set by the page) fills the "Born" column: many clients share
+    a name, their birth dates tell them apart."""
+
+    birth: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance by the page
     columns = (
         (N_("Name"), lambda c: c.name + (f" ({c.preferred_name})" if c.preferred_name
                                      and c.preferred_name != c.name else "")),
+        (N_("Born"), lambda c: ""),
         (N_("Languages"), _languages),
         (N_("Municipality"), lambda c: c.municipality),
         (N_("Type"), _client_type),

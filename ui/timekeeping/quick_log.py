@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.app import party
+from counsel.app.birthdates import birth_dates
 from counsel.app.labels import client_label
 from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
@@ -146,16 +147,17 @@ class QuickLogDialog(FormDraft, QDialog):
     def _load(self) -> None:
         vault = self.session.vault
 
-        def work() -> tuple[list[Any], list[Contact]]:
+        def work() -> tuple[list[Any], list[Contact], dict[str, Any]]:
             return vault.clients(""), sorted(vault.all(Contact),
-                                             key=lambda c: c.name.casefold())
+                                             key=lambda c: c.name.casefold()), birth_dates(vault)
 
         Op(self, work, write=False, priority=INTERACTIVE).success(lambda r: self._fill(*r)).run()
 
-    def _fill(self, clients: list[Any], contacts: list[Contact]) -> None:
+    def _fill(self, clients: list[Any], contacts: list[Contact],
+              births: dict[str, Any] | None = None) -> None:
         typed_client = self.client.currentText()
         typed_contact = self.contact.currentText()
-        labels = [client_label(c.name, getattr(c, "birth_date", None), c.municipality)
+        labels = [client_label(c.name, (births or {}).get(c.id), c.municipality)
                   for c in clients]
         self.client_ids += [c.id for c in clients]
         self.client.addItems(labels)

@@ -50,6 +50,7 @@ class WeekPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.monday = monday_of(dt.date.today())
+        self._seq = 0
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         self.prev_button = QPushButton(_("&Previous week"))
@@ -89,7 +90,14 @@ class WeekPage(QWidget):
         self.title.setText(_("Week {n}: {first} – {last}").format(
             n=monday.isocalendar()[1], first=display.date(monday),
             last=display.date(monday + dt.timedelta(days=6))))
-        Op(self, lambda: week(vault, monday), write=False).success(self._fill).run()
+        self._seq += 1
+        seq = self._seq
+
+        def show(items: list[WeekItem]) -> None:
+            if seq == self._seq:  # only the week asked for last
+                self._fill(items)
+
+        Op(self, lambda: week(vault, monday), write=False).success(show).run()
 
     def _fill(self, items: list[WeekItem]) -> None:
         self.tree.clear()

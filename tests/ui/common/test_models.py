@@ -24,8 +24,10 @@ def test_client_model_rows_columns_and_ids():
     assert m.columnCount() == len(ClientTableModel.columns)
     assert m.data(m.index(1, 0)) == "Client 2 (Sam)"
     assert m.data(m.index(0, 0), ID_ROLE) == f"{1:032x}"
-    assert m.data(m.index(1, 4)) == "yes" and m.data(m.index(0, 4)) == ""
-    assert "Arabic" in m.data(m.index(0, 1)) and "Finnish" in m.data(m.index(0, 1))
+    assert m.data(m.index(1, 5)) == "yes" and m.data(m.index(0, 5)) == ""
+    assert "Arabic" in m.data(m.index(0, 2)) and "Finnish" in m.data(m.index(0, 2))
+    m.birth = {f"{2:032x}": dt.date(1990, 3, 4)}
+    assert m.data(m.index(1, 1)) == "1990-03-04" and m.data(m.index(0, 1)) == ""
     assert m.headerData(0, Qt.Orientation.Horizontal) == "Name"
     assert m.data(m.index(5, 0)) is None
 
