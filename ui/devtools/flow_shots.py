@@ -6,7 +6,7 @@ interface language, for before/after comparison with the earlier shots.
 Menu bar and shortcuts sheet, quick log asking about an ambiguous party, a new
 encounter for a client who needs an interpreter and its appointment card, the client
 list and contacts columns, the client form's duplicate warning, the Time page
-indicators, search in notes, the encounter list summaries, snippets; and the plan
+indicators, the Week page, search in notes, the encounter list summaries, snippets; and the plan
 and card PDFs rasterised (pdftoppm) from the demo's Arabic client.
 """
 
@@ -121,6 +121,8 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         shot(lang, "contacts", win)
         ws.show_page("time")
         shot(lang, "time", win, rounds=200)
+        ws.show_page("week")
+        shot(lang, "week", win, rounds=60)
         form = ClientDialog(win.session, None, win)
         form.show()
         form.name.setText(needs.name)
