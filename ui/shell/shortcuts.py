@@ -105,7 +105,7 @@ class Shortcuts:
         listed = [(k, _(k.title)) for k, _a in self.actions] + [(k, _(k.title))
                                                                  for k in OTHER_KEYS]
         return [(", ".join(_native(x) for x in k.keys), title.replace("&", ""))
-                for k, title in listed]
+                for k, title in listed if k.keys]  # menu-only actions have no key
 
     def show_sheet(self) -> ShortcutsSheet:
         sheet = ShortcutsSheet(self.rows(), self.workspace.window())
