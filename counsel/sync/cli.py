@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--sign-out", action="store_true",
                    help=_("forget this computer's sign-in (asks first if work is unsynced)"))
     p.add_argument("--force", action="store_true", help=_("sign out even with unsynced work"))
+    p.add_argument("--dismiss-warnings", action="store_true",
+                   help=_("forget the warnings about the sync server shown so far"))
     p.set_defaults(handler=cmd_sync)
 
 
@@ -108,7 +110,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         print(file=sys.stderr)
         print(_("Joined vault {vault}: {n} records downloaded.").format(
             vault=vault.vault_id, n=vault.count()))
-        return 0
+        return _warn(vault)
 
     vault = ctx.open_vault()
     creds = credentials.load(vault)
@@ -129,12 +131,33 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
                 raise
             enrol.connect(vault, args.server, args.account, passphrase,
                           enrol_secret=_enrol_secret(exc))
+    if args.dismiss_warnings:
+        vault.trust.dismiss()
+        print(_("Warnings dismissed."))
+        return 0
     client = SyncClient.from_vault(vault, progress=_progress)
     try:
-        _print_report(client.sync())
+        report = client.sync()
     finally:
         client.close()
-    return 0
+    _print_report(report)
+    return _warn(vault)
+
+
+#: exit status when the sync server was caught misbehaving (the data here is kept)
+WARNED = 4
+
+
+def _warn(vault: Vault) -> int:
+    """Print the remembered warnings about the sync server; WARNED if there are any."""
+    alarms = vault.trust.alarms()
+    for alarm in alarms:
+        print(_("Warning: {message}").format(message=alarm.message), file=sys.stderr)
+    if alarms:
+        print(_("Everything on this computer is kept. Tell your IT support: the sync server "
+                "may be compromised or was restored. After dealing with it, run "
+                "`counsel sync --dismiss-warnings`."), file=sys.stderr)
+    return WARNED if alarms else 0
 
 
 def _status(vault: Vault, creds: Any) -> int:
@@ -150,6 +173,8 @@ def _status(vault: Vault, creds: Any) -> int:
         print(_("Server: {url}  account: {account}").format(url=creds.url, account=creds.account))
         print(_("Changes waiting to be sent: {n}").format(n=client.unsynced_count()))
         print(_("Open conflicts: {n}").format(n=len(open_conflicts(vault))))
+        for alarm in vault.trust.alarms():
+            print(_("Warning: {message}").format(message=alarm.message))
     finally:
         client.close()
     return 0

@@ -23,9 +23,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from counsel.sync import credentials, faults, rollback
+from counsel.sync import credentials, faults, rollback, trust
 from counsel.sync.conflicts import MergeReport, auto_merge
 from counsel.sync.transport import PushAck, Transport
+from counsel.vault.history import Alarm
 from counsel.vault.keys import VAULT_KEY_ID
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ class SyncReport:
     conflicts: int  # open conflicts after this sync
     unsynced: int  # changes still waiting to be sent (0 after a full sync)
     resent: int = 0  # revisions sent again because the server had lost them (restore)
+    #: what this sync noticed the server doing (issue 11): dropped, reordered, withheld,
+    #: altered or replayed changes, unauthenticated erasures
+    alarms: tuple[Alarm, ...] = ()
 
 
 class SyncClient:
@@ -98,7 +102,9 @@ class SyncClient:
         vault, st = self.vault, self.vault.store
         erasures = self._erasures_to_send()
         if erasures:
-            self.transport.erase(vault.vault_id, erasures)
+            records = {k: r for k, r in vault.erasure_records().items()
+                       if k in erasures and r is not None}
+            self.transport.erase(vault.vault_id, erasures, records)
             done = set(json.loads(st.state(credentials.ERASED_SENT) or "[]")) | set(erasures)
             st.set_state(credentials.ERASED_SENT, json.dumps(sorted(done)))
         total, pushed = st.outbox_count(), 0
@@ -157,9 +163,9 @@ class SyncClient:
                     rollback.remember(vault, page.last[0], page.last[1], conn)
 
             # Our own pushed revisions come back too; they are ignored and not counted.
-            changed += len(vault.apply_remote(page.revisions, in_tx=in_tx))
+            changed += len(vault.apply_remote(page.revisions, in_tx=in_tx, keys_=page.keys))
             if page.erased:
-                vault.forget_keys(page.erased)
+                vault.forget_keys({k: page.erasures.get(k) for k in page.erased})
                 sent = set(json.loads(st.state(credentials.ERASED_SENT) or "[]"))
                 st.set_state(credentials.ERASED_SENT, json.dumps(sorted(sent | set(page.erased))))
             cursor = page.next
@@ -172,21 +178,57 @@ class SyncClient:
     def sync(self) -> SyncReport:
         """Push, pull, merge; repeat while merging produced something new to push."""
         resent = 0
-        if rollback.server_lost_history(self.vault, self.transport):
+        went_back = rollback.server_lost_history(self.vault, self.transport)
+        if went_back:
             resent = rollback.resend_everything(self.vault, self.transport)
         pushed = pulled = 0
         merged: list[str] = []
         restored: list[str] = []
         report = MergeReport((), (), (), ())
+        alarms: list[Alarm] = []
+        if went_back:
+            from counsel.vault.history import rolled_back_alarm
+
+            alarms.append(rolled_back_alarm(resent))
+        checked = True
         for _round in range(MAX_ROUNDS):
             pushed += self.push()
             pulled += self.pull()
+            alarms += self.vault.take_alarms()
+            if checked:
+                checked, requeued, found = self._check_history()
+                alarms += found
+                if requeued:
+                    pushed += self.push()
             report = auto_merge(self.vault)
             self.progress(Progress("merge", len(report.merged), len(report.merged)))
             merged += report.merged
             restored += report.restored
             if not report.merged and self.unsynced_count() == 0:
                 break
+        if checked:
+            trust.publish(self.vault.trust, self.transport, self.vault.vault_id)
+        alarms += self.vault.take_alarms()
+        self.vault.trust.remember(alarms)
         return SyncReport(pushed=pushed, pulled=pulled, merged=tuple(merged),
                           restored=tuple(restored), conflicts=len(report.open),
-                          unsynced=self.unsynced_count(), resent=resent)
+                          unsynced=self.unsynced_count(), resent=resent,
+                          alarms=tuple(dict.fromkeys(alarms)))
+
+    def _check_history(self) -> tuple[bool, int, list[Alarm]]:
+        """Compare with the server's counts and the other devices' checkpoints
+        (``counsel.sync.trust``); (whether the server takes part, how many of this
+        device's changes were queued again, alarms)."""
+        from counsel.sync.transport import SyncError
+        from counsel.vault.history import lost_alarm
+
+        try:
+            found, requeued = trust.check(self.vault.trust, self.transport,
+                                          self.vault.vault_id, self.pull)
+        except SyncError as exc:
+            if exc.code in ("not_found", "bad_request"):
+                return False, 0, []  # a server from before checkpoints
+            raise
+        if requeued:
+            found.append(lost_alarm(self.vault.device_id, requeued))
+        return True, requeued, found

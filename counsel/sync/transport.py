@@ -87,6 +87,8 @@ class PulledPage:
     more: bool
     top: int = -1  # the server's highest sequence number for the vault (-1: not told)
     last: tuple[int, str] | None = None  # (seq, rev id) of the page's last revision
+    #: the sealed erasure record sent with each erased key (None: the server has none)
+    erasures: dict[str, bytes | None] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,7 +213,8 @@ class Transport:
             "revisions": [{
                 "rev_id": r.rev_id, "record_id": r.record_id, "parents": list(r.parents),
                 "kind": r.kind, "key_id": r.key_id, "device_id": r.device_id,
-                "envelope": base64.b64encode(r.envelope).decode()} for r in revs]})
+                "envelope": base64.b64encode(r.envelope).decode(),
+                "counter": r.counter, "prev": r.prev} for r in revs]})
         acked, before, seq = body.get("acked"), body.get("before", -1), body.get("seq", -1)
         if not isinstance(acked, list) or not all(isinstance(a, str) for a in acked):
             raise _garbage()
@@ -229,9 +232,13 @@ class Transport:
                 parents=tuple(_id(p) for p in r["parents"]), kind=_id(r["kind"]),
                 key_id=_id(r["key_id"]), device_id=_id(r["device_id"]),
                 envelope=base64.b64decode(r["envelope"], validate=True),
+                counter=_counter(r.get("counter", 0)), prev=_link(r.get("prev", "")),
             ) for r in body["revisions"]]
             keys = {_id(k): base64.b64decode(v, validate=True) for k, v in body["keys"].items()}
             erased = [_id(k) for k in body["erased"]]
+            raw_records = body.get("erasures") or {}
+            records = {_id(k): (base64.b64decode(v, validate=True) if v else None)
+                       for k, v in raw_records.items()}
             nxt, more, top = body["next"], body["more"], body.get("top", -1)
             last_seq = body["revisions"][-1]["seq"] if revs else None
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -240,10 +247,44 @@ class Transport:
             raise _garbage()
         last = (last_seq, revs[-1].rev_id) if isinstance(last_seq, int) else None
         return PulledPage(revs, keys, erased, nxt, more, top if isinstance(top, int) else -1,
-                          last)
+                          last, {k: records.get(k) for k in erased})
 
-    def erase(self, vault_id: str, key_ids: list[str]) -> None:
-        self._call("POST", f"/v1/vaults/{vault_id}/erase", json_body={"key_ids": key_ids})
+    def erase(self, vault_id: str, key_ids: list[str],
+              records: dict[str, bytes] | None = None) -> None:
+        """Erase keys on the server, sending each one's sealed erasure record."""
+        self._call("POST", f"/v1/vaults/{vault_id}/erase", json_body={
+            "key_ids": key_ids,
+            "records": {k: base64.b64encode(v).decode() for k, v in (records or {}).items()}})
+
+    def put_checkpoint(self, vault_id: str, device: str, sealed: bytes) -> None:
+        self._call("PUT", f"/v1/vaults/{vault_id}/checkpoints", json_body={
+            "device_id": device, "sealed": base64.b64encode(sealed).decode()})
+
+    def checkpoints(self, vault_id: str) -> tuple[dict[str, bytes], dict[str, tuple[int, int]]]:
+        """Every device's sealed checkpoint, and the server's (count, highest counter) of
+        each device's chained revisions."""
+        body = self._call("GET", f"/v1/vaults/{vault_id}/checkpoints")
+        try:
+            ckpts = {_id(d): base64.b64decode(v, validate=True)
+                     for d, v in body["checkpoints"].items()}
+            chains = {_id(d): (_counter(v[0]), _counter(v[1]))
+                      for d, v in body["chains"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            raise _garbage() from None
+        return ckpts, chains
+
+
+def _counter(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 1 << 62:
+        raise ValueError("bad counter")
+    return value
+
+
+def _link(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 64 or any(
+            c not in "0123456789abcdef" for c in value):
+        raise ValueError("bad link")
+    return value
 
 
 def _garbage() -> SyncError:

@@ -49,7 +49,24 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    """Authenticated history (issue 11): per-device counter and chain link on every
+    revision (0 and '' for the revisions written before: they stay format 1), the sealed
+    record of each erasure, and the records found damaged (remembered until repaired)."""
+    conn.executescript(
+        """
+        ALTER TABLE revisions ADD COLUMN counter INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE revisions ADD COLUMN prev TEXT NOT NULL DEFAULT '';
+        CREATE INDEX revisions_chain ON revisions(device_id, counter) WHERE counter > 0;
+        ALTER TABLE erased ADD COLUMN sealed BLOB;
+        CREATE TABLE damaged (
+            record_id TEXT PRIMARY KEY, reason TEXT NOT NULL, found TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 CURRENT = len(MIGRATIONS)
 
 

@@ -7,6 +7,7 @@ thread-safe (one lock; storage writes are serialised).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -32,9 +33,10 @@ from counsel.errors import (
     VaultLocked,
 )
 from counsel.i18n import gettext as _
-from counsel.vault import envelope, keys, snapshot, store, textnorm
+from counsel.vault import envelope, history, integrity, keys, snapshot, store, textnorm
 from counsel.vault.kdf import KdfParams
 from counsel.vault.store import Store, StoredRevision
+from counsel.vault.trustport import TrustPort
 from counsel.vault.views import (
     CheckReport,
     ClientSummary,
@@ -82,7 +84,18 @@ class Vault:
         self._lock: threading.RLock = st.lock
         self._aeads: dict[str, AESGCM] = {keys.VAULT_KEY_ID: AESGCM(vault_key)}
         self._damaged: dict[str, str] = {}
+        self._alarms: list[history.Alarm] = []
+        # authenticated history (issue 11): the sealer for checkpoints, erasure records and
+        # the sealed local state; this device's chain tip; what the file's state says
+        self._sealer = history.VaultKeySealer(self.vault_id, vault_key, self.device_id)
+        own = st.chain_tips().get(self.device_id)
+        self._tip = (own.counter, history.chain_hash(self.vault_id, own)) if own else (0, "")
+        self._keeper = integrity.Keeper(st, self.vault_id, self._sealer)
+        self.trust = TrustPort(st, self.vault_id, self.device_id, self._sealer)
         self._snapshot_key = self._load_snapshot_key(meta)
+        if self._keeper.verify(st.erased_keys()):
+            assert self.path is not None
+            snapshot.remove(snapshot.cache_path(self.path))  # it may show what was undone
         self._ws = self._load_working_set()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -236,19 +249,40 @@ class Vault:
         return key
 
     # -- envelopes ----------------------------------------------------------------------
-    def _seal(self, record_id: str, rev_id: str, kind: str, key_id: str, payload: bytes) -> bytes:
+    def _chained(self, record_id: str, kind: str, key_id: str, parents: tuple[str, ...],
+                 record: Record | None, rev_id: str | None = None, *,
+                 chain: bool = True) -> StoredRevision:
+        """A new revision of this device: next change number, linked to the previous one,
+        sealed with the whole header as associated data (``history.record_aad``)."""
+        counter, prev = self._tip if chain else (-1, "")
+        header = StoredRevision(rev_id=rev_id or new_id(), record_id=record_id,
+                                parents=parents, kind=kind, key_id=key_id,
+                                device_id=self.device_id if chain else "merge",
+                                envelope=b"", counter=counter + 1, prev=prev)
         nonce = os.urandom(envelope.NONCE_LEN)
-        aad = envelope.record_aad(self.vault_id, record_id, rev_id, kind)
-        return bytes([envelope.VERSION]) + nonce + self._aead(key_id).encrypt(nonce, payload, aad)
+        sealed = self._aead(key_id).encrypt(nonce, _payload(record),
+                                            history.record_aad(self.vault_id, header))
+        if chain:
+            self._tip = (header.counter, history.chain_hash(self.vault_id, header))
+        return dataclasses.replace(header, envelope=bytes([history.CHAINED]) + nonce + sealed)
+
+    def _reset_tip(self) -> None:
+        """A write failed: the change numbers it used are free again."""
+        own = self.store.chain_tips().get(self.device_id)
+        self._tip = (own.counter, history.chain_hash(self.vault_id, own)) if own else (0, "")
+        self._keeper.rolled_back()
 
     def _open(self, rev: StoredRevision) -> dict[str, Any] | None:
         """Decrypt a revision's payload: the record dict, or None for a tombstone."""
         env = rev.envelope
-        if len(env) < envelope.OVERHEAD or env[0] != envelope.VERSION:
+        if len(env) >= envelope.OVERHEAD and env[0] == history.CHAINED:
+            aad = history.record_aad(self.vault_id, rev)
+        elif len(env) >= envelope.OVERHEAD and env[0] == envelope.VERSION and not rev.counter:
+            aad = envelope.record_aad(self.vault_id, rev.record_id, rev.rev_id, rev.kind)
+        else:
             raise IntegrityError(
                 _("A record is damaged (unknown envelope format)."), record_id=rev.record_id
             )
-        aad = envelope.record_aad(self.vault_id, rev.record_id, rev.rev_id, rev.kind)
         from cryptography.exceptions import InvalidTag
 
         try:
@@ -442,16 +476,8 @@ class Vault:
                     parents: tuple[str, ...] = (existing[1],)
                 else:
                     parents = (heads[-1].rev_id,) if heads else ()
-                rev_id = new_id()
-                rev = StoredRevision(
-                    rev_id=rev_id,
-                    record_id=record.id,
-                    parents=parents,
-                    kind=record.KIND,
-                    key_id=key_id,
-                    device_id=self.device_id,
-                    envelope=self._seal(record.id, rev_id, record.KIND, key_id, _payload(record)),
-                )
+                rev = self._chained(record.id, record.KIND, key_id, parents, record)
+                rev_id = rev.rev_id
                 revs.append(rev)
                 saved.append(Saved(record.id, rev_id, record.KIND))
                 # the only leaf afterwards is this revision: show it without re-decrypting
@@ -476,6 +502,7 @@ class Vault:
             except BaseException:
                 for cid in new_keys:
                     self._aeads.pop(cid, None)
+                self._reset_tip()
                 raise
             self._ws.begin()
             try:
@@ -532,18 +559,18 @@ class Vault:
         record: Record | None,
         rev_id: str | None = None,
     ) -> Saved:
-        rev_id = rev_id or new_id()
-        rev = StoredRevision(
-            rev_id=rev_id,
-            record_id=record_id,
-            parents=parents,
-            kind=kind,
-            key_id=key_id,
-            device_id=self.device_id,
-            envelope=self._seal(record_id, rev_id, kind, key_id, _payload(record)),
-        )
-        self._apply_to_ws(self.store.insert_revisions([rev], outbox=True))
-        return Saved(record_id, rev_id, kind)
+        # A deterministic merge (``rev_id`` given: the same on every device that merges the
+        # same leaves) stays out of this device's chain, so two devices writing it do not
+        # each claim a change number the server keeps only once; it is still sealed with its
+        # whole header, and any device can write it again.
+        rev = self._chained(record_id, kind, key_id, parents, record, rev_id,
+                            chain=rev_id is None)
+        try:
+            self._apply_to_ws(self.store.insert_revisions([rev], outbox=True))
+        except BaseException:
+            self._reset_tip()
+            raise
+        return Saved(record_id, rev.rev_id, kind)
 
     def save_resolution(
         self,
@@ -569,11 +596,13 @@ class Vault:
             )
             return self._write_revision(record_id, kind, key_id, tuple(parents), record, rev_id)
 
-    def erase_client(self, client_id: str) -> None:
+    def erase_client(self, client_id: str, *, record: bytes | None = None) -> None:
         """Erase a client everywhere: drop their key and every envelope it sealed.
 
         Copies of old envelopes (backups, the server) can no longer be opened with
         anything this vault holds.  The unlock cache is re-keyed for the same reason.
+        The erasure is a sealed record (``history.seal_erasure``) that other devices check
+        before they erase; ``record`` is the one received when applying another device's.
         """
         with self._lock:
             self._require_unlocked()
@@ -598,8 +627,10 @@ class Vault:
             aad = envelope.key_aad(self.vault_id, "snapshot-key", "local")
             sealed_snap = envelope.seal(self._vault_key, new_snap, aad)
 
+            sealed = record or history.seal_erasure(self._sealer, client_id, at)
+
             def tx(c: sqlite3.Connection) -> None:
-                self.store.erase_key(client_id, at, c)
+                self.store.erase_key(client_id, at, c, sealed)
                 self.store.set_meta({"snapshot_key": sealed_snap}, c)
                 c.execute("DELETE FROM drafts WHERE draft_id LIKE ?", (f"{client_id}:%",))
 
@@ -620,21 +651,87 @@ class Vault:
         self,
         revs: Iterable[StoredRevision],
         in_tx: Callable[[sqlite3.Connection], None] | None = None,
+        keys_: dict[str, bytes] | None = None,
     ) -> set[str]:
-        """Store pulled revisions (and run ``in_tx`` in the same transaction)."""
+        """Store pulled revisions (and run ``in_tx`` in the same transaction).
+
+        Each one is authenticated first (its envelope binds its whole header) and its link
+        checked against its device's chain; what does not hold is refused or reported:
+        ``take_alarms()`` returns what was noticed (``keys_``: wrapped keys of the same
+        page, not stored yet)."""
         with self._lock:
             self._require_unlocked()
-            erased = self._erased_cache()
-            keep = [r for r in revs if r.key_id not in erased]
-            touched = self.store.insert_revisions(keep, outbox=False, in_tx=in_tx)
+            keep, alarms = self._authenticate(list(revs), keys_ or {})
+            alarms += history.verify_links(self.vault_id, keep, self.trust.chain_lookup)
+            self._alarms += alarms
+            try:
+                touched = self.store.insert_revisions(keep, outbox=False, in_tx=in_tx)
+            except BaseException:
+                self._keeper.rolled_back()
+                raise
             self._apply_to_ws(touched)
             return set(touched)
 
-    def forget_keys(self, key_ids: Iterable[str]) -> None:
-        """Apply erasures made on another device."""
-        for key_id in key_ids:
+    def _authenticate(self, revs: list[StoredRevision], page_keys: dict[str, bytes]
+                      ) -> tuple[list[StoredRevision], list[history.Alarm]]:
+        erased = self._erased_cache()
+        keep: list[StoredRevision] = []
+        alarms: list[history.Alarm] = []
+        tips = {d: top for d, (_n, top) in self.store.chain_counts().items()}
+        for rev in revs:
+            if rev.key_id in erased:
+                keep.append(dataclasses.replace(rev, envelope=b""))  # the header only
+                continue
+            if not rev.envelope:
+                alarms.append(history.blanked_alarm(rev.device_id, rev.counter))
+                continue
+            if rev.counter or rev.envelope[:1] == bytes([history.CHAINED]):
+                try:
+                    self._open_with(rev, page_keys)
+                except (IntegrityError, RecordNotFound, ValueError):
+                    alarms.append(history.reparented_alarm(rev.device_id, rev.counter))
+                    continue
+                # a device sends its changes in order: an older one after a newer one (here
+                # or in this page) was reordered or held back by the server
+                top = tips.get(rev.device_id, 0)
+                if 0 < rev.counter < top and self.store.chain_entry(
+                        rev.device_id, rev.counter) is None:
+                    alarms.append(history.reordered_alarm(rev.device_id, rev.counter))
+                tips[rev.device_id] = max(top, rev.counter)
+            keep.append(rev)
+        return keep, alarms
+
+    def _open_with(self, rev: StoredRevision, page_keys: dict[str, bytes]) -> None:
+        if rev.key_id not in self._aeads and self.store.wrapped_key(rev.key_id) is None:
+            wrapped = page_keys.get(rev.key_id)
+            if wrapped is None:
+                raise RecordNotFound(_("The client's key is missing (erased or not synced)."))
+            assert self._vault_key is not None
+            self._aeads[rev.key_id] = AESGCM(keys.unwrap_client_key(
+                self.vault_id, self._vault_key, rev.key_id, wrapped))
+        self._open(rev)
+
+    def take_alarms(self) -> list[history.Alarm]:
+        """What ``apply_remote`` and ``forget_keys`` noticed since the last call."""
+        with self._lock:
+            out, self._alarms = self._alarms, []
+            return out
+
+    def forget_keys(self, key_ids: Iterable[str] | dict[str, bytes | None]) -> None:
+        """Apply erasures made on another device — only those that come with an erasure
+        record sealed under the vault's keys; the others are reported, not applied."""
+        records = key_ids if isinstance(key_ids, dict) else dict.fromkeys(key_ids)
+        for key_id, record in records.items():
+            if not history.erasure_is_authentic(self._sealer, key_id, record):
+                if self.store.wrapped_key(key_id) is not None:
+                    self._alarms.append(history.erasure_alarm(key_id))
+                continue
             if self.store.wrapped_key(key_id) is not None:
-                self.erase_client(key_id)
+                self.erase_client(key_id, record=record)
+
+    def erasure_records(self) -> dict[str, bytes | None]:
+        """Each erasure made or applied here and its sealed record (to send)."""
+        return self.store.erasure_records()
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, record_id: str) -> Record:
@@ -691,8 +788,10 @@ class Vault:
             return self._ws.conflicts()
 
     def damaged(self) -> dict[str, str]:
+        """Records found damaged: unreadable ones, and what the integrity checks found
+        (remembered in the vault file until it is restored) — record id → reason."""
         with self._lock:
-            return dict(self._damaged)
+            return {**self.store.damaged_records(), **self._damaged}
 
     def of_client(self, cls: type[R], client_id: str) -> list[R]:
         with self._lock:
@@ -869,6 +968,9 @@ class Vault:
                     KeyError,
                 ) as exc:
                     damaged.append(Damaged(rev.record_id, rev.rev_id, rev.kind, str(exc)))
+            self._keeper.verify(erased)
+            damaged += [Damaged(r, "", "", why) for r, why in
+                        sorted(self.store.damaged_records().items())]
             return CheckReport(n, tuple(damaged), tuple(self.store.integrity_problems()))
 
     # -- settings (synced, encrypted) -----------------------------------------------------

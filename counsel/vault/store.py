@@ -32,7 +32,9 @@ class StoredRevision:
     kind: str
     key_id: str
     device_id: str
-    envelope: bytes
+    envelope: bytes  # empty: the content was erased (the header stays for the chain)
+    counter: int = 0  # this device's change number (0: written before chained history)
+    prev: str = ""  # chain hash of the device's previous change (counsel.vault.history)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +43,12 @@ class RevisionRow:
     local_seq: int
 
 
-_COLUMNS = "rev_id, record_id, parents, kind, key_id, device_id, envelope"
+Observer = Callable[
+    [sqlite3.Connection, list[StoredRevision], list[tuple[str, str]], list[tuple[str, str]]], None
+]
+
+_COLUMNS = "rev_id, record_id, parents, kind, key_id, device_id, envelope, counter, prev"
+_N = 9  # columns in _COLUMNS: the index of local_seq after them
 
 
 def _row_to_rev(row: Sequence[object]) -> StoredRevision:
@@ -53,6 +60,8 @@ def _row_to_rev(row: Sequence[object]) -> StoredRevision:
         key_id=str(row[4]),
         device_id=str(row[5]),
         envelope=bytes(row[6]),  # type: ignore[call-overload]
+        counter=int(row[7]),  # type: ignore[call-overload]
+        prev=str(row[8]),
     )
 
 
@@ -138,6 +147,10 @@ class Store:
         self.conn = conn
         self.path = path
         self.lock = threading.RLock()
+        #: called inside every write transaction that stores revisions or moves heads:
+        #: ``(conn, revisions stored, heads added, heads removed)`` — the vault keeps its
+        #: sealed record of the history up to date with it (counsel.vault.integrity)
+        self.observer: Observer | None = None
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False) -> Store:
@@ -233,6 +246,9 @@ class Store:
 
         def write(c: sqlite3.Connection) -> list[str]:
             touched: dict[str, None] = {}
+            inserted: list[StoredRevision] = []
+            added: list[tuple[str, str]] = []
+            removed: list[tuple[str, str]] = []
             seq = c.execute("SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0]
             for rev in revs:
                 if (
@@ -244,7 +260,7 @@ class Store:
                     continue
                 seq += 1
                 c.execute(
-                    f"INSERT INTO revisions({_COLUMNS}, local_seq) VALUES (?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO revisions({_COLUMNS}, local_seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
                         rev.rev_id,
                         rev.record_id,
@@ -253,13 +269,23 @@ class Store:
                         rev.key_id,
                         rev.device_id,
                         rev.envelope,
+                        rev.counter,
+                        rev.prev,
                         seq,
                     ),
                 )
+                if not rev.envelope:
+                    # an erased client's change: kept as a header (the device's history
+                    # stays checkable), never a head, never sent again
+                    inserted.append(rev)
+                    touched[rev.record_id] = None
+                    continue
+                inserted.append(rev)
                 for parent in rev.parents:
-                    c.execute(
+                    if c.execute(
                         "DELETE FROM heads WHERE record_id=? AND rev_id=?", (rev.record_id, parent)
-                    )
+                    ).rowcount:
+                        removed.append((rev.record_id, parent))
                 has_child = (
                     not fresh
                     and c.execute(
@@ -268,14 +294,16 @@ class Store:
                         (rev.record_id, rev.rev_id, rev.rev_id),
                     ).fetchone()
                 )
-                if not has_child:
-                    c.execute(
-                        "INSERT OR IGNORE INTO heads(record_id, rev_id) VALUES (?, ?)",
-                        (rev.record_id, rev.rev_id),
-                    )
+                if not has_child and c.execute(
+                    "INSERT OR IGNORE INTO heads(record_id, rev_id) VALUES (?, ?)",
+                    (rev.record_id, rev.rev_id),
+                ).rowcount:
+                    added.append((rev.record_id, rev.rev_id))
                 if outbox:
                     c.execute("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", (rev.rev_id,))
                 touched[rev.record_id] = None
+            if self.observer is not None:
+                self.observer(c, inserted, added, removed)
             if in_tx is not None:
                 in_tx(c)
             return list(touched)
@@ -295,7 +323,7 @@ class Store:
                 f"SELECT {_COLUMNS}, local_seq FROM revisions WHERE record_id=? ORDER BY local_seq",
                 (record_id,),
             ).fetchall()
-        return [RevisionRow(_row_to_rev(r), int(r[7])) for r in rows]
+        return [RevisionRow(_row_to_rev(r), int(r[_N])) for r in rows]
 
     def heads(self, record_id: str) -> list[StoredRevision]:
         return [rev for rev, _seq in self.heads_with_seq(record_id)]
@@ -309,7 +337,7 @@ class Store:
                 "WHERE h.record_id=? ORDER BY r.rev_id",
                 (record_id,),
             ).fetchall()
-        return [(_row_to_rev(r), int(r[7])) for r in rows]
+        return [(_row_to_rev(r), int(r[_N])) for r in rows]
 
     def iter_heads(self) -> Iterator[tuple[StoredRevision, int]]:
         """Every head revision, grouped by record, streamed (a large vault is not
@@ -321,7 +349,7 @@ class Store:
         )
         while rows := cur.fetchmany(2000):
             for r in rows:
-                yield _row_to_rev(r), int(r[7])
+                yield _row_to_rev(r), int(r[_N])
 
     def records_touched_since(self, since_seq: int) -> list[str]:
         # a range on the local_seq index; DISTINCT in SQL would scan the record_id index
@@ -420,22 +448,147 @@ class Store:
         with self.lock:
             return {str(r[0]) for r in self.conn.execute("SELECT key_id FROM erased")}
 
-    def erase_key(self, key_id: str, at: str, conn: sqlite3.Connection) -> None:
-        """Drop a client key and every envelope it sealed (irreversible)."""
+    def erase_key(
+        self, key_id: str, at: str, conn: sqlite3.Connection, sealed: bytes | None = None
+    ) -> None:
+        """Drop a client key and every envelope it sealed (irreversible); ``sealed`` is the
+        authenticated erasure record (``history.seal_erasure``) sent to other devices."""
         conn.execute("DELETE FROM keys WHERE key_id=?", (key_id,))
-        conn.execute("INSERT OR REPLACE INTO erased(key_id, at) VALUES (?, ?)", (key_id, at))
+        conn.execute(
+            "INSERT OR REPLACE INTO erased(key_id, at, sealed) VALUES (?, ?, ?)",
+            (key_id, at, sealed),
+        )
         records = [
             r[0]
             for r in conn.execute(
                 "SELECT DISTINCT record_id FROM revisions WHERE key_id=?", (key_id,)
             )
         ]
-        conn.execute(
-            "DELETE FROM outbox WHERE rev_id IN (SELECT rev_id FROM revisions WHERE key_id=?)",
-            (key_id,),
-        )
-        conn.execute("DELETE FROM revisions WHERE key_id=?", (key_id,))
+        # The envelopes go (secure_delete zeroes them on disk); the headers stay, so every
+        # device's chain of changes stays checkable across the erasure.  Unsent ones are
+        # still sent — as headers: the server blanks them too.
+        conn.execute("UPDATE revisions SET envelope=x'' WHERE key_id=?", (key_id,))
+        removed: list[tuple[str, str]] = []
+        for record in records:
+            removed += [(record, str(r[0])) for r in conn.execute(
+                "SELECT rev_id FROM heads WHERE record_id=?", (record,))]
         conn.executemany("DELETE FROM heads WHERE record_id=?", [(r,) for r in records])
+        if self.observer is not None:
+            self.observer(conn, [], [], removed)
+
+    def erasure_records(self) -> dict[str, bytes | None]:
+        with self.lock:
+            return {
+                str(k): (bytes(v) if v is not None else None)
+                for k, v in self.conn.execute("SELECT key_id, sealed FROM erased")
+            }
+
+    # -- the chain of each device's changes (counsel.vault.history) ---------------------
+    def chain_entry(self, device_id: str, counter: int) -> StoredRevision | None:
+        with self.lock:
+            row = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM revisions WHERE device_id=? AND counter=? "
+                "ORDER BY local_seq LIMIT 1",
+                (device_id, counter),
+            ).fetchone()
+        return _row_to_rev(row) if row else None
+
+    def chain_tips(self) -> dict[str, StoredRevision]:
+        """Each device's highest-numbered change held here."""
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM revisions r WHERE counter > 0 AND counter = "
+                "(SELECT MAX(counter) FROM revisions x WHERE x.device_id = r.device_id "
+                "AND x.counter > 0)"
+            ).fetchall()
+        return {rev.device_id: rev for rev in map(_row_to_rev, rows)}
+
+    def chain_counts(self) -> dict[str, tuple[int, int]]:
+        """Per device: (number of chained changes held, highest counter)."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT device_id, COUNT(DISTINCT counter), MAX(counter) FROM revisions "
+                "WHERE counter > 0 GROUP BY device_id"
+            ).fetchall()
+        return {str(d): (int(n), int(m)) for d, n, m in rows}
+
+    def chain_of(self, device_id: str) -> list[StoredRevision]:
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM revisions WHERE device_id=? AND counter>0 "
+                "ORDER BY counter, local_seq",
+                (device_id,),
+            ).fetchall()
+        return [_row_to_rev(r) for r in rows]
+
+    def requeue(self, rev_ids: Iterable[str]) -> int:
+        """Put revisions back into the outbox (the server lost them); how many."""
+        ids = [(r,) for r in rev_ids]
+        self.transaction(
+            lambda c: c.executemany("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", ids)
+        )
+        return len(ids)
+
+    def all_heads(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(str(a), str(b)) for a, b in self.conn.execute(
+                "SELECT record_id, rev_id FROM heads")]
+
+    def live_revisions_of_keys(self, key_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """(record id, rev id) of revisions that still hold an envelope under these keys."""
+        ids = list(key_ids)
+        if not ids:
+            return []
+        with self.lock:
+            return [(str(a), str(b)) for a, b in self.conn.execute(
+                f"SELECT record_id, rev_id FROM revisions WHERE key_id IN "
+                f"({','.join('?' * len(ids))}) AND length(envelope) > 0", ids)]
+
+    def true_leaves(self) -> dict[str, set[str]]:
+        """Each record's leaves computed from the revision graph itself (slow: a full
+        scan; only after the sealed digest showed the heads table was changed)."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT record_id, rev_id, parents FROM revisions WHERE length(envelope) > 0"
+            ).fetchall()
+        revs: dict[str, set[str]] = {}
+        parents: set[str] = set()
+        for record, rev, ps in rows:
+            revs.setdefault(str(record), set()).add(str(rev))
+            parents.update(json.loads(ps))
+        return {r: ids - parents for r, ids in revs.items()}
+
+    def set_heads(self, record_id: str, rev_ids: Iterable[str]) -> None:
+        """Repair one record's heads from its graph (after damage was found)."""
+        ids = [(record_id, r) for r in rev_ids]
+
+        def write(c: sqlite3.Connection) -> None:
+            old = [(record_id, str(r[0])) for r in c.execute(
+                "SELECT rev_id FROM heads WHERE record_id=?", (record_id,))]
+            c.execute("DELETE FROM heads WHERE record_id=?", (record_id,))
+            c.executemany("INSERT INTO heads(record_id, rev_id) VALUES (?, ?)", ids)
+            if self.observer is not None:
+                self.observer(c, [], ids, old)
+
+        self.transaction(write)
+
+    # -- damage found (remembered until repaired) ----------------------------------------
+    def mark_damaged(self, items: dict[str, str], at: str) -> None:
+        self.transaction(
+            lambda c: c.executemany(
+                "INSERT OR REPLACE INTO damaged(record_id, reason, found) VALUES (?, ?, ?)",
+                [(r, why, at) for r, why in items.items()],
+            )
+        )
+
+    def damaged_records(self) -> dict[str, str]:
+        with self.lock:
+            return {str(r): str(w) for r, w in self.conn.execute(
+                "SELECT record_id, reason FROM damaged")}
+
+    def clear_damaged(self, record_ids: Iterable[str]) -> None:
+        ids = [(r,) for r in record_ids]
+        self.transaction(lambda c: c.executemany("DELETE FROM damaged WHERE record_id=?", ids))
 
     # -- drafts -------------------------------------------------------------------------
     def put_draft(self, draft_id: str, envelope: bytes, updated: str) -> None:
