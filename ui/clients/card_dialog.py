@@ -25,6 +25,7 @@ from counsel_ui.common.pdf_preview import to_image
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
+    from counsel_ui.clients.encounter_editor import EncounterEditor
 
 PREVIEW_DPI = 110
 PRINT_DPI = 300
@@ -110,3 +111,18 @@ class CardDialog(QDialog):
                 painter.end()
 
         Op(self, lambda: raster.rasterise(make(), dpi), write=False).success(paint).run()
+
+
+def open_card(editor: EncounterEditor) -> CardDialog | None:
+    """The card of what ``editor`` holds now; a field that does not validate is said in
+    the editor instead."""
+    try:
+        enc = editor.build()
+        client = editor.session.vault.get_typed(Client, editor.client_id)
+    except KnownError as exc:
+        editor.error.setText(f"{exc.message} — {exc.help()}")
+        return None
+    dlg = CardDialog(editor.session.vault, enc, client, editor)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.open()
+    return dlg

@@ -286,18 +286,9 @@ class EncounterEditor(DraftAutosave, QDialog):
 
     def open_card(self) -> QDialog | None:
         """The appointment card of this encounter as typed now (also before saving)."""
-        from counsel_ui.clients.card_dialog import CardDialog
+        from counsel_ui.clients.card_dialog import open_card
 
-        try:
-            enc = self.build()
-            client = self.session.vault.get_typed(Client, self.client_id)
-        except KnownError as exc:
-            self.error.setText(f"{exc.message} — {exc.help()}")
-            return None
-        dlg = CardDialog(self.session.vault, enc, client, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.open()
-        return dlg
+        return open_card(self)
 
     def _start_changed(self) -> None:
         if not self._loading:
