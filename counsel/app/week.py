@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 _ENCOUNTERS = """
 SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter_mode,
-       e.interpreter_language, c.name
+       e.interpreter_language, c.name, c.interpreter_needed
 FROM encounters e JOIN records r ON r.rowid = e.rowid
 LEFT JOIN records rc ON rc.record_id = e.client LEFT JOIN clients c ON c.rowid = rc.rowid
 WHERE e.date BETWEEN ? AND ?
@@ -40,6 +40,7 @@ class WeekItem:
     place: str = ""  # Place value of an encounter
     interpreter_language: str = ""  # "" when none is booked
     what: str = ""  # an imported event's line
+    interpreter_missing: bool = False  # the client needs one, the encounter books none
 
     @property
     def planned(self) -> bool:
@@ -58,8 +59,9 @@ def week(vault: Vault, monday: dt.date) -> list[WeekItem]:
     first, last = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
     items = [
         WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",
-                 rid, place or "", lang if mode and mode != "none" else "")
-        for rid, client, d, start, minutes, place, mode, lang, name
+                 rid, place or "", lang if mode and mode != "none" else "",
+                 interpreter_missing=bool(needed) and (not mode or mode == "none"))
+        for rid, client, d, start, minutes, place, mode, lang, name, needed
         in vault.sql(_ENCOUNTERS, (first, last))]
     items += [
         WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",

@@ -42,6 +42,8 @@ def item_line(i: WeekItem) -> str:
         if i.interpreter_language:
             parts.append(_("interpreter: {language}").format(
                 language=display.language(i.interpreter_language)))
+        elif i.interpreter_missing:
+            parts.append(_("needs an interpreter: none booked"))
     return " · ".join(parts)
 
 

@@ -24,6 +24,7 @@ def test_week_page_lists_a_planned_encounter_and_opens_it(qtbot, window):
     item = child.data(0, ITEM_ROLE)
     assert isinstance(item, WeekItem) and item.encounter_id == planned.id and item.planned
     assert "أحمد" in child.text(0) and "1:15" in child.text(0)
+    assert item.interpreter_missing and "none booked" in child.text(0)  # Ahmad needs one
     page._open(child)
     editors = [e for e in window.session.editors if isinstance(e, EncounterEditor)]
     assert editors and editors[-1].encounter_id == planned.id
