@@ -164,3 +164,21 @@ def retry_text(seconds: float) -> str:
         return ngettext("trying again in {n} second", "trying again in {n} seconds", s).format(n=s)
     m = round(s / 60)
     return ngettext("trying again in {n} minute", "trying again in {n} minutes", m).format(n=m)
+
+
+def warnings(vault: Vault) -> tuple[str, ...]:
+    """What to tell the person about the sync server's misbehaviour and damage found in
+    the vault file (issue 11): remembered until dismissed or restored."""
+    from counsel.i18n import gettext as _
+    from counsel.i18n import ngettext
+
+    out = [a.message for a in vault.trust.alarms()]
+    damaged = vault.damaged()
+    if damaged:
+        out.append(ngettext(
+            "{n} record on this computer is damaged or was rolled back.",
+            "{n} records on this computer are damaged or were rolled back.", len(damaged),
+        ).format(n=len(damaged)) + " " + _(
+            "Restore the vault file from a backup, or move it aside and join again from the "
+            "sync server (counsel sync --server … --account …) to download a good copy."))
+    return tuple(out)

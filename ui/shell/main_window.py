@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -122,6 +122,23 @@ class MainWindow(QMainWindow):
         self.workspace.restore(self.resume)
         self.workspace.restore_forms()
         log.info("vault unlocked")
+        self._tell_damage(vault)
+
+    def _tell_damage(self, vault: Any) -> None:
+        """Damage found in the vault file (issue 11) is said at every unlock, with what to
+        do, until the file is restored; the Sync page lists it too."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from counsel.sync import status as sync_status
+
+        damaged = vault.damaged()
+        if not damaged:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Damaged records"),
+                          sync_status.warnings(vault)[-1], QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText("\n".join(f"{r}: {why}" for r, why in sorted(damaged.items())))
+        box.open()
+        self.damage_box = box
 
     # -- lock ----------------------------------------------------------------------------------
     def check_idle(self) -> None:

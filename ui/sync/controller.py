@@ -44,6 +44,9 @@ class Snapshot:
     conflicts: int
     restored: int
     progress: Progress | None  # during a sync
+    #: what the devices noticed the sync server (or someone with the vault file) doing,
+    #: remembered until dismissed (issue 11)
+    warnings: tuple[str, ...] = ()
 
     @property
     def signed_in(self) -> bool:
@@ -77,6 +80,7 @@ class SyncController(QObject):
         self.unsynced = sync_status.unsynced_count(self.vault)
         self.conflicts = len(self.vault.conflicts())
         self.restored = 0
+        self.warnings: tuple[str, ...] = ()
         self._status = Status(State.IDLE)
         self._progress: Progress | None = None
         self._announcing = False
@@ -92,7 +96,7 @@ class SyncController(QObject):
     def snapshot(self) -> Snapshot:
         return Snapshot(self.creds, self._status.state, self._status.message,
                         self.scheduler.seconds_until_due(), self.last, self.unsynced,
-                        self.conflicts, self.restored, self._progress)
+                        self.conflicts, self.restored, self._progress, self.warnings)
 
     def refresh_counts(self) -> None:
         """Recount unsynced changes, open conflicts and restored records (off the UI thread)."""
@@ -100,15 +104,19 @@ class SyncController(QObject):
         if vault.locked:
             return
 
-        def work() -> tuple[int, int, int]:
+        def work() -> tuple[int, int, int, tuple[str, ...]]:
             return (sync_status.unsynced_count(vault), len(review.open_conflicts(vault)),
-                    len(review.restored_records(vault)))
+                    len(review.restored_records(vault)), sync_status.warnings(vault))
 
         Op(self, work, write=False).success(self._counts).run()
 
-    def _counts(self, counts: tuple[int, int, int]) -> None:
+    def dismiss_warnings(self) -> None:
+        vault = self.vault
+        Op(self, vault.trust.dismiss).success(lambda _r: self.refresh_counts()).run()
+
+    def _counts(self, counts: tuple[int, int, int, tuple[str, ...]]) -> None:
         before = (self.conflicts, self.restored)
-        self.unsynced, self.conflicts, self.restored = counts
+        self.unsynced, self.conflicts, self.restored, self.warnings = counts
         self.changed.emit()
         if (self.conflicts, self.restored) != before:
             self.attention.emit()

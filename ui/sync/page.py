@@ -115,7 +115,7 @@ class StatusPanel(QWidget):
         for key, label in (("state", _("Status:")), ("server", _("Server:")),
                            ("account", _("Account:")), ("last", _("Last sync:")),
                            ("moved", _("What moved:")), ("unsynced", _("Waiting to be sent:")),
-                           ("review", _("To review:"))):
+                           ("review", _("To review:")), ("warnings", _("Warnings:"))):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -123,6 +123,10 @@ class StatusPanel(QWidget):
             form.addRow(QLabel(label), value)
             self.fields[key] = value
         lay.addLayout(form)
+        self.dismiss_button = named(QPushButton(_("&Dismiss warnings")), _("Dismiss warnings"))
+        self.dismiss_button.clicked.connect(controller.dismiss_warnings)
+        self.dismiss_button.hide()
+        lay.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.progress = QProgressBar()
         named(self.progress, _("Sync progress"))
         self.progress.hide()
@@ -167,6 +171,9 @@ class StatusPanel(QWidget):
                                   "{n} deleted records came back", snap.restored)
                          .format(n=snap.restored))
         f["review"].setText(display.join(parts) or _("nothing"))
+        f["warnings"].setText("\n".join("⚠ " + w for w in snap.warnings) or _("none"))
+        f["warnings"].setStyleSheet("color: #a00000;" if snap.warnings else "")
+        self.dismiss_button.setVisible(bool(snap.warnings))
         self.review_button.setEnabled(bool(parts))
         busy = snap.state is State.SYNCING
         self.sync_button.setEnabled(not busy)
