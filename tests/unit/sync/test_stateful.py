@@ -217,6 +217,10 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
 
         def check_converged(self) -> None:
             self._fixpoint()
+            # an honest server, cuts and crashes: nothing may look like an attack
+            for v in self.devices:
+                assert v.trust.alarms() == [], v.trust.alarms()
+                assert v.damaged() == {}, v.damaged()
             revs = [{r.rev_id for r in v.store.all_revisions()} for v in self.devices]
             assert revs[0] == revs[1] == revs[2]
             states = [self._state(v) for v in self.devices]
