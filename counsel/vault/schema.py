@@ -66,7 +66,19 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    """A full index for looking up one change of one device: SQLite cannot use v2's
+    partial index for ``counter = ?`` (it cannot prove the bound value is positive), so a
+    first sync looked each change up with a scan."""
+    conn.executescript(
+        """
+        DROP INDEX revisions_chain;
+        CREATE INDEX revisions_chain ON revisions(device_id, counter);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 CURRENT = len(MIGRATIONS)
 
 

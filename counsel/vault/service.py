@@ -677,7 +677,7 @@ class Vault:
         erased = self._erased_cache()
         keep: list[StoredRevision] = []
         alarms: list[history.Alarm] = []
-        tips = {d: top for d, (_n, top) in self.store.chain_counts().items()}
+        tips = self.store.chain_tops()
         for rev in revs:
             if rev.key_id in erased:
                 keep.append(dataclasses.replace(rev, envelope=b""))  # the header only

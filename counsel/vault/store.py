@@ -495,13 +495,19 @@ class Store:
 
     def chain_tips(self) -> dict[str, StoredRevision]:
         """Each device's highest-numbered change held here."""
+        out: dict[str, StoredRevision] = {}
+        for device, top in self.chain_tops().items():
+            rev = self.chain_entry(device, top)
+            if rev is not None:
+                out[device] = rev
+        return out
+
+    def chain_tops(self) -> dict[str, int]:
+        """Each device's highest change number held here (an index-only scan)."""
         with self.lock:
-            rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM revisions r WHERE counter > 0 AND counter = "
-                "(SELECT MAX(counter) FROM revisions x WHERE x.device_id = r.device_id "
-                "AND x.counter > 0)"
-            ).fetchall()
-        return {rev.device_id: rev for rev in map(_row_to_rev, rows)}
+            return {str(d): int(m) for d, m in self.conn.execute(
+                "SELECT device_id, MAX(counter) FROM revisions WHERE counter > 0 "
+                "GROUP BY device_id")}
 
     def chain_counts(self) -> dict[str, tuple[int, int]]:
         """Per device: (number of chained changes held, highest counter)."""

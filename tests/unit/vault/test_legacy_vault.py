@@ -26,7 +26,7 @@ def test_old_vault_opens_checks_clean_and_syncs_on(tmp_path: Path,
     path = tmp_path / "old.vault"
     shutil.copy(FIXTURE, path)
     v = Vault.unlock(path, PASS)
-    assert (tmp_path / "old.vault.before-v2.bak").exists()
+    assert (tmp_path / "old.vault.before-v3.bak").exists()
     assert v.damaged() == {}
     assert v.check().ok
     assert v.get(CLIENT).name == "Legacy Client"  # type: ignore[attr-defined]
