@@ -103,7 +103,7 @@ class KdfParams:
                     "Refusing key settings weaker than Counsel allows: {got} where at least "
                     "Argon2id with {mib} MiB and {t} passes is required."
                 ).format(
-                    got=f"{self.algorithm} {self.memory_kib // 1024} MiB × {self.iterations}",
+                    got=f"{self.algorithm} {_size(self.memory_kib)} × {self.iterations}",
                     mib=memory // 1024,
                     t=passes,
                 )
@@ -141,6 +141,10 @@ class KdfParams:
         ):
             raise VaultError(_("The vault's key parameters are not supported."))
         return params.check_floor(at_least)
+
+
+def _size(kib: int) -> str:
+    return f"{kib // 1024} MiB" if kib >= 1024 else f"{kib} KiB"
 
 
 def normalize_passphrase(passphrase: str) -> bytes:
