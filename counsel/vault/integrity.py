@@ -75,9 +75,11 @@ class LocalState:
         """Computed from the file as it is (first use, or after a repair)."""
         state = cls({d: (r.counter, history.chain_hash(vault_id, r))
                      for d, r in st.chain_tips().items()})
-        for row in st.all_heads():
-            state.heads ^= _row_hash(*row)
-            state.count += 1
+        sha, digest, count = hashlib.sha256, 0, 0
+        for (raw,) in st.heads_as_bytes():  # the same bytes _row_hash hashes, made by SQLite
+            digest ^= int.from_bytes(sha(raw).digest()[:16], "big")
+            count += 1
+        state.heads, state.count = digest, count
         return state
 
 

@@ -535,6 +535,12 @@ class Store:
         )
         return len(ids)
 
+    def heads_as_bytes(self) -> list[tuple[bytes]]:
+        """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest)."""
+        with self.lock:
+            return self.conn.execute(
+                "SELECT CAST(record_id || char(0) || rev_id AS BLOB) FROM heads").fetchall()
+
     def all_heads(self) -> list[tuple[str, str]]:
         with self.lock:
             return [(str(a), str(b)) for a, b in self.conn.execute(
