@@ -95,7 +95,9 @@ def merge_field(name: str, base: Any, values: Sequence[Any]) -> tuple[Any, Field
     """Merge one field's leaf values against its base value."""
     changed: dict[str, Any] = {}
     for v in values:
-        if v is MISSING or _canon(v) == _canon(base):
+        # a field the base lacks (no common ancestor held here, e.g. one refused as
+        # tampered) counts as changed on every side that has it
+        if v is MISSING or (base is not MISSING and _canon(v) == _canon(base)):
             continue
         changed.setdefault(_canon(v), v)
     if not changed:

@@ -68,3 +68,11 @@ def test_merge_rev_id_ignores_parent_order_but_not_content() -> None:
     assert a == merge_rev_id("rec", "contact", ["p2", "p1"], {"x": 1})
     assert a != merge_rev_id("rec", "contact", ["p1", "p2"], {"x": 2})
     assert len(a) == 32
+
+
+def test_a_field_missing_from_the_base_is_a_change_not_a_crash() -> None:
+    from counsel.sync.merge import MISSING, merge_field
+
+    assert merge_field("name", MISSING, ["a", "a"]) == ("a", None)
+    value, conflict = merge_field("name", MISSING, ["a", "b"])
+    assert conflict is not None and set(conflict.values) == {"a", "b"}
