@@ -103,7 +103,7 @@ def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
     item = view.tree.topLevelItem(0)
     assert "Jobcentre" in item.text(0)
     assert item.text(2) == "Notes, Phone"
-    assert page_a.controller.snapshot().conflicts == 1
+    qtbot.waitUntil(lambda: page_a.controller.snapshot().conflicts == 1, timeout=10_000)
     editor = view.editor
     assert isinstance(editor, ConflictEditor)
     notes, phone = editor.choosers  # fields in name order
