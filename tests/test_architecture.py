@@ -152,9 +152,7 @@ def test_the_qt_blocker_does_block() -> None:
 
 
 @pytest.mark.parametrize("rule", [
-    devtools_imports, misplaced_tests, duplicate_test_names, wheel_packages,
-    pytest.param(vault_back_doors, marks=pytest.mark.xfail(
-        strict=True, reason="issue 10: the vault split removes these back doors")),
+    devtools_imports, misplaced_tests, duplicate_test_names, wheel_packages, vault_back_doors,
 ])
 def test_the_tree_follows_the_rule(rule: Callable[[Path], list[str]]) -> None:
     assert rule(ROOT) == []

@@ -32,7 +32,7 @@ def cmd_today(args: argparse.Namespace, ctx: Context) -> int:
     day = dt.date.today()
     limit = 10**9 if args.all else today_query.SHOWN_PER_GROUP
     summary = today_query.summary(vault, day, limit=limit)
-    drafts = sorted((d for d in vault.drafts() if ":encounter:" in d.draft_id),
+    drafts = sorted((d for d in vault.drafts.list() if ":encounter:" in d.draft_id),
                     key=lambda d: d.updated, reverse=True)
     names = today_query.client_names(
         vault, [i.client_id for i in summary.shown if i.client_id]

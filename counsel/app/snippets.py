@@ -46,7 +46,7 @@ def starters() -> list[Snippet]:
 
 
 def load(vault: Vault, lang: str | None = None) -> list[Snippet]:
-    raw: Any = vault.settings_get(settings_key(lang))
+    raw: Any = vault.settings.get(settings_key(lang))
     if not isinstance(raw, list):
         return starters()
     out = []
@@ -58,7 +58,7 @@ def load(vault: Vault, lang: str | None = None) -> list[Snippet]:
 
 
 def save(vault: Vault, snippets: list[Snippet], lang: str | None = None) -> None:
-    vault.settings_set(settings_key(lang), [
+    vault.settings.set(settings_key(lang), [
         {"title": s.title.strip(), "text": s.text[:MAX_TEXT]}
         for s in snippets[:MAX_SNIPPETS] if s.title.strip() or s.text.strip()])
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,18 +27,14 @@ from counsel.app.today import UPCOMING_DAYS, Stopped, TodayItem, _from_due_item
 from counsel.domain import Reminder, ReminderKind
 from counsel.timekeeping.reminders import DeadlineRules, DueItem, _client_items, _status
 from counsel.timekeeping.rows import client_names as client_names
-from counsel.timekeeping.rows import date_or_none as _d
 from counsel.timekeeping.rows import light_plans
+from counsel.vault.agenda import BUCKETS, bucket
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
-BUCKETS = ("overdue", "today", "upcoming")
 #: Items shown per group on the Today page (and printed by ``counsel today``).
 SHOWN_PER_GROUP = 200
-#: Working-set rows per step of the agreed-actions scan (~10k encounters on a large vault:
-#: tens of milliseconds each).
-STEP_ROWS = 30_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,9 +58,7 @@ class _Client:
 
 
 def _active_clients(vault: Vault) -> list[_Client]:
-    return [_Client(cid, _d(permit)) for cid, permit in vault.sql(
-        "SELECT r.record_id, c.permit_date FROM clients c JOIN records r ON r.rowid=c.rowid "
-        "WHERE c.active=1 AND r.data->>'$.ended' IS NULL ORDER BY r.rowid")]
+    return [_Client(cid, permit) for cid, permit in vault.agenda.active_client_permits()]
 
 
 def _client_due(vault: Vault, clients: list[_Client], today: dt.date,
@@ -81,32 +74,6 @@ def _client_due(vault: Vault, clients: list[_Client], today: dt.date,
     return out
 
 
-#: ?1 today, ?2 last day shown, ?3 rows per group, ?5-?6 the encounters' rows of one step,
-#: ?7 JSON list of the active clients (read once, not once per step);
-#: {skip}: overridden actions (?4) left out.
-#: Only (encounter row, index, client, due) travel through the ranking; the text of the
-#: few rows shown is read afterwards.
-_ACTIONS = """
-WITH act AS MATERIALIZED (
-  SELECT value AS id FROM json_each(?7)
-), b AS MATERIALIZED (
-  SELECT e.rowid AS erow, CAST(j.key AS INTEGER) AS i, e.client AS client,
-         j.value->>2 AS due
-  FROM encounters e, json_each(e.actions) j
-  WHERE e.rowid BETWEEN ?5 AND ?6 AND e.actions IS NOT NULL
-    AND j.value->>2 <= ?2 AND NOT j.value->>4 AND e.client IN (SELECT id FROM act) {skip}
-), r AS (
-  SELECT *, RANK() OVER (PARTITION BY due < ?1, due = ?1 ORDER BY due) AS pos,
-         COUNT(*) OVER (PARTITION BY due < ?1, due = ?1) AS total FROM b
-)
-SELECT total, erow, i, client, due FROM r WHERE pos <= ?3
-UNION ALL
-SELECT DISTINCT -1, 0, 0, client, '' FROM b WHERE due <= ?1
-"""
-
-_SKIP = "AND (e.rowid || ':' || j.key) NOT IN (SELECT value FROM json_each(?4))"
-
-
 def _action_detail(what: str | None) -> str:
     return what.splitlines()[0][:200] if what else ""
 
@@ -119,14 +86,9 @@ def _overridden_actions(vault: Vault, overrides: dict[str, Reminder], today: dt.
         parts = source.split(":")
         if len(parts) != 3 or parts[0] != "action" or stored.done:
             continue
-        rows = vault.sql(
-            "SELECT e.client, j.value->>2, j.value->>0, j.value->>4 FROM encounters e "
-            "JOIN records r ON r.rowid=e.rowid JOIN records cr ON cr.record_id=e.client "
-            "JOIN clients c ON c.rowid=cr.rowid, json_each(e.actions) j "
-            "WHERE r.record_id=? AND CAST(j.key AS INTEGER)=? AND c.active=1 "
-            "AND cr.data->>'$.ended' IS NULL",
-            (parts[1], int(parts[2]) if parts[2].isdigit() else -1))
-        for client, due, what, done in rows:
+        found = vault.agenda.agreed_action(parts[1], int(parts[2]) if parts[2].isdigit() else -1)
+        if found is not None:
+            client, due, what, done = found
             if due and not done:
                 out.append(DueItem(ReminderKind.ACTION_DUE, stored.due,
                                    _status(stored.due, today, rules), client, source,
@@ -134,50 +96,14 @@ def _overridden_actions(vault: Vault, overrides: dict[str, Reminder], today: dt.
     return out
 
 
-def _action_rows(vault: Vault, overrides: dict[str, Reminder]) -> set[str]:
-    """``"<encounter row>:<index>"`` of the actions a stored override replaces."""
-    wanted: dict[str, list[str]] = {}
+def _overridden_keys(overrides: dict[str, Reminder]) -> list[tuple[str, int]]:
+    """(encounter id, index) of the agreed actions a stored override replaces."""
+    out = []
     for source in overrides:
         parts = source.split(":")
-        if len(parts) == 3 and parts[0] == "action":
-            wanted.setdefault(parts[1], []).append(parts[2])
-    out: set[str] = set()
-    ids = sorted(wanted)
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for rowid, rid in vault.sql("SELECT rowid, record_id FROM records WHERE record_id IN "
-                                    f"({','.join('?' * len(part))})", part):
-            out |= {f"{rowid}:{i}" for i in wanted[rid]}
+        if len(parts) == 3 and parts[0] == "action" and parts[2].isdigit():
+            out.append((parts[1], int(parts[2])))
     return out
-
-
-def _action_texts(vault: Vault, rows: set[int]) -> dict[int, tuple[str, list[str]]]:
-    """Encounter row → (encounter id, what of each agreed action)."""
-    out: dict[int, tuple[str, list[str]]] = {}
-    ordered = sorted(rows)
-    for start in range(0, len(ordered), 500):
-        part = ordered[start:start + 500]
-        for rowid, rid, actions in vault.sql(
-                "SELECT e.rowid, r.record_id, e.actions FROM encounters e JOIN records r "
-                f"ON r.rowid=e.rowid WHERE e.rowid IN ({','.join('?' * len(part))})", part):
-            out[rowid] = (rid, [a[0] for a in json.loads(actions)])
-    return out
-
-
-def _first_days(rows: list[tuple[int, int, str, dt.date]], today: dt.date,
-                limit: int) -> list[tuple[int, int, str, dt.date]]:
-    """Per group, the rows up to the ``limit``-th one's day (all of that day's kept)."""
-    out = []
-    for bucket in BUCKETS:
-        group = sorted((r for r in rows if _bucket(r[3], today) == bucket), key=lambda r: r[3])
-        if len(group) > limit:
-            group = [r for r in group if r[3] <= group[limit - 1][3]]
-        out += group
-    return out
-
-
-def _bucket(due: dt.date, today: dt.date) -> str:
-    return "overdue" if due < today else "today" if due == today else "upcoming"
 
 
 _RULES = DeadlineRules()
@@ -196,8 +122,7 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
     overrides = {r.source: r for r in reminders if r.source}
     # items computed in Python (few): client deadlines and reminders, with overrides
     due: list[DueItem] = []
-    active = _active_clients(vault)
-    active_json = json.dumps([c.id for c in active])
+    active = _active_clients(vault)  # read once, not once per step of the actions scan
     for item in _client_due(vault, active, today, rules):
         stored = overrides.get(item.source)
         if stored is not None:
@@ -212,43 +137,28 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
             due.append(DueItem(r.kind, r.due, _status(r.due, today, rules), r.client,
                                f"reminder:{r.id}", r.text.splitlines()[0][:200], r.id))
     few_due = [d for d in due if d.due <= horizon]
-    # agreed actions (many): counted and cut in SQL
-    skipped = _action_rows(vault, overrides)
-    query = _ACTIONS.format(skip=_SKIP if skipped else "")
-    due_clients: set[str] = set()
-    totals = dict.fromkeys(BUCKETS, 0)
-    top: list[tuple[int, int, str, dt.date]] = []
-    last_row = vault.sql("SELECT MAX(rowid) FROM encounters")[0][0] or 0
-    for low in range(0, last_row + 1, STEP_ROWS):
-        # one short step at a time: the vault is free for a search between two steps
+    # agreed actions (many): counted and cut in SQL, a step at a time (the vault is free
+    # for a search between two steps)
+    def between_steps() -> None:
         if should_stop is not None and should_stop():
             raise Stopped
-        counted: set[int] = set()
-        for total, erow, i, client, day in vault.sql(query, (
-                today.isoformat(), horizon.isoformat(), limit, json.dumps(sorted(skipped)),
-                low, low + STEP_ROWS - 1, active_json)):
-            if total < 0:  # a client with an action due today or overdue
-                due_clients.add(client)
-                continue
-            d = dt.date.fromisoformat(day)
-            b = BUCKETS.index(_bucket(d, today))
-            if b not in counted:
-                counted.add(b)
-                totals[BUCKETS[b]] += total
-            top.append((erow, i, client, d))
-    top = _first_days(top, today, limit)
-    texts = _action_texts(vault, {erow for erow, *_rest in top})
-    action_items = [DueItem(ReminderKind.ACTION_DUE, d, _status(d, today, rules), client,
-                            f"action:{texts[erow][0]}:{i}", _action_detail(texts[erow][1][i]))
-                    for erow, i, client, d in top]
+
+    found = vault.agenda.due_actions(today, horizon, limit, [c.id for c in active],
+                                     _overridden_keys(overrides), between_steps)
+    totals = dict(found.totals)
+    due_clients = set(found.due_clients)
+    action_items = [DueItem(ReminderKind.ACTION_DUE, a.due, _status(a.due, today, rules),
+                            a.client, f"action:{a.encounter_id}:{a.index}",
+                            _action_detail(a.what))
+                    for a in found.rows]
     shown: list[TodayItem] = []
-    for bucket in BUCKETS:
-        few = sorted((d for d in few_due if _bucket(d.due, today) == bucket),
+    for group_name in BUCKETS:
+        few = sorted((d for d in few_due if bucket(d.due, today) == group_name),
                      key=lambda d: d.due)
-        totals[bucket] += len(few)
+        totals[group_name] += len(few)
         if len(few) > limit:  # only items up to the limit-th one's day can be shown
             few = [d for d in few if d.due <= few[limit - 1].due]
-        candidates = few + [d for d in action_items if _bucket(d.due, today) == bucket]
+        candidates = few + [d for d in action_items if bucket(d.due, today) == group_name]
         candidates.sort(key=lambda d: (d.due, d.kind.value, d.source))
         group = [_from_due_item(d) for d in candidates]
         # stable: equal keys keep compute_reminders' (due, kind, source) order

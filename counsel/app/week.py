@@ -1,7 +1,7 @@
 """A week of appointments: the encounters dated in it (planned ones included) and the
 appointment time imported from calendars, day by day, for the Week page.
 
-Read with the vault's read-only query over its working set (like the reports), so a
+Read with the vault's named queries over its working set (``vault.agenda``), so a
 week costs one indexed query, not a walk over every client.
 """
 
@@ -13,21 +13,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
-
-_ENCOUNTERS = """
-SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter_mode,
-       e.interpreter_language, c.name, c.interpreter_needed
-FROM encounters e JOIN records r ON r.rowid = e.rowid
-LEFT JOIN records rc ON rc.record_id = e.client LEFT JOIN clients c ON c.rowid = rc.rowid
-WHERE e.date BETWEEN ? AND ?
-"""
-_IMPORTED = """
-SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.what, c.name
-FROM work w JOIN records r ON r.rowid = w.rowid
-LEFT JOIN records rc ON rc.record_id = w.client LEFT JOIN clients c ON c.rowid = rc.rowid
-WHERE w.date BETWEEN ? AND ? AND w.source LIKE 'ics:%' AND w.encounter IS NULL
-"""
-
 
 @dataclasses.dataclass(frozen=True)
 class WeekItem:
@@ -62,9 +47,10 @@ def week(vault: Vault, monday: dt.date) -> list[WeekItem]:
                  rid, place or "", lang if mode and mode != "none" else "",
                  interpreter_missing=bool(needed) and (not mode or mode == "none"))
         for rid, client, d, start, minutes, place, mode, lang, name, needed
-        in vault.sql(_ENCOUNTERS, (first, last))]
+        in vault.agenda.encounters_between(first, last)]
     items += [
         WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",
                  None, what=what or "")
-        for _rid, client, d, start, minutes, what, name in vault.sql(_IMPORTED, (first, last))]
+        for _rid, client, d, start, minutes, what, name
+        in vault.agenda.imported_between(first, last)]
     return sorted(items, key=lambda i: (i.day, i.start or dt.time(0), i.client_name))

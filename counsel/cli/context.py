@@ -46,6 +46,14 @@ class Context:
             self._vault = Vault.unlock(self.vault_path, self.passphrase())
         return self._vault
 
+    def adopt(self, vault: Vault) -> Vault:
+        """Use a vault a command opened itself (created, recovered, joined): later calls to
+        :meth:`open_vault` return it, and :meth:`close` locks it when the command ends."""
+        if self._vault is not None and self._vault is not vault:
+            self._vault.lock()
+        self._vault = vault
+        return vault
+
     def close(self) -> None:
         if self._vault is not None:
             self._vault.lock()

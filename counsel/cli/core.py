@@ -63,7 +63,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         vault = ctx.open_vault()
     else:
         vault, code = _create(ctx)
-        ctx._vault = vault
+        ctx.adopt(vault)
         print(_("Recovery code: {code}").format(code=code), file=sys.stderr)
 
     def progress(n: int) -> None:
@@ -128,9 +128,9 @@ def cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
 
     code = os.environ.get("COUNSEL_RECOVERY_CODE") or input(_("Recovery code: "))
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
-    ctx._vault = Vault.recover(ctx.vault_path, code, new)
+    vault = ctx.adopt(Vault.recover(ctx.vault_path, code, new))
     print(_("Passphrase replaced. Keep using the same recovery code."))
-    _tell_server(ctx._vault, new)
+    _tell_server(vault, new)
     return 0
 
 

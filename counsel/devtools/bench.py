@@ -135,7 +135,7 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
                 vault.search(q)
                 lat.append(time.perf_counter() - t)
         search_p95 = _p(lat, 0.95)
-        ids = vault._ws.ids_of_kind(Encounter.KIND)
+        ids = vault.ids_of(Encounter)
         t = time.perf_counter()
         found = 0
         for rid in ids:
@@ -194,18 +194,16 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
 _CHILD = r"""
 import json, resource, sys, time, sqlite3
 from pathlib import Path
-from counsel.vault import kdf, keys, store, snapshot
+from counsel.vault import kdf, keyring, snapshot
 from counsel.vault.service import Vault
 path, plain, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 if sys.argv[5] == "fast":
     kdf.allow_fast_for_tests()  # the parent made this benchmark vault with fast settings
-ring = keys.Keyring.from_meta(store.read_meta_readonly(path))
-umk = keys.unlock_with_passphrase(ring, sys.argv[4])
-vk = keys.vault_key(ring, umk)
+opening = keyring.unlock(path, sys.argv[4])
 if mode == "cold":
     snapshot.remove(snapshot.cache_path(path))
 t = time.perf_counter()
-v = Vault(store.Store.open(path), ring, umk, vk)
+v = Vault.open(opening)
 lst = v.clients()
 took = time.perf_counter() - t
 t = time.perf_counter()

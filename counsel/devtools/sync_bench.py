@@ -89,7 +89,7 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
         a, _ = Vault.create(work / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
         a.save_many(list(itertools.islice(demo.records("small", seed=7), records)))
         enrol.connect(a, url, account, PASS, enrol_secret=secret)
-        n = a.store.outbox_count()
+        n = a.sync_port.outbox_count()
         client = SyncClient.from_vault(a)
         t_push, _ = _timed(client.sync)
         client.close()

@@ -106,7 +106,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
                 raise
             vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
                                enrol_secret=_enrol_secret(exc), progress=_progress)
-        ctx._vault = vault  # so the CLI locks it on exit
+        ctx.adopt(vault)  # so the CLI locks it on exit
         print(file=sys.stderr)
         print(_("Joined vault {vault}: {n} records downloaded.").format(
             vault=vault.vault_id, n=vault.count()))

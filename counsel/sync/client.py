@@ -6,7 +6,7 @@ Safety rules (ARCHITECTURE.md "Sync"):
   the acknowledgement and the delete re-sends them next time: the server ignores
   revision ids it has (idempotent push).
 * Pulled revisions, the keys that open them and the new cursor are written in **one**
-  SQLite transaction (``Vault.apply_remote(..., in_tx=...)``).  A crash stores all or
+  SQLite transaction (``vault.sync_port.apply_remote``).  A crash stores all or
   nothing; re-pulling is harmless because known revision ids are ignored.
 * Clean merges are deterministic revisions (``counsel.sync.conflicts``); two devices
   merging the same leaves write the same revision.
@@ -18,7 +18,6 @@ scheduler simply calls ``sync()`` again.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,6 @@ from counsel.vault.history import Alarm
 from counsel.vault.keys import VAULT_KEY_ID
 
 if TYPE_CHECKING:
-    import sqlite3
 
     from counsel.vault.service import Vault
 
@@ -69,6 +67,7 @@ class SyncClient:
     def __init__(self, vault: Vault, transport: Transport, *, push_batch: int = PUSH_BATCH,
                  pull_page: int = PULL_PAGE, progress: ProgressFn | None = None) -> None:
         self.vault = vault
+        self.port = vault.sync_port
         self.transport = transport
         self.push_batch = push_batch
         self.pull_page = pull_page
@@ -89,32 +88,26 @@ class SyncClient:
         self.transport.close()
 
     # -- what is waiting ------------------------------------------------------------
-    def _erasures_to_send(self) -> list[str]:
-        sent = set(json.loads(self.vault.store.state(credentials.ERASED_SENT) or "[]"))
-        return sorted(self.vault.store.erased_keys() - sent)
-
     def unsynced_count(self) -> int:
         """Local changes the server does not have yet. Warn before anything discards them."""
-        return self.vault.store.outbox_count() + len(self._erasures_to_send())
+        return self.port.unsynced_count()
 
     # -- push -------------------------------------------------------------------------
     def push(self) -> int:
-        vault, st = self.vault, self.vault.store
-        erasures = self._erasures_to_send()
+        port = self.port
+        erasures = port.erasures_to_send()
         if erasures:
-            records = {k: r for k, r in vault.erasure_records().items()
+            records = {k: r for k, r in port.erasure_records().items()
                        if k in erasures and r is not None}
-            self.transport.erase(vault.vault_id, erasures, records)
-            done = set(json.loads(st.state(credentials.ERASED_SENT) or "[]")) | set(erasures)
-            st.set_state(credentials.ERASED_SENT, json.dumps(sorted(done)))
-        total, pushed = st.outbox_count(), 0
+            self.transport.erase(self.vault.vault_id, erasures, records)
+            port.mark_erasures_sent(erasures)
+        total, pushed = port.outbox_count(), 0
         while True:
-            batch = st.outbox_batch(self.push_batch)
+            batch = port.outbox_batch(self.push_batch)
             if not batch:
                 return pushed
-            wanted = {r.key_id for r in batch} - {VAULT_KEY_ID}
-            keys = {k: w for k in sorted(wanted) if (w := st.wrapped_key(k)) is not None}
-            ack = self.transport.push(vault.vault_id, keys, batch)
+            keys = port.wrapped_keys_for({r.key_id for r in batch} - {VAULT_KEY_ID})
+            ack = self.transport.push(self.vault.vault_id, keys, batch)
             faults.point("after_ack")
             self._ack(ack)
             if not set(ack.acked) & {r.rev_id for r in batch}:
@@ -134,40 +127,26 @@ class SyncClient:
         (before, seq] hold only what this device just sent, so the cursor moves past
         them in the same transaction instead of downloading them back.
         """
-        st = self.vault.store
-
-        def tx(conn: sqlite3.Connection) -> None:
-            conn.executemany("DELETE FROM outbox WHERE rev_id=?", [(r,) for r in ack.acked])
-            if ack.last_rev is not None:
-                rollback.remember(self.vault, ack.seq, ack.last_rev, conn)
-            cursor = int(st.state(credentials.CURSOR) or 0)
-            if 0 <= ack.before == cursor < ack.seq:
-                st.set_state(credentials.CURSOR, str(ack.seq), conn)
-
-        st.transaction(tx)
+        mark = rollback.mark(ack.seq, ack.last_rev) if ack.last_rev is not None else {}
+        self.port.ack(ack.acked, ack.before, ack.seq, states=mark)
 
     # -- pull -------------------------------------------------------------------------
     def pull(self) -> int:
         """Download new revisions; returns how many records changed here."""
-        vault, st = self.vault, self.vault.store
-        cursor = int(st.state(credentials.CURSOR) or 0)
+        port = self.port
+        cursor = port.cursor()
         pulled = changed = 0
         while True:
-            page = self.transport.pull(vault.vault_id, cursor, self.pull_page)
-            def in_tx(conn: sqlite3.Connection, page: Any = page) -> None:
-                if page.keys:
-                    st.put_wrapped_keys(page.keys, conn)
-                faults.point("after_store")
-                st.set_state(credentials.CURSOR, str(page.next), conn)
-                if page.last is not None:
-                    rollback.remember(vault, page.last[0], page.last[1], conn)
-
+            page = self.transport.pull(self.vault.vault_id, cursor, self.pull_page)
+            # Revisions (authenticated first), the keys that open them, the new cursor and
+            # the server mark: one transaction.
             # Our own pushed revisions come back too; they are ignored and not counted.
-            changed += len(vault.apply_remote(page.revisions, in_tx=in_tx, keys_=page.keys))
+            mark = rollback.mark(*page.last) if page.last is not None else {}
+            changed += len(port.apply_remote(page.revisions, page.keys, page.next,
+                                             during=lambda: faults.point("after_store"),
+                                             states=mark))
             if page.erased:
-                vault.forget_keys({k: page.erasures.get(k) for k in page.erased})
-                sent = set(json.loads(st.state(credentials.ERASED_SENT) or "[]"))
-                st.set_state(credentials.ERASED_SENT, json.dumps(sorted(sent | set(page.erased))))
+                port.forget_keys({k: page.erasures.get(k) for k in page.erased})
             cursor = page.next
             pulled += len(page.revisions)
             self.progress(Progress("pull", pulled, None))
@@ -194,7 +173,7 @@ class SyncClient:
         for _round in range(MAX_ROUNDS):
             pushed += self.push()
             pulled += self.pull()
-            alarms += self.vault.take_alarms()
+            alarms += self.port.take_alarms()
             if checked:
                 checked, requeued, found = self._check_history()
                 alarms += found
@@ -208,7 +187,7 @@ class SyncClient:
                 break
         if checked:
             trust.publish(self.vault.trust, self.transport, self.vault.vault_id)
-        alarms += self.vault.take_alarms()
+        alarms += self.port.take_alarms()
         self.vault.trust.remember(alarms)
         return SyncReport(pushed=pushed, pulled=pulled, merged=tuple(merged),
                           restored=tuple(restored), conflicts=len(report.open),

@@ -64,11 +64,7 @@ class MergeReport:
 
 
 def conflicted_records(vault: Vault) -> list[str]:
-    st = vault.store
-    with st.lock:
-        return [r[0] for r in st.conn.execute(
-            "SELECT record_id FROM heads GROUP BY record_id HAVING COUNT(*) > 1 "
-            "ORDER BY record_id")]
+    return vault.sync_port.conflicted_records()
 
 
 def _ancestors(graph: dict[str, tuple[str, ...]], start: str) -> set[str]:
@@ -84,7 +80,7 @@ def _ancestors(graph: dict[str, tuple[str, ...]], start: str) -> set[str]:
 
 def common_base(vault: Vault, record_id: str, leaf_ids: list[str]) -> StoredRevision | None:
     """The nearest common ancestor of the leaves (deterministic on a criss-cross)."""
-    rows = vault.store.revisions_of(record_id)
+    rows = vault.sync_port.revisions_of(record_id)
     graph = {r.revision.rev_id: r.revision.parents for r in rows}
     common: set[str] | None = None
     for leaf in leaf_ids:
@@ -97,16 +93,16 @@ def common_base(vault: Vault, record_id: str, leaf_ids: list[str]) -> StoredRevi
     for rev in common:
         below |= _ancestors(graph, rev) - {rev}
     best = sorted(common - below)
-    return vault.store.revision(best[0]) if best else None
+    return vault.sync_port.revision(best[0]) if best else None
 
 
 def analyse(vault: Vault, record_id: str) -> tuple[Conflict, MergeResult] | None:
-    heads = vault.store.heads(record_id)  # sorted by rev id: the same order everywhere
+    heads = vault.sync_port.heads(record_id)  # sorted by rev id: the same order everywhere
     if len(heads) < 2:
         return None
-    leaves = tuple(Leaf(h.rev_id, h.device_id, vault.open_revision(h)) for h in heads)
+    leaves = tuple(Leaf(h.rev_id, h.device_id, vault.sync_port.open(h)) for h in heads)
     base_rev = common_base(vault, record_id, [h.rev_id for h in heads])
-    base = vault.open_revision(base_rev) if base_rev is not None else None
+    base = vault.sync_port.open(base_rev) if base_rev is not None else None
     result = merge_records(base, [leaf.data for leaf in leaves])
     if result.merged is not None and result.clean:
         result = _validate(heads[0].kind, base, leaves, result)
@@ -186,15 +182,15 @@ def resolve(vault: Vault, conflict: Conflict, choices: dict[str, Any]) -> Saved:
 
 def was_restored(vault: Vault, record_id: str) -> bool:
     """True when the current head came back because an edit beat a delete (show a flag)."""
-    heads = vault.store.heads(record_id)
+    heads = vault.sync_port.heads(record_id)
     if len(heads) != 1 or len(heads[0].parents) < 2:
         return False
     try:
-        if vault.open_revision(heads[0]) is None:
+        if vault.sync_port.open(heads[0]) is None:
             return False
         for parent_id in heads[0].parents:
-            parent = vault.store.revision(parent_id)
-            if parent is not None and vault.open_revision(parent) is None:
+            parent = vault.sync_port.revision(parent_id)
+            if parent is not None and vault.sync_port.open(parent) is None:
                 return True
     except (IntegrityError, RecordNotFound):
         return False

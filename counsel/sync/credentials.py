@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from counsel.errors import IntegrityError
 from counsel.vault import envelope, kdf
@@ -22,8 +22,7 @@ from counsel.vault import envelope, kdf
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
-URL, ACCOUNT, TOKEN, SERVER_DEVICE, CURSOR, ERASED_SENT = (
-    "server_url", "account", "device_token", "server_device_id", "cursor", "erased_sent")
+URL, ACCOUNT, TOKEN, SERVER_DEVICE = "server_url", "account", "device_token", "server_device_id"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,36 +41,30 @@ def _aad(vault: Vault) -> bytes:
 
 
 def save(vault: Vault, creds: Credentials) -> None:
-    sealed = vault.seal_local(PURPOSE, creds.token.encode(), _aad(vault))
-
-    def tx(conn: Any) -> None:
-        st = vault.store
-        st.set_state(URL, creds.url, conn)
-        st.set_state(ACCOUNT, creds.account, conn)
-        st.set_state(SERVER_DEVICE, creds.device_id, conn)
-        st.set_state(TOKEN, sealed.hex(), conn)
-
-    vault.store.transaction(tx)
+    sealed = vault.local.seal(PURPOSE, creds.token.encode(), _aad(vault))
+    vault.sync_port.set_states({URL: creds.url, ACCOUNT: creds.account,
+                                SERVER_DEVICE: creds.device_id, TOKEN: sealed.hex()})
 
 
 def load(vault: Vault) -> Credentials | None:
-    st = vault.store
-    url, account, sealed = st.state(URL), st.state(ACCOUNT), st.state(TOKEN)
+    port = vault.sync_port
+    url, account, sealed = port.state(URL), port.state(ACCOUNT), port.state(TOKEN)
     if not (url and account and sealed):
         return None
     raw = bytes.fromhex(sealed)
-
     try:
-        token = vault.open_local(PURPOSE, raw, _aad(vault)).decode()
+        token = vault.local.open(PURPOSE, raw, _aad(vault))
+        upgraded = vault.local.upgrade(PURPOSE, raw, _aad(vault))
     except IntegrityError:
         return None
-    return Credentials(url, account, token, st.state(SERVER_DEVICE) or "")
+    if upgraded is not None:  # sealed by a release before envelopes were the one format
+        port.set_states({TOKEN: upgraded.hex()})
+    return Credentials(url, account, token.decode(), port.state(SERVER_DEVICE) or "")
 
 
 def forget(vault: Vault) -> None:
     """Sign this device out locally (the caller warns first if work is unsynced)."""
-    vault.store.transaction(lambda c: c.execute(
-        "DELETE FROM sync_state WHERE key IN (?, ?)", (TOKEN, SERVER_DEVICE)))
+    vault.sync_port.delete_states([TOKEN, SERVER_DEVICE])
 
 
 def new_login_params(like: kdf.KdfParams | None = None) -> kdf.KdfParams:

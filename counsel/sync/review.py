@@ -336,18 +336,14 @@ class RestoredView:
 
 def _seen(vault: Vault) -> set[str]:
     try:
-        return set(json.loads(vault.store.state(RESTORED_SEEN) or "[]"))
+        return set(json.loads(vault.sync_port.state(RESTORED_SEEN) or "[]"))
     except ValueError:
         return set()
 
 
 def restored_records(vault: Vault) -> list[RestoredView]:
     """Records brought back by an edit that beat a delete, not yet kept or deleted again."""
-    st = vault.store
-    with st.lock:
-        rows = st.conn.execute(
-            "SELECT h.record_id, h.rev_id, r.kind FROM heads h JOIN revisions r "
-            "ON r.rev_id=h.rev_id WHERE r.parents LIKE '%,%' ORDER BY h.record_id").fetchall()
+    rows = vault.sync_port.merge_heads()
     seen = _seen(vault)
     out = []
     for record_id, rev_id, kind in rows:
@@ -371,7 +367,7 @@ def restored_records(vault: Vault) -> list[RestoredView]:
 def keep_restored(vault: Vault, view: RestoredView) -> None:
     """The person saw the record came back and keeps it: stop listing it."""
     seen = _seen(vault) | {view.rev_id}
-    vault.store.set_state(RESTORED_SEEN, json.dumps(sorted(seen)))
+    vault.sync_port.set_states({RESTORED_SEEN: json.dumps(sorted(seen))})
 
 
 def delete_restored(vault: Vault, view: RestoredView) -> Saved:

@@ -18,10 +18,8 @@ Issue 11's sealed checkpoints extend this to what *other* devices saw.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import TYPE_CHECKING
 
-from counsel.sync import credentials
 from counsel.sync.transport import SyncError, Transport
 
 if TYPE_CHECKING:
@@ -32,12 +30,14 @@ log = logging.getLogger("counsel.sync")
 MARK = "server_mark"
 
 
-def remember(vault: Vault, seq: int, rev_id: str, conn: sqlite3.Connection) -> None:
-    vault.store.set_state(MARK, f"{seq} {rev_id}", conn)
+def mark(seq: int, rev_id: str) -> dict[str, str]:
+    """The sync state that remembers the mark (written with the ack or pull page it
+    comes from, in the same transaction)."""
+    return {MARK: f"{seq} {rev_id}"}
 
 
 def _mark(vault: Vault) -> tuple[int, str] | None:
-    raw = vault.store.state(MARK)
+    raw = vault.sync_port.state(MARK)
     if not raw:
         return None
     seq, _, rev_id = raw.partition(" ")
@@ -45,7 +45,7 @@ def _mark(vault: Vault) -> tuple[int, str] | None:
 
 
 def server_lost_history(vault: Vault, transport: Transport) -> bool:
-    cursor = int(vault.store.state(credentials.CURSOR) or 0)
+    cursor = vault.sync_port.cursor()
     mark = _mark(vault)
     if cursor <= 0 and mark is None:
         return False  # never synced: nothing to compare
@@ -68,16 +68,8 @@ def resend_everything(vault: Vault, transport: Transport) -> int:
     enrolment secret may register it again: everything stays queued and the person is
     told to sign in again with one.
     """
-    st = vault.store
 
-    def tx(conn: sqlite3.Connection) -> int:
-        queued = st.requeue_all(conn)
-        st.set_state(credentials.CURSOR, "0", conn)
-        st.set_state(credentials.ERASED_SENT, "[]", conn)
-        st.set_state(MARK, "", conn)
-        return queued
-
-    queued = int(str(st.transaction(tx)))
+    queued = vault.sync_port.send_everything_again({MARK: ""})
     log.warning("sync server lost history; %d revisions queued to send again", queued)
     try:
         transport.keyring(vault.vault_id)

@@ -41,12 +41,12 @@ def record(vault: Vault, report: SyncReport, at: dt.datetime | None = None) -> L
     last = LastSync(at, report.pushed, report.pulled, len(set(report.merged)),
                     len(set(report.restored)), report.conflicts, report.resent)
     body = {**dataclasses.asdict(last), "at": at.isoformat()}
-    vault.store.set_state(LAST_SYNC, json.dumps(body))
+    vault.sync_port.set_states({LAST_SYNC: json.dumps(body)})
     return last
 
 
 def last_sync(vault: Vault) -> LastSync | None:
-    raw = vault.store.state(LAST_SYNC)
+    raw = vault.sync_port.state(LAST_SYNC)
     if not raw:
         return None
     try:
@@ -60,8 +60,7 @@ def last_sync(vault: Vault) -> LastSync | None:
 
 def unsynced_count(vault: Vault) -> int:
     """Local changes the server does not have yet (same count as ``SyncClient``)."""
-    sent = set(json.loads(vault.store.state(credentials.ERASED_SENT) or "[]"))
-    return vault.store.outbox_count() + len(vault.store.erased_keys() - sent)
+    return vault.sync_port.unsynced_count()
 
 
 def signed_in(vault: Vault) -> credentials.Credentials | None:
@@ -124,7 +123,7 @@ def sign_out(vault: Vault) -> None:
     except KnownError:
         pass  # offline: the administrator can revoke the device on the server
     credentials.forget(vault)
-    vault.store.set_state(LAST_SYNC, "")
+    vault.sync_port.set_states({LAST_SYNC: ""})
 
 
 # -- words for the screen ------------------------------------------------------------------

@@ -154,7 +154,7 @@ def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
 def load_rules(vault: Vault) -> tuple[MatchRule, ...]:
     from counsel.timekeeping.matching import rules_from_json
 
-    raw = vault.settings_get(RULES_SETTING)
+    raw = vault.settings.get(RULES_SETTING)
     return rules_from_json(raw) if raw else ()
 
 
@@ -221,4 +221,4 @@ def save_rules(vault: Vault, rules: tuple[MatchRule, ...]) -> None:
     """Keep the counsellor's confirmed matching rules (encrypted, in the vault settings)."""
     from counsel.timekeeping.matching import rules_to_json
 
-    vault.settings_set(RULES_SETTING, rules_to_json(rules))
+    vault.settings.set(RULES_SETTING, rules_to_json(rules))

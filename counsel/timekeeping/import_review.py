@@ -172,7 +172,7 @@ class ImportReview:
 
 def imported_sources(vault: Vault) -> set[str]:
     """The dedup keys of every saved calendar import (one query, no records rebuilt)."""
-    return {str(r[0]) for r in vault.sql("SELECT source FROM work WHERE source LIKE 'ics:%'")}
+    return vault.work_sources("ics:")
 
 
 def save_review(vault: Vault, records: Sequence[Record]) -> int:

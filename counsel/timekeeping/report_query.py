@@ -41,66 +41,6 @@ class Stopped(Exception):
     """``should_stop`` said so between two steps."""
 
 
-_PERIOD_SQL = {
-    Period.DAY: "day",
-    Period.WEEK: "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')",
-    Period.MONTH: "strftime('%Y-%m-01', day)",
-}
-
-#: Pieces of the work in one step: saved entries plus encounters no entry accounts for
-#: (``encounter_time``), each split at midnight.  ?1 first day of the step, ?2 last day,
-#: ?3 first day of the whole report (entry counting), ?4 JSON of uncovered encounter
-#: rows, ?5 JSON of the clients whose first 90 days touch the range (per-day minutes).
-_PIECES = """
-WITH ent AS MATERIALIZED (
-  SELECT rowid AS id, client, date, start, minutes, kind, channel, party_kind FROM work
-  WHERE date BETWEEN date(?1, '-1 day') AND ?2
-  UNION ALL
-  SELECT rowid, client, date, start, minutes, 'visible',
-         CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END, NULL
-  FROM encounters WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0
-    AND rowid IN (SELECT value FROM json_each(?4))
-), sm AS (
-  SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
-         * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
-), p AS (
-  SELECT id, client, kind, channel, party_kind, date AS day, 1 AS counts,
-         CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END AS m FROM sm
-  UNION ALL
-  SELECT id, client, kind, channel, party_kind, date(date, '+1 day'), date < ?3, minutes - room
-  FROM sm WHERE room IS NOT NULL AND minutes > room
-), q AS MATERIALIZED (
-  SELECT p.*, {period} AS per, kind = 'visible' AS vis,
-         kind = 'background' AS bg, kind = 'internal' AS inr
-  FROM p WHERE day BETWEEN ?1 AND ?2
-)
-SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
-       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY per
-UNION ALL
-SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
-       NULL, NULL, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
-GROUP BY client
-UNION ALL
-SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
-WHERE client IN (SELECT value FROM json_each(?5)) GROUP BY client, day
-UNION ALL
-SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
-       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
-GROUP BY channel
-UNION ALL
-SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
-       SUM(CASE WHEN bg THEN m ELSE 0 END), {clients}, 0,
-       SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY party_kind
-UNION ALL
-SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FROM q
-"""
-
-_ENCOUNTERS = """
-SELECT client, interpreter_mode, place, COUNT(*), SUM(minutes) FROM encounters
-WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
-"""
-
-
 @dataclasses.dataclass
 class Acc:
     """Visible, background and internal minutes of one cell, and the clients it is about."""
@@ -149,24 +89,15 @@ class Cells:
 
 
 def uncovered_encounters(vault: Vault) -> str:
-    """JSON list of the encounter rows no work entry accounts for (``encounter_time``)."""
-    rows = vault.sql("SELECT e.rowid FROM encounters e JOIN records r ON r.rowid=e.rowid "
-                     "WHERE e.minutes > 0 AND r.record_id NOT IN "
-                     "(SELECT encounter FROM work WHERE encounter IS NOT NULL)")
-    return json.dumps([r[0] for r in rows])
+    """The encounters no work entry accounts for (``encounter_time``), as the vault's
+    opaque token for :meth:`~counsel.vault.timequeries.TimeQueries.pieces`."""
+    return vault.time_queries.uncovered_encounters()
 
 
 def relationship_starts(vault: Vault) -> dict[str, dt.date]:
     """When each client relationship began (as ``indicators.relationship_starts``):
     ``Client.started``, else the first day with work or an encounter for the client."""
-    starts = {str(cid): dt.date.fromisoformat(day) for cid, day in vault.sql(
-        "SELECT client, MIN(date) FROM (SELECT client, date FROM work WHERE client IS NOT NULL "
-        "UNION ALL SELECT client, date FROM encounters WHERE client IS NOT NULL) "
-        "GROUP BY client")}
-    for cid, day in vault.sql("SELECT r.record_id, c.started FROM clients c JOIN records r "
-                              "ON r.rowid=c.rowid WHERE c.started IS NOT NULL"):
-        starts[str(cid)] = dt.date.fromisoformat(day)
-    return starts
+    return vault.time_queries.relationship_starts()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,16 +137,14 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
     # only clients whose early phase overlaps the range can have early minutes in it
     early_json = json.dumps(sorted(c for c, s in starts.items()
                                    if s <= last and s + early_end > first))
-    query = _PIECES.format(period=_PERIOD_SQL[period],
-                           clients="group_concat(DISTINCT client)" if with_clients else "NULL")
     out = Cells(first, last, period, {s: Acc() for s in period_starts(first, last, period)},
                 {}, {}, {}, {}, 0)
     for low, high in _steps(first, last):
         if should_stop is not None and should_stop():
             raise Stopped
-        for dim, key, visible, background, clients, day, internal in vault.sql(
-                query, (low.isoformat(), high.isoformat(), first.isoformat(), uncovered,
-                        early_json)):
+        for dim, key, visible, background, clients, day, internal in \
+                vault.time_queries.pieces(period.value, low, high, first, uncovered,
+                                          early_json, with_clients=with_clients):
             if dim == "n":
                 out.entries += visible
                 continue
@@ -276,8 +205,7 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
         cell[client] = cell.get(client, 0) + value
 
     modes = [m for m in InterpreterMode if m is not InterpreterMode.NONE]
-    for client, mode, place, n, minutes in vault.sql(_ENCOUNTERS, (first.isoformat(),
-                                                                   last.isoformat())):
+    for client, mode, place, n, minutes in vault.time_queries.encounter_counts(first, last):
         add("encounters", client, n)
         add("minutes", client, minutes)
         if mode != InterpreterMode.NONE.value:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from counsel.domain import MeasureStatus, PlanStatus
+from counsel.domain import MeasureStatus, Plan, PlanStatus
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -45,8 +44,7 @@ def date_or_none(text: str | None) -> dt.date | None:
 def light_plans(vault: Vault) -> list[LightPlan]:
     """Plans with only what deadlines and circular referrals read (no free text)."""
     out = []
-    for (data,) in vault.sql("SELECT data FROM records WHERE kind='plan' ORDER BY rowid"):
-        p = json.loads(data)
+    for p in vault.record_dicts(Plan):
         ms = tuple(LightMeasure(m["code"], MeasureStatus(m["status"]),
                                 date_or_none(m.get("start")), date_or_none(m.get("due")))
                    for m in p.get("measures") or ())
@@ -58,25 +56,9 @@ def light_plans(vault: Vault) -> list[LightPlan]:
 
 def client_names(vault: Vault, ids: Sequence[str]) -> dict[str, str]:
     """Display names of clients (as ``Client.display_name``), read from the client list."""
-    wanted = sorted(set(ids))
-    out: dict[str, str] = dict.fromkeys(wanted, "")
-    for start in range(0, len(wanted), 500):
-        part = wanted[start:start + 500]
-        for cid, name, preferred in vault.sql(
-                "SELECT r.record_id, c.name, c.preferred_name FROM clients c "
-                "JOIN records r ON r.rowid=c.rowid "
-                f"WHERE r.record_id IN ({','.join('?' * len(part))})", part):
-            out[cid] = f"{name} ({preferred})" if preferred and preferred != name else name
-    return out
+    return vault.client_names(ids)
 
 
 def client_list_names(vault: Vault, ids: Sequence[str]) -> dict[str, str]:
     """Clients' names (``Client.name``, as the time report's client column), by id."""
-    wanted = sorted(set(ids))
-    out: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):
-        part = wanted[start:start + 500]
-        out.update((str(cid), str(name)) for cid, name in vault.sql(
-            "SELECT r.record_id, c.name FROM clients c JOIN records r ON r.rowid=c.rowid "
-            f"WHERE r.record_id IN ({','.join('?' * len(part))})", part))
-    return out
+    return vault.client_names(ids, display=False)

@@ -13,13 +13,11 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from urllib.parse import quote
 
-from counsel.errors import StorageFull, VaultError, VaultNotFound
+from counsel.errors import StorageFull, VaultError
 from counsel.i18n import gettext as _
 from counsel.vault import schema
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
+from counsel.vault.vaultfile import check_readable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,17 +70,6 @@ def _translate_os_error(exc: sqlite3.Error) -> Exception:
     return exc
 
 
-def _ro_uri(path: Path) -> str:
-    """Read-only URI; ``immutable`` when there is no WAL, so no -wal/-shm files appear.
-
-    The path is percent-escaped: a folder or file name holding ``#``, ``?`` or ``%``
-    would otherwise be read as the URI's fragment or query (a vault under "Clients #2"
-    could not be opened)."""
-    wal = Path(f"{path}-wal")
-    flag = "" if wal.exists() and wal.stat().st_size > 0 else "&immutable=1"
-    return f"file:{quote(str(path.absolute()))}?mode=ro{flag}"
-
-
 def create_private(path: Path) -> None:
     """Create an empty file only its owner may read or write (0600), before SQLite opens
     it: SQLite gives the ``-wal`` and ``-shm`` files the database file's mode."""
@@ -90,54 +77,6 @@ def create_private(path: Path) -> None:
     os.close(fd)
 
 
-
-
-def check_readable(path: Path) -> int:
-    """Open read-only and return the schema version; raise a clear error otherwise.
-
-    Never writes to the main file, so a damaged or newer vault is left exactly as it was.
-    """
-    if not path.is_file():
-        raise VaultNotFound(_("No vault at {path}.").format(path=path))
-    with path.open("rb") as fp:
-        head = fp.read(100)
-    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
-        raise VaultError(_("The vault file is damaged or is not a Counsel vault."))
-    # O(1) truncation check from the header (a full integrity check is `counsel check`'s)
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    valid_for = int.from_bytes(head[92:96], "big") == int.from_bytes(head[24:28], "big")
-    wal = Path(f"{path}-wal")
-    # with a non-empty WAL (a crash, possibly mid-checkpoint) the header may already count
-    # pages that only the WAL holds yet: SQLite's own recovery completes them
-    settled = not (wal.exists() and wal.stat().st_size > 0)
-    if valid_for and settled and path.stat().st_size < page_size * pages:
-        raise VaultError(_("The vault file is incomplete (cut short)."))
-    try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True)
-        try:
-            version = schema.version_of(conn)
-            schema.ensure_supported(version)
-            if version == 0:
-                raise VaultError(_("The file is not a Counsel vault."))
-            conn.execute("SELECT key FROM meta LIMIT 1").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise VaultError(_("The vault file is damaged or is not a Counsel vault.")) from exc
-    return version
-
-
-def read_meta_readonly(path: Path) -> dict[str, bytes]:
-    check_readable(path)
-    conn = sqlite3.connect(_ro_uri(path), uri=True)
-    try:
-        return {str(k): bytes(v) for k, v in conn.execute("SELECT key, value FROM meta")}
-    except sqlite3.DatabaseError as exc:
-        raise VaultError(_("The vault file is damaged or is not a Counsel vault.")) from exc
-    finally:
-        conn.close()
 
 
 class Store:
@@ -180,12 +119,17 @@ class Store:
         schema.migrate(conn, None)
         return cls(conn, None)
 
-    def close(self) -> None:
+    def checkpoint(self) -> None:
+        """Move the WAL into the file and truncate it (so removed data leaves the WAL)."""
         with self.lock:
             try:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error:
                 pass
+
+    def close(self) -> None:
+        with self.lock:
+            self.checkpoint()
             self.conn.close()
 
     def integrity_problems(self) -> list[str]:
@@ -351,6 +295,20 @@ class Store:
             for r in rows:
                 yield _row_to_rev(r), int(r[_N])
 
+    def conflicted_records(self) -> list[str]:
+        """Records with more than one leaf, by id."""
+        with self.lock:
+            return [str(r[0]) for r in self.conn.execute(
+                "SELECT record_id FROM heads GROUP BY record_id HAVING COUNT(*) > 1 "
+                "ORDER BY record_id")]
+
+    def merge_heads(self) -> list[tuple[str, str, str]]:
+        """(record id, rev id, kind) of every leaf with more than one parent (a merge)."""
+        with self.lock:
+            return [(str(a), str(b), str(c)) for a, b, c in self.conn.execute(
+                "SELECT h.record_id, h.rev_id, r.kind FROM heads h JOIN revisions r "
+                "ON r.rev_id=h.rev_id WHERE r.parents LIKE '%,%' ORDER BY h.record_id")]
+
     def records_touched_since(self, since_seq: int) -> list[str]:
         # a range on the local_seq index; DISTINCT in SQL would scan the record_id index
         with self.lock:
@@ -390,9 +348,16 @@ class Store:
         with self.lock:
             return int(self.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
 
-    def ack(self, rev_ids: Iterable[str]) -> None:
+    def ack(self, rev_ids: Iterable[str], conn: sqlite3.Connection | None = None) -> None:
         ids = [(r,) for r in rev_ids]
-        self.transaction(lambda c: c.executemany("DELETE FROM outbox WHERE rev_id=?", ids))
+
+        def write(c: sqlite3.Connection) -> None:
+            c.executemany("DELETE FROM outbox WHERE rev_id=?", ids)
+
+        if conn is not None:
+            write(conn)
+        else:
+            self.transaction(write)
 
     def requeue_all(self, conn: sqlite3.Connection) -> int:
         """Put every stored revision back in the outbox (the server lost what it had).
@@ -416,6 +381,10 @@ class Store:
             write(conn)
         else:
             self.transaction(write)
+
+    def delete_states(self, keys: Iterable[str]) -> None:
+        rows = [(k,) for k in keys]
+        self.transaction(lambda c: c.executemany("DELETE FROM sync_state WHERE key=?", rows))
 
     # -- wrapped keys -------------------------------------------------------------------
     def wrapped_keys(self) -> dict[str, bytes]:
@@ -475,6 +444,18 @@ class Store:
         conn.executemany("DELETE FROM heads WHERE record_id=?", [(r,) for r in records])
         if self.observer is not None:
             self.observer(conn, [], [], removed)
+
+    def erase_client(self, key_id: str, at: str, sealed: bytes | None,
+                     meta: dict[str, bytes]) -> None:
+        """Erase a client in one transaction: their key and envelopes (:meth:`erase_key`),
+        their drafts, and ``meta`` written (the re-keyed unlock cache's key)."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            self.erase_key(key_id, at, conn, sealed)
+            conn.execute("DELETE FROM drafts WHERE draft_id LIKE ?", (f"{key_id}:%",))
+            self.set_meta(meta, conn)
+
+        self.transaction(write)
 
     def erasure_records(self) -> dict[str, bytes | None]:
         with self.lock:

@@ -86,3 +86,32 @@ class Draft:
     draft_id: str
     data: dict[str, Any]
     updated: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class ContactWork:
+    """Work logged with a contact (for the contact's history)."""
+
+    date: dt.date
+    minutes: int
+    channel: str
+    client_name: str
+    what: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DueAction:
+    """An open agreed action of an encounter (``index``: its place in the encounter)."""
+
+    encounter_id: str
+    index: int
+    client: str
+    due: dt.date
+    what: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DueActions:
+    totals: dict[str, int]  # per group: "overdue", "today", "upcoming"
+    rows: tuple[DueAction, ...]  # per group the first ones by day, groups in that order
+    due_clients: frozenset[str]  # clients with an action due today or overdue

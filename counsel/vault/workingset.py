@@ -12,32 +12,15 @@ cache (see counsel.vault.snapshot).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
-from counsel.domain import (
-    AgreedAction,
-    Channel,
-    Client,
-    Contact,
-    Encounter,
-    Given,
-    InterpreterMode,
-    Obstacle,
-    PartyKind,
-    Place,
-    Plan,
-    Record,
-    Reminder,
-    WorkEntry,
-    WorkKind,
-)
+from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
 from counsel.domain.codec import to_dict
 from counsel.vault import textnorm
+from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
 LAYOUT_VERSION = 5
@@ -102,121 +85,7 @@ def _connect() -> sqlite3.Connection:
 KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting"}
 
 
-@lru_cache(maxsize=512)
-def _language_names(code: str) -> str:
-    """Names of a language in fi, sv and en, so "somali" or "arabia" find speakers."""
-    try:
-        from babel import Locale
-
-        names = {
-            Locale.parse(ui).languages.get(code.split("_")[0], "") for ui in ("fi", "sv", "en")
-        }
-    except Exception:  # unknown code: the code itself is still indexed
-        names = set()
-    return " ".join(sorted(n for n in names if n))
-
-
-def index_text(record: Record | None) -> tuple[str, str]:
-    """(title, body) indexed for a record; deterministic (needed for FTS deletes)."""
-    if record is None:
-        return "", ""
-    if isinstance(record, Client):
-        langs = " ".join(f"{x.code} {_language_names(x.code)}" for x in record.languages)
-        title = " ".join(
-            filter(
-                None,
-                [
-                    record.name,
-                    record.preferred_name,
-                    record.id,
-                    langs,
-                    record.municipality,
-                    record.interpreter_language,
-                ],
-            )
-        )
-        body = "\n".join(
-            filter(
-                None,
-                [record.education, record.work_history, record.recognised_skills, record.notes],
-            )
-        )
-    elif isinstance(record, Encounter):
-        title, body = "", record.text_for_search()
-    elif isinstance(record, Contact):
-        title = " ".join(filter(None, [record.name, record.organisation, record.role]))
-        body = "\n".join(filter(None, [record.email, record.phone, record.notes]))
-    elif isinstance(record, Plan):
-        title = ""
-        body = "\n".join(
-            [record.goals, *(t for _, t in record.sections), *(m.note for m in record.measures)]
-        )
-    elif isinstance(record, WorkEntry):
-        title, body = "", record.what
-    elif isinstance(record, Reminder):
-        title, body = "", record.text
-    else:
-        return "", ""
-    return textnorm.normalize(title), textnorm.normalize(body)
-
-
-def work_from_row(r: Sequence[Any]) -> WorkEntry:
-    return WorkEntry(
-        id=r[0],
-        client=r[1],
-        date=dt.date.fromisoformat(r[2]),
-        start=dt.time.fromisoformat(r[3]) if r[3] else None,
-        minutes=r[4],
-        kind=WorkKind(r[5]),
-        channel=Channel(r[6]),
-        party_kind=PartyKind(r[7]) if r[7] else None,
-        contact=r[8],
-        encounter=r[9],
-        source=r[10] or "",
-        what=r[11] or "",
-    )
-
-
-def _actions_json(actions: Iterable[AgreedAction]) -> str:
-    """Compact rows ``[what, who, due, client_step, done]`` (no repeated key names)."""
-    return json.dumps(
-        [[a.what, a.who, _iso(a.due), int(a.client_step), int(a.done)] for a in actions],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _actions_from_json(text: str | None) -> tuple[AgreedAction, ...]:
-    if not text:
-        return ()
-    return tuple(
-        AgreedAction(what, who, dt.date.fromisoformat(due) if due else None, bool(step), bool(done))
-        for what, who, due, step, done in json.loads(text)
-    )
-
-
-def encounter_from_row(r: Sequence[Any]) -> Encounter:
-    """An encounter's facts from its columns; the free-text fields are left empty."""
-    return Encounter(
-        id=r[0],
-        client=r[1],
-        date=dt.date.fromisoformat(r[2]),
-        start=dt.time.fromisoformat(r[3]) if r[3] else None,
-        minutes=r[4],
-        place=Place(r[5]),
-        interpreter_mode=InterpreterMode(r[6]),
-        interpreter_language=r[7] or "",
-        given=tuple(Given(g) for g in r[8].split(",")) if r[8] else (),
-        obstacles=tuple(Obstacle(o) for o in r[9].split(",")) if r[9] else (),
-        actions=_actions_from_json(r[10]),
-    )
-
-
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
-
-
-def _iso(value: Any) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 class WorkingSet:
@@ -328,7 +197,7 @@ class WorkingSet:
                     record.name,
                     record.preferred_name,
                     textnorm.normalize(record.name),
-                    _iso(record.birth_date),
+                    iso(record.birth_date),
                     record.mother_tongue,
                     " ".join(x.code for x in record.languages),
                     record.municipality,
@@ -336,9 +205,9 @@ class WorkingSet:
                     int(record.interpreter_needed),
                     record.interpreter_language,
                     int(record.active),
-                    _iso(record.permit_date),
+                    iso(record.permit_date),
                     record.permit_basis.value if record.permit_basis else None,
-                    _iso(record.started),
+                    iso(record.started),
                     record.literacy.value if record.literacy else None,
                 ),
             )
@@ -348,15 +217,15 @@ class WorkingSet:
                 (
                     rowid,
                     record.client,
-                    _iso(record.date),
-                    _iso(record.start),
+                    iso(record.date),
+                    iso(record.start),
                     record.minutes,
                     record.place.value,
                     record.interpreter_mode.value,
                     record.interpreter_language,
                     ",".join(g.value for g in record.given),
                     ",".join(o.value for o in record.obstacles),
-                    _actions_json(record.actions) if record.actions else None,
+                    actions_json(record.actions) if record.actions else None,
                 ),
             )
         elif isinstance(record, WorkEntry):
@@ -365,8 +234,8 @@ class WorkingSet:
                 (
                     rowid,
                     record.client,
-                    _iso(record.date),
-                    _iso(record.start),
+                    iso(record.date),
+                    iso(record.start),
                     record.minutes,
                     record.kind.value,
                     record.channel.value,
@@ -408,6 +277,14 @@ class WorkingSet:
             "WHERE record_id=?",
             (record_id,),
         ).fetchone()
+
+    def ids_of_client(self, client_id: str, kind: str | None = None) -> list[str]:
+        """Ids of a client's records (of one kind), in the order they were first shown."""
+        where, params = "client_id=?", [client_id]
+        if kind is not None:
+            where, params = where + " AND kind=?", [*params, kind]
+        return [r[0] for r in self.db.execute(
+            f"SELECT record_id FROM records WHERE {where} ORDER BY rowid", params)]
 
     def ids_of_kind(self, kind: str) -> list[str]:
         return [

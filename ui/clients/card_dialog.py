@@ -33,7 +33,7 @@ PRINT_DPI = 300
 
 def card_maker(vault: Vault, enc: Encounter, client: Client) -> bytes:
     details = editing.PrintDetails.from_settings(
-        vault.settings_get(editing.PrintDetails.SETTINGS_KEY))
+        vault.settings.get(editing.PrintDetails.SETTINGS_KEY))
     return render_encounter_card(
         enc, client, counsellor_lang=editing.print_language(current_language()),
         counsellor_name=details.counsellor_name, phone=details.phone, office=details.place,

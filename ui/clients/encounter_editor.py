@@ -314,7 +314,7 @@ class EncounterEditor(DraftAutosave, QDialog):
 
         def work() -> None:
             vault.save(enc)
-            vault.discard_draft(draft_id)
+            vault.drafts.discard(draft_id)
 
         def done(_r: object) -> None:
             self.session.changed.emit(frozenset({Encounter.KIND}))
@@ -335,7 +335,7 @@ class EncounterEditor(DraftAutosave, QDialog):
     def discard(self) -> None:
         self._autosave_timer.stop()
         self.debounce.saved()
-        self.session.vault.discard_draft(self.draft_id)
+        self.session.vault.drafts.discard(self.draft_id)
         self._closing = True
         self.close()
 
@@ -362,7 +362,7 @@ class EncounterEditor(DraftAutosave, QDialog):
                 return  # locked while the question was open: the draft is already written
             clicked = box.clickedButton()
             if clicked is throw:
-                self.session.vault.discard_draft(self.draft_id)
+                self.session.vault.drafts.discard(self.draft_id)
             elif clicked is keep:
                 self.flush()
             else:
@@ -376,7 +376,7 @@ class EncounterEditor(DraftAutosave, QDialog):
         super().reject()
 
     def _has_unsaved(self) -> bool:
-        return self.debounce.dirty or self.session.vault.draft(self.draft_id) is not None
+        return self.debounce.dirty or self.session.vault.drafts.get(self.draft_id) is not None
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -395,7 +395,7 @@ class EncounterEditor(DraftAutosave, QDialog):
                 enc = session.vault.get_typed(Encounter, encounter_id)
             except RecordNotFound:
                 enc = None
-            d = session.vault.draft(draft_id_for(client_id, encounter_id))
+            d = session.vault.drafts.get(draft_id_for(client_id, encounter_id))
             draft = d.data if d else None
         editor = cls(session, client_id, enc, draft, parent)
         editor.show()

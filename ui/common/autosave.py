@@ -42,14 +42,14 @@ class DraftAutosave:
             return
         self.debounce.saved()
         vault, draft_id, data = self.session.vault, self.draft_id, self.state()
-        Op(self, lambda: vault.save_draft(draft_id, data)).success(  # type: ignore[arg-type]
+        Op(self, lambda: vault.drafts.save(draft_id, data)).success(  # type: ignore[arg-type]
             lambda _r: self.status.setText(_("Draft saved (encrypted)."))).run()
 
     def flush(self) -> None:
         """Write the draft now, on this thread (before locking or quitting)."""
         if self.debounce.dirty:
             self.debounce.saved()
-            self.session.vault.save_draft(self.draft_id, self.state())
+            self.session.vault.drafts.save(self.draft_id, self.state())
 
 
 def widget_values(owner: object, names: tuple[str, ...]) -> dict[str, Any]:
@@ -126,7 +126,7 @@ class FormDraft:
         self._locking = True
         self._unregister()
         if self.has_input():
-            self.session.vault.save_draft(self.form_draft_id(),
+            self.session.vault.drafts.save(self.form_draft_id(),
                                           widget_values(self, self.FIELDS))
 
     def form_done(self) -> None:
@@ -137,9 +137,9 @@ class FormDraft:
             wanted = {self.form_draft_id(), *self.restored_from()}
 
             def discard() -> None:
-                for d in vault.drafts():
+                for d in vault.drafts.list():
                     if d.draft_id in wanted:
-                        vault.discard_draft(d.draft_id)
+                        vault.drafts.discard(d.draft_id)
 
             # on the writer thread: the UI never waits for the vault (busy with a long read)
             from counsel_ui.common.ops import Op

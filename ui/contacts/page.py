@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from counsel.domain import Channel, Contact, PartyKind
 from counsel.errors import KnownError
 from counsel.i18n import display
 from counsel.i18n import gettext as _
+from counsel.vault.views import ContactWork
 from counsel_ui.common.models import ContactTableModel
 from counsel_ui.common.ops import Op
 from counsel_ui.common.tables import fit_columns
@@ -141,20 +141,16 @@ class ContactsPage(QWidget):
             return
         vault = self.session.vault
 
-        def work() -> list[tuple[Any, ...]]:
-            return vault.sql(
-                "SELECT w.date, w.minutes, w.channel, c.name, w.what FROM work w "
-                "LEFT JOIN records r ON r.record_id = w.client "
-                "LEFT JOIN clients c ON c.rowid = r.rowid WHERE w.contact = ? "
-                "ORDER BY w.date DESC LIMIT 50", (contact_id,))
+        def work() -> list[ContactWork]:
+            return vault.work_with_contact(contact_id, limit=50)
 
-        def show(rows: list[tuple[Any, ...]]) -> None:
+        def show(rows: list[ContactWork]) -> None:
             if self.current is None or self.current.id != contact_id:
                 return  # another contact was chosen meanwhile
-            for date, minutes, channel, name, what in rows:
-                parts = [display.date(dt.date.fromisoformat(date), "short"),
-                         display.minutes(minutes), Channel(channel).label()]
-                parts += [x for x in (name, what) if x]
+            for row in rows:
+                parts = [display.date(row.date, "short"), display.minutes(row.minutes),
+                         Channel(row.channel).label()]
+                parts += [x for x in (row.client_name, row.what) if x]
                 self.history.addItem(" · ".join(parts))
             if not rows:
                 self.history.addItem(_("No work logged with this contact yet."))

@@ -68,7 +68,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
         shot(lang, "measure-picker", picker)
         picker.reject()
         editor.detach()
-        session.vault.discard_draft(editor.draft_id)
+        session.vault.drafts.discard(editor.draft_id)
         win.close()
         _settle(app)
     return shot.written

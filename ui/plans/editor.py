@@ -337,9 +337,9 @@ class PlanEditor(DraftAutosave, QWidget):
 
         def work() -> None:
             vault.save(plan)
-            vault.discard_draft(draft_id)
+            vault.drafts.discard(draft_id)
             for key, value in (settings or {}).items():
-                vault.settings_set(key, value)
+                vault.settings.set(key, value)
 
         def done(_r: object) -> None:
             self.original = plan
@@ -377,7 +377,7 @@ class PlanEditor(DraftAutosave, QWidget):
         """Drop the draft: back to the saved plan, or out of a plan never saved."""
         self._autosave_timer.stop()
         self.debounce.saved()
-        self.session.vault.discard_draft(self.draft_id)
+        self.session.vault.drafts.discard(self.draft_id)
         self.session.changed.emit(frozenset({"draft"}))
         if self.original is None:
             self.detach()
@@ -404,5 +404,5 @@ class PlanEditor(DraftAutosave, QWidget):
             self.session.editors.remove(self.hook)
 
     def has_unsaved(self) -> bool:
-        return self.debounce.dirty or self.session.vault.draft(self.draft_id) is not None
+        return self.debounce.dirty or self.session.vault.drafts.get(self.draft_id) is not None
 

@@ -145,7 +145,7 @@ class PrintPanel(QGroupBox):
             self.form.setRowVisible(w, card)
 
     def load_details(self, review: QDate) -> None:
-        stored = self.editor.session.vault.settings_get(editing.PrintDetails.SETTINGS_KEY)
+        stored = self.editor.session.vault.settings.get(editing.PrintDetails.SETTINGS_KEY)
         details = editing.PrintDetails.from_settings(stored)
         self._stored = details.to_settings()
         self.name.setText(details.counsellor_name)
@@ -208,7 +208,7 @@ class PrintPanel(QGroupBox):
 
     def ask_path(self, default_name: str) -> str:
         """The file dialog (tests replace this)."""
-        folder = self.editor.session.vault.settings_get(EXPORT_FOLDER_KEY) or \
+        folder = self.editor.session.vault.settings.get(EXPORT_FOLDER_KEY) or \
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Save the plan as PDF"), str(Path(folder) / default_name),

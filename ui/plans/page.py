@@ -90,7 +90,7 @@ def plan_rows(vault: Any, client_id: str | None, title: Any) -> list[PlanRow]:
         return names[cid]
 
     drafts = {}
-    for d in vault.drafts():
+    for d in vault.drafts.list():
         ids = editing.parse_draft_id(d.draft_id)
         if ids and (client_id is None or ids[0] == client_id):
             drafts[ids[1]] = d
@@ -278,7 +278,7 @@ class PlanPage(QWidget):
             plan: Plan | None = self.session.vault.get_typed(Plan, plan_id)
         except RecordNotFound:
             plan = None
-        draft = self.session.vault.draft(editing.draft_id_for(client_id, plan_id))
+        draft = self.session.vault.drafts.get(editing.draft_id_for(client_id, plan_id))
         if plan is None and draft is None:
             raise RecordNotFound(_("The plan is no longer in the vault."))
         state = editing.state_from_plan(plan) if plan is not None else {}

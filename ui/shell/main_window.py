@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         from counsel_ui.shell.session import Session
 
         self.session = Session(vault, self, self.timer)
-        minutes = vault.settings_get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
+        minutes = vault.settings.get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
         self.idle.minutes = IdlePolicy.clamp(int(minutes))
         self.idle.touch(time.monotonic())
         self.workspace = self._make_workspace(self.session)
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
     def set_idle_minutes(self, minutes: int) -> None:
         self.idle.minutes = IdlePolicy.clamp(minutes)
         if self.session is not None:
-            self.session.vault.settings_set(IDLE_SETTING, self.idle.minutes)
+            self.session.vault.settings.set(IDLE_SETTING, self.idle.minutes)
 
     def open_settings(self) -> None:
         from counsel.i18n import current_language

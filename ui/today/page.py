@@ -82,7 +82,7 @@ class TodayPage(QWidget):
 
         def work() -> Any:
             summary = session.due_summary()
-            drafts = [d for d in vault.drafts() if ":encounter:" in d.draft_id]
+            drafts = [d for d in vault.drafts.list() if ":encounter:" in d.draft_id]
             wanted = [it.client_id for it in summary.shown if it.client_id]
             wanted += [d.draft_id.split(":", 1)[0] for d in drafts]
             return summary, today_query.client_names(vault, wanted), drafts

@@ -45,7 +45,7 @@ def main() -> None:
     vault = win.session.vault
     while time.monotonic() < deadline:
         app.processEvents()
-        draft = vault.draft(editor.draft_id)
+        draft = vault.drafts.get(editor.draft_id)
         if draft is not None and draft.data.get("situation") == text:
             print("AUTOSAVED", editor.draft_id, flush=True)
             break

@@ -37,7 +37,7 @@ def test_killed_process_leaves_recoverable_draft(qtbot, vault_path: Path, tmp_pa
 
     vault = Vault.unlock(vault_path, PASSPHRASE)
     try:
-        draft = vault.draft(draft_id)
+        draft = vault.drafts.get(draft_id)
         assert draft is not None and draft.data["situation"] == TEXT
     finally:
         vault.lock()

@@ -80,7 +80,7 @@ def test_no_client_text_in_logs(qtbot, window, caplog):
     editor = window.session.editors[-1]
     editor.debounce.quiet = 0.01
     type_text(qtbot, editor.situation, canary)
-    qtbot.waitUntil(lambda: (d := window.session.vault.draft(editor.draft_id)) is not None
+    qtbot.waitUntil(lambda: (d := window.session.vault.drafts.get(editor.draft_id)) is not None
                     and canary in d.data["situation"])
     editor.save()
     ops.drain()

@@ -58,7 +58,7 @@ def test_edit_and_save_a_plan_with_measures(qtbot, window) -> None:  # type: ign
         "Amina", dt.date(2026, 12, 1), dt.date(2027, 5, 31), "Omnia")
     assert second.status is MeasureStatus.STARTED and second.provider == "Kauppa Oy"
     assert (plan.valid_until, plan.review) == editing.default_dates(plan.made)
-    assert vault.draft(editor.draft_id) is None
+    assert vault.drafts.get(editor.draft_id) is None
     editor.close_editor()
     qtbot.waitUntil(lambda: page.list.model.rowCount() == 1, timeout=10_000)
     assert page.list.model.row_value(0).id == plan.id
@@ -79,11 +79,11 @@ def test_typed_text_survives_as_draft_and_lock(qtbot, window) -> None:  # type: 
     editor = page.new_plan(AHMAD)
     draft_id = editor.draft_id
     type_text(qtbot, editor.goals, "أريد أن أعمل طباخا")
-    qtbot.waitUntil(lambda: window.session.vault.draft(draft_id) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.vault.drafts.get(draft_id) is not None, timeout=10_000)
     type_text(qtbot, editor.goals, " في مطعم")  # not yet autosaved: the lock must flush it
     window.lock()
     unlock(qtbot, window)
-    draft = window.session.vault.draft(draft_id)
+    draft = window.session.vault.drafts.get(draft_id)
     assert draft is not None and draft.data["goals"] == "أريد أن أعمل طباخا في مطعم"
     page = plans_page(window)
     qtbot.waitUntil(lambda: page.list.model.rowCount() == 1, timeout=10_000)
@@ -132,7 +132,7 @@ def test_export_is_atomic_pii_free_and_recorded(qtbot, window, tmp_path: Path,  
     assert (record.language, record.variant) == ("ar", "standard")
     assert record.sha256 == hashlib.sha256(data).hexdigest()
     assert plan.goals == "أريد أن أعمل طباخا"  # exporting saved the plan too
-    assert vault.settings_get("plans.export_folder") == str(out)
+    assert vault.settings.get("plans.export_folder") == str(out)
     assert list(clean_tmp.iterdir()) == []  # neither the PDF nor page images in a temp dir
 
 
@@ -174,7 +174,7 @@ def test_print_records_a_card(qtbot, window, tmp_path: Path) -> None:  # type: i
     assert (record.language, record.variant) == ("ar", "card")
     assert printer.docName() == f"appointment-card-a6-{dt.date.today().isoformat()}-ar"
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
-    details = vault.settings_get(editing.PrintDetails.SETTINGS_KEY)
+    details = vault.settings.get(editing.PrintDetails.SETTINGS_KEY)
     assert details["counsellor_name"] == "Liisa Virtanen"
 
 
@@ -190,11 +190,11 @@ def test_discard_returns_to_the_saved_plan(qtbot, window) -> None:  # type: igno
     type_text(qtbot, editor.goals, " and more")
     editor.measures.add({"code": "work_trial"})
     editor.flush()
-    assert vault.draft(editor.draft_id) is not None
+    assert vault.drafts.get(editor.draft_id) is not None
     editor.discard()
     assert editor.goals.toPlainText() == "Saved goal"
     assert editor.measures.measures() == []
-    assert vault.draft(editor.draft_id) is None
+    assert vault.drafts.get(editor.draft_id) is None
     assert not editor.debounce.dirty
 
 

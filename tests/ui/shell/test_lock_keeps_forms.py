@@ -28,7 +28,7 @@ def test_new_client_form_survives_auto_lock(qtbot, window):
     assert again.name.text() == "Sahra Warsame" and again.municipality.text() == "Vantaa"
     again.reject()  # the counsellor cancels: the draft is gone
     ops.wait_idle()
-    assert window.session.vault.draft(ClientDialog.NEW_DRAFT) is None
+    assert window.session.vault.drafts.get(ClientDialog.NEW_DRAFT) is None
 
 
 def test_quick_log_survives_a_lock(qtbot, window):

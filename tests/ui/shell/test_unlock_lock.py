@@ -99,7 +99,7 @@ def test_lock_clears_views_and_unlock_returns_to_client(qtbot, window):
 
 def test_auto_lock_after_idle(qtbot, window, monkeypatch):
     window.set_idle_minutes(1)
-    assert window.session.vault.settings_get("ui.autolock_minutes") == 1
+    assert window.session.vault.settings.get("ui.autolock_minutes") == 1
     window.check_idle()
     assert not window.locked
     real = time.monotonic

@@ -65,7 +65,7 @@ def test_encounter_autosaves_draft_and_saves(qtbot, window):
     assert ed.windowTitle() == "Encounter"
     type_text(qtbot, ed.situation, "Hän kertoo: en osaa lukea kelloa")
     vault = window.session.vault
-    qtbot.waitUntil(lambda: (d := vault.draft(ed.draft_id)) is not None
+    qtbot.waitUntil(lambda: (d := vault.drafts.get(ed.draft_id)) is not None
                     and "kelloa" in d.data["situation"], timeout=5000)
     ed.obstacles.item(0).setCheckState(Qt.CheckState.Checked)
     ed.given[next(iter(ed.given))].setChecked(True)
@@ -78,7 +78,7 @@ def test_encounter_autosaves_draft_and_saves(qtbot, window):
     enc = vault.get_typed(Encounter, enc_id)
     assert "kelloa" in enc.situation and len(enc.obstacles) == 1
     assert enc.actions[0].due == dt.date(2030, 2, 1) and enc.actions[0].client_step
-    assert vault.draft(draft_id) is None
+    assert vault.drafts.get(draft_id) is None
 
 
 def _closed(window, ed) -> bool:
@@ -171,7 +171,7 @@ def test_today_shows_due_items_and_mark_done(qtbot, window):
 def test_draft_listed_on_today_and_reopens(qtbot, window):
     vault = window.session.vault
     draft_id = draft_id_for("a" * 32, "1" * 32)
-    vault.save_draft(draft_id, {"situation": "kesken jäänyt teksti", "id": "1" * 32})
+    vault.drafts.save(draft_id, {"situation": "kesken jäänyt teksti", "id": "1" * 32})
     page = window.workspace.page("today")
     page.refresh()
     qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0
@@ -200,7 +200,7 @@ def test_closing_editor_keeps_draft_and_escape_asks(qtbot, window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     qtbot.keyClick(ed, Qt.Key.Key_Escape)
     assert chosen and _closed(window, ed)
-    d = window.session.vault.draft(draft_id)
+    d = window.session.vault.drafts.get(draft_id)
     assert d is not None and d.data["resources"] == "puhuu kolmea kieltä"
 
 
@@ -208,12 +208,12 @@ def test_lock_stops_long_background_work(qtbot, window, monkeypatch):
     """Locking during a slow 'what is due' computation stops it between two steps."""
     import time as _time
 
-    from counsel.app import today_query
+    from counsel.vault import agenda
 
     vault = window.session.vault
-    steps = vault.sql("SELECT MAX(rowid) FROM encounters")[0][0] + 1
-    monkeypatch.setattr(today_query, "STEP_ROWS", 1)  # one step per working-set row
-    real = vault.sql
+    real = vault.agenda._rows  # the agenda's one way to run a step's SQL
+    steps = real("SELECT MAX(rowid) FROM encounters")[0][0] + 1
+    monkeypatch.setattr(agenda, "STEP_ROWS", 1)  # one step per working-set row
     calls = []
 
     def slow(query, params=()):
@@ -222,7 +222,7 @@ def test_lock_stops_long_background_work(qtbot, window, monkeypatch):
             _time.sleep(0.2)
         return real(query, params)
 
-    monkeypatch.setattr(vault, "sql", slow)
+    monkeypatch.setattr(vault.agenda, "_rows", slow)
     session = window.session
     session._invalidate_due(frozenset({"client"}))
     window.workspace.page("today").refresh()

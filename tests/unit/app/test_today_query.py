@@ -22,6 +22,7 @@ from counsel.domain import (
     Reminder,
     ReminderKind,
 )
+from counsel.vault import agenda
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
@@ -88,7 +89,7 @@ def _old(vault, limit):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=caseload(), limit=st.integers(1, 4), step=st.integers(1, 40))
 def test_summary_equals_record_by_record(monkeypatch_module, records, limit, step):
-    monkeypatch_module.setattr(today_query, "STEP_ROWS", step)  # many steps, merged
+    monkeypatch_module.setattr(agenda, "STEP_ROWS", step)  # many steps, merged
     with tempfile.TemporaryDirectory() as tmp:
         vault, _code = Vault.create(Path(tmp) / "t.vault", "abcdefghijkl",
                                     kdf=KdfParams.fast_for_tests())
@@ -117,7 +118,7 @@ def test_stops_between_steps(tmp_path, monkeypatch):
     c = Client(name="Amina")
     vault.save_many([c, Encounter(client=c.id, date=TODAY, actions=(
         AgreedAction("x", due=TODAY),))])
-    monkeypatch.setattr(today_query, "STEP_ROWS", 1)
+    monkeypatch.setattr(agenda, "STEP_ROWS", 1)
     asked: list[int] = []
 
     def stop() -> bool:

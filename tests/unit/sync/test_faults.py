@@ -107,7 +107,7 @@ def test_kill9_between_ack_and_outbox_clear(tmp_path: Path, live_server: LiveSer
     assert _child_sync(tmp_path / "a.vault", "after_ack", 10) == -9
     assert len(_server_revs(live_server)) == 5 + 10  # the first batch reached the server
     a = Vault.unlock(tmp_path / "a.vault", PASS)
-    assert a.store.outbox_count() == 30  # ... but was not cleared here: it will be re-sent
+    assert a.sync_port.outbox_count() == 30  # ... but was not cleared here: it will be re-sent
     _sync(a)
     _sync(b)
     _assert_converged(live_server, a, b)
@@ -120,13 +120,13 @@ def test_kill9_between_store_and_cursor(tmp_path: Path, live_server: LiveServer)
     a, b = _setup(tmp_path, live_server)
     a.save_many([Contact(id=f"a{i:07d}", name=f"From A {i}") for i in range(30)])
     _sync(a)
-    cursor = b.store.state(credentials.CURSOR)
+    cursor = b.sync_port.cursor()
     before = _local_revs(b)
     b.lock()
     assert _child_sync(tmp_path / "b.vault", "after_store", 10) == -9
     b = Vault.unlock(tmp_path / "b.vault", PASS)
     # One transaction: neither the revisions nor the cursor moved.
-    assert b.store.state(credentials.CURSOR) == cursor
+    assert b.sync_port.cursor() == cursor
     assert _local_revs(b) == before
     _sync(b)
     _assert_converged(live_server, a, b)

@@ -212,7 +212,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             out: dict[str, Any] = {}
             for rec in sorted(self.created):
                 heads = v.store.heads(rec)
-                out[rec] = [(h.rev_id, v.open_revision(h)) for h in heads]
+                out[rec] = [(h.rev_id, v.sync_port.open(h)) for h in heads]
             return out
 
         def check_converged(self) -> None:
@@ -242,7 +242,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
 
             def data(rev_id: str) -> dict[str, Any] | None:
                 if rev_id not in content:
-                    content[rev_id] = v.open_revision(revs[rev_id])
+                    content[rev_id] = v.sync_port.open(revs[rev_id])
                 return content[rev_id]
 
             def holds(d: dict[str, Any] | None, field: str, value: str) -> bool:

@@ -34,7 +34,7 @@ def pair(tmp_path: Path):  # type: ignore[no-untyped-def]
 def _exchange(a: Vault, b: Vault) -> None:
     for src, dst in ((a, b), (b, a)):
         dst.store.put_wrapped_keys(src.store.wrapped_keys())
-        dst.apply_remote(list(src.store.all_revisions()))
+        dst.sync_port.apply_remote(list(src.store.all_revisions()))
 
 
 def test_conflict_described_per_field_with_who_wrote_what(pair) -> None:  # type: ignore[no-untyped-def]

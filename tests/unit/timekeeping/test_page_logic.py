@@ -199,7 +199,7 @@ def test_import_review_save_and_reimport(vault: Vault) -> None:
     left = next(r for r in again.rows if r.proposal.event.uid == "team-2")
     assert left.proposal.action is Action.BACKGROUND and left.proposal.confirmed
     assert left.accepted
-    rules = rules_from_json(vault.settings_get(RULES_SETTING))
+    rules = rules_from_json(vault.settings.get(RULES_SETTING))
     assert [r.pattern for r in rules] == ["Tiimipalaveri"]
     # events after "today" are not work done yet: not proposed
     early = ImportReview.load(vault, ICS, today=DAY + dt.timedelta(days=1), tz=dt.UTC)

@@ -17,7 +17,7 @@ from counsel.domain import (
     WorkKind,
 )
 from counsel.errors import IntegrityError, RecordNotFound, VaultLocked
-from counsel.vault import envelope, snapshot
+from counsel.vault import envelope, payload, snapshot
 from counsel.vault.service import Vault
 from counsel.vault.store import StoredRevision
 
@@ -110,11 +110,11 @@ def test_erasure_makes_copied_envelopes_unreadable(vault: Vault, vault_path: Pat
     # not the vault key, not any other client's key
     for rev in copied:
         with pytest.raises(RecordNotFound):
-            v.open_revision(rev)
+            v.sync_port.open(rev)
         for key_id in list(v.store.wrapped_keys()) + ["vault"]:
             forged = StoredRevision(**{**rev.__dict__, "key_id": key_id})
             with pytest.raises(IntegrityError):
-                v.open_revision(forged)
+                v.sync_port.open(forged)
     assert v.search("ERASE") == []
     assert b"ERASE-ME-CANARY" not in vault_path.read_bytes()
     v.lock()
@@ -126,19 +126,13 @@ def test_two_heads_is_a_visible_conflict_and_edit_beats_delete(vault: Vault) -> 
     base = vault.history(c.id)[0].rev_id
     # a second device's concurrent edit and a third's delete of the same base
     for record, rid in ((c.replace(municipality="Oulu"), "a" * 32), (None, "b" * 32)):
-        payload = (
-            b'{"v":1,"deleted":true}'
-            if record is None
-            else b'{"v":1,"data":'
-            + __import__("counsel.domain.codec", fromlist=["x"]).dumps(record)
-            + b"}"
-        )
         env = envelope.seal(
-            vault._aead(c.id)._key if False else _client_key(vault, c.id),
-            payload,
+            _client_key(vault, c.id),
+            payload.encode(record),
             envelope.record_aad(vault.vault_id, c.id, rid, "client"),
         )
-        vault.apply_remote([StoredRevision(rid, c.id, (base,), "client", c.id, "dev2", env)])
+        rev = StoredRevision(rid, c.id, (base,), "client", c.id, "dev2", env)
+        vault.sync_port.apply_remote([rev])
     assert len(vault.store.heads(c.id)) == 2
     assert vault.get(c.id).municipality == "Oulu"  # type: ignore[attr-defined]
     assert c.id in vault.conflicts()
@@ -148,25 +142,25 @@ def _client_key(vault: Vault, client_id: str) -> bytes:
     from counsel.vault import keys
 
     wrapped = vault.store.wrapped_key(client_id)
-    assert wrapped is not None and vault._vault_key is not None
-    return keys.unwrap_client_key(vault.vault_id, vault._vault_key, client_id, wrapped)
+    assert wrapped is not None
+    return keys.unwrap_client_key(vault.vault_id, vault._keys.require(), client_id, wrapped)
 
 
 def test_unlock_cache_is_used_replayed_and_rejected_when_tampered(
     vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import counsel.vault.service as service
+    import counsel.vault.current as current
 
-    monkeypatch.setattr(service, "SNAPSHOT_MIN_RECORDS", 1)
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
     c = _client("Cache Client")
     vault.save(c)
     vault.lock()
     cache = snapshot.cache_path(vault_path)
     assert cache.exists() and b"Cache Client" not in cache.read_bytes()
     v = Vault.unlock(vault_path, PASS)
-    assert v._snapshot_seq == v.store.max_seq()
+    assert v.snapshot_seq == v.store.max_seq()
     v.save(c.replace(name="Renamed After Cache"))
-    v._snapshot_seq = -2  # pretend the cache is older: next unlock must replay
+    v._current.snapshot_seq = -2  # pretend the cache is older: next unlock must replay
     v.store.close()
     v2 = Vault.unlock(vault_path, PASS)
     assert v2.get(c.id).name == "Renamed After Cache"  # type: ignore[attr-defined]
@@ -175,7 +169,7 @@ def test_unlock_cache_is_used_replayed_and_rejected_when_tampered(
     raw[-5] ^= 0xFF
     cache.write_bytes(bytes(raw))
     v3 = Vault.unlock(vault_path, PASS)
-    assert v3._snapshot_seq == -1 and v3.get(c.id).name == "Renamed After Cache"  # type: ignore[attr-defined]
+    assert v3.snapshot_seq == -1 and v3.get(c.id).name == "Renamed After Cache"  # type: ignore[attr-defined]
     v3.lock()
 
 
@@ -201,10 +195,10 @@ def test_all_and_of_client(vault: Vault) -> None:
 
 
 def test_settings_and_drafts_are_encrypted(vault: Vault, vault_path: Path) -> None:
-    vault.settings_set("ics.rules", [{"pattern": "SECRET-RULE"}])
-    assert vault.settings_get("ics.rules") == [{"pattern": "SECRET-RULE"}]
-    vault.save_draft("abc:encounter", {"situation": "DRAFT-CANARY typed text"})
-    assert vault.draft("abc:encounter").data["situation"].startswith("DRAFT-CANARY")  # type: ignore[union-attr]
+    vault.settings.set("ics.rules", [{"pattern": "SECRET-RULE"}])
+    assert vault.settings.get("ics.rules") == [{"pattern": "SECRET-RULE"}]
+    vault.drafts.save("abc:encounter", {"situation": "DRAFT-CANARY typed text"})
+    assert vault.drafts.get("abc:encounter").data["situation"].startswith("DRAFT-CANARY")  # type: ignore[union-attr]
     vault.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = vault_path.read_bytes()
     assert b"SECRET-RULE" not in raw and b"DRAFT-CANARY" not in raw
@@ -212,16 +206,16 @@ def test_settings_and_drafts_are_encrypted(vault: Vault, vault_path: Path) -> No
 
 def test_cache_of_another_layout_is_rebuilt(vault: Vault, vault_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import counsel.vault.service as service
+    import counsel.vault.current as current
     import counsel.vault.workingset as workingset
 
-    monkeypatch.setattr(service, "SNAPSHOT_MIN_RECORDS", 1)
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
     c = _client("Layout Client")
     vault.save(c)
     vault.lock()
     monkeypatch.setattr(workingset, "LAYOUT_VERSION", workingset.LAYOUT_VERSION + 1)
     v = Vault.unlock(vault_path, PASS)
-    assert v._snapshot_seq == -1  # the old cache was not used
+    assert v.snapshot_seq == -1  # the old cache was not used
     assert [x.id for x in v.clients("layout")] == [c.id]
     v.lock()
 

@@ -42,9 +42,9 @@ def test_canary_never_on_disk_in_plaintext(
     tmpdir.mkdir()
     monkeypatch.setenv("TMPDIR", str(tmpdir))
     monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
-    import counsel.vault.service as service
+    import counsel.vault.current as current
 
-    monkeypatch.setattr(service, "SNAPSHOT_MIN_RECORDS", 1)  # the cache file is written too
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)  # the cache file is written too
     caplog.set_level(logging.DEBUG, logger="counsel")
     path = tmp_path / "v" / "canary.vault"
     v, _ = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
@@ -58,7 +58,7 @@ def test_canary_never_on_disk_in_plaintext(
     )
     v.save(e)
     v.save(e.replace(notes=f"edited {CANARY}"))
-    v.save_draft(f"{c.id}:enc", {"text": CANARY})
+    v.drafts.save(f"{c.id}:enc", {"text": CANARY})
     v.check()
     # while open: the WAL holds the recent writes
     on_disk_open = _all_bytes_under(path.parent)

@@ -1,0 +1,193 @@
+"""Named queries for the Today agenda, run where the data is (the working set's SQL).
+
+:mod:`counsel.app.today_query` decides what is due; these read only what it needs: active
+clients' permit dates, one agreed action, and — the bulk — the agreed actions
+due, counted and ranked in SQL a step of rows at a time.  Every step takes the vault's lock
+on its own, so a search can run between two steps.  Use through ``vault.agenda``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from counsel.vault.current import Current
+from counsel.vault.keyring import UnlockedKeys
+from counsel.vault.views import DueAction, DueActions
+
+#: Working-set rows per step of the agreed-actions scan (~10k encounters on a large vault:
+#: tens of milliseconds each).
+STEP_ROWS = 30_000
+#: Groups of due dates, as the Today page shows them.
+BUCKETS = ("overdue", "today", "upcoming")
+_ACTIVE = "c.active=1 AND cr.data->>'$.ended' IS NULL"
+
+#: ?1 today, ?2 last day shown, ?3 rows per group, ?5-?6 the encounters' rows of one step,
+#: ?7 JSON list of the active clients (read once, not once per step);
+#: {skip}: actions with these "<encounter row>:<index>" keys (?4) left out.
+#: Only (encounter row, index, client, due) travel through the ranking; the text of the
+#: few rows shown is read afterwards.
+_ACTIONS = """
+WITH act AS MATERIALIZED (
+  SELECT value AS id FROM json_each(?7)
+), b AS MATERIALIZED (
+  SELECT e.rowid AS erow, CAST(j.key AS INTEGER) AS i, e.client AS client,
+         j.value->>2 AS due
+  FROM encounters e, json_each(e.actions) j
+  WHERE e.rowid BETWEEN ?5 AND ?6 AND e.actions IS NOT NULL
+    AND j.value->>2 <= ?2 AND NOT j.value->>4 AND e.client IN (SELECT id FROM act) {skip}
+), r AS (
+  SELECT *, RANK() OVER (PARTITION BY due < ?1, due = ?1 ORDER BY due) AS pos,
+         COUNT(*) OVER (PARTITION BY due < ?1, due = ?1) AS total FROM b
+)
+SELECT total, erow, i, client, due FROM r WHERE pos <= ?3
+UNION ALL
+SELECT DISTINCT -1, 0, 0, client, '' FROM b WHERE due <= ?1
+"""
+_WEEK_ENCOUNTERS = """
+SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter_mode,
+       e.interpreter_language, c.name, c.interpreter_needed
+FROM encounters e JOIN records r ON r.rowid = e.rowid
+LEFT JOIN records rc ON rc.record_id = e.client LEFT JOIN clients c ON c.rowid = rc.rowid
+WHERE e.date BETWEEN ? AND ?
+"""
+_WEEK_IMPORTED = """
+SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.what, c.name
+FROM work w JOIN records r ON r.rowid = w.rowid
+LEFT JOIN records rc ON rc.record_id = w.client LEFT JOIN clients c ON c.rowid = rc.rowid
+WHERE w.date BETWEEN ? AND ? AND w.source LIKE 'ics:%' AND w.encounter IS NULL
+"""
+
+
+_SKIP = "AND (e.rowid || ':' || j.key) NOT IN (SELECT value FROM json_each(?4))"
+
+
+def bucket(due: dt.date, today: dt.date) -> str:
+    return "overdue" if due < today else "today" if due == today else "upcoming"
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _first_days(rows: list[tuple[int, int, str, dt.date]], today: dt.date,
+                limit: int) -> list[tuple[int, int, str, dt.date]]:
+    """Per group, the rows up to the ``limit``-th one's day (all of that day's kept)."""
+    out = []
+    for name in BUCKETS:
+        group = sorted((r for r in rows if bucket(r[3], today) == name), key=lambda r: r[3])
+        if len(group) > limit:
+            group = [r for r in group if r[3] <= group[limit - 1][3]]
+        out += group
+    return out
+
+
+class Agenda:
+    def __init__(self, lock: threading.RLock, keys: UnlockedKeys, current: Current) -> None:
+        self._lock = lock
+        self._keys = keys
+        self._current = current
+
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            self._keys.require()
+            return self._current.ws.db.execute(query, params).fetchall()
+
+    def active_client_permits(self) -> list[tuple[str, dt.date | None]]:
+        """(client id, permit date) of every active client whose work has not ended."""
+        return [(cid, _date(permit)) for cid, permit in self._rows(
+            "SELECT cr.record_id, c.permit_date FROM clients c JOIN records cr "
+            f"ON cr.rowid=c.rowid WHERE {_ACTIVE} ORDER BY cr.rowid")]
+
+    def agreed_action(self, encounter_id: str, index: int) -> tuple[str, str, str, bool] | None:
+        """(client, due, what, done) of one agreed action of an active client's encounter."""
+        rows = self._rows(
+            "SELECT e.client, j.value->>2, j.value->>0, j.value->>4 FROM encounters e "
+            "JOIN records r ON r.rowid=e.rowid JOIN records cr ON cr.record_id=e.client "
+            "JOIN clients c ON c.rowid=cr.rowid, json_each(e.actions) j "
+            f"WHERE r.record_id=? AND CAST(j.key AS INTEGER)=? AND {_ACTIVE}",
+            (encounter_id, index))
+        return (rows[0][0], rows[0][1] or "", rows[0][2] or "", bool(rows[0][3])) if rows \
+            else None
+
+    def _action_keys(self, actions: Iterable[tuple[str, int]]) -> set[str]:
+        """``"<encounter row>:<index>"`` of agreed actions given by (encounter id, index)."""
+        wanted: dict[str, list[int]] = {}
+        for encounter_id, index in actions:
+            wanted.setdefault(encounter_id, []).append(index)
+        out: set[str] = set()
+        for part in _chunks(sorted(wanted)):
+            for rowid, rid in self._rows(
+                    "SELECT rowid, record_id FROM records "
+                    f"WHERE record_id IN ({_marks(len(part))})", part):
+                out |= {f"{rowid}:{i}" for i in wanted[rid]}
+        return out
+
+    def _texts(self, rows: set[int]) -> dict[int, tuple[str, list[str]]]:
+        """Encounter row → (encounter id, what of each agreed action)."""
+        out: dict[int, tuple[str, list[str]]] = {}
+        for part in _chunks(sorted(rows)):
+            for rowid, rid, actions in self._rows(
+                    "SELECT e.rowid, r.record_id, e.actions FROM encounters e JOIN records r "
+                    f"ON r.rowid=e.rowid WHERE e.rowid IN ({_marks(len(part))})", part):
+                out[rowid] = (rid, [a[0] for a in json.loads(actions)])
+        return out
+
+    def due_actions(self, today: dt.date, until: dt.date, limit: int, clients: Sequence[str],
+                    skip: Iterable[tuple[str, int]] = (),
+                    between_steps: Callable[[], None] | None = None) -> DueActions:
+        """Open agreed actions of ``clients`` (the active ones) due by ``until``: per group
+        (BUCKETS) the total and the first ``limit`` by day (all of the last day's kept), and
+        the clients with one due today or overdue.  ``skip``: (encounter id, index) left
+        out.  ``between_steps`` runs before every step (it may raise to stop)."""
+        clients_json = json.dumps(list(clients))
+        skipped = self._action_keys(skip)
+        query = _ACTIONS.format(skip=_SKIP if skipped else "")
+        due_clients: set[str] = set()
+        totals = dict.fromkeys(BUCKETS, 0)
+        top: list[tuple[int, int, str, dt.date]] = []
+        last_row = self._rows("SELECT MAX(rowid) FROM encounters")[0][0] or 0
+        for low in range(0, last_row + 1, STEP_ROWS):
+            if between_steps is not None:
+                between_steps()
+            counted: set[str] = set()
+            for total, erow, i, client, day in self._rows(query, (
+                    today.isoformat(), until.isoformat(), limit, json.dumps(sorted(skipped)),
+                    low, low + STEP_ROWS - 1, clients_json)):
+                if total < 0:  # a client with an action due today or overdue
+                    due_clients.add(client)
+                    continue
+                d = dt.date.fromisoformat(day)
+                group = bucket(d, today)
+                if group not in counted:
+                    counted.add(group)
+                    totals[group] += total
+                top.append((erow, i, client, d))
+        top = _first_days(top, today, limit)
+        texts = self._texts({erow for erow, *_rest in top})
+        rows = tuple(DueAction(texts[erow][0], i, client, d, texts[erow][1][i])
+                     for erow, i, client, d in top)
+        return DueActions(totals, rows, frozenset(due_clients))
+
+    def encounters_between(self, first: str, last: str) -> list[Any]:
+        """Encounters dated ``first``..``last`` (ISO) with their client's name and whether
+        the client needs an interpreter: (id, client, date, start, minutes, place,
+        interpreter mode, interpreter language, client name, interpreter needed)."""
+        return self._rows(_WEEK_ENCOUNTERS, (first, last))
+
+    def imported_between(self, first: str, last: str) -> list[Any]:
+        """Work imported from calendars (not an encounter's) dated ``first``..``last``:
+        (id, client, date, start, minutes, what, client name)."""
+        return self._rows(_WEEK_IMPORTED, (first, last))

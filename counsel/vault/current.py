@@ -1,0 +1,203 @@
+"""The current records: the working set kept in step with the stored heads.
+
+On open the working set comes from the encrypted unlock cache (plus the revisions stored
+after it) or is rebuilt from every head.  After each write :meth:`Current.show` or
+:meth:`Current.refresh` brings the touched records up to date.  Records whose revisions
+cannot be read are remembered in :attr:`Current.damaged` instead of stopping the vault.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from counsel.domain import RECORD_TYPES, Record, WorkEntry
+from counsel.domain.codec import from_dict
+from counsel.errors import IntegrityError, RecordNotFound, ValidationError
+from counsel.vault import snapshot
+from counsel.vault.keyring import UnlockedKeys
+from counsel.vault.payload import RevisionCipher
+from counsel.vault.store import Store, StoredRevision
+from counsel.vault.workingset import WorkingSet
+
+log = logging.getLogger("counsel.vault")
+#: Below this many records, unlock rebuilds quickly enough that no cache is written.
+SNAPSHOT_MIN_RECORDS = 2000
+SNAPSHOT_KEY = "snapshot-key"  # purpose of the unlock cache's key (wrapped in meta)
+#: A revision that fails to open or to validate marks its record damaged, not the vault.
+UNREADABLE = (IntegrityError, ValidationError, KeyError, ValueError, RecordNotFound)
+
+
+class Current:
+    def __init__(self, st: Store, keys: UnlockedKeys, cipher: RevisionCipher) -> None:
+        self._store = st
+        self._keys = keys
+        self._cipher = cipher
+        self.damaged: dict[str, str] = {}
+        self._cache = snapshot.cache_path(st.path) if st.path is not None else None
+        self._snapshot_key = self._load_snapshot_key(st.meta())
+        self.snapshot_seq = -1
+        self.ws = self._load()
+
+    # -- opening --------------------------------------------------------------------
+    def _load_snapshot_key(self, meta: dict[str, bytes]) -> bytes:
+        wrapped = meta.get("snapshot_key")
+        if wrapped is not None:
+            try:
+                return self._keys.unwrap_local_key(SNAPSHOT_KEY, wrapped)
+            except IntegrityError:
+                log.warning("unlock cache key damaged; replacing it")
+        key, sealed = self._keys.new_local_key(SNAPSHOT_KEY)
+        self._store.set_meta({"snapshot_key": sealed})
+        return key
+
+    def _load(self) -> WorkingSet:
+        seq = snapshot.read_seq(self._cache) if self._cache is not None else None
+        if self._cache is not None and seq is not None and seq <= self._store.max_seq():
+            try:
+                parts = snapshot.read(self._cache, self._snapshot_key, self._keys.vault_id)
+                ws = WorkingSet.from_parts(parts)
+            except (snapshot.Unusable, sqlite3.Error):
+                log.warning("unlock cache unusable; rebuilding the working set")
+            else:
+                self.ws, self.snapshot_seq = ws, seq
+                self.refresh(self._store.records_touched_since(seq))
+                return ws
+        self.ws = WorkingSet()
+        self._rebuild()
+        return self.ws
+
+    def _rebuild(self) -> None:
+        ws = self.ws
+        ws.begin()
+        group: list[tuple[StoredRevision, int]] = []
+        shown = 0
+        with self._store.lock:
+            for rev, seq in self._store.iter_heads():
+                if group and group[0][0].record_id != rev.record_id:
+                    self._show_heads(group, old=None)
+                    group = []
+                    shown += 1
+                    if shown % 5000 == 0:
+                        # short transactions: SQLite journals every page a transaction
+                        # changes, which for one huge rebuild doubles the memory it uses
+                        ws.commit()
+                        ws.begin()
+                group.append((rev, seq))
+            if group:
+                self._show_heads(group, old=None)
+        ws.commit()
+
+    # -- keeping up with writes -------------------------------------------------------
+    def refresh(self, record_ids: Iterable[str]) -> None:
+        """Bring these records' rows up to date with their heads (one transaction)."""
+        record_ids = list(record_ids)
+        if not record_ids:
+            return
+        self.ws.begin()
+        try:
+            for record_id in record_ids:
+                self._refresh(record_id)
+        finally:
+            self.ws.commit()
+
+    def _refresh(self, record_id: str) -> None:
+        row = self.ws.row(record_id)
+        old = self.shown_record(record_id, row) if row is not None else None
+        # only the leaves are read (not every revision's envelope of a long history)
+        heads = self._store.heads_with_seq(record_id)
+        if not heads:
+            self.ws.remove(record_id, old)
+            self.damaged.pop(record_id, None)
+            return
+        self._show_heads(heads, old=old)
+
+    def show_saved(
+        self, saved: Iterable[tuple[Record, StoredRevision, tuple[Any, ...] | None]]
+    ) -> None:
+        """Show records just saved here as their only leaf, without decrypting them again.
+        Each comes with the working-set row it replaces (None for a new record)."""
+        self.ws.begin()
+        try:
+            for record, rev, existing in saved:
+                old = self.shown_record(record.id, existing) if existing is not None else None
+                self.ws.put(record_id=record.id, kind=rev.kind, rev_id=rev.rev_id,
+                            record=record, old=old)
+        finally:
+            self.ws.commit()
+
+    def _show_heads(self, heads: list[tuple[StoredRevision, int]], old: Record | None) -> None:
+        """Put the record whose leaves are ``heads`` into the working set.
+
+        With several leaves (a conflict) the newest non-deleted one is shown and the
+        record is flagged; an edit beats a delete.
+        """
+        record_id = heads[0][0].record_id
+        erased = self._keys.erased()
+        decoded: list[tuple[int, StoredRevision, Record | None]] = []
+        for rev, seq in heads:
+            if rev.key_id in erased:
+                continue
+            try:
+                decoded.append((seq, rev, self._cipher.decode(rev)))
+            except UNREADABLE as exc:
+                self.damaged[record_id] = str(exc)
+                log.error("record %s revision %s unreadable: %s",
+                          record_id, rev.rev_id, type(exc).__name__)
+        live = [d for d in decoded if d[2] is not None]
+        if not live:
+            self.ws.remove(record_id, old)
+            return
+        seq, rev, record = max(live, key=lambda d: (d[0], d[1].rev_id))
+        self.ws.put(record_id=record_id, kind=rev.kind, rev_id=rev.rev_id, record=record,
+                    old=old, conflict=len(heads) > 1)
+        if len(decoded) == len(heads):
+            self.damaged.pop(record_id, None)
+
+    def shown_record(self, record_id: str, row: tuple[Any, ...]) -> Record | None:
+        """The record a working-set row shows: from its kept JSON or columns, or decrypted
+        from its revision (also needed to delete its FTS entry on update)."""
+        kind, rev_id, _key, _conflict, data = row
+        if data is not None:
+            return from_dict(RECORD_TYPES[kind], json.loads(data))
+        if kind == WorkEntry.KIND:
+            return self.ws.work_entries("r.record_id=?", (record_id,))[0]
+        prev = self._store.revision(rev_id)
+        return self._cipher.decode(prev) if prev is not None else None
+
+    def remove_client(self, client_id: str) -> None:
+        """Take every record of a client out of the working set (erasure)."""
+        self.ws.begin()
+        try:
+            for record_id in self.ws.ids_of_client(client_id):
+                row = self.ws.row(record_id)
+                self.ws.remove(
+                    record_id, self.shown_record(record_id, row) if row is not None else None
+                )
+        finally:
+            self.ws.commit()
+
+    # -- the unlock cache -------------------------------------------------------------
+    def write_snapshot_if_stale(self) -> None:
+        seq = self._store.max_seq()
+        if self._cache is None or seq == self.snapshot_seq or self.ws.count() < \
+                SNAPSHOT_MIN_RECORDS:
+            return
+        snapshot.write(self._cache, self._snapshot_key, self._keys.vault_id, seq,
+                       self.ws.to_parts())
+        self.snapshot_seq = seq
+
+    def replace_snapshot_key(self, key: bytes) -> None:
+        """Use a new cache key (its wrapped form was stored by the caller): every cache
+        written before can no longer be opened; the file is removed too."""
+        self._snapshot_key = key
+        if self._cache is not None:
+            snapshot.remove(self._cache)
+        self.snapshot_seq = -1
+
+    def close(self) -> None:
+        self.ws.close()
+        self._snapshot_key = b""

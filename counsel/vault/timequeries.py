@@ -1,0 +1,121 @@
+"""Named queries for time reports and indicators, run where the data is (the working
+set's SQL).  :mod:`counsel.timekeeping.report_query` decides what to sum and how to show
+it; these return rows.  Every call takes the vault's lock on its own, so a report worked
+through in steps leaves the vault free between two steps.  Use through
+``vault.time_queries``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from counsel.vault.current import Current
+from counsel.vault.keyring import UnlockedKeys
+
+_PERIOD_SQL = {
+    "day": "day",
+    "week": "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')",
+    "month": "strftime('%Y-%m-01', day)",
+}
+
+#: Pieces of the work in one step: saved entries plus encounters no entry accounts for
+#: (``encounter_time``), each split at midnight.  ?1 first day of the step, ?2 last day,
+#: ?3 first day of the whole report (entry counting), ?4 JSON of uncovered encounter
+#: rows, ?5 JSON of the clients whose first 90 days touch the range (per-day minutes).
+_PIECES = """
+WITH ent AS MATERIALIZED (
+  SELECT rowid AS id, client, date, start, minutes, kind, channel, party_kind FROM work
+  WHERE date BETWEEN date(?1, '-1 day') AND ?2
+  UNION ALL
+  SELECT rowid, client, date, start, minutes, 'visible',
+         CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END, NULL
+  FROM encounters WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0
+    AND rowid IN (SELECT value FROM json_each(?4))
+), sm AS (
+  SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
+         * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
+), p AS (
+  SELECT id, client, kind, channel, party_kind, date AS day, 1 AS counts,
+         CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END AS m FROM sm
+  UNION ALL
+  SELECT id, client, kind, channel, party_kind, date(date, '+1 day'), date < ?3, minutes - room
+  FROM sm WHERE room IS NOT NULL AND minutes > room
+), q AS MATERIALIZED (
+  SELECT p.*, {period} AS per, kind = 'visible' AS vis,
+         kind = 'background' AS bg, kind = 'internal' AS inr
+  FROM p WHERE day BETWEEN ?1 AND ?2
+)
+SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
+       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY per
+UNION ALL
+SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
+       NULL, NULL, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
+GROUP BY client
+UNION ALL
+SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
+WHERE client IN (SELECT value FROM json_each(?5)) GROUP BY client, day
+UNION ALL
+SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
+       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
+GROUP BY channel
+UNION ALL
+SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
+       SUM(CASE WHEN bg THEN m ELSE 0 END), {clients}, 0,
+       SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY party_kind
+UNION ALL
+SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FROM q
+"""
+
+_ENCOUNTERS = """
+SELECT client, interpreter_mode, place, COUNT(*), SUM(minutes) FROM encounters
+WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
+"""
+
+
+class TimeQueries:
+    def __init__(self, lock: threading.RLock, keys: UnlockedKeys, current: Current) -> None:
+        self._lock = lock
+        self._keys = keys
+        self._current = current
+
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            self._keys.require()
+            return self._current.ws.db.execute(query, params).fetchall()
+
+    def uncovered_encounters(self) -> str:
+        """JSON list of the encounter rows no work entry accounts for (``encounter_time``):
+        an opaque token to hand back to :meth:`pieces`."""
+        rows = self._rows("SELECT e.rowid FROM encounters e JOIN records r ON r.rowid=e.rowid "
+                          "WHERE e.minutes > 0 AND r.record_id NOT IN "
+                          "(SELECT encounter FROM work WHERE encounter IS NOT NULL)")
+        return json.dumps([r[0] for r in rows])
+
+    def relationship_starts(self) -> dict[str, dt.date]:
+        """``Client.started``, else the first day with work or an encounter, per client."""
+        starts = {str(cid): dt.date.fromisoformat(day) for cid, day in self._rows(
+            "SELECT client, MIN(date) FROM (SELECT client, date FROM work "
+            "WHERE client IS NOT NULL UNION ALL SELECT client, date FROM encounters "
+            "WHERE client IS NOT NULL) GROUP BY client")}
+        for cid, day in self._rows("SELECT r.record_id, c.started FROM clients c JOIN records r "
+                                   "ON r.rowid=c.rowid WHERE c.started IS NOT NULL"):
+            starts[str(cid)] = dt.date.fromisoformat(day)
+        return starts
+
+    def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date, uncovered: str,
+               early_clients_json: str, *, with_clients: bool = False) -> list[Any]:
+        """The summed pieces of one step ``[low, high]`` (see ``_PIECES``):
+        ``(dim, key, visible, background, clients, day, internal)`` rows."""
+        query = _PIECES.format(period=_PERIOD_SQL[period],
+                               clients="group_concat(DISTINCT client)" if with_clients
+                               else "NULL")
+        return self._rows(query, (low.isoformat(), high.isoformat(), first.isoformat(),
+                                  uncovered, early_clients_json))
+
+    def encounter_counts(self, first: dt.date, last: dt.date) -> list[Any]:
+        """``(client, interpreter mode, place, count, minutes)`` of encounters in a range."""
+        return self._rows(_ENCOUNTERS, (first.isoformat(), last.isoformat()))
