@@ -51,7 +51,7 @@ def test_failed_create_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     def broken(*args: object, **kwargs: object) -> Vault:
         raise sqlite3.DatabaseError("simulated failure opening the new vault")
 
-    monkeypatch.setattr(Vault, "_from_file", classmethod(broken))
+    monkeypatch.setattr(Vault, "open", classmethod(broken))
     with pytest.raises(sqlite3.DatabaseError):
         Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
     assert list(tmp_path.iterdir()) == []
