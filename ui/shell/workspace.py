@@ -238,7 +238,7 @@ class Workspace(QWidget):
 
         vault = self.session.vault
         # read off the UI thread: right after unlock the vault is busy with Today's work
-        Op(self, vault.drafts, write=False, priority=INTERACTIVE).success(
+        Op(self, vault.drafts.list, write=False, priority=INTERACTIVE).success(
             self._reopen_forms).run()
 
     def _reopen_forms(self, drafts: list[Any]) -> None:
