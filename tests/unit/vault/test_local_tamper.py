@@ -95,7 +95,7 @@ def test_relabelled_with_an_erased_key_is_damage(tmp_path: Path,
 
 def test_damage_is_remembered_across_the_unlock_cache(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from counsel.vault import service as current
+    from counsel.vault import current
 
     monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
     path = _made(tmp_path)

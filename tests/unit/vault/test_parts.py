@@ -150,12 +150,15 @@ def test_erasures_wait_in_the_port_until_sent(vault: Vault) -> None:
     assert vault.sync_port.unsynced_count() == 1  # the client's revision
     vault.erase_client(c.id)
     assert vault.sync_port.erasures_to_send() == [c.id]
-    assert vault.sync_port.unsynced_count() == 1  # its revision left the outbox; the erasure
+    # its revision is still sent, as a header without content; and the erasure
+    assert [r.envelope for r in vault.sync_port.outbox_batch(10)] == [b""]
+    assert vault.sync_port.unsynced_count() == 2
     vault.sync_port.mark_erasures_sent([c.id])
     assert vault.sync_port.erasures_to_send() == []
-    # a revision of the erased client arriving later is dropped
+    # a revision of the erased client arriving later keeps only its header
     stale = StoredRevision("f" * 32, c.id, (), "client", c.id, "dev2", b"\x01" + bytes(40))
-    assert vault.sync_port.apply_remote([stale]) == set()
+    vault.sync_port.apply_remote([stale])
+    assert not vault.exists(c.id) and vault.sync_port.revision("f" * 32).envelope == b""  # type: ignore[union-attr]
 
 
 def test_every_part_refuses_once_locked(vault: Vault) -> None:
