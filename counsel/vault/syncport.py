@@ -156,7 +156,7 @@ class SyncPort:
         erased = self._keys.erased()
         keep: list[StoredRevision] = []
         alarms: list[history.Alarm] = []
-        tips = {d: top for d, (_n, top) in self._store.chain_counts().items()}
+        tips = self._store.chain_tops()
         for rev in revs:
             if rev.key_id in erased:
                 keep.append(dataclasses.replace(rev, envelope=b""))  # the header only
