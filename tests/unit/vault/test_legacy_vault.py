@@ -4,7 +4,7 @@ keep working).  The fixture was made by the release before (fast test KDF)."""
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from pathlib import Path
 
 from synchelp import LiveServer
@@ -15,7 +15,20 @@ from counsel.sync.client import SyncClient
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
-FIXTURE = Path(__file__).with_name("fixtures") / "v1-before-chains.vault"
+# The old vault as SQL text (a binary vault file would not be reviewable in the
+# repository); user_version is the old schema number, which a dump does not carry.
+FIXTURE = Path(__file__).with_name("fixtures") / "v1-before-chains.sql"
+FIXTURE_SCHEMA = 1
+
+
+def old_vault(path: Path) -> Path:
+    db = sqlite3.connect(path)
+    db.executescript(FIXTURE.read_text(encoding="utf-8"))
+    db.execute(f"PRAGMA user_version = {FIXTURE_SCHEMA}")
+    db.execute("PRAGMA journal_mode = wal")
+    db.close()
+    path.chmod(0o600)
+    return path
 PASS = "legacy vault passphrase"
 CLIENT, ERASED = "a" * 32, "e" * 32
 
@@ -23,8 +36,7 @@ CLIENT, ERASED = "a" * 32, "e" * 32
 def test_old_vault_opens_checks_clean_and_syncs_on(tmp_path: Path,
                                                    live_server: LiveServer) -> None:
     KdfParams.fast_for_tests()  # the fixture was made with the fast test settings
-    path = tmp_path / "old.vault"
-    shutil.copy(FIXTURE, path)
+    path = old_vault(tmp_path / "old.vault")
     v = Vault.unlock(path, PASS)
     assert (tmp_path / "old.vault.before-v3.bak").exists()
     assert v.damaged() == {}
