@@ -8,13 +8,13 @@ it says nothing about clients.  Everything else is a vault setting.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from counsel.i18n import UI_LANGUAGES, normalize
+from counsel.atomicfile import atomic_writer
+from counsel.i18n import PSEUDO, UI_LANGUAGES, normalize
 
 FILE_NAME = "ui.json"
-CHOICES = (*UI_LANGUAGES, "pseudo")
+CHOICES = (*UI_LANGUAGES, PSEUDO)
 
 
 def prefs_path(config_dir: Path) -> Path:
@@ -35,7 +35,5 @@ def save_language(config_dir: Path, lang: str) -> None:
     if lang not in CHOICES:
         raise ValueError(lang)
     config_dir.mkdir(parents=True, exist_ok=True)
-    path = prefs_path(config_dir)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"language": lang}), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_writer(prefs_path(config_dir)) as fp:
+        fp.write(json.dumps({"language": lang}).encode("utf-8"))

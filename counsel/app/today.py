@@ -1,8 +1,8 @@
 """What the "Today" view shows: reminders due or overdue, grouped, plus open drafts.
 
-Uses ``counsel.timekeeping.reminders.compute_reminders`` when it is available (deadline
-rules computed offline from clients, plans and encounters); otherwise only the stored
-reminder records.  Qt-free; the UI renders :class:`TodayItem` values.
+Deadlines come from ``counsel.timekeeping.reminders.compute_reminders`` (rules computed
+offline from clients, plans and encounters) plus the stored reminder records.  Qt-free;
+the UI renders :class:`TodayItem` values.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import importlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from counsel.domain import Client, Plan, Reminder, ReminderKind
-from counsel.i18n import current_language, translations
+from counsel.i18n import real_language, translations
+from counsel.timekeeping.reminders import compute_reminders
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -57,8 +57,7 @@ def measure_title(code: str) -> str:
     msgid = _measure_titles().get(code)
     if msgid is None:
         return code
-    lang = current_language()
-    return translations("en" if lang == "pseudo" else lang, "plans").gettext(msgid)
+    return translations(real_language(), "plans").gettext(msgid)
 
 
 def _from_due_item(item: Any) -> TodayItem:
@@ -83,16 +82,9 @@ def _stored(reminders: Iterable[Reminder]) -> list[TodayItem]:
 def compute(vault: Vault, today: dt.date, horizon_days: int = UPCOMING_DAYS) -> list[TodayItem]:
     """Items due up to ``horizon_days`` ahead (and every overdue one), soonest first."""
     reminders = vault.all(Reminder)
-    items: list[TodayItem]
-    try:
-        mod = importlib.import_module("counsel.timekeeping.reminders")
-        compute_reminders = mod.compute_reminders
-    except (ImportError, AttributeError):
-        items = _stored(reminders)
-    else:
-        due = compute_reminders(vault.all(Client), vault.all(Plan), vault.encounter_facts(),
-                                reminders, today)
-        items = [_from_due_item(d) for d in due]
+    due = compute_reminders(vault.all(Client), vault.all(Plan), vault.encounter_facts(),
+                            reminders, today)
+    items = [_from_due_item(d) for d in due]
     limit = today + dt.timedelta(days=horizon_days)
     items = [i for i in items if i.due <= limit]
     items.sort(key=lambda i: (i.due, i.kind.value, i.text))
@@ -102,11 +94,6 @@ def compute(vault: Vault, today: dt.date, horizon_days: int = UPCOMING_DAYS) -> 
 def compute_for_client(vault: Vault, client_id: str, today: dt.date) -> list[TodayItem]:
     """What is due for one client (the client page): only that client's records are read."""
     reminders = vault.of_client(Reminder, client_id)
-    try:
-        mod = importlib.import_module("counsel.timekeeping.reminders")
-        compute_reminders = mod.compute_reminders
-    except (ImportError, AttributeError):
-        return _stored(reminders)
     client = vault.get_typed(Client, client_id)
     due = compute_reminders([client], vault.of_client(Plan, client_id),
                             vault.encounter_facts(client_id), reminders, today)

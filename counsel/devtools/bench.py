@@ -156,12 +156,12 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
         # plaintext baseline for the list: the same client rows, read and parsed
         from counsel.demo.caseload import records as recs
 
-        cl = [
+        client_rows = [
             {"id": r.id, "data": json.dumps(to_dict(r), ensure_ascii=False)}
             for r in recs(size, seed)
             if isinstance(r, Client)
         ]
-        plain_db.table("clients").insert_all(cl, pk="id")
+        plain_db.table("clients").insert_all(client_rows, pk="id")
         plain_db.conn.close()
         child = _child_unlock(vpath, base / "plain.db")
         rows.append(

@@ -138,6 +138,21 @@ def current_language() -> str:
     return _current["lang"]
 
 
+PSEUDO = "pseudo"
+
+
+def real_language(lang: str | None = None) -> str:
+    """``lang`` (default: the interface language) for what has no pseudo-locale — date and
+    number formats, Qt's own strings, the plans catalog: the pseudo-locale reads as English."""
+    lang = current_language() if lang is None else lang
+    return "en" if lang == PSEUDO else lang
+
+
+def format_locale() -> str:
+    """The Babel locale that dates and numbers are formatted in for the interface."""
+    return babel_locale(real_language())
+
+
 def gettext(message: str) -> str:
     return translations(_current["lang"]).gettext(message)
 

@@ -9,12 +9,11 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 
-from counsel.i18n import babel_locale, current_language, gettext, ngettext
+from counsel.i18n import format_locale, gettext, ngettext
 
 
 def _locale() -> str:
-    lang = current_language()
-    return "en" if lang == "pseudo" else babel_locale(lang)
+    return format_locale()
 
 
 def date(value: dt.date | None, fmt: str = "medium") -> str:

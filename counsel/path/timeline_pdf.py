@@ -22,7 +22,7 @@ from counsel.path.timeline import INTERNAL_KINDS, Fact
 from counsel.plans import layout_shape
 from counsel.plans import path_texts as T
 from counsel.plans import textlayout as tl
-from counsel.plans.layout_page import (
+from counsel.plans.printing import (
     MSG_FALLBACK_NOTE,
     Lang,
     Styles,

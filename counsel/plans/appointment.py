@@ -14,7 +14,7 @@ import datetime as dt
 
 from counsel.domain import Client, Encounter, InterpreterMode, Place
 from counsel.i18n import gettext as _
-from counsel.plans.layout_page import UnknownLanguage, check_language
+from counsel.plans.printing import UnknownLanguage, check_language
 from counsel.plans.render_card import Appointment, render_card
 
 

@@ -117,7 +117,7 @@ def cmd_card(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_sample(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.demo.synthetic import sample_client, sample_plan
-    from counsel.plans.layout_page import check_language
+    from counsel.plans.printing import check_language
     from counsel.plans.render_plan import render_plan
     from counsel.plans.templates import load_catalogue, load_templates
 

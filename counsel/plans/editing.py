@@ -289,7 +289,7 @@ def render_variant(plan: Plan, client: Client, variant: str, *, counsellor_lang:
                        details or PrintDetails(), extra_dirs)
 
 
-def _render(plan: Plan, client: Client, variant: str, co: str, details: PrintDetails,
+def _render(plan: Plan, client: Client, variant: str, counsellor_lang: str, details: PrintDetails,
             extra_dirs: Sequence[str | Path]) -> bytes:
     if variant.startswith("card_"):
         from counsel.plans.render_card import Appointment, render_card
@@ -303,7 +303,8 @@ def _render(plan: Plan, client: Client, variant: str, co: str, details: PrintDet
             when=when, place=details.place, counsellor_name=details.counsellor_name,
             counsellor_phone=details.phone, minutes=details.card_minutes,
             interpreter_language=interpreter, client_name=client.display_name)
-        return render_card(appointment, client_lang=plan.client_language, counsellor_lang=co,
+        return render_card(appointment, client_lang=plan.client_language,
+                           counsellor_lang=counsellor_lang,
                            size=variant.removeprefix("card_"),
                            organisation=details.organisation)
     from counsel.plans.render_plan import render_plan
@@ -313,7 +314,7 @@ def _render(plan: Plan, client: Client, variant: str, co: str, details: PrintDet
     if plan.template not in templates:
         raise KnownError(_("The plan template “{id}” is not installed.").format(id=plan.template))
     return render_plan(plan, client, templates[plan.template], load_catalogue(extra_dirs),
-                       counsellor_lang=co, variant=variant,
+                       counsellor_lang=counsellor_lang, variant=variant,
                        counsellor_name=details.counsellor_name,
                        organisation=details.organisation)
 

@@ -24,7 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, S
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.plans import textlayout as tl
-from counsel.plans.layout_page import Lang, Styles, check_language, numbered_canvas, styled
+from counsel.plans.printing import Lang, Styles, check_language, numbered_canvas, styled
 
 ROOT = Path(__file__).resolve().parent.parent.parent / "locales"
 MARGIN = 16 * mm

@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from counsel.i18n import N_
 from counsel.plans import layout_shape
 from counsel.plans import textlayout as tl
-from counsel.plans.layout_page import Lang, Styles, fallback_text, languages_for, styled
+from counsel.plans.printing import Lang, Styles, fallback_text, languages_for, styled
 
 SIZES = {"A6": A6, "A4": A4}
 
@@ -55,8 +55,8 @@ class Appointment:
 
 
 class _Card:
-    def __init__(self, canvas: Any, size: tuple[float, float], cl: Lang, co: Lang,
-                 scale: float = 1.0) -> None:
+    def __init__(self, canvas: Any, size: tuple[float, float], for_client: Lang,
+                 for_counsellor: Lang, scale: float = 1.0) -> None:
         self.c = canvas
         self.w, self.h = size
         page_k = self.w / A6[0]  # 1 on A6, 2 on A4
@@ -64,7 +64,7 @@ class _Card:
         self.margin = 8 * mm * page_k
         self.inner = self.w - 2 * self.margin
         self.y = self.h - self.margin
-        self.cl, self.co = cl, co
+        self.for_client, self.for_counsellor = for_client, for_counsellor
         base = Styles.build("large_print")
         self.big = base.title.replace(size=15 * self.k, leading=19 * self.k)
         self.body = base.body.replace(size=11 * self.k, leading=14 * self.k)
@@ -79,7 +79,7 @@ class _Card:
     def text(self, text: str, style: tl.TextStyle, lang: Lang, *, typed: bool = False,
              fallback: bool = False) -> None:
         st = styled(style, lang, typed=typed, fallback=fallback)
-        if self.cl.rtl and st.align == "start":
+        if self.for_client.rtl and st.align == "start":
             # one reading edge for the whole card: the counsellor's (Latin) helper line,
             # a typed address or name sit on the right under the right-aligned headings,
             # each still in its own direction
@@ -92,16 +92,16 @@ class _Card:
     def msg(self, msgid: str, style: tl.TextStyle,
             fmt: Callable[[Lang], dict[str, str]] | None = None) -> None:
         """The client's language in ``style``, the counsellor's under it in grey."""
-        for lang, st in ((self.cl, style), (self.co, self.grey)):
-            if lang is self.co and self.co.code == self.cl.code:
+        for lang, st in ((self.for_client, style), (self.for_counsellor, self.grey)):
+            if lang is self.for_counsellor and self.for_counsellor.code == self.for_client.code:
                 break
             text, missing = lang.tf(msgid, **(fmt(lang) if fmt is not None else {}))
             self.text(fallback_text(text) if missing else text, st, lang, fallback=missing)
 
     def both(self, client_text: str, counsellor_text: str, style: tl.TextStyle) -> None:
-        self.text(client_text, style, self.cl)
-        if self.co.code != self.cl.code:
-            self.text(counsellor_text, self.grey, self.co)
+        self.text(client_text, style, self.for_client)
+        if self.for_counsellor.code != self.for_client.code:
+            self.text(counsellor_text, self.grey, self.for_counsellor)
 
     def gap(self, points: float) -> None:
         self.y -= points * self.k
@@ -118,15 +118,15 @@ def _week_boxes(card: _Card, day: dt.date) -> None:
     label = card.grey.replace(align="center", size=6.5 * k, leading=8 * k)
     monday = day - dt.timedelta(days=day.weekday())
     for i in range(7):
-        pos = 6 - i if card.cl.rtl else i
+        pos = 6 - i if card.for_client.rtl else i
         x = x0 + pos * box
         filled = i == day.weekday()
         c.setLineWidth(0.8 * k)
         c.setStrokeColorRGB(0, 0, 0)
         c.setFillColorRGB(0.1, 0.1, 0.1) if filled else c.setFillColorRGB(1, 1, 1)
         c.rect(x, top - (box - gap), box - gap, box - gap, stroke=1, fill=1)
-        name = card.cl.weekday(monday + dt.timedelta(days=i), abbreviated=True)
-        st = styled(label.replace(color=(1, 1, 1) if filled else (0, 0, 0)), card.cl)
+        name = card.for_client.weekday(monday + dt.timedelta(days=i), abbreviated=True)
+        st = styled(label.replace(color=(1, 1, 1) if filled else (0, 0, 0)), card.for_client)
         lines = tl.layout(name, st, 1000)
         if lines and lines[0].width > (box - gap) * 0.92:  # long names (Arabic): smaller
             st = st.replace(size=st.size * (box - gap) * 0.92 / lines[0].width)
@@ -166,17 +166,17 @@ def _clock_and_time(card: _Card, when: dt.datetime, minutes: int) -> None:
     k = card.k
     diameter = 30 * mm * k
     top = card.y - 3 * k
-    x_clock = card.margin if not card.cl.rtl else card.margin + card.inner - diameter
+    x_clock = card.margin if not card.for_client.rtl else card.margin + card.inner - diameter
     face = clock_face(when.hour, when.minute, diameter, card.body.fonts.primary.name)
     renderPDF.draw(face, card.c, x_clock, top - diameter)
     # the time in words beside the clock: shift the text box away from the clock
     saved = card.margin, card.inner
     card.inner = saved[1] - diameter - 5 * mm * k
-    if not card.cl.rtl:
+    if not card.for_client.rtl:
         card.margin = saved[0] + diameter + 5 * mm * k
     card.y = top - 4 * k
     card.msg(MSG_TIME, card.bold)
-    card.both(card.cl.time(when.time()), card.co.time(when.time()), card.big)
+    card.both(card.for_client.time(when.time()), card.for_counsellor.time(when.time()), card.big)
     if minutes:
         card.msg(MSG_MINUTES, card.body, lambda lang: {"minutes": lang.digits(str(minutes))})
     card.margin, card.inner = saved
@@ -194,11 +194,12 @@ def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: 
     long name) make the type smaller, down to 60 %, rather than run off the card."""
     if size not in SIZES:
         raise ValueError(f"unknown card size {size!r}")
-    cl, co = languages_for(client_lang, counsellor_lang, content_dirs)
+    for_client, for_counsellor = languages_for(client_lang, counsellor_lang, content_dirs)
     pdf = b""
     try:
         for scale in SCALES:
-            pdf, fits = _render_card(appointment, cl, co, size, organisation, scale)
+            pdf, fits = _render_card(appointment, for_client, for_counsellor, size, organisation,
+                                     scale)
             if fits:
                 break
     finally:
@@ -206,34 +207,35 @@ def render_card(appointment: Appointment, *, client_lang: str, counsellor_lang: 
     return pdf
 
 
-def _render_card(a: Appointment, cl: Lang, co: Lang, size: str, organisation: str,
-                 scale: float) -> tuple[bytes, bool]:
+def _render_card(a: Appointment, for_client: Lang, for_counsellor: Lang, size: str,
+                 organisation: str, scale: float) -> tuple[bytes, bool]:
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=SIZES[size], lang=cl.code.replace("_", "-"), invariant=True,
+    canvas = Canvas(buf, pagesize=SIZES[size], lang=for_client.code.replace("_", "-"),
+                    invariant=True,
                     initialFontName=Styles.build("large_print").fonts.regular.primary.name)
-    canvas.setTitle(f"{cl.gettext(MSG_TITLE)} {a.when:%Y-%m-%d %H:%M}")
+    canvas.setTitle(f"{for_client.gettext(MSG_TITLE)} {a.when:%Y-%m-%d %H:%M}")
     canvas.setCreator("Counsel")
-    card = _Card(canvas, SIZES[size], cl, co, scale)
+    card = _Card(canvas, SIZES[size], for_client, for_counsellor, scale)
     if organisation:
-        card.text(organisation, card.grey, cl, typed=True)
+        card.text(organisation, card.grey, for_client, typed=True)
     card.msg(MSG_TITLE, card.big)
     if a.client_name:
-        card.text(a.client_name, card.bold, cl, typed=True)
+        card.text(a.client_name, card.bold, for_client, typed=True)
     card.gap(3)
     day = a.when.date()
-    card.both(cl.weekday(day), co.weekday(day), card.big)
-    card.both(cl.date(day, "long"), co.date(day, "long"), card.body)
+    card.both(for_client.weekday(day), for_counsellor.weekday(day), card.big)
+    card.both(for_client.date(day, "long"), for_counsellor.date(day, "long"), card.body)
     _week_boxes(card, day)
     _clock_and_time(card, a.when, a.minutes)
     card.msg(MSG_PLACE, card.bold)
-    card.text(a.place, card.body, cl, typed=True)
+    card.text(a.place, card.body, for_client, typed=True)
     card.gap(2)
     card.msg(MSG_WITH, card.bold)
-    card.text(a.counsellor_name, card.body, cl, typed=True)
+    card.text(a.counsellor_name, card.body, for_client, typed=True)
     if a.counsellor_phone:
         card.msg(MSG_PHONE, card.bold)
         # phone numbers stay in Latin digits: they are dialled from a Latin keypad
-        card.text(f"\u2066{a.counsellor_phone}\u2069", card.phone, cl)
+        card.text(f"\u2066{a.counsellor_phone}\u2069", card.phone, for_client)
     card.gap(2)
     if a.interpreter_language:
         card.msg(MSG_INTERPRETER, card.bold,

@@ -35,7 +35,7 @@ from counsel.domain.plan import Measure, Plan
 from counsel.i18n import N_
 from counsel.plans import layout_shape
 from counsel.plans import textlayout as tl
-from counsel.plans.layout_page import (
+from counsel.plans.printing import (
     MSG_DRAFT,
     MSG_FALLBACK_NOTE,
     MSG_PAGE,
@@ -91,8 +91,8 @@ class _Builder:
     """Collects the flowables of one plan and remembers whether a fallback was printed."""
 
     def __init__(self, client_lang: Lang, counsellor_lang: Lang, styles: Styles) -> None:
-        self.cl = client_lang
-        self.co = counsellor_lang
+        self.for_client = client_lang
+        self.for_counsellor = counsellor_lang
         self.styles = styles
         self.bilingual = client_lang.code != counsellor_lang.code
         self.story: list[Any] = []
@@ -107,8 +107,9 @@ class _Builder:
     def msg(self, msgid: str, style: tl.TextStyle, *, secondary: tl.TextStyle | None = None,
             fmt: Mapping[str, str] | None = None) -> None:
         """A plan text in the client's language, and in the counsellor's under it."""
-        for lang, st in ((self.cl, style), (self.co, secondary or self.styles.secondary)):
-            if lang is self.co and not self.bilingual:
+        for lang, st in ((self.for_client, style),
+                         (self.for_counsellor, secondary or self.styles.secondary)):
+            if lang is self.for_counsellor and not self.bilingual:
                 break
             text, missing = lang.tf(msgid, **{k: lang.digits(v) for k, v in (fmt or {}).items()})
             self.fallback_used |= missing
@@ -128,12 +129,12 @@ class _Builder:
         counsellor's.  Values are typed text or already localized."""
         pairs = [(m, v) for m, v in pairs if v]
         for msgid, value in pairs:
-            self.label_line(self.cl, [(msgid, value)], self.styles.body)
+            self.label_line(self.for_client, [(msgid, value)], self.styles.body)
         if self.bilingual and pairs:
-            self.label_line(self.co, pairs, self.styles.secondary)
+            self.label_line(self.for_counsellor, pairs, self.styles.secondary)
 
     def typed(self, text: str) -> None:
-        self.para(text, self.styles.body, self.cl, typed=True)
+        self.para(text, self.styles.body, self.for_client, typed=True)
 
     def gap(self, factor: float = 1.0) -> None:
         self.story.append(Spacer(1, self.styles.gap * factor))
@@ -153,16 +154,16 @@ def _measure(b: _Builder, m: Measure, catalogue: Mapping[str, MeasureType]) -> N
         b.msg(kind.title, b.styles.body.replace(fonts=b.styles.fonts.bold))
         b.msg(kind.description, b.styles.body)
     else:  # a code the organisation removed: print it as stored rather than drop it
-        b.para(m.code, b.styles.body.replace(fonts=b.styles.fonts.bold), b.cl, typed=True)
-    for lang, style in ((b.cl, b.styles.body), (b.co, b.styles.secondary)):
-        if lang is b.co and not b.bilingual:
+        b.para(m.code, b.styles.body.replace(fonts=b.styles.fonts.bold), b.for_client, typed=True)
+    for lang, style in ((b.for_client, b.styles.body), (b.for_counsellor, b.styles.secondary)):
+        if lang is b.for_counsellor and not b.bilingual:
             break
         status, missing = lang.t(STATUS[m.status])
         b.fallback_used |= missing
         pairs = [(LABELS["who"], m.who), (LABELS["provider"], m.provider),
                  (LABELS["when"], _when(lang, m)),
                  (LABELS["status"], fallback_text(status) if missing else status)]
-        if lang is b.cl:
+        if lang is b.for_client:
             for pair in pairs:
                 if pair[1]:
                     b.label_line(lang, [pair], style)
@@ -174,8 +175,8 @@ def _measure(b: _Builder, m: Measure, catalogue: Mapping[str, MeasureType]) -> N
 
 
 def _languages(b: _Builder, client: Client) -> None:
-    for lang, style in ((b.cl, b.styles.body), (b.co, b.styles.secondary)):
-        if lang is b.co and not b.bilingual:
+    for lang, style in ((b.for_client, b.styles.body), (b.for_counsellor, b.styles.secondary)):
+        if lang is b.for_counsellor and not b.bilingual:
             break
         for skill in client.languages:
             words = [lang.language_name(skill.code)]
@@ -236,9 +237,10 @@ def _section(b: _Builder, section: Section, plan: Plan, client: Client,
     elif section.kind == "followup":
         for key, value in (("review", plan.review), ("valid_until", plan.valid_until)):
             if value is not None:
-                b.label_line(b.cl, [(LABELS[key], b.cl.date(value))], s.body)
+                b.label_line(b.for_client, [(LABELS[key], b.for_client.date(value))], s.body)
                 if b.bilingual:
-                    b.label_line(b.co, [(LABELS[key], b.co.date(value))], s.secondary)
+                    b.label_line(b.for_counsellor, [(LABELS[key], b.for_counsellor.date(value))],
+                                 s.secondary)
     elif section.kind == "signatures":
         b.story.append(_Signatures(b))
     if typed:
@@ -254,14 +256,14 @@ class _Signatures(Flowable):  # type: ignore[misc]
         self.labels: list[list[tuple[str, tl.TextStyle]]] = []
         for who in ("client", "counsellor"):
             rows = []
-            for lang, st in ((b.cl, b.styles.small), (b.co, b.styles.small)):
-                if lang is b.co and not b.bilingual:
+            for lang, st in ((b.for_client, b.styles.small), (b.for_counsellor, b.styles.small)):
+                if lang is b.for_counsellor and not b.bilingual:
                     break
                 text = " · ".join(lang.text(LABELS[k]) for k in (who, "signature", "date"))
                 rows.append((text, styled(st, lang)))
             self.labels.append(rows)
         self.style = b.styles.small
-        self.rtl = b.cl.rtl  # the client's line on the side their reading starts
+        self.rtl = b.for_client.rtl  # the client's line on the side their reading starts
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -282,20 +284,24 @@ class _Signatures(Flowable):  # type: ignore[misc]
 
 
 def build_story(plan: Plan, client: Client, template: Template,
-                catalogue: Mapping[str, MeasureType], cl: Lang, co: Lang,
+                catalogue: Mapping[str, MeasureType], for_client: Lang, for_counsellor: Lang,
                 styles: Styles) -> tuple[list[Any], bool]:
-    b = _Builder(cl, co, styles)
+    b = _Builder(for_client, for_counsellor, styles)
     b.msg(template.title, styles.title, secondary=styles.heading.replace(space_before=0))
-    b.para(client.display_name, styles.heading.replace(space_before=styles.gap), cl, typed=True)
-    b.label_line(cl, [(LABELS["made"], cl.date(plan.made))], styles.body)
+    b.para(client.display_name, styles.heading.replace(space_before=styles.gap), for_client,
+           typed=True)
+    b.label_line(for_client, [(LABELS["made"], for_client.date(plan.made))], styles.body)
     if b.bilingual:
-        b.label_line(co, [(LABELS["made"], co.date(plan.made))], styles.secondary)
+        b.label_line(for_counsellor, [(LABELS["made"], for_counsellor.date(plan.made))],
+                     styles.secondary)
     b.gap(1.5)
     for section in template.sections:
         _section(b, section, plan, client, catalogue)
     if b.fallback_used:
-        note, _missing = co.tf(MSG_FALLBACK_NOTE, language=co.language_name(cl.code))
-        b.story.insert(0, tl.make_paragraph(note, styled(styles.small, co, fallback=True)))
+        note, _missing = for_counsellor.tf(
+            MSG_FALLBACK_NOTE, language=for_counsellor.language_name(for_client.code))
+        b.story.insert(0, tl.make_paragraph(note, styled(styles.small, for_counsellor,
+                                                         fallback=True)))
     return b.story, b.fallback_used
 
 
@@ -305,17 +311,18 @@ class _Furniture:
 
     GAP = 6 * mm
 
-    def __init__(self, cl: Lang, co: Lang, styles: Styles, *, client_name: str,
+    def __init__(self, for_client: Lang, for_counsellor: Lang, styles: Styles, *, client_name: str,
                  organisation: str, printed: dt.date, draft: bool) -> None:
         self.width = A4[0] - 2 * MARGIN
-        self.langs = [cl] + ([co] if co.code != cl.code else [])
+        self.langs = [for_client] + (
+            [for_counsellor] if for_counsellor.code != for_client.code else [])
         self.small = styles.small
-        self.cl = cl
+        self.for_client = for_client
         self.draft = draft
         half = (self.width - self.GAP) / 2
-        self.org = self._lines(organisation, cl, half, typed=True) if organisation else []
-        self.who = self._lines(f"{client_name}  ·  {cl.date(printed, 'medium')}", cl, half,
-                               typed=True)
+        self.org = self._lines(organisation, for_client, half, typed=True) if organisation else []
+        self.who = self._lines(f"{client_name}  ·  {for_client.date(printed, 'medium')}",
+                               for_client, half, typed=True)
         self.header_h = max(len(self.org), len(self.who), 1) * self.small.line_height + 3 * mm
         # the page number is measured at its widest ("pages of pages") before the count
         # is known; the draft note wraps in the rest of the line
@@ -345,9 +352,9 @@ class _Furniture:
     def decorate(self, canvas: Any, page: int, pages: int) -> None:
         lh = self.small.line_height
         top = A4[1] - MARGIN - self.small.size
-        start, end = ("right", "left") if self.cl.rtl else ("left", "right")
-        self._draw(canvas, self.org, self.cl, top, start, typed=True)
-        self._draw(canvas, self.who, self.cl, top, end, typed=True)
+        start, end = ("right", "left") if self.for_client.rtl else ("left", "right")
+        self._draw(canvas, self.org, self.for_client, top, start, typed=True)
+        self._draw(canvas, self.who, self.for_client, top, end, typed=True)
         rule = A4[1] - MARGIN - self.header_h + 1.5 * mm
         canvas.setLineWidth(0.4)
         canvas.setStrokeColorRGB(0.6, 0.6, 0.6)
@@ -377,13 +384,14 @@ def render_plan(plan: Plan, client: Client, template: Template,
     ``template`` and ``catalogue`` were loaded from."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}")
-    cl, co = languages_for(plan.client_language if client_lang is None else client_lang,
-                           counsellor_lang, content_dirs)
+    for_client, for_counsellor = languages_for(
+        plan.client_language if client_lang is None else client_lang, counsellor_lang,
+        content_dirs)
     styles = Styles.build(variant)
-    story, _ = build_story(plan, client, template, catalogue, cl, co, styles)
-    draft = review_status(cl.code).status == "draft"
-    title = f"{cl.gettext(template.title)} – {client.display_name}"
-    furniture = _Furniture(cl, co, styles, client_name=client.display_name,
+    story, _ = build_story(plan, client, template, catalogue, for_client, for_counsellor, styles)
+    draft = review_status(for_client.code).status == "draft"
+    title = f"{for_client.gettext(template.title)} – {client.display_name}"
+    furniture = _Furniture(for_client, for_counsellor, styles, client_name=client.display_name,
                            organisation=organisation, printed=printed or dt.date.today(),
                            draft=draft)
     buf = io.BytesIO()
@@ -392,7 +400,7 @@ def render_plan(plan: Plan, client: Client, template: Template,
         topMargin=MARGIN + furniture.header_h + 3 * mm,
         bottomMargin=MARGIN + furniture.footer_h + 3 * mm,
         title=title, author=counsellor_name or organisation, subject=template.id,
-        creator="Counsel", lang=cl.code.replace("_", "-"), invariant=True,
+        creator="Counsel", lang=for_client.code.replace("_", "-"), invariant=True,
         # reportlab's default Helvetica would be referenced (unembedded) on every page
         initialFontName=styles.fonts.regular.primary.name,
     )

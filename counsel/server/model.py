@@ -33,6 +33,15 @@ def valid_account(value: object) -> TypeGuard[str]:
 
 @dataclasses.dataclass(frozen=True)
 class Revision:
+    """A revision as the server keeps it.
+
+    Deliberately not the client's ``counsel.vault.store.StoredRevision``, though the first
+    seven fields match: the server adds what only it knows (``seq``, ``pushed_by``), the
+    server package must not import the vault (it runs without client code or keys), and
+    the two sides evolve under their own migrations; they meet only in the JSON of the
+    sync API.
+    """
+
     rev_id: str
     record_id: str
     parents: tuple[str, ...]

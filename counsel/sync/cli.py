@@ -15,11 +15,14 @@ import argparse
 import getpass
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from counsel.cli.context import Context
@@ -61,6 +64,20 @@ def _enrol_secret(exc: Exception) -> str:
     return secret
 
 
+def _asking_for_a_secret(attempt: Callable[[str | None], T]) -> T:
+    """Run ``attempt`` with the enrolment secret from the environment (if any); when the
+    server wants one and none was given, ask for it and try once more."""
+    from counsel.sync.transport import SyncError
+
+    secret = os.environ.get("COUNSEL_ENROL_SECRET")
+    try:
+        return attempt(secret)
+    except SyncError as exc:
+        if exc.code not in ("no_login", "bad_login", "not_registered") or secret:
+            raise
+        return attempt(_enrol_secret(exc))
+
+
 def _print_report(report: SyncReport) -> None:
     print(file=sys.stderr)
     merged, restored = len(set(report.merged)), len(set(report.restored))
@@ -90,22 +107,15 @@ def _print_report(report: SyncReport) -> None:
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     from counsel.sync import credentials, enrol
     from counsel.sync.client import SyncClient
-    from counsel.sync.transport import SyncError
 
     if not ctx.vault_path.exists():
         if not (args.server and args.account):
             raise KnownError(_("There is no vault here yet. To copy your vault to this "
                                "computer, give --server and --account."))
         passphrase = ctx.passphrase()
-        secret = os.environ.get("COUNSEL_ENROL_SECRET")
-        try:
-            vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
-                               enrol_secret=secret, progress=_progress)
-        except SyncError as exc:
-            if exc.code not in ("no_login", "bad_login", "not_registered") or secret:
-                raise
-            vault = enrol.join(ctx.vault_path, args.server, args.account, passphrase,
-                               enrol_secret=_enrol_secret(exc), progress=_progress)
+        vault = _asking_for_a_secret(lambda secret: enrol.join(
+            ctx.vault_path, args.server, args.account, passphrase, enrol_secret=secret,
+            progress=_progress))
         ctx.adopt(vault)  # so the CLI locks it on exit
         print(file=sys.stderr)
         print(_("Joined vault {vault}: {n} records downloaded.").format(
@@ -123,14 +133,8 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             raise KnownError(_("This vault is not set up for sync yet: give --server and "
                                "--account."))
         passphrase = ctx.passphrase()
-        secret = os.environ.get("COUNSEL_ENROL_SECRET")
-        try:
-            enrol.connect(vault, args.server, args.account, passphrase, enrol_secret=secret)
-        except SyncError as exc:
-            if exc.code not in ("no_login", "bad_login", "not_registered") or secret:
-                raise
-            enrol.connect(vault, args.server, args.account, passphrase,
-                          enrol_secret=_enrol_secret(exc))
+        _asking_for_a_secret(lambda secret: enrol.connect(
+            vault, args.server, args.account, passphrase, enrol_secret=secret))
     if args.dismiss_warnings:
         vault.trust.dismiss()
         print(_("Warnings dismissed."))

@@ -132,34 +132,36 @@ def _share(num: int | None, den: int | None) -> float | None:
     return num / den if num is not None and den else None
 
 
-def indicator_rows(ind: Indicators, k: int, everything: bool = False) -> tuple[IndicatorRow, ...]:
+def indicator_rows(figures: Indicators, k: int,
+                   everything: bool = False) -> tuple[IndicatorRow, ...]:
     def fig(c: Counted) -> int | None:
         return _figure(c, k, everything)
 
     rows = [
-        IndicatorRow("client_minutes", N_("Time in client work"), fig(ind.client_minutes)),
+        IndicatorRow("client_minutes", N_("Time in client work"), fig(figures.client_minutes)),
         IndicatorRow("early_minutes", N_("Time in the first 90 days of a client relationship"),
-                     fig(ind.early_minutes),
-                     _share(fig(ind.early_minutes), fig(ind.client_minutes))),
-        IndicatorRow("new_clients", N_("New client relationships"), fig(ind.new_clients)),
-        IndicatorRow("encounters", N_("Appointments"), fig(ind.encounters)),
+                     fig(figures.early_minutes),
+                     _share(fig(figures.early_minutes), fig(figures.client_minutes))),
+        IndicatorRow("new_clients", N_("New client relationships"), fig(figures.new_clients)),
+        IndicatorRow("encounters", N_("Appointments"), fig(figures.encounters)),
         IndicatorRow("encounter_minutes", N_("Time in appointments"),
-                     fig(ind.encounter_minutes)),
-        IndicatorRow("interpreted", N_("Appointments with an interpreter"), fig(ind.interpreted),
-                     _share(fig(ind.interpreted), fig(ind.encounters))),
+                     fig(figures.encounter_minutes)),
+        IndicatorRow("interpreted", N_("Appointments with an interpreter"),
+                     fig(figures.interpreted),
+                     _share(fig(figures.interpreted), fig(figures.encounters))),
     ]
-    for mode, counted in ind.interpreted_by_mode:
+    for mode, counted in figures.interpreted_by_mode:
         rows.append(IndicatorRow(f"interpreted.{mode.value}",
                                  _MODE_LABELS[mode.value], fig(counted)))
     rows += [
-        IndicatorRow("field_visits", N_("Field visits"), fig(ind.field_visits),
-                     _share(fig(ind.field_visits), fig(ind.encounters))),
+        IndicatorRow("field_visits", N_("Field visits"), fig(figures.field_visits),
+                     _share(fig(figures.field_visits), fig(figures.encounters))),
         IndicatorRow("field_visit_minutes", N_("Time in field visits"),
-                     fig(ind.field_visit_minutes),
-                     _share(fig(ind.field_visit_minutes), fig(ind.encounter_minutes))),
+                     fig(figures.field_visit_minutes),
+                     _share(fig(figures.field_visit_minutes), fig(figures.encounter_minutes))),
         IndicatorRow("circular_clients",
                      N_("Clients with the same measure agreed repeatedly without progress"),
-                     fig(ind.circular_clients)),
+                     fig(figures.circular_clients)),
     ]
     return tuple(rows)
 
@@ -190,12 +192,12 @@ def manager_report(*, first: dt.date, last: dt.date, entries: Sequence[WorkEntry
     parties = _suppress(
         _accumulate(ps, lambda p: p.party_kind.value if p.party_kind else ""),
         min_clients, everything)
-    ind = compute_indicators(first=first, last=last, clients=clients, entries=entries,
+    figures = compute_indicators(first=first, last=last, clients=clients, entries=entries,
                              encounters=encounters, plans=plans)
     return ManagerReport(
         first=first, last=last, period=period, min_clients=min_clients, total=total,
         by_period=tuple((period_label(s, period), per[s]) for s in starts),
         by_channel=tuple(sorted((str(k), v) for k, v in channels.items())),
         by_party_kind=tuple(sorted((str(k), v) for k, v in parties.items())),
-        indicators=indicator_rows(ind, min_clients, everything),
+        indicators=indicator_rows(figures, min_clients, everything),
     )

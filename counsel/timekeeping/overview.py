@@ -114,13 +114,13 @@ def overview_of(src: Sources, first: dt.date, last: dt.date,
     since = first - dt.timedelta(days=1)
     near = [e for e in src.entries if since <= e.date <= last]
     report = time_report(near, first, last, period or chart_period(first, last))
-    ind = compute_indicators(first=first, last=last, clients=src.clients, entries=src.entries,
+    figures = compute_indicators(first=first, last=last, clients=src.clients, entries=src.entries,
                              encounters=src.encounters, plans=src.plans)
     names = {c.id: c.display_name for c in src.clients}
     rows = [ClientRow(cid, names.get(cid, cid) if cid else _("Not for one client"), s)
             for cid, s in report.by_client]
     rows.sort(key=lambda r: (r.client is None, -r.split.total, r.name.casefold()))
-    return Overview(report, ind, tuple(rows))
+    return Overview(report, figures, tuple(rows))
 
 
 def compute_overview(vault: Vault, first: dt.date, last: dt.date,
@@ -141,11 +141,9 @@ def percent(share: float | None) -> str:
         return ""
     from babel.numbers import format_percent
 
-    from counsel.i18n import babel_locale, current_language
+    from counsel.i18n import format_locale
 
-    lang = current_language()
-    return str(format_percent(round(share, 2), locale="en" if lang == "pseudo"
-                              else babel_locale(lang)))
+    return str(format_percent(round(share, 2), locale=format_locale()))
 
 
 def chart_summary(report: TimeReport, labels: list[str] | None = None) -> str:

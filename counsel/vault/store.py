@@ -22,7 +22,11 @@ from counsel.vault.vaultfile import check_readable
 
 @dataclasses.dataclass(frozen=True)
 class StoredRevision:
-    """One revision as stored (and as synced): a header plus an opaque envelope."""
+    """One revision as stored (and as synced): a header plus an opaque envelope.
+
+    The server's ``counsel.server.model.Revision`` has the same header on purpose but is
+    its own type (it adds the server's sequence number and the pushing device, and the
+    server never imports the vault); see its docstring."""
 
     rev_id: str
     record_id: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from counsel.domain import Client, Encounter
@@ -21,7 +21,7 @@ from counsel.i18n import gettext as _
 from counsel.plans import editing, raster
 from counsel.plans.appointment import interpreter_warning, render_encounter_card
 from counsel_ui.common.ops import Op
-from counsel_ui.common.pdf_preview import to_image
+from counsel_ui.common.pdf_preview import paint_pages, to_image
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -95,20 +95,7 @@ class CardDialog(QDialog):
         make = self.make
 
         def paint(pages: list[raster.RasterPage]) -> None:
-            painter = QPainter()
-            if not painter.begin(printer):
-                return
-            try:
-                rect = printer.pageLayout().fullRectPixels(printer.resolution())
-                for n, page in enumerate(pages):
-                    if n:
-                        printer.newPage()
-                    image = to_image(page)
-                    size = QSize(image.width(), image.height()).scaled(
-                        rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                    painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
-            finally:
-                painter.end()
+            paint_pages(printer, pages)
 
         Op(self, lambda: raster.rasterise(make(), dpi), write=False).success(paint).run()
 

@@ -14,7 +14,7 @@ _translators: list[QTranslator] = []
 def apply_language(app: QApplication, lang: str) -> None:
     """Switch the process to ``lang``: catalogs, Qt translations, locale and direction."""
     lang = i18n.normalize(lang)
-    if lang == "pseudo":
+    if lang == i18n.PSEUDO:
         from counsel.i18n.pseudo import install
 
         install()
@@ -22,13 +22,13 @@ def apply_language(app: QApplication, lang: str) -> None:
     for old in _translators:
         app.removeTranslator(old)
     _translators.clear()
-    qt_lang = "en" if lang == "pseudo" else lang
+    qt_lang = i18n.real_language(lang)
     translator = QTranslator(app)
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(f"qtbase_{qt_lang}", path):
         app.installTranslator(translator)
         _translators.append(translator)
     QLocale.setDefault(QLocale(qt_lang))
-    mirrored = lang == "pseudo" or i18n.is_rtl(lang)
+    mirrored = lang == i18n.PSEUDO or i18n.is_rtl(lang)
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if mirrored
                            else Qt.LayoutDirection.LeftToRight)

@@ -9,6 +9,7 @@ the PDF; it runs on the reader pool together with the rasterising.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPalette, QPixmap
@@ -41,6 +42,29 @@ PREVIEW_DPI = 96.0
 def to_image(page: raster.RasterPage) -> QImage:
     image = QImage(page.rgb, page.width, page.height, page.stride, QImage.Format.Format_RGB888)
     return image.copy()  # detach from the Python bytes, which may be freed
+
+
+def paint_pages(printer: Any, pages: list[raster.RasterPage]) -> bool:
+    """Paint rasterised pages onto a started-or-not printer, one per sheet, scaled to fit.
+    False when the printer could not be started."""
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
+    try:
+        rect = printer.pageLayout().fullRectPixels(printer.resolution())
+        for n, page in enumerate(pages):
+            if n:
+                printer.newPage()
+            image = to_image(page)
+            size = QSize(image.width(), image.height()).scaled(
+                rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
+    finally:
+        painter.end()
+    return True
 
 
 class PdfPreview(QWidget):

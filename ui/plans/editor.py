@@ -72,8 +72,8 @@ class PlanEditor(DraftAutosave, QWidget):
             self.client = session.vault.get_typed(Client, self.client_id)
         except RecordNotFound:
             self.client = None
-        self.co = editing.print_language(current_language())
-        self.content = load_content(self.co)
+        self.counsellor_lang = editing.print_language(current_language())
+        self.content = load_content(self.counsellor_lang)
         self.debounce = DraftDebounce()
         self._generation = 0
         self._texts: dict[str, str] = dict(state.get("sections") or {})

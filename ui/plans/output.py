@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QDateTime, QStandardPaths, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QStandardPaths, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -171,11 +171,11 @@ class PrintPanel(QGroupBox):
     def maker(self, plan: Plan, variant: str) -> Callable[[], bytes]:
         """A function making the PDF from values captured now (safe on any thread)."""
         client, details = self.editor.client, self.details()
-        co, extra = self.editor.co, self.editor.content.extra_dirs
+        counsellor_lang, extra = self.editor.counsellor_lang, self.editor.content.extra_dirs
         assert client is not None
 
         def make() -> bytes:
-            return editing.render_variant(plan, client, variant, counsellor_lang=co,
+            return editing.render_variant(plan, client, variant, counsellor_lang=counsellor_lang,
                                           details=details, extra_dirs=extra)
 
         return make
@@ -258,12 +258,11 @@ class PrintPanel(QGroupBox):
 
     def print_to(self, printer: QPrinter, plan: Plan, variant: str) -> None:
         """Render, rasterise in memory, paint page by page onto ``printer``."""
-        from PySide6.QtCore import QRectF, QSize
-        from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+        from PySide6.QtGui import QPageLayout, QPageSize
         from PySide6.QtPrintSupport import QPrinter as Printer
 
         from counsel.plans import raster
-        from counsel_ui.common.pdf_preview import to_image
+        from counsel_ui.common.pdf_preview import paint_pages
 
         size = QPageSize.PageSizeId.A6 if variant == "card_A6" else QPageSize.PageSizeId.A4
         printer.setPageSize(QPageSize(size))
@@ -280,21 +279,9 @@ class PrintPanel(QGroupBox):
 
         def done(result: tuple[bytes, list[raster.RasterPage]]) -> None:
             pdf, pages = result
-            painter = QPainter()
-            if not painter.begin(printer):
+            if not paint_pages(printer, pages):
                 self.editor.error.setText(_("The printer could not be started."))
                 return
-            try:
-                rect = printer.pageLayout().fullRectPixels(printer.resolution())
-                for n, page in enumerate(pages):
-                    if n:
-                        printer.newPage()
-                    image = to_image(page)
-                    scaled = QSize(image.width(), image.height()).scaled(
-                        rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                    painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), image)
-            finally:
-                painter.end()
             if printer.printerState() == Printer.PrinterState.Error:
                 self.editor.error.setText(_("The printer reported an error."))
                 return

@@ -72,46 +72,46 @@ def _bold(text: str) -> QLabel:
 class FieldChooser(QGroupBox):
     """One field: before (context) | each version with "Use this" | a combined text."""
 
-    def __init__(self, fv: review.FieldView, parent: QWidget | None = None) -> None:
-        super().__init__(fv.label, parent)
-        self.fv = fv
+    def __init__(self, field_view: review.FieldView, parent: QWidget | None = None) -> None:
+        super().__init__(field_view.label, parent)
+        self.field_view = field_view
         grid = QGridLayout(self)
         self.group = QButtonGroup(self)
         grid.addWidget(_bold(_("Before")), 0, 0)
-        grid.addWidget(_value_label(fv.base_text, context=True), 1, 0)
+        grid.addWidget(_value_label(field_view.base_text, context=True), 1, 0)
         self.radios: list[QRadioButton] = []
-        for i, version in enumerate(fv.versions, start=1):
+        for i, version in enumerate(field_view.versions, start=1):
             who = _("This computer") if version.this_device else _("Other device")
             grid.addWidget(_bold(who), 0, i)
             grid.addWidget(_value_label(version.text), 1, i)
             radio = QRadioButton(_("&Use this") if i == 1 else _("Use this"))
             radio.setAccessibleName(_("Use the version from: {who}, for {field}")
-                                    .format(who=who, field=fv.label))
+                                    .format(who=who, field=field_view.label))
             self.group.addButton(radio, i - 1)
             self.radios.append(radio)
             grid.addWidget(radio, 2, i)
             grid.setColumnStretch(i, 2)
         grid.setColumnStretch(0, 1)
         self.combined: QPlainTextEdit | QLineEdit | None = None
-        if fv.text_field:
+        if field_view.text_field:
             self.combined_radio = QRadioButton(_("Write a &combined text:"))
             named(self.combined_radio, _("Write a combined text for {field}")
-                  .format(field=fv.label))
+                  .format(field=field_view.label))
             self.group.addButton(self.combined_radio, COMBINED)
-            grid.addWidget(self.combined_radio, 3, 0, 1, len(fv.versions) + 1)
-            if fv.multiline:
+            grid.addWidget(self.combined_radio, 3, 0, 1, len(field_view.versions) + 1)
+            if field_view.multiline:
                 self.combined = QPlainTextEdit()
                 self.combined.setMaximumHeight(96)
             else:
                 self.combined = QLineEdit()
-            named(self.combined, _("Combined text for {field}").format(field=fv.label))
+            named(self.combined, _("Combined text for {field}").format(field=field_view.label))
             self.combined.textChanged.connect(self._typed)
-            grid.addWidget(self.combined, 4, 0, 1, len(fv.versions) + 1)
+            grid.addWidget(self.combined, 4, 0, 1, len(field_view.versions) + 1)
             self.combined_radio.toggled.connect(self._combined_chosen)
 
     def _combined_chosen(self, on: bool) -> None:
         if on and self.combined is not None and not self.text():
-            proposal = self.fv.proposal()
+            proposal = self.field_view.proposal()
             if isinstance(self.combined, QPlainTextEdit):
                 self.combined.setPlainText(proposal)
             else:
@@ -133,7 +133,7 @@ class FieldChooser(QGroupBox):
         picked = self.group.checkedId()
         if picked == COMBINED:
             return self.text()
-        return self.fv.versions[picked].value
+        return self.field_view.versions[picked].value
 
 
 class ConflictEditor(QWidget):
@@ -151,7 +151,7 @@ class ConflictEditor(QWidget):
         note = QLabel(why)
         note.setWordWrap(True)
         lay.addWidget(note)
-        self.choosers = [FieldChooser(fv) for fv in cv.fields]
+        self.choosers = [FieldChooser(field_view) for field_view in cv.fields]
         for chooser in self.choosers:
             chooser.group.idToggled.connect(lambda _i, _on: self._update())
             lay.addWidget(chooser)
@@ -182,7 +182,7 @@ class ConflictEditor(QWidget):
                                                           "first."))
 
     def choices(self) -> dict[str, Any]:
-        return {c.fv.name: c.value() for c in self.choosers}
+        return {c.field_view.name: c.value() for c in self.choosers}
 
 
 class RestoredPanel(QWidget):

@@ -69,18 +69,13 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 KINDS = frozenset({"work", "encounter", "client", "plan"})
 
 
-def _babel_locale() -> str:
-    from counsel.i18n import babel_locale, current_language
-
-    lang = current_language()
-    return "en" if lang == "pseudo" else babel_locale(lang)
-
-
 def bar_labels(report: TimeReport) -> list[tuple[str, str]]:
     """(short label, long title) of every period, in the interface language."""
     from babel.dates import format_date, format_skeleton
 
-    loc = _babel_locale()
+    from counsel.i18n import format_locale
+
+    loc = format_locale()
     out = []
     for row in report.by_period:
         if report.period is Period.WEEK:
@@ -247,7 +242,7 @@ class TimePage(QWidget):
         # each name on its own line above its value, whole: beside the value a wrapped
         # Arabic name lost its last letter ("يومً")
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        self.ind: dict[str, QLabel] = {}
+        self.figures: dict[str, QLabel] = {}
         for key, text in (
                 ("early", _("Time in clients' first 90 days")),
                 ("circular", _("Clients going round in circles")),
@@ -263,7 +258,7 @@ class TimePage(QWidget):
             lab.setBuddy(value)
             value.setAccessibleName(text)
             form.addRow(lab, value)
-            self.ind[key] = value
+            self.figures[key] = value
         self.indicator_box.setMinimumWidth(260)
         self.indicator_box.setMaximumWidth(380)
         middle.addWidget(self.indicator_box, 1)
@@ -403,19 +398,19 @@ class TimePage(QWidget):
         self.status.setText("")
 
     def _show_indicators(self, o: Overview) -> None:
-        ind = o.indicators
-        self.ind["early"].setText(_("{time} ({share} of client time)").format(
-            time=hm(ind.early_minutes.value), share=percent(ind.early_share) or "–"))
-        self.ind["circular"].setText(str(ind.circular_clients.value))
-        self.ind["circular"].setToolTip(_("Clients with the same measure agreed repeatedly "
+        figures = o.indicators
+        self.figures["early"].setText(_("{time} ({share} of client time)").format(
+            time=hm(figures.early_minutes.value), share=percent(figures.early_share) or "–"))
+        self.figures["circular"].setText(str(figures.circular_clients.value))
+        self.figures["circular"].setToolTip(_("Clients with the same measure agreed repeatedly "
                                           "without progress"))
-        self.ind["interpreter"].setText(_("{n} of {total} ({share})").format(
-            n=ind.interpreted.value, total=ind.encounters.value,
-            share=percent(ind.interpreted_share) or "–"))
-        self.ind["field"].setText(_("{n} of {total} ({share})").format(
-            n=ind.field_visits.value, total=ind.encounters.value,
-            share=percent(ind.field_visit_share) or "–"))
-        self.ind["new"].setText(str(ind.new_clients.value))
+        self.figures["interpreter"].setText(_("{n} of {total} ({share})").format(
+            n=figures.interpreted.value, total=figures.encounters.value,
+            share=percent(figures.interpreted_share) or "–"))
+        self.figures["field"].setText(_("{n} of {total} ({share})").format(
+            n=figures.field_visits.value, total=figures.encounters.value,
+            share=percent(figures.field_visit_share) or "–"))
+        self.figures["new"].setText(str(figures.new_clients.value))
 
     # -- export -------------------------------------------------------------------------------
     def choose_export(self, kind: ExportKind, fmt: str) -> None:
@@ -468,13 +463,3 @@ class TimePage(QWidget):
         dlg = IcsReviewDialog(self.session, path, self)
         dlg.open()
         return dlg
-
-
-def open_calendar_import(session: Session, parent: QWidget | None = None) -> None:
-    """Hook for other pages (e.g. a menu entry): pick an .ics file and review it."""
-    from counsel_ui.timekeeping.ics_review import IcsReviewDialog
-
-    path, _f = QFileDialog.getOpenFileName(parent, _("Import a calendar"), str(Path.home()),
-                                           _("Calendar files (*.ics);;All files (*)"))
-    if path:
-        IcsReviewDialog(session, Path(path), parent).open()

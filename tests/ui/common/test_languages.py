@@ -44,7 +44,7 @@ def test_pseudo_locale_mirrors_and_stretches(qapp, restore_language):
 #: The shell of the app (other areas' pages translate their own strings).
 SHELL = {
     "actions_table", "client_dialog", "client_view", "clients_page", "contacts_page",
-    "encounter_editor", "errors", "main", "main_window", "models", "pages", "placeholder",
+    "encounter_editor", "errors", "main", "main_window", "models", "pages",
     "quick_log", "reminder_dialog", "settings_dialog", "timer_widget", "today_page", "unlock",
     "workspace",
 }

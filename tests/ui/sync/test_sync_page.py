@@ -107,11 +107,11 @@ def test_two_devices_conflict_resolved_with_combined_text(qtbot, tmp_path: Path,
     editor = view.editor
     assert isinstance(editor, ConflictEditor)
     notes, phone = editor.choosers  # fields in name order
-    texts = {v.text for v in notes.fv.versions}
+    texts = {v.text for v in notes.field_view.versions}
     assert texts == {"line 1\nfrom A\n", "line 1\nfrom B\n"}
-    assert notes.fv.base_text == "line 1\nline 2\n"
+    assert notes.field_view.base_text == "line 1\nline 2\n"
     assert not editor.resolve_button.isEnabled()  # nothing is chosen for the person
-    other = next(r for r, v in zip(phone.radios, phone.fv.versions, strict=True)
+    other = next(r for r, v in zip(phone.radios, phone.field_view.versions, strict=True)
                  if not v.this_device)
     other.setChecked(True)
     assert not editor.resolve_button.isEnabled()

@@ -12,7 +12,7 @@ from reportlab.graphics.shapes import Line
 
 from counsel.cli import main as cli
 from counsel.plans import textlayout as tl
-from counsel.plans.layout_page import Lang, UnknownLanguage
+from counsel.plans.printing import Lang, UnknownLanguage
 from counsel.plans.proof import ProofError, render_proof
 from counsel.plans.render_card import Appointment, clock_face, render_card
 

@@ -11,7 +11,7 @@ from counsel.demo.synthetic import sample_client, sample_plan
 from counsel.errors import KnownError
 from counsel.plans import templates
 from counsel.plans import textlayout as tl
-from counsel.plans.layout_page import FALLBACK_GREY, UnknownLanguage
+from counsel.plans.printing import FALLBACK_GREY, UnknownLanguage
 from counsel.plans.render_plan import render_plan
 
 

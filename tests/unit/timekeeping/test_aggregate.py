@@ -90,15 +90,16 @@ def test_indicators_first_90_days_interpreter_field_visits() -> None:
         Encounter(client=late.id, date=dt.date(2026, 3, 3), minutes=30),
         Encounter(client=late.id, date=dt.date(2025, 3, 3), minutes=30),  # outside range
     ]
-    ind = compute_indicators(first=dt.date(2026, 3, 1), last=dt.date(2026, 4, 30),
+    figures = compute_indicators(first=dt.date(2026, 3, 1), last=dt.date(2026, 4, 30),
                              clients=[early, late], entries=entries, encounters=encounters,
                              plans=[])
-    assert (ind.client_minutes.value, ind.early_minutes.value) == (95, 30)
-    assert ind.early_minutes.clients == {early.id}
-    assert ind.new_clients.value == 0
-    assert (ind.encounters.value, ind.interpreted.value, ind.field_visits.value) == (2, 1, 1)
-    assert dict(ind.interpreted_by_mode)[InterpreterMode.PHONE].value == 1
-    assert ind.field_visit_share == 0.5 and ind.interpreted_share == 0.5
+    assert (figures.client_minutes.value, figures.early_minutes.value) == (95, 30)
+    assert figures.early_minutes.clients == {early.id}
+    assert figures.new_clients.value == 0
+    assert (figures.encounters.value, figures.interpreted.value,
+            figures.field_visits.value) == (2, 1, 1)
+    assert dict(figures.interpreted_by_mode)[InterpreterMode.PHONE].value == 1
+    assert figures.field_visit_share == 0.5 and figures.interpreted_share == 0.5
 
 
 def test_encounters_without_work_entries_count_once() -> None:

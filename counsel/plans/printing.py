@@ -1,4 +1,4 @@
-"""What plans and cards share: languages, localized dates and digits, styles, page x/y.
+"""What printed plans and cards share: languages, localized dates and digits, styles, page x/y.
 
 Missing translations
 --------------------
