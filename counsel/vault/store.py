@@ -6,65 +6,24 @@ everything a person wrote is inside an envelope.  Every write is one transaction
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from counsel.errors import StorageFull, VaultError
 from counsel.i18n import gettext as _
 from counsel.vault import schema
+from counsel.vault.chainstore import ChainStore
+from counsel.vault.revision import COLUMNS as _COLUMNS
+from counsel.vault.revision import N as _N
+from counsel.vault.revision import Observer
+from counsel.vault.revision import RevisionRow as RevisionRow
+from counsel.vault.revision import StoredRevision as StoredRevision
+from counsel.vault.revision import row_to_rev as _row_to_rev
 from counsel.vault.vaultfile import check_readable
-
-
-@dataclasses.dataclass(frozen=True)
-class StoredRevision:
-    """One revision as stored (and as synced): a header plus an opaque envelope.
-
-    The server's ``counsel.server.model.Revision`` has the same header on purpose but is
-    its own type (it adds the server's sequence number and the pushing device, and the
-    server never imports the vault); see its docstring."""
-
-    rev_id: str
-    record_id: str
-    parents: tuple[str, ...]
-    kind: str
-    key_id: str
-    device_id: str
-    envelope: bytes  # empty: the content was erased (the header stays for the chain)
-    counter: int = 0  # this device's change number (0: written before chained history)
-    prev: str = ""  # chain hash of the device's previous change (counsel.vault.history)
-
-
-@dataclasses.dataclass(frozen=True)
-class RevisionRow:
-    revision: StoredRevision
-    local_seq: int
-
-
-Observer = Callable[
-    [sqlite3.Connection, list[StoredRevision], list[tuple[str, str]], list[tuple[str, str]]], None
-]
-
-_COLUMNS = "rev_id, record_id, parents, kind, key_id, device_id, envelope, counter, prev"
-_N = 9  # columns in _COLUMNS: the index of local_seq after them
-
-
-def _row_to_rev(row: Sequence[object]) -> StoredRevision:
-    return StoredRevision(
-        rev_id=str(row[0]),
-        record_id=str(row[1]),
-        parents=tuple(json.loads(str(row[2]))),
-        kind=str(row[3]),
-        key_id=str(row[4]),
-        device_id=str(row[5]),
-        envelope=bytes(row[6]),  # type: ignore[call-overload]
-        counter=int(row[7]),  # type: ignore[call-overload]
-        prev=str(row[8]),
-    )
 
 
 def _translate_os_error(exc: sqlite3.Error) -> Exception:
@@ -83,7 +42,7 @@ def create_private(path: Path) -> None:
 
 
 
-class Store:
+class Store(ChainStore):
     """Thread-safe access to one vault file (one connection, serialised by a lock)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
@@ -420,172 +379,6 @@ class Store:
     def erased_keys(self) -> set[str]:
         with self.lock:
             return {str(r[0]) for r in self.conn.execute("SELECT key_id FROM erased")}
-
-    def erase_key(
-        self, key_id: str, at: str, conn: sqlite3.Connection, sealed: bytes | None = None
-    ) -> None:
-        """Drop a client key and every envelope it sealed (irreversible); ``sealed`` is the
-        authenticated erasure record (``history.seal_erasure``) sent to other devices."""
-        conn.execute("DELETE FROM keys WHERE key_id=?", (key_id,))
-        conn.execute(
-            "INSERT OR REPLACE INTO erased(key_id, at, sealed) VALUES (?, ?, ?)",
-            (key_id, at, sealed),
-        )
-        records = [
-            r[0]
-            for r in conn.execute(
-                "SELECT DISTINCT record_id FROM revisions WHERE key_id=?", (key_id,)
-            )
-        ]
-        # The envelopes go (secure_delete zeroes them on disk); the headers stay, so every
-        # device's chain of changes stays checkable across the erasure.  Unsent ones are
-        # still sent — as headers: the server blanks them too.
-        conn.execute("UPDATE revisions SET envelope=x'' WHERE key_id=?", (key_id,))
-        removed: list[tuple[str, str]] = []
-        for record in records:
-            removed += [(record, str(r[0])) for r in conn.execute(
-                "SELECT rev_id FROM heads WHERE record_id=?", (record,))]
-        conn.executemany("DELETE FROM heads WHERE record_id=?", [(r,) for r in records])
-        if self.observer is not None:
-            self.observer(conn, [], [], removed)
-
-    def erase_client(self, key_id: str, at: str, sealed: bytes | None,
-                     meta: dict[str, bytes]) -> None:
-        """Erase a client in one transaction: their key and envelopes (:meth:`erase_key`),
-        their drafts, and ``meta`` written (the re-keyed unlock cache's key)."""
-
-        def write(conn: sqlite3.Connection) -> None:
-            self.erase_key(key_id, at, conn, sealed)
-            conn.execute("DELETE FROM drafts WHERE draft_id LIKE ?", (f"{key_id}:%",))
-            self.set_meta(meta, conn)
-
-        self.transaction(write)
-
-    def erasure_records(self) -> dict[str, bytes | None]:
-        with self.lock:
-            return {
-                str(k): (bytes(v) if v is not None else None)
-                for k, v in self.conn.execute("SELECT key_id, sealed FROM erased")
-            }
-
-    # -- the chain of each device's changes (counsel.vault.history) ---------------------
-    def chain_entry(self, device_id: str, counter: int) -> StoredRevision | None:
-        with self.lock:
-            row = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM revisions WHERE device_id=? AND counter=? "
-                "ORDER BY local_seq LIMIT 1",
-                (device_id, counter),
-            ).fetchone()
-        return _row_to_rev(row) if row else None
-
-    def chain_tips(self) -> dict[str, StoredRevision]:
-        """Each device's highest-numbered change held here."""
-        out: dict[str, StoredRevision] = {}
-        for device, top in self.chain_tops().items():
-            rev = self.chain_entry(device, top)
-            if rev is not None:
-                out[device] = rev
-        return out
-
-    def chain_tops(self) -> dict[str, int]:
-        """Each device's highest change number held here (an index-only scan)."""
-        with self.lock:
-            return {str(d): int(m) for d, m in self.conn.execute(
-                "SELECT device_id, MAX(counter) FROM revisions WHERE counter > 0 "
-                "GROUP BY device_id")}
-
-    def chain_counts(self) -> dict[str, tuple[int, int]]:
-        """Per device: (number of chained changes held, highest counter)."""
-        with self.lock:
-            rows = self.conn.execute(
-                "SELECT device_id, COUNT(DISTINCT counter), MAX(counter) FROM revisions "
-                "WHERE counter > 0 GROUP BY device_id"
-            ).fetchall()
-        return {str(d): (int(n), int(m)) for d, n, m in rows}
-
-    def chain_of(self, device_id: str) -> list[StoredRevision]:
-        with self.lock:
-            rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM revisions WHERE device_id=? AND counter>0 "
-                "ORDER BY counter, local_seq",
-                (device_id,),
-            ).fetchall()
-        return [_row_to_rev(r) for r in rows]
-
-    def requeue(self, rev_ids: Iterable[str]) -> int:
-        """Put revisions back into the outbox (the server lost them); how many."""
-        ids = [(r,) for r in rev_ids]
-        self.transaction(
-            lambda c: c.executemany("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", ids)
-        )
-        return len(ids)
-
-    def heads_as_bytes(self) -> list[tuple[bytes]]:
-        """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest)."""
-        with self.lock:
-            return self.conn.execute(
-                "SELECT CAST(record_id || char(0) || rev_id AS BLOB) FROM heads").fetchall()
-
-    def all_heads(self) -> list[tuple[str, str]]:
-        with self.lock:
-            return [(str(a), str(b)) for a, b in self.conn.execute(
-                "SELECT record_id, rev_id FROM heads")]
-
-    def live_revisions_of_keys(self, key_ids: Iterable[str]) -> list[tuple[str, str]]:
-        """(record id, rev id) of revisions that still hold an envelope under these keys."""
-        ids = list(key_ids)
-        if not ids:
-            return []
-        with self.lock:
-            return [(str(a), str(b)) for a, b in self.conn.execute(
-                f"SELECT record_id, rev_id FROM revisions WHERE key_id IN "
-                f"({','.join('?' * len(ids))}) AND length(envelope) > 0", ids)]
-
-    def true_leaves(self) -> dict[str, set[str]]:
-        """Each record's leaves computed from the revision graph itself (slow: a full
-        scan; only after the sealed digest showed the heads table was changed)."""
-        with self.lock:
-            rows = self.conn.execute(
-                "SELECT record_id, rev_id, parents FROM revisions WHERE length(envelope) > 0"
-            ).fetchall()
-        revs: dict[str, set[str]] = {}
-        parents: set[str] = set()
-        for record, rev, ps in rows:
-            revs.setdefault(str(record), set()).add(str(rev))
-            parents.update(json.loads(ps))
-        return {r: ids - parents for r, ids in revs.items()}
-
-    def set_heads(self, record_id: str, rev_ids: Iterable[str]) -> None:
-        """Repair one record's heads from its graph (after damage was found)."""
-        ids = [(record_id, r) for r in rev_ids]
-
-        def write(c: sqlite3.Connection) -> None:
-            old = [(record_id, str(r[0])) for r in c.execute(
-                "SELECT rev_id FROM heads WHERE record_id=?", (record_id,))]
-            c.execute("DELETE FROM heads WHERE record_id=?", (record_id,))
-            c.executemany("INSERT INTO heads(record_id, rev_id) VALUES (?, ?)", ids)
-            if self.observer is not None:
-                self.observer(c, [], ids, old)
-
-        self.transaction(write)
-
-    # -- damage found (remembered until repaired) ----------------------------------------
-    def mark_damaged(self, items: dict[str, str], at: str) -> None:
-        self.transaction(
-            lambda c: c.executemany(
-                "INSERT OR REPLACE INTO damaged(record_id, reason, found) VALUES (?, ?, ?)",
-                [(r, why, at) for r, why in items.items()],
-            )
-        )
-
-    def damaged_records(self) -> dict[str, str]:
-        with self.lock:
-            return {str(r): str(w) for r, w in self.conn.execute(
-                "SELECT record_id, reason FROM damaged")}
-
-    def clear_damaged(self, record_ids: Iterable[str]) -> None:
-        ids = [(r,) for r in record_ids]
-        self.transaction(lambda c: c.executemany("DELETE FROM damaged WHERE record_id=?", ids))
 
     # -- drafts -------------------------------------------------------------------------
     def put_draft(self, draft_id: str, envelope: bytes, updated: str) -> None:
