@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from counsel.vault.current import Current
-from counsel.vault.keyring import UnlockedKeys
+from counsel.vault.current import StepQueries
 from counsel.vault.views import DueAction, DueActions
 
 #: Working-set rows per step of the agreed-actions scan (~10k encounters on a large vault:
@@ -94,17 +92,7 @@ def _first_days(rows: list[tuple[int, int, str, dt.date]], today: dt.date,
     return out
 
 
-class Agenda:
-    def __init__(self, lock: threading.RLock, keys: UnlockedKeys, current: Current) -> None:
-        self._lock = lock
-        self._keys = keys
-        self._current = current
-
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            self._keys.require()
-            return self._current.ws.db.execute(query, params).fetchall()
-
+class Agenda(StepQueries):
     def active_client_permits(self) -> list[tuple[str, dt.date | None]]:
         """(client id, permit date) of every active client whose work has not ended."""
         return [(cid, _date(permit)) for cid, permit in self._rows(

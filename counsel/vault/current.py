@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
@@ -201,3 +202,18 @@ class Current:
     def close(self) -> None:
         self.ws.close()
         self._snapshot_key = b""
+
+
+class StepQueries:
+    """Base of the query parts that work in steps (``agenda``, ``timequeries``): every
+    query takes the vault's lock on its own, so other work can run between two steps."""
+
+    def __init__(self, lock: threading.RLock, keys: UnlockedKeys, current: Current) -> None:
+        self._lock = lock
+        self._keys = keys
+        self._current = current
+
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            self._keys.require()
+            return self._current.ws.db.execute(query, params).fetchall()

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections.abc import Sequence
 from typing import Any
 
-from counsel.vault.current import Current
-from counsel.vault.keyring import UnlockedKeys
+from counsel.vault.current import StepQueries
 
 _PERIOD_SQL = {
     "day": "day",
@@ -76,17 +73,7 @@ WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
 """
 
 
-class TimeQueries:
-    def __init__(self, lock: threading.RLock, keys: UnlockedKeys, current: Current) -> None:
-        self._lock = lock
-        self._keys = keys
-        self._current = current
-
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            self._keys.require()
-            return self._current.ws.db.execute(query, params).fetchall()
-
+class TimeQueries(StepQueries):
     def uncovered_encounters(self) -> str:
         """JSON list of the encounter rows no work entry accounts for (``encounter_time``):
         an opaque token to hand back to :meth:`pieces`."""
