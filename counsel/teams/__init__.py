@@ -1,0 +1,1 @@
+"""Teams: identities, sealed signed grants of a team key, roles, safety codes, membership."""
