@@ -1,5 +1,6 @@
 """Typed, validated records of the domain (DOMAIN.md). Frozen dataclasses only."""
 
+from counsel.domain.audit import AuditEntry, Consent, DisclosureEntry
 from counsel.domain.base import Record, new_id
 from counsel.domain.client import Client, LanguageSkill
 from counsel.domain.competence import CompetenceProfile
@@ -30,19 +31,22 @@ from counsel.domain.work import WorkEntry
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls for cls in (
         Client, Encounter, WorkEntry, Contact, Plan, Reminder, Setting, CompetenceProfile,
-        Employer, Role, Proposal,
+        Employer, Role, Proposal, AuditEntry, Consent, DisclosureEntry,
     )
 }
 
 __all__ = [
     "RECORD_TYPES",
     "AgreedAction",
+    "AuditEntry",
     "CefrLevel",
     "Channel",
     "Client",
     "CompetenceProfile",
     "ClientType",
+    "Consent",
     "Contact",
+    "DisclosureEntry",
     "Employer",
     "Encounter",
     "Given",

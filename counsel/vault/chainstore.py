@@ -75,6 +75,14 @@ class ChainStore:
             }
 
 
+    def revised_records(self, kind: str) -> set[str]:
+        """Records of ``kind`` with a revision that has parents: an edit or a delete of
+        something append-only (audit entries) shows here."""
+        with self.lock:
+            return {str(r) for (r,) in self.conn.execute(
+                "SELECT DISTINCT record_id FROM revisions WHERE kind=? AND parents != '[]'",
+                (kind,))}
+
     # -- the chain of each device's changes (counsel.vault.history) ---------------------
     def chain_entry(self, device_id: str, counter: int) -> StoredRevision | None:
         with self.lock:

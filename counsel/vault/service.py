@@ -33,6 +33,7 @@ from counsel.errors import KnownError, VaultError
 from counsel.i18n import gettext as _
 from counsel.vault import history, integrity, keyring, snapshot
 from counsel.vault.agenda import Agenda
+from counsel.vault.audit import AuditLog
 from counsel.vault.check import check
 from counsel.vault.current import Current
 from counsel.vault.drafts import Drafts
@@ -108,6 +109,8 @@ class Vault:
                                   sealer, self._keeper, self.trust)
         self.agenda = Agenda(self._lock, self._keys, self._current)
         self.time_queries = TimeQueries(self._lock, self._keys, self._current)
+        self.audit = AuditLog(self._lock, st, self._keys, self._current,
+                              self._records.save_many, self.device_id)
 
     # -- life cycle ---------------------------------------------------------------------
     @classmethod
@@ -201,13 +204,23 @@ class Vault:
         return self.save_many([record])[0]
 
     @_unlocked
-    def save_many(self, records: Sequence[Record]) -> list[Saved]:
-        """Save records as new revisions in one transaction."""
-        return self._records.save_many(records)
+    def save_many(self, records: Sequence[Record], *, audited: bool = False) -> list[Saved]:
+        """Save records as new revisions in one transaction; ``audited``: with one "edit"
+        audit entry per case record, in the same transaction (what the UI's saves use)."""
+        self.audit.refuse_changes(r.id for r in records)
+        if not audited:
+            return self._records.save_many(records)
+        entries = self.audit.edits(records)
+        try:
+            return self._records.save_many([*records, *entries])[:len(records)]
+        except BaseException:
+            self.audit.forget_tip()
+            raise
 
     @_unlocked
     def delete(self, record_id: str) -> Saved:
         """Delete a record: a tombstone revision (history kept; sync sees the delete)."""
+        self.audit.refuse_changes([record_id])
         return self._records.delete(record_id)
 
     @_unlocked
@@ -218,8 +231,10 @@ class Vault:
 
     @_unlocked
     def erase_client(self, client_id: str) -> None:
-        """Erase a client everywhere: their key, every envelope it sealed, their drafts."""
+        """Erase a client everywhere: their key, every envelope it sealed, their drafts;
+        the erasure stays in the audit trail (the client's id, no name)."""
         self._records.erase_client(client_id)
+        self.audit.record("erase", client_id=client_id, record_kind="client")
 
     @_unlocked
     def _erase_remote(self, client_id: str, record: bytes | None) -> None:

@@ -23,7 +23,7 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -82,7 +82,9 @@ def _connect() -> sqlite3.Connection:
 
 #: Kinds whose full JSON is kept in memory (short records).  Encounters are not (their
 #: bodies are decrypted on demand); work entries are rebuilt from the ``work`` columns.
-KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting"}
+# audit entries, consents and disclosures are read whole in lists (counsel.records)
+KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting", "audit", "consent",
+             "disclosure"}
 
 
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}

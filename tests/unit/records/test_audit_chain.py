@@ -1,0 +1,140 @@
+"""The audit trail: entries on every save, view and erase; the hash chain detects removed,
+edited, reordered and inserted entries."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from counsel.domain import AuditEntry, Client, Contact
+from counsel.records.auditchain import entry_hash, verify
+from counsel.vault.service import Vault
+
+
+def _entries(vault: Vault, n: int) -> list[AuditEntry]:
+    client = Client(name="Audit Person")
+    vault.save_many([client], audited=True)
+    for i in range(n - 1):
+        vault.audit.record("print", client_id=client.id, record_id=client.id,
+                           record_kind="client", detail=f"variant {i}")
+    entries = sorted(vault.audit.entries(), key=lambda e: e.counter)
+    assert [e.counter for e in entries] == list(range(1, n + 1))
+    return entries
+
+
+def test_an_audited_save_leaves_one_edit_entry_per_case_record(vault: Vault) -> None:
+    client = Client(name="Edit Person")
+    contact = Contact(name="Kela office")
+    saved = vault.save_many([client, contact], audited=True)
+    assert [s.record_id for s in saved] == [client.id, contact.id]
+    entries = vault.audit.entries()
+    assert sorted((e.action, e.record) for e in entries) == sorted(
+        [("edit", client.id), ("edit", contact.id)])
+    assert {e.device for e in entries} == {vault.device_id}
+    assert vault.audit.verify().intact
+    vault.save_many([client.replace(name="Edit Person 2")])  # not audited: no entry
+    assert len(vault.audit.entries()) == 2
+
+
+def test_views_of_one_record_are_coalesced(vault: Vault) -> None:
+    now = [1000.0]
+    vault.audit._clock = lambda: now[0]  # noqa: SLF001 - the test's clock
+    assert vault.audit.record("view", client_id="c" * 32, record_id="c" * 32) is not None
+    now[0] += 60
+    assert vault.audit.record("view", client_id="c" * 32, record_id="c" * 32) is None
+    assert vault.audit.record("view", client_id="d" * 32, record_id="d" * 32) is not None
+    now[0] += 600
+    assert vault.audit.record("view", client_id="c" * 32, record_id="c" * 32) is not None
+    assert [e.action for e in vault.audit.entries()].count("view") == 3
+
+
+def test_the_chain_survives_lock_and_unlock(vault: Vault, tmp_path: Path) -> None:
+    _entries(vault, 3)
+    vault.lock()
+    again = Vault.unlock(tmp_path / "records.vault", "correct horse battery")
+    try:
+        again.audit.record("export", detail="csv")
+        state = again.audit.verify()
+        assert state.intact and state.entries == 4
+    finally:
+        again.lock()
+
+
+def test_entries_hold_ids_not_names(vault: Vault) -> None:
+    client = Client(name="Zainab Qadiri", notes="asylum interview")
+    vault.save_many([client], audited=True)
+    vault.erase_client(client.id)
+    entries = vault.audit.entries()
+    assert [e.action for e in entries] == ["edit", "erase"]
+    text = repr(entries)
+    assert client.id in text and "Zainab" not in text and "asylum" not in text
+
+
+# -- tampering, on the entries as read (verify is a pure function) ----------------------
+def test_intact_chain_verifies(vault: Vault) -> None:
+    assert verify(_entries(vault, 5)).intact
+
+
+def test_a_removed_entry_is_detected(vault: Vault) -> None:
+    entries = _entries(vault, 5)
+    state = verify(entries[:2] + entries[3:])
+    assert not state.intact
+    assert [(b.counter, b.reason) for b in state.breaks] == [(4, "missing")]
+
+
+def test_an_edited_entry_is_detected(vault: Vault) -> None:
+    entries = _entries(vault, 5)
+    entries[2] = dataclasses.replace(entries[2], detail="nothing happened")
+    state = verify(entries)
+    assert [(b.counter, b.reason) for b in state.breaks] == [(4, "link")]
+
+
+def test_an_edited_newest_entry_is_a_second_revision(vault: Vault) -> None:
+    entries = _entries(vault, 3)
+    newest = entries[-1]
+    # someone with the key and their own build writes a second revision
+    vault._records.save_many([dataclasses.replace(newest, detail="nothing")])  # noqa: SLF001
+    state = vault.audit.verify()
+    assert [(b.counter, b.reason) for b in state.breaks] == [(3, "edited")]
+
+
+def test_a_deleted_entry_is_detected_by_the_vault(vault: Vault) -> None:
+    entries = _entries(vault, 3)
+    vault._records.delete(entries[-1].id)  # noqa: SLF001 - the newest: nothing links to it
+    state = vault.audit.verify()
+    assert [(b.entry_id, b.reason) for b in state.breaks] == [(entries[-1].id, "removed")]
+
+
+def test_the_vault_refuses_to_change_or_delete_an_entry(vault: Vault) -> None:
+    from counsel.errors import ValidationError
+
+    entry = _entries(vault, 2)[-1]
+    with pytest.raises(ValidationError):
+        vault.save(dataclasses.replace(entry, detail="nothing"))
+    with pytest.raises(ValidationError):
+        vault.delete(entry.id)
+    assert vault.audit.verify().intact
+
+
+def test_reordered_entries_are_detected(vault: Vault) -> None:
+    entries = _entries(vault, 5)
+    a, b = entries[1], entries[2]
+    swapped = [entries[0], dataclasses.replace(b, counter=2, prev=a.prev),
+               dataclasses.replace(a, counter=3, prev=entry_hash(b)), *entries[3:]]
+    assert not verify(swapped).intact
+
+
+def test_an_inserted_entry_is_detected(vault: Vault) -> None:
+    entries = _entries(vault, 4)
+    forged = dataclasses.replace(entries[1], id="f" * 32, detail="forged")
+    state = verify([*entries[:2], forged, *entries[2:]])
+    assert not state.intact
+    assert "duplicate" in {b.reason for b in state.breaks}
+
+
+@pytest.mark.parametrize("action", ["peek", ""])
+def test_unknown_actions_are_refused(vault: Vault, action: str) -> None:
+    with pytest.raises(ValueError):
+        vault.audit.record(action)
