@@ -27,6 +27,7 @@ from counsel.plans.printing import (
     Lang,
     Styles,
     fallback_text,
+    isolate,
     languages_for,
     numbered_canvas,
     styled,
@@ -112,7 +113,7 @@ class _Story:
                 elif values.get("as") == "level" and text in T.LEVELS:
                     text, is_msgid = T.LEVELS[text], True
                 if not is_msgid:
-                    out.append(text)
+                    out.append(isolate(text))  # typed or a name: its own direction
                     continue
             done, missing = lang.t(text)
             self.fallback |= missing
@@ -133,7 +134,7 @@ class _Story:
         self.para(self.cl.date(f.date), st.body.replace(fonts=st.fonts.bold), self.cl)
         self.para(self.line(self.cl, parts), st.body, self.cl)
         if self.bilingual:
-            self.para(f"{self.co.date(f.date, 'medium')}  {self.line(self.co, parts)}",
+            self.para(f"{isolate(self.co.date(f.date, 'medium'))}  {self.line(self.co, parts)}",
                       st.secondary, self.co)
         self.items.append(Spacer(1, st.gap))
 
@@ -154,8 +155,9 @@ def render_timeline(client: Client, facts: Sequence[Fact], *, client_lang: str,
     text, missing = cl.t(T.TITLE)
     story.para(fallback_text(text) if missing else text, styles.title, cl, fallback=missing)
     story.fallback |= missing
-    story.para(client.display_name, styles.heading.replace(space_before=styles.gap), cl,
-               typed=True)
+    # on the side the client's language starts, whatever the script of the name
+    story.para(isolate(client.display_name), styles.heading.replace(space_before=styles.gap),
+               cl)
     shown = printed_facts(facts)
     past = [f for f in shown if f.date <= today]
     coming = [f for f in shown if f.date > today]

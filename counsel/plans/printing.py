@@ -25,6 +25,7 @@ from counsel.plans.textlayout import TextStyle
 
 FALLBACK_MARK = "[en]"
 LRI, PDI = "\u2066", "\u2069"  # isolate English fallback text inside right-to-left lines
+FSI = "\u2068"  # first-strong isolate: a value keeps its own direction inside any line
 FALLBACK_GREY = (0.42, 0.42, 0.42)
 
 MSG_FALLBACK_NOTE = N_("[en] = this line is not yet translated into {language}.")
@@ -157,6 +158,14 @@ def fallback_text(text: str) -> str:
     """English source text marked as a missing translation, kept left-to-right as a unit
     even inside a right-to-left line."""
     return f"{LRI}{FALLBACK_MARK} {text}{PDI}"
+
+
+def isolate(text: str) -> str:
+    """``text`` as a unit with its own direction inside a line of either direction
+    (FSI … PDI, UAX #9 isolates).  A Latin name beside an Arabic date, or an Arabic
+    date ("02\u200f/12\u200f/2026", with its right-to-left marks) after a Latin name,
+    would otherwise be reordered into each other ("022026/12/")."""
+    return f"{FSI}{text}{PDI}" if text else text
 
 
 def languages_for(client_lang: str, counsellor_lang: str,

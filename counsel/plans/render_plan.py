@@ -42,6 +42,7 @@ from counsel.plans.printing import (
     Lang,
     Styles,
     fallback_text,
+    isolate,
     languages_for,
     numbered_canvas,
     styled,
@@ -120,7 +121,8 @@ class _Builder:
         for msgid, value in pairs:
             label, missing = lang.t(msgid)
             self.fallback_used |= missing
-            parts.append(f"{fallback_text(label) if missing else label}: {value}")
+            # the value (a date, typed text) keeps its own direction in the label's line
+            parts.append(f"{fallback_text(label) if missing else label}: {isolate(value)}")
         if parts:
             self.para("  ·  ".join(parts), style, lang)
 
@@ -288,8 +290,9 @@ def build_story(plan: Plan, client: Client, template: Template,
                 styles: Styles) -> tuple[list[Any], bool]:
     b = _Builder(for_client, for_counsellor, styles)
     b.msg(template.title, styles.title, secondary=styles.heading.replace(space_before=0))
-    b.para(client.display_name, styles.heading.replace(space_before=styles.gap), for_client,
-           typed=True)
+    # on the side the client's language starts, whatever the script of the name
+    b.para(isolate(client.display_name), styles.heading.replace(space_before=styles.gap),
+           for_client)
     b.label_line(for_client, [(LABELS["made"], for_client.date(plan.made))], styles.body)
     if b.bilingual:
         b.label_line(for_counsellor, [(LABELS["made"], for_counsellor.date(plan.made))],
@@ -321,8 +324,11 @@ class _Furniture:
         self.draft = draft
         half = (self.width - self.GAP) / 2
         self.org = self._lines(organisation, for_client, half, typed=True) if organisation else []
-        self.who = self._lines(f"{client_name}  ·  {for_client.date(printed, 'medium')}",
-                               for_client, half, typed=True)
+        # the line reads in the client's direction; the name and the date are isolates,
+        # so a Latin name and an Arabic date cannot be reordered into each other
+        self.who = self._lines(
+            f"{isolate(client_name)}  ·  {isolate(for_client.date(printed, 'medium'))}",
+            for_client, half)
         self.header_h = max(len(self.org), len(self.who), 1) * self.small.line_height + 3 * mm
         # the page number is measured at its widest ("pages of pages") before the count
         # is known; the draft note wraps in the rest of the line

@@ -24,6 +24,8 @@ LINES = {
     "fa_AF": "صنف از روز دوشنبه آغاز می‌شود",
     "ckb": "بەخێربێن بۆ نووسینگەی کار",
     "ar_mixed": "سجّلت في دورة Finnish A1.2 مع 15 طالباً",
+    # the plan's header: a Latin name and an Arabic date, each an isolate (FSI … PDI)
+    "header_isolates": "\u2068Sahra Warsame\u2069  ·  \u206802\u200f/12\u200f/2026\u2069",
 }
 SIZE = 40
 BINS = 240
