@@ -156,6 +156,14 @@ class ChainStore:
                 f"SELECT record_id, rev_id FROM revisions WHERE key_id IN "
                 f"({','.join('?' * len(ids))}) AND length(envelope) > 0", ids)]
 
+    def records_under_key(self, key_id: str) -> list[str]:
+        """Every record with a revision sealed under this key (a client's: their records,
+        deleted ones too), in the order they were first stored here."""
+        with self.lock:
+            return [str(r[0]) for r in self.conn.execute(
+                "SELECT record_id FROM revisions WHERE key_id=? GROUP BY record_id "
+                "ORDER BY MIN(local_seq)", (key_id,))]
+
     def true_leaves(self) -> dict[str, set[str]]:
         """Each record's leaves computed from the revision graph itself (slow: a full
         scan; only after the sealed digest showed the heads table was changed)."""

@@ -255,3 +255,10 @@ class Reading:
                 out.append(RevisionInfo(rev.rev_id, rev.parents, rev.device_id, row.local_seq,
                                         rec is None, rec))
         return out
+
+    def client_history(self, client_id: str) -> dict[str, list[RevisionInfo]]:
+        """Every version of every record about a client (deleted records too), oldest
+        first: what a subject-access export shows as the correction history."""
+        if self._store.wrapped_key(client_id) is None:
+            raise RecordNotFound(_("The client does not exist."))
+        return {rid: self.history(rid) for rid in self._store.records_under_key(client_id)}

@@ -338,6 +338,12 @@ class Vault:
         return self._reading.history(record_id)
 
     @_unlocked
+    def client_history(self, client_id: str) -> dict[str, list[RevisionInfo]]:
+        """Every version of every record about one client, deleted records included
+        (record id → revisions, oldest first); RecordNotFound for an unknown client."""
+        return self._reading.client_history(client_id)
+
+    @_unlocked
     def check(self) -> CheckReport:
         """Verify every envelope; report damaged ones per record without stopping."""
         return check(self.store, self._keys, self._cipher, self._keeper)
