@@ -148,9 +148,7 @@ def write_export(vault: Vault, client_id: str, out_dir: str | Path, *,
 
 
 def record_export(vault: Vault, client_id: str, files: tuple[Path, ...]) -> None:
-    """The one place an export is recorded in the audit trail (issue 16, ``audit``
-    helper): connected once ``vault.audit`` exists."""
-    audit = getattr(vault, "audit", None)
-    record = getattr(audit, "record", None)
-    if callable(record):
-        record("export", client_id=client_id, detail=",".join(p.name for p in files))
+    """The export in the audit trail: the client's id and the file kinds, no content and
+    no folder (a path can name the client)."""
+    vault.audit.record("export", client_id=client_id, record_kind="client",
+                       detail="subject-access: " + "+".join(p.suffix[1:] for p in files))
