@@ -20,6 +20,8 @@ Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device tok
 ``POST /v1/vaults/{vault}/erase``           erase client keys everywhere (with the sealed
                                             erasure records devices check)
 ``GET|PUT /v1/vaults/{vault}/checkpoints``  devices' sealed checkpoints; chain counts
+``/v1/identity``, ``/v1/identities/…``,     teams (issue 15): see counsel.server.teams_api
+``/v1/teams…``
 ==========================================  =============================================
 
 Errors are ``{"error": {"code": ..., "message": ...}}`` with a fitting status.  Logs are
@@ -435,6 +437,9 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         ("/v1/vaults/{vault_id}/checkpoints", checkpoints, "checkpoints", ["GET", "PUT"]),
         ("/metrics", metrics_text, "metrics", ["GET"]),
     ]
+    from counsel.server import teams_api  # imports this module's helpers
+
+    endpoints += teams_api.endpoints(storage, principal, read_json, _b64)
     routes = [Route(path, wrap(fn, name, path), methods=methods)
               for path, fn, name, methods in endpoints]
 

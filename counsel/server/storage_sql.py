@@ -247,10 +247,15 @@ class SqlStorage(abc.ABC):
         return [r[0] for r in rows]
 
     def is_member(self, account: str, vault_id: str) -> bool:
+        """A member of the vault (a team's removed members and supervisors are not; a
+        substitute stops being one at the end of their time, whatever devices do)."""
         with self.transaction(write=False) as db:
             return bool(db.execute(
-                "SELECT 1 FROM members WHERE vault_id = %s AND account = %s",
-                (vault_id, account)))
+                "SELECT 1 FROM members m WHERE m.vault_id = %s AND m.account = %s AND NOT "
+                "EXISTS (SELECT 1 FROM team_members t WHERE t.team_id = m.vault_id AND "
+                "t.account = m.account AND (t.removed IS NOT NULL OR t.role = 'supervisor' "
+                "OR (t.expires IS NOT NULL AND t.expires <= %s)))",
+                (vault_id, account, _now())))
 
     def put_keyring(self, account: str, vault_id: str, keyring: str) -> bool:
         """Replace the keyring of a vault this account uses (after a passphrase change or a

@@ -150,6 +150,11 @@ class Transport:
             raise cls(message, code=code, status=resp.status_code)
         return body
 
+    def request(self, method: str, path: str, *, json_body: Any = None,
+                params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An authenticated JSON call (for areas with their own endpoints: counsel.teams)."""
+        return self._call(method, path, json_body=json_body, params=params)
+
     # -- account ---------------------------------------------------------------------
     def health(self) -> bool:
         try:

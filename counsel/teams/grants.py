@@ -13,7 +13,10 @@ grants it (Ed25519):
 So a flipped byte, a grant moved to another member, team or key version, a changed role or
 expiry, or a signature by anyone but the named granter is refused before anything is used.
 
-Roles: ``member`` (read and write: the team key), ``substitute`` (the team key until the
+The payload is the team's vault key of every generation up to ``version`` (a member who
+joins late reads what was written before; one removed at ``version`` holds none after it).
+
+Roles: ``member`` (read and write: the team keys), ``substitute`` (the team keys until the
 signed ``expires``, checked against this device's clock — no server needed to stop it), and
 ``supervisor`` (only the aggregate key, derived one-way from the team key: figures, never case
 notes).  A supervisor's device refuses a grant that carries a team key.
@@ -122,8 +125,13 @@ class TeamAccess:
     version: int
     role: str
     expires: str
-    team_key: bytes | None  # None for a supervisor: no case-note key, ever
+    team_keys: tuple[bytes, ...]  # generation 0 … version; empty for a supervisor
     aggregate_key: bytes
+
+    @property
+    def team_key(self) -> bytes | None:
+        """The newest generation's key (None for a supervisor: no case-note key, ever)."""
+        return self.team_keys[-1] if self.team_keys else None
 
     def expired(self, now: dt.datetime | None = None) -> bool:
         end = parse_expiry(self.expires)
@@ -136,10 +144,12 @@ def _wrap_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
 
 
 def issue(granter: Identity, to: PublicIdentity, team_id: str, version: int, role: str,
-          team_key: bytes, expires: str = "") -> Grant:
-    """A grant of ``team_key`` (version ``version``) to ``to`` in ``role``, signed by
-    ``granter``.  A substitute's grant needs ``expires``; a supervisor's carries only the
-    aggregate key."""
+          team_keys: list[bytes] | tuple[bytes, ...], expires: str = "") -> Grant:
+    """A grant of the team keys of generations 0 … ``version`` to ``to`` in ``role``,
+    signed by ``granter``.  A substitute's grant needs ``expires``; a supervisor's carries
+    only the aggregate key of the newest generation."""
+    if len(team_keys) != version + 1 or any(len(k) != 32 for k in team_keys):
+        raise GrantRefused(_("A team grant is damaged."))
     if role not in ROLES:
         raise GrantRefused(_("Unknown team role: {role}").format(role=role))
     if role == SUBSTITUTE and parse_expiry(expires) is None:
@@ -148,8 +158,8 @@ def issue(granter: Identity, to: PublicIdentity, team_id: str, version: int, rol
     eph_pub = eph.public_key().public_bytes(serialization.Encoding.Raw,
                                             serialization.PublicFormat.Raw)
     key = _wrap_key(eph.exchange(to.x25519()), eph_pub, to.enc_public)
-    payload = (_AGGREGATE_KEY + aggregate_key(team_key) if role == SUPERVISOR
-               else _TEAM_KEY + team_key)
+    payload = (_AGGREGATE_KEY + aggregate_key(team_keys[-1]) if role == SUPERVISOR
+               else _TEAM_KEY + b"".join(team_keys))
     unsigned = Grant(team_id, version, to.account, role, expires, granter.account, eph_pub,
                      b"", b"")
     sealed = envelope.seal(key, payload, unsigned.associated())
@@ -215,14 +225,13 @@ def open_grant(grant: Grant, me: Identity, signers: Mapping[str, PublicIdentity]
     except IntegrityError:
         raise GrantRefused(_("A team grant failed its integrity check.")) from None
     tag, secret = payload[:1], payload[1:]
-    if len(secret) != 32:
-        raise GrantRefused(_("A team grant is damaged."))
     if grant.role == SUPERVISOR:
-        if tag != _AGGREGATE_KEY:
+        if tag != _AGGREGATE_KEY or len(secret) != 32:
             # a supervisor's device never holds a key that opens case notes
             raise GrantRefused(_("A supervisor's grant carried a case-note key; refused."))
-        return TeamAccess(grant.team_id, grant.version, grant.role, grant.expires, None, secret)
-    if tag != _TEAM_KEY:
+        return TeamAccess(grant.team_id, grant.version, grant.role, grant.expires, (), secret)
+    if tag != _TEAM_KEY or len(secret) != 32 * (grant.version + 1):
         raise GrantRefused(_("A team grant is damaged."))
-    return TeamAccess(grant.team_id, grant.version, grant.role, grant.expires, secret,
-                      aggregate_key(secret))
+    team_keys = tuple(secret[i : i + 32] for i in range(0, len(secret), 32))
+    return TeamAccess(grant.team_id, grant.version, grant.role, grant.expires, team_keys,
+                      aggregate_key(team_keys[-1]))

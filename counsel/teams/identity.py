@@ -2,10 +2,10 @@
 (signatures).
 
 The private halves never leave a device unsealed: :func:`seal_private` seals them with
-``envelope.seal`` under a subkey of the account's master key, so every device of the account
-can open them and nothing else can.  The public halves are published through the server,
-bound to the account; the server may lie about them, which the safety codes catch
-(:mod:`counsel.teams.safety`).
+``envelope.seal`` under the personal vault's identity key (``Vault.identity_key``), so every
+device of the account can open them and nothing else can.  The public halves are published
+through the server, bound to the account; the server may lie about them, which the safety
+codes catch (:mod:`counsel.teams.safety`).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _private_aad(account: str) -> bytes:
 
 
 def seal_private(identity: Identity, key: bytes) -> bytes:
-    """The private keys sealed under ``key`` (the master key's "identity" subkey)."""
+    """The private keys sealed under ``key`` (``Vault.identity_key()``)."""
     body = json.dumps({
         "enc": _b64(identity.enc_private.private_bytes(_RAW, _RAW_PRIV, _NO_ENC)),
         "sign": _b64(identity.sign_private.private_bytes(_RAW, _RAW_PRIV, _NO_ENC)),

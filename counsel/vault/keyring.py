@@ -200,3 +200,13 @@ def join(path: Path, keyring_json: dict[str, Any], passphrase: str) -> Opening:
     ring = keys.Keyring.from_json(keyring_json)
     umk = keys.unlock_with_passphrase(ring, passphrase)
     return _initialise(path, ring, umk, keys.vault_key(ring, umk))
+
+
+def adopt(path: Path, vault_id: str, vault_key: bytes, passphrase: str,
+          kdf: KdfParams | None = None) -> Opening:
+    """A new local copy of a vault whose key came from a team grant (counsel.teams): the
+    key is wrapped under a keyring of this device's own, opened by ``passphrase``."""
+    _refuse_existing(path)
+    check_new_passphrase(passphrase)
+    created = keys.create_with_vault_key(vault_id, vault_key, passphrase, kdf)
+    return _initialise(path, created.keyring, created.umk, created.vault_key)

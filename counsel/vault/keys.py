@@ -132,6 +132,16 @@ def create(vault_id: str, passphrase: str, params: kdf.KdfParams | None = None) 
     return CreatedKeys(ring, umk, vault_key, code)
 
 
+def create_with_vault_key(vault_id: str, vault_key: bytes, passphrase: str,
+                          params: kdf.KdfParams | None = None) -> CreatedKeys:
+    """A keyring of this device's own (new master key, passphrase, recovery code) around a
+    vault key that came from elsewhere: a team key delivered by a grant (counsel.teams)."""
+    created = create(vault_id, passphrase, params)
+    ring = dataclasses.replace(created.keyring, vault_key_wrapped=envelope.seal(
+        created.umk, vault_key, envelope.key_aad(vault_id, "vault-key", VAULT_KEY_ID)))
+    return CreatedKeys(ring, created.umk, vault_key, created.recovery_code)
+
+
 def unlock_with_passphrase(ring: Keyring, passphrase: str) -> bytes:
     kek = kdf.derive(passphrase, ring.kdf)
     try:

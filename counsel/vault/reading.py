@@ -97,6 +97,10 @@ class Reading:
         ids = self._current.ws.ids_of_client(client_id, cls.KIND)
         return [self.get_typed(cls, i) for i in ids]
 
+    def client_records(self, client_id: str) -> list[Record]:
+        """Every current record of a client (the client, encounters, plans, work, …)."""
+        return [self.get(i) for i in self._current.ws.ids_of_client(client_id)]
+
     def encounter_rows(self, client_id: str | None) -> list[tuple[object, ...]]:
         if client_id is None:
             return self._current.ws.encounter_rows()

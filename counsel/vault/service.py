@@ -160,6 +160,25 @@ class Vault:
         """A new local copy of an existing vault (a second device), from its keyring."""
         return cls._open_new(keyring.join(Path(path), keyring_json, passphrase))
 
+    @classmethod
+    def adopt(cls, path: Path, vault_id: str, vault_key: bytes, passphrase: str, *,
+              kdf: KdfParams | None = None) -> Vault:
+        """A local copy of a team vault whose key a grant delivered (counsel.teams)."""
+        return cls._open_new(keyring.adopt(Path(path), vault_id, vault_key, passphrase, kdf))
+
+    @_unlocked
+    def identity_key(self) -> bytes:
+        """The key the account's identity keys are sealed under (counsel.teams.identity):
+        derived from the vault's base key, so every device of the account opens them and
+        a key rotation does not lock them out."""
+        return self._keys.subkey("account identity")
+
+    @_unlocked
+    def team_key(self) -> bytes:
+        """This vault's key, to grant it to a team member (counsel.teams.grants); only a
+        team vault's key is ever granted."""
+        return self._keys.require()
+
     def export_keyring(self) -> dict[str, Any]:
         """Everything another device needs besides the passphrase; all of it wrapped."""
         return self._keys.ring.to_json()
@@ -270,6 +289,11 @@ class Vault:
     @_unlocked
     def of_client(self, cls: type[R], client_id: str) -> list[R]:
         return self._reading.of_client(cls, client_id)
+
+    @_unlocked
+    def client_records(self, client_id: str) -> list[Record]:
+        """Every current record of a client, the client first (moving a client)."""
+        return self._reading.client_records(client_id)
 
     def encounter_facts(self, client_id: str | None = None) -> list[Encounter]:
         """Encounters without their free text (situation, notes, ...): dates, minutes, place,

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from counsel.server.migrations import m0001_initial, m0002_activity, m0003_history
+from counsel.server.migrations import m0001_initial, m0002_activity, m0003_history, m0004_teams
 from counsel.server.storage_sql import Db
 
 MIGRATIONS: tuple[ModuleType, ...] = (
     m0001_initial,
     m0002_activity,
     m0003_history,
+    m0004_teams,
 )
 
 #: the schema version this code needs

@@ -19,16 +19,17 @@ SIGNERS = {"maria": maria.public()}
 
 
 def _grant(**kw: object) -> tuple[Grant, bytes]:
-    key = keys.new_key()
+    team_keys = [keys.new_key() for _ in range(4)]
     args = {"granter": maria, "to": jonas.public(), "team_id": TEAM, "version": 3,
-            "role": grants.MEMBER, "team_key": key, **kw}
-    return issue(**args), key  # type: ignore[arg-type]
+            "role": grants.MEMBER, "team_keys": team_keys, **kw}
+    return issue(**args), team_keys[-1]  # type: ignore[arg-type]
 
 
 def test_an_honest_grant_opens_to_the_team_key() -> None:
     g, key = _grant()
     access = open_grant(g, jonas, SIGNERS, team_id=TEAM, version=3)
     assert access.team_key == key and access.role == "member" and access.version == 3
+    assert len(access.team_keys) == 4 and access.team_keys[-1] == key
     again = open_grant(Grant.from_json(g.to_json()), jonas, SIGNERS, team_id=TEAM)
     assert again.team_key == key
 
@@ -85,8 +86,8 @@ def test_a_grant_signed_by_a_non_member_is_refused() -> None:
 def test_only_members_granted_by_accepted_signers_may_grant() -> None:
     ids = {i.account: i.public() for i in (maria, jonas, eve)}
     to_jonas, _ = _grant()
-    eve_self = issue(eve, eve.public(), TEAM, 3, grants.MEMBER, keys.new_key())
-    sub = issue(maria, eve.public(), TEAM, 3, grants.SUBSTITUTE, keys.new_key(),
+    eve_self = issue(eve, eve.public(), TEAM, 0, grants.MEMBER, [keys.new_key()])
+    sub = issue(maria, eve.public(), TEAM, 0, grants.SUBSTITUTE, [keys.new_key()],
                 "2099-01-01T00:00:00+00:00")
     accepted = grants.accepted_signers(maria.public(), [to_jonas, eve_self, sub], ids)
     assert set(accepted) == {"maria", "jonas"}
@@ -95,7 +96,7 @@ def test_only_members_granted_by_accepted_signers_may_grant() -> None:
 def test_a_supervisor_never_receives_the_team_key() -> None:
     g, key = _grant(role=grants.SUPERVISOR)
     access = open_grant(g, jonas, SIGNERS, team_id=TEAM)
-    assert access.team_key is None
+    assert access.team_key is None and access.team_keys == ()
     assert access.aggregate_key == grants.aggregate_key(key) != key
     assert key not in g.sealed and key not in repr(g.to_json()).encode()
 

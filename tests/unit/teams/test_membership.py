@@ -1,0 +1,144 @@
+"""Issue 15 against a real server: create, invite (verified or not), join, share records;
+supervisors get no copy and no case notes; an expired substitute's copy is dropped offline;
+a removed member is refused by the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from synchelp import LiveServer
+
+from counsel.domain import Contact
+from counsel.sync import credentials, enrol
+from counsel.sync.client import SyncClient
+from counsel.sync.transport import SyncError, Transport
+from counsel.teams import grants, membership
+from counsel.teams.membership import NotVerified, Session
+from counsel.teams.safety import safety_code
+from counsel.vault.kdf import KdfParams
+from counsel.vault.service import Vault
+
+PASS = "correct horse battery"
+FAST = KdfParams.fast_for_tests()
+
+
+@pytest.fixture
+def people(tmp_path: Path, live_server: LiveServer) -> Iterator[dict[str, Session]]:
+    out = {}
+    for name in ("maria", "jonas", "sanna", "pekka"):
+        v, _ = Vault.create(tmp_path / name / "personal.vault", PASS, kdf=FAST)
+        enrol.connect(v, live_server.url, name, PASS,
+                      enrol_secret=live_server.storage.create_account(name))
+        out[name] = membership.session(v)
+        membership.ensure_identity(out[name])
+    yield out
+    for s in out.values():
+        s.close()
+        s.personal.lock()
+
+
+def _sync(v: Vault) -> None:
+    creds = credentials.load(v)
+    assert creds is not None
+    with Transport(creds.url, creds.token) as t:
+        SyncClient(v, t).sync()
+
+
+def _verify(a: Session, b: Session) -> None:
+    code, _state = membership.safety(a, b.account)
+    assert membership.confirm(a, b.account, code)
+
+
+def test_members_share_a_team_vault(people: dict[str, Session]) -> None:
+    maria, jonas = people["maria"], people["jonas"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    with pytest.raises(NotVerified):
+        membership.invite(maria, team, "jonas")
+    _verify(maria, jonas)
+    membership.invite(maria, team, "jonas")
+    team.save(Contact(id="c" * 32, name="Written by Maria"))
+    _sync(team)
+    copy = membership.join_team(jonas, team.vault_id, PASS, kdf=FAST)
+    assert copy is not None
+    _sync(copy)
+    assert copy.get("c" * 32).name == "Written by Maria"  # type: ignore[attr-defined]
+    copy.save(Contact(id="d" * 32, name="Written by Jonas"))
+    _sync(copy)
+    _sync(team)
+    assert team.get("d" * 32).name == "Written by Jonas"  # type: ignore[attr-defined]
+    views = membership.list_teams(maria)
+    assert [(m.account, m.role, m.verification) for m in views[0].members] == [
+        ("jonas", "member", "verified"), ("maria", "member", "")]
+    copy.lock()
+    team.lock()
+
+
+def test_a_supervisor_gets_no_copy_and_the_server_sends_no_revision(
+        people: dict[str, Session]) -> None:
+    maria, pekka = people["maria"], people["pekka"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    membership.invite(maria, team, "pekka", grants.SUPERVISOR, unverified_ok=True)
+    team.save(Contact(id="c" * 32, name="Case notes"))
+    _sync(team)
+    assert membership.join_team(pekka, team.vault_id, PASS, kdf=FAST) is None
+    assert not membership.team_path(pekka.personal, team.vault_id).exists()
+    with pytest.raises(SyncError) as refused:
+        pekka.remote.t.request("GET", f"/v1/vaults/{team.vault_id}/pull")
+    assert refused.value.status == 404
+    # the aggregates relay is open to the supervisor
+    maria.remote.put_aggregate(team.vault_id, b"sealed figures")
+    assert [a[2] for a in pekka.remote.aggregates(team.vault_id)] == [b"sealed figures"]
+    team.lock()
+
+
+def test_an_expired_substitute_copy_is_dropped_offline(people: dict[str, Session]) -> None:
+    maria, sanna = people["maria"], people["sanna"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    end = dt.datetime.now(dt.UTC) + dt.timedelta(days=14)
+    membership.invite(maria, team, "sanna", grants.SUBSTITUTE, until=end.isoformat(),
+                      unverified_ok=True)
+    copy = membership.join_team(sanna, team.vault_id, PASS, kdf=FAST)
+    assert copy is not None
+    path = Path(copy.path)
+    copy.lock()
+    # the server is gone (no network needed): the device's clock and the signed end decide
+    still = membership.open_team(sanna.personal, team.vault_id, PASS,
+                                 now=end - dt.timedelta(minutes=1))
+    still.lock()
+    with pytest.raises(grants.GrantExpired):
+        membership.open_team(sanna.personal, team.vault_id, PASS, now=end)
+    assert not path.exists()
+    team.lock()
+
+
+def test_a_removed_member_is_refused_by_the_server(people: dict[str, Session]) -> None:
+    maria, jonas = people["maria"], people["jonas"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    membership.invite(maria, team, "jonas", unverified_ok=True)
+    copy = membership.join_team(jonas, team.vault_id, PASS, kdf=FAST)
+    assert copy is not None
+    maria.remote.remove(team.vault_id, "jonas")
+    with pytest.raises(SyncError) as refused:
+        _sync(copy)
+    assert refused.value.status == 404
+    copy.lock()
+    team.lock()
+
+
+def test_a_server_substituting_a_key_is_caught_by_the_safety_code(
+        people: dict[str, Session], monkeypatch: pytest.MonkeyPatch) -> None:
+    maria, jonas, sanna = people["maria"], people["jonas"], people["sanna"]
+    genuine_jonas = jonas.remote.identity("jonas")
+    jonas_code, _ = membership.safety(jonas, "maria")
+    # the server hands maria sanna's keys labelled as jonas's
+    fake = sanna.remote.identity("sanna")
+    swapped = type(fake)("jonas", fake.enc_public, fake.sign_public)
+    monkeypatch.setattr(maria.remote, "identity", lambda account: swapped)
+    maria_code, state = membership.safety(maria, "jonas")
+    assert maria_code != jonas_code and state == "unverified"
+    assert not membership.confirm(maria, "jonas", jonas_code)  # jonas reads his code aloud
+    me = membership.ensure_identity(maria).public()
+    assert safety_code(me, genuine_jonas) == jonas_code
