@@ -110,6 +110,8 @@ def cmd_timeline(args: argparse.Namespace, ctx: Any) -> int:
     else:
         write_atomic(Path(args.out).expanduser(), data)
         print(_("Wrote {file} ({size} kB)").format(file=args.out, size=len(data) // 1024 + 1))
+    vault.audit.record("export", client_id=args.client_id, record_id=args.client_id,
+                       record_kind="client", detail=f"pdf timeline {lang}")
     return 0
 
 

@@ -86,6 +86,8 @@ def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
                       variant=args.variant, counsellor_name=args.counsellor or "",
                       organisation=args.organisation or "", content_dirs=dirs)
     _write(args.out, pdf)
+    vault.audit.record("export", client_id=plan.client, record_id=plan.id,
+                       record_kind=plan.KIND, detail=f"pdf {args.variant} {lang}")
     record = PrintRecord(at=dt.datetime.now(dt.UTC).replace(microsecond=0), language=lang,
                          variant=args.variant, sha256=hashlib.sha256(pdf).hexdigest())
     vault.save(plan.replace(printed=(*plan.printed, record)))
@@ -112,6 +114,8 @@ def cmd_card(args: argparse.Namespace, ctx: Any) -> int:
                                  counsellor_lang=_counsellor_lang(args), size=args.size,
                                  organisation=args.organisation or "",
                                  content_dirs=_content_dirs()))
+    vault.audit.record("export", client_id=enc.client, record_id=enc.id,
+                       record_kind=enc.KIND, detail=f"pdf appointment card {lang}")
     return 0
 
 
@@ -151,6 +155,8 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
         doc = plans_to_json(plans, catalogue, include_text=args.include_text)
         data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     _write(args.out, data)
+    vault.audit.record("export", client_id=args.client, record_kind=Plan.KIND,
+                       detail=f"{args.format} plans ({len(plans)})")
     return 0
 
 

@@ -123,6 +123,8 @@ def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
                                       first=args.first, last=args.last))
     else:
         _write(args, to_csv(tables), None)
+    vault.audit.record("export", record_kind="report",
+                       detail=f"{args.format} time report by {args.by}")
     return 0
 
 
@@ -148,6 +150,8 @@ def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
                                       first=args.first, last=args.last, note=note))
     else:
         _write(args, to_csv(tables), None)
+    vault.audit.record("export", record_kind="report",
+                       detail=f"{args.format} indicators")
     return 0
 
 

@@ -8,7 +8,7 @@ printouts, so no PDF of the client lands on disk.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -46,6 +46,7 @@ class CardDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Appointment card"))
         self.make = lambda: card_maker(vault, enc, client)
+        self.vault, self.encounter = vault, enc
         lay = QVBoxLayout(self)
         self.warning = QLabel(interpreter_warning(enc, client))
         self.warning.setWordWrap(True)
@@ -91,13 +92,22 @@ class CardDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
+        self.print_to(printer)
+
+    def print_to(self, printer: Any) -> None:
         dpi = float(min(printer.resolution(), PRINT_DPI))
-        make = self.make
+        make, vault, enc = self.make, self.vault, self.encounter
+
+        def work() -> list[raster.RasterPage]:
+            pages = raster.rasterise(make(), dpi)
+            vault.audit.record("print", client_id=enc.client, record_id=enc.id,
+                               record_kind=enc.KIND, detail="appointment card")
+            return pages
 
         def paint(pages: list[raster.RasterPage]) -> None:
             paint_pages(printer, pages)
 
-        Op(self, lambda: raster.rasterise(make(), dpi), write=False).success(paint).run()
+        Op(self, work, write=False).success(paint).run()
 
 
 def open_card(editor: EncounterEditor) -> CardDialog | None:

@@ -313,7 +313,7 @@ class EncounterEditor(DraftAutosave, QDialog):
         vault, draft_id = self.session.vault, self.draft_id
 
         def work() -> None:
-            vault.save(enc)
+            vault.save_many([enc], audited=True)
             vault.drafts.discard(draft_id)
 
         def done(_r: object) -> None:
@@ -393,6 +393,8 @@ class EncounterEditor(DraftAutosave, QDialog):
         if encounter_id is not None:
             try:
                 enc = session.vault.get_typed(Encounter, encounter_id)
+                session.vault.audit.record("view", client_id=client_id,
+                                           record_id=encounter_id, record_kind=Encounter.KIND)
             except RecordNotFound:
                 enc = None
             d = session.vault.drafts.get(draft_id_for(client_id, encounter_id))

@@ -147,6 +147,9 @@ class ClientView(QWidget):
 
         def work() -> tuple[Any, ...]:
             client = vault.get_typed(Client, client_id)
+            # opening the card is a view (repeats within minutes are one audit entry)
+            vault.audit.record("view", client_id=client_id, record_id=client_id,
+                               record_kind=Client.KIND)
             encounters = vault.encounters_of(client_id)
             # the records themselves for the one-line summaries and open actions
             full = {e.id: e for e in vault.of_client(Encounter, client_id)}

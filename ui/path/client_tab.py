@@ -187,8 +187,12 @@ class PathTab(QWidget):
     def write_to(self, path: Path) -> None:
         from counsel.atomicfile import write_atomic
 
+        vault, client_id = self.session.vault, self.client_id
+
         def work() -> Any:
             write_atomic(path, self.render_pdf())
+            vault.audit.record("export", client_id=client_id, record_id=client_id,
+                               record_kind="client", detail="pdf timeline")
 
         Op(self, work, write=False).success(
             lambda _r: self.message.setText(_("Saved {file}").format(file=path.name))).run()

@@ -336,7 +336,7 @@ class PlanEditor(DraftAutosave, QWidget):
         vault, draft_id = self.session.vault, self.draft_id
 
         def work() -> None:
-            vault.save(plan)
+            vault.save_many([plan], audited=True)
             vault.drafts.discard(draft_id)
             for key, value in (settings or {}).items():
                 vault.settings.set(key, value)

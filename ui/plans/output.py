@@ -195,7 +195,10 @@ class PrintPanel(QGroupBox):
         return {} if current == self._stored else {editing.PrintDetails.SETTINGS_KEY: current}
 
     def _recorded(self, plan: Plan, pdf: bytes, variant: str, message: str,
-                  extra: dict[str, Any] | None = None) -> None:
+                  extra: dict[str, Any] | None = None, *, action: str = "print") -> None:
+        self.editor.session.vault.audit.record(
+            action, client_id=plan.client, record_id=plan.id, record_kind=Plan.KIND,
+            detail=f"pdf {variant} {plan.client_language}")
         settings = self._settings_changes() | (extra or {})
         self._stored = self.details().to_settings()
         record = editing.record_print(plan, pdf, language=plan.client_language, variant=variant)
@@ -237,7 +240,8 @@ class PrintPanel(QGroupBox):
             folder = str(Path(target).parent)
             self._recorded(plan, pdf, variant,
                            _("Saved {file}; recorded in the plan's history.").format(
-                               file=Path(target).name), {EXPORT_FOLDER_KEY: folder})
+                               file=Path(target).name), {EXPORT_FOLDER_KEY: folder},
+                           action="export")
 
         Op(self, work, write=False).success(done).failure(self.editor.failed).run()
 

@@ -83,7 +83,7 @@ class Session(QObject):
             if then is not None:
                 then(result)
 
-        Op(parent or self, lambda: vault.save_many(recs)).success(done).run()
+        Op(parent or self, lambda: vault.save_many(recs, audited=True)).success(done).run()
 
     def delete(self, record_id: str, kind: str, *, parent: QObject | None = None) -> None:
         vault = self.vault

@@ -435,6 +435,8 @@ class TimePage(QWidget):
         def work() -> None:
             write_atomic(path, export_bytes(vault, kind, fmt, first, last,
                                             by_client=by_client))
+            vault.audit.record("export", record_kind="report",
+                               detail=f"{fmt} {kind.value}{' by client' if by_client else ''}")
 
         def failed(exc: BaseException) -> None:
             from counsel_ui.common.errors import show_error
