@@ -55,6 +55,7 @@ ENTRY_POINTS = {
                          "--by", "client", "--out", "{out}.csv"], None, None),
     "time report pdf": (["report", "time", "--from", "2026-01-01", "--to", "2026-12-31",
                          "--format", "pdf", "--out", "{out}.pdf"], None, None),
+    "client export": (["client", "export", CLIENT, "--out", "{out}"], CLIENT, None),
     "audit trail csv": (["audit", "--format", "csv", "--out", "{out}.csv"], None, None),
     "indicators csv": (["report", "indicators", "--from", "2026-01-01", "--to", "2026-12-31",
                         "--out", "{out}.csv"], None, None),
@@ -67,6 +68,7 @@ def test_each_cli_output_leaves_one_export_entry(name: str, vault_path: Path,
     args, client, record = ENTRY_POINTS[name]
     before = _entries(vault_path)
     out = str(tmp_path / "out")
+    (tmp_path / "out").mkdir()  # the client export writes into a folder
     assert cli.main(["--vault", str(vault_path), *(a.format(out=out) for a in args)]) == 0
     new = _entries(vault_path)[len(before):]
     assert [(e.action, e.client, e.record) for e in new] == [("export", client, record)]
