@@ -55,6 +55,9 @@ class ImportProblem:
     uid: str
     summary: str
     message: str
+    #: an event that was not read (not a time zone, another component or the whole file):
+    #: the review counts these as "events that could not be read"
+    event: bool = False
 
 
 @dataclasses.dataclass
@@ -349,7 +352,7 @@ def _cut_off(kind: str, next_line: int) -> str:
 
 def problem(block: Block, message: str) -> ImportProblem:
     return ImportProblem(block.line, block.prop("UID")[:200], clean(block.prop("SUMMARY")),
-                         message)
+                         message, event=block.kind == "VEVENT")
 
 
 def clean(text: str, limit: int = 200) -> str:

@@ -17,9 +17,12 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from counsel.app.birthdates import birth_dates
+from counsel.app.labels import client_label
 from counsel.domain import Channel, PartyKind, Record, Setting, WorkEntry
 from counsel.domain.setting import setting_id
 from counsel.i18n import gettext as _
+from counsel.i18n import ngettext
 from counsel.timekeeping.ics_import import ParsedCalendar, read_ics
 from counsel.timekeeping.ics_scan import ImportProblem
 from counsel.timekeeping.matching import (
@@ -34,6 +37,32 @@ from counsel.timekeeping.matching import (
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
+
+def problem_counts(problems: Iterable[ImportProblem]) -> tuple[int, int]:
+    """(events that could not be read, other problems: time zones, the whole file…)."""
+    events = other = 0
+    for p in problems:
+        if p.event:
+            events += 1
+        else:
+            other += 1
+    return events, other
+
+
+def problem_title(problems: Sequence[ImportProblem]) -> str:
+    """The title over the list of problems, counting events only as events."""
+    events, other = problem_counts(problems)
+    parts = []
+    if events or not other:
+        parts.append(ngettext("{n} event could not be read", "{n} events could not be read",
+                              events).format(n=events))
+    if other:
+        parts.append((ngettext("{n} other problem in the file",
+                               "{n} other problems in the file", other) if events else
+                      ngettext("{n} problem in the file", "{n} problems in the file",
+                               other)).format(n=other))
+    return "; ".join(parts)
+
 
 RULES_SETTING = "timekeeping.match_rules"  # the CLI's key (counsel.timekeeping.cli)
 IMPORT_PAST_DAYS = 365
@@ -60,10 +89,15 @@ class ReviewRow:
 
 class ImportReview:
     def __init__(self, parsed: ParsedCalendar, proposals: Sequence[Proposal],
-                 rules: Sequence[MatchRule], client_names: dict[str, str]) -> None:
+                 rules: Sequence[MatchRule], client_names: dict[str, str],
+                 client_labels: dict[str, str] | None = None) -> None:
         self.parsed = parsed
         self.rules = tuple(rules)
         self.client_names = dict(client_names)
+        #: the picker's and the table's label per client: name · birth date · municipality,
+        #: so clients who share a name can be told apart (names only when not given)
+        self.client_labels = dict(client_labels) if client_labels is not None else dict(
+            client_names)
         already = _("Already imported")
         self.rows = [
             ReviewRow(p, accepted=p.confirmed and p.action is not Action.SKIP,
@@ -96,10 +130,17 @@ class ImportReview:
                           progress=progress)
         rules = load_rules(vault)
         # names are all matching needs: the client list's summaries, not whole records
+        summaries = vault.clients("")
         clients = [Client(id=c.id, name=c.name, preferred_name=c.preferred_name)
-                   for c in vault.clients("")]
+                   for c in summaries]
         proposals = propose(parsed.events, rules, clients, imported_sources(vault))
-        return cls(parsed, proposals, rules, {c.id: c.display_name for c in clients})
+        births = birth_dates(vault)
+        labels = {s.id: client_label(c.display_name, births.get(s.id), s.municipality)
+                  for s, c in zip(summaries, clients, strict=True)}
+        return cls(parsed, proposals, rules, {c.id: c.display_name for c in clients}, labels)
+
+    def client_label(self, client_id: str) -> str:
+        return self.client_labels.get(client_id, self.client_names.get(client_id, ""))
 
     # -- editing -------------------------------------------------------------------------
     def decide(self, indexes: Iterable[int], action: Action, client: str | None = None,

@@ -39,7 +39,12 @@ from PySide6.QtWidgets import (
 from counsel.domain import Channel, PartyKind
 from counsel.i18n import display, ngettext
 from counsel.i18n import gettext as _
-from counsel.timekeeping.import_review import ImportReview, save_review
+from counsel.timekeeping.import_review import (
+    ImportReview,
+    problem_counts,
+    problem_title,
+    save_review,
+)
 from counsel.timekeeping.matching import Action
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, named, select_data
@@ -223,16 +228,18 @@ class IcsReviewDialog(QDialog):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.client.addItem("", "")
-        for cid, name in sorted(review.client_names.items(), key=lambda kv: kv[1].casefold()):
-            self.client.addItem(name, cid)
+        # name · birth date · municipality: 24 clients called "Sahra Warsame" differ
+        for cid, label in sorted(review.client_labels.items(),
+                                 key=lambda kv: (review.client_names.get(kv[0], "").casefold(),
+                                                 kv[1])):
+            self.client.addItem(label, cid)
         self.problems.clear()
         for prob in review.problems:
             where = _("line {line}").format(line=prob.line) if prob.line else _("the file")
             title = f" “{prob.summary}”" if prob.summary else ""
             self.problems.addItem(f"{where}{title}: {prob.message}")
-        self.problem_box.setTitle(ngettext("{n} event could not be read",
-                                           "{n} events could not be read",
-                                           len(review.problems)).format(n=len(review.problems)))
+        # events are counted as events; a cut-off time zone or the like is another problem
+        self.problem_box.setTitle(problem_title(review.problems))
         self.problem_box.setVisible(bool(review.problems))
         self.edit_box.setEnabled(bool(review.rows))
         self._update_counts()
@@ -322,13 +329,13 @@ class IcsReviewDialog(QDialog):
         self.suggest_button.setEnabled(guesses > 0 and any(
             not row.proposal.confirmed and row.proposal.action is not Action.SKIP
             for row in r.rows if row.editable))
-        self.summary.setText(_("{name}: {events} events from {first} to {last}. {save} to "
-                               "save, {guesses} guesses to confirm, {already} imported "
-                               "before, {problems} could not be read.").format(
+        text = _("{name}: {events} events from {first} to {last}. {save} to "
+                 "save, {guesses} guesses to confirm, {already} imported "
+                 "before, {problems} could not be read.").format(
             name=self.path.name, events=len(r.rows), first=display.date(r.parsed.first),
             last=display.date(r.parsed.last), save=n, guesses=guesses, already=already,
-            problems=len(r.problems)) + (f" {r.parsed.skipped_text()}" if r.parsed.skipped
-                                          else ""))
+            problems=problem_counts(r.problems)[0])  # events only: the box lists the rest
+        self.summary.setText(text + (f" {r.parsed.skipped_text()}" if r.parsed.skipped else ""))
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> None:

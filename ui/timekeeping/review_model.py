@@ -58,7 +58,7 @@ class ReviewModel(QAbstractTableModel):
             text = action_label(p.action)
             return text if p.confirmed else _("{decision}?").format(decision=text)
         if col == 6:
-            return self.review.client_names.get(p.client or "", "") if p.client else ""
+            return self.review.client_label(p.client) if p.client else ""
         if col == 7:
             return p.party_kind.label() if p.party_kind else ""
         return p.reason
