@@ -208,7 +208,7 @@ def remove_account(storage: SqlStorage, name: str, *, erase: bool = False,
                     f"{name}'s vaults are shared: {listing}. Erasing would take them from "
                     f"the other accounts too; use --hand-over-to. Nothing was changed.")
             for vault_id in owned:
-                for table in ("revisions", "vault_keys", "members", "vaults"):
+                for table in ("revisions", "vault_keys", "escrows", "members", "vaults"):
                     db.execute(f"DELETE FROM {table} WHERE vault_id = %s", (vault_id,))
         elif hand_over_to is not None:
             for vault_id in owned:
@@ -219,6 +219,7 @@ def remove_account(storage: SqlStorage, name: str, *, erase: bool = False,
                     db.execute("INSERT INTO members (vault_id, account) VALUES (%s, %s)",
                                (vault_id, hand_over_to))
         db.execute("DELETE FROM members WHERE account = %s", (name,))
+        db.execute("DELETE FROM escrows WHERE account = %s", (name,))
         gone = db.execute("DELETE FROM devices WHERE account = %s RETURNING device_id", (name,))
         db.execute("DELETE FROM accounts WHERE name = %s", (name,))
     return Removal(name, tuple(owned) if erase else (),

@@ -11,7 +11,10 @@ Endpoints (all JSON; authenticated ones take ``Authorization: Bearer <device tok
                                             (and registers a new vault: the only way)
 ``POST /v1/login``                          login key (from the passphrase) → device token
 ``PUT  /v1/login-key``                      replace the login key (passphrase changed)
-``GET  /v1/devices`` / ``DELETE /v1/devices/{id}``   list / revoke this account's devices
+``GET  /v1/devices``                        this account's devices (name, added, last seen)
+``PATCH|DELETE /v1/devices/{id}``           rename / revoke one (with a sealed notice)
+``GET|PUT /v1/vaults/{vault}/escrow``       the master key sealed to the organisation key
+``GET  /v1/org/policy``                     the organisation policy the server relays
 ``GET  /v1/vaults``                         vault ids this account may use
 ``GET|PUT /v1/vaults/{vault}/keyring``      the wrapped master/vault keys (opaque); PUT only
                                             updates a vault this account already uses
@@ -45,7 +48,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from counsel.server import auth, migrate
+from counsel.server import auth, migrate, routes_devices
 from counsel.server.metrics import CONTENT_TYPE, Metrics
 from counsel.server.model import (
     MAX_PARENTS,
@@ -77,13 +80,17 @@ PAGE_BYTES = 8 * 1024 * 1024
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str,
+                 extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.extra = extra or {}
 
 
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def error(status: int, code: str, message: str,
+          extra: dict[str, Any] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **(extra or {})}},
+                        status_code=status)
 
 
 async def read_json(request: Request, limit: int = MAX_BODY) -> dict[str, Any]:
@@ -215,6 +222,11 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         token = auth.bearer(request.headers.get("authorization"))
         who = await run_in_threadpool(storage.authenticate, token) if token else None
         if who is None:
+            revoked = await run_in_threadpool(storage.revocation, token) if token else None
+            if revoked is not None:  # the notice is sealed by the account; devices check it
+                notice = base64.b64encode(revoked[1]).decode() if revoked[1] else None
+                raise ApiError(401, "revoked", "this device was revoked",
+                               {"device_id": revoked[0], "notice": notice})
             raise ApiError(401, "bad_token", "missing, unknown or revoked device token")
         request.state.account = who.account
         return who
@@ -293,18 +305,6 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
             raise ApiError(400, "malformed", "login is required")
         await run_in_threadpool(storage.set_login, who.account, login[0], login[1])
         return JSONResponse({"updated": True})
-
-    async def devices(request: Request) -> Response:
-        who = await principal(request)
-        return JSONResponse({"devices": await run_in_threadpool(storage.devices, who.account)})
-
-    async def revoke(request: Request) -> Response:
-        who = await principal(request)
-        ok = await run_in_threadpool(
-            storage.revoke_device, who.account, request.path_params["device_id"])
-        if not ok:
-            raise ApiError(404, "no_device", "no such active device on this account")
-        return JSONResponse({"revoked": True})
 
     async def vaults(request: Request) -> Response:
         who = await principal(request)
@@ -405,7 +405,7 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
             try:
                 response = await fn(request)
             except ApiError as exc:
-                response = error(exc.status, exc.code, exc.message)
+                response = error(exc.status, exc.code, exc.message, exc.extra)
             except StorageError as exc:
                 response = error(exc.status, exc.code, exc.message)
             except Exception:
@@ -427,8 +427,7 @@ def create_app(storage: SqlStorage, *, metrics: bool = True,
         ("/v1/enrol", enrol, "enrol", ["POST"]),
         ("/v1/login", login, "login", ["POST"]),
         ("/v1/login-key", set_login, "login-key", ["PUT"]),
-        ("/v1/devices", devices, "devices", ["GET"]),
-        ("/v1/devices/{device_id}", revoke, "revoke", ["DELETE"]),
+        *routes_devices.endpoints(storage, principal, member, read_json, _b64, ApiError),
         ("/v1/vaults", vaults, "vaults", ["GET"]),
         ("/v1/vaults/{vault_id}/keyring", keyring, "keyring", ["GET", "PUT"]),
         ("/v1/vaults/{vault_id}/push", push, "push", ["POST"]),

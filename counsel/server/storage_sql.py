@@ -22,6 +22,7 @@ from typing import Any
 
 from counsel.server import auth
 from counsel.server.model import LoginParams, Page, Principal, PushResult, Revision, StorageError
+from counsel.server.storage_devices import DeviceStorage
 
 CHUNK = 500
 #: seconds between updates of a device's ``last_seen`` (admin lists, not security)
@@ -70,7 +71,7 @@ class PoolUsage:
             return PoolStats(size, self.in_use, round(self.waited, 6), self.transactions)
 
 
-class SqlStorage(abc.ABC):
+class SqlStorage(DeviceStorage, abc.ABC):
     #: statement that reads the vault's next sequence number and locks the row
     LOCK_VAULT = "SELECT next_seq FROM vaults WHERE vault_id = %s"
     #: "sqlite" or "postgresql", for migrations that differ between the two
@@ -222,21 +223,6 @@ class SqlStorage(abc.ABC):
                 db.execute("UPDATE devices SET last_seen = %s WHERE device_id = %s",
                            (now, device_id))
         return Principal(account, device_id)
-
-    def devices(self, account: str) -> list[dict[str, Any]]:
-        with self.transaction(write=False) as db:
-            rows = db.execute(
-                "SELECT device_id, name, created, revoked FROM devices WHERE account = %s "
-                "ORDER BY created", (account,))
-        return [{"device_id": r[0], "name": r[1], "created": r[2], "revoked": r[3]}
-                for r in rows]
-
-    def revoke_device(self, account: str, device_id: str) -> bool:
-        with self.transaction(write=True) as db:
-            rows = db.execute(
-                "UPDATE devices SET revoked = %s WHERE account = %s AND device_id = %s "
-                "AND revoked IS NULL RETURNING device_id", (_now(), account, device_id))
-        return bool(rows)
 
     # -- vaults -----------------------------------------------------------------------
 

@@ -139,13 +139,32 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         vault.trust.dismiss()
         print(_("Warnings dismissed."))
         return 0
+    from counsel.sync.transport import DeviceRevoked
+
     client = SyncClient.from_vault(vault, progress=_progress)
     try:
         report = client.sync()
+    except DeviceRevoked as exc:
+        return _revoked(vault, exc)
     finally:
         client.close()
     _print_report(report)
     return _warn(vault)
+
+
+#: exit status when this device was revoked (genuinely: the vault may have been wiped)
+REVOKED = 5
+
+
+def _revoked(vault: Vault, exc: Any) -> int:
+    from counsel.sync import revocation
+
+    print(file=sys.stderr)
+    outcome = revocation.handle(vault, exc)
+    if outcome.kind == "forged":
+        return _warn(vault)
+    print(outcome.message, file=sys.stderr)
+    return REVOKED
 
 
 #: exit status when the sync server was caught misbehaving (the data here is kept)

@@ -40,9 +40,19 @@ class NotSignedIn(SyncError):
                    "... --account ...). Your unsynced work is kept.")
 
 
+class DeviceRevoked(NotSignedIn):
+    """The server says this device was revoked; ``notice``: the sealed notice it relays
+    (None if it sent none).  Nothing is trusted until ``counsel.sync.revocation`` checks it."""
+
+    def __init__(self, message: str, *, notice: bytes | None, status: int = 401) -> None:
+        super().__init__(message, code="revoked", status=status)
+        self.notice = notice
+
+
 def _messages() -> dict[str, str]:
     return {
         "bad_token": _("This computer is no longer signed in to the sync server."),
+        "revoked": _("The sync server says this computer was removed from your account."),
         "bad_enrolment": _("The account name or the enrolment secret is not correct."),
         "bad_login": _("The account name or the passphrase is not correct (or this account "
                        "has no computer enrolled yet)."),
@@ -53,6 +63,15 @@ def _messages() -> dict[str, str]:
         "too_large": _("A change is too large to sync."),
         "malformed": _("The sync server did not accept the data this computer sent."),
     }
+
+
+def _notice(value: object) -> bytes | None:
+    if not isinstance(value, str) or len(value) > 8192:
+        return None
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        return None
 
 
 def check_url(url: str) -> str:
@@ -146,6 +165,8 @@ class Transport:
             if resp.status_code >= 500:
                 raise OfflineError(_("The sync server is not available right now."))
             message = _messages().get(code) or _("The sync server refused the request.")
+            if code == "revoked" and resp.status_code == 401 and isinstance(err, dict):
+                raise DeviceRevoked(message, notice=_notice(err.get("notice")))
             cls = NotSignedIn if code == "bad_token" else SyncError
             raise cls(message, code=code, status=resp.status_code)
         return body
@@ -191,8 +212,20 @@ class Transport:
             raise _garbage()
         return devices
 
-    def revoke(self, device_id: str) -> None:
-        self._call("DELETE", f"/v1/devices/{device_id}")
+    def revoke(self, device_id: str, notice: bytes | None = None) -> None:
+        body = None if notice is None else {"notice": base64.b64encode(notice).decode()}
+        self._call("DELETE", f"/v1/devices/{device_id}", json_body=body)
+
+    def rename_device(self, device_id: str, name: str) -> None:
+        self._call("PATCH", f"/v1/devices/{device_id}", json_body={"name": name})
+
+    def put_escrow(self, vault_id: str, generation: int, record: str) -> None:
+        self._call("PUT", f"/v1/vaults/{vault_id}/escrow",
+                   json_body={"generation": generation, "record": record})
+
+    def org_policy(self) -> dict[str, Any] | None:
+        policy = self._call("GET", "/v1/org/policy").get("policy")
+        return policy if isinstance(policy, dict) else None
 
     def vaults(self) -> list[str]:
         ids = self._call("GET", "/v1/vaults").get("vaults")

@@ -11,19 +11,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from counsel.domain.base import new_id
-from counsel.errors import RecordNotFound, ValidationError, VaultExists, VaultLocked
+from counsel.errors import RecordNotFound, ValidationError, VaultError, VaultExists, VaultLocked
 from counsel.i18n import gettext as _
 from counsel.vault import envelope, keys, vaultfile
 from counsel.vault.kdf import KdfParams
 from counsel.vault.store import Store
 
 MIN_PASSPHRASE = 8
+#: the file meta entry holding the master key sealed to the organisation recovery key
+ESCROW_META = "org_escrow"
 
 
 def check_new_passphrase(passphrase: str) -> None:
@@ -132,6 +135,16 @@ class UnlockedKeys:
     def save_ring(self) -> None:
         self._store.set_meta(self.ring.to_meta())
 
+    # -- organisation escrow (counsel.org) ------------------------------------------------
+    def escrow_master(self, seal: Callable[[bytes], bytes]) -> bytes:
+        """The master key sealed by ``seal`` (to the organisation recovery key), kept in
+        the file's meta so an officer can recover this file; returns the sealed bytes."""
+        self.require()
+        assert self._umk is not None
+        sealed = seal(self._umk)
+        self._store.set_meta({ESCROW_META: sealed})
+        return sealed
+
 
 # -- the file's life cycle ---------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
@@ -189,6 +202,27 @@ def recover(path: Path, recovery_code: str, new_passphrase: str) -> Opening:
     ring = keys.Keyring.from_meta(vaultfile.read_meta_readonly(path))
     umk = keys.unlock_with_recovery(ring, recovery_code)
     check_new_passphrase(new_passphrase)
+    vkey = keys.vault_key(ring, umk)
+    ring = keys.rewrap_passphrase(ring, umk, new_passphrase)
+    return Opening(path, ring, umk, vkey, ring_changed=True)
+
+
+def escrowed_master(path: Path) -> bytes | None:
+    """The sealed master key kept in a (locked) vault file, if it has one."""
+    return vaultfile.read_meta_readonly(path).get(ESCROW_META)
+
+
+def recover_with_master(path: Path, open_master: Callable[[bytes], bytes],
+                        new_passphrase: str) -> Opening:
+    """Organisation recovery: ``open_master`` opens the escrowed master key (the officers'
+    key parts); the vault key it unwraps proves it is this vault's; a new passphrase."""
+    check_new_passphrase(new_passphrase)
+    meta = vaultfile.read_meta_readonly(path)
+    ring = keys.Keyring.from_meta(meta)
+    sealed = meta.get(ESCROW_META)
+    if sealed is None:
+        raise VaultError(_("This vault holds no key escrowed to the organisation."))
+    umk = open_master(sealed)
     vkey = keys.vault_key(ring, umk)
     ring = keys.rewrap_passphrase(ring, umk, new_passphrase)
     return Opening(path, ring, umk, vkey, ring_changed=True)

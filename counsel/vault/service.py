@@ -179,6 +179,18 @@ class Vault:
         team vault's key is ever granted."""
         return self._keys.require()
 
+    @classmethod
+    def recover_with_master(cls, path: Path, open_master: Callable[[bytes], bytes],
+                            new_passphrase: str) -> Vault:
+        """Organisation recovery (counsel.org): ``open_master`` opens the escrowed master
+        key kept in the file; sets a new passphrase."""
+        return cls.open(keyring.recover_with_master(Path(path), open_master, new_passphrase))
+
+    @_unlocked
+    def escrow_master(self, seal: Callable[[bytes], bytes]) -> bytes:
+        """The master key sealed by ``seal`` (to the organisation), kept in the file too."""
+        return self._keys.escrow_master(seal)
+
     def export_keyring(self) -> dict[str, Any]:
         """Everything another device needs besides the passphrase; all of it wrapped."""
         return self._keys.ring.to_json()
@@ -208,6 +220,15 @@ class Vault:
             self._current.close()
             self.store.close()
             self._keys.drop()
+
+    def wipe(self) -> list[Path]:
+        """Lock, then overwrite and delete the vault file and everything kept beside it
+        (this device was revoked); returns the files removed."""
+        from counsel.vault import vaultfile
+
+        path = self.path
+        self.lock()
+        return vaultfile.wipe(Path(path)) if path is not None else []
 
     @_unlocked
     def write_snapshot(self) -> None:

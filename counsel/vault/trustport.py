@@ -63,6 +63,15 @@ class TrustPort:
             raise IntegrityError("checkpoint moved to another device")
         return ckpt
 
+    # -- statements between the vault's devices (device revocation notices) -------------
+    def seal_statement(self, purpose: str, context: tuple[str, ...], payload: bytes) -> bytes:
+        """Sealed so that only devices of this vault can make or read it (not the server)."""
+        return self._sealer.seal(purpose, context, payload)
+
+    def open_statement(self, purpose: str, context: tuple[str, ...], sealed: bytes) -> bytes:
+        """The payload; ``IntegrityError`` if no device of this vault sealed it so."""
+        return self._sealer.open(purpose, context, sealed)
+
     # -- alarms (remembered until dismissed) ------------------------------------------
     def alarms(self) -> list[Alarm]:
         raw = self._store.state(ALARMS)

@@ -7,6 +7,7 @@ as they were.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -75,3 +76,39 @@ def read_meta_readonly(path: Path) -> dict[str, bytes]:
         raise VaultError(_("The vault file is damaged or is not a Counsel vault.")) from exc
     finally:
         conn.close()
+
+
+def companions(path: Path) -> list[Path]:
+    """The vault file and everything Counsel keeps beside it: WAL, shared memory, the
+    unlock cache, migration copies and unfinished creations."""
+    found = [path, Path(f"{path}-wal"), Path(f"{path}-shm"),
+             path.with_name(path.name + ".wscache")]
+    if path.parent.is_dir():
+        for other in path.parent.iterdir():
+            if (other.name.startswith(path.name + ".before-v")
+                    or other.name.startswith(f".{path.name}.creating-")):
+                found.append(other)
+    return found
+
+
+def wipe(path: Path) -> list[Path]:
+    """Overwrite (once, with zeros) and delete a **closed** vault and its companions;
+    returns what was removed.  Overwriting is best effort: SSDs and copy-on-write file
+    systems may keep old blocks, which is why the contents are encrypted at rest."""
+    removed = []
+    for item in companions(path):
+        if not item.is_file():
+            continue
+        try:
+            size = item.stat().st_size
+            with open(item, "r+b") as fp:
+                zeros = bytes(1 << 20)
+                for start in range(0, size, len(zeros)):
+                    fp.write(zeros[:min(len(zeros), size - start)])
+                fp.flush()
+                os.fsync(fp.fileno())
+        except OSError:
+            pass  # deleting still matters
+        item.unlink(missing_ok=True)
+        removed.append(item)
+    return removed

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
-from counsel.server.migrations import m0001_initial, m0002_activity, m0003_history, m0004_teams
+from counsel.server.migrations import (
+    m0001_initial,
+    m0002_activity,
+    m0003_history,
+    m0004_teams,
+    m0005_devices_org,
+)
 from counsel.server.storage_sql import Db
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -17,6 +23,7 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     m0002_activity,
     m0003_history,
     m0004_teams,
+    m0005_devices_org,
 )
 
 #: the schema version this code needs

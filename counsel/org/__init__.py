@@ -1,0 +1,1 @@
+"""Organisation-wide things: the recovery key, master key escrow, the sealed policy."""
