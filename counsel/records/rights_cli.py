@@ -28,6 +28,31 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=_("the client’s language (default: their mother tongue where possible)"))
     e.set_defaults(handler=cmd_export)
 
+    r = sub.add_parser("retention", help=_("retention schedules, legal holds and what is due"))
+    rsub = r.add_subparsers(dest="retention_command", metavar="COMMAND", required=True)
+    d = rsub.add_parser("due", help=_("list what the retention schedules make due"))
+    d.add_argument("--format", choices=["text", "csv"], default="text")
+    d.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    d.set_defaults(handler=cmd_due)
+    s = rsub.add_parser("schedules", help=_("show or set the years kept after the client "
+                                            "relationship ends"))
+    s.add_argument("--set", nargs="+", default=[], metavar="KIND=YEARS")
+    s.set_defaults(handler=cmd_schedules)
+    h = rsub.add_parser("hold", help=_("put a legal hold on a client (nothing of theirs is due)"))
+    h.add_argument("client_id", metavar="CLIENT_ID")
+    h.add_argument("--reason", required=True)
+    h.set_defaults(handler=cmd_hold)
+    rel = rsub.add_parser("release", help=_("lift a client's legal hold"))
+    rel.add_argument("client_id", metavar="CLIENT_ID")
+    rel.set_defaults(handler=cmd_release)
+    x = rsub.add_parser("erase", help=_("erase what is due of one client and print the "
+                                        "destruction record"))
+    x.add_argument("client_id", metavar="CLIENT_ID")
+    x.add_argument("--record", required=True, metavar="FILE.pdf",
+                   help=_("where to write the destruction record"))
+    x.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    x.set_defaults(handler=cmd_erase)
+
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.plans.editing import print_language
@@ -38,4 +63,95 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
                              counsellor_lang=print_language(current_language()))
     print(_("Wrote {file}").format(file=str(pdf)))
     print(_("Wrote {file}").format(file=str(data)))
+    return 0
+
+
+def _today(args: argparse.Namespace) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+
+
+def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
+    import csv
+    import sys
+
+    from counsel.records import retention
+
+    vault = ctx.open_vault()
+    items = retention.due(vault, _today(args))
+    if args.format == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["client_id", "pseudonym", "ended", "level", "kind", "records"])
+        for it in items:
+            for kind, n in sorted(it.due.items()):
+                w.writerow([it.client_id, it.pseudonym, it.ended.isoformat(),
+                            "client" if it.whole else "records", kind, n])
+        return 0
+    if not items:
+        print(_("Nothing is due."))
+    for it in items:
+        what = _("the whole client") if it.whole else _("some records")
+        print(f"{it.pseudonym}  {it.client_id}  {it.ended.isoformat()}  {what}")
+        for kind, n in sorted(it.due.items()):
+            print(f"    {retention.kind_label(kind)}: {n}")
+    return 0
+
+
+def cmd_schedules(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.errors import KnownError
+    from counsel.records import retention
+
+    vault = ctx.open_vault()
+    if args.set:
+        years: dict[str, int] = {}
+        for item in args.set:
+            kind, _sep, n = item.partition("=")
+            if not n.isdigit():
+                raise KnownError(_("Write each schedule as KIND=YEARS, e.g. encounter=6."))
+            years[kind] = int(n)
+        retention.set_schedules(vault, years)
+    for kind, n in retention.schedules(vault).items():
+        print(f"{kind}\t{n}\t{retention.kind_label(kind)}")
+    return 0
+
+
+def cmd_hold(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.records import retention
+
+    hold = retention.place_hold(ctx.open_vault(), args.client_id, args.reason)
+    print(_("Client {id} is on hold: {reason}").format(id=retention.pseudonym(hold.client_id),
+                                                       reason=hold.reason))
+    return 0
+
+
+def cmd_release(args: argparse.Namespace, ctx: Any) -> int:
+    from counsel.records import retention
+
+    if not retention.release_hold(ctx.open_vault(), args.client_id):
+        print(_("Client {id} was not on hold.").format(id=retention.pseudonym(args.client_id)))
+        return 1
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace, ctx: Any) -> int:
+    from pathlib import Path
+
+    from counsel.atomicfile import write_atomic
+    from counsel.errors import KnownError
+    from counsel.records import retention
+    from counsel.records.retention_pdf import destruction_lines, render_destruction
+
+    target = Path(args.record).expanduser()
+    if not target.parent.is_dir():  # checked before anything is erased
+        raise KnownError(_("The folder {folder} does not exist.").format(
+            folder=str(target.parent)), help_text=_("Create the folder or choose another one."))
+    def keep(d: retention.Destruction) -> None:  # written first: no erasure without it
+        write_atomic(target, render_destruction(d))
+
+    done = retention.erase_due(ctx.open_vault(), args.client_id, today=_today(args),
+                               keep_record=keep)
+    for label, value in destruction_lines(done):
+        print(f"{label}: {value}")
+    print(_("Wrote {file}").format(file=str(target)))
     return 0

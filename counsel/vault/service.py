@@ -12,6 +12,7 @@ interface and its own module:
     trustport vault.trust: chains, checkpoints and alarms for sync's trust checks
     agenda    vault.agenda: the Today page's queries (due agreed actions, in SQL steps)
     timequeries  vault.time_queries: time reports' and indicators' sums, in SQL steps
+    retention vault.retention: what the retention schedules make due, counted in SQL
     check     verify every envelope
 
 Values returned are frozen dataclasses.  Every method is thread-safe (one lock, the
@@ -44,6 +45,7 @@ from counsel.vault.local import LocalSecrets
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.reading import Reading
 from counsel.vault.records import Records
+from counsel.vault.retention import RetentionQueries
 from counsel.vault.settings import Settings
 from counsel.vault.store import Store
 from counsel.vault.syncport import SyncPort
@@ -109,6 +111,7 @@ class Vault:
                                   sealer, self._keeper, self.trust)
         self.agenda = Agenda(self._lock, self._keys, self._current)
         self.time_queries = TimeQueries(self._lock, self._keys, self._current)
+        self.retention = RetentionQueries(self._lock, self._keys, self._current)
         self.audit = AuditLog(self._lock, st, self._keys, self._current,
                               self._records.save_many, self.device_id)
 

@@ -1,0 +1,189 @@
+"""Retention: what is past its schedule is due, nothing is due on hold, erasing from the
+queue leaves no content and produces a destruction record without content or name; the
+queue is counted in SQL, no record is built."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from counsel.cli.main import main
+from counsel.domain import Client, Encounter, Plan, Reminder
+from counsel.errors import RecordNotFound, ValidationError
+from counsel.records import retention
+from counsel.records.retention_pdf import render_destruction
+from counsel.vault.kdf import KdfParams
+from counsel.vault.service import Vault
+
+PASS = "abcdefghijkl"
+TODAY = dt.date(2026, 12, 2)
+NAME, NOTE = "Zainab Qadiri", "asylum interview prep, family in Kabul"
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    v, _ = Vault.create(tmp_path / "v.vault", PASS, kdf=KdfParams.fast_for_tests())
+    return v
+
+
+def _client(v: Vault, *, ended: dt.date | None, active: bool = True, name: str = NAME,
+            reminder: bool = False) -> Client:
+    c = Client(name=name, notes=NOTE, started=dt.date(2015, 1, 5), ended=ended, active=active)
+    recs: list = [c, Encounter(client=c.id, date=dt.date(2016, 3, 1), situation=NOTE),
+                  Plan(client=c.id, made=dt.date(2016, 3, 2), goals=NOTE)]
+    if reminder:
+        recs.append(Reminder(client=c.id, due=dt.date(2016, 4, 1), text=NOTE))
+    v.save_many(recs)
+    return c
+
+
+def test_a_client_past_every_schedule_is_due_as_a_whole(vault: Vault) -> None:
+    old = _client(vault, ended=dt.date(2019, 6, 30))
+    _client(vault, ended=None, name="Still Here")  # active, no end: never due
+    _client(vault, ended=dt.date(2024, 1, 1), name="Ended Recently")
+    items = retention.due(vault, TODAY)
+    assert [(d.client_id, d.whole) for d in items] == [(old.id, True)]
+    assert items[0].due == {"client": 1, "encounter": 1, "plan": 1}
+    # a day before six years have passed, nothing is due
+    assert retention.due(vault, dt.date(2025, 6, 29)) == []
+
+
+def test_inactive_without_an_end_date_ends_at_the_last_thing_that_happened(vault: Vault
+                                                                          ) -> None:
+    c = _client(vault, ended=None, active=False)
+    (item,) = retention.due(vault, TODAY)
+    # the latest encounter or work entry (the plan made a day later is not contact)
+    assert item.client_id == c.id and item.ended == dt.date(2016, 3, 1)
+
+
+def test_shorter_schedules_make_single_records_due(vault: Vault) -> None:
+    c = _client(vault, ended=dt.date(2024, 6, 1), reminder=True)
+    (item,) = retention.due(vault, TODAY)
+    assert not item.whole and item.due == {"reminder": 1}
+    assert item.kept == {"client": 1, "encounter": 1, "plan": 1}
+    done = retention.erase_due(vault, c.id, today=TODAY)
+    assert done.counts == {"reminder": 1} and not done.whole
+    assert vault.of_client(Reminder, c.id) == [] and vault.of_client(Encounter, c.id)
+    assert retention.due(vault, TODAY) == []
+
+
+def test_schedules_are_a_synced_setting_and_change_what_is_due(vault: Vault) -> None:
+    c = _client(vault, ended=dt.date(2024, 1, 1))
+    assert retention.due(vault, TODAY) == []
+    retention.set_schedules(vault, {k: 2 for k in retention.DEFAULT_YEARS})
+    assert vault.settings.get(retention.SCHEDULES_KEY)["encounter"] == 2
+    assert [d.client_id for d in retention.due(vault, TODAY)] == [c.id]
+    with pytest.raises(ValidationError):
+        retention.set_schedules(vault, {"encounter": -1})
+    with pytest.raises(ValidationError):
+        retention.set_schedules(vault, {"nonsense": 3})
+
+
+def test_nothing_is_due_on_hold(vault: Vault) -> None:
+    c = _client(vault, ended=dt.date(2017, 1, 1))
+    hold = retention.place_hold(vault, c.id, "complaint to the ombudsman pending",
+                                by="dpo", now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert retention.due(vault, TODAY) == []
+    assert retention.holds(vault)[c.id] == hold and hold.by == "dpo"
+    with pytest.raises(retention.NotDue):
+        retention.erase_due(vault, c.id, today=TODAY)
+    assert vault.get(c.id).name == NAME  # untouched
+    with pytest.raises(ValidationError):
+        retention.place_hold(vault, c.id, "  ")
+    with pytest.raises(RecordNotFound):
+        retention.place_hold(vault, "0" * 32, "reason")
+    assert retention.release_hold(vault, c.id)
+    assert [d.client_id for d in retention.due(vault, TODAY)] == [c.id]
+
+
+def test_erasing_from_the_queue_leaves_no_content_and_a_destruction_record(
+        vault: Vault, tmp_path: Path) -> None:
+    c = _client(vault, ended=dt.date(2017, 1, 1))
+    kept: list[retention.Destruction] = []
+    done = retention.erase_due(vault, c.id, today=TODAY, keep_record=kept.append)
+    assert kept == [done] and done.whole and done.counts == {"client": 1, "encounter": 1,
+                                                            "plan": 1}
+    assert not vault.exists(c.id) and vault.search("Qadiri") == [] and vault.search("Kabul") == []
+    with pytest.raises(RecordNotFound):
+        vault.client_history(c.id)  # the key is gone: no version can be read
+    assert [e.action for e in vault.audit.entries() if e.client == c.id][-1] == "erase"
+    pdf = render_destruction(done)
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        src = tmp_path / "d.pdf"
+        src.write_bytes(pdf)
+        text = subprocess.run(["pdftotext", str(src), "-"], capture_output=True,
+                              check=True).stdout.decode()
+        text = unicodedata.normalize("NFKC", text)  # the font's ligatures ("ff" in ids)
+        assert done.pseudonym in text and c.id in text and "Encounters" in text
+        assert "Qadiri" not in text and "Kabul" not in text and "Zainab" not in text
+
+
+def test_a_record_that_cannot_be_kept_stops_the_erasure(vault: Vault) -> None:
+    c = _client(vault, ended=dt.date(2017, 1, 1))
+
+    def fail(_d: retention.Destruction) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        retention.erase_due(vault, c.id, today=TODAY, keep_record=fail)
+    assert vault.get(c.id).name == NAME
+
+
+def test_the_queue_is_counted_in_sql_without_building_records(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    from counsel.demo.caseload import generate
+    from counsel.vault.current import Current
+    from counsel.vault.payload import RevisionCipher
+
+    generate(vault, "tiny", 3)
+    ended = [c for c in vault.all(Client)][:5]
+    vault.save_many([c.replace(ended=dt.date(2015, 1, 1), started=min(
+        c.started or dt.date(2014, 1, 1), dt.date(2014, 1, 1))) for c in ended])
+    built: list[str] = []
+    real = Current.shown_record
+
+    def spy(self: Current, record_id: str, row: tuple) -> object:  # type: ignore[type-arg]
+        built.append(row[0])
+        return real(self, record_id, row)
+
+    def no_decrypt(*_a: object, **_k: object) -> None:
+        raise AssertionError("a revision was decrypted")
+
+    monkeypatch.setattr(Current, "shown_record", spy)
+    monkeypatch.setattr(RevisionCipher, "decode", no_decrypt)
+    items = retention.due(vault, TODAY)
+    assert {d.client_id for d in items} == {c.id for c in ended}
+    assert set(built) <= {"setting"}  # only the schedules and holds were read
+
+
+def test_cli_due_csv_hold_and_erase(vault: Vault, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    c = _client(vault, ended=dt.date(2017, 1, 1))
+    vault.lock()
+    monkeypatch.setenv("COUNSEL_PASSPHRASE", PASS)
+    base = ["--vault", str(tmp_path / "v.vault"), "--lang", "en", "retention"]
+    assert main([*base, "due", "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "client_id,pseudonym,ended,level,kind,records"
+    assert f"{c.id},C-{c.id[:8]},2017-01-01,client,encounter,1" in out
+    assert NAME not in "\n".join(out)
+    assert main([*base, "hold", c.id, "--reason", "court case"]) == 0
+    capsys.readouterr()
+    assert main([*base, "due"]) == 0
+    assert "Nothing is due." in capsys.readouterr().out
+    assert main([*base, "erase", c.id, "--record", str(tmp_path / "r.pdf")]) == 1
+    assert not (tmp_path / "r.pdf").exists()
+    assert main([*base, "release", c.id]) == 0
+    assert main([*base, "erase", c.id, "--record", str(tmp_path / "nowhere" / "r.pdf")]) == 1
+    assert main([*base, "erase", c.id, "--record", str(tmp_path / "r.pdf")]) == 0
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    capsys.readouterr()
+    assert main([*base, "due", "--format", "csv"]) == 0
+    assert c.id not in capsys.readouterr().out
