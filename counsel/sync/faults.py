@@ -14,6 +14,8 @@ from collections.abc import Callable
 #: "after_ack": the server acknowledged a push, the outbox is not cleared yet.
 #: "after_store": pulled revisions are written, the cursor not yet (same transaction).
 POINTS = ("after_ack", "after_store")
+#: "move_after_copy": a client moved (counsel.teams.move) is saved in the destination, not
+#: yet erased in the source.  Not in POINTS: the sync state machine does not move clients.
 
 HOOKS: dict[str, Callable[[], None]] = {}
 

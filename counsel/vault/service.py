@@ -280,6 +280,11 @@ class Vault:
         self.audit.record("erase", client_id=client_id, record_kind="client")
 
     @_unlocked
+    def was_erased(self, client_id: str) -> bool:
+        """Whether this client id was erased here (it can never be used again)."""
+        return client_id in self._keys.erased()
+
+    @_unlocked
     def _erase_remote(self, client_id: str, record: bytes | None) -> None:
         self._records.erase_client(client_id, record)
 
