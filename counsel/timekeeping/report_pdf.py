@@ -101,6 +101,7 @@ def render_pdf(tables: Sequence[Table], *, title: str, first: dt.date, last: dt.
                note: str = "") -> bytes:
     """A PDF of ``tables`` with a stacked bar chart of the ``period`` table."""
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -126,11 +127,15 @@ def render_pdf(tables: Sequence[Table], *, title: str, first: dt.date, last: dt.
         story += [Spacer(1, 4 * mm), _chart([str(r[0]) for r in period.rows],
                                              [_int(r[1]) for r in period.rows],
                                              [_int(r[2]) for r in period.rows], regular)]
+    head_start = ParagraphStyle("head", fontName=bold, fontSize=8.5, leading=10)
+    head_end = ParagraphStyle("head_end", parent=head_start, alignment=TA_RIGHT)
     for t in tables:
-        data: list[list[object]] = [list(t.columns)]
+        # header cells wrap ("Taustatyön osuus" is wider than its column)
+        data: list[list[object]] = [[Paragraph(_esc(c), head_end if i else head_start)
+                                     for i, c in enumerate(t.columns)]]
         for n, row in enumerate(t.rows):
             minutes_cols: range | tuple[int, ...] = (
-                range(1, 4) if len(t.columns) == 5
+                t.minute_columns if t.minute_columns
                 else (1,) if n < len(t.minute_rows) and t.minute_rows[n] else ())
             data.append([_fmt(v, i, minutes_cols, row) for i, v in enumerate(row)])
         if len(t.columns) == 3:  # indicator labels are long: let them wrap

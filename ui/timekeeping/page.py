@@ -88,8 +88,12 @@ def bar_labels(report: TimeReport) -> list[tuple[str, str]]:
     return out
 
 
+TOTAL_COLUMN, SHARE_COLUMN = 4, 5
+
+
 class SplitModel(QAbstractTableModel):
-    """Rows of (label, Split): visible, background, total, background share."""
+    """Rows of (label, Split): visible, background, internal, total (all three),
+    background share (of the client work) — the columns of the exported report."""
 
     def __init__(self, first_column: str, parent: Any = None) -> None:
         super().__init__(parent)
@@ -111,7 +115,7 @@ class SplitModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _sort_rows(self) -> None:
-        column, order = getattr(self, "_sort", (3, Qt.SortOrder.DescendingOrder))
+        column, order = getattr(self, "_sort", (TOTAL_COLUMN, Qt.SortOrder.DescendingOrder))
         self.rows.sort(key=lambda row: self._key(row, column),
                        reverse=order == Qt.SortOrder.DescendingOrder)
 
@@ -120,26 +124,27 @@ class SplitModel(QAbstractTableModel):
         label, s = row
         if column == 0:
             return label.casefold()
-        if column == 4:
+        if column == SHARE_COLUMN:
             return -1.0 if s.background_share is None else s.background_share
-        return (s.visible, s.background, s.total)[column - 1]
+        return (s.visible, s.background, s.internal, s.total)[column - 1]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else SHARE_COLUMN + 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         label, s = self.rows[index.row()]
         col = index.column()
-        values: list[Any] = [label, s.visible, s.background, s.client_work, s.background_share]
+        values: list[Any] = [label, s.visible, s.background, s.internal, s.total,
+                             s.background_share]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
                 return label
-            if col == 4:
+            if col == SHARE_COLUMN:
                 return percent(s.background_share) or "–"
             return hm(values[col])
         if role == SORT_ROLE:
@@ -152,7 +157,7 @@ class SplitModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return (self.first_column, _("Visible"), _("Background"), _("Total"),
+            return (self.first_column, _("Visible"), _("Background"), _("Internal"), _("Total"),
                     _("Background share"))[section]
         return None
 
@@ -161,7 +166,7 @@ def _table(model: SplitModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSortingEnabled(True)
-    view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    view.sortByColumn(TOTAL_COLUMN, Qt.SortOrder.DescendingOrder)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
@@ -169,7 +174,7 @@ def _table(model: SplitModel, name: str) -> QTableView:
     view.setTabKeyNavigation(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for c in range(1, 5):
+    for c in range(1, model.columnCount()):
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
     named(view, name)
     return view

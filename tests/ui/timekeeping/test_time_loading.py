@@ -55,7 +55,7 @@ def test_split_model_sorts_itself(qtbot):
     assert [r[0] for r in model.rows] == ["A", "b", "c"]  # most time first by default
     model.sort(0, Qt.SortOrder.AscendingOrder)
     assert [model.data(model.index(i, 0)) for i in range(3)] == ["A", "b", "c"]
-    model.sort(4, Qt.SortOrder.DescendingOrder)  # background share; none last
+    model.sort(5, Qt.SortOrder.DescendingOrder)  # background share; none last
     assert [r[0] for r in model.rows] == ["A", "b", "c"]
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert [r[0] for r in model.rows] == ["b", "A", "c"]
