@@ -99,15 +99,15 @@ def team_path(personal: Vault, team_id: str) -> Path:
     return Path(personal.path).parent / "teams" / f"{team_id}.vault"
 
 
-def _generation(team: Vault) -> int:
+def team_generation(team: Vault) -> int:
     return int(getattr(team, "key_generation", 0))
 
 
-def _team_keys(team: Vault) -> list[bytes]:
+def team_keys(team: Vault) -> list[bytes]:
     get = getattr(team, "generation_key", None)
     if get is None:
         return [team.team_key()]
-    return [get(g) for g in range(_generation(team) + 1)]
+    return [get(g) for g in range(team_generation(team) + 1)]
 
 
 def _hold(team: Vault, grant: Grant, account: str) -> None:
@@ -193,8 +193,8 @@ def create_team(s: Session, name: str, passphrase: str, *,
     s.remote.create(team_id, name)
     team = Vault.adopt(path, team_id, key, passphrase, kdf=kdf)
     credentials.save(team, s.creds)
-    grant = grants.issue(ident, ident.public(), team_id, _generation(team), grants.MEMBER,
-                         _team_keys(team))
+    grant = grants.issue(ident, ident.public(), team_id, team_generation(team), grants.MEMBER,
+                         team_keys(team))
     s.remote.post_grants(team_id, [grant])
     _hold(team, grant, s.account)
     return team
@@ -204,12 +204,19 @@ def invite(s: Session, team: Vault, colleague: str, role: str = grants.MEMBER, *
            until: str = "", unverified_ok: bool = False) -> Grant:
     """Grant the team to ``colleague``; an unverified key needs ``unverified_ok``."""
     ident = ensure_identity(s)
-    public = s.remote.identity(colleague)
+    try:
+        public = s.remote.identity(colleague)
+    except SyncError as exc:
+        if exc.code != "no_identity":
+            raise
+        raise KnownError(_("{account} has no team keys yet: they appear once {account} has "
+                           "signed in and opened their teams (counsel team list).").format(
+                               account=colleague)) from None
     if not Verifications(s.personal.settings).is_verified(public) and not unverified_ok:
         raise NotVerified(_("You have not compared safety codes with {account}.").format(
             account=colleague))
-    grant = grants.issue(ident, public, team.vault_id, _generation(team), role,
-                         _team_keys(team), until)
+    grant = grants.issue(ident, public, team.vault_id, team_generation(team), role,
+                         team_keys(team), until)
     s.remote.post_grants(team.vault_id, [grant])
     return grant
 
@@ -241,10 +248,10 @@ def refresh(s: Session, team: Vault, now: dt.datetime | None = None) -> int:
     access, grant = my_access(s, ident, team.vault_id, now)
     if access.team_key is None:
         raise GrantRefused(_("A supervisor's grant carried a case-note key; refused."))
-    for gen in range(_generation(team) + 1, access.version + 1):
+    for gen in range(team_generation(team) + 1, access.version + 1):
         team.adopt_generation(gen, access.team_keys[gen])  # type: ignore[attr-defined]
     _hold(team, grant, s.account)
-    return _generation(team)
+    return team_generation(team)
 
 
 def remove(s: Session, team: Vault, who: str) -> int:
@@ -256,8 +263,8 @@ def remove(s: Session, team: Vault, who: str) -> int:
     ident = ensure_identity(s)
     accepted, found, _info = signers(s, team.vault_id)
     s.remote.remove(team.vault_id, who)
-    generation = int(rotate())
-    team_keys = _team_keys(team)
+    generation = int(rotate().generation)
+    all_keys = team_keys(team)
     newest: dict[str, Grant] = {}
     for g in found:
         if g.member != who and (g.member not in newest or g.version > newest[g.member].version):
@@ -274,7 +281,7 @@ def remove(s: Session, team: Vault, who: str) -> int:
                 grants.parse_expiry(old.expires) or dt.datetime.max.replace(tzinfo=dt.UTC)
         ) <= dt.datetime.now(dt.UTC):
             continue
-        new.append(grants.issue(ident, public, team.vault_id, generation, old.role, team_keys,
+        new.append(grants.issue(ident, public, team.vault_id, generation, old.role, all_keys,
                                 old.expires))
     s.remote.post_grants(team.vault_id, new)
     mine = next((g for g in new if g.member == s.account), None)
