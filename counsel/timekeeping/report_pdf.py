@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from counsel.i18n import gettext as _
 from counsel.timekeeping.report_tables import Table, Value
@@ -21,23 +22,39 @@ SUPPRESSED_MARK = "–"
 
 
 def _fonts() -> tuple[str, str]:
-    """Noto Sans regular and bold (static instances from the plans' font cache)."""
-    try:
-        from counsel.plans.fonts import face
+    """Noto Sans regular and bold: the numbers and the chart's axes (Latin digits)."""
+    from counsel.plans.fonts import face
 
-        return face("noto_sans").name, face("noto_sans", bold=True).name
-    except (ImportError, AttributeError):
-        # Fallback: the variable font's default instance (regular) for both weights.
-        from importlib import resources
+    return face("noto_sans").name, face("noto_sans", bold=True).name
 
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
 
-        root = resources.files("fontpkg_noto_sans") / "files"
-        path = next(p for p in root.iterdir() if p.name.startswith("NotoSans["))
-        if "Counsel-Report" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("Counsel-Report", str(path)))
-        return "Counsel-Report", "Counsel-Report"
+class _Text:
+    """Paragraphs in the interface language through the plans' layout: font fallback
+    (Arabic, Ethiopic …), HarfBuzz shaping and bidi, right-to-left where the language
+    is.  reportlab's own Paragraph has neither: an Arabic report printed nothing."""
+
+    def __init__(self) -> None:
+        from counsel.i18n import current_language, is_rtl
+        from counsel.plans.fonts import font_set
+
+        self.rtl = is_rtl(current_language())
+        self.fonts = font_set()
+
+    def style(self, size: float, *, bold: bool = False, leading: float = 0.0,
+              align: str = "start", grey: bool = False, typed: bool = False,
+              space_before: float = 0.0, space_after: float = 0.0) -> Any:
+        from counsel.plans.textlayout import TextStyle
+
+        return TextStyle(fonts=self.fonts.bold if bold else self.fonts.regular, size=size,
+                         leading=leading or size * 1.3, align=align,  # type: ignore[arg-type]
+                         color=(0.33, 0.33, 0.33) if grey else (0.0, 0.0, 0.0),
+                         rtl=None if typed else self.rtl, default_rtl=self.rtl,
+                         space_before=space_before, space_after=space_after)
+
+    def para(self, text: str, style: Any) -> Any:
+        from counsel.plans.textlayout import make_paragraph
+
+        return make_paragraph(text, style)
 
 
 def hm(minutes: int) -> str:
@@ -61,7 +78,6 @@ def _fmt(v: Value, column: int, minutes_columns: range | tuple[int, ...],
 def _chart(labels: Sequence[str], visible: Sequence[int | None],
            background: Sequence[int | None], font: str) -> object:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
 
@@ -86,77 +102,105 @@ def _chart(labels: Sequence[str], visible: Sequence[int | None],
     bc.bars[1].fillColor = colors.HexColor(BACKGROUND_COLOUR)
     bc.bars.strokeWidth = 0
     d.add(bc)
-    legend = Legend()
-    legend.x, legend.y = 40, 195
-    legend.fontName, legend.fontSize = font, 8
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.colorNamePairs = [(colors.HexColor(VISIBLE_COLOUR), _("Visible (hours)")),
-                             (colors.HexColor(BACKGROUND_COLOUR), _("Background (hours)"))]
-    d.add(legend)
     return d
+
+
+def _legend(tx: _Text) -> Any:
+    """The chart's legend: a coloured square and its name per series, in the page's
+    direction (drawn through the plans' layout, so any script prints)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Flowable
+
+    from counsel.plans import textlayout as tl
+
+    items = [(VISIBLE_COLOUR, _("Visible (hours)")), (BACKGROUND_COLOUR, _("Background (hours)"))]
+    style = tx.style(8, leading=10)
+
+    class Legend(Flowable):  # type: ignore[misc]
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self.width = avail_width
+            return avail_width, 14.0
+
+        def draw(self) -> None:
+            x = 0.0 if not tx.rtl else self.width
+            for colour, text in items:
+                (line,) = tl.layout(text, style, 1000)[:1]
+                box = 8.0
+                step = box + 4 + line.width + 14
+                left = x if not tx.rtl else x - step + 14
+                self.canv.setFillColor(colors.HexColor(colour))
+                square_x = left if not tx.rtl else left + line.width + 4
+                self.canv.rect(square_x, 3, box, box, stroke=0, fill=1)
+                text_x = left + box + 4 if not tx.rtl else left
+                tl.draw_line(self.canv, line, style.replace(align="left"), text_x, 4,
+                             line.width)
+                x = x + step if not tx.rtl else x - step
+
+    return Legend()
 
 
 def render_pdf(tables: Sequence[Table], *, title: str, first: dt.date, last: dt.date,
                note: str = "") -> bytes:
     """A PDF of ``tables`` with a stacked bar chart of the ``period`` table."""
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as RLTable
 
     regular, bold = _fonts()
-    h1 = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=4)
-    h2 = ParagraphStyle("h2", fontName=bold, fontSize=11, leading=14, spaceBefore=8,
-                        spaceAfter=3)
-    body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12)
-    small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=10,
-                           textColor=colors.HexColor("#555555"))
+    tx = _Text()
     story: list[object] = [
-        Paragraph(_esc(title), h1),
-        Paragraph(_esc(_("{first} – {last}").format(first=first.isoformat(),
-                                                     last=last.isoformat())), body),
+        tx.para(title, tx.style(16, bold=True, leading=20, space_after=4)),
+        tx.para(_("{first} – {last}").format(first=first.isoformat(), last=last.isoformat()),
+                tx.style(9, leading=12)),
     ]
     if note:
-        story.append(Paragraph(_esc(note), small))
+        story.append(tx.para(note, tx.style(7.5, leading=10, grey=True)))
     period = next((t for t in tables if t.key == "period"), None)
     if period is not None and period.rows:
-        story += [Spacer(1, 4 * mm), _chart([str(r[0]) for r in period.rows],
-                                             [_int(r[1]) for r in period.rows],
-                                             [_int(r[2]) for r in period.rows], regular)]
-    head_start = ParagraphStyle("head", fontName=bold, fontSize=8.5, leading=10)
-    head_end = ParagraphStyle("head_end", parent=head_start, alignment=TA_RIGHT)
+        story += [Spacer(1, 4 * mm), _legend(tx), _chart([str(r[0]) for r in period.rows],
+                                                         [_int(r[1]) for r in period.rows],
+                                                         [_int(r[2]) for r in period.rows],
+                                                         regular)]
+    # the label column on the side the language starts; numbers on the other side
+    near, far = ("right", "left") if tx.rtl else ("left", "right")
+    head = [tx.style(8.5, bold=True, leading=10, align=near),
+            tx.style(8.5, bold=True, leading=10, align=far)]
+    label_style = tx.style(8.5, leading=11, align=near)
+    typed_style = tx.style(8.5, leading=11, align=near, typed=True)
     for t in tables:
         # header cells wrap ("Taustatyön osuus" is wider than its column)
-        data: list[list[object]] = [[Paragraph(_esc(c), head_end if i else head_start)
+        data: list[list[object]] = [[tx.para(c, head[1 if i else 0])
                                      for i, c in enumerate(t.columns)]]
         for n, row in enumerate(t.rows):
             minutes_cols: range | tuple[int, ...] = (
                 t.minute_columns if t.minute_columns
                 else (1,) if n < len(t.minute_rows) and t.minute_rows[n] else ())
-            data.append([_fmt(v, i, minutes_cols, row) for i, v in enumerate(row)])
-        if len(t.columns) == 3:  # indicator labels are long: let them wrap
-            data = [data[0]] + [[Paragraph(_esc(str(r[0])), body), *r[1:]] for r in data[1:]]
-        elif t.key == "client":  # names in any script: shaped, bidi-aware, with fallback
-            data = [data[0]] + [[_name_cell(str(r[0])), *r[1:]] for r in data[1:]]
+            cells: list[object] = [_fmt(v, i, minutes_cols, row) for i, v in enumerate(row)]
+            # labels are translated text; client names and periods are typed or codes
+            cells[0] = tx.para(str(cells[0]), typed_style if t.key in ("client", "period")
+                               else label_style)
+            data.append(cells)
         first_width = 80 * mm if len(t.columns) == 3 else 45 * mm
         other = (170 * mm - first_width) / (len(t.columns) - 1)
-        table = RLTable(data, colWidths=[first_width] + [other] * (len(t.columns) - 1),
-                        repeatRows=1)
+        widths = [first_width] + [other] * (len(t.columns) - 1)
+        if tx.rtl:  # mirrored: the label column on the right
+            data = [list(reversed(r)) for r in data]
+            widths.reverse()
+        table = RLTable(data, colWidths=widths, repeatRows=1)
+        numbers = (0, 0, -2, -1) if tx.rtl else (1, 0, -1, -1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), regular, 8.5),
-            ("FONT", (0, 0), (-1, 0), bold, 8.5),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ("ALIGN", numbers[:2], numbers[2:], far.upper()),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f4f7")]),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]))
-        story += [Paragraph(_esc(t.title), h2), table]
+        story += [tx.para(t.title, tx.style(11, bold=True, leading=14, space_before=8,
+                                            space_after=3)), table]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=18 * mm, bottomMargin=18 * mm, title=title,
@@ -165,20 +209,6 @@ def render_pdf(tables: Sequence[Table], *, title: str, first: dt.date, last: dt.
     return buf.getvalue()
 
 
-def _name_cell(text: str) -> object:
-    """A client name drawn with the plans' layout (Arabic, Ethiopic ...); else plain."""
-    try:
-        from counsel.plans.fonts import font_set
-        from counsel.plans.textlayout import TextStyle, make_paragraph
-
-        return make_paragraph(text, TextStyle(fonts=font_set().regular, size=8.5, rtl=False))
-    except (ImportError, AttributeError, TypeError):
-        return text
-
-
 def _int(v: Value) -> int | None:
     return v if isinstance(v, int) else None
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
