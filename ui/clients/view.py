@@ -86,8 +86,12 @@ class ClientView(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.plans_button = QPushButton(_("Integration &plans…"))
         self.plans_button.clicked.connect(lambda: session.open_plans.emit(client_id))
+        self.give_data_button = QPushButton(_("Give the client their &data…"))
+        self.give_data_button.setToolTip(_("A PDF in the client's language and a JSON file "
+                                           "with everything recorded about them"))
+        self.give_data_button.clicked.connect(self.give_data)
         for b in (self.encounter_button, self.timer_button, self.log_button, self.edit_button,
-                  self.plans_button):
+                  self.plans_button, self.give_data_button):
             named(b, b.text())
             actions.addWidget(b)
         actions.addStretch(1)
@@ -132,6 +136,11 @@ class ClientView(QWidget):
         self.path_tab.refresh()
         session.changed.connect(self._on_changed)
         self.refresh()
+
+    def give_data(self) -> None:
+        from counsel_ui.clients.give_data import give_client_data
+
+        give_client_data(self, self.session, self.client_id)
 
     def _on_changed(self, _kinds: frozenset[str]) -> None:
         # a bound method, not a lambda: Qt drops the connection when this page is deleted

@@ -1,0 +1,1 @@
+"""The Retention review page."""
