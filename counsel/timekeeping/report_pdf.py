@@ -1,9 +1,10 @@
 """Reports as PDF (reportlab): a stacked bar chart per period and the tables.
 
-Noto Sans (Latin, Cyrillic) for the report itself: the manager report holds no client
-names.  The counsellor's own report names clients only with ``--by client``; those
-names go through the plans' text layout (font fallback, shaping, bidi), so Arabic or
-Tigrinya names print correctly.  Minutes print as ``h:mm``.
+Every text (title, headings, column names, labels, client names with ``--by client``,
+the chart's legend) goes through the plans' text layout (font fallback, shaping, bidi)
+in the interface language's direction, so an Arabic report prints and reads right to
+left (the label column on the right).  Numbers and the chart's axes are Noto Sans with
+Latin digits.  Minutes print as ``h:mm``.
 """
 
 from __future__ import annotations
