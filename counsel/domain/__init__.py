@@ -25,13 +25,13 @@ from counsel.domain.enums import (
 )
 from counsel.domain.plan import Measure, Plan, PrintRecord
 from counsel.domain.reminder import Reminder
-from counsel.domain.setting import Setting, setting_id
+from counsel.domain.setting import ClientSetting, Setting, client_setting_id, setting_id
 from counsel.domain.work import WorkEntry
 
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.KIND: cls for cls in (
         Client, Encounter, WorkEntry, Contact, Plan, Reminder, Setting, CompetenceProfile,
-        Employer, Role, Proposal, AuditEntry, Consent, DisclosureEntry,
+        Employer, Role, Proposal, AuditEntry, Consent, DisclosureEntry, ClientSetting,
     )
 }
 
@@ -42,6 +42,7 @@ __all__ = [
     "CefrLevel",
     "Channel",
     "Client",
+    "ClientSetting",
     "CompetenceProfile",
     "ClientType",
     "Consent",
@@ -69,6 +70,7 @@ __all__ = [
     "Role",
     "Setting",
     "setting_id",
+    "client_setting_id",
     "WorkEntry",
     "WorkKind",
     "new_id",

@@ -156,10 +156,9 @@ def cmd_report_indicators(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def load_rules(vault: Vault) -> tuple[MatchRule, ...]:
-    from counsel.timekeeping.matching import rules_from_json
+    from counsel.timekeeping import rule_store
 
-    raw = vault.settings.get(RULES_SETTING)
-    return rules_from_json(raw) if raw else ()
+    return rule_store.load_rules(vault)
 
 
 def cmd_import_ics(args: argparse.Namespace, ctx: Context) -> int:
@@ -222,7 +221,8 @@ def read_calendar_file(path: Path) -> bytes:
 
 
 def save_rules(vault: Vault, rules: tuple[MatchRule, ...]) -> None:
-    """Keep the counsellor's confirmed matching rules (encrypted, in the vault settings)."""
-    from counsel.timekeeping.matching import rules_to_json
+    """Keep the counsellor's confirmed matching rules (encrypted; a client's rules under
+    the client's key, see counsel.timekeeping.rule_store)."""
+    from counsel.timekeeping import rule_store
 
-    vault.settings.set(RULES_SETTING, rules_to_json(rules))
+    rule_store.save_rules(vault, rules)

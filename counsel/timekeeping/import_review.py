@@ -13,27 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from counsel.app.birthdates import birth_dates
 from counsel.app.labels import client_label
-from counsel.domain import Channel, PartyKind, Record, Setting, WorkEntry
-from counsel.domain.setting import setting_id
+from counsel.domain import Channel, PartyKind, Record, WorkEntry
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
 from counsel.timekeeping.ics_import import ParsedCalendar, read_ics
 from counsel.timekeeping.ics_scan import ImportProblem
-from counsel.timekeeping.matching import (
-    Action,
-    MatchRule,
-    Proposal,
-    learn,
-    normalise,
-    propose,
-    rules_to_json,
-)
+from counsel.timekeeping.matching import Action, MatchRule, Proposal, learn, normalise, propose
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -206,8 +196,9 @@ class ImportReview:
         records: list[Record] = list(self.entries())
         rules = self.learned_rules()
         if rules is not None:
-            records.append(Setting(id=setting_id(RULES_SETTING), key=RULES_SETTING,
-                                   value_json=json.dumps(rules_to_json(rules))))
+            from counsel.timekeeping.rule_store import rules_records
+
+            records += rules_records(rules, self.rules)
         return records
 
 

@@ -105,7 +105,7 @@ class Vault:
         self._reading = Reading(st, self._current, cipher)
         self._cipher = cipher
         self.drafts = Drafts(st, self._keys)
-        self.settings = Settings(self.get, self.save)
+        self.settings = Settings(self.get, self.save, self.all)
         self.local = LocalSecrets(self._keys)
         self.sync_port = SyncPort(st, self._keys, cipher, self._current, self._erase_remote,
                                   sealer, self._keeper, self.trust)
@@ -283,6 +283,11 @@ class Vault:
     def was_erased(self, client_id: str) -> bool:
         """Whether this client id was erased here (it can never be used again)."""
         return client_id in self._keys.erased()
+
+    @_unlocked
+    def erased_clients(self) -> set[str]:
+        """Ids of the clients erased in this vault (here or on another device)."""
+        return set(self._keys.erased())
 
     @_unlocked
     def _erase_remote(self, client_id: str, record: bytes | None) -> None:

@@ -84,7 +84,7 @@ def _connect() -> sqlite3.Connection:
 #: bodies are decrypted on demand); work entries are rebuilt from the ``work`` columns.
 # audit entries, consents and disclosures are read whole in lists (counsel.records)
 KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting", "audit", "consent",
-             "disclosure"}
+             "disclosure", "client_setting"}
 
 
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
