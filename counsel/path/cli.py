@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t.add_argument("--lang", dest="client_lang", metavar="LANG",
                    help=_("the client’s language (default: their mother tongue where possible)"))
     t.add_argument("--variant", choices=["standard", "large_print"], default="standard")
+    t.add_argument("--review", action="store_true",
+                   help=_("the counsellor's sheet for the plan review meeting (in your "
+                          "language: overdue, due, open obstacles, figures)"))
     t.set_defaults(handler=cmd_timeline)
 
     path = sub.add_parser("path", help=_("the path to work across the caseload"))
@@ -101,17 +104,24 @@ def cmd_timeline(args: argparse.Namespace, ctx: Any) -> int:
 
     vault = ctx.open_vault()
     path = client_path(vault, args.client_id)
-    lang = args.client_lang or default_client_language(path.client)
-    data = render_timeline(path.client, path.facts, client_lang=lang,
-                           counsellor_lang=print_language(current_language()),
-                           today=dt.date.today(), variant=args.variant)
+    if args.review:
+        from counsel.path.review_pdf import review_pdf_for
+
+        lang = current_language()
+        data = review_pdf_for(path.client, path.facts, path.employer_names, dt.date.today())
+    else:
+        lang = args.client_lang or default_client_language(path.client)
+        data = render_timeline(path.client, path.facts, client_lang=lang,
+                               counsellor_lang=print_language(current_language()),
+                               today=dt.date.today(), variant=args.variant)
     if args.out == "-":
         sys.stdout.buffer.write(data)
     else:
         write_atomic(Path(args.out).expanduser(), data)
         print(_("Wrote {file} ({size} kB)").format(file=args.out, size=len(data) // 1024 + 1))
     vault.audit.record("export", client_id=args.client_id, record_id=args.client_id,
-                       record_kind="client", detail=f"pdf timeline {lang}")
+                       record_kind="client",
+                       detail=f"pdf {'review sheet' if args.review else 'timeline'} {lang}")
     return 0
 
 

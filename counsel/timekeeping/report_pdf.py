@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from counsel.i18n import gettext as _
+from counsel.plans.interface_print import InterfaceText
 from counsel.timekeeping.report_tables import Table, Value
 
 VISIBLE_COLOUR = "#2b6cb0"
@@ -27,35 +28,6 @@ def _fonts() -> tuple[str, str]:
     from counsel.plans.fonts import face
 
     return face("noto_sans").name, face("noto_sans", bold=True).name
-
-
-class _Text:
-    """Paragraphs in the interface language through the plans' layout: font fallback
-    (Arabic, Ethiopic …), HarfBuzz shaping and bidi, right-to-left where the language
-    is.  reportlab's own Paragraph has neither: an Arabic report printed nothing."""
-
-    def __init__(self) -> None:
-        from counsel.i18n import current_language, is_rtl
-        from counsel.plans.fonts import font_set
-
-        self.rtl = is_rtl(current_language())
-        self.fonts = font_set()
-
-    def style(self, size: float, *, bold: bool = False, leading: float = 0.0,
-              align: str = "start", grey: bool = False, typed: bool = False,
-              space_before: float = 0.0, space_after: float = 0.0) -> Any:
-        from counsel.plans.textlayout import TextStyle
-
-        return TextStyle(fonts=self.fonts.bold if bold else self.fonts.regular, size=size,
-                         leading=leading or size * 1.3, align=align,  # type: ignore[arg-type]
-                         color=(0.33, 0.33, 0.33) if grey else (0.0, 0.0, 0.0),
-                         rtl=None if typed else self.rtl, default_rtl=self.rtl,
-                         space_before=space_before, space_after=space_after)
-
-    def para(self, text: str, style: Any) -> Any:
-        from counsel.plans.textlayout import make_paragraph
-
-        return make_paragraph(text, style)
 
 
 def hm(minutes: int) -> str:
@@ -106,7 +78,7 @@ def _chart(labels: Sequence[str], visible: Sequence[int | None],
     return d
 
 
-def _legend(tx: _Text) -> Any:
+def _legend(tx: InterfaceText) -> Any:
     """The chart's legend: a coloured square and its name per series, in the page's
     direction (drawn through the plans' layout, so any script prints)."""
     from reportlab.lib import colors
@@ -150,7 +122,7 @@ def render_pdf(tables: Sequence[Table], *, title: str, first: dt.date, last: dt.
     from reportlab.platypus import Table as RLTable
 
     regular, bold = _fonts()
-    tx = _Text()
+    tx = InterfaceText()
     story: list[object] = [
         tx.para(title, tx.style(16, bold=True, leading=20, space_after=4)),
         tx.para(_("{first} – {last}").format(first=first.isoformat(), last=last.isoformat()),

@@ -90,7 +90,11 @@ class PathTab(QWidget):
         self.large = QCheckBox(_("Lar&ge print"))
         self.print_button = QPushButton(_("Print &timeline…"))
         self.print_button.clicked.connect(self.print_timeline)
-        for w in (self.print_lang, self.large, self.print_button):
+        self.review_button = QPushButton(_("Print for the plan &review…"))
+        self.review_button.setToolTip(_("Your sheet for the plan review meeting: overdue and "
+                                        "due items, open obstacles, the client's figures"))
+        self.review_button.clicked.connect(self.print_review)
+        for w in (self.print_lang, self.large, self.print_button, self.review_button):
             top.addWidget(w)
         lay.addLayout(top)
         self.summary = align_leading(QLabel())
@@ -176,6 +180,14 @@ class PathTab(QWidget):
             counsellor_lang=print_language(current_language()), today=self.data.today,
             variant="large_print" if self.large.isChecked() else "standard")
 
+    def render_review(self) -> bytes:
+        """The counsellor's sheet for the plan review meeting (interface language)."""
+        from counsel.path.review_pdf import review_pdf_for
+
+        assert self.data is not None
+        path = self.data.path
+        return review_pdf_for(path.client, path.facts, path.employer_names, self.data.today)
+
     def print_timeline(self) -> None:
         if self.data is None:
             return
@@ -184,15 +196,26 @@ class PathTab(QWidget):
         if name:
             self.write_to(Path(name))
 
-    def write_to(self, path: Path) -> None:
+    def print_review(self) -> None:
+        if self.data is None:
+            return
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the plan review sheet as PDF"), "plan-review.pdf",
+            _("PDF files (*.pdf)"))
+        if name:
+            self.write_to(Path(name), review=True)
+
+    def write_to(self, path: Path, *, review: bool = False) -> None:
         from counsel.atomicfile import write_atomic
 
         vault, client_id = self.session.vault, self.client_id
+        render = self.render_review if review else self.render_pdf
 
         def work() -> Any:
-            write_atomic(path, self.render_pdf())
+            write_atomic(path, render())
             vault.audit.record("export", client_id=client_id, record_id=client_id,
-                               record_kind="client", detail="pdf timeline")
+                               record_kind="client",
+                               detail="pdf review sheet" if review else "pdf timeline")
 
         Op(self, work, write=False).success(
             lambda _r: self.message.setText(_("Saved {file}").format(file=path.name))).run()

@@ -116,3 +116,32 @@ def test_the_path_tab_offers_roles_only_with_consent(window, qtbot) -> None:  # 
     top = tab.roles.topLevelItem(0)
     assert top.text(0).startswith("Kielenopettaja")
     assert any("B1.1" in top.child(i).text(0) for i in range(top.childCount()))
+
+
+def test_the_path_tab_prints_the_plan_review_sheet(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    from counsel_ui.path.client_tab import PathTab
+
+    vault = window.session.vault
+    due = dt.date.today() + dt.timedelta(days=20)
+    plan = Plan(client="a" * 32, made=dt.date.today() - dt.timedelta(days=90), review=due,
+                measures=(Measure("work_trial", MeasureStatus.STARTED,
+                                  start=dt.date.today() - dt.timedelta(days=60),
+                                  due=dt.date.today() - dt.timedelta(days=5)),))
+    vault.save_many([_profile("a" * 32), plan])
+    tab = PathTab(window.session, "a" * 32)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.refresh()
+    assert tab.review_button.isEnabled()
+    out = tmp_path / "review.pdf"
+    tab.write_to(out, review=True)
+    qtbot.waitUntil(out.exists, timeout=10_000)
+    assert out.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
+                                   check=True).stdout.decode().split())
+    assert "Overdue" in text and "Plan review" in text  # the interface language (en)

@@ -146,3 +146,22 @@ def test_path_indicators_print_aggregates_without_names(
     out = capsys.readouterr().out
     assert f"Clients\t{len(names)}" in out and "Proposals to employers\t" in out
     assert not any(n in out for n in names)
+
+
+def test_client_timeline_review_writes_the_counsellors_sheet(
+        demo_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COUNSEL_PASSPHRASE", PASS)
+    v = Vault.unlock(demo_vault, PASS)
+    try:
+        client = next(p.client for p in v.all(CompetenceProfile) if p.languages)
+    finally:
+        v.lock()
+    out = tmp_path / "review.pdf"
+    assert main(["--vault", str(demo_vault), "--lang", "fi", "client", "timeline", client,
+                 "--review", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
+                                   check=True).stdout.decode().split())
+    assert "Myöhässä" in text and "Suunnitelman tarkistus" in text  # in Finnish
