@@ -51,3 +51,4 @@ register("sync", N_("Sync"), "counsel_ui.sync.page:SyncPage")
 # appended (not inserted): the keys Ctrl+1… of the pages before it stay as they were
 register("week", N_("Week"), "counsel_ui.today.week:WeekPage")
 register("retention", N_("Retention"), "counsel_ui.retention.page:RetentionPage")
+register("team", N_("Team"), "counsel_ui.team.page:TeamPage")

@@ -1,0 +1,1 @@
+"""What the Team page shows (Qt-free); the protocol itself is counsel.teams."""

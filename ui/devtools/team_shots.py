@@ -1,0 +1,108 @@
+"""Render the Team page and its dialogs to PNG, per language.
+
+    python -m counsel_ui.devtools.team_shots --out docs/screenshots [--langs fi ar]
+
+No server: the page is given an overview made here (teams, members in every
+verification state, a substitute with an end date, a supervisor, an invitation, devices
+and a pinned organisation policy), the same shape ``counsel.team.overview.load`` returns.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+PASS = "demo vault passphrase"
+
+
+def sample(fingerprint_key: bytes) -> Any:
+    from counsel.org.policy import OrgPolicy
+    from counsel.sync.devices import Device
+    from counsel.team.overview import Overview
+    from counsel.teams.membership import MemberView, TeamView
+
+    now = time.time()
+    day = 86400.0
+    members = [
+        MemberView("maria.virtanen", "member", None, False, ""),
+        MemberView("ahmed.hassan", "member", None, False, "verified"),
+        MemberView("liisa.korhonen", "substitute", now + 21 * day, False, "unverified"),
+        MemberView("jukka.niemi", "supervisor", None, False, "changed"),
+        MemberView("old.colleague", "member", None, True, "verified"),
+    ]
+    teams = [TeamView("t" * 32, "Espoo kotoutuminen", "maria.virtanen", 3, "member", members),
+             TeamView("u" * 32, "Vantaa TE-palvelut", "ahmed.hassan", 1, "substitute",
+                      [MemberView("ahmed.hassan", "member", None, False, "verified"),
+                       MemberView("maria.virtanen", "substitute", now + 30 * day, False, "")])]
+    devices = [Device("d1" * 16, "Työläppäri", now - 400 * day, now - 60, None, True),
+               Device("d2" * 16, "Kotikone", now - 90 * day, now - 3 * day, None, False),
+               Device("d3" * 16, "Vanha tabletti", now - 700 * day, now - 200 * day,
+                      now - 150 * day, False)]
+    policy = OrgPolicy("espoo", "Espoon kaupunki", fingerprint_key, "if_synced")
+    return Overview("maria.virtanen", teams, [teams[1]], devices, policy, [])
+
+
+def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from counsel.domain import Client
+    from counsel.vault.kdf import KdfParams
+    from counsel.vault.service import Vault
+    from counsel_ui.common.i18n import apply_language
+    from counsel_ui.devtools.screenshots import Shots
+    from counsel_ui.shell.session import Session
+    from counsel_ui.team import dialogs
+    from counsel_ui.team.page import TeamPage
+
+    app = QApplication.instance() or QApplication([])
+    shot = Shots(app, out)
+    vault, _code = Vault.create(folder / "team.vault", PASS, kdf=KdfParams.fast_for_tests())
+    client = Client(id="c" * 32, name="أحمد السيد", preferred_name="Ahmad")
+    vault.save(client)
+    data = sample(bytes(range(32)))
+    for lang in langs:
+        apply_language(app, lang)
+        session = Session(vault)
+        session.current_client = client.id
+        page = TeamPage(session, loader=lambda _v: data)
+        page.resize(1000, 900)
+        page.show()
+        shot(lang, "team", page)
+        page.team_boxes[0].members.selectRow(2)
+        box = dialogs.SafetyCodeDialog(page, "liisa.korhonen", "482 193 075 618 204 937",
+                                       "unverified")
+        box.show()
+        shot(lang, "team-safety-code", box)
+        box.reject()
+        from counsel_ui.team.page import _day
+
+        share = dialogs.share_box(page, data.teams[0], "Ahmad", data.account, _day)
+        share.show()
+        shot(lang, "team-share", share)
+        share.reject()
+        revoke = dialogs.revoke_box(page, data.devices[1], data.policy)
+        revoke.show()
+        shot(lang, "team-revoke", revoke)
+        revoke.reject()
+        page.close()
+        page.deleteLater()
+    vault.lock()
+    return shot.written
+
+
+def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] = print) -> int:
+    from counsel_ui.devtools.screenshots import shots_parser, shots_session
+
+    args = shots_parser("python -m counsel_ui.devtools.team_shots").parse_args(argv)
+    with shots_session() as (_app, tmp):
+        written = render(args.out, args.langs, tmp)
+    for path in written:
+        progress(str(path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

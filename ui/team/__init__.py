@@ -1,0 +1,1 @@
+"""The Team page: teams, members, verification, invitations, devices."""
