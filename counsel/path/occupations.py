@@ -1,5 +1,7 @@
 """ISCO-08 occupation groups shipped as data (``data/isco08.csv``), with titles in
-Finnish, Swedish and English; other interface languages show the English title."""
+every interface language: Finnish, Swedish, English and Arabic (Arabic: working
+translations, not yet checked by a qualified translator).  A language without titles
+shows the English one."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from importlib import resources
 
 from counsel.i18n import current_language
 
-_TITLE_LANGS = ("fi", "sv", "en")
+_TITLE_LANGS = ("fi", "sv", "en", "ar")
 
 
 @functools.cache
