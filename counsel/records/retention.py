@@ -188,7 +188,9 @@ def erase_due(vault: Vault, client_id: str, *, today: dt.date | None = None,
     if keep_record is not None:
         keep_record(done)
     if item.whole:
-        vault.erase_client(client_id)
+        from counsel.records.erasure_traces import erase_client
+
+        erase_client(vault, client_id)  # the client and their derived traces
     else:
         for record_id in vault.retention.record_ids(client_id, item.due):
             vault.delete(record_id)

@@ -1,0 +1,103 @@
+"""The app's print, export and view entry points each leave exactly one audit entry (the
+CLI's are walked in tests/unit/records/test_audit_outputs.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from counsel.domain import AuditEntry
+
+AMINA = "a" * 32
+AHMAD = "b" * 32
+
+
+def _new_entries(qtbot, vault, act: Callable[[], object], n: int = 1) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    before = {e.id for e in vault.audit.entries()}
+    act()
+
+    def new() -> list[AuditEntry]:
+        return [e for e in vault.audit.entries() if e.id not in before]
+
+    qtbot.waitUntil(lambda: len(new()) >= n, timeout=60_000)
+    from counsel_ui.common import ops
+
+    ops.wait_idle()
+    return new()
+
+
+def _printer(path: Path):  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(100)
+    return printer
+
+
+def test_opening_a_client_card_is_one_view(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    vault = window.session.vault
+    new = _new_entries(qtbot, vault, lambda: window.workspace.open_client(AMINA))
+    assert [(e.action, e.client, e.record_kind) for e in new] == [("view", AMINA, "client")]
+    page = window.workspace.page("clients")
+    again = {e.id for e in vault.audit.entries()}
+    page.view.refresh()  # the same card again within minutes: no second entry
+    from counsel_ui.common import ops
+
+    ops.wait_idle()
+    assert {e.id for e in vault.audit.entries()} == again
+
+
+def test_plan_pdf_and_print_each_leave_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = window.session.vault
+    window.workspace.show_page("plans")
+    editor = window.workspace.page("plans").new_plan(AMINA)
+    out = tmp_path / "plan.pdf"
+    new = _new_entries(qtbot, vault, lambda: editor.output.save_pdf(str(out)), 2)
+    # the export, and the plan saved with its print record (an edit)
+    assert sorted(e.action for e in new) == ["edit", "export"]
+    (export,) = [e for e in new if e.action == "export"]
+    assert export.client == AMINA and export.record_kind == "plan" and out.exists()
+    printer = _printer(tmp_path / "printed.pdf")
+    new = _new_entries(qtbot, vault,
+                       lambda: editor.output.print_to(printer, editor.build(), "standard"), 2)
+    assert sorted(e.action for e in new) == ["edit", "print"]
+
+
+def test_appointment_card_print_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = window.session.vault
+    window.workspace.new_encounter(AHMAD)
+    ed = window.session.editors[-1]
+    dlg = ed.open_card()
+    qtbot.waitUntil(lambda: bool(dlg.pages), timeout=20_000)
+    new = _new_entries(qtbot, vault, lambda: dlg.print_to(_printer(tmp_path / "card.pdf")))
+    assert [(e.action, e.client, e.detail) for e in new] == [
+        ("print", AHMAD, "appointment card")]
+
+
+def test_timeline_pdf_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from counsel_ui.path.client_tab import PathTab
+
+    vault = window.session.vault
+    tab = PathTab(window.session, AMINA)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.refresh()
+    out = tmp_path / "timeline.pdf"
+    new = _new_entries(qtbot, vault, lambda: tab.write_to(out))
+    assert [(e.action, e.client) for e in new] == [("export", AMINA)] and out.exists()
+
+
+def test_time_report_exports_each_leave_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from counsel.timekeeping.overview import ExportKind
+
+    vault = window.session.vault
+    window.workspace.show_page("time")
+    page = window.workspace.page("time")
+    for kind in ExportKind:
+        for fmt in ("csv", "pdf"):
+            out = tmp_path / f"{kind.value}.{fmt}"
+            new = _new_entries(qtbot, vault, lambda k=kind, f=fmt, o=out: page.export_to(k, f, o))
+            assert [(e.action, e.record_kind) for e in new] == [("export", "report")]
+            assert out.exists()

@@ -1,0 +1,1 @@
+"""The audit trail viewer (issue 16)."""
