@@ -18,7 +18,7 @@ def test_indicator_names_fit_their_labels_in_arabic(qtbot, window):
         qtbot.wait(50)
         form = page.indicator_box.layout()
         assert isinstance(form, QFormLayout)
-        labels = [form.labelForField(w) for w in page.ind.values()]
+        labels = [form.labelForField(w) for w in page.figures.values()]
         assert all(isinstance(lab, QLabel) for lab in labels)
         for lab in labels:
             advance = QFontMetrics(lab.font()).horizontalAdvance(lab.text())
