@@ -36,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("recover", help=_("set a new passphrase with the printed recovery code"))
     p.set_defaults(handler=cmd_recover)
 
+    from counsel.cli import keys as keys_cli
+
+    keys_cli.register(sub)
+
 
 
 def _create(ctx: Context, fast_kdf: bool = False) -> tuple[Vault, str]:
@@ -114,8 +118,12 @@ def cmd_passwd(args: argparse.Namespace, ctx: Context) -> int:
     vault = ctx.open_vault()
     old = os.environ.get("COUNSEL_PASSPHRASE") or getpass.getpass(_("Current passphrase: "))
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
-    vault.change_passphrase(old, new)
-    print(_("Passphrase changed."))
+    from counsel.cli.keys import print_new_code
+
+    code = vault.change_passphrase(old, new)
+    print(_("Passphrase changed; new keys for what is written from now on."))
+    if code:  # a keyring from before key generations gets a new code at its first rotation
+        print_new_code(code)
     _tell_server(vault, new)  # new devices then join with the new passphrase
     return 0
 
@@ -128,8 +136,13 @@ def cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
 
     code = os.environ.get("COUNSEL_RECOVERY_CODE") or input(_("Recovery code: "))
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
+    from counsel.cli.keys import print_new_code
+
     vault = ctx.adopt(Vault.recover(ctx.vault_path, code, new))
-    print(_("Passphrase replaced. Keep using the same recovery code."))
+    print(_("Passphrase replaced; new keys for what is written from now on."))
+    issued = vault.take_recovery_code()
+    if issued:
+        print_new_code(issued)
     _tell_server(vault, new)
     return 0
 
@@ -138,7 +151,10 @@ def _tell_server(vault: Vault, new: str) -> None:
     """Upload the re-wrapped keyring and the new login, so devices that join later use
     the new passphrase (and the old one no longer works there)."""
     from counsel.errors import OfflineError
+    from counsel.org.recovery import refresh_escrow
     from counsel.sync import enrol
+
+    refresh_escrow(vault)  # the keys rotated: a new master key to escrow
 
     try:
         enrol.update_login(vault, new)

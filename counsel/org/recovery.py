@@ -30,7 +30,8 @@ from counsel.org.recovery_key import RecoveryKeyError
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
-#: the master key does not change with vault key generations: it is escrowed as generation 1
+#: the slot's generation field (the master key changes at every key rotation, so the
+#: escrow is made again after one: :func:`refresh_escrow`)
 MASTER_GENERATION = 1
 POLICY_FILE = "org-policy.json"
 
@@ -115,6 +116,28 @@ def escrow(vault: Vault, account: str) -> bytes:
     return vault.escrow_master(seal)
 
 
+def refresh_escrow(vault: Vault) -> bool:
+    """After a key rotation (a new master key): seal the new master key to the
+    organisation again if this vault had an escrow, and send it to the sync server when
+    signed in.  True if an escrow was made again."""
+    stored = vault.escrow_record()
+    if stored is None:
+        return False
+    try:
+        account = str(json.loads(stored)["account"])
+    except (ValueError, KeyError, TypeError):
+        return False
+    record = escrow(vault, account)
+    from counsel.errors import KnownError, OfflineError
+    from counsel.org import serverside
+
+    try:
+        serverside.upload_escrow(vault, record)
+    except (OfflineError, KnownError):
+        pass  # kept in the file; `counsel org escrow` sends it again
+    return True
+
+
 def recover(path: Path, account: str, part_texts: Sequence[str], new_passphrase: str) -> Vault:
     from counsel.vault.service import Vault
 
@@ -137,7 +160,9 @@ def recover(path: Path, account: str, part_texts: Sequence[str], new_passphrase:
         slot = sealed_box.EscrowSlot(org_id, account, vault_id, generation)
         return sealed_box.open_(private, slot, sealed)
 
-    return Vault.recover_with_master(path, open_master, new_passphrase)
+    vault = Vault.recover_with_master(path, open_master, new_passphrase)
+    refresh_escrow(vault)  # recovery rotated the keys: the old escrow opens nothing new
+    return vault
 
 
 def _vault_id(path: Path) -> str:

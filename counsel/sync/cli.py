@@ -102,6 +102,9 @@ def _print_report(report: SyncReport) -> None:
         print(ngettext("{n} record has conflicting edits; open it in Counsel to choose.",
                        "{n} records have conflicting edits; open them in Counsel to choose.",
                        report.conflicts).format(n=report.conflicts))
+    if report.keys_pending:
+        print(_("The passphrase was changed on another device: lock and unlock with the new "
+                "passphrase here to read and write under the new keys."))
 
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:

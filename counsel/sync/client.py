@@ -22,9 +22,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from counsel.sync import credentials, faults, rollback, trust
+from counsel.sync import credentials, faults, keysync, rollback, trust
 from counsel.sync.conflicts import MergeReport, auto_merge
-from counsel.sync.transport import PushAck, Transport
+from counsel.sync.transport import PushAck, SyncError, Transport
 from counsel.vault.history import Alarm
 from counsel.vault.keys import VAULT_KEY_ID
 
@@ -37,6 +37,8 @@ log = logging.getLogger("counsel.sync")
 PUSH_BATCH = 500
 PULL_PAGE = 1000
 MAX_ROUNDS = 8
+#: how many times one push may send missing parents again before giving up
+MAX_RESENDS = 64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +63,8 @@ class SyncReport:
     #: what this sync noticed the server doing (issue 11): dropped, reordered, withheld,
     #: altered or replayed changes, unauthenticated erasures
     alarms: tuple[Alarm, ...] = ()
+    #: another device rotated the keys: the generation waiting here for the new passphrase
+    keys_pending: int = 0
 
 
 class SyncClient:
@@ -101,19 +105,28 @@ class SyncClient:
                        if k in erasures and r is not None}
             self.transport.erase(self.vault.vault_id, erasures, records)
             port.mark_erasures_sent(erasures)
-        total, pushed = port.outbox_count(), 0
+        total, pushed, resends = port.outbox_count(), 0, 0
         while True:
             batch = port.outbox_batch(self.push_batch)
             if not batch:
                 return pushed
             keys = port.wrapped_keys_for({r.key_id for r in batch} - {VAULT_KEY_ID})
-            ack = self.transport.push(self.vault.vault_id, keys, batch)
+            try:
+                ack = self.transport.push(self.vault.vault_id, keys, batch)
+            except SyncError as exc:
+                # The server lacks a parent this device holds (it withheld or lost a
+                # change): send the parents again first (reported), then this batch.
+                if exc.code != "unknown_parents" or resends >= MAX_RESENDS or \
+                        not port.requeue_parents(batch):
+                    raise
+                resends += 1
+                total = port.outbox_count() + pushed
+                continue
             faults.point("after_ack")
             self._ack(ack)
             if not set(ack.acked) & {r.rev_id for r in batch}:
                 # A server that acknowledges nothing would make this loop spin forever.
                 from counsel.i18n import gettext as _
-                from counsel.sync.transport import SyncError
 
                 raise SyncError(_("The sync server did not confirm the changes sent."),
                                 code="no_ack")
@@ -164,7 +177,9 @@ class SyncClient:
         merged: list[str] = []
         restored: list[str] = []
         report = MergeReport((), (), (), ())
-        alarms: list[Alarm] = []
+        # first the keys: a rotation another device made is followed before its changes
+        # arrive, and this device's own rotation reaches the server before what it seals
+        alarms, pending = keysync.check(self.vault, self.transport)
         if went_back:
             from counsel.vault.history import rolled_back_alarm
 
@@ -192,13 +207,13 @@ class SyncClient:
         return SyncReport(pushed=pushed, pulled=pulled, merged=tuple(merged),
                           restored=tuple(restored), conflicts=len(report.open),
                           unsynced=self.unsynced_count(), resent=resent,
-                          alarms=tuple(dict.fromkeys(alarms)))
+                          alarms=tuple(dict.fromkeys(alarms)),
+                          keys_pending=pending)
 
     def _check_history(self) -> tuple[bool, int, list[Alarm]]:
         """Compare with the server's counts and the other devices' checkpoints
         (``counsel.sync.trust``); (whether the server takes part, how many of this
         device's changes were queued again, alarms)."""
-        from counsel.sync.transport import SyncError
         from counsel.vault.history import lost_alarm
 
         try:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from counsel.errors import KnownError
 from counsel.i18n import N_
 from counsel.i18n import gettext as _
-from counsel.sync import credentials
+from counsel.sync import credentials, keysync
 from counsel.sync.client import ProgressFn, SyncClient
 from counsel.sync.transport import SyncError, Transport
 from counsel.vault import kdf
@@ -98,7 +98,7 @@ def update_login(vault: Vault, new_passphrase: str) -> None:
     if creds is None:
         return
     with Transport(creds.url, creds.token) as transport:
-        transport.put_keyring(vault.vault_id, vault.export_keyring())
+        keysync.upload(vault, transport)
         transport.set_login(_login_payload(new_passphrase, _vault_kdf(vault)))
 
 
@@ -112,7 +112,7 @@ def upload_keyring(vault: Vault) -> bool:
         return False
     try:
         with Transport(creds.url, creds.token) as transport:
-            transport.put_keyring(vault.vault_id, vault.export_keyring())
+            keysync.upload(vault, transport)
     except (OfflineError, SyncError):
         return False
     return True
@@ -122,7 +122,10 @@ def replace_recovery_code(vault: Vault) -> tuple[str, bool]:
     """A new recovery code (the old one stops working) and whether the sync server has the
     new keyring already: a device that joins later must not be recoverable with the old
     code either."""
+    from counsel.org.recovery import refresh_escrow
+
     code = vault.new_recovery_code()
+    refresh_escrow(vault)  # the rotation made a new master key
     return code, upload_keyring(vault)
 
 

@@ -234,7 +234,7 @@ def join_team(s: Session, team_id: str, passphrase: str, *, kdf: KdfParams | Non
     team = Vault.adopt(team_path(s.personal, team_id), team_id, access.team_keys[0],
                        passphrase, kdf=kdf)
     for gen in range(1, access.version + 1):
-        team.adopt_generation(gen, access.team_keys[gen])  # type: ignore[attr-defined]
+        team.adopt_generation(gen, access.team_keys[gen])
     credentials.save(team, s.creds)
     _hold(team, grant, s.account)
     return team
@@ -249,7 +249,7 @@ def refresh(s: Session, team: Vault, now: dt.datetime | None = None) -> int:
     if access.team_key is None:
         raise GrantRefused(_("A supervisor's grant carried a case-note key; refused."))
     for gen in range(team_generation(team) + 1, access.version + 1):
-        team.adopt_generation(gen, access.team_keys[gen])  # type: ignore[attr-defined]
+        team.adopt_generation(gen, access.team_keys[gen])
     _hold(team, grant, s.account)
     return team_generation(team)
 

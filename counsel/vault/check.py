@@ -3,7 +3,7 @@ plus what SQLite's own integrity check finds wrong with the file."""
 
 from __future__ import annotations
 
-from counsel.vault import integrity
+from counsel.vault import envelope, integrity
 from counsel.vault.current import UNREADABLE
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
@@ -17,8 +17,8 @@ def check(st: Store, keys: UnlockedKeys, cipher: RevisionCipher,
     damaged, count = [], 0
     erased = keys.erased()
     for rev in st.all_revisions():
-        if rev.key_id in erased:
-            continue
+        if rev.key_id in erased or not keys.knows(envelope.generation_of(rev.envelope)):
+            continue  # erased, or sealed under newer keys this device adopts later
         count += 1
         try:
             cipher.decode(rev)

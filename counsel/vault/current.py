@@ -18,7 +18,7 @@ from typing import Any
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import snapshot
+from counsel.vault import envelope, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -38,6 +38,9 @@ class Current:
         self._keys = keys
         self._cipher = cipher
         self.damaged: dict[str, str] = {}
+        #: records whose newest change is sealed under keys this device does not have yet
+        #: (another device rotated; the new passphrase here adopts them)
+        self.waiting: set[str] = set()
         self._cache = snapshot.cache_path(st.path) if st.path is not None else None
         self._snapshot_key = self._load_snapshot_key(st.meta())
         self.snapshot_seq = -1
@@ -139,8 +142,12 @@ class Current:
         record_id = heads[0][0].record_id
         erased = self._keys.erased()
         decoded: list[tuple[int, StoredRevision, Record | None]] = []
+        waiting = 0
         for rev, seq in heads:
             if rev.key_id in erased:
+                continue
+            if not self._keys.knows(envelope.generation_of(rev.envelope)):
+                waiting += 1  # sealed under newer keys: shown once they are adopted
                 continue
             try:
                 decoded.append((seq, rev, self._cipher.decode(rev)))
@@ -149,13 +156,17 @@ class Current:
                 log.error("record %s revision %s unreadable: %s",
                           record_id, rev.rev_id, type(exc).__name__)
         live = [d for d in decoded if d[2] is not None]
+        if waiting:
+            self.waiting.add(record_id)
+        else:
+            self.waiting.discard(record_id)
         if not live:
             self.ws.remove(record_id, old)
             return
         seq, rev, record = max(live, key=lambda d: (d[0], d[1].rev_id))
         self.ws.put(record_id=record_id, kind=rev.kind, rev_id=rev.rev_id, record=record,
                     old=old, conflict=len(heads) > 1)
-        if len(decoded) == len(heads):
+        if len(decoded) + waiting == len(heads):
             self.damaged.pop(record_id, None)
 
     def shown_record(self, record_id: str, row: tuple[Any, ...]) -> Record | None:

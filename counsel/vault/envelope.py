@@ -19,6 +19,11 @@ from counsel.errors import IntegrityError
 from counsel.i18n import gettext as _
 
 VERSION = 1
+#: format byte of an envelope sealed under a key *generation* (counsel.vault.generations):
+#: ``3 | generation (4 bytes, big endian) | nonce | ciphertext+tag``; the generation is
+#: bound into the associated data, so it cannot be relabelled
+GENERATIONAL = 3
+GEN_PREFIX = 5
 NONCE_LEN = 12
 OVERHEAD = 1 + NONCE_LEN + 16
 
@@ -61,6 +66,34 @@ def open_(key: Key, envelope: bytes, associated: bytes, *, record_id: str | None
         raise IntegrityError(
             _("A record failed its integrity check (damaged or altered)."), record_id=record_id
         ) from None
+
+
+def generation_of(envelope: bytes) -> int:
+    """The key generation an envelope was sealed under (0: sealed before generations)."""
+    if len(envelope) >= GEN_PREFIX + OVERHEAD and envelope[0] == GENERATIONAL:
+        return int.from_bytes(envelope[1:GEN_PREFIX], "big")
+    return 0
+
+
+def seal_gen(key: Key, plaintext: bytes | memoryview, associated: bytes, generation: int, *,
+             version: int = VERSION) -> bytes:
+    """Seal under the key of ``generation``; generation 0 is the plain envelope of
+    ``version`` (so nothing changes for vaults that never rotated)."""
+    if generation == 0:
+        return seal(key, plaintext, associated, version=version)
+    prefix = bytes([GENERATIONAL]) + generation.to_bytes(4, "big")
+    return prefix + seal(key, plaintext, associated + prefix, version=GENERATIONAL)[1:]
+
+
+def open_gen(key: Key, envelope: bytes, associated: bytes, *, record_id: str | None = None,
+             version: int = VERSION) -> bytes:
+    """Open what :func:`seal_gen` sealed (the caller picked the key by
+    :func:`generation_of`)."""
+    if generation_of(envelope) == 0:
+        return open_(key, envelope, associated, record_id=record_id, version=version)
+    prefix = envelope[:GEN_PREFIX]
+    return open_(key, bytes([GENERATIONAL]) + envelope[GEN_PREFIX:], associated + prefix,
+                 record_id=record_id, version=GENERATIONAL)
 
 
 def record_aad(vault_id: str, record_id: str, rev_id: str, kind: str) -> bytes:

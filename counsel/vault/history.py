@@ -44,8 +44,14 @@ from counsel.errors import IntegrityError
 from counsel.i18n import gettext as _
 from counsel.vault import envelope, keys
 
-#: envelope version byte of chained revisions (format 1 = the unchained original)
+#: envelope version byte of chained revisions (format 1 = the unchained original); a
+#: revision sealed under a later key generation has ``envelope.GENERATIONAL`` (3) instead
+#: and is chained too
 CHAINED = 2
+
+
+def is_chained(env: bytes) -> bool:
+    return env[:1] in (bytes([CHAINED]), bytes([envelope.GENERATIONAL]))
 
 
 class Header(Protocol):
@@ -239,6 +245,13 @@ def withheld_alarm(device: str, counter: int, by: str) -> Alarm:
         "Device {by} has seen change #{n} of device {device}, but the sync server has not "
         "given it to this computer (withheld or lost).").format(
             by=_short(by), n=counter, device=_short(device)), device, counter)
+
+
+def withheld_parent_alarm(device: str, counter: int) -> Alarm:
+    return Alarm("withheld", _(
+        "The sync server no longer had change #{n} of device {device}, which this "
+        "computer's changes build on (withheld or lost): it was sent again.").format(
+            n=counter, device=_short(device)), device, counter)
 
 
 def replayed_alarm(device: str, number: int) -> Alarm:

@@ -49,15 +49,19 @@ class RevisionCipher:
         self._vault_id = keys.vault_id
 
     def seal(self, header: StoredRevision, payload: bytes) -> bytes:
-        return envelope.seal(self._keys.cipher(header.key_id), payload,
-                             history.record_aad(self._vault_id, header), version=history.CHAINED)
+        """Under the newest key generation (``counsel.vault.generations``)."""
+        gen = self._keys.generation
+        return envelope.seal_gen(self._keys.cipher(header.key_id, generation=gen), payload,
+                                 history.record_aad(self._vault_id, header), gen,
+                                 version=history.CHAINED)
 
     def open(self, rev: StoredRevision,
              arriving: dict[str, bytes] | None = None) -> dict[str, Any] | None:
         """A revision's record as a dict, or None for a tombstone.  ``arriving``: wrapped
         keys of the same sync page, not stored yet."""
         env = rev.envelope
-        if len(env) >= envelope.OVERHEAD and env[0] == history.CHAINED:
+        gen = envelope.generation_of(env)
+        if gen or (len(env) >= envelope.OVERHEAD and env[0] == history.CHAINED):
             aad, version = history.record_aad(self._vault_id, rev), history.CHAINED
         elif len(env) >= envelope.OVERHEAD and env[0] == envelope.VERSION and not rev.counter:
             aad = envelope.record_aad(self._vault_id, rev.record_id, rev.rev_id, rev.kind)
@@ -65,8 +69,8 @@ class RevisionCipher:
         else:
             raise IntegrityError(
                 _("A record is damaged (unknown envelope format)."), record_id=rev.record_id)
-        cipher = self._keys.cipher(rev.key_id, (arriving or {}).get(rev.key_id))
-        raw = envelope.open_(cipher, env, aad, record_id=rev.record_id, version=version)
+        cipher = self._keys.cipher(rev.key_id, (arriving or {}).get(rev.key_id), gen)
+        raw = envelope.open_gen(cipher, env, aad, record_id=rev.record_id, version=version)
         body = json.loads(raw)
         if body.get("deleted"):
             return None

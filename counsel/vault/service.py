@@ -32,14 +32,14 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from counsel.domain import Encounter, Record
 from counsel.errors import KnownError, VaultError
 from counsel.i18n import gettext as _
-from counsel.vault import history, integrity, keyring, snapshot
+from counsel.vault import history, integrity, keyoffer, keyring, snapshot
 from counsel.vault.agenda import Agenda
 from counsel.vault.audit import AuditLog
 from counsel.vault.check import check
-from counsel.vault.current import Current
+from counsel.vault.current import SNAPSHOT_KEY, Current
 from counsel.vault.drafts import Drafts
 from counsel.vault.kdf import KdfParams
-from counsel.vault.keyring import Opening, UnlockedKeys
+from counsel.vault.keyring import Opening, Rotation, UnlockedKeys
 from counsel.vault.keys import Keyring
 from counsel.vault.local import LocalSecrets
 from counsel.vault.payload import RevisionCipher
@@ -82,19 +82,21 @@ def _unlocked(method: Callable[Concatenate[Vault, P], T]) -> Callable[Concatenat
 class Vault:
     """An unlocked vault. Construct with ``create``, ``unlock``, ``recover`` or ``join``."""
 
-    def __init__(self, st: Store, ring: Keyring, umk: bytes, vault_key: bytes) -> None:
+    def __init__(self, st: Store, ring: Keyring, umk: bytes, vault_keys: list[bytes],
+                 kek: bytes) -> None:
         self.store = st
         self.path = st.path
         self.vault_id = ring.vault_id
         self.device_id = st.meta()["device_id"].decode()
         self._lock: threading.RLock = st.lock
-        self._keys = UnlockedKeys(st, ring, umk, vault_key)
+        self._keys = UnlockedKeys(st, ring, umk, vault_keys, kek)
+        self._issued_code: str | None = None
         cipher = RevisionCipher(self._keys)
         # authenticated history (counsel.vault.history, integrity): the sealer for
         # checkpoints, erasure records and the sealed local state, kept current by the
         # keeper inside every write; what the file's state says is checked before the
         # working set is loaded (a cache may show what was undone)
-        sealer = history.VaultKeySealer(self.vault_id, vault_key, self.device_id)
+        sealer = history.VaultKeySealer(self.vault_id, vault_keys[0], self.device_id)
         self._keeper = integrity.Keeper(st, self.vault_id, sealer)
         self.trust = TrustPort(st, self.vault_id, self.device_id, sealer)
         if self._keeper.verify(st.erased_keys()) and st.path is not None:
@@ -119,14 +121,21 @@ class Vault:
     @classmethod
     def open(cls, opening: Opening) -> Vault:
         """Open the file an unlock produced (see counsel.vault.keyring)."""
+        if opening.adopted:
+            # records sealed under the adopted keys were left out of the unlock cache
+            snapshot.remove(snapshot.cache_path(opening.path))
         st = Store.open(opening.path)
         try:
-            vault = cls(st, opening.ring, opening.umk, opening.vault_key)
+            vault = cls(st, opening.ring, opening.umk, opening.vault_keys, opening.kek)
         except sqlite3.DatabaseError as exc:
             st.close()
             raise VaultError(_("The vault file is damaged: {reason}").format(reason=exc)) from exc
         if opening.ring_changed:
             vault._keys.save_ring()
+            if opening.adopted:
+                vault.store.set_meta(keyoffer.pending_meta(None))
+            vault._rekey_caches()
+        vault._issued_code = opening.recovery_code
         return vault
 
     @classmethod
@@ -155,7 +164,9 @@ class Vault:
 
     @classmethod
     def recover(cls, path: Path, recovery_code: str, new_passphrase: str) -> Vault:
-        """Unlock with the printed recovery code and set a new passphrase."""
+        """Unlock with the printed recovery code and set a new passphrase.  The keys rotate
+        and a NEW recovery code is made: take it with :meth:`take_recovery_code` and show
+        it once (the used one stops working)."""
         return cls.open(keyring.recover(Path(path), recovery_code, new_passphrase))
 
     @classmethod
@@ -191,21 +202,91 @@ class Vault:
 
     @_unlocked
     def escrow_master(self, seal: Callable[[bytes], bytes]) -> bytes:
-        """The master key sealed by ``seal`` (to the organisation), kept in the file too."""
+        """The master key sealed by ``seal`` (to the organisation), kept in the file too.
+        Every key rotation changes the master key: make the escrow again after one
+        (``counsel.org.recovery.refresh_escrow``)."""
         return self._keys.escrow_master(seal)
+
+    @_unlocked
+    def escrow_record(self) -> bytes | None:
+        """The escrow kept in this file, if any."""
+        return self._keys.escrow_record()
 
     def export_keyring(self) -> dict[str, Any]:
         """Everything another device needs besides the passphrase; all of it wrapped."""
         return self._keys.ring.to_json()
 
+    def take_recovery_code(self) -> str | None:
+        """The recovery code made when this vault was opened by ``recover`` (once)."""
+        code, self._issued_code = self._issued_code, None
+        return code
+
+    # -- key generations (counsel.vault.generations) ------------------------------------
+    @property
+    def key_generation(self) -> int:
+        """The newest key generation; new writes are sealed under it."""
+        return self._keys.generation
+
     @_unlocked
-    def change_passphrase(self, old: str, new: str) -> None:
-        self._keys.change_passphrase(old, new)
+    def change_passphrase(self, old: str, new: str) -> str | None:
+        """Change the passphrase and rotate the keys (an old copy of this file with the old
+        passphrase cannot read what is written next).  Returns a new recovery code when
+        the vault's keyring predates key generations (show it once), else None."""
+        code = self._keys.change_passphrase(old, new).recovery_code
+        self._rekey_caches()
+        return code
 
     @_unlocked
     def new_recovery_code(self) -> str:
-        """Replace the recovery code (the old printed one stops working)."""
-        return self._keys.new_recovery_code()
+        """Replace the recovery code and rotate the keys (the old printed one stops working,
+        also with an old copy of this file)."""
+        code = self._keys.new_recovery_code()
+        self._rekey_caches()
+        return code
+
+    @_unlocked
+    def rotate_keys(self) -> Rotation:
+        """A new key generation with the same passphrase (and recovery code, unless the
+        keyring predates generations: then ``Rotation.recovery_code`` is a new one)."""
+        done = self._keys.rotate()
+        self._rekey_caches()
+        return done
+
+    @_unlocked
+    def generation_key(self, generation: int) -> bytes:
+        """Vault key ``generation`` (to grant it to a team member, counsel.teams)."""
+        return self._keys.vault_key(generation)
+
+    @_unlocked
+    def adopt_generation(self, generation: int, key: bytes) -> None:
+        """Install vault key ``generation`` received from elsewhere (a team grant) as the
+        newest; new writes are sealed under it.  Only the next generation is taken."""
+        self._keys.add_generation(generation, key)
+        self._rekey_caches()
+
+    @_unlocked
+    def offer_keyring(self, offered: dict[str, Any]) -> keyoffer.Verdict:
+        """Judge the sync server's keyring (``counsel.vault.keyoffer``): a newer generation
+        another device made is kept until its passphrase is typed here."""
+        verdict = self._keys.offer(offered)
+        if verdict is keyoffer.Verdict.ADOPTED:
+            self._rekey_caches()
+            self._current.refresh(list(self._current.waiting))
+        return verdict
+
+    @property
+    def pending_generation(self) -> int:
+        """The generation of a newer keyring waiting for its passphrase here (0: none)."""
+        with self._lock:
+            ring = self._keys.pending()
+            return ring.generation if ring is not None else 0
+
+    def _rekey_caches(self) -> None:
+        """The unlock cache under the newest generation (an old copy's keys must not open
+        a cache written after the rotation)."""
+        key, sealed = self._keys.new_local_key(SNAPSHOT_KEY)
+        self.store.set_meta({"snapshot_key": sealed})
+        self._current.replace_snapshot_key(key)
 
     @property
     def locked(self) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from counsel.errors import IntegrityError, RecordNotFound
-from counsel.vault import history, integrity
+from counsel.vault import envelope, history, integrity
 from counsel.vault.current import Current
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
@@ -100,6 +100,28 @@ class SyncPort:
 
         self._store.transaction(write)
 
+    def requeue_parents(self, batch: Iterable[StoredRevision]) -> list[StoredRevision]:
+        """Queue again the parents of ``batch`` held here that are not in it or queued
+        already (the server said it lacks a parent: it withheld or lost a change this
+        device builds on); each is reported as withheld.  Returns those queued."""
+        batch = list(batch)
+        ids = {r.rev_id for r in batch}
+        queued = {r.rev_id for r in self._store.outbox_batch(1 << 30)}
+        found: dict[str, StoredRevision] = {}
+        for rev in batch:
+            for parent in rev.parents:
+                if parent in ids or parent in queued or parent in found:
+                    continue
+                held = self._store.revision(parent)
+                if held is not None:
+                    found[parent] = held
+        if found:
+            self._store.requeue(found)
+            with self._lock:
+                self._alarms += [history.withheld_parent_alarm(r.device_id, r.counter)
+                                 for r in found.values()]
+        return list(found.values())
+
     def send_everything_again(self, states: Mapping[str, str] | None = None) -> int:
         """Queue every stored revision and every erasure again and restart the cursor at 0,
         writing ``states`` too, in one transaction (the server lost what it had).
@@ -164,7 +186,12 @@ class SyncPort:
             if not rev.envelope:
                 alarms.append(history.blanked_alarm(rev.device_id, rev.counter))
                 continue
-            if rev.counter or rev.envelope[:1] == bytes([history.CHAINED]):
+            if not self._keys.knows(envelope.generation_of(rev.envelope)):
+                # sealed under keys another device made (a rotation) that this device gets
+                # with the new passphrase: kept, opened (and so authenticated) then
+                keep.append(rev)
+                continue
+            if rev.counter or history.is_chained(rev.envelope):
                 try:
                     self._cipher.open(rev, page_keys)
                 except (IntegrityError, RecordNotFound, ValueError):

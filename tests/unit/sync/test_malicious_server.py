@@ -38,7 +38,8 @@ from counsel.vault.service import Vault
 
 PASS = "correct horse battery"
 RECORDS = [f"contact{i:04d}" for i in range(3)]
-ATTACKS = ["drop", "reorder", "reparent", "withhold", "replay", "erasure", "downgrade"]
+ATTACKS = ["drop", "reorder", "reparent", "withhold", "withhold_edit", "replay", "erasure",
+           "downgrade"]
 _names = itertools.count()
 
 
@@ -198,6 +199,13 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             elif attack == "withhold":
                 db("DELETE FROM revisions WHERE vault_id = %s AND rev_id = %s",
                    (self.vault_id, second))
+            elif attack == "withhold_edit":
+                # the writer edits on top of the change the server withheld: its push
+                # names a parent the server no longer has
+                db("DELETE FROM revisions WHERE vault_id = %s AND rev_id = %s",
+                   (self.vault_id, second))
+                v = self.devices[d]
+                v.save(v.get(RECORDS[1]).replace(name=f"w{next(self.counter)}"))  # type: ignore[attr-defined]
             elif attack == "reorder":
                 db("UPDATE revisions SET seq = -1 WHERE vault_id = %s AND rev_id = %s",
                    (self.vault_id, first))

@@ -169,3 +169,22 @@ def test_quiet_sync_reports_nothing(pair: Any) -> None:
     for v in (a, b, a, b):
         assert not _sync(v).alarms
     assert json.dumps(a.get("base0001").name) == json.dumps("Edited on b")  # type: ignore[attr-defined]
+
+
+def test_withheld_parent_is_sent_again_when_this_device_edits_on_top(
+        pair: Any, live_server: LiveServer) -> None:
+    """Withhold-then-edit: the server drops a change it acknowledged; the device that wrote
+    it edits on top.  The push must not fail: the parent goes again, the sync finishes and
+    the withholding is reported."""
+    a, b = pair
+    a.save(a.get("base0001").replace(name="Second version"))
+    _sync(a)
+    rev_id = a.sync_port.heads("base0001")[0].rev_id
+    _db(live_server, "DELETE FROM revisions WHERE rev_id = %s", (rev_id,))
+    a.save(a.get("base0001").replace(name="Third version"))
+    report = _sync(a)
+    assert "withheld" in _codes(report) and report.unsynced == 0
+    assert _db(live_server, "SELECT 1 FROM revisions WHERE rev_id = %s", (rev_id,))
+    _sync(b)
+    assert b.get("base0001").name == "Third version"
+    assert b.sync_port.revision(rev_id) is not None

@@ -1,0 +1,245 @@
+"""Issue 11, finding 6: a copy of the vault taken before a passphrase change (or before a
+new recovery code), opened with the old secret, must not read what is written after it —
+not even with everything the sync server holds (its keyring and its envelopes)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from synchelp import LiveServer
+
+from counsel.domain import Client, Contact
+from counsel.errors import IntegrityError, KnownError, RecordNotFound, WrongRecoveryCode
+from counsel.sync import enrol
+from counsel.sync.client import SyncClient
+from counsel.vault import keys
+from counsel.vault.kdf import KdfParams
+from counsel.vault.revision import StoredRevision
+from counsel.vault.service import Vault
+
+PASS = "correct horse battery"
+NEW = "a brand new passphrase"
+
+
+def _sync(v: Vault) -> None:
+    client = SyncClient.from_vault(v)
+    try:
+        client.sync()
+    finally:
+        client.close()
+
+
+def _copy(v: Vault, to: Path) -> Path:
+    """What a thief or an old backup holds: the vault file as it was (lock flushes it)."""
+    assert v.path is not None
+    shutil.copy(v.path, to)
+    return to
+
+
+def _server_revisions(live_server: LiveServer, vault_id: str, record_id: str
+                      ) -> list[StoredRevision]:
+    page = live_server.storage.pull(vault_id, 0, 10_000)
+    return [StoredRevision(r.rev_id, r.record_id, tuple(r.parents), r.kind, r.key_id,
+                           r.device_id, r.envelope, r.counter, r.prev)
+            for r in page.revisions if r.record_id == record_id]
+
+
+def _server_ring(live_server: LiveServer, vault_id: str) -> keys.Keyring:
+    import json
+
+    text = live_server.storage.keyring(vault_id)
+    assert text is not None
+    return keys.Keyring.from_json(json.loads(text))
+
+
+def _unreadable_with(old: Vault, revs: list[StoredRevision]) -> None:
+    assert revs
+    for rev in revs:
+        with pytest.raises((IntegrityError, RecordNotFound)):
+            old.sync_port.open(rev)
+
+
+def _connected(tmp_path: Path, live_server: LiveServer) -> tuple[Vault, str]:
+    a, code = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    enrol.connect(a, live_server.url, "maria", PASS,
+                  enrol_secret=live_server.storage.create_account("maria"))
+    return a, code
+
+
+def test_old_copy_and_old_passphrase_cannot_read_what_is_written_after_passwd(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    a, _code = _connected(tmp_path, live_server)
+    c = Client(name="Before Change")
+    a.save(c)
+    a.save(Contact(id="office01", name="Office before"))
+    _sync(a)
+    a.lock()
+    old_path = _copy(a, tmp_path / "stolen.vault")
+    a = Vault.unlock(tmp_path / "a.vault", PASS)
+    a.change_passphrase(PASS, NEW)
+    enrol.update_login(a, NEW)
+    a.save(c.replace(name="After Change"))  # the same client: an existing client key
+    fresh = Client(name="New Client")
+    a.save(fresh)
+    a.save(Contact(id="office01", name="Office after"))  # a record under the vault key
+    _sync(a)
+
+    old = Vault.unlock(old_path, PASS)  # the old secret still opens the old copy
+    try:
+        for record_id in (c.id, fresh.id, "office01"):
+            revs = _server_revisions(live_server, a.vault_id, record_id)
+            newest = [r for r in revs if r.device_id == a.device_id][-1:]
+            _unreadable_with(old, newest)
+        # ... and the server's keyring does not open with the old passphrase
+        with pytest.raises(KnownError):
+            keys.unlock_with_passphrase(_server_ring(live_server, a.vault_id), PASS)
+        # the copy still signs in with its token and pulls: nothing new becomes readable
+        # (records whose newest change needs the new keys are not shown at all: neither
+        # the new text nor, silently, the old one)
+        _sync(old)
+        for record_id in (c.id, fresh.id, "office01"):
+            assert not old.exists(record_id)
+        assert old.pending_generation == 1
+    finally:
+        old.lock()
+    # the new passphrase reads everything, old and new, here and on a new device
+    b = enrol.join(tmp_path / "b.vault", live_server.url, "maria", NEW)
+    try:
+        assert b.get(c.id).name == "After Change"  # type: ignore[attr-defined]
+        assert b.get(fresh.id).name == "New Client"  # type: ignore[attr-defined]
+        assert b.get("office01").name == "Office after"  # type: ignore[attr-defined]
+    finally:
+        b.lock()
+    a.lock()
+    a = Vault.unlock(tmp_path / "a.vault", NEW)
+    assert a.get(c.id).name == "After Change"  # type: ignore[attr-defined]
+    assert a.check().ok
+    a.lock()
+
+
+def test_old_recovery_code_with_an_old_copy_cannot_read_after_a_new_code(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    a, old_code = _connected(tmp_path, live_server)
+    c = Client(name="Before New Code")
+    a.save(c)
+    _sync(a)
+    a.lock()
+    old_path = _copy(a, tmp_path / "stolen.vault")
+    a = Vault.unlock(tmp_path / "a.vault", PASS)
+    new_code, uploaded = enrol.replace_recovery_code(a)
+    assert uploaded and new_code != old_code
+    a.save(c.replace(name="After New Code"))
+    _sync(a)
+    old = Vault.recover(old_path, old_code, "the thief's passphrase")
+    try:
+        _unreadable_with(old, _server_revisions(live_server, a.vault_id, c.id)[-1:])
+    finally:
+        old.lock()
+    with pytest.raises(WrongRecoveryCode):
+        keys.unlock_with_recovery(_server_ring(live_server, a.vault_id), old_code)
+    a.lock()
+    again = Vault.recover(tmp_path / "a.vault", new_code, NEW)
+    assert again.get(c.id).name == "After New Code"  # type: ignore[attr-defined]
+    again.lock()
+
+
+def _report(v: Vault):  # type: ignore[no-untyped-def]
+    client = SyncClient.from_vault(v)
+    try:
+        return client.sync()
+    finally:
+        client.close()
+
+
+def _two_devices(tmp_path: Path, live_server: LiveServer) -> tuple[Vault, Vault]:
+    a, _code = _connected(tmp_path, live_server)
+    a.save(Contact(id="shared01", name="Shared before"))
+    _sync(a)
+    b = enrol.join(tmp_path / "b.vault", live_server.url, "maria", PASS)
+    return a, b
+
+
+def test_other_device_takes_the_new_generation_with_the_new_passphrase(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    a, b = _two_devices(tmp_path, live_server)
+    a.change_passphrase(PASS, NEW)
+    enrol.update_login(a, NEW)
+    a.save(Contact(id="shared01", name="Shared after"))
+    a.save(Contact(id="newone01", name="Written under generation 1"))
+    _sync(a)
+    report = _report(b)
+    assert report.keys_pending == 1 and not report.alarms
+    # nothing is thrown away or called damaged; what needs the new keys waits
+    assert b.damaged() == {} and b.check().ok
+    assert not b.exists("newone01")
+    assert b.key_generation == 0
+    b.lock()
+    b = Vault.unlock(tmp_path / "b.vault", NEW)  # adopts the pending keyring
+    try:
+        assert b.key_generation == 1 and b.pending_generation == 0
+        assert b.get("shared01").name == "Shared after"  # type: ignore[attr-defined]
+        assert b.get("newone01").name == "Written under generation 1"  # type: ignore[attr-defined]
+        b.save(Contact(id="fromb001", name="B under generation 1"))
+        assert _report(b).alarms == ()
+    finally:
+        b.lock()
+    with pytest.raises(KnownError):
+        Vault.unlock(tmp_path / "b.vault", PASS)  # the old passphrase no longer opens b
+    assert not _report(a).alarms
+    assert a.get("fromb001").name == "B under generation 1"  # type: ignore[attr-defined]
+    a.lock()
+
+
+def test_server_cannot_roll_back_or_inject_a_keyring(tmp_path: Path,
+                                                      live_server: LiveServer) -> None:
+    import json
+
+    a, b = _two_devices(tmp_path, live_server)
+    before = live_server.storage.keyring(a.vault_id)
+    assert before is not None
+    a.rotate_keys()
+    enrol.upload_keyring(a)
+    rotated = live_server.storage.keyring(a.vault_id)
+    # rollback: the server puts the older keyring back
+    live_server.storage.put_keyring("maria", a.vault_id, before)
+    assert [x.code for x in _report(a).alarms] == ["keyring_rollback"]
+    assert live_server.storage.keyring(a.vault_id) == rotated  # sent again
+    # injection: a keyring the server made itself (it knows its passphrase), claiming
+    # to be the next generation of this vault
+    forged, _c = Vault.create(tmp_path / "forged.vault", "server's own passphrase",
+                              kdf=KdfParams.fast_for_tests())
+    ring = forged.export_keyring()
+    forged.rotate_keys()
+    ring = dict(forged.export_keyring(), vault_id=a.vault_id)
+    forged.lock()
+    live_server.storage.put_keyring("maria", a.vault_id, json.dumps(ring))
+    report = _report(b)
+    assert "keyring_forged" in [x.code for x in report.alarms]
+    assert report.keys_pending == 0
+    b.lock()
+    with pytest.raises(KnownError):
+        Vault.unlock(tmp_path / "b.vault", "server's own passphrase")
+    Vault.unlock(tmp_path / "b.vault", PASS).lock()
+    a.lock()
+
+
+def test_a_rotation_that_keeps_the_passphrase_is_followed_at_once(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    a, b = _two_devices(tmp_path, live_server)
+    assert a.rotate_keys().generation == 1
+    enrol.upload_keyring(a)
+    a.save(Contact(id="shared01", name="Under generation 1"))
+    _sync(a)
+    report = _report(b)
+    assert report.keys_pending == 0 and not report.alarms
+    assert b.key_generation == 1
+    assert b.get("shared01").name == "Under generation 1"  # type: ignore[attr-defined]
+    b.save(Contact(id="fromb001", name="B follows"))
+    _sync(b)
+    _sync(a)
+    assert a.get("fromb001").name == "B follows"  # type: ignore[attr-defined]
+    a.lock()
+    b.lock()
+    Vault.unlock(tmp_path / "b.vault", PASS).lock()
