@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from counsel.errors import IntegrityError
+from counsel.errors import IntegrityError, KnownError
+from counsel.i18n import N_
 from counsel.i18n import gettext as _
 from counsel.sync import credentials
 from counsel.vault.history import Alarm
@@ -63,7 +64,7 @@ def revoke(vault: Vault, transport: Transport, account: str, device_id: str) -> 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
-    kind: str  # "forged", "kept", "unsynced", "wiped"
+    kind: str  # "forged", "kept", "unsynced", "wipe" (decided), "wiped" (done)
     message: str
     unsynced: int = 0
     removed: tuple[Path, ...] = ()
@@ -75,8 +76,10 @@ def forged_alarm() -> Alarm:
         "your devices said so. Nothing was deleted."))
 
 
-def handle(vault: Vault, exc: DeviceRevoked, *, also_wipe: Iterable[Path] = ()) -> Outcome:
-    """Act on the server's "revoked" answer as described above."""
+def decide(vault: Vault, exc: DeviceRevoked) -> Outcome:
+    """Check the notice and the policy; forget the sign-in of a genuine revocation.
+    Deletes nothing: kind ``"wipe"`` asks the caller to :func:`finish` (the app first
+    closes the vault it shows)."""
     from counsel.org.policy import pinned
 
     creds = credentials.load(vault)
@@ -96,11 +99,34 @@ def handle(vault: Vault, exc: DeviceRevoked, *, also_wipe: Iterable[Path] = ()) 
             "This computer was removed from your account. Your organisation's policy is to "
             "delete the vault, but {n} changes here never reached the server, so it was "
             "kept. Give the vault file to your IT support.").format(n=unsynced), unsynced)
+    return Outcome("wipe", _("This computer was removed from your account, and its vault "
+                             "was deleted as your organisation's policy says."), unsynced)
+
+
+def finish(vault: Vault, outcome: Outcome, also_wipe: Iterable[Path] = ()) -> Outcome:
+    """Carry out a ``"wipe"`` decision (the vault is locked first); other kinds unchanged."""
+    if outcome.kind != "wipe":
+        return outcome
     removed = vault.wipe()
     for extra in also_wipe:
         if extra.is_file():
             extra.unlink()
             removed.append(extra)
-    return Outcome("wiped", _("This computer was removed from your account, and its vault "
-                              "was deleted as your organisation's policy says."), unsynced,
-                   tuple(removed))
+    return dataclasses.replace(outcome, kind="wiped", removed=tuple(removed))
+
+
+def handle(vault: Vault, exc: DeviceRevoked, *, also_wipe: Iterable[Path] = ()) -> Outcome:
+    """Act on the server's "revoked" answer as described above."""
+    return finish(vault, decide(vault, exc), also_wipe)
+
+
+class Revoked(KnownError):
+    """A sync ended because the server refused this device; ``outcome`` says what the
+    checked notice and the policy decided (the app acts on it)."""
+
+    help_text = N_("Ask your IT support if you did not expect this. Nothing on this computer "
+                   "was deleted without your organisation's policy saying so.")
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome

@@ -91,9 +91,16 @@ def set_up(vault: Vault, url: str, account: str, passphrase: str, *,
 
 
 def run_sync(vault: Vault, progress: ProgressFn | None = None) -> tuple[SyncReport, LastSync]:
+    """One sync; a server that refuses this device raises ``revocation.Revoked`` with what
+    the checked notice and the organisation policy decided (nothing deleted yet)."""
+    from counsel.sync import revocation
+    from counsel.sync.transport import DeviceRevoked
+
     client = SyncClient.from_vault(vault, progress=progress)
     try:
         report = client.sync()
+    except DeviceRevoked as exc:
+        raise revocation.Revoked(revocation.decide(vault, exc)) from None
     finally:
         client.close()
     return report, record(vault, report)

@@ -96,7 +96,32 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(workspace)
         self.stack.setCurrentWidget(workspace)
         workspace.shortcuts.fill(self.menuBar())
+        from counsel_ui.sync.controller import controller_for
+
+        controller_for(session).revoked.connect(self.on_revoked)
         return workspace
+
+    def on_revoked(self, outcome: Any) -> None:
+        """The server refused this computer (``counsel.sync.revocation``): say what the
+        checked notice and the organisation policy decided; a wipe locks first."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from counsel import paths
+        from counsel.app.prefs import prefs_path
+        from counsel.sync import revocation
+
+        if outcome.kind == "wipe" and self.session is not None:
+            vault = self.session.vault
+            self.lock()
+            outcome = revocation.finish(vault, outcome, [prefs_path(paths.config_dir()),
+                                                         paths.config_dir() / "window.ini"])
+            self.unlock_screen.reset()
+        icon = (QMessageBox.Icon.Warning if outcome.kind in ("forged", "unsynced")
+                else QMessageBox.Icon.Information)
+        box = QMessageBox(icon, _("This computer and the sync server"), outcome.message,
+                          QMessageBox.StandardButton.Ok, self)
+        self.revoked_box: QMessageBox | None = box
+        box.open()
 
     @property
     def locked(self) -> bool:

@@ -64,6 +64,8 @@ class SyncController(QObject):
     changed = Signal()  # anything shown changed: read snapshot()
     synced = Signal(object)  # the SyncReport of a finished sync
     attention = Signal()  # conflicts or restored records to look at changed
+    #: the server refused this device; the revocation.Outcome (checked notice + policy)
+    revoked = Signal(object)
 
     def __init__(self, session: Session, *, poll_ms: int = 1000, interval: float = 300.0,
                  autostart: bool = True) -> None:
@@ -84,6 +86,7 @@ class SyncController(QObject):
         self._status = Status(State.IDLE)
         self._progress: Progress | None = None
         self._announcing = False
+        self._revoked: Any = None  # a revocation.Outcome from the worker, told in _finished
         self.timer = QTimer(self)
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.poll)
@@ -163,13 +166,28 @@ class SyncController(QObject):
             lambda _r: self._finished(action)).run()
 
     def _sync_job(self) -> Any:
-        return sync_status.run_sync(self.vault, progress=self._bridge.progress.emit)
+        from counsel.sync.revocation import Revoked
+
+        try:
+            return sync_status.run_sync(self.vault, progress=self._bridge.progress.emit)
+        except Revoked as exc:
+            self._revoked = exc.outcome
+            raise
 
     def _check_job(self) -> bool:
         return sync_status.check_server(self.vault)
 
     def _finished(self, action: Action) -> None:
         self._progress = None
+        outcome, self._revoked = self._revoked, None
+        if outcome is not None:
+            if outcome.kind != "forged":  # genuine: signed out here, nothing more to try
+                self.timer.stop()
+                self.creds = None
+            self.changed.emit()
+            self.refresh_counts()
+            self.revoked.emit(outcome)
+            return
         result = self.scheduler.last_result
         if action is Action.SYNC and self._status.state is State.IDLE and result is not None:
             report, last = cast(tuple[SyncReport, sync_status.LastSync], result)
