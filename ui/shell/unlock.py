@@ -240,9 +240,15 @@ class UnlockScreen(QWidget):
             self._apply_mode()
             self.created.emit(vault, code)
         else:
+            # recovering rotates the keys and makes a NEW recovery code: shown once, like
+            # at creation (the one just used no longer works)
+            issued = result.take_recovery_code() if self.mode == "recover" else None  # type: ignore[attr-defined]
             self.mode = "unlock"
             self._apply_mode()
-            self.unlocked.emit(result)
+            if issued:
+                self.created.emit(result, issued)
+            else:
+                self.unlocked.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
