@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel.records import audit
 from counsel.records.auditchain import ChainState
+from counsel_ui.common.datefields import DateField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import named
 
@@ -76,11 +76,10 @@ class AuditPage(QWidget):
         for k in audit.KINDS:
             self.kind.addItem(audit.action_label(k), k)
         today = dt.date.today()
-        self.since = named(QDateEdit(_qdate(today - dt.timedelta(days=365))), _("From"))
-        self.until = named(QDateEdit(_qdate(today)), _("To"))
-        for w in (self.since, self.until):
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("yyyy-MM-dd")
+        self.since = named(DateField(), _("From"))
+        self.until = named(DateField(), _("To"))
+        self.since.setDate(_qdate(today - dt.timedelta(days=365)))
+        self.until.setDate(_qdate(today))
         for label, w in ((_("Client"), self.client), (_("Person"), self.person),
                          (_("Kind"), self.kind), (_("From"), self.since),
                          (_("To"), self.until)):

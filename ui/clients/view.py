@@ -134,6 +134,11 @@ class ClientView(QWidget):
         self.path_tab = PathTab(session, client_id)
         self.tabs.addTab(self.path_tab, _("Path to work"))
         self.path_tab.refresh()
+        from counsel_ui.clients.consent_tab import ConsentTab
+
+        self.consent_tab = ConsentTab(session, client_id)
+        self.tabs.addTab(self.consent_tab, _("Consents"))
+        self.consent_tab.refresh()
         session.changed.connect(self._on_changed)
         self.refresh()
 
