@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from counsel.domain.enums import PartyKind
 from counsel.errors import KnownError
 from counsel.i18n import current_language
 from counsel.i18n import gettext as _
@@ -76,6 +77,11 @@ def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
             raise KnownError(_("The client has no plan yet."))
         plan = plans[-1]
     client = vault.get_typed(Client, plan.client)
+    party = PartyKind(args.party) if getattr(args, "party", None) else None
+    if party is not None:  # refused before anything is written
+        from counsel.records import disclosure
+
+        disclosure.check(vault, plan.client, party, "plan")
     dirs = _content_dirs()
     templates = load_templates(dirs)
     if plan.template not in templates:
@@ -88,6 +94,9 @@ def cmd_render(args: argparse.Namespace, ctx: Any) -> int:
     _write(args.out, pdf)
     vault.audit.record("export", client_id=plan.client, record_id=plan.id,
                        record_kind=plan.KIND, detail=f"pdf {args.variant} {lang}")
+    if party is not None:
+        disclosure.share(vault, plan.client, party, "plan", recipient=args.recipient,
+                         record_id=plan.id)
     record = PrintRecord(at=dt.datetime.now(dt.UTC).replace(microsecond=0), language=lang,
                          variant=args.variant, sha256=hashlib.sha256(pdf).hexdigest())
     vault.save(plan.replace(printed=(*plan.printed, record)))
@@ -186,6 +195,12 @@ def register(subparsers: Any) -> None:
                    help=_("client's language (default: the plan's)"))
     q.add_argument("--variant", choices=("standard", "large_print"), default="standard")
     q.add_argument("--counsellor", metavar="NAME")
+    q.add_argument("--to", dest="party", metavar="PARTY",
+                   choices=[p.value for p in PartyKind],
+                   help=_("the plan goes to this party (employment_services, kela, …): "
+                          "their consent is checked first and the disclosure logged"))
+    q.add_argument("--recipient", metavar="NAME", default="",
+                   help=_("the organisation it goes to (with --to)"))
     common(q)
     q.set_defaults(handler=cmd_render)
 

@@ -89,3 +89,33 @@ def test_consents_and_disclosures_are_erased_with_the_client(vault: Vault) -> No
     disclosure.share(vault, c.id, PartyKind.KELA, "plan", at=AT)
     vault.erase_client(c.id)
     assert vault.ids_of(Consent) == [] and vault.ids_of(DisclosureEntry) == []
+
+
+def test_a_plan_printed_for_a_party_needs_their_consent(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from counsel.cli import main as cli
+    from counsel.demo.synthetic import sample_client, sample_plan
+    from counsel.vault.kdf import KdfParams
+
+    path = tmp_path / "p.vault"
+    v, _ = Vault.create(path, "correct horse battery", kdf=KdfParams.fast_for_tests())
+    client = sample_client("fi")
+    plan = sample_plan("fi", repeat=1).replace(client=client.id)
+    v.save_many([client, plan])
+    v.lock()
+    monkeypatch.setenv("COUNSEL_PASSPHRASE", "correct horse battery")
+    out = tmp_path / "plan.pdf"
+    args = ["--vault", str(path), "plans", "render", "--plan", plan.id, "--out", str(out),
+            "--to", "kela", "--recipient", "Kela Espoo"]
+    assert cli.main(args) == 1 and not out.exists()  # refused: nothing written
+    v = Vault.unlock(path, "correct horse battery")
+    v.save(Consent(client=client.id, party=PartyKind.KELA, scope=("plan",),
+                   given=dt.date.today()))
+    v.lock()
+    assert cli.main(args) == 0 and out.exists()
+    v = Vault.unlock(path, "correct horse battery")
+    try:
+        (shared,) = disclosure.log(v, client.id)
+        assert (shared.party, shared.recipient) == (PartyKind.KELA, "Kela Espoo")
+        assert sorted(e.action for e in v.audit.entries()) == ["export", "share"]
+    finally:
+        v.lock()
