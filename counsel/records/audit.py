@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from counsel.domain.audit import ACTIONS, AuditEntry
+from counsel.i18n import N_
 from counsel.i18n import gettext as _
 from counsel.records.auditchain import ChainState
 
@@ -42,6 +43,20 @@ def select(entries: Iterable[AuditEntry], flt: Filter = Filter()) -> list[AuditE
     """The entries kept by ``flt``, newest first."""
     return sorted((e for e in entries if flt.keeps(e)),
                   key=lambda e: (e.at, e.device, e.counter), reverse=True)
+
+
+#: What an entry's ``record_kind`` names, as the viewer shows it.
+RECORD_KINDS = {
+    "client": N_("Client"), "encounter": N_("Encounter"), "plan": N_("Plan"),
+    "work": N_("Work entry"), "reminder": N_("Reminder"), "contact": N_("Contact"),
+    "report": N_("Report"), "audit": N_("Audit trail"), "consent": N_("Consent"),
+    "disclosure": N_("Disclosure"), "competence": N_("Competence profile"),
+    "proposal": N_("Proposal"), "employer": N_("Employer"), "role": N_("Role"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return _(RECORD_KINDS[kind]) if kind in RECORD_KINDS else kind
 
 
 def action_label(action: str) -> str:

@@ -172,7 +172,8 @@ class AuditPage(QWidget):
         self.table.setRowCount(len(self.shown))
         for r, e in enumerate(self.shown):
             local = e.at.astimezone()
-            record = " ".join(x for x in (e.record_kind, (e.record or "")[:8]) if x)
+            record = " ".join(x for x in (audit.kind_label(e.record_kind),
+                                          (e.record or "")[:8]) if x)
             cells = [f"{display.date(local.date())} {local:%H:%M}", audit.action_label(e.action),
                      e.person, e.device[:8], self._client_text(e.client) if e.client else "",
                      record, e.detail]
