@@ -9,6 +9,7 @@
     python -m counsel.devtools match-bench [--clients N] [--roles M]
     python -m counsel.devtools server-load [--vaults N] [--devices N] [--rounds N] ...
     python -m counsel.devtools migration-bench [--revisions N] [--backend postgresql|sqlite]
+    python -m counsel.devtools rotation-bench [--clients N] [--per-client N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -44,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     m.add_argument("--roles", type=int, default=200)
     if argv is None:
         argv = sys.argv[1:]
-    if argv and argv[0] in ("server-load", "migration-bench"):  # their own options
+    if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench"):
+        if argv[0] == "rotation-bench":  # their own options
+            from counsel.devtools import rotation_bench
+
+            return rotation_bench.main(argv[1:])
         if argv[0] == "server-load":
             from counsel.devtools import server_load
 
@@ -54,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return migration_bench.main(argv[1:])
     sub.add_parser("server-load", help="sync server under many devices (PostgreSQL)")
     sub.add_parser("migration-bench", help="schema migration time on a large database")
+    sub.add_parser("rotation-bench", help="what a key rotation costs (10k records)")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

@@ -196,7 +196,9 @@ class Current:
     def write_snapshot_if_stale(self) -> None:
         seq = self._store.max_seq()
         if self._cache is None or seq == self.snapshot_seq or self.ws.count() < \
-                SNAPSHOT_MIN_RECORDS:
+                SNAPSHOT_MIN_RECORDS or self.waiting:
+            # (records waiting for newer keys are not in the working set: a cache written
+            # now would hide them after the keys arrive)
             return
         snapshot.write(self._cache, self._snapshot_key, self._keys.vault_id, seq,
                        self.ws.to_parts())

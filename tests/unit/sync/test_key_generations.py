@@ -243,3 +243,30 @@ def test_a_rotation_that_keeps_the_passphrase_is_followed_at_once(
     a.lock()
     b.lock()
     Vault.unlock(tmp_path / "b.vault", PASS).lock()
+
+
+def test_changes_that_arrive_before_their_keys_show_once_the_keys_come(
+        tmp_path: Path, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyring upload can lag behind the changes it seals (offline, a failed upload):
+    such changes wait, also across a lock (the unlock cache must not hide them)."""
+    from counsel.vault import current
+
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 0)  # caches for tiny vaults too
+    a, b = _two_devices(tmp_path, live_server)
+    a.rotate_keys()  # not uploaded yet
+    a.save(Contact(id="shared01", name="Sealed before its keys arrive"))
+    client = SyncClient.from_vault(a)
+    try:
+        client.push()  # the change, without the keyring
+    finally:
+        client.close()
+    report = _report(b)
+    assert not report.alarms and not b.exists("shared01") and b.key_generation == 0
+    b.lock()
+    b = Vault.unlock(tmp_path / "b.vault", PASS)
+    assert not b.exists("shared01")
+    _sync(a)  # now the keyring goes up
+    assert not _report(b).alarms and b.key_generation == 1
+    assert b.get("shared01").name == "Sealed before its keys arrive"  # type: ignore[attr-defined]
+    a.lock()
+    b.lock()
