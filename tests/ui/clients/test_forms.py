@@ -68,6 +68,20 @@ def test_recover_with_printed_code_sets_new_passphrase(qtbot, tmp_path):
     screen.passphrase.setText("uusi pitkä tunnuslause")
     screen.repeat.setText("uusi pitkä tunnuslause")
     screen.submit()
+    # recovery rotates the keys: the new recovery code is shown once and must be confirmed
+    from PySide6.QtWidgets import QApplication
+
+    from counsel_ui.shell.unlock import RecoveryCodeDialog
+
+    def dialog() -> RecoveryCodeDialog | None:
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, RecoveryCodeDialog) and w.isVisible()), None)
+
+    qtbot.waitUntil(lambda: dialog() is not None, timeout=10_000)
+    assert win.locked  # nothing opens before the new code was acknowledged
+    dlg = dialog()
+    dlg.confirm.setChecked(True)
+    dlg.ok.click()
     qtbot.waitUntil(lambda: not win.locked, timeout=10_000)
     win.lock()
     Vault.unlock(path, "uusi pitkä tunnuslause").lock()

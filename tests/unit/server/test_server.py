@@ -124,7 +124,7 @@ def test_rejections_store_nothing(live_server: LiveServer, case: str) -> None:
               "oversized": (413, "too_large"), "malformed_json": (400, "malformed"),
               "not_object": (400, "malformed"), "bad_b64": (400, "malformed"),
               "bad_id": (400, "malformed"), "unknown_parent": (422, "unknown_parents"),
-              "too_many": (400, "malformed"), "revoked": (401, "bad_token")}[case]
+              "too_many": (400, "malformed"), "revoked": (401, "revoked")}[case]
     if case == "bad_token":
         r = httpx.post(live_server.url + url, json=good,
                        headers={"Authorization": "Bearer nope"})

@@ -35,6 +35,9 @@ def test_garbage_reply_is_a_clear_error_and_keeps_the_outbox(tmp_path: Path, cas
     on_pull = case in ("bad_page", "cursor_backwards")
 
     def reply(request: httpx.Request) -> httpx.Response:
+        # the pull cases: the server answers the keyring and push honestly, then a bad page
+        if on_pull and request.url.path.endswith("/keyring"):
+            return httpx.Response(200, json={"keyring": vault.export_keyring()})
         if on_pull and request.url.path.endswith("/push"):
             sent = json.loads(request.content)["revisions"]
             return httpx.Response(200, json={"acked": [r["rev_id"] for r in sent]})
