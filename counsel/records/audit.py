@@ -52,6 +52,7 @@ RECORD_KINDS = {
     "report": N_("Report"), "audit": N_("Audit trail"), "consent": N_("Consent"),
     "disclosure": N_("Disclosure"), "competence": N_("Competence profile"),
     "proposal": N_("Proposal"), "employer": N_("Employer"), "role": N_("Role"),
+    "retention": N_("Retention review"),
 }
 
 

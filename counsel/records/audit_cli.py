@@ -37,10 +37,11 @@ def cmd_audit(args: argparse.Namespace, ctx: Any) -> int:
         from counsel.atomicfile import write_atomic
 
         write_atomic(args.out, text.encode("utf-8"))
-        vault.audit.record("export", client_id=args.client, record_kind="audit",
-                           detail=f"{args.format} audit trail ({len(entries)})")
     else:
         sys.stdout.write(text)
+    if args.out or args.format == "csv":  # a file or a CSV for another program: an export
+        vault.audit.record("export", client_id=args.client, record_kind="audit",
+                           detail=f"{args.format} audit trail ({len(entries)})")
     print(audit.state_text(state), file=sys.stderr)
     if not state.intact:
         for b in state.breaks[:20]:

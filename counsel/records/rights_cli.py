@@ -87,6 +87,8 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
             for kind, n in sorted(it.due.items()):
                 w.writerow([it.client_id, it.pseudonym, it.ended.isoformat(),
                             "client" if it.whole else "records", kind, n])
+        vault.audit.record("export", record_kind="retention",
+                           detail=f"csv retention due ({len(items)})")
         return 0
     if not items:
         print(_("Nothing is due."))
