@@ -24,7 +24,8 @@ from counsel.i18n import gettext as _
 AREA_MODULES = (
     "counsel.timekeeping.cli", "counsel.plans.cli", "counsel.sync.cli", "counsel.path.cli",
     "counsel.app.cli", "counsel.records.rights_cli", "counsel.records.audit_cli",
-    "counsel.org.cli", "counsel.sync.devices_cli", "counsel.teams.cli",
+    "counsel.records.backup_cli", "counsel.org.cli", "counsel.sync.devices_cli",
+    "counsel.teams.cli",
 )
 
 Handler = Callable[[argparse.Namespace, Context], int]

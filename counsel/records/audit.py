@@ -53,6 +53,7 @@ RECORD_KINDS = {
     "disclosure": N_("Disclosure"), "competence": N_("Competence profile"),
     "proposal": N_("Proposal"), "employer": N_("Employer"), "role": N_("Role"),
     "retention": N_("Retention review"),
+    "backup": N_("Backup"),
 }
 
 

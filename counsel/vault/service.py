@@ -13,6 +13,7 @@ interface and its own module:
     agenda    vault.agenda: the Today page's queries (due agreed actions, in SQL steps)
     timequeries  vault.time_queries: time reports' and indicators' sums, in SQL steps
     retention vault.retention: what the retention schedules make due, counted in SQL
+    backupport vault.backup_port: a page copy of the file and the backup keys
     check     verify every envelope
 
 Values returned are frozen dataclasses.  Every method is thread-safe (one lock, the
@@ -35,6 +36,7 @@ from counsel.i18n import gettext as _
 from counsel.vault import history, integrity, keyoffer, keyring, snapshot
 from counsel.vault.agenda import Agenda
 from counsel.vault.audit import AuditLog
+from counsel.vault.backupport import BackupPort
 from counsel.vault.check import check
 from counsel.vault.current import SNAPSHOT_KEY, Current
 from counsel.vault.drafts import Drafts
@@ -116,6 +118,7 @@ class Vault:
         self.retention = RetentionQueries(self._lock, self._keys, self._current)
         self.audit = AuditLog(self._lock, st, self._keys, self._current,
                               self._records.save_many, self.device_id)
+        self.backup_port = BackupPort(self._lock, st, self._keys)
 
     # -- life cycle ---------------------------------------------------------------------
     @classmethod

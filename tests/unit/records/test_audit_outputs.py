@@ -79,6 +79,7 @@ ENTRY_POINTS: dict[str, tuple[list[str], list[tuple[str, str | None, str]]]] = {
                         "--out", "{out}.pdf"], [("export", None, "report")]),
     "client export": (["client", "export", CLIENT, "--out", "{out}"],
                       [("export", CLIENT, "client")]),
+    "backup": (["backup", "--out", "{out}.backup"], [("export", None, "backup")]),
     "audit trail csv": (["audit", "--format", "csv", "--out", "{out}.csv"],
                         [("export", None, "audit")]),
     "audit trail csv to stdout": (["audit", "--format", "csv"], [("export", None, "audit")]),
