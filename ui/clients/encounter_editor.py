@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +43,7 @@ from counsel.i18n import gettext as _
 from counsel_ui.clients.actions_table import ActionsTable
 from counsel_ui.clients.dialog import combo_language, language_combo, set_language
 from counsel_ui.common.autosave import DraftAutosave
-from counsel_ui.common.datefields import DateField, TimeField
+from counsel_ui.common.datefields import DateField, NumberField, TimeField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, align_leading, enum_combo, select_data
 
@@ -172,7 +171,7 @@ class EncounterEditor(DraftAutosave, QDialog):
         self.date = add_row(f, _("Da&te:"), DateField())
         self.start = add_row(f, _("&Start:"), TimeField())
         self._start_empty = False  # an encounter saved without a time keeps having none
-        self.minutes = add_row(f, _("D&uration (minutes):"), QSpinBox())
+        self.minutes = add_row(f, _("D&uration (minutes):"), NumberField())
         self.minutes.setRange(0, 24 * 60)
         self.minutes.setSingleStep(5)
         self.place = add_row(f, _("P&lace:"), enum_combo(Place))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -27,6 +26,7 @@ from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel.path.proposals import contact_entry, disclosure_summary, make_proposal
 from counsel.path.proposals import proposal_records as records_of
+from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
 from counsel_ui.path.rows import occupation_choices
 
@@ -106,7 +106,7 @@ class RoleDialog(_Form):
             self.form.addRow(_("Required:") if len(self.certs) == 1 else "", box)
         self.licence_class = add_row(self.form, _("Driving licence &class:"), QLineEdit(
             next((d for k, d in have if k is CertificateKind.DRIVING_LICENCE), "")))
-        self.years = add_row(self.form, _("&Years of experience:"), QSpinBox())
+        self.years = add_row(self.form, _("&Years of experience:"), NumberField())
         self.years.setRange(0, 40)
         self.years.setValue(role.experience_years if role else 0)
         self.supports: dict[Support, QCheckBox] = {}
@@ -177,7 +177,7 @@ class ProposalDialog(_Form):
         self.preview = add_row(self.form, _("The employer gets:"), QPlainTextEdit())
         self.preview.setReadOnly(True)
         self.by = add_row(self.form, _("Proposed &by:"), QLineEdit())
-        self.minutes = add_row(self.form, _("&Minutes spent:"), QSpinBox())
+        self.minutes = add_row(self.form, _("&Minutes spent:"), NumberField())
         self.minutes.setRange(1, 600)
         self.minutes.setValue(15)
         self.channel = add_row(self.form, _("C&hannel:"), enum_combo(list(Channel)))
@@ -219,7 +219,7 @@ class ContactDialog(_Form):
                          parent)
         self.employer = employer
         self.day = add_row(self.form, _("&Date:"), QLineEdit(dt.date.today().isoformat()))
-        self.minutes = add_row(self.form, _("&Minutes:"), QSpinBox())
+        self.minutes = add_row(self.form, _("&Minutes:"), NumberField())
         self.minutes.setRange(1, 600)
         self.minutes.setValue(15)
         self.channel = add_row(self.form, _("C&hannel:"), enum_combo(list(Channel)))

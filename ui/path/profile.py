@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +43,7 @@ from counsel.domain.enums import CefrLevel, Obstacle
 from counsel.errors import KnownError, ValidationError
 from counsel.i18n import display
 from counsel.i18n import gettext as _
+from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.widgets import add_row, named
 from counsel_ui.path.rows import Column, RowTable, language_choices, occupation_choices
 
@@ -143,7 +143,7 @@ class ProfileEditor(QDialog):
                    optional=False)], _("Work the client wants"))
         self.wishes.set_records([WorkExperience(code) for code in self.profile.wishes])
         add_row(form, _("Work the client &wants:"), self.wishes)
-        self.travel = add_row(form, _("&Travels up to (km):"), QSpinBox())
+        self.travel = add_row(form, _("&Travels up to (km):"), NumberField())
         self.travel.setRange(0, 1000)
         self.travel.setValue(self.profile.travel_km)
         self.available = add_row(form, _("A&vailable from:"), QLineEdit(

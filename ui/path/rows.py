@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from counsel.errors import ValidationError
 from counsel.i18n import display
 from counsel.i18n import gettext as _
+from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.widgets import enum_combo, named, select_data
 
 
@@ -92,7 +93,7 @@ class RowTable(QWidget):
             select_data(combo, value or "")
             return named(combo, col.title)
         if col.kind == "int":
-            spin = QSpinBox()
+            spin = NumberField()
             spin.setRange(0, 1000)
             spin.setValue(int(value or 0))
             return named(spin, col.title)

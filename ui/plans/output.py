@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
 )
 
@@ -40,7 +39,7 @@ from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel.plans.templates import MeasureType, Template
-from counsel_ui.common.datefields import DateTimeField
+from counsel_ui.common.datefields import DateTimeField, NumberField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, named
 
@@ -107,7 +106,7 @@ class PrintPanel(QGroupBox):
         self.place = add_row(self.form, _("Card: &place:"), QLineEdit(),
                              _("Address or room of the appointment on the card."))
         self.when = add_row(self.form, _("Card: &date and time:"), DateTimeField())
-        self.minutes = add_row(self.form, _("Card: length (minutes):"), QSpinBox())
+        self.minutes = add_row(self.form, _("Card: length (minutes):"), NumberField())
         self.minutes.setRange(0, 8 * 60)
         self.minutes.setSingleStep(15)
         self.interpreter = add_row(self.form, _("Card: interpreter:"),

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel.records import retention
+from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import named
 
@@ -65,7 +66,7 @@ class RetentionPage(QWidget):
         form = QFormLayout(box)
         self.years: dict[str, QSpinBox] = {}
         for kind in retention.DEFAULT_YEARS:
-            spin = QSpinBox()
+            spin = NumberField()
             spin.setRange(0, retention.MAX_YEARS)
             self.years[kind] = spin
             form.addRow(retention.kind_label(kind), named(spin, retention.kind_label(kind)))

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
 from counsel.app.policies import MAX_IDLE_MINUTES
 from counsel.i18n import gettext as _
+from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.widgets import add_row
 
 #: Each language named in itself, so anyone can find their own.
@@ -34,7 +34,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         form = QFormLayout(self)
-        self.idle = add_row(form, _("&Lock after idle (minutes):"), QSpinBox(),
+        self.idle = add_row(form, _("&Lock after idle (minutes):"), NumberField(),
                             _("0 means never lock automatically"))
         self.idle.setRange(0, MAX_IDLE_MINUTES)
         self.idle.setSpecialValueText(_("never"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel_ui.common.autosave import FormDraft, set_widget_values
+from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.ops import INTERACTIVE, Op
 from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
 
@@ -98,10 +98,9 @@ class QuickLogDialog(FormDraft, QDialog):
         self.what.setPlaceholderText(_("One line, e.g. called the social worker about housing"))
         self.channel = add_row(form, _("C&hannel:"), enum_combo(Channel))
         select_data(self.channel, Channel.PHONE)
-        self.minutes = add_row(form, _("&Minutes:"), QSpinBox())
+        self.minutes = add_row(form, _("&Minutes:"), NumberField())
         self.minutes.setRange(1, 24 * 60)
         self.minutes.setValue(DEFAULT_MINUTES)
-        self.minutes.setLocale(QLocale.c())  # Latin digits, like every date and time
         self.party_kind = add_row(form, _("Party &kind:"), enum_combo(PartyKind, empty=""))
         self._kind_by_hand = False
         self._confirmed_text: str | None = None  # "save as written" was asked for this text
