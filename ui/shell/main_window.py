@@ -178,18 +178,31 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         from counsel.i18n import current_language
+        from counsel.records import backup_status
         from counsel_ui.shell.settings import SettingsDialog
 
-        dlg = SettingsDialog(self.idle.minutes, self, current_language())
+        days = (backup_status.remind_days(self.session.vault) if self.session is not None
+                else backup_status.DEFAULT_DAYS)
+        dlg = SettingsDialog(self.idle.minutes, self, current_language(), days)
 
         def apply() -> None:
             self.set_idle_minutes(dlg.idle.value())
+            if self.session is not None and dlg.backup_days.value() != days:
+                vault = self.session.vault
+                backup_status.set_remind_days(vault, dlg.backup_days.value())
+                self.session.changed.emit(frozenset({"setting"}))
             if dlg.chosen_language() != current_language():
                 self.switch_language(dlg.chosen_language())
 
         dlg.accepted.connect(apply)
         dlg.new_recovery_code.connect(self.new_recovery_code)
+        dlg.back_up_now.connect(self.back_up)
         dlg.open()
+
+    def back_up(self) -> None:
+        """Back up now… (Settings, the File menu, the Today notice): asks where."""
+        if self.workspace is not None:
+            self.workspace.back_up()
 
     def new_recovery_code(self) -> None:
         """Replace the recovery code after asking; show the new one once (issue 11).

@@ -28,9 +28,11 @@ LANGUAGE_NAMES = (("fi", "suomi"), ("sv", "svenska"), ("en", "English"), ("ar", 
 class SettingsDialog(QDialog):
     #: the person asked for a new recovery code (the main window confirms and makes it)
     new_recovery_code = Signal()
+    #: "Back up now…" (the main window asks where and backs up)
+    back_up_now = Signal()
 
     def __init__(self, idle_minutes: int, parent: QWidget | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", backup_days: int = 7) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         form = QFormLayout(self)
@@ -49,6 +51,14 @@ class SettingsDialog(QDialog):
                                 QPushButton(_("&New recovery code…")),
                                 _("The printed code stops working; print the new one"))
         self.recovery.clicked.connect(self.new_recovery_code.emit)
+        self.backup_days = add_row(form, _("&Remind to back up after (days):"), QSpinBox(),
+                                   _("0 means never remind"))
+        self.backup_days.setRange(0, 365)
+        self.backup_days.setSpecialValueText(_("never"))
+        self.backup_days.setValue(backup_days)
+        self.backup = add_row(form, _("Backup:"), QPushButton(_("&Back up now…")),
+                              _("Encrypted, to a USB stick or another disk"))
+        self.backup.clicked.connect(self.back_up_now.emit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

@@ -98,12 +98,18 @@ class Workspace(QWidget):
                self._new_encounter)
         sc.add(Key(N_("&Record"), N_("Start or pause the appointment timer"), ("Ctrl+T",),
                    app_wide=True), self._timer_key)
+        sc.add(Key(N_("&File"), N_("Back up now…"), ()), self.back_up)
         sc.add(Key(N_("&File"), N_("Settings"), ()), self.settings_button.click)
         sc.add(Key(N_("&File"), N_("Lock now"), ("Ctrl+Shift+L",), app_wide=True),
                self.lock_button.click)
         sc.add(Key(N_("&Help"), N_("Keyboard shortcuts"), HELP_KEYS, app_wide=True),
                sc.show_sheet)
         return sc
+
+    def back_up(self) -> None:
+        from counsel_ui.shell.backup import back_up
+
+        back_up(self.session, self)
 
     def search_notes(self) -> None:
         from counsel_ui.clients.note_search import NoteSearchDialog

@@ -44,6 +44,10 @@ class TodayPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.heading.setFont(font)
         lay.addWidget(self.heading)
+        from counsel_ui.shell.backup import BackupNotice
+
+        self.backup_notice = BackupNotice(session)
+        lay.addWidget(self.backup_notice)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels([_("Due"), _("What"), _("Client")])

@@ -1,0 +1,113 @@
+"""The last-backup reminder on Today and "Back up now…" (notice, File menu, Settings):
+the backup is made in the background, restorable, audited, and the reminder goes away."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from uihelp import PASSPHRASE
+
+from counsel.records import backup, backup_status
+from counsel.vault.service import Vault
+
+
+def _today(window):  # type: ignore[no-untyped-def]
+    from counsel_ui.today.page import TodayPage
+
+    page = window.workspace.page("today")
+    assert isinstance(page, TodayPage)
+    return page
+
+
+def _settle(qtbot, notice) -> None:  # type: ignore[no-untyped-def]
+    from counsel_ui.common import ops
+
+    with qtbot.waitSignal(notice.refreshed, timeout=5000):
+        notice.refresh()
+    ops.wait_idle()
+
+
+def _chosen(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[Path]:
+    from counsel_ui.shell import backup as ui_backup
+
+    asked: list[Path] = []
+
+    def choose(_parent: object) -> Path:
+        asked.append(path)
+        return path
+
+    monkeypatch.setattr(ui_backup, "choose_file", choose)
+    return asked
+
+
+def test_the_reminder_and_back_up_now(qtbot, window, vault_path: Path,  # type: ignore[no-untyped-def]
+                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notice = _today(window).backup_notice
+    _settle(qtbot, notice)
+    assert notice.isVisible() and "never been backed up" in notice.label.text()
+
+    out = tmp_path / "usb" / "counsel.backup"
+    asked = _chosen(monkeypatch, out)
+    with qtbot.waitSignal(notice.refreshed, timeout=10_000):
+        notice.button.click()
+    assert asked == [out] and out.is_file()
+    assert not notice.isVisible()
+    vault = window.session.vault
+    assert [e.action for e in vault.audit.entries() if e.record_kind == "backup"] == ["export"]
+    box = notice.property("backup_box")
+    assert box is not None and "verified" in box.text()
+    box.close()
+
+    # the backup restores on "another machine" with the passphrase
+    restored = tmp_path / "other" / "restored.vault"
+    backup.restore(out, restored, passphrase=PASSPHRASE)
+    again = Vault.unlock(restored, PASSPHRASE)
+    try:
+        assert again.check().ok and again.count() == vault.count() - 2  # + entry, + time
+    finally:
+        again.lock()
+
+    # ten days later the reminder is back; a 30-day setting hides it again
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
+    vault.settings.set(backup_status.LAST_KEY, {"at": old.isoformat(), "number": 1})
+    _settle(qtbot, notice)
+    assert notice.isVisible() and "more than 7 days ago" in notice.label.text()
+    backup_status.set_remind_days(vault, 30)
+    _settle(qtbot, notice)
+    assert not notice.isVisible()
+
+
+def test_file_menu_and_settings_back_up(qtbot, window, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from counsel_ui.common import ops
+    from counsel_ui.shell.settings import SettingsDialog
+
+    out = tmp_path / "menu.backup"
+    asked = _chosen(monkeypatch, out)
+    actions = [a for m in window.menuBar().actions() if m.menu() is not None
+               for a in m.menu().actions() if a.text() == "Back up now…"]
+    assert len(actions) == 1
+    actions[0].trigger()
+    ops.drain()
+    qtbot.waitUntil(lambda: out.is_file(), timeout=10_000)
+    ops.drain()
+    first = out.stat().st_size
+
+    window.open_settings()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, SettingsDialog) and w.isVisible())
+    assert dialog.backup_days.value() == 7
+    dialog.backup.click()  # the same file: only what changed is added
+    ops.drain()
+    qtbot.waitUntil(lambda: out.stat().st_size > first, timeout=10_000)
+    ops.drain()
+    assert asked == [out, out]
+    assert backup.inspect(out, passphrase=PASSPHRASE).number == 2
+    dialog.backup_days.setValue(0)
+    dialog.accept()
+    assert backup_status.reminder(window.session.vault) is None
+    assert backup_status.remind_days(window.session.vault) == 0
+
