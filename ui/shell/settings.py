@@ -51,7 +51,7 @@ class SettingsDialog(QDialog):
                                 QPushButton(_("&New recovery code…")),
                                 _("The printed code stops working; print the new one"))
         self.recovery.clicked.connect(self.new_recovery_code.emit)
-        self.backup_days = add_row(form, _("&Remind to back up after (days):"), QSpinBox(),
+        self.backup_days = add_row(form, _("&Remind to back up after (days):"), NumberField(),
                                    _("0 means never remind"))
         self.backup_days.setRange(0, 365)
         self.backup_days.setSpecialValueText(_("never"))
