@@ -11,6 +11,12 @@
 Either way the plan is saved with a :class:`~counsel.domain.PrintRecord` appended.  Your
 name, organisation, phone and office address are kept in the vault's (encrypted)
 settings for the next printout.
+
+*Given to*: the client, or a party (Kela, the school, …).  For a party the client's
+consent — or the law — covering the plan is checked before anything is rendered, written
+or printed (:func:`counsel.records.disclosure.check`, refused with its translated message);
+afterwards the disclosure is recorded with a ``share`` audit entry, as
+``counsel plans render --to PARTY`` does.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, QDateTime, QStandardPaths, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateTimeEdit,
     QFileDialog,
     QFormLayout,
@@ -34,7 +41,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from counsel.domain import Plan
+from counsel.domain import PartyKind, Plan
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.plans import editing
@@ -111,6 +118,17 @@ class PrintPanel(QGroupBox):
         self.minutes.setSingleStep(15)
         self.interpreter = add_row(self.form, _("Card: interpreter:"),
                                    QCheckBox(_("&Interpreter booked")))
+        self.given_to = add_row(
+            self.form, _("&Given to:"), QComboBox(),
+            _("Who receives the printout. For anyone but the client, the client's consent "
+              "(or a law) covering the plan is checked first and the disclosure is "
+              "recorded."))
+        self.given_to.addItem(_("The client"), "")
+        for party in PartyKind:
+            self.given_to.addItem(party.label(), party.value)
+        self.recipient = add_row(self.form, _("Recipient's organisation:"), QLineEdit())
+        self.given_to.currentIndexChanged.connect(lambda _i: self._show_recipient())
+        self._show_recipient()
         lay.addLayout(self.form)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -142,6 +160,28 @@ class PrintPanel(QGroupBox):
         card = self.editor.preview.current_variant().startswith("card")
         for w in (self.place, self.when, self.minutes, self.interpreter):
             self.form.setRowVisible(w, card)
+
+    def _show_recipient(self) -> None:
+        self.form.setRowVisible(self.recipient, self.party() is not None)
+
+    def party(self) -> PartyKind | None:
+        data = self.given_to.currentData()
+        return PartyKind(data) if data else None
+
+    def _refused(self, plan: Plan) -> bool:
+        """For a party: no consent or law covers the plan → say so, and True (nothing is
+        to be rendered, written or printed)."""
+        from counsel.records import disclosure
+
+        party = self.party()
+        if party is None:
+            return False
+        try:
+            disclosure.check(self.editor.session.vault, plan.client, party, "plan")
+        except disclosure.NoConsent as exc:
+            self.editor.error.setText(f"{exc.message} — {exc.help()}")
+            return True
+        return False
 
     def load_details(self, review: QDate) -> None:
         stored = self.editor.session.vault.settings.get(editing.PrintDetails.SETTINGS_KEY)
@@ -195,9 +235,18 @@ class PrintPanel(QGroupBox):
 
     def _recorded(self, plan: Plan, pdf: bytes, variant: str, message: str,
                   extra: dict[str, Any] | None = None, *, action: str = "print") -> None:
-        self.editor.session.vault.audit.record(
-            action, client_id=plan.client, record_id=plan.id, record_kind=Plan.KIND,
-            detail=f"pdf {variant} {plan.client_language}")
+        vault = self.editor.session.vault
+        vault.audit.record(action, client_id=plan.client, record_id=plan.id,
+                           record_kind=Plan.KIND, detail=f"pdf {variant} {plan.client_language}")
+        party = self.party()
+        if party is not None:
+            from counsel.records import disclosure
+
+            try:  # checked again: refused only if withdrawn since the check before writing
+                disclosure.share(vault, plan.client, party, "plan",
+                                 recipient=self.recipient.text().strip(), record_id=plan.id)
+            except disclosure.NoConsent as exc:
+                self.editor.error.setText(f"{exc.message} — {exc.help()}")
         settings = self._settings_changes() | (extra or {})
         self._stored = self.details().to_settings()
         record = editing.record_print(plan, pdf, language=plan.client_language, variant=variant)
@@ -219,7 +268,7 @@ class PrintPanel(QGroupBox):
 
     def save_pdf(self, path: str | None = None) -> None:
         plan = self._plan()
-        if plan is None:
+        if plan is None or self._refused(plan):
             return
         variant = self.editor.preview.current_variant()
         target = path or self.ask_path(self.default_name(plan, variant))
@@ -249,7 +298,7 @@ class PrintPanel(QGroupBox):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         plan = self._plan()
-        if plan is None:
+        if plan is None or self._refused(plan):
             return
         variant = self.editor.preview.current_variant()
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -261,6 +310,8 @@ class PrintPanel(QGroupBox):
 
     def print_to(self, printer: QPrinter, plan: Plan, variant: str) -> None:
         """Render, rasterise in memory, paint page by page onto ``printer``."""
+        if self._refused(plan):
+            return
         from PySide6.QtGui import QPageLayout, QPageSize
         from PySide6.QtPrintSupport import QPrinter as Printer
 

@@ -101,3 +101,85 @@ def test_time_report_exports_each_leave_one_entry(qtbot, window, tmp_path: Path)
             new = _new_entries(qtbot, vault, lambda k=kind, f=fmt, o=out: page.export_to(k, f, o))
             assert [(e.action, e.record_kind) for e in new] == [("export", "report")]
             assert out.exists()
+
+
+def test_review_sheet_pdf_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from counsel_ui.path.client_tab import PathTab
+
+    vault = window.session.vault
+    tab = PathTab(window.session, AMINA)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.refresh()
+    out = tmp_path / "review.pdf"
+    new = _new_entries(qtbot, vault, lambda: tab.write_to(out, review=True))
+    assert [(e.action, e.client, e.detail) for e in new] == [
+        ("export", AMINA, "pdf review sheet")]
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_giving_the_client_their_data_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from counsel_ui.clients.give_data import give_client_data
+
+    vault = window.session.vault
+    folder = tmp_path / "for-the-client"
+    folder.mkdir()
+    new = _new_entries(qtbot, vault,
+                       lambda: give_client_data(window, window.session, AMINA, folder))
+    assert [(e.action, e.client, e.record_kind) for e in new] == [
+        ("export", AMINA, "client")]
+    assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".pdf"]
+
+
+def test_audit_trail_csv_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = window.session.vault
+    window.workspace.show_page("audit")
+    page = window.workspace.page("audit")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.trail is not None, timeout=20_000)
+    out = tmp_path / "trail.csv"
+    new = _new_entries(qtbot, vault, lambda: page.export_to(out))
+    assert [(e.action, e.record_kind) for e in new] == [("export", "audit")] and out.exists()
+
+
+def test_destruction_record_leaves_the_erase_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from counsel.domain import Client
+
+    vault = window.session.vault
+    old = Client(name="Long Gone", started=dt.date(2005, 1, 1), ended=dt.date(2008, 1, 1))
+    vault.save(old)
+    window.workspace.show_page("retention")
+    page = window.workspace.page("retention")
+    out = tmp_path / "destroyed.pdf"
+    new = _new_entries(qtbot, vault, lambda: page.erase(old.id, out))
+    assert [(e.action, e.client, e.record_kind) for e in new] == [("erase", old.id, "client")]
+    assert out.read_bytes().startswith(b"%PDF") and "Long Gone" not in repr(new)
+
+
+#: every module of the app that prints or writes a file the user chose → the tests above
+#: that walk it.  The recovery sheet (unlock) and the self-test write no client data.
+WALKED = {
+    "ui/plans/output.py": "test_plan_pdf_and_print_each_leave_one_entry",
+    "ui/clients/card_dialog.py": "test_appointment_card_print_leaves_one_entry",
+    "ui/path/client_tab.py": "test_timeline_pdf_leaves_one_entry",
+    "ui/timekeeping/page.py": "test_time_report_exports_each_leave_one_entry",
+    "ui/clients/give_data.py": "test_giving_the_client_their_data_leaves_one_entry",
+    "ui/audit/page.py": "test_audit_trail_csv_leaves_one_entry",
+    "ui/retention/page.py": "test_destruction_record_leaves_the_erase_entry",
+}
+NO_CLIENT_DATA = {"ui/shell/unlock.py", "ui/shell/selftest.py"}
+OUTPUT_CALLS = ("getSaveFileName", "getExistingDirectory", "QPrintDialog", "write_atomic",
+                "write_bytes", "write_text", "QPdfWriter")
+
+
+def test_every_app_output_is_walked_above() -> None:
+    """A new print or export in the app must be added to WALKED, with its test."""
+    root = Path(__file__).resolve().parents[3]
+    found = {str(p.relative_to(root)) for p in (root / "ui").rglob("*.py")
+             if "devtools" not in p.parts
+             and any(call in p.read_text(encoding="utf-8") for call in OUTPUT_CALLS)}
+    assert set(WALKED) <= found  # the scan does find the outputs
+    assert found - set(WALKED) - NO_CLIENT_DATA == set()
+    assert all(name in globals() for name in WALKED.values())
