@@ -158,9 +158,11 @@ def test_destruction_record_leaves_the_erase_entry(qtbot, window, tmp_path: Path
     assert out.read_bytes().startswith(b"%PDF") and "Long Gone" not in repr(new)
 
 
-#: every module of the app that prints or writes a file the user chose → the tests above
-#: that walk it.  The recovery sheet (unlock) and the self-test write no client data.
+#: every module of the app that prints or writes a file the user chose → the test that
+#: walks it (here, or ``file::test`` elsewhere).  The recovery sheet (unlock) and the
+#: self-test write no client data.
 WALKED = {
+    "ui/shell/backup.py": "tests/ui/shell/test_backup_action.py::test_the_reminder_and_back_up_now",
     "ui/plans/output.py": "test_plan_pdf_and_print_each_leave_one_entry",
     "ui/clients/card_dialog.py": "test_appointment_card_print_leaves_one_entry",
     "ui/path/client_tab.py": "test_timeline_pdf_leaves_one_entry",
@@ -182,4 +184,7 @@ def test_every_app_output_is_walked_above() -> None:
              and any(call in p.read_text(encoding="utf-8") for call in OUTPUT_CALLS)}
     assert set(WALKED) <= found  # the scan does find the outputs
     assert found - set(WALKED) - NO_CLIENT_DATA == set()
-    assert all(name in globals() for name in WALKED.values())
+    for test in WALKED.values():
+        file, _sep, name = test.rpartition("::")
+        source = (root / file).read_text(encoding="utf-8") if file else ""
+        assert name in globals() or f"def {name}(" in source, test
