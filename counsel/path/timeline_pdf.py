@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Spacer
 
 from counsel.domain.client import Client
 from counsel.path.timeline import INTERNAL_KINDS, Fact
@@ -128,14 +128,18 @@ class _Story:
             self.fallback |= missing
             self.para(fallback_text(text) if missing else text, style, lang, fallback=missing)
 
-    def fact(self, f: Fact) -> None:
+    def fact(self, f: Fact, keep: int = 0) -> None:
+        """One fact, whole on one page (its date never alone at a page's foot); ``keep``
+        items before it (a part's heading) stay with it."""
         parts = fact_parts(f)
         st = self.styles
+        start = len(self.items) - keep
         self.para(self.cl.date(f.date), st.body.replace(fonts=st.fonts.bold), self.cl)
         self.para(self.line(self.cl, parts), st.body, self.cl)
         if self.bilingual:
             self.para(f"{isolate(self.co.date(f.date, 'medium'))}  {self.line(self.co, parts)}",
                       st.secondary, self.co)
+        self.items[start:] = [KeepTogether(self.items[start:])]
         self.items.append(Spacer(1, st.gap))
 
 
@@ -162,12 +166,15 @@ def render_timeline(client: Client, facts: Sequence[Fact], *, client_lang: str,
     past = [f for f in shown if f.date <= today]
     coming = [f for f in shown if f.date > today]
     for msgid, group in ((T.HAPPENED, past), (T.COMING, coming)):
+        if not group and (past or coming):
+            continue  # an empty part is left out, as in the printed plans
+        before = len(story.items)
         story.heading(msgid)
         story.items.append(Spacer(1, styles.gap))
         if not group:
             story.para(cl.text(T.NOTHING), styles.body, cl)
-        for f in group:
-            story.fact(f)
+        for i, f in enumerate(group):
+            story.fact(f, keep=len(story.items) - before if i == 0 else 0)
     if story.fallback:
         note, _m = co.tf(MSG_FALLBACK_NOTE, language=co.language_name(cl.code))
         story.items.insert(0, tl.make_paragraph(note, styled(styles.small, co, fallback=True)))
