@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import enum
 import io
+import unicodedata
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -48,6 +49,11 @@ HIDDEN = frozenset({"id", "client", "encounter", "contact", "source", "printed",
 LANGUAGE_FIELDS = frozenset({"code", "interpreter_language", "client_language", "language"})
 
 
+def _has_letters(text: str) -> bool:
+    """Whether ``text`` has a character with a direction of its own (bidi L, R or AL)."""
+    return any(unicodedata.bidirectional(c) in ("L", "R", "AL") for c in text)
+
+
 def _humane(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
@@ -66,6 +72,10 @@ class _Copy:
     def para(self, text: str, style: tl.TextStyle, *, typed: bool = False) -> None:
         if text:  # a whole line in English (no translation yet): grey, left to right
             fallback = text.startswith(LRI) and text.endswith(PDI)
+            if typed and self.lang.rtl and not fallback and not _has_letters(text):
+                # digits and signs only (a phone number): in the order typed, on the
+                # right-hand side — not "4567 123 40 358+"
+                text = "\n".join(f"{LRI}{line}{PDI}" for line in text.split("\n"))
             self.items.append(tl.make_paragraph(text, styled(style, self.lang, typed=typed,
                                                              fallback=fallback)))
 

@@ -28,6 +28,7 @@ TYPED = {
     "so": ("Maryan Cali", "Waxaan raadinayaa shaqo jikada makhaayad, waxaan bartaa af-Finnish."),
     "ti": ("ሰላም ተስፋይ", "ኣብ ምግቢ ቤት ስራሕ እደሊ ኣለኹ፣ ፊንላንድኛ ድማ እመሃር ኣለኹ።"),
 }
+PHONE = "+358 40 123 4567"
 TITLE = {"ar": "معلوماتك في سجلاتنا", "so": "Macluumaadkaaga ku jira diiwaankayaga",
          "ti": "ኣብ መዝገብና ዘሎ ሓበሬታኻ"}
 
@@ -61,6 +62,8 @@ def _visual(line: tl.Line) -> str:
 
 
 def _reference_visual(text: str, rtl: bool) -> str:
+    if rtl and not any(unicodedata.bidirectional(c) in ("L", "R", "AL") for c in text):
+        text = f"\u2066{text}\u2069"  # digits typed alone read as typed (UAX #9 isolate)
     shown = str(get_display(text, base_dir="R" if rtl else "L"))
     return "".join(c for c in shown if unicodedata.category(c) != "Cf").translate(
         str.maketrans("()[]{}<>", "(" * 8))
@@ -83,7 +86,7 @@ def _pdf(tmp_path: Any, lang: str) -> bytes:
     v, _ = Vault.create(tmp_path / "v.vault", "abcdefghijkl", kdf=KdfParams.fast_for_tests())
     name, typed = TYPED[lang]
     client = Client(name=name, languages=(LanguageSkill(lang, mother_tongue=True),),
-                    notes=typed, started=dt.date(2024, 2, 1))
+                    notes=typed, started=dt.date(2024, 2, 1), phone=PHONE)
     v.save_many([client, Encounter(client=client.id, date=dt.date(2025, 5, 6), situation=typed,
                                    actions=(AgreedAction(typed, due=dt.date(2025, 6, 1)),))])
     v.save(client.replace(notes=typed + " 2"))
@@ -110,8 +113,11 @@ def test_every_drawn_line_is_shaped_like_harfbuzz_and_ordered_like_bidi(
             run = line.runs[0]
             assert _visual(line) == _reference_visual(run.text, line.rtl), run.text
         rtl_lines += line.rtl
+    (phone,) = [ln for ln in drawn if "".join(r.text for r in ln.runs) == PHONE]
+    assert _visual(phone) == PHONE  # not "4567 123 40 358+" in a right-to-left copy
     if lang == "ar":
         assert rtl_lines > 10  # headings, labels and the typed Arabic run right to left
+        assert phone.rtl  # on the right-hand side, with the other values
         assert any(r.face.family == "noto_arabic" for ln in drawn for r in ln.runs)
     else:
         assert rtl_lines == 0
