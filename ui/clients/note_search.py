@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
+from counsel.app.labels import isolate
 from counsel.app.notesearch import NoteHit, search_notes
 from counsel.i18n import display, ngettext
 from counsel.i18n import gettext as _
@@ -28,8 +29,10 @@ def hits_html(hits: list[NoteHit]) -> str:
         head = html.escape(f"{display.date(h.date)} · {h.client_name}")
         body = "".join(f'<span style="{MARK}">{html.escape(t)}</span>' if m
                        else html.escape(t) for t, m in h.parts)
+        # the passage keeps its own direction: a Finnish passage in the Arabic interface
+        # with its "…" where it was cut, not at the other end
         blocks.append(f'<p><a href="encounter:{h.client_id}:{h.encounter_id}">{head}</a>'
-                      f"<br>{body}</p>")
+                      f"<br>{isolate(body)}</p>")
     return "".join(blocks)
 
 

@@ -24,3 +24,33 @@ def test_search_in_notes_marks_and_opens(qtbot, window):
     dlg._open(QUrl(f"encounter:{'a' * 32}:{'f' * 32}"))
     editors = [e for e in window.session.editors if isinstance(e, EncounterEditor)]
     assert editors and editors[-1].encounter_id == "f" * 32
+
+
+def test_a_finnish_passage_reads_whole_in_the_arabic_interface(qtbot, window):
+    import datetime as dt
+
+    from bidi import get_display
+
+    from counsel.domain import Encounter
+    from counsel_ui.common.i18n import apply_language
+
+    words = "Asiakas kertoo perheestään ja kodistaan pitkästi. " * 4
+    window.session.vault.save_many([Encounter(
+        client="a" * 32, date=dt.date.today(),
+        situation=f"Soittaa Kelaan asumistuesta. {words}")])
+    app = QApplication.instance()
+    try:
+        apply_language(app, "ar")
+        dlg = NoteSearchDialog(window.session, window)
+        dlg.show()
+        type_text(qtbot, dlg.query, "asumistuesta")
+        dlg.search()
+        qtbot.waitUntil(lambda: bool(dlg.hits))
+        line = next(ln for ln in dlg.results.toPlainText().splitlines() if "Kelaan" in ln)
+        shown = "".join(c for c in get_display(line, base_dir="R")
+                        if c not in "\u2066\u2067\u2068\u2069\u200e\u200f").strip()
+        # cut at its end only: the mark stays there, not before the first word
+        assert shown.startswith("Soittaa Kelaan asumistuesta") and shown.endswith("…"), shown
+        dlg.close()
+    finally:
+        apply_language(app, "en")
