@@ -43,6 +43,9 @@ class SnippetDialog(QDialog):
         lay.addWidget(self.filter)
         self.list = QListWidget()
         named(self.list, _("Snippets"))
+        # a snippet is read whole before it is inserted: wrapped, never cut at the edge
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lay.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_selection = buttons.addButton(_("Save selection as snippet"),

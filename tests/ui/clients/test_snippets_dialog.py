@@ -32,3 +32,24 @@ def test_ctrl_shift_i_inserts_a_snippet_at_the_cursor(qtbot, window):
     mine.save_selected_text()
     again = SnippetDialog(window.session, ed.situation, ed)
     assert any(s.title == "oma" and s.text.startswith("Neuvottu") for s in again.all)
+
+
+def test_snippets_are_shown_whole(qtbot, window):
+    # the starters are a sentence or two: they were cut at the list's edge
+    from PySide6.QtGui import QFontMetrics
+
+    window.workspace.new_encounter("a" * 32)
+    ed = window.session.editors[-1]
+    dlg = SnippetDialog(window.session, ed.situation, ed)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    view = dlg.list
+    width = view.viewport().width()
+    metrics = QFontMetrics(view.font())
+    long_ones = [view.item(i) for i in range(view.count())
+                 if metrics.horizontalAdvance(view.item(i).text()) > width]
+    assert long_ones  # the starters do not fit on one line
+    for item in long_ones:
+        rect = view.visualItemRect(item)
+        assert rect.width() <= width and rect.height() > metrics.height() * 1.5, item.text()
+    dlg.close()
