@@ -142,17 +142,23 @@ def cmd_erase(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.atomicfile import write_atomic
     from counsel.errors import KnownError
     from counsel.records import retention
-    from counsel.records.retention_pdf import destruction_lines, render_destruction
+    from counsel.records.retention_pdf import (
+        destruction_lines,
+        organisation_of,
+        render_destruction,
+    )
 
     target = Path(args.record).expanduser()
     if not target.parent.is_dir():  # checked before anything is erased
         raise KnownError(_("The folder {folder} does not exist.").format(
             folder=str(target.parent)), help_text=_("Create the folder or choose another one."))
-    def keep(d: retention.Destruction) -> None:  # written first: no erasure without it
-        write_atomic(target, render_destruction(d))
+    vault = ctx.open_vault()
+    organisation = organisation_of(vault)
 
-    done = retention.erase_due(ctx.open_vault(), args.client_id, today=_today(args),
-                               keep_record=keep)
+    def keep(d: retention.Destruction) -> None:  # written first: no erasure without it
+        write_atomic(target, render_destruction(d, organisation))
+
+    done = retention.erase_due(vault, args.client_id, today=_today(args), keep_record=keep)
     for label, value in destruction_lines(done):
         print(f"{label}: {value}")
     print(_("Wrote {file}").format(file=str(target)))

@@ -190,12 +190,13 @@ class RetentionPage(QWidget):
 
     def erase(self, client_id: str, record: Path) -> Op:
         from counsel.atomicfile import write_atomic
-        from counsel.records.retention_pdf import render_destruction
+        from counsel.records.retention_pdf import organisation_of, render_destruction
 
         vault = self.session.vault
+        organisation = organisation_of(vault)
 
         def keep(d: retention.Destruction) -> None:
-            write_atomic(record, render_destruction(d))
+            write_atomic(record, render_destruction(d, organisation))
 
         def work() -> retention.Destruction:
             return retention.erase_due(vault, client_id, keep_record=keep)

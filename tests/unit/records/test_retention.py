@@ -187,3 +187,34 @@ def test_cli_due_csv_hold_and_erase(vault: Vault, tmp_path: Path,
     capsys.readouterr()
     assert main([*base, "due", "--format", "csv"]) == 0
     assert c.id not in capsys.readouterr().out
+
+
+def test_the_destruction_record_in_arabic_reads_right(vault: Vault, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every value stands on the right-hand side of an Arabic record and keeps its own
+    order (an id with a parenthesis, a time with 'UTC'); the organisation is printed."""
+    from counsel.i18n import set_language
+    from counsel.plans import textlayout as tl
+    from counsel.plans.editing import PrintDetails
+    from counsel.records.retention_pdf import organisation_of
+
+    vault.settings.set(PrintDetails.SETTINGS_KEY, {"organisation": "Espoon kaupunki"})
+    c = _client(vault, ended=dt.date(2017, 1, 1))
+    done = retention.erase_due(vault, c.id, today=TODAY)
+    drawn: list[tl.Line] = []
+    original = tl.draw_line
+    monkeypatch.setattr(tl, "draw_line", lambda canvas, line, *a, **k: (
+        drawn.append(line), original(canvas, line, *a, **k)))
+    set_language("ar")
+    pdf = render_destruction(done, organisation_of(vault))
+    assert pdf.startswith(b"%PDF")
+
+    def visual(line: tl.Line) -> str:
+        return "".join(r.text[::-1] if r.rtl else r.text for r in line.runs)
+
+    shown = {visual(ln): ln for ln in drawn}
+    for value in (f"{done.pseudonym} ({c.id})", "Espoon kaupunki",
+                  f"{done.at:%Y-%m-%d %H:%M} UTC"):
+        assert value in shown, (value, sorted(shown))  # in the order it was written
+        assert shown[value].rtl  # on the right-hand side, like the labels
+    assert "Zainab" not in pdf.decode("latin-1")
