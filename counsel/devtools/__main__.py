@@ -10,6 +10,7 @@
     python -m counsel.devtools server-load [--vaults N] [--devices N] [--rounds N] ...
     python -m counsel.devtools migration-bench [--revisions N] [--backend postgresql|sqlite]
     python -m counsel.devtools rotation-bench [--clients N] [--per-client N]
+    python -m counsel.devtools backup-bench [--size small|large] [--vault PATH] [--edits N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -45,7 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     m.add_argument("--roles", type=int, default=200)
     if argv is None:
         argv = sys.argv[1:]
-    if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench"):
+    if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
+                            "backup-bench"):
+        if argv[0] == "backup-bench":
+            from counsel.devtools import backup_bench
+
+            return backup_bench.main(argv[1:])
         if argv[0] == "rotation-bench":  # their own options
             from counsel.devtools import rotation_bench
 
@@ -60,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("server-load", help="sync server under many devices (PostgreSQL)")
     sub.add_parser("migration-bench", help="schema migration time on a large database")
     sub.add_parser("rotation-bench", help="what a key rotation costs (10k records)")
+    sub.add_parser("backup-bench", help="backup and restore time and size")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

@@ -9,7 +9,6 @@ is verified, the audit entry and the last-backup time are saved and the notice h
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,14 +37,13 @@ if TYPE_CHECKING:
 CHANGED = "backup"
 
 
-def reminder_text(reminder: backup_status.Reminder, today: dt.date | None = None) -> str:
+def reminder_text(reminder: backup_status.Reminder) -> str:
     if reminder.last is None:
         return _("This vault has never been backed up. Back it up to a USB stick or another "
                  "disk.")
     last = reminder.last.astimezone().date()
-    return _("The last backup was made {when} ({date}), more than {n} days ago.").format(
-        when=display.days_from(today or dt.date.today(), last), date=display.date(last),
-        n=reminder.days)
+    return _("The last backup was made on {date}, more than {n} days ago.").format(
+        date=display.date(last), n=reminder.days)
 
 
 def choose_file(parent: QWidget) -> Path | None:
