@@ -63,7 +63,7 @@ def _print_match(title: str, m: Any) -> None:
 
 
 def cmd_match(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.domain import Employer, Role
+    from counsel.domain import Client, Employer, Role
     from counsel.errors import RecordNotFound
     from counsel.path.load import match_index, open_roles
 
@@ -83,6 +83,12 @@ def cmd_match(args: argparse.Namespace, ctx: Any) -> int:
             _print_match(f"{n}. {m.name}  ({m.client_id})", m)
         return 0
     roles = open_roles(vault, today)
+    try:
+        vault.get_typed(Client, args.client)
+    except RecordNotFound as exc:
+        raise KnownError(
+            _("There is no client with the id {id}.").format(id=args.client),
+            help_text=_("Copy the id from the client card or from `counsel search`.")) from exc
     if index.candidate(args.client) is None:
         print(_("The client has not consented to be proposed to employers (or has no "
                 "competence profile): no roles are listed."), file=sys.stderr)

@@ -165,3 +165,40 @@ def test_client_timeline_review_writes_the_counsellors_sheet(
     text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
                                    check=True).stdout.decode().split())
     assert "Myöhässä" in text and "Suunnitelman tarkistus" in text  # in Finnish
+
+
+def test_match_by_client_lists_open_roles_with_reasons_only_with_consent(
+        demo_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from counsel.path.load import open_roles
+
+    monkeypatch.setenv("COUNSEL_PASSPHRASE", PASS)
+    v = Vault.unlock(demo_vault, PASS)
+    try:
+        today = dt.date.today()
+        index = match_index(v, today)
+        clients = [c.id for c in v.all(Client)]
+        consenting = [c for c in clients if index.candidate(c)]
+        refusing = [c for c in clients if not index.candidate(c)]
+        open_ids = {r.id for r in open_roles(v, today)}
+        expected = {c: [m.role_id for m in index.roles_for(c, open_roles(v, today),
+                                                           max_hard_gaps=9)]
+                    for c in consenting}
+    finally:
+        v.lock()
+    client = max(consenting, key=lambda c: len(expected[c]))
+    assert expected[client]
+    assert main(["--vault", str(demo_vault), "--lang", "en", "match", "--client", client,
+                 "--max-gaps", "9"]) == 0
+    out = capsys.readouterr().out
+    listed = [line.rsplit("(", 1)[1].split(")")[0] for line in out.splitlines()
+              if line[:1].isdigit()]
+    assert listed == expected[client] and set(listed) <= open_ids
+    assert "    + " in out  # every line with its reasons
+    assert main(["--vault", str(demo_vault), "--lang", "en", "match", "--client",
+                 refusing[0]]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "consented" in captured.err
+    assert main(["--vault", str(demo_vault), "--lang", "en", "match", "--client",
+                 "0" * 32]) == 1
+    assert "no client" in capsys.readouterr().err
