@@ -41,6 +41,9 @@ def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
     from counsel_ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
+    from counsel_ui.common.fonts import register_script_fonts
+
+    register_script_fonts()  # Tigrinya and Arabic names, as the app shows them
     shot = Shots(app, out, rounds=80)
     for lang in langs:
         apply_language(app, lang)
