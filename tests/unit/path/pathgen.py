@@ -26,7 +26,13 @@ from counsel.domain.competence import (
     SubSkill,
     WorkExperience,
 )
-from counsel.domain.employer import CertificateRequirement, LanguageRequirement, Role
+from counsel.domain.employer import (
+    CertificateRequirement,
+    LanguageRequirement,
+    Proposal,
+    ProposalStatus,
+    Role,
+)
 from counsel.domain.enums import CefrLevel, MeasureStatus, Obstacle
 from counsel.domain.plan import Measure
 
@@ -112,7 +118,8 @@ def roles(draw: st.DrawFn) -> Role:
 
 
 @st.composite
-def timelines(draw: st.DrawFn) -> tuple[Client, CompetenceProfile, list[Plan], list[Encounter]]:
+def timelines(draw: st.DrawFn) -> tuple[Client, CompetenceProfile, list[Plan], list[Encounter],
+                                        list[Proposal]]:
     permit = draw(st.none() | days)
     client = Client(name="Amina", permit_date=permit, started=draw(st.none() | days))
     edu = tuple(Education(draw(st.sampled_from(list(EducationLevel))),
@@ -156,4 +163,13 @@ def timelines(draw: st.DrawFn) -> tuple[Client, CompetenceProfile, list[Plan], l
                             obstacles=tuple(draw(st.sets(st.sampled_from(list(Obstacle)[:6]),
                                                          max_size=3))))
                   for _ in range(draw(st.integers(0, 4)))]
-    return client, profile, plans, encounters
+    proposals = []
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(days)
+        later = days.filter(lambda d, a=at: d >= a)
+        proposals.append(Proposal(
+            client=client.id, role="r" * 32, employer="e" * 32,
+            at=dt.datetime.combine(at, dt.time(10, 0)), by="Anna", disclosed=(), summary="",
+            status=draw(st.sampled_from(list(ProposalStatus))),
+            interview=draw(st.none() | later), outcome=draw(st.none() | later)))
+    return client, profile, plans, encounters, proposals

@@ -10,13 +10,14 @@ from pathgen import timelines
 
 from counsel.domain import Client, Encounter, Plan
 from counsel.domain.competence import CompetenceProfile
+from counsel.domain.employer import Proposal
 from counsel.i18n import UI_LANGUAGES, display, set_language
 from counsel.path.timeline import assemble
 from counsel.path.timeline_text import rows
 
 
 def expected_keys(client: Client, profile: CompetenceProfile, plans: list[Plan],
-                  encounters: list[Encounter]) -> dict[str, dt.date]:
+                  encounters: list[Encounter], proposals: list[Proposal]) -> dict[str, dt.date]:
     """Every dated fact of the input, worked out here without the timeline module."""
     out: dict[str, dt.date] = {}
     if client.permit_date:
@@ -68,6 +69,12 @@ def expected_keys(client: Client, profile: CompetenceProfile, plans: list[Plan],
             elif not is_open:
                 is_open = True
                 out[f"enc:{enc_id}:{o.value}"] = day
+    for p in proposals:
+        out[f"prop:{p.id}"] = p.at.date()
+        if p.interview:
+            out[f"prop:{p.id}:interview"] = p.interview
+        if p.outcome:
+            out[f"prop:{p.id}:outcome"] = p.outcome
     return out
 
 
@@ -80,9 +87,9 @@ def _english_after() -> object:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=timelines())
 def test_every_dated_fact_exactly_once_in_order_in_every_language(data: tuple) -> None:
-    client, profile, plans, encounters = data
-    want = expected_keys(client, profile, plans, encounters)
-    facts = assemble(client, profile, plans, encounters)
+    client, profile, plans, encounters, proposals = data
+    want = expected_keys(client, profile, plans, encounters, proposals)
+    facts = assemble(client, profile, plans, encounters, proposals, {"r" * 32: "Kokki"})
     today = dt.date(2026, 6, 1)
     for lang in UI_LANGUAGES:
         set_language(lang)
