@@ -61,6 +61,9 @@ def run(size: str, source: Path | None, edits: int) -> str:
         vault_path = work / "bench.vault"
         if source is not None:
             shutil.copyfile(source, vault_path)
+            cache = source.with_name(source.name + ".wscache")
+            if cache.is_file():  # its unlock cache too: the bench measures the backup
+                shutil.copyfile(cache, vault_path.with_name(vault_path.name + ".wscache"))
             passphrase = os.environ.get("COUNSEL_PASSPHRASE", PASS)
             lines.append(f"vault: a copy of {source}")
         else:

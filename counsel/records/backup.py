@@ -30,7 +30,7 @@ backup cuts them off.
 
 **Erasure.** The newest manifest names the clients erased before it.  A backup after an
 erasure rewrites the whole file instead of appending (the old chunks held the client),
-and overwrites the old file's bytes before replacing it.  Copies of a backup taken
+and overwrites the old file's bytes once the new one has replaced it.  Copies of a backup taken
 before an erasure (another stick) still hold that client: restoring one says how old it
 is and which clients it knows to be erased (docs/records-management.md, "Backups").
 """
@@ -327,9 +327,17 @@ def _write(fp: BinaryIO, copy: Path, keys: BackupKeys, ring: bytes, erased: list
     return size, writer
 
 
-def _overwrite(path: Path) -> None:
-    """Zeros over an old backup before it is replaced (best effort, as vaultfile.wipe)."""
-    with contextlib.suppress(OSError), open(path, "r+b") as fp:
+def _open_old(path: Path) -> BinaryIO | None:
+    try:
+        return open(path, "r+b")  # noqa: SIM115 - closed by the caller
+    except OSError:
+        return None
+
+
+def _overwrite(fp: BinaryIO) -> None:
+    """Zeros over a replaced backup, through a handle opened before it was replaced (best
+    effort, as vaultfile.wipe: SSDs and copy-on-write file systems may keep old blocks)."""
+    with contextlib.suppress(OSError):
         size = fp.seek(0, os.SEEK_END)
         fp.seek(0)
         zeros = bytes(1 << 20)
@@ -384,11 +392,16 @@ def _write_new(out: Path, copy: Path, keys: BackupKeys, ring: bytes, erased: lis
             fp.write(_header(0, 0, 0))
             size, writer = _write(fp, copy, keys, ring, erased, {}, number)
             total = fp.seek(0, os.SEEK_END)
-        if out.exists():
-            _overwrite(out)
-        os.replace(tmp, out)
-        tmp = ""
-        _fsync_dir(out.parent)
+        old = _open_old(out)
+        try:
+            os.replace(tmp, out)  # the new file is whole before the old one goes
+            tmp = ""
+            _fsync_dir(out.parent)
+            if old is not None:
+                _overwrite(old)
+        finally:
+            if old is not None:
+                old.close()
     finally:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
