@@ -311,15 +311,27 @@ def open_conflicts(vault: Vault) -> list[ConflictView]:
     return [describe(vault, c) for c in conflicts.open_conflicts(vault)]
 
 
+def _audited(vault: Vault, view: ConflictView, saved: Saved, detail: str) -> Saved:
+    """The person's choice is an edit: an audit entry (the merge itself is not one)."""
+    c = view.conflict
+    live = [leaf.data for leaf in c.leaves if leaf.data is not None]
+    vault.audit.record("edit", client_id=_client_of(c.kind, c.record_id,
+                                                    live[0] if live else c.base),
+                       record_id=c.record_id, record_kind=c.kind, detail=detail)
+    return saved
+
+
 def resolve(vault: Vault, view: ConflictView, choices: dict[str, Any]) -> Saved:
     """Save the person's choice per field as a resolution naming the leaves they saw."""
-    return conflicts.resolve(vault, view.conflict, choices)
+    return _audited(vault, view, conflicts.resolve(vault, view.conflict, choices),
+                    "conflict resolved")
 
 
 def delete_for_good(vault: Vault, view: ConflictView) -> Saved:
     """Resolve a delete-vs-edit conflict by deleting: a resolution with no content."""
-    return vault.save_resolution(view.record_id, view.conflict.kind, None,
-                                 list(view.conflict.leaf_ids))
+    return _audited(vault, view, vault.save_resolution(
+        view.record_id, view.conflict.kind, None, list(view.conflict.leaf_ids)),
+        "deleted (conflict)")
 
 
 # -- records that came back --------------------------------------------------------------
@@ -372,6 +384,6 @@ def keep_restored(vault: Vault, view: RestoredView) -> None:
 
 def delete_restored(vault: Vault, view: RestoredView) -> Saved:
     """Delete a record that came back, explicitly (a new tombstone revision)."""
-    saved = vault.delete(view.record_id)
+    saved = vault.delete(view.record_id, audited=True)
     keep_restored(vault, view)
     return saved

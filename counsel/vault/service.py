@@ -42,7 +42,7 @@ from counsel.vault.current import SNAPSHOT_KEY, Current
 from counsel.vault.drafts import Drafts
 from counsel.vault.kdf import KdfParams
 from counsel.vault.keyring import Opening, Rotation, UnlockedKeys
-from counsel.vault.keys import Keyring
+from counsel.vault.keys import VAULT_KEY_ID, Keyring
 from counsel.vault.local import LocalSecrets
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.reading import Reading
@@ -345,10 +345,17 @@ class Vault:
             raise
 
     @_unlocked
-    def delete(self, record_id: str) -> Saved:
-        """Delete a record: a tombstone revision (history kept; sync sees the delete)."""
+    def delete(self, record_id: str, *, audited: bool = False) -> Saved:
+        """Delete a record: a tombstone revision (history kept; sync sees the delete);
+        ``audited``: a person deleted it — an "edit" entry saying so (what the app uses)."""
         self.audit.refuse_changes([record_id])
-        return self._records.delete(record_id)
+        row = self._current.ws.row(record_id)  # (kind, revision, key id: the client's)
+        saved = self._records.delete(record_id)
+        if audited:
+            client_id = row[2] if row is not None and row[2] != VAULT_KEY_ID else None
+            self.audit.record("edit", client_id=client_id, record_id=record_id,
+                              record_kind=saved.kind, detail="deleted")
+        return saved
 
     @_unlocked
     def save_resolution(self, record_id: str, kind: str, record: Record | None,

@@ -281,6 +281,9 @@ class PlanPage(QWidget):
         draft = self.session.vault.drafts.get(editing.draft_id_for(client_id, plan_id))
         if plan is None and draft is None:
             raise RecordNotFound(_("The plan is no longer in the vault."))
+        if plan is not None:  # opening a plan is a view (repeats within minutes: one entry)
+            self.session.vault.audit.record("view", client_id=client_id, record_id=plan_id,
+                                            record_kind=Plan.KIND)
         state = editing.state_from_plan(plan) if plan is not None else {}
         if draft is not None:
             state.update(draft.data)

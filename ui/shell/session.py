@@ -87,7 +87,7 @@ class Session(QObject):
 
     def delete(self, record_id: str, kind: str, *, parent: QObject | None = None) -> None:
         vault = self.vault
-        Op(parent or self, lambda: vault.delete(record_id)).success(
+        Op(parent or self, lambda: vault.delete(record_id, audited=True)).success(
             lambda _r: self.changed.emit(frozenset({kind}))).run()
 
     # -- appointment timer ------------------------------------------------------------------

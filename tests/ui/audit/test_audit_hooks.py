@@ -188,3 +188,16 @@ def test_every_app_output_is_walked_above() -> None:
         file, _sep, name = test.rpartition("::")
         source = (root / file).read_text(encoding="utf-8") if file else ""
         assert name in globals() or f"def {name}(" in source, test
+
+
+def test_opening_a_plan_is_one_view(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from counsel.demo.synthetic import sample_plan
+
+    vault = window.session.vault
+    plan = sample_plan("ar", repeat=1).replace(client=AMINA)
+    vault.save(plan)
+    window.workspace.show_page("plans")
+    page = window.workspace.page("plans")
+    new = _new_entries(qtbot, vault, lambda: page.open_plan(AMINA, plan.id))
+    assert [(e.action, e.client, e.record, e.record_kind) for e in new] == [
+        ("view", AMINA, plan.id, "plan")]

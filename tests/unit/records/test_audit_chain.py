@@ -4,6 +4,7 @@ edited, reordered and inserted entries."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,20 @@ def test_an_inserted_entry_is_detected(vault: Vault) -> None:
 def test_unknown_actions_are_refused(vault: Vault, action: str) -> None:
     with pytest.raises(ValueError):
         vault.audit.record(action)
+
+
+def test_a_deletion_by_a_person_is_an_edit_entry(vault: Vault) -> None:
+    from counsel.domain import Reminder
+
+    client = Client(name="Delete Person")
+    reminder = Reminder(client=client.id, due=dt.date(2026, 5, 1), text="call Kela")
+    contact = Contact(name="Kela office")
+    vault.save_many([client, reminder, contact])
+    vault.delete(reminder.id, audited=True)
+    vault.delete(contact.id, audited=True)
+    vault.delete(client.id)  # not audited (a program's delete, e.g. retention's own entry)
+    assert [(e.action, e.client, e.record, e.record_kind, e.detail)
+            for e in sorted(vault.audit.entries(), key=lambda e: e.counter)] == [
+        ("edit", client.id, reminder.id, "reminder", "deleted"),
+        ("edit", None, contact.id, "contact", "deleted")]
+    assert vault.audit.verify().intact

@@ -61,6 +61,9 @@ def test_conflict_described_per_field_with_who_wrote_what(pair) -> None:  # type
     assert a.get("contact0001").party_kind is PartyKind.KELA  # type: ignore[attr-defined]
     assert review.open_conflicts(a) == []
     assert a.get("contact0001").notes == "from a\nfrom b\n"  # type: ignore[attr-defined]
+    # the person's choice is on record (the merge alone is not)
+    assert [(e.action, e.record, e.detail) for e in a.audit.entries()] == [
+        ("edit", "contact0001", "conflict resolved")]
 
 
 def test_restored_record_listed_until_kept_or_deleted(pair) -> None:  # type: ignore[no-untyped-def]
@@ -84,6 +87,8 @@ def test_restored_record_listed_until_kept_or_deleted(pair) -> None:  # type: ig
     review.delete_restored(a, listed["contact0002"])
     assert review.restored_records(a) == []
     assert a.exists("contact0001") and not a.exists("contact0002")
+    assert [(e.action, e.record, e.detail) for e in a.audit.entries()] == [
+        ("edit", "contact0002", "deleted")]
 
 
 def test_format_value_reads_like_the_screen() -> None:
@@ -156,6 +161,9 @@ def test_conflict_on_a_client_record_names_the_client(pair) -> None:  # type: ig
     assert (view.kind_label, view.client_name, view.field_labels) == (
         "Client", "Amina Yusuf", "Municipality")
     assert not view.deleted_on_a_device
+    review.resolve(a, view, {"municipality": "Vantaa"})
+    assert [(e.action, e.client, e.record_kind) for e in a.audit.entries()] == [
+        ("edit", "a" * 32, "client")]
 
 
 def test_delete_against_two_different_edits_can_be_deleted_for_good(  # type: ignore[no-untyped-def]
@@ -176,5 +184,7 @@ def test_delete_against_two_different_edits_can_be_deleted_for_good(  # type: ig
         assert a.exists("contact0001")  # shown meanwhile: an edit beats a delete
         review.delete_for_good(a, view)
         assert review.open_conflicts(a) == [] and not a.exists("contact0001")
+        assert [(e.action, e.record, e.detail) for e in a.audit.entries()] == [
+            ("edit", "contact0001", "deleted (conflict)")]
     finally:
         c.lock()
