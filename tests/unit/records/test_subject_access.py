@@ -159,3 +159,31 @@ def test_every_export_leaves_an_audit_entry(vault: Vault, tmp_path: Path) -> Non
     new = vault.audit.entries()[before:]
     assert [(e.action, e.client) for e in new] == [("export", client.id)]
     assert str(tmp_path) not in new[0].detail
+
+
+@pytest.mark.parametrize("lang", ["ar", "fi"])
+def test_the_pdf_shows_each_correction_after_the_record_it_corrected(
+        vault: Vault, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy the client reads (not only the JSON): the current notes, then the heading
+    of earlier versions in the client's language, then what the notes said before; the
+    deleted work entry's content with the deleted marker."""
+    from counsel.plans import record_texts as T
+    from counsel.plans import textlayout as tl
+    from counsel.plans.printing import languages_for
+    from counsel.records.export_pdf import render_export
+
+    client, _enc, _work = _caseload(vault)
+    drawn: list[str] = []
+    original = tl.draw_line
+    monkeypatch.setattr(tl, "draw_line", lambda canvas, line, *a, **k: (
+        drawn.append("".join(r.text for r in line.runs)), original(canvas, line, *a, **k)))
+    render_export(collect(vault, client.id, language=lang), counsellor_lang="fi")
+    texts = languages_for(lang, "fi")[0]
+
+    def first(part: str) -> int:
+        return next(i for i, line in enumerate(drawn) if part in line)
+
+    heading = texts.tf(T.HISTORY)[0]
+    assert heading != T.HISTORY or lang == "en"  # translated
+    assert first("الجديد") < first(heading) < first("القديم")
+    assert first("soitto Kelaan") > first(texts.tf(T.DELETED)[0])
