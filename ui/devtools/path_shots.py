@@ -37,6 +37,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, pdf_dir: Path | No
            ) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
+    from counsel_ui.common.fonts import register_script_fonts
     from counsel_ui.common.i18n import apply_language
     from counsel_ui.devtools.screenshots import DEMO_PASSPHRASE, Shots, _settle, unlock_window
     from counsel_ui.employers.page import EmployersPage
@@ -44,6 +45,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, pdf_dir: Path | No
     from counsel_ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
+    register_script_fonts()  # Tigrinya and Arabic names, as the app shows them
     shot = Shots(app, out, prefix="path-", rounds=80)
     client_id = _pick_client(vault_path)
     for lang in langs:

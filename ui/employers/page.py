@@ -80,6 +80,7 @@ class EmployersPage(QWidget):
             top.addWidget(named(b, b.text()))
         lay.addLayout(top)
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
         lay.addWidget(split, 1)
         self.list = named(QListWidget(), _("Employers"))
         self.list.currentItemChanged.connect(lambda cur, _old: self._select(cur))
@@ -145,6 +146,10 @@ class EmployersPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(box)
+        # the splitter may not squeeze the form below what its rows need (it was cut at
+        # the edge, behind a horizontal scroll bar): only the height scrolls
+        scroll.setMinimumWidth(box.minimumSizeHint().width() + 2 * scroll.frameWidth()
+                               + scroll.verticalScrollBar().sizeHint().width())
         return scroll
 
     # -- loading -----------------------------------------------------------------------

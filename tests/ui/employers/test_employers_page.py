@@ -69,3 +69,30 @@ def test_matching_lists_only_consenting_clients_and_a_proposal_is_recorded(
     assert all(w.kind is WorkKind.BACKGROUND for w in vault.all(WorkEntry)
                if w.party_kind is PartyKind.EMPLOYER)
     assert vault.of_client(Proposal, no.id) == []
+
+
+def test_the_employer_form_is_never_cut(qtbot, window):  # type: ignore[no-untyped-def]
+    # on a 1280-pixel window the form got the narrowest column: its fields and the
+    # employer's obstacles were cut at the edge behind a horizontal scroll bar
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from counsel_ui.common.i18n import apply_language
+
+    app = QApplication.instance()
+    try:
+        for lang in ("fi", "ar"):
+            apply_language(app, lang)
+            window.switch_language(lang)
+            window.resize(1280, 800)
+            window.workspace.show_page("employers")
+            page = window.workspace.page("employers")
+            scroll = next(s for s in page.findChildren(QScrollArea)
+                          if s.widget() is page.name.parentWidget())
+            qtbot.waitUntil(lambda s=scroll: s.viewport().width() > 0)
+            qtbot.wait(20)
+            assert scroll.horizontalScrollBar().maximum() == 0, lang
+            assert scroll.viewport().width() >= scroll.widget().minimumSizeHint().width(), lang
+    finally:
+        window.switch_language("en")
+        apply_language(app, "en")
+
