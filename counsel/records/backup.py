@@ -1,47 +1,15 @@
-"""Encrypted, incremental backups of a vault into one file (a USB stick, another disk).
+"""Encrypted, incremental backups: writing one into a file and restoring one.
 
-What a backup holds: the vault file as it was at one moment (a page copy made by SQLite's
-online backup API, ``vault.backup_port``), cut into 4 KiB chunks (SQLite pages), each sealed with
-AES-256-GCM under a key derived from vault key 0 (``counsel.vault.backupport``), plus a
-sealed *manifest* per backup and the vault's keyring (all of it wrapped), so the
-passphrase or the recovery code opens it on another machine.  Nothing in the file is
-plaintext except the format's framing and the wrapped keyring.
-
-Layout (integers big-endian)::
-
-    header, 32 bytes, rewritten in place after each backup:
-        b"CNSLBAK1" | committed end (8) | newest manifest's offset (8) | backups made (8)
-    records, appended and never changed:
-        b"C" | length (4) | envelope                  a chunk; associated data binds the
-                                                      vault id and the chunk's name
-        b"M" | length (4) | keyring length (4) | keyring JSON | envelope
-                                                      a manifest (JSON + chunk table);
-                                                      associated data binds the vault id,
-                                                      its offset and the keyring's SHA-256
-
-A chunk's name is an HMAC of its content, so a later backup into the same file adds only
-the chunks that changed (incremental) and equal chunks are stored once.  The manifest
-lists the chunks in order with their offsets, the vault file's size and SHA-256, and the
-clients erased before it was taken.  The newest manifest must end exactly at the
-header's committed end: a file cut short, a flipped bit anywhere that is read, a
-manifest moved or a chunk swapped fails, and a restore writes nothing.  A backup that
-was interrupted leaves bytes after the committed end; they are ignored and the next
-backup cuts them off.
-
-**Erasure.** The newest manifest names the clients erased before it.  A backup after an
-erasure rewrites the whole file instead of appending (the old chunks held the client),
-and overwrites the old file's bytes once the new one has replaced it.  Copies of a backup taken
-before an erasure (another stick) still hold that client: restoring one says how old it
-is and which clients it knows to be erased (docs/records-management.md, "Backups").
+The format, its promises and what erasure means for old copies are described in
+:mod:`counsel.records.backup_format`; docs/records-management.md, "Backups", is the
+data-protection officer's view.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
-import hmac
 import json
 import os
 import tempfile
@@ -49,206 +17,32 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from counsel.errors import KnownError, VaultExists
-from counsel.i18n import N_
+from counsel.errors import VaultExists
 from counsel.i18n import gettext as _
+from counsel.records.backup_format import (
+    CHUNK,
+    HEADER,
+    MAGIC,
+    BackupError,
+    BackupResult,
+    Manifest,
+    RestoreResult,
+    chunk_aad,
+    chunk_name,
+    fsync_dir,
+    header_bytes,
+    manifest_aad,
+    read_chunks,
+    read_head,
+    read_manifest,
+    same_vault,
+    verify,
+)
 from counsel.vault import envelope, vaultfile
 from counsel.vault.backupport import BackupKeys, BackupPort, open_keyring
 
-MAGIC = b"CNSLBAK1"
-HEADER = 32
-CHUNK = 4096  # SQLite's page: a save changes a few scattered pages
-NAME = 16
-MAX_RECORD = 256 * 1024 * 1024
-
-
-class BackupError(KnownError):
-    help_text = N_("Nothing was written or changed. Use another copy of the backup, or "
-                   "make a new backup from the vault into a new file.")
-
-
-@dataclasses.dataclass(frozen=True)
-class Manifest:
-    number: int
-    created: str
-    size: int
-    sha256: str
-    chunks: tuple[tuple[bytes, int], ...]
-    erased: tuple[str, ...]
-    offset: int
-
-    def to_bytes(self) -> bytes:
-        """JSON, then the chunk table: (name 16 bytes, offset 8 bytes) per chunk."""
-        head = json.dumps({"format": 1, "number": self.number, "created": self.created,
-                           "size": self.size, "sha256": self.sha256, "chunk": CHUNK,
-                           "erased": list(self.erased)}).encode()
-        table = b"".join(n + o.to_bytes(8, "big") for n, o in self.chunks)
-        return len(head).to_bytes(4, "big") + head + table
-
-    @classmethod
-    def from_bytes(cls, raw: bytes, offset: int) -> Manifest:
-        hlen = int.from_bytes(raw[:4], "big")
-        data = json.loads(raw[4:4 + hlen])
-        table = raw[4 + hlen:]
-        step = NAME + 8
-        if len(table) % step or data["chunk"] != CHUNK or data["format"] != 1:
-            raise ValueError("layout")
-        chunks = tuple((table[i:i + NAME], int.from_bytes(table[i + NAME:i + step], "big"))
-                       for i in range(0, len(table), step))
-        return cls(int(data["number"]), str(data["created"]), int(data["size"]),
-                   str(data["sha256"]), chunks, tuple(str(e) for e in data["erased"]), offset)
-
-
-@dataclasses.dataclass(frozen=True)
-class BackupResult:
-    path: Path
-    number: int  # backups made into this file
-    vault_size: int
-    file_size: int
-    added: int  # bytes this backup added to the file (the whole file when rewritten)
-    new_chunks: int
-    reused_chunks: int
-    rewritten: bool  # the file was written anew (first backup, or after an erasure)
-
-
-@dataclasses.dataclass(frozen=True)
-class RestoreResult:
-    path: Path
-    created: str
-    number: int
-    size: int
-    erased: tuple[str, ...]  # erased before the backup was taken: not in it
-    ignored_tail: bool  # an interrupted later backup was left out
-
-
-def _damaged() -> BackupError:
-    return BackupError(_("The backup is damaged, cut short or altered; it was not used."))
-
-
-def _chunk_aad(vault_id: str, name: bytes) -> bytes:
-    return envelope.aad("backup chunk", vault_id, name.hex())
-
-
-def _manifest_aad(vault_id: str, offset: int, keyring: bytes) -> bytes:
-    return envelope.aad("backup manifest", vault_id, str(offset),
-                        hashlib.sha256(keyring).hexdigest())
-
-
-def chunk_name(keys: BackupKeys, data: bytes) -> bytes:
-    return hmac.new(keys.ident, data, hashlib.sha256).digest()[:NAME]
-
-
-# -- reading ---------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class _Head:
-    end: int
-    manifest_at: int
-    count: int
-    size: int  # of the file as found
-
-
-def _read_exact(fp: BinaryIO, offset: int, length: int, end: int) -> bytes:
-    if offset < HEADER or length < 0 or offset + length > end:
-        raise _damaged()
-    fp.seek(offset)
-    data = fp.read(length)
-    if len(data) != length:
-        raise _damaged()
-    return data
-
-
-def _head(fp: BinaryIO) -> _Head:
-    fp.seek(0, os.SEEK_END)
-    size = fp.tell()
-    fp.seek(0)
-    raw = fp.read(HEADER)
-    if len(raw) < len(MAGIC) or raw[:len(MAGIC)] != MAGIC:
-        raise BackupError(_("This file is not a Counsel backup."))
-    if len(raw) < HEADER:
-        raise _damaged()
-    end, at, count = (int.from_bytes(raw[i:i + 8], "big") for i in (8, 16, 24))
-    if end > size:
-        raise BackupError(_("The backup is cut short (an incomplete copy); it was not used."))
-    if not HEADER <= at < end or count < 1:
-        raise _damaged()
-    return _Head(end, at, count, size)
-
-
-def _record(fp: BinaryIO, offset: int, end: int, tag: bytes) -> bytes:
-    frame = _read_exact(fp, offset, 5, end)
-    length = int.from_bytes(frame[1:], "big")
-    if frame[:1] != tag or length > MAX_RECORD:
-        raise _damaged()
-    return _read_exact(fp, offset + 5, length, end)
-
-
-def _manifest(fp: BinaryIO, head: _Head,
-              opener: Callable[[dict[str, Any]], BackupKeys]) -> tuple[BackupKeys, Manifest]:
-    body = _record(fp, head.manifest_at, head.end, b"M")
-    if head.manifest_at + 5 + len(body) != head.end:
-        raise _damaged()
-    klen = int.from_bytes(body[:4], "big")
-    ring_raw, sealed = body[4:4 + klen], body[4 + klen:]
-    try:
-        ring = json.loads(ring_raw)
-        if not isinstance(ring, dict):
-            raise ValueError("keyring")
-    except ValueError as exc:
-        raise _damaged() from exc
-    keys = opener(ring)  # WeakKdf / WrongPassphrase / WrongRecoveryCode / another vault
-    try:
-        manifest = Manifest.from_bytes(envelope.open_(
-            keys.seal, sealed, _manifest_aad(keys.vault_id, head.manifest_at, ring_raw)),
-            head.manifest_at)
-        if manifest.number != head.count:
-            raise ValueError("layout")
-    except (KnownError, ValueError, KeyError, TypeError) as exc:
-        raise _damaged() from exc
-    return keys, manifest
-
-
-def _chunks(fp: BinaryIO, keys: BackupKeys, manifest: Manifest, end: int) -> Iterator[bytes]:
-    """Every chunk of the vault file, in order, authenticated; the whole must hash right."""
-    digest, total = hashlib.sha256(), 0
-    for name, offset in manifest.chunks:
-        try:
-            data = envelope.open_(keys.seal, _record(fp, offset, end, b"C"),
-                                  _chunk_aad(keys.vault_id, name))
-        except KnownError as exc:
-            raise _damaged() from exc
-        if not hmac.compare_digest(chunk_name(keys, data), name):
-            raise _damaged()
-        digest.update(data)
-        total += len(data)
-        yield data
-    if total != manifest.size or digest.hexdigest() != manifest.sha256:
-        raise _damaged()
-
-
-def _drop_cache(fp: BinaryIO) -> None:
-    """Ask the OS to forget its cached pages, so verifying reads what the device holds."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.posix_fadvise(fp.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
-
-
-def verify(path: Path, keys: BackupKeys) -> Manifest:
-    """Read the newest backup in ``path`` back and authenticate every byte of it."""
-    with open(path, "rb") as fp:
-        _drop_cache(fp)
-        head = _head(fp)
-        _, manifest = _manifest(fp, head, _same_vault(keys))
-        for _data in _chunks(fp, keys, manifest, head.end):
-            pass
-    return manifest
-
-
-def _same_vault(keys: BackupKeys) -> Callable[[dict[str, Any]], BackupKeys]:
-    def opener(ring: dict[str, Any]) -> BackupKeys:
-        if ring.get("vault_id") != keys.vault_id:
-            raise BackupError(_("This backup file belongs to another vault; choose another "
-                                "file."))
-        return keys
-    return opener
+__all__ = ["HEADER", "MAGIC", "BackupError", "BackupKeys", "BackupResult", "Manifest",
+           "RestoreResult", "backup", "inspect", "restore", "verify"]
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -264,15 +58,6 @@ def _scratch(port: BackupPort) -> Iterator[Path]:
         os.rmdir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 class _Writer:
     def __init__(self, fp: BinaryIO, keys: BackupKeys, known: dict[bytes, int]) -> None:
         self.fp, self.keys, self.known = fp, keys, dict(known)
@@ -284,7 +69,7 @@ class _Writer:
             self.reused += 1
             return name, self.known[name]
         offset = self.fp.tell()
-        sealed = envelope.seal(self.keys.seal, data, _chunk_aad(self.keys.vault_id, name))
+        sealed = envelope.seal(self.keys.seal, data, chunk_aad(self.keys.vault_id, name))
         self.fp.write(b"C" + len(sealed).to_bytes(4, "big") + sealed)
         self.known[name] = offset
         self.new += 1
@@ -293,14 +78,10 @@ class _Writer:
     def manifest(self, manifest: Manifest, ring: bytes) -> int:
         offset = self.fp.tell()
         sealed = envelope.seal(self.keys.seal, manifest.to_bytes(),
-                               _manifest_aad(self.keys.vault_id, offset, ring))
+                               manifest_aad(self.keys.vault_id, offset, ring))
         body = len(ring).to_bytes(4, "big") + ring + sealed
         self.fp.write(b"M" + len(body).to_bytes(4, "big") + body)
         return offset
-
-
-def _header(end: int, at: int, count: int) -> bytes:
-    return MAGIC + end.to_bytes(8, "big") + at.to_bytes(8, "big") + count.to_bytes(8, "big")
 
 
 def _write(fp: BinaryIO, copy: Path, keys: BackupKeys, ring: bytes, erased: list[str],
@@ -321,7 +102,7 @@ def _write(fp: BinaryIO, copy: Path, keys: BackupKeys, ring: bytes, erased: list
     fp.flush()
     os.fsync(fp.fileno())
     fp.seek(0)
-    fp.write(_header(end, at, number))
+    fp.write(header_bytes(end, at, number))
     fp.flush()
     os.fsync(fp.fileno())
     return size, writer
@@ -353,11 +134,40 @@ def backup(port: BackupPort, out: Path) -> BackupResult:
     ``out`` is another vault's backup, not a backup, or damaged (left as it was)."""
     out = Path(out).expanduser()
     keys = port.keys()
+    if out.is_dir():  # a USB stick or a folder: one file per vault in it
+        out = out / f"counsel-{keys.vault_id[:8]}.backup"
+    with _exclusive(out.parent):
+        return _backup(port, keys, out)
+
+
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """One backup at a time into a folder (the app and `counsel backup` at once would
+    interleave their appends); an advisory lock on the folder, where the OS has one."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks on folders
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError(_("Another backup into this folder is running; try again "
+                                "when it has finished.")) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _backup(port: BackupPort, keys: BackupKeys, out: Path) -> BackupResult:
     previous: Manifest | None = None
     if out.exists() and out.stat().st_size > 0:
         with open(out, "rb") as fp:
-            head = _head(fp)
-            _, previous = _manifest(fp, head, _same_vault(keys))
+            head = read_head(fp)
+            _, previous = read_manifest(fp, head, same_vault(keys))
     with _scratch(port) as copy:
         snap = port.snapshot(copy)
         ring = json.dumps(snap.keyring, sort_keys=True).encode()
@@ -367,7 +177,7 @@ def backup(port: BackupPort, out: Path) -> BackupResult:
                                 1 if previous is None else previous.number + 1)
         else:
             with open(out, "r+b") as fp:
-                before = _head(fp).end
+                before = read_head(fp).end
                 fp.truncate(before)  # an interrupted backup's bytes, if any
                 fp.seek(before)
                 size, writer = _write(fp, copy, keys, ring, snap.erased,
@@ -389,14 +199,14 @@ def _write_new(out: Path, copy: Path, keys: BackupKeys, ring: bytes, erased: lis
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
         with os.fdopen(fd, "w+b") as fp:
-            fp.write(_header(0, 0, 0))
+            fp.write(header_bytes(0, 0, 0))
             size, writer = _write(fp, copy, keys, ring, erased, {}, number)
             total = fp.seek(0, os.SEEK_END)
         old = _open_old(out)
         try:
             os.replace(tmp, out)  # the new file is whole before the old one goes
             tmp = ""
-            _fsync_dir(out.parent)
+            fsync_dir(out.parent)
             if old is not None:
                 _overwrite(old)
         finally:
@@ -413,8 +223,8 @@ def inspect(path: Path, *, passphrase: str | None = None,
             recovery_code: str | None = None) -> Manifest:
     """The newest backup's manifest (authenticated), without restoring anything."""
     with open(path, "rb") as fp:
-        head = _head(fp)
-        return _manifest(fp, head, _opener(passphrase, recovery_code))[1]
+        head = read_head(fp)
+        return read_manifest(fp, head, _opener(passphrase, recovery_code))[1]
 
 
 def _opener(passphrase: str | None,
@@ -438,9 +248,9 @@ def restore(src: Path, target: Path, *, passphrase: str | None = None,
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.restoring-", dir=target.parent)
     try:
         with open(src, "rb") as fp, os.fdopen(fd, "wb") as out:
-            head = _head(fp)
-            keys, manifest = _manifest(fp, head, _opener(passphrase, recovery_code))
-            for data in _chunks(fp, keys, manifest, head.end):
+            head = read_head(fp)
+            keys, manifest = read_manifest(fp, head, _opener(passphrase, recovery_code))
+            for data in read_chunks(fp, keys, manifest, head.end):
                 out.write(data)
             out.flush()
             os.fsync(out.fileno())
@@ -450,7 +260,7 @@ def restore(src: Path, target: Path, *, passphrase: str | None = None,
         except FileExistsError:
             raise VaultExists(_("A vault already exists at {path}.").format(
                 path=target)) from None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
     return RestoreResult(target, manifest.created, manifest.number, manifest.size,

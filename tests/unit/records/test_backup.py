@@ -337,3 +337,45 @@ def _unlocked_keys(path: Path) -> backup.BackupKeys:
         return vault.backup_port.keys()
     finally:
         vault.lock()
+
+
+def test_a_new_passphrase_between_backups(made: Made, tmp_path: Path) -> None:
+    """The backup keys come from vault key 0, which a rotation keeps: the same file takes
+    the next backup; the newest keyring (the new passphrase) opens it, the old one not."""
+    out = tmp_path / "b.backup"
+    _backup(made.path, out)
+    vault = _unlocked(made.path)
+    vault.change_passphrase(PASS, "a different passphrase")
+    added = Client(name="After The New Passphrase")
+    vault.save(added)
+    done = backup.backup(vault.backup_port, out)
+    vault.lock()
+    assert not done.rewritten and done.number == 2
+    _refused(out, tmp_path / "r.vault", WrongPassphrase, passphrase=PASS)
+    backup.restore(out, tmp_path / "r.vault", passphrase="a different passphrase")
+    again = Vault.unlock(tmp_path / "r.vault", "a different passphrase")
+    try:
+        assert again.exists(added.id) and again.check().ok and again.key_generation == 1
+    finally:
+        again.lock()
+
+
+def test_into_a_folder_and_one_at_a_time(made: Made, tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    done = _backup(made.path, stick)
+    assert done.path.parent == stick and done.path.suffix == ".backup"
+    assert _backup(made.path, stick).number == 2  # the same file again: incremental
+    fd = os.open(stick, os.O_RDONLY)  # another backup into this folder is running
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        before = done.path.read_bytes()
+        with pytest.raises(backup.BackupError, match="Another backup"):
+            _backup(made.path, stick)
+        assert done.path.read_bytes() == before
+    finally:
+        os.close(fd)
+    assert _backup(made.path, stick).number == 3
