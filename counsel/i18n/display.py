@@ -16,6 +16,14 @@ def _locale() -> str:
     return format_locale()
 
 
+def isolate(text: str) -> str:
+    """``text`` as a unit with its own direction inside a line of either direction (FSI …
+    PDI, UAX #9): a phone number, a date or a typed Latin title inside an Arabic line is
+    otherwise reordered ("+358 40 123" read "123 40 358+").  A value with no letters
+    (a phone number) reads left to right."""
+    return f"\u2068{text}\u2069" if text else text
+
+
 def date(value: dt.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""

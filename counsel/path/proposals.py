@@ -34,37 +34,39 @@ def disclosure_summary(client: Client, profile: CompetenceProfile,
                        items: Iterable[Disclosure], on: dt.date) -> str:
     """The text given to the employer: only the ``items`` (already limited to consent)."""
     allowed = set(items)
+    iso = display.isolate  # names, numbers, dates and typed texts keep their own order
     lines = []
     if Disclosure.NAME in allowed:
-        lines.append(client.display_name)
+        lines.append(iso(client.display_name))
     else:
         lines.append(_("Candidate (name not disclosed)"))
     if Disclosure.CONTACT in allowed and client.phone:
-        lines.append(_("Phone: {phone}").format(phone=client.phone))
+        lines.append(_("Phone: {phone}").format(phone=iso(client.phone)))
     if Disclosure.LANGUAGES in allowed:
         for (lang, skill), e in sorted(current(profile.languages, on).items(),
                                        key=lambda kv: (kv[0][0], kv[0][1].value)):
             lines.append(_("{language} {skill}: {level} ({source}, {date})").format(
-                language=display.language(lang), skill=skill.label(), level=e.level.label(),
-                source=e.source.label(), date=display.date(e.date)))
+                language=display.language(lang), skill=skill.label(), level=iso(e.level.label()),
+                source=e.source.label(), date=iso(display.date(e.date))))
     if Disclosure.EDUCATION in allowed:
         for ed in profile.education:
-            parts = [ed.level.label(), ed.field, ed.country, ed.recognition.label()]
+            parts = [ed.level.label(), iso(ed.field), iso(ed.country), ed.recognition.label()]
             lines.append(" · ".join(p for p in parts if p))
     if Disclosure.EXPERIENCE in allowed:
         for w in profile.experience:
             lines.append(_("{occupation}: {years} years").format(
-                occupation=w.title or occupations.title(w.isco), years=w.years))
+                occupation=iso(w.title) if w.title else occupations.title(w.isco),
+                years=w.years))
     if Disclosure.CERTIFICATES in allowed:
         for cert in profile.certificates:
             if cert.valid_on(on):
-                name = f"{cert.kind.label()} {cert.detail}".strip()
-                until = (_(" (valid until {date})").format(date=display.date(cert.valid_until))
-                         if cert.valid_until else "")
+                name = f"{cert.kind.label()} {iso(cert.detail)}".strip()
+                until = (_(" (valid until {date})").format(
+                    date=iso(display.date(cert.valid_until))) if cert.valid_until else "")
                 lines.append(name + until)
     if Disclosure.AVAILABILITY in allowed and profile.available_from:
         lines.append(_("Available from {date}").format(
-            date=display.date(profile.available_from)))
+            date=iso(display.date(profile.available_from))))
     return "\n".join(lines)
 
 

@@ -96,3 +96,31 @@ def test_a_profile_of_another_client_gives_no_consent() -> None:
     _other, other_profile, _e, _r = _setup(tuple(Disclosure))
     with pytest.raises(NoConsent):
         make_proposal(client, other_profile, role, by="Liisa", at=AT, items=list(Disclosure))
+
+
+def test_the_summary_reads_right_in_a_right_to_left_interface() -> None:
+    # an Arabic summary showed the phone as "7654321 40 358+" and split the dates
+    from bidi import get_display
+
+    from counsel.i18n import display, set_language
+    from counsel.path.proposals import disclosure_summary
+
+    def seen(text: str) -> str:
+        return "".join(c for c in get_display(text, base_dir="R")
+                       if c not in "\u2066\u2067\u2068\u2069\u200e\u200f")
+
+    client, profile, _e, _r = _setup((Disclosure.NAME,))
+    try:
+        set_language("ar")
+        lines = disclosure_summary(client, profile, list(Disclosure), dt.date(2026, 6, 1)
+                                   ).splitlines()
+        phone = next(ln for ln in lines if "358" in ln)
+        assert "+358 40 7654321" in seen(phone), seen(phone)
+        day = seen(display.date(dt.date(2026, 3, 1)))
+        language = next(ln for ln in lines if "A2.2" in ln)
+        assert day in seen(language), seen(language)
+        until = next(ln for ln in lines if "2031" in ln)
+        assert seen(display.date(dt.date(2031, 1, 1))) in seen(until), seen(until)
+        assert "Kokki Kabulissa" in seen(next(ln for ln in lines if "Kokki" in ln))
+    finally:
+        set_language("en")
