@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     create.add_argument("--split", action="store_true",
                         help=_("split the private key between two officers"))
     create.add_argument("--wipe-on-revoke", choices=WIPE_CHOICES, default="never")
+    create.add_argument("--retention", nargs="+", default=[], metavar="KIND=YEARS",
+                        help=_("the organisation's retention schedules, e.g. encounter=6 "
+                               "reminder=1 (years after the client relationship ends)"))
     create.set_defaults(handler=cmd_create)
 
     pol = org.add_parser("policy", help=_("the organisation policy this vault follows"))
@@ -66,9 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
     from counsel.org import recovery
+    from counsel.records.retention import parse_years
 
     made = recovery.create_key(args.out, args.org_id, args.name, split=args.split,
-                               wipe_on_revoke=args.wipe_on_revoke)
+                               wipe_on_revoke=args.wipe_on_revoke,
+                               retention=parse_years(args.retention))
     print(_("Recovery key fingerprint: {fp}").format(fp=made.policy.fingerprint))
     print(_("Policy file for counsellors: {path}").format(path=made.policy_file))
     for path in made.part_files:
@@ -134,6 +139,11 @@ def cmd_policy_show(args: argparse.Namespace, ctx: Context) -> int:
     print(_("Organisation: {name} ({org})").format(name=held.name, org=held.org_id))
     print(_("Recovery key fingerprint: {fp}").format(fp=held.fingerprint or "-"))
     print(_("When this device is revoked: {choice}").format(choice=held.wipe_on_revoke))
+    from counsel.records.retention import kind_label
+
+    for kind, years in held.retention:
+        print(_("Kept {years} years after the client relationship ends: {kind}").format(
+            years=years, kind=kind_label(kind)))
     return 0
 
 

@@ -10,6 +10,10 @@ so the sync server can neither forge nor change it.  Two things depend on it:
   server that later offers another key is caught by the pinned fingerprint.
 * ``wipe_on_revoke``: what a device does when an *authenticated* revocation reaches it —
   ``never``, ``if_synced`` (refuse while local changes are unsynced) or ``always``.
+
+It may also carry the organisation's **retention schedules** (``retention``: kind of
+record → years kept after the client relationship ends; counsel.records.retention): the
+kinds it names follow it and cannot be changed in the vault.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 
 SETTING = "org.policy"
 WIPE_CHOICES = ("never", "if_synced", "always")
+MAX_YEARS = 100  # a retention schedule's upper bound
 
 
 class PolicyError(KnownError):
@@ -43,6 +48,7 @@ class OrgPolicy:
     name: str
     recovery_public: bytes | None  # raw X25519 public key; None: no organisation recovery
     wipe_on_revoke: str = "never"
+    retention: tuple[tuple[str, int], ...] = ()  # (kind, years), sorted
 
     @property
     def fingerprint(self) -> str | None:
@@ -52,7 +58,8 @@ class OrgPolicy:
         return {"format": 1, "org_id": self.org_id, "name": self.name,
                 "recovery_public": (base64.b64encode(self.recovery_public).decode()
                                     if self.recovery_public else None),
-                "wipe_on_revoke": self.wipe_on_revoke}
+                "wipe_on_revoke": self.wipe_on_revoke,
+                **({"retention": dict(self.retention)} if self.retention else {})}
 
     @classmethod
     def from_json(cls, data: object) -> OrgPolicy:
@@ -74,7 +81,13 @@ class OrgPolicy:
                 raise bad from None
             if len(raw) != 32:
                 raise bad
-        return cls(org_id, name, raw, wipe)
+        retention = data.get("retention") or {}
+        if not isinstance(retention, dict) or not all(
+                isinstance(k, str) and 0 < len(k) <= 40 and isinstance(v, int)
+                and not isinstance(v, bool) and 0 <= v <= MAX_YEARS
+                for k, v in retention.items()):
+            raise bad
+        return cls(org_id, name, raw, wipe, tuple(sorted(retention.items())))
 
     @classmethod
     def from_text(cls, text: str) -> OrgPolicy:

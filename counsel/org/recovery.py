@@ -44,9 +44,11 @@ class CreatedKey:
 
 
 def create_key(out_dir: Path, org_id: str, name: str, *, split: bool,
-               wipe_on_revoke: str = "never") -> CreatedKey:
+               wipe_on_revoke: str = "never",
+               retention: dict[str, int] | None = None) -> CreatedKey:
     key = recovery_key.create()
-    policy = OrgPolicy(org_id, name, key.public_raw, wipe_on_revoke)
+    policy = OrgPolicy(org_id, name, key.public_raw, wipe_on_revoke,
+                       tuple(sorted((retention or {}).items())))
     out_dir.mkdir(parents=True, exist_ok=True)
     policy_file = out_dir / POLICY_FILE
     write_atomic(policy_file, (json.dumps(policy.to_json(), indent=2) + "\n").encode())

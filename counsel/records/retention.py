@@ -1,9 +1,10 @@
 """Retention: how long each kind of record is kept after the client relationship ends,
 what is due, legal holds, and erasure from the review queue in one step.
 
-Schedules and holds are vault settings (encrypted, synced): the organisation sets them
-once and every device reviews the same queue.  The queue is counted in SQL over the
-working set (``vault.retention``), never by building every record.
+Schedules and holds are vault settings (encrypted, synced): set once, every device reviews
+the same queue.  An organisation policy (counsel.org.policy) may set schedules for some or
+all kinds; those follow the policy and cannot be changed in the vault.  The queue is
+counted in SQL over the working set (``vault.retention``), never by building every record.
 
 A client is due **as a whole** when every kind of record they have is past its schedule:
 erasing them is the vault's ``erase_client`` (their key destroyed, on every device and the
@@ -55,22 +56,53 @@ def pseudonym(client_id: str) -> str:
 
 
 # -- schedules and holds (vault settings) -------------------------------------------------
+def organisation_years(vault: Vault) -> dict[str, int]:
+    """The schedules the organisation's policy sets (kinds it names that Counsel knows)."""
+    from counsel.org.policy import pinned
+
+    held = pinned(vault)
+    return {k: n for k, n in held.retention if k in DEFAULT_YEARS} if held else {}
+
+
 def schedules(vault: Vault) -> dict[str, int]:
     stored = vault.settings.get(SCHEDULES_KEY, {}) or {}
     out = dict(DEFAULT_YEARS)
     out.update({k: int(v) for k, v in stored.items() if k in DEFAULT_YEARS and
                 isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_YEARS})
+    out.update(organisation_years(vault))  # the organisation's word is final
     return out
 
 
 def set_schedules(vault: Vault, years: Mapping[str, int]) -> None:
+    fixed = organisation_years(vault)
     for kind, n in years.items():
         if kind not in DEFAULT_YEARS:
             raise ValidationError("kind", _("is not a kind of record with a schedule"))
         if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_YEARS:
             raise ValidationError(kind, _("must be between {low} and {high}").format(
                 low=0, high=MAX_YEARS))
+        if kind in fixed and n != fixed[kind]:
+            raise ValidationError(kind_label(kind), _(
+                "is set by your organisation's policy ({years} years)").format(
+                    years=fixed[kind]))
     vault.settings.set(SCHEDULES_KEY, {**schedules(vault), **dict(years)})
+
+
+def parse_years(items: list[str]) -> dict[str, int]:
+    """``["encounter=6", "reminder=1"]`` → ``{"encounter": 6, "reminder": 1}`` (checked)."""
+    years: dict[str, int] = {}
+    for item in items:
+        kind, _sep, n = item.partition("=")
+        if not n.isdigit():
+            raise KnownError(_("Write each schedule as KIND=YEARS, e.g. encounter=6."))
+        if kind not in DEFAULT_YEARS:
+            raise KnownError(_("{kind} is not a kind of record with a schedule; the kinds are: "
+                               "{kinds}.").format(kind=kind, kinds=", ".join(DEFAULT_YEARS)))
+        if int(n) > MAX_YEARS:
+            raise KnownError(_("Years must be between {low} and {high}.").format(
+                low=0, high=MAX_YEARS))
+        years[kind] = int(n)
+    return years
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,9 +180,14 @@ def due(vault: Vault, today: dt.date | None = None) -> list[Due]:
     for client, ended, kind, n, is_due in rows:
         _end, due_kinds, kept = grouped.setdefault(client, (ended, {}, {}))
         (due_kinds if is_due else kept)[kind] = n
-    return [Due(cid, dt.date.fromisoformat(ended), not kept and "client" in due_kinds,
-                due_kinds, kept)
-            for cid, (ended, due_kinds, kept) in grouped.items()]
+    out = []
+    for cid, (ended, due_kinds, kept) in grouped.items():
+        whole = not kept and "client" in due_kinds
+        if not whole:  # the profile goes with the client as a whole, never before the rest
+            due_kinds.pop("client", None)
+        if due_kinds:
+            out.append(Due(cid, dt.date.fromisoformat(ended), whole, due_kinds, kept))
+    return out
 
 
 # -- erasure from the queue -----------------------------------------------------------------

@@ -101,20 +101,15 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_schedules(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.errors import KnownError
     from counsel.records import retention
 
     vault = ctx.open_vault()
     if args.set:
-        years: dict[str, int] = {}
-        for item in args.set:
-            kind, _sep, n = item.partition("=")
-            if not n.isdigit():
-                raise KnownError(_("Write each schedule as KIND=YEARS, e.g. encounter=6."))
-            years[kind] = int(n)
-        retention.set_schedules(vault, years)
+        retention.set_schedules(vault, retention.parse_years(args.set))
+    fixed = retention.organisation_years(vault)
     for kind, n in retention.schedules(vault).items():
-        print(f"{kind}\t{n}\t{retention.kind_label(kind)}")
+        by = "\t" + _("set by the organisation") if kind in fixed else ""
+        print(f"{kind}\t{n}\t{retention.kind_label(kind)}{by}")
     return 0
 
 
@@ -142,11 +137,7 @@ def cmd_erase(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.atomicfile import write_atomic
     from counsel.errors import KnownError
     from counsel.records import retention
-    from counsel.records.retention_pdf import (
-        destruction_lines,
-        organisation_of,
-        render_destruction,
-    )
+    from counsel.records.retention_pdf import destruction_lines, organisation_of, render_destruction
 
     target = Path(args.record).expanduser()
     if not target.parent.is_dir():  # checked before anything is erased

@@ -46,6 +46,8 @@ class Review:
     due: list[retention.Due]
     holds: dict[str, retention.Hold]
     names: dict[str, str]
+    fixed: dict[str, int] = dataclasses.field(default_factory=dict)  # set by the organisation
+    organisation: str = ""
 
 
 class RetentionPage(QWidget):
@@ -70,6 +72,10 @@ class RetentionPage(QWidget):
             spin.setRange(0, retention.MAX_YEARS)
             self.years[kind] = spin
             form.addRow(retention.kind_label(kind), named(spin, retention.kind_label(kind)))
+        self.fixed_note = QLabel()
+        self.fixed_note.setWordWrap(True)
+        self.fixed_note.hide()
+        form.addRow(self.fixed_note)
         self.save_button = QPushButton(_("&Save schedules"))
         self.save_button.clicked.connect(self.save_schedules)
         form.addRow(self.save_button)
@@ -126,7 +132,11 @@ class RetentionPage(QWidget):
             items = retention.due(vault)
             holds = retention.holds(vault)
             names = vault.client_names([d.client_id for d in items] + list(holds))
-            return Review(retention.schedules(vault), items, holds, names)
+            from counsel.org.policy import pinned
+
+            held = pinned(vault)
+            return Review(retention.schedules(vault), items, holds, names,
+                          retention.organisation_years(vault), held.name if held else "")
 
         Op(self, work, write=False).success(self._fill).run()
 
@@ -134,6 +144,11 @@ class RetentionPage(QWidget):
         self.review = review
         for kind, spin in self.years.items():
             spin.setValue(review.schedules[kind])
+            spin.setEnabled(kind not in review.fixed)
+        self.fixed_note.setVisible(bool(review.fixed))
+        self.fixed_note.setText(_("Greyed schedules are set by the policy of {organisation}.")
+                                .format(organisation=review.organisation))
+        self.save_button.setEnabled(len(review.fixed) < len(self.years))
         self.table.setRowCount(len(review.due))
         for r, d in enumerate(review.due):
             what = _("The whole client") if d.whole else _("Some records")
@@ -166,7 +181,8 @@ class RetentionPage(QWidget):
 
     # -- actions --------------------------------------------------------------------------
     def save_schedules(self) -> None:
-        vault, years = self.session.vault, {k: s.value() for k, s in self.years.items()}
+        vault = self.session.vault
+        years = {k: s.value() for k, s in self.years.items() if s.isEnabled()}
         def saved(_r: object) -> None:
             self.message.setText(_("Schedules saved."))
             self.refresh()

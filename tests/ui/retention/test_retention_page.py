@@ -51,3 +51,24 @@ def test_saving_schedules_changes_the_queue(qtbot, window) -> None:
     page.save_schedules()
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20_000)
     assert vault.settings.get(retention.SCHEDULES_KEY)["client"] == 1
+
+
+def test_schedules_set_by_the_organisation_are_greyed_and_kept(qtbot, window) -> None:
+    from counsel.org import policy
+
+    vault = window.session.vault
+    policy.pin(vault, policy.OrgPolicy("espoo", "Espoon kaupunki", None, "never",
+                                       (("encounter", 10),)), None)
+    window.workspace.show_page("retention")
+    page = window.workspace.page("retention")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.review is not None and page.review.fixed == {"encounter": 10},
+                    timeout=20_000)
+    assert not page.years["encounter"].isEnabled() and page.years["encounter"].value() == 10
+    assert page.years["plan"].isEnabled()
+    assert not page.fixed_note.isHidden() and "Espoon kaupunki" in page.fixed_note.text()
+    page.years["plan"].setValue(9)
+    page.save_schedules()
+    qtbot.waitUntil(lambda: (vault.settings.get(retention.SCHEDULES_KEY) or {}).get("plan") == 9,
+                    timeout=20_000)
+    assert retention.schedules(vault)["encounter"] == 10

@@ -218,3 +218,65 @@ def test_the_destruction_record_in_arabic_reads_right(vault: Vault, tmp_path: Pa
         assert value in shown, (value, sorted(shown))  # in the order it was written
         assert shown[value].rtl  # on the right-hand side, like the labels
     assert "Zainab" not in pdf.decode("latin-1")
+
+
+def test_the_organisation_policy_sets_schedules_the_vault_cannot_change(
+        vault: Vault) -> None:
+    from counsel.errors import ValidationError
+    from counsel.org import policy
+
+    retention.set_schedules(vault, {"encounter": 3, "reminder": 2})
+    org = policy.OrgPolicy("espoo", "Espoon kaupunki", None, "never",
+                           (("encounter", 10), ("reminder", 1), ("unknown_kind", 4)))
+    policy.pin(vault, policy.OrgPolicy.from_json(org.to_json()), None)  # as imported
+    years = retention.schedules(vault)
+    assert (years["encounter"], years["reminder"]) == (10, 1)  # the organisation's word
+    assert "unknown_kind" not in years
+    assert retention.organisation_years(vault) == {"encounter": 10, "reminder": 1}
+    with pytest.raises(ValidationError, match="organisation"):
+        retention.set_schedules(vault, {"encounter": 2})
+    retention.set_schedules(vault, {"plan": 8, "encounter": 10})  # the same value is fine
+    assert retention.schedules(vault)["plan"] == 8
+    c = _client(vault, ended=TODAY.replace(year=TODAY.year - 7))
+    assert [d.client_id for d in retention.due(vault, TODAY)] == []  # 10 years, not 6 or 3
+    assert c.id  # (the client is there, just not due)
+
+
+@pytest.mark.parametrize("bad", [{"encounter": -1}, {"encounter": 101}, {"encounter": True},
+                                 {"encounter": "6"}, ["encounter", 6], {"": 6}])
+def test_a_policy_with_bad_retention_is_refused(bad: object) -> None:
+    from counsel.org import policy
+
+    data = policy.OrgPolicy("espoo", "Espoo", None).to_json() | {"retention": bad}
+    with pytest.raises(policy.PolicyError):
+        policy.OrgPolicy.from_json(data)
+
+
+def test_cli_creates_a_policy_with_schedules_and_shows_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from counsel.cli.main import main
+
+    out = tmp_path / "org"
+    assert main(["org", "recovery-key", "create", "--out", str(out), "--org-id", "espoo",
+                 "--name", "Espoo", "--retention", "encounter=10", "reminder=1"]) == 0
+    data = json.loads((out / "org-policy.json").read_text())
+    assert data["retention"] == {"encounter": 10, "reminder": 1}
+    assert main(["org", "recovery-key", "create", "--out", str(tmp_path / "bad"),
+                 "--org-id", "espoo", "--name", "Espoo", "--retention", "notes=3"]) == 1
+    assert not (tmp_path / "bad").exists()  # refused before anything is written
+    assert "not a kind of record" in capsys.readouterr().err
+
+
+def test_the_profile_is_never_erased_before_the_rest_of_the_client(vault: Vault) -> None:
+    """A shorter schedule for client details than for encounters does not delete the
+    profile and leave the encounters behind: the profile goes with the client as a whole."""
+    retention.set_schedules(vault, {"client": 1, "encounter": 9, "plan": 9, "reminder": 1})
+    c = _client(vault, ended=TODAY.replace(year=TODAY.year - 3), reminder=True)
+    (item,) = retention.due(vault, TODAY)
+    assert not item.whole and dict(item.due) == {"reminder": 1}
+    retention.erase_due(vault, c.id, today=TODAY)
+    assert vault.exists(c.id)
+    assert retention.due(vault, TODAY) == []  # nothing more until the encounters are due
