@@ -20,8 +20,15 @@ into hour-first order).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLocale
-from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QSpinBox, QTimeEdit, QWidget
+from PySide6.QtCore import QEvent, QLocale, Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
 
 RLM, LRM = "\u200f", "\u200e"
 
@@ -41,6 +48,15 @@ def _time_format(rtl: bool) -> str:
     return f"HH{RLM}:mm" if rtl else "HH:mm"
 
 
+def _align(edit: QAbstractSpinBox) -> None:
+    """Digits have no direction of their own: Qt put a date or a number at the left of a
+    right-to-left field and a time (with its mark) at the right, in one form.  They all
+    start where the field's direction starts."""
+    edge = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute if edit.isRightToLeft()
+            else Qt.AlignmentFlag.AlignLeft)
+    edit.setAlignment(edge | Qt.AlignmentFlag.AlignVCenter)
+
+
 class _Field:
     """Latin digits, one Tab, and a display format that follows the field's direction."""
 
@@ -57,6 +73,7 @@ class _Field:
         value = edit.dateTime()
         edit.setDisplayFormat(self._format(edit.isRightToLeft()))
         edit.setDateTime(value)
+        _align(edit)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)  # type: ignore[misc]
@@ -106,3 +123,9 @@ class NumberField(QSpinBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setLocale(QLocale.c())
+        _align(self)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            _align(self)

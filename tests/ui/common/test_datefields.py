@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from bidi import get_display
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
-from PySide6.QtWidgets import QApplication, QDateEdit
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QDateEdit, QFormLayout, QLineEdit, QWidget
 
 from counsel.i18n import display
-from counsel_ui.common.datefields import DateField, DateTimeField, TimeField
+from counsel_ui.common.datefields import DateField, DateTimeField, NumberField, TimeField
 from counsel_ui.common.i18n import apply_language
 
 
@@ -77,6 +79,46 @@ def test_finnish_fields_keep_their_order(qtbot):
         time.setTime(QTime(5, 52))
         date.setDate(QDate(2026, 12, 3))
         assert (time.text(), date.text()) == ("05:52", "3.12.2026")
+    finally:
+        apply_language(app, "en")
+        QLocale.setDefault(QLocale("en"))
+
+
+def _ink_centre(widget: QWidget) -> float:
+    """Where the text is drawn in the field's text box, 0 (left) … 1 (right)."""
+    edit = widget.findChild(QLineEdit)
+    assert edit is not None and edit.width() > 150
+    img = edit.grab().toImage()
+    xs = [x for x in range(3, img.width() - 3) for y in range(3, img.height() - 3)
+          if QColor(img.pixel(x, y)).lightness() < 100]
+    assert xs, "no text drawn"
+    return sum(xs) / len(xs) / img.width()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fi"])
+def test_dates_times_and_numbers_start_at_one_edge(qtbot, lang: str):
+    # in Arabic Qt drew a date and a number at the left of their fields and a time at
+    # the right, one under the other in the encounter's details
+    app = QApplication.instance()
+    try:
+        apply_language(app, lang)
+        top = QWidget()
+        form = QFormLayout(top)
+        date, time, number = DateField(), TimeField(), NumberField()
+        date.setDate(QDate(2026, 12, 3))
+        time.setTime(QTime(6, 10))
+        number.setValue(45)
+        for w in (date, time, number):
+            form.addRow("x", w)
+        qtbot.addWidget(top)
+        top.resize(400, 120)
+        top.show()
+        qtbot.waitExposed(top)
+        centres = [_ink_centre(w) for w in (date, time, number)]
+        if lang == "ar":
+            assert all(c > 0.6 for c in centres), centres
+        else:
+            assert all(c < 0.4 for c in centres), centres
     finally:
         apply_language(app, "en")
         QLocale.setDefault(QLocale("en"))
