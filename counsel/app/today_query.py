@@ -115,7 +115,7 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
             should_stop: Callable[[], bool] | None = None) -> TodaySummary:
     """Today's groups, at most ``limit`` items each, with their totals.
 
-    Works in steps of :data:`STEP_ROWS` rows; ``should_stop`` is asked between steps
+    Runs one query at a time; ``should_stop`` is asked before each
     (raises :class:`~counsel.app.today.Stopped`)."""
     horizon = today + dt.timedelta(days=min(horizon_days, rules.horizon_days))
     reminders = vault.all(Reminder)

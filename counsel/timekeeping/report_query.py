@@ -88,12 +88,6 @@ class Cells:
         return out
 
 
-def uncovered_encounters(vault: Vault) -> str:
-    """The encounters no work entry accounts for (``encounter_time``), as the vault's
-    opaque token for :meth:`~counsel.vault.timequeries.TimeQueries.pieces`."""
-    return vault.time_queries.uncovered_encounters()
-
-
 def relationship_starts(vault: Vault) -> dict[str, dt.date]:
     """When each client relationship began (as ``indicators.relationship_starts``):
     ``Client.started``, else the first day with work or an encounter for the client."""
@@ -105,13 +99,11 @@ class Basis:
     """What every range's report reads from the whole vault; kept until records change."""
 
     starts: dict[str, dt.date]  # relationship start per client
-    uncovered: str  # encounters no work entry accounts for (JSON rows)
     plans: tuple[LightPlan, ...]  # for circular referrals
 
 
 def basis(vault: Vault) -> Basis:
-    return Basis(relationship_starts(vault), uncovered_encounters(vault),
-                 tuple(light_plans(vault)))
+    return Basis(relationship_starts(vault), tuple(light_plans(vault)))
 
 
 def _steps(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -125,13 +117,11 @@ def _steps(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
-          starts: dict[str, dt.date] | None = None, uncovered: str | None = None,
+          starts: dict[str, dt.date] | None = None,
           with_clients: bool = False,
           should_stop: Callable[[], bool] | None = None) -> Cells:
     """Sum the pieces of ``[first, last]`` per period, client, channel and kind of party."""
     check_range(first, last)
-    if uncovered is None:
-        uncovered = uncovered_encounters(vault)
     early_end = dt.timedelta(days=EARLY_DAYS)
     starts = starts or {}
     # only clients whose early phase overlaps the range can have early minutes in it
@@ -143,8 +133,8 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
         if should_stop is not None and should_stop():
             raise Stopped
         for dim, key, visible, background, clients, day, internal in \
-                vault.time_queries.pieces(period.value, low, high, first, uncovered,
-                                          early_json, with_clients=with_clients):
+                vault.time_queries.pieces(period.value, low, high, first, early_json,
+                                          with_clients=with_clients):
             if dim == "n":
                 out.entries += visible
                 continue
@@ -287,7 +277,7 @@ def overview(vault: Vault, first: dt.date, last: dt.date, period: Period | None 
     if base is None:
         base = basis(vault)
     c = cells(vault, first, last, period or chart_period(first, last), starts=base.starts,
-              uncovered=base.uncovered, should_stop=should_stop)
+              should_stop=should_stop)
     report = report_from(c)
     ind = indicators_from(vault, c, base.starts, plans=base.plans)
     names = client_names(vault, [cid for cid, _s in report.by_client if cid])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from counsel.domain import MeasureStatus, Plan, PlanStatus
+from counsel.domain import MeasureStatus, PlanStatus
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
@@ -41,16 +42,23 @@ def date_or_none(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+_MEASURE_STATUS = {s.value: s for s in MeasureStatus}
+_PLAN_STATUS = {s.value: s for s in PlanStatus}
+
+
 def light_plans(vault: Vault) -> list[LightPlan]:
-    """Plans with only what deadlines and circular referrals read (no free text)."""
+    """Plans with only what deadlines and circular referrals read (no free text); the
+    fields are picked out by SQLite, not by parsing every plan whole here."""
     out = []
-    for p in vault.record_dicts(Plan):
-        ms = tuple(LightMeasure(m["code"], MeasureStatus(m["status"]),
-                                date_or_none(m.get("start")), date_or_none(m.get("due")))
-                   for m in p.get("measures") or ())
-        out.append(LightPlan(p["id"], p["client"], PlanStatus(p["status"]),
-                             dt.date.fromisoformat(p["made"]), date_or_none(p.get("valid_until")),
-                             date_or_none(p.get("review")), ms))
+    day = dt.date.fromisoformat
+    for pid, client, status, made, valid_until, review, measures in vault.agenda.plan_rows():
+        ms = tuple(LightMeasure(m["code"], _MEASURE_STATUS[m["status"]],
+                                day(m["start"]) if m.get("start") else None,
+                                day(m["due"]) if m.get("due") else None)
+                   for m in json.loads(measures))
+        out.append(LightPlan(pid, client, _PLAN_STATUS[status], day(made),
+                             day(valid_until) if valid_until else None,
+                             day(review) if review else None, ms))
     return out
 
 

@@ -2,8 +2,9 @@
 
 :mod:`counsel.app.today_query` decides what is due; these read only what it needs: active
 clients' permit dates, one agreed action, and — the bulk — the agreed actions
-due, counted and ranked in SQL a step of rows at a time.  Every step takes the vault's lock
-on its own, so a search can run between two steps.  Use through ``vault.agenda``.
+due, counted and ranked in SQL over the working set's ``actions`` table (an index range
+per group).  Every query takes the vault's lock on its own, so a search can run between
+two of them.  Use through ``vault.agenda``.
 """
 
 from __future__ import annotations
@@ -16,35 +17,22 @@ from typing import Any
 from counsel.vault.current import StepQueries
 from counsel.vault.views import DueAction, DueActions
 
-#: Working-set rows per step of the agreed-actions scan (~10k encounters on a large vault:
-#: tens of milliseconds each).
-STEP_ROWS = 30_000
 #: Groups of due dates, as the Today page shows them.
 BUCKETS = ("overdue", "today", "upcoming")
-_ACTIVE = "c.active=1 AND cr.data->>'$.ended' IS NULL"
+_ACTIVE = "c.active=1 AND c.ended IS NULL"
 
-#: ?1 today, ?2 last day shown, ?3 rows per group, ?5-?6 the encounters' rows of one step,
-#: ?7 JSON list of the active clients (read once, not once per step);
-#: {skip}: actions with these "<encounter row>:<index>" keys (?4) left out.
-#: Only (encounter row, index, client, due) travel through the ranking; the text of the
-#: few rows shown is read afterwards.
-_ACTIONS = """
-WITH act AS MATERIALIZED (
-  SELECT value AS id FROM json_each(?7)
-), b AS MATERIALIZED (
-  SELECT e.rowid AS erow, CAST(j.key AS INTEGER) AS i, e.client AS client,
-         j.value->>2 AS due
-  FROM encounters e, json_each(e.actions) j
-  WHERE e.rowid BETWEEN ?5 AND ?6 AND e.actions IS NOT NULL
-    AND j.value->>2 <= ?2 AND NOT j.value->>4 AND e.client IN (SELECT id FROM act) {skip}
-), r AS (
-  SELECT *, RANK() OVER (PARTITION BY due < ?1, due = ?1 ORDER BY due) AS pos,
-         COUNT(*) OVER (PARTITION BY due < ?1, due = ?1) AS total FROM b
-)
-SELECT total, erow, i, client, due FROM r WHERE pos <= ?3
-UNION ALL
-SELECT DISTINCT -1, 0, 0, client, '' FROM b WHERE due <= ?1
+#: The open agreed actions of one group: due :low..:high (ISO days), of the clients in the
+#: JSON list :clients; {skip}: actions with these "<encounter row>:<index>" keys left out.  The
+#: working set keeps them in ``actions`` (open ones with a due date), indexed by day, so a
+#: group is an index range: counted, cut at the ``limit``-th day, and only the rows shown
+#: leave SQLite; the text of those few is read afterwards.
+_IN_GROUP = """
+FROM actions a WHERE a.due BETWEEN :low AND :high
+  AND a.client IN (SELECT value FROM json_each(:clients)) {skip}
 """
+_COUNT_BY_CLIENT = "SELECT a.client, COUNT(*) " + _IN_GROUP + " GROUP BY a.client"
+_NTH_DAY = "SELECT a.due " + _IN_GROUP + " ORDER BY a.due LIMIT 1 OFFSET :nth"
+_ROWS = "SELECT a.erow, a.i, a.client, a.due " + _IN_GROUP + " ORDER BY a.due, a.erow, a.i"
 _WEEK_ENCOUNTERS = """
 SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter_mode,
        e.interpreter_language, c.name, c.interpreter_needed
@@ -60,7 +48,7 @@ WHERE w.date BETWEEN ? AND ? AND w.source LIKE 'ics:%' AND w.encounter IS NULL
 """
 
 
-_SKIP = "AND (e.rowid || ':' || j.key) NOT IN (SELECT value FROM json_each(?4))"
+_SKIP = "AND (a.erow || ':' || a.i) NOT IN (SELECT value FROM json_each(:skip))"
 
 
 def bucket(due: dt.date, today: dt.date) -> str:
@@ -98,6 +86,14 @@ class Agenda(StepQueries):
         return [(cid, _date(permit)) for cid, permit in self._rows(
             "SELECT cr.record_id, c.permit_date FROM clients c JOIN records cr "
             f"ON cr.rowid=c.rowid WHERE {_ACTIVE} ORDER BY cr.rowid")]
+
+    def plan_rows(self) -> list[tuple[str, str, str, str, str | None, str | None, str]]:
+        """Every plan's (id, client, status, made, valid until, review, measures as JSON),
+        in the order they were first shown: fields read by SQLite, no free text."""
+        return self._rows(
+            "SELECT data->>'$.id', data->>'$.client', data->>'$.status', data->>'$.made', "
+            "data->>'$.valid_until', data->>'$.review', "
+            "COALESCE(data->'$.measures', '[]') FROM records WHERE kind='plan' ORDER BY rowid")
 
     def agreed_action(self, encounter_id: str, index: int) -> tuple[str, str, str, bool] | None:
         """(client, due, what, done) of one agreed action of an active client's encounter."""
@@ -139,35 +135,44 @@ class Agenda(StepQueries):
         """Open agreed actions of ``clients`` (the active ones) due by ``until``: per group
         (BUCKETS) the total and the first ``limit`` by day (all of the last day's kept), and
         the clients with one due today or overdue.  ``skip``: (encounter id, index) left
-        out.  ``between_steps`` runs before every step (it may raise to stop)."""
+        out.  ``between_steps`` runs before every query (it may raise to stop); each query
+        takes the vault's lock on its own."""
         clients_json = json.dumps(list(clients))
-        skipped = self._action_keys(skip)
-        query = _ACTIONS.format(skip=_SKIP if skipped else "")
+        skipped = json.dumps(sorted(self._action_keys(skip)))
+        fill = {"skip": _SKIP if skipped != "[]" else ""}
+        days = {"overdue": ("0", (today - dt.timedelta(days=1)).isoformat()),
+                "today": (today.isoformat(), today.isoformat()),
+                "upcoming": ((today + dt.timedelta(days=1)).isoformat(), until.isoformat())}
         due_clients: set[str] = set()
         totals = dict.fromkeys(BUCKETS, 0)
         top: list[tuple[int, int, str, dt.date]] = []
-        last_row = self._rows("SELECT MAX(rowid) FROM encounters")[0][0] or 0
-        for low in range(0, last_row + 1, STEP_ROWS):
-            if between_steps is not None:
-                between_steps()
-            counted: set[str] = set()
-            for total, erow, i, client, day in self._rows(query, (
-                    today.isoformat(), until.isoformat(), limit, json.dumps(sorted(skipped)),
-                    low, low + STEP_ROWS - 1, clients_json)):
-                if total < 0:  # a client with an action due today or overdue
+        for group in BUCKETS:
+            low, high = days[group]
+            if high < low:
+                continue
+
+            def rows(query: str, last: str, low: str = low) -> list[Any]:
+                if between_steps is not None:
+                    between_steps()
+                return self._rows(query.format(**fill), {
+                    "low": low, "high": last, "clients": clients_json, "skip": skipped,
+                    "nth": limit - 1})
+
+            for client, n in rows(_COUNT_BY_CLIENT, high):
+                totals[group] += n
+                if group != "upcoming":
                     due_clients.add(client)
-                    continue
-                d = dt.date.fromisoformat(day)
-                group = bucket(d, today)
-                if group not in counted:
-                    counted.add(group)
-                    totals[group] += total
-                top.append((erow, i, client, d))
+            if not totals[group]:
+                continue
+            nth = rows(_NTH_DAY, high) if totals[group] > limit else []
+            last = nth[0][0] if nth else high  # every row of the limit-th row's day
+            top += [(erow, i, client, dt.date.fromisoformat(day))
+                    for erow, i, client, day in rows(_ROWS, last)]
         top = _first_days(top, today, limit)
         texts = self._texts({erow for erow, *_rest in top})
-        rows = tuple(DueAction(texts[erow][0], i, client, d, texts[erow][1][i])
-                     for erow, i, client, d in top)
-        return DueActions(totals, rows, frozenset(due_clients))
+        rows_out = tuple(DueAction(texts[erow][0], i, client, d, texts[erow][1][i])
+                         for erow, i, client, d in top)
+        return DueActions(totals, rows_out, frozenset(due_clients))
 
     def encounters_between(self, first: str, last: str) -> list[Any]:
         """Encounters dated ``first``..``last`` (ISO) with their client's name and whether

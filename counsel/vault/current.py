@@ -12,7 +12,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
@@ -226,7 +226,7 @@ class StepQueries:
         self._keys = keys
         self._current = current
 
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+    def _rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         with self._lock:
             self._keys.require()
             return self._current.ws.db.execute(query, params).fetchall()

@@ -8,7 +8,6 @@ through in steps leaves the vault free between two steps.  Use through
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from counsel.vault.current import StepQueries
@@ -20,9 +19,10 @@ _PERIOD_SQL = {
 }
 
 #: Pieces of the work in one step: saved entries plus encounters no entry accounts for
-#: (``encounter_time``), each split at midnight.  ?1 first day of the step, ?2 last day,
-#: ?3 first day of the whole report (entry counting), ?4 JSON of uncovered encounter
-#: rows, ?5 JSON of the clients whose first 90 days touch the range (per-day minutes).
+#: (``encounter_time``; looked up for the step's encounters only, on the index of
+#: ``work.encounter``), each split at midnight.  ?1 first day of the step, ?2 last day,
+#: ?3 first day of the whole report (entry counting), ?4 JSON of the clients whose first
+#: 90 days touch the range (per-day minutes).
 _PIECES = """
 WITH ent AS MATERIALIZED (
   SELECT rowid AS id, client, date, start, minutes, kind, channel, party_kind FROM work
@@ -30,8 +30,9 @@ WITH ent AS MATERIALIZED (
   UNION ALL
   SELECT rowid, client, date, start, minutes, 'visible',
          CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END, NULL
-  FROM encounters WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0
-    AND rowid IN (SELECT value FROM json_each(?4))
+  FROM encounters e WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0
+    AND NOT EXISTS (SELECT 1 FROM records r JOIN work w ON w.encounter = r.record_id
+                    WHERE r.rowid = e.rowid)
 ), sm AS (
   SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
          * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
@@ -54,7 +55,7 @@ SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN 
 GROUP BY client
 UNION ALL
 SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
-WHERE client IN (SELECT value FROM json_each(?5)) GROUP BY client, day
+WHERE client IN (SELECT value FROM json_each(?4)) GROUP BY client, day
 UNION ALL
 SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
        {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
@@ -74,26 +75,22 @@ WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
 
 
 class TimeQueries(StepQueries):
-    def uncovered_encounters(self) -> str:
-        """JSON list of the encounter rows no work entry accounts for (``encounter_time``):
-        an opaque token to hand back to :meth:`pieces`."""
-        rows = self._rows("SELECT e.rowid FROM encounters e JOIN records r ON r.rowid=e.rowid "
-                          "WHERE e.minutes > 0 AND r.record_id NOT IN "
-                          "(SELECT encounter FROM work WHERE encounter IS NOT NULL)")
-        return json.dumps([r[0] for r in rows])
-
     def relationship_starts(self) -> dict[str, dt.date]:
         """``Client.started``, else the first day with work or an encounter, per client."""
-        starts = {str(cid): dt.date.fromisoformat(day) for cid, day in self._rows(
-            "SELECT client, MIN(date) FROM (SELECT client, date FROM work "
-            "WHERE client IS NOT NULL UNION ALL SELECT client, date FROM encounters "
-            "WHERE client IS NOT NULL) GROUP BY client")}
+        # one pass per table over its (client, date) index: no union to sort
+        starts: dict[str, dt.date] = {}
+        for table in ("work", "encounters"):
+            for cid, day in self._rows(f"SELECT client, MIN(date) FROM {table} "
+                                       "WHERE client IS NOT NULL GROUP BY client"):
+                d = dt.date.fromisoformat(day)
+                if str(cid) not in starts or d < starts[str(cid)]:
+                    starts[str(cid)] = d
         for cid, day in self._rows("SELECT r.record_id, c.started FROM clients c JOIN records r "
                                    "ON r.rowid=c.rowid WHERE c.started IS NOT NULL"):
             starts[str(cid)] = dt.date.fromisoformat(day)
         return starts
 
-    def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date, uncovered: str,
+    def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date,
                early_clients_json: str, *, with_clients: bool = False) -> list[Any]:
         """The summed pieces of one step ``[low, high]`` (see ``_PIECES``):
         ``(dim, key, visible, background, clients, day, internal)`` rows."""
@@ -101,7 +98,7 @@ class TimeQueries(StepQueries):
                                clients="group_concat(DISTINCT client)" if with_clients
                                else "NULL")
         return self._rows(query, (low.isoformat(), high.isoformat(), first.isoformat(),
-                                  uncovered, early_clients_json))
+                                  early_clients_json))
 
     def encounter_counts(self, first: dt.date, last: dt.date) -> list[Any]:
         """``(client, interpreter mode, place, count, minutes)`` of encounters in a range."""

@@ -23,7 +23,7 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 6
+LAYOUT_VERSION = 7
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -44,7 +44,7 @@ CREATE TABLE main.clients (
     rowid INTEGER PRIMARY KEY, name TEXT, preferred_name TEXT, sort_key TEXT, birth_date TEXT,
     mother_tongue TEXT, languages TEXT, municipality TEXT, client_type TEXT,
     interpreter_needed INTEGER, interpreter_language TEXT, active INTEGER, permit_date TEXT,
-    permit_basis TEXT, started TEXT, literacy TEXT
+    permit_basis TEXT, started TEXT, literacy TEXT, ended TEXT
 );
 CREATE INDEX main.clients_sort ON clients(sort_key);
 CREATE VIRTUAL TABLE main.fts_clients USING fts5(title, body, content='', detail=none,
@@ -57,6 +57,13 @@ CREATE TABLE enc.encounters (
 );
 CREATE INDEX enc.encounters_client ON encounters(client, date);
 CREATE INDEX enc.encounters_date ON encounters(date);
+-- the open agreed actions with a due date (erow: the encounter's row, i: its place in the
+-- encounter's actions), so Today counts and ranks them by an index range, not JSON
+CREATE TABLE enc.actions (
+    erow INTEGER NOT NULL, i INTEGER NOT NULL, client TEXT, due TEXT NOT NULL,
+    PRIMARY KEY (erow, i)
+) WITHOUT ROWID;
+CREATE INDEX enc.actions_due ON actions(due, client);
 """,
     "wk": """
 CREATE TABLE wk.work (
@@ -65,6 +72,8 @@ CREATE TABLE wk.work (
 );
 CREATE INDEX wk.work_client ON work(client, date);
 CREATE INDEX wk.work_date ON work(date);
+-- encounters a work entry accounts for, looked up per encounter (time reports)
+CREATE INDEX wk.work_encounter ON work(encounter) WHERE encounter IS NOT NULL;
 """,
     "fts": """
 CREATE VIRTUAL TABLE fts.fts_all USING fts5(title, body, content='', detail=none,
@@ -154,6 +163,8 @@ class WorkingSet:
         typed = _TYPED_TABLES.get(kind)
         if typed:
             self.db.execute(f"DELETE FROM {typed} WHERE rowid=?", (rowid,))
+        if kind == Encounter.KIND:
+            self.db.execute("DELETE FROM actions WHERE erow=?", (rowid,))
         return int(rowid)
 
     def put(
@@ -193,7 +204,7 @@ class WorkingSet:
             )
         if isinstance(record, Client):
             self.db.execute(
-                "INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     rowid,
                     record.name,
@@ -211,6 +222,7 @@ class WorkingSet:
                     record.permit_basis.value if record.permit_basis else None,
                     iso(record.started),
                     record.literacy.value if record.literacy else None,
+                    iso(record.ended),
                 ),
             )
         elif isinstance(record, Encounter):
@@ -230,6 +242,12 @@ class WorkingSet:
                     actions_json(record.actions) if record.actions else None,
                 ),
             )
+            if record.actions:
+                self.db.executemany(
+                    "INSERT INTO actions VALUES (?,?,?,?)",
+                    [(rowid, i, record.client, a.due.isoformat())
+                     for i, a in enumerate(record.actions) if a.due is not None and not a.done],
+                )
         elif isinstance(record, WorkEntry):
             self.db.execute(
                 "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -205,31 +205,36 @@ def test_closing_editor_keeps_draft_and_escape_asks(qtbot, window, monkeypatch):
 
 
 def test_lock_stops_long_background_work(qtbot, window, monkeypatch):
-    """Locking during a slow 'what is due' computation stops it between two steps."""
+    """Locking during a slow 'what is due' computation stops it between two queries."""
+    import datetime as _dt
     import time as _time
 
-    from counsel.vault import agenda
+    from counsel.app import today_query
 
     vault = window.session.vault
-    real = vault.agenda._rows  # the agenda's one way to run a step's SQL
-    steps = real("SELECT MAX(rowid) FROM encounters")[0][0] + 1
-    monkeypatch.setattr(agenda, "STEP_ROWS", 1)  # one step per working-set row
+    real = vault.agenda._rows  # the agenda's one way to run its SQL
     calls = []
+    slow_down = []
 
-    def slow(query, params=()):
-        if "json_each(e.actions)" in query:
+    def counted(query, params=()):
+        if "FROM actions a" in query:
             calls.append(1)
-            _time.sleep(0.2)
+            if slow_down:
+                _time.sleep(0.2)
         return real(query, params)
 
-    monkeypatch.setattr(vault.agenda, "_rows", slow)
+    monkeypatch.setattr(vault.agenda, "_rows", counted)
+    today_query.summary(vault, _dt.date.today())
+    queries = len(calls)  # what a whole computation runs
+    calls.clear()
+    slow_down.append(1)
     session = window.session
     session._invalidate_due(frozenset({"client"}))
     window.workspace.page("today").refresh()
     qtbot.waitUntil(lambda: len(calls) >= 1, timeout=30_000)
     window.lock()
     assert window.locked
-    assert steps > 5 and len(calls) < steps  # stopped early, not worked through every step
+    assert queries > 3 and len(calls) < queries  # stopped early, not worked through
 
 
 def test_replaced_pages_do_not_answer_changes(qtbot, window, recwarn):

@@ -22,7 +22,6 @@ from counsel.domain import (
     Reminder,
     ReminderKind,
 )
-from counsel.vault import agenda
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
@@ -87,9 +86,8 @@ def _old(vault, limit):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=caseload(), limit=st.integers(1, 4), step=st.integers(1, 40))
-def test_summary_equals_record_by_record(monkeypatch_module, records, limit, step):
-    monkeypatch_module.setattr(agenda, "STEP_ROWS", step)  # many steps, merged
+@given(records=caseload(), limit=st.integers(1, 4))
+def test_summary_equals_record_by_record(records, limit):
     with tempfile.TemporaryDirectory() as tmp:
         vault, _code = Vault.create(Path(tmp) / "t.vault", "abcdefghijkl",
                                     kdf=KdfParams.fast_for_tests())
@@ -105,20 +103,12 @@ def test_summary_equals_record_by_record(monkeypatch_module, records, limit, ste
     assert got.empty == (not shown)
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
-
-
-def test_stops_between_steps(tmp_path, monkeypatch):
+def test_stops_between_steps(tmp_path):
     vault, _code = Vault.create(tmp_path / "t.vault", "abcdefghijkl",
                                 kdf=KdfParams.fast_for_tests())
     c = Client(name="Amina")
     vault.save_many([c, Encounter(client=c.id, date=TODAY, actions=(
         AgreedAction("x", due=TODAY),))])
-    monkeypatch.setattr(agenda, "STEP_ROWS", 1)
     asked: list[int] = []
 
     def stop() -> bool:
@@ -153,3 +143,44 @@ def test_ties_at_the_cut_are_ordered_by_text(tmp_path):
     assert [i.text for i in got.shown] == [today.compute(vault, TODAY)[0].text]
     assert got.shown[0].text.endswith(": a") and got.totals["today"] == 3
     vault.lock()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=caseload(), limit=st.integers(1, 4), data=st.data())
+def test_summary_follows_edits_deletes_and_the_unlock_cache(records, limit, data):
+    """The agreed actions Today counts are kept up to date when encounters are edited
+    (done, another day, actions removed) or deleted, and survive the unlock cache."""
+    from counsel.vault import current
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.vault"
+        vault, _code = Vault.create(path, "abcdefghijkl", kdf=KdfParams.fast_for_tests())
+        try:
+            vault.save_many(records)
+            for enc in [r for r in records if isinstance(r, Encounter)]:
+                change = data.draw(st.sampled_from(["keep", "done", "move", "clear", "delete"]))
+                if change == "delete":
+                    vault.delete(enc.id)
+                    continue
+                if change == "keep":
+                    continue
+                actions = () if change == "clear" else tuple(
+                    dataclasses.replace(a, done=True) if change == "done"
+                    else dataclasses.replace(a, due=data.draw(near_days))
+                    for a in enc.actions)
+                vault.save(dataclasses.replace(enc, actions=actions))
+            shown, totals, due_clients = _old(vault, limit)
+            got = today_query.summary(vault, TODAY, limit=limit)
+            assert (list(got.shown), got.totals, got.due_clients) == (shown, totals, due_clients)
+            old_min = current.SNAPSHOT_MIN_RECORDS
+            current.SNAPSHOT_MIN_RECORDS = 0  # write the unlock cache even for a few records
+            try:
+                vault.lock()
+                vault = Vault.unlock(path, "abcdefghijkl")
+            finally:
+                current.SNAPSHOT_MIN_RECORDS = old_min
+            assert vault.snapshot_seq >= 0  # opened from the cache
+            got = today_query.summary(vault, TODAY, limit=limit)
+            assert (list(got.shown), got.totals, got.due_clients) == (shown, totals, due_clients)
+        finally:
+            vault.lock()
