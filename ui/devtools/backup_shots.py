@@ -4,8 +4,9 @@ the demo vault whose last backup was 12 days ago.
     python -m counsel_ui.devtools.backup_shots --out docs/screenshots [--langs fi ar]
 
 Writes ``<lang>-backup-reminder.png`` (Today with the notice), ``<lang>-backup-settings.png``
-(Settings with the reminder days and the action) and ``<lang>-backup-done.png`` (the
-message after a backup into a file, verified).
+(Settings with the reminder days and the action), ``<lang>-backup-done.png`` (the
+message after a backup into a file, verified) and ``<lang>-backup-restore.png`` (the start
+screen of a new computer restoring that file).
 """
 
 from __future__ import annotations
@@ -67,7 +68,26 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, folder: Path) -> l
         notice.property("backup_box").close()
         win.lock()
         win.close()
+        _restore_screen(app, shot, lang, folder / f"{lang}-counsel.backup", folder)
     return shot.written
+
+
+def _restore_screen(app: object, shot: object, lang: str, backup_file: Path,
+                    folder: Path) -> None:
+    from counsel_ui.shell import backup as ui_backup
+    from counsel_ui.shell.main_window import MainWindow
+
+    real = ui_backup.choose_backup
+    ui_backup.choose_backup = lambda _parent: backup_file  # type: ignore[assignment]
+    try:
+        win = MainWindow(folder / f"{lang}-new-computer" / "counsel.vault")
+        win.resize(1000, 560)
+        win.show()
+        win.unlock_screen.restore.click()
+        shot(lang, "restore", win)  # type: ignore[operator]
+        win.close()
+    finally:
+        ui_backup.choose_backup = real
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -55,6 +55,14 @@ def choose_file(parent: QWidget) -> Path | None:
     return Path(name) if name else None
 
 
+def choose_backup(parent: QWidget) -> Path | None:
+    """Ask which backup file to restore."""
+    name, _filter = QFileDialog.getOpenFileName(
+        parent, _("Restore from a backup"), str(Path.home()),
+        _("Counsel backups (*.backup);;All files (*)"))
+    return Path(name) if name else None
+
+
 def back_up(session: Session, parent: QWidget, path: Path | None = None) -> Op | None:
     """Back up into ``path`` (asked for when None) on the writer pool; tell the result."""
     path = path or choose_file(parent)

@@ -98,6 +98,12 @@ class UnlockScreen(QWidget):
         self.join.setAccessibleName(named_text)
         self.join.clicked.connect(self._join)
         row.addWidget(self.join)
+        self.restore = QPushButton(_("Restore from a backup…"))
+        self.restore.setFlat(True)
+        self.restore.setAccessibleName(self.restore.text().replace("…", ""))
+        self.restore.clicked.connect(self._choose_backup)
+        row.addWidget(self.restore)
+        self.backup_file: Path | None = None
         row.addStretch(1)
         self.go = QPushButton()
         self.go.setDefault(True)
@@ -119,7 +125,8 @@ class UnlockScreen(QWidget):
     def _apply_mode(self) -> None:
         creating = self.mode in ("create", "recover")
         titles = {"create": _("Create your vault"), "unlock": _("Unlock Counsel"),
-                  "recover": _("Recover with your code")}
+                  "recover": _("Recover with your code"),
+                  "restore": _("Restore from a backup")}
         intros = {
             "create": _("Your records are encrypted with a passphrase only you know. Choose "
                         "several words that are easy for you to remember. You will get a "
@@ -127,13 +134,19 @@ class UnlockScreen(QWidget):
             "unlock": _("Type your passphrase to open your records."),
             "recover": _("Type the recovery code you printed when the vault was made, then "
                          "choose a new passphrase."),
+            "restore": _("Type the passphrase the backup was made with. It is restored as "
+                         "a new vault here; the backup file is not changed."),
         }
         self.title.setText(titles[self.mode])
         self.intro.setText(intros[self.mode])
         for w in (self.repeat, self.meter):
             w.setVisible(creating)
             self.form.labelForField(w).setVisible(creating)
-        self.hints.setVisible(creating)
+        self.hints.setVisible(creating or self.mode == "restore")
+        if self.mode == "restore":  # which file (the strength hints are not shown here)
+            # the path as a left-to-right isolate: in Arabic its slashes stay in place
+            self.hints.setText(_("Backup: {file}").format(
+                file=f"\u2066{self.backup_file or ''}\u2069"))
         recovering = self.mode == "recover"
         self.code.setVisible(recovering)
         self.form.labelForField(self.code).setVisible(recovering)
@@ -141,15 +154,20 @@ class UnlockScreen(QWidget):
         if isinstance(label, QLabel):
             label.setText(_("New &passphrase:") if recovering else _("&Passphrase:"))
         self.go.setText({"create": _("&Create vault"), "unlock": _("&Unlock"),
-                         "recover": _("&Recover")}[self.mode])
+                         "recover": _("&Recover"), "restore": _("&Restore")}[self.mode])
         self.go.setAccessibleName(self.go.text().replace("&", ""))
         self.switch.setVisible(self.mode != "create")
         self.join.setVisible(self.mode == "create")
+        self.restore.setVisible(self.mode == "create")
         self.switch.setText(_("Forgot your passphrase? Use the recovery code")
-                            if self.mode == "unlock" else _("Back to unlock"))
+                            if self.mode == "unlock" else _("Back") if self.mode == "restore"
+                            else _("Back to unlock"))
         self.switch.setAccessibleName(self.switch.text())
         self.message.clear()
         self._update_strength()
+        # a wrapped label's height follows its text only with some help once the rows
+        # around it were hidden (the restore intro was squeezed to a line and a half)
+        self.intro.setMinimumHeight(self.intro.heightForWidth(max(self.intro.width(), 540)))
         (self.code if recovering else self.passphrase).setFocus()
 
     def _join(self) -> None:
@@ -159,11 +177,24 @@ class UnlockScreen(QWidget):
         open_join_dialog(self.path, self).joined.connect(self.unlocked.emit)
 
     def _toggle_recovery(self) -> None:
-        self.mode = "recover" if self.mode == "unlock" else "unlock"
+        if self.mode == "restore":
+            self.mode = "create"
+        else:
+            self.mode = "recover" if self.mode == "unlock" else "unlock"
         self._apply_mode()
 
+    def _choose_backup(self) -> None:
+        """A new computer without a server: restore the vault from a backup file."""
+        from counsel_ui.shell.backup import choose_backup
+
+        chosen = choose_backup(self)
+        if chosen is not None:
+            self.backup_file = chosen
+            self.mode = "restore"
+            self._apply_mode()
+
     def _update_strength(self) -> None:
-        if self.mode == "unlock":  # no meter when unlocking
+        if self.mode in ("unlock", "restore"):  # no meter when opening an existing one
             return
         from counsel.app.passphrase import estimate  # a dictionary: loaded when needed
 
@@ -215,8 +246,14 @@ class UnlockScreen(QWidget):
         from counsel.vault.service import Vault
 
         path, kdf, mode, code = self.path, self.kdf, self.mode, self.code.text()
+        backup_file = self.backup_file
 
         def work() -> object:
+            if mode == "restore" and backup_file is not None:
+                from counsel.records import backup
+
+                backup.restore(backup_file, path, passphrase=phrase)
+                return Vault.unlock(path, phrase)
             if mode == "create":
                 return Vault.create(path, phrase, kdf=kdf)
             if mode == "recover":

@@ -111,3 +111,42 @@ def test_file_menu_and_settings_back_up(qtbot, window, tmp_path: Path,  # type: 
     assert backup_status.reminder(window.session.vault) is None
     assert backup_status.remind_days(window.session.vault) == 0
 
+
+
+def test_restore_from_a_backup_on_a_new_computer(qtbot, vault_path: Path,  # type: ignore[no-untyped-def]
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from counsel.vault.kdf import KdfParams
+    from counsel_ui.shell import backup as ui_backup
+    from counsel_ui.shell.main_window import MainWindow
+
+    vault = Vault.unlock(vault_path, PASSPHRASE)
+    clients = sorted(c.name for c in vault.clients())
+    out = tmp_path / "stick" / "counsel.backup"
+    backup.backup(vault.backup_port, out)
+    vault.lock()
+    monkeypatch.setenv("COUNSEL_HOME", str(tmp_path / "new-home"))
+    monkeypatch.setattr(ui_backup, "choose_backup", lambda _parent: out)
+    target = tmp_path / "new-computer" / "counsel.vault"
+    win = MainWindow(target, kdf=KdfParams.fast_for_tests())
+    qtbot.addWidget(win)
+    win.show()
+    screen = win.unlock_screen
+    assert screen.mode == "create" and screen.restore.isVisible()
+    screen.restore.click()
+    assert screen.mode == "restore" and not screen.repeat.isVisible()
+    assert str(out) in screen.hints.text()
+
+    screen.passphrase.setText("not the passphrase")
+    screen.submit()
+    qtbot.waitUntil(lambda: not screen._busy, timeout=10_000)  # noqa: SLF001
+    assert not target.exists() and win.locked
+    assert "did not open" in screen.message.text()
+
+    screen.passphrase.setText(PASSPHRASE)
+    screen.submit()
+    qtbot.waitUntil(lambda: not win.locked, timeout=10_000)
+    assert sorted(c.name for c in win.session.vault.clients()) == clients
+    assert win.session.vault.check().ok
+    win.lock()
+    assert screen.mode == "unlock"
