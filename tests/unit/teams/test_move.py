@@ -79,3 +79,27 @@ def test_move_to_a_team_and_back_survives_a_kill_in_the_middle(
     assert not team.exists(client.id) and not personal.exists(client.id)
     personal.lock()
     team.lock()
+
+
+def test_a_moved_client_leaves_no_calendar_rule_naming_them_behind(tmp_path: Path) -> None:
+    """A vault from before the per-client rules kept them in one general setting: the move's
+    erasure in the source cleans that too (counsel.records.erasure_traces)."""
+    from counsel.teams.move import move_client
+    from counsel.timekeeping.cli import load_rules
+    from counsel.timekeeping.matching import Action, MatchRule, rules_to_json
+    from counsel.timekeeping.rule_store import RULES_SETTING
+
+    source, _ = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    dest, _ = Vault.create(tmp_path / "b.vault", PASS, kdf=KdfParams.fast_for_tests())
+    try:
+        client = Client(name="Hodan Farah")
+        source.save(client)
+        rule = MatchRule(pattern="Hodan Farah - työhaastattelu", action=Action.VISIBLE,
+                         client=client.id)
+        source.settings.set(RULES_SETTING, rules_to_json([rule]))  # the old layout
+        assert move_client(source, dest, client.id) == 1
+        assert load_rules(source) == ()
+        assert "Hodan" not in str(source.settings.get(RULES_SETTING))
+    finally:
+        source.lock()
+        dest.lock()
