@@ -49,7 +49,7 @@ register("plans", N_("Plans"), "counsel_ui.plans.page:PlanPage")
 register("employers", N_("Employers"), "counsel_ui.employers.page:EmployersPage")
 register("sync", N_("Sync"), "counsel_ui.sync.page:SyncPage")
 # appended (not inserted): the keys Ctrl+1… of the pages before it stay as they were
-register("week", N_("Week"), "counsel_ui.today.week:WeekPage")
+register("week", N_("Week"), "counsel_ui.week.page:WeekPage")
 register("retention", N_("Retention"), "counsel_ui.retention.page:RetentionPage")
 register("team", N_("Team"), "counsel_ui.team.page:TeamPage")
 register("audit", N_("Audit trail"), "counsel_ui.audit.page:AuditPage")

@@ -7,7 +7,7 @@ import datetime as dt
 from counsel.app.week import WeekItem, monday_of
 from counsel.domain import Encounter
 from counsel_ui.clients.encounter_editor import EncounterEditor
-from counsel_ui.today.week import ITEM_ROLE, WeekPage
+from counsel_ui.week.page import ITEM_ROLE, WeekPage
 
 
 def test_week_page_lists_a_planned_encounter_and_opens_it(qtbot, window):

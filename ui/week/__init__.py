@@ -1,0 +1,1 @@
+"""The Week page: appointments of a week, day by day."""
