@@ -42,7 +42,7 @@ FIELDS = {
     "level": N_("Level"),
     "literacy": N_("Reading and writing"),
     "interpreter_needed": N_("Interpreter needed"),
-    "interpreter_language": N_("Interpreter"),
+    "interpreter_language": N_("Language"),  # follows the interpreter (mode or need)
     "interpreter_mode": N_("Interpreter"),
     "phone": N_("Phone"),
     "municipality": N_("Municipality"),
