@@ -49,6 +49,9 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
         passphrase = ctx.passphrase()
         done = backup.restore(Path(args.file), target, passphrase=passphrase)
         vault = ctx.adopt(Vault.unlock(target, passphrase))
+    from counsel.records import backup_status
+
+    backup_status.record_restored(vault, done)
     report = vault.check()
     print(_("Restored backup {n} of {created} to {path}: {count} records checked, "
             "{damaged} damaged.").format(n=done.number, created=done.created, path=target,

@@ -1,7 +1,8 @@
 """When the last backup was made, and whether to remind (Qt-free; the Today page and
 Settings show it).  Kept as synced, encrypted vault settings: ``backup.last`` (time and
-number of the newest backup) and ``backup.remind_days`` (default 7; 0 turns the reminder
-off)."""
+number of the newest backup), ``backup.remind_days`` (default 7; 0 turns the reminder
+off) and ``backup.restored`` (this vault was restored from a backup of that date: clients
+erased after it are back, which Today says until the counsellor has read it)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from counsel.records.backup import BackupResult
+    from counsel.records.backup import BackupResult, RestoreResult
     from counsel.vault.service import Vault
 
 LAST_KEY = "backup.last"
 DAYS_KEY = "backup.remind_days"
+RESTORED_KEY = "backup.restored"
 DEFAULT_DAYS = 7
 
 
@@ -60,3 +62,40 @@ def record_done(vault: Vault, result: BackupResult, now: dt.datetime | None = No
                        detail=f"backup {result.number} to {result.path.name}")
     vault.settings.set(LAST_KEY, {"at": now.isoformat(timespec="seconds"),
                                   "number": result.number})
+
+
+@dataclasses.dataclass(frozen=True)
+class Restored:
+    backup_made: dt.datetime  # when the backup that was restored had been taken
+    erased: int  # clients erased before it (not restored)
+
+
+def record_restored(vault: Vault, result: RestoreResult) -> None:
+    """In a vault just restored: remember it (Today says so until read) and count the
+    backup it came from as the last backup."""
+    made = dt.datetime.fromisoformat(result.created)
+    records = [vault.settings.record(RESTORED_KEY, {"from": result.created,
+                                                    "erased": len(result.erased),
+                                                    "read": False})]
+    last = last_backup(vault)
+    if last is None or last < made:
+        records.append(vault.settings.record(LAST_KEY, {"at": result.created,
+                                                        "number": result.number}))
+    vault.save_many(records)
+
+
+def restored(vault: Vault) -> Restored | None:
+    """The restore not yet read (None: never restored, or already read)."""
+    stored: Any = vault.settings.get(RESTORED_KEY)
+    try:
+        if not stored or stored.get("read"):
+            return None
+        return Restored(dt.datetime.fromisoformat(stored["from"]), int(stored["erased"]))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def mark_restored_read(vault: Vault) -> None:
+    stored: Any = vault.settings.get(RESTORED_KEY)
+    if isinstance(stored, dict):
+        vault.settings.set(RESTORED_KEY, {**stored, "read": True})

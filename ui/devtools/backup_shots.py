@@ -5,8 +5,9 @@ the demo vault whose last backup was 12 days ago.
 
 Writes ``<lang>-backup-reminder.png`` (Today with the notice), ``<lang>-backup-settings.png``
 (Settings with the reminder days and the action), ``<lang>-backup-done.png`` (the
-message after a backup into a file, verified) and ``<lang>-backup-restore.png`` (the start
-screen of a new computer restoring that file).
+message after a backup into a file, verified) ``<lang>-backup-restore.png`` (the start
+screen of a new computer restoring that file) and ``<lang>-backup-restored.png`` (Today on
+the restored vault, saying what a restore means for clients erased since).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def render(out: Path, langs: Sequence[str], vault_path: Path, folder: Path) -> l
 
 def _restore_screen(app: object, shot: object, lang: str, backup_file: Path,
                     folder: Path) -> None:
+    from counsel_ui.devtools.screenshots import DEMO_PASSPHRASE, unlock_window
     from counsel_ui.shell import backup as ui_backup
     from counsel_ui.shell.main_window import MainWindow
 
@@ -85,6 +87,11 @@ def _restore_screen(app: object, shot: object, lang: str, backup_file: Path,
         win.show()
         win.unlock_screen.restore.click()
         shot(lang, "restore", win)  # type: ignore[operator]
+        unlock_window(app, win, DEMO_PASSPHRASE)  # restores, then opens it
+        assert win.workspace is not None
+        win.workspace.show_page("today")
+        shot(lang, "restored", win, 150)  # type: ignore[operator]
+        win.lock()
         win.close()
     finally:
         ui_backup.choose_backup = real

@@ -116,6 +116,10 @@ class BackupNotice(QFrame):
         named(self.button, _("Back up now"))
         self.button.clicked.connect(lambda: back_up(self.session, self))
         lay.addWidget(self.button)
+        self.read_button = QPushButton(_("&Understood"))
+        self.read_button.clicked.connect(self._read)
+        lay.addWidget(self.read_button)
+        self.restored: backup_status.Restored | None = None
         self.hide()
         session.changed.connect(self._on_changed)
         self.refresh()
@@ -128,13 +132,33 @@ class BackupNotice(QFrame):
         if self.session.vault.locked:
             return
         vault = self.session.vault
-        Op(self, lambda: backup_status.reminder(vault), write=False).success(self._show).run()
+        Op(self, lambda: (backup_status.restored(vault), backup_status.reminder(vault)),
+           write=False).success(lambda found: self._show(*found)).run()
 
-    def _show(self, reminder: Any) -> None:
-        if reminder is None:
-            self.hide()
-        else:
-            self.label.setText(reminder_text(reminder))
+    def _show(self, restored: backup_status.Restored | None, reminder: Any) -> None:
+        self.restored = restored
+        texts = []
+        if restored is not None:
+            texts.append(restored_text(restored))
+        if reminder is not None:
+            texts.append(reminder_text(reminder))
+        self.read_button.setVisible(restored is not None)
+        self.button.setVisible(reminder is not None)
+        if texts:
+            self.label.setText("\n".join(texts))
             named(self, self.label.text())
             self.show()
+        else:
+            self.hide()
         self.refreshed.emit()
+
+    def _read(self) -> None:
+        vault = self.session.vault
+        Op(self, lambda: backup_status.mark_restored_read(vault)).success(
+            lambda _r: self.session.changed.emit(frozenset({CHANGED, "setting"}))).run()
+
+
+def restored_text(restored: backup_status.Restored) -> str:
+    made = display.date(restored.backup_made.astimezone().date())
+    return _("This vault was restored from a backup made on {date}. Clients erased after "
+             "that date are in it again: erase them again.").format(date=made)

@@ -250,10 +250,12 @@ class UnlockScreen(QWidget):
 
         def work() -> object:
             if mode == "restore" and backup_file is not None:
-                from counsel.records import backup
+                from counsel.records import backup, backup_status
 
-                backup.restore(backup_file, path, passphrase=phrase)
-                return Vault.unlock(path, phrase)
+                done = backup.restore(backup_file, path, passphrase=phrase)
+                vault = Vault.unlock(path, phrase)
+                backup_status.record_restored(vault, done)
+                return vault
             if mode == "create":
                 return Vault.create(path, phrase, kdf=kdf)
             if mode == "recover":

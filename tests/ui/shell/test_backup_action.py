@@ -148,5 +148,14 @@ def test_restore_from_a_backup_on_a_new_computer(qtbot, vault_path: Path,  # typ
     qtbot.waitUntil(lambda: not win.locked, timeout=10_000)
     assert sorted(c.name for c in win.session.vault.clients()) == clients
     assert win.session.vault.check().ok
+    # Today says where the vault came from and what that means for erased clients
+    notice = _today(win).backup_notice
+    _settle(qtbot, notice)
+    assert notice.isVisible() and "restored from a backup" in notice.label.text()
+    assert "erase them again" in notice.label.text()
+    assert "more than" not in notice.label.text()  # the backup counts as the last one
+    with qtbot.waitSignal(notice.refreshed, timeout=5000):
+        notice.read_button.click()
+    assert not notice.isVisible()
     win.lock()
     assert screen.mode == "unlock"

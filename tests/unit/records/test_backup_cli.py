@@ -54,6 +54,11 @@ def test_backup_then_restore_on_another_machine(
     try:
         assert [c.name for c in again.clients()] == ["Amina Canary", "Bo Canary"]
         assert again.check().ok
+        restored = backup_status.restored(again)  # Today will say so until read
+        assert restored is not None and restored.erased == 0
+        assert backup_status.last_backup(again) == restored.backup_made
+        backup_status.mark_restored_read(again)
+        assert backup_status.restored(again) is None
     finally:
         again.lock()
     # restoring again onto the same file is refused: never overwritten
