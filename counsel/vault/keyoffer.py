@@ -18,6 +18,7 @@ from typing import Any
 
 from counsel.errors import VaultError
 from counsel.vault import generations, keys
+from counsel.vault.kdf import WeakKdf
 
 PENDING = "keyring_pending"  # meta: a newer keyring, waiting for its passphrase
 
@@ -35,7 +36,9 @@ def judge(local: keys.Keyring, newest: bytes, offered: dict[str, Any]) -> Verdic
     """What ``offered`` is to a device holding ``local`` and its newest vault key."""
     try:
         ring = keys.Keyring.from_json(offered)
-    except VaultError:
+    except (VaultError, WeakKdf):
+        # damaged, or weaker key settings than allowed (kdf.WeakKdf): nothing a member
+        # made; refused like a forgery, so the sync itself goes on
         return Verdict.FOREIGN
     if ring.vault_id != local.vault_id:
         return Verdict.FOREIGN

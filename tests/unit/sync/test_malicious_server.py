@@ -17,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from soak import soak
@@ -39,7 +41,20 @@ from counsel.vault.service import Vault
 PASS = "correct horse battery"
 RECORDS = [f"contact{i:04d}" for i in range(3)]
 ATTACKS = ["drop", "reorder", "reparent", "withhold", "withhold_edit", "replay", "erasure",
-           "downgrade"]
+           "downgrade", "downgrade_keyring", "keyring_forge", "keyring_rollback"]
+#: what some device must report, within one sync round, for each attack on what it receives
+EXPECTED = {
+    "drop": {"gap", "withheld", "lost"},
+    "reorder": {"reordered", "gap"},
+    "reparent": {"reparented"},
+    "withhold": {"withheld", "lost"},
+    "withhold_edit": {"withheld"},
+    "replay": {"replayed"},
+    "erasure": {"erasure"},
+    "downgrade_keyring": {"keyring_forged"},
+    "keyring_forge": {"keyring_forged"},
+    "keyring_rollback": {"keyring_rollback"},
+}
 _names = itertools.count()
 
 
@@ -87,6 +102,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             self.heads: list[dict[str, set[str]]] = [{} for _ in self.devices]
             self.old_checkpoints: list[tuple[str, bytes]] = []
             self.pending: str | None = None
+            self.restore: Callable[[], None] | None = None  # undo an attack once reported
             self.reported: set[str] = set()
 
         def teardown(self) -> None:
@@ -127,9 +143,14 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             for d in range(3):
                 codes |= {a.code for a in self._sync(d).alarms}
             if self.pending is not None:
-                assert codes, f"attack {self.pending} went unreported"
+                seen = codes & EXPECTED[self.pending]
+                assert seen, f"attack {self.pending} went unreported (alarms: {sorted(codes)})"
+                event(f"{self.pending} reported as {sorted(seen)}")
                 self.reported.add(self.pending)
                 self.pending = None
+                if self.restore is not None:
+                    self.restore()
+                    self.restore = None
             if not self.old_checkpoints:
                 self.old_checkpoints = [(str(a), bytes(b)) for a, b in db(
                     "SELECT device_id, sealed FROM checkpoints WHERE vault_id = %s",
@@ -167,7 +188,11 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                                self.account, PASS)
                 db("UPDATE accounts SET login_params = %s WHERE name = %s",
                    (json.dumps(params), self.account))
+                event("downgrade refused (WeakKdf)")
                 self.reported.add(attack)
+                return
+            if attack in ("downgrade_keyring", "keyring_forge", "keyring_rollback"):
+                self._keyring_attack(attack, d)
                 return
             if attack == "erasure":
                 top = int(db("SELECT next_seq FROM vaults WHERE vault_id = %s",
@@ -216,6 +241,35 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             elif attack == "reparent":
                 db("UPDATE revisions SET parents = %s WHERE vault_id = %s AND rev_id = %s",
                    ("[]", self.vault_id, second))
+            self.pending = attack
+
+        def _keyring_attack(self, attack: str, d: int) -> None:
+            """The server's copy of the keyring: weakened, replaced, or rolled back."""
+            def ring_sql(value: str) -> None:
+                db("UPDATE vaults SET keyring = %s WHERE vault_id = %s", (value, self.vault_id))
+
+            real = str(db("SELECT keyring FROM vaults WHERE vault_id = %s",
+                          (self.vault_id,))[0][0])
+            ring = json.loads(real)
+            if attack == "downgrade_keyring":
+                ring["kdf"].update(m=8, t=1, p=1)
+                ring_sql(json.dumps(ring))
+                self.restore = lambda: ring_sql(real)
+            elif attack == "keyring_forge":
+                # a next generation no holder of the vault's keys made: random wrapped keys
+                # and a random "endorsement"
+                gen = int(ring.get("generation", 0)) + 1
+                ring.update(format=2, generation=gen, vault_key=os.urandom(64).hex(),
+                            older=[*ring.get("older", []), os.urandom(64).hex()],
+                            endorsements=[*ring.get("endorsements", []),
+                                          os.urandom(64).hex()])
+                ring_sql(json.dumps(ring))
+                self.restore = lambda: ring_sql(real)
+            else:
+                # device d rotates (passphrase kept) and uploads; the server goes back
+                self.devices[d].rotate_keys()
+                self._sync(d)
+                ring_sql(real)
             self.pending = attack
 
         # -- what must always hold ----------------------------------------------------
