@@ -11,6 +11,7 @@
     python -m counsel.devtools migration-bench [--revisions N] [--backend postgresql|sqlite]
     python -m counsel.devtools rotation-bench [--clients N] [--per-client N]
     python -m counsel.devtools backup-bench [--size small|large] [--vault PATH] [--edits N]
+    python -m counsel.devtools trust-cost --before PATH [--records N] [--saves N] [--rounds N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -47,11 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
-                            "backup-bench"):
+                            "backup-bench", "trust-cost"):
         if argv[0] == "backup-bench":
             from counsel.devtools import backup_bench
 
             return backup_bench.main(argv[1:])
+        if argv[0] == "trust-cost":
+            from counsel.devtools import trust_cost
+
+            return trust_cost.main(argv[1:])
         if argv[0] == "rotation-bench":  # their own options
             from counsel.devtools import rotation_bench
 
@@ -67,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("migration-bench", help="schema migration time on a large database")
     sub.add_parser("rotation-bench", help="what a key rotation costs (10k records)")
     sub.add_parser("backup-bench", help="backup and restore time and size")
+    sub.add_parser("trust-cost", help="sync trust's cost against the code before it")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

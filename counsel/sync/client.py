@@ -180,6 +180,8 @@ class SyncClient:
         # first the keys: a rotation another device made is followed before its changes
         # arrive, and this device's own rotation reaches the server before what it seals
         alarms, pending = keysync.check(self.vault, self.transport)
+        if self.port.erasures_waiting():
+            self.port.forget_keys({})  # their keys may have come (history.seal_erasure)
         if went_back:
             from counsel.vault.history import rolled_back_alarm
 

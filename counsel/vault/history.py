@@ -163,16 +163,40 @@ class Checkpoint:
 
 
 # -- erasure records ---------------------------------------------------------------------
-def seal_erasure(sealer: Sealer, key_id: str, at: str) -> bytes:
-    body = {"key_id": key_id, "by": sealer.signer, "at": at}
-    return sealer.seal("erasure", (key_id,), json.dumps(body).encode())
+#: format byte of an erasure record sealed under key generation ≥ 1 (followed by the
+#: generation, 4 bytes big-endian, then the sealed statement); a generation-0 record is the
+#: sealed statement itself (format byte 1)
+ERASURE_GEN = 2
 
 
-def erasure_is_authentic(sealer: Sealer, key_id: str, sealed: bytes | None) -> bool:
-    if not sealed or key_id == keys.VAULT_KEY_ID:
+def seal_erasure(sealer: Sealer, key_id: str, at: str, generation: int = 0) -> bytes:
+    """An erasure record; ``sealer`` must be the one of vault key ``generation`` (the
+    newest this device holds): a rotation takes the power to erase from old copies."""
+    body = json.dumps({"key_id": key_id, "by": sealer.signer, "at": at}).encode()
+    if generation == 0:
+        return sealer.seal("erasure", (key_id,), body)
+    return (bytes([ERASURE_GEN]) + generation.to_bytes(4, "big")
+            + sealer.seal("erasure", (key_id, str(generation)), body))
+
+
+def erasure_generation(sealed: bytes | None) -> int:
+    """The key generation an erasure record claims to be sealed under (0: none given)."""
+    if sealed and sealed[0] == ERASURE_GEN and len(sealed) >= 5:
+        return int.from_bytes(sealed[1:5], "big")
+    return 0
+
+
+def erasure_is_authentic(sealer: Sealer, key_id: str, sealed: bytes | None,
+                         generation: int = 0) -> bool:
+    """Whether ``sealed`` erases ``key_id`` under vault key ``generation`` (``sealer`` is
+    that key's).  A record of another generation is not: whoever still holds an older
+    generation (an old copy and its old passphrase) cannot erase after a rotation."""
+    if not sealed or key_id == keys.VAULT_KEY_ID or erasure_generation(sealed) != generation:
         return False
+    context = (key_id,) if generation == 0 else (key_id, str(generation))
     try:
-        body = json.loads(sealer.open("erasure", (key_id,), sealed))
+        body = json.loads(sealer.open("erasure", context,
+                                      sealed if generation == 0 else sealed[5:]))
     except (IntegrityError, ValueError):
         return False
     return isinstance(body, dict) and body.get("key_id") == key_id

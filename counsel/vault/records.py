@@ -156,6 +156,14 @@ class Records:
         return self._write(self._revision(record_id, kind, key_id, tuple(parents), record,
                                           rev_id, chain=rev_id is None))
 
+    def _seal_erasure(self, client_id: str, at: str) -> bytes:
+        """Sealed under the newest key generation: an old copy cannot erase after a
+        rotation (``history.erasure_is_authentic``)."""
+        gen = self._keys.generation
+        sealer = self._sealer if gen == 0 else history.VaultKeySealer(
+            self._keys.vault_id, self._keys.vault_key(gen), self._sealer.signer)
+        return history.seal_erasure(sealer, client_id, at, gen)
+
     def erase_client(self, client_id: str, record: bytes | None = None) -> None:
         """Erase a client everywhere: drop their key, every envelope it sealed, their drafts.
 
@@ -169,7 +177,7 @@ class Records:
         self._current.remove_client(client_id)
         new_cache_key, sealed = self._keys.new_local_key(SNAPSHOT_KEY)
         at = dt.datetime.now(dt.UTC).isoformat()
-        erasure = record or history.seal_erasure(self._sealer, client_id, at)
+        erasure = record or self._seal_erasure(client_id, at)
         self._store.erase_client(client_id, at, erasure, {"snapshot_key": sealed})
         self._keys.mark_erased(client_id)
         self._current.replace_snapshot_key(new_cache_key)

@@ -22,8 +22,9 @@ from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import RevisionRow, Store, StoredRevision
 from counsel.vault.trustport import TrustPort
 
-#: ``sync_state`` keys the port owns: the pull cursor and the erasures the server has.
-CURSOR, ERASED_SENT = "cursor", "erased_sent"
+#: ``sync_state`` keys the port owns: the pull cursor, the erasures the server has, and
+#: erasures received under a newer key generation than this device holds yet.
+CURSOR, ERASED_SENT, WAITING = "cursor", "erased_sent", "erasures_waiting"
 
 
 class SyncPort:
@@ -219,14 +220,33 @@ class SyncPort:
         Either way the server has them: they are not sent back."""
         records = dict(key_ids) if isinstance(key_ids, Mapping) else dict.fromkeys(key_ids)
         with self._lock:
+            waiting = {k: bytes.fromhex(v)
+                       for k, v in json.loads(self._store.state(WAITING) or "{}").items()}
+            records = {**waiting, **records}
+            gen = self._keys.generation
+            pending = self._keys.pending()
+            sealer = self._sealer if gen == 0 else history.VaultKeySealer(
+                self._keys.vault_id, self._keys.vault_key(gen), self._sealer.signer)
+            still: dict[str, str] = {}
             for key_id, record in records.items():
-                if not history.erasure_is_authentic(self._sealer, key_id, record):
+                claimed = history.erasure_generation(record)
+                if gen < claimed <= (pending.generation if pending is not None else 0):
+                    # sealed under keys this device is waiting for (a passphrase changed
+                    # elsewhere): applied once it has them
+                    still[key_id] = (record or b"").hex()
+                    continue
+                if not history.erasure_is_authentic(sealer, key_id, record, gen):
                     if self._store.wrapped_key(key_id) is not None:
                         self._alarms.append(history.erasure_alarm(key_id))
                     continue
                 if self._store.wrapped_key(key_id) is not None:
                     self._erase_client(key_id, record)
+            self._store.set_state(WAITING, json.dumps(still))
             self.mark_erasures_sent(records)
+
+    def erasures_waiting(self) -> bool:
+        """Erasures received under keys this device does not have yet."""
+        return bool(json.loads(self._store.state(WAITING) or "{}"))
 
     def erasure_records(self) -> dict[str, bytes | None]:
         """Each erasure made or applied here and its sealed record (to send)."""

@@ -270,3 +270,79 @@ def test_changes_that_arrive_before_their_keys_show_once_the_keys_come(
     assert b.get("shared01").name == "Sealed before its keys arrive"  # type: ignore[attr-defined]
     a.lock()
     b.lock()
+
+
+def test_old_copy_and_old_passphrase_cannot_erase_after_passwd(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    """An old copy and its passphrase hold the old vault keys; after a passphrase change
+    they must not be able to seal an erasure (or checkpoint) the other devices accept: a
+    server working with the thief would otherwise destroy a client everywhere."""
+    import datetime as dt
+
+    from counsel.domain import Encounter
+    from counsel.vault import history, vaultfile
+
+    a, _code = _connected(tmp_path, live_server)
+    c = Client(name="Kept Client")
+    a.save(c)
+    a.save(Encounter(client=c.id, date=dt.date(2026, 3, 1), minutes=30, situation="kept"))
+    _sync(a)
+    a.lock()
+    old_path = _copy(a, tmp_path / "stolen.vault")
+    a = Vault.unlock(tmp_path / "a.vault", PASS)
+    a.change_passphrase(PASS, NEW)
+    enrol.update_login(a, NEW)
+    _sync(a)
+    b = enrol.join(tmp_path / "b.vault", live_server.url, "maria", NEW)
+    assert b.get(c.id).name == "Kept Client"  # type: ignore[attr-defined]
+
+    # the thief: the old copy's keys (old passphrase) seal an erasure record ...
+    ring = keys.Keyring.from_meta(vaultfile.read_meta_readonly(old_path))
+    vk0 = keys.vault_keys(ring, keys.unlock_with_passphrase(ring, PASS))[0]
+    forged = history.seal_erasure(history.VaultKeySealer(a.vault_id, vk0, "thief001"),
+                                  c.id, "2026-12-03T06:00:00+00:00")
+    # ... and the server marks the client erased with it, as a new change
+    with live_server.storage.transaction(write=True) as db:
+        top = int(db.execute("SELECT next_seq FROM vaults WHERE vault_id = %s",
+                             (a.vault_id,))[0][0])
+        db.execute("UPDATE vault_keys SET wrapped = NULL, erasure = %s, seq = %s "
+                   "WHERE vault_id = %s AND key_id = %s", (forged, top, a.vault_id, c.id))
+        db.execute("UPDATE vaults SET next_seq = %s WHERE vault_id = %s",
+                   (top + 1, a.vault_id))
+    report = _report(b)
+    try:
+        assert b.exists(c.id) and len(b.encounters_of(c.id)) == 1, "the thief erased a client"
+        assert "erasure" in [x.code for x in report.alarms]
+    finally:
+        a.lock()
+        b.lock()
+
+
+def test_an_erasure_under_newer_keys_waits_for_them_and_then_applies(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    """The other side of the test above: a real erasure made after a passphrase change
+    reaches a device that has not typed the new passphrase yet once it has."""
+    import datetime as dt
+
+    from counsel.domain import Encounter
+
+    a, b = _two_devices(tmp_path, live_server)
+    c = Client(name="Leaving Client")
+    a.save(c)
+    a.save(Encounter(client=c.id, date=dt.date(2026, 3, 1), minutes=30, situation="x"))
+    _sync(a)
+    _sync(b)
+    assert b.exists(c.id)
+    a.change_passphrase(PASS, NEW)
+    enrol.update_login(a, NEW)
+    a.erase_client(c.id)
+    _sync(a)
+    report = _report(b)  # the new keys wait for their passphrase here
+    assert report.keys_pending == 1 and not report.alarms
+    b.lock()
+    b = Vault.unlock(tmp_path / "b.vault", NEW)  # adopts generation 1
+    report = _report(b)
+    assert not report.alarms
+    assert not b.exists(c.id) and b.encounters_of(c.id) == []
+    a.lock()
+    b.lock()
