@@ -88,18 +88,24 @@ def set_schedules(vault: Vault, years: Mapping[str, int]) -> None:
     vault.settings.set(SCHEDULES_KEY, {**schedules(vault), **dict(years)})
 
 
+class BadSchedules(KnownError):
+    help_text = N_("For example: encounter=6 reminder=1 (whole years, 0 to 100). Nothing was "
+                   "changed.")
+
+
 def parse_years(items: list[str]) -> dict[str, int]:
     """``["encounter=6", "reminder=1"]`` → ``{"encounter": 6, "reminder": 1}`` (checked)."""
     years: dict[str, int] = {}
     for item in items:
         kind, _sep, n = item.partition("=")
         if not n.isdigit():
-            raise KnownError(_("Write each schedule as KIND=YEARS, e.g. encounter=6."))
+            raise BadSchedules(_("Write each schedule as KIND=YEARS, e.g. encounter=6."))
         if kind not in DEFAULT_YEARS:
-            raise KnownError(_("{kind} is not a kind of record with a schedule; the kinds are: "
-                               "{kinds}.").format(kind=kind, kinds=", ".join(DEFAULT_YEARS)))
+            raise BadSchedules(_("{kind} is not a kind of record with a schedule; the kinds "
+                                 "are: {kinds}.").format(kind=kind,
+                                                         kinds=", ".join(DEFAULT_YEARS)))
         if int(n) > MAX_YEARS:
-            raise KnownError(_("Years must be between {low} and {high}.").format(
+            raise BadSchedules(_("Years must be between {low} and {high}.").format(
                 low=0, high=MAX_YEARS))
         years[kind] = int(n)
     return years
