@@ -88,7 +88,12 @@ def index_text(record: Record | None) -> tuple[str, str]:
         title, body = "", record.text
     else:
         return "", ""
-    return textnorm.normalize(title), textnorm.normalize(body)
+    title = textnorm.normalize(title)
+    if isinstance(record, Client):
+        # Latin spellings and phonetic keys of the names: "ahmad" finds أحمد and احمد
+        terms = textnorm.name_terms(" ".join(filter(None, [record.name, record.preferred_name])))
+        title = f"{title} {terms}" if terms else title
+    return title, textnorm.normalize(body)
 
 
 def work_from_row(r: Sequence[Any]) -> WorkEntry:

@@ -46,3 +46,27 @@ def test_keys_are_stable_and_short_words_get_none() -> None:
     assert phonetic_key("Mohammed") == phonetic_key("محمد") == phonetic_key("Muhammad")
     assert "qz" not in name_terms("Ali")  # one consonant: no key, it would match too much
     assert fts_query("2026") == '"2026"*'
+
+
+def test_client_list_finds_arabic_script_names_by_latin_spelling(tmp_path) -> None:
+    """The vault's client search (the list's search box) indexes the name variants: "ahmad"
+    finds أحمد and احمد clients; a renamed client is no longer found by its old name."""
+    import dataclasses
+
+    from counsel.domain import Client
+    from counsel.vault.kdf import KdfParams
+    from counsel.vault.service import Vault
+
+    vault, _code = Vault.create(tmp_path / "t.vault", "abcdefghijkl",
+                                kdf=KdfParams.fast_for_tests())
+    a, b = Client(name="أحمد السيد"), Client(name="احمد علي", preferred_name="Sami")
+    c, d = Client(name="Amina Yusuf"), Client(name="محمد حسن")
+    vault.save_many([a, b, c, d])
+    for query in ("ahmad", "Ahmed", "ahmet"):
+        assert {s.id for s in vault.clients(query)} == {a.id, b.id}, query
+    assert {s.id for s in vault.clients("muhammad")} == {d.id}
+    assert {s.id for s in vault.clients("sami")} == {b.id}
+    vault.save(dataclasses.replace(a, name="Sara Ali"))
+    assert {s.id for s in vault.clients("ahmad")} == {b.id}
+    assert {s.id for s in vault.clients("sara")} == {a.id}
+    vault.lock()
