@@ -38,6 +38,7 @@ from counsel.path.matching import Match, MatchIndex
 from counsel.path.proposals import contacts_with
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, named
+from counsel_ui.common.wrapping import wrap_lines
 from counsel_ui.path.client_tab import match_item
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class EmployersPage(QWidget):
         rl.addWidget(self.match_label)
         self.tree = named(QTreeWidget(), _("Clients who fit"))
         self.tree.setHeaderHidden(True)
-        self.tree.setWordWrap(True)
+        wrap_lines(self.tree)
         rl.addWidget(self.tree, 3)
         self.propose_button = QPushButton(_("&Propose the chosen client…"))
         self.propose_button.clicked.connect(self.propose)

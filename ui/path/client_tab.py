@@ -32,6 +32,7 @@ from counsel.path.load import ClientPath, blank_profile, client_path, open_roles
 from counsel.path.matching import Match, MatchIndex
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import align_leading, named
+from counsel_ui.common.wrapping import wrap_lines
 from counsel_ui.path.timeline import TimelineList
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class PathTab(QWidget):
         split.addWidget(self.timeline)
         self.roles = named(QTreeWidget(), _("Open roles that fit"))
         self.roles.setHeaderLabels([_("Open roles that fit")])
-        self.roles.setWordWrap(True)
+        wrap_lines(self.roles)
         split.addWidget(self.roles)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)

@@ -96,3 +96,32 @@ def test_the_employer_form_is_never_cut(qtbot, window):  # type: ignore[no-untyp
         window.switch_language("en")
         apply_language(app, "en")
 
+
+
+def test_match_reasons_wrap_inside_the_list(qtbot, window):  # type: ignore[no-untyped-def]
+    # the reasons were cut with "…" (the evidence and its date lost) on a narrow list
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetrics
+
+    _people(window.session.vault)
+    window.workspace.show_page("employers")
+    page = window.workspace.page("employers")
+    qtbot.waitUntil(lambda: page.roles.count() > 0)
+    page.roles.setCurrentRow(0)
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0)
+    top = page.tree.topLevelItem(0)
+    top.setExpanded(True)
+    page.tree.resize(230, 400)  # narrow: the reasons cannot fit on one line
+    qtbot.wait(20)
+    width = page.tree.viewport().width()
+    metrics = QFontMetrics(page.tree.font())
+    long_ones = [top.child(i) for i in range(top.childCount())
+                 if metrics.horizontalAdvance(top.child(i).text(0)) > width]
+    assert long_ones
+    for child in long_ones:
+        rect = page.tree.visualItemRect(child)
+        assert rect.right() <= width and rect.height() > metrics.height() * 1.5, child.text(0)
+        # the lines the text needs at the room it is drawn in fit the row
+        need = metrics.boundingRect(0, 0, rect.width() - 8, 10_000,
+                                    int(Qt.TextFlag.TextWordWrap), child.text(0)).height()
+        assert rect.height() >= need, (child.text(0), rect.height(), need)
