@@ -12,6 +12,7 @@ import enum
 import json
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from counsel.errors import ValidationError
@@ -53,49 +54,132 @@ def _hints(cls: type) -> dict[str, Any]:
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     if not isinstance(data, dict):
         raise ValidationError(cls.__name__, _("has a damaged value"))
-    hints = _hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data and f.init:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name], f.name)
+    for name, decode in _plan(cls):
+        if name in data:
+            kwargs[name] = decode(data[name], name)
     return cls(**kwargs)
 
 
-def _decode(tp: Any, value: Any, field: str) -> Any:
+Decoder = Callable[[Any, str], Any]
+#: per class: (field name, decoder) of its init fields; per type hint: its decoder.  Built
+#: once from the type hints, so decoding a record does no typing introspection (a rebuild
+#: of a large working set decodes hundreds of thousands of records).
+_PLANS: dict[type, list[tuple[str, Decoder]]] = {}
+_DECODERS: dict[Any, Decoder] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, Decoder]]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _hints(cls)
+        plan = _PLANS[cls] = [(f.name, _decoder(hints[f.name]))
+                              for f in dataclasses.fields(cls) if f.init]
+    return plan
+
+
+def _decoder(tp: Any) -> Decoder:
+    try:
+        dec = _DECODERS.get(tp)
+    except TypeError:  # an unhashable hint: not cached
+        return _make_decoder(tp)
+    if dec is None:
+        dec = _DECODERS[tp] = _make_decoder(tp)
+    return dec
+
+
+def _damaged(field: str, exc: Exception) -> ValidationError:
+    err = ValidationError(field, _("has a damaged value"))
+    err.__cause__ = exc
+    return err
+
+
+def _guarded(convert: Callable[[Any], Any]) -> Decoder:
+    def dec(value: Any, field: str) -> Any:
+        try:
+            return convert(value)
+        except ValidationError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise _damaged(field, exc) from exc
+    return dec
+
+
+def _same(value: Any, field: str) -> Any:
+    return value
+
+
+def _make_decoder(tp: Any) -> Decoder:  # noqa: C901 - one branch per kind of hint
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return _decode(options[0], value, field)
-    try:
-        if origin is tuple:
-            args = typing.get_args(tp)
-            if len(args) == 2 and args[1] is Ellipsis:
-                return tuple(_decode(args[0], v, field) for v in value)
-            return tuple(_decode(a, v, field) for a, v in zip(args, value, strict=True))
-        if isinstance(tp, type):
-            if issubclass(tp, enum.Enum):
-                return tp(value)
-            if tp is dt.datetime:
-                return dt.datetime.fromisoformat(value)
-            if tp is dt.date:
-                return dt.date.fromisoformat(value)
-            if tp is dt.time:
-                return dt.time.fromisoformat(value)
-            if dataclasses.is_dataclass(tp):
-                return from_dict(tp, value)
-            if tp is bool and not isinstance(value, bool):
+        inner = _decoder([a for a in typing.get_args(tp) if a is not type(None)][0])
+
+        def optional(value: Any, field: str) -> Any:
+            return None if value is None else inner(value, field)
+        return optional
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder(args[0])
+
+            def many(value: Any, field: str) -> Any:
+                try:
+                    return tuple(item(v, field) for v in value)
+                except ValidationError:
+                    raise
+                except (TypeError, ValueError) as exc:
+                    raise _damaged(field, exc) from exc
+            return many
+        items = [_decoder(a) for a in args]
+
+        def fixed(value: Any, field: str) -> Any:
+            try:
+                return tuple(d(v, field) for d, v in zip(items, value, strict=True))
+            except ValidationError:
+                raise
+            except (TypeError, ValueError) as exc:
+                raise _damaged(field, exc) from exc
+        return fixed
+    if not isinstance(tp, type):
+        return _same
+    if issubclass(tp, enum.Enum):
+        members = tp._value2member_map_
+
+        def member(value: Any) -> Any:
+            found = members.get(value)  # unhashable: TypeError, as tp(value) raises
+            return found if found is not None else tp(value)
+        return _guarded(member)
+    if tp is dt.datetime:
+        return _guarded(dt.datetime.fromisoformat)
+    if tp is dt.date:
+        return _guarded(dt.date.fromisoformat)
+    if tp is dt.time:
+        return _guarded(dt.time.fromisoformat)
+    if dataclasses.is_dataclass(tp):
+        return _guarded(lambda value: from_dict(tp, value))
+    if tp is bool:
+        def boolean(value: Any) -> Any:
+            if not isinstance(value, bool):
                 raise TypeError
-            if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
+            return value
+        return _guarded(boolean)
+    if tp is int:
+        def integer(value: Any) -> Any:
+            if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError
-            if tp is str and not isinstance(value, str):
+            return value
+        return _guarded(integer)
+    if tp is str:
+        def text(value: Any) -> Any:
+            if not isinstance(value, str):
                 raise TypeError
-        return value
-    except ValidationError:
-        raise
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(field, _("has a damaged value")) from exc
+            return value
+        return _guarded(text)
+    return _same
+
+
+def _decode(tp: Any, value: Any, field: str) -> Any:
+    return _decoder(tp)(value, field)
 
 
 def dumps(obj: Any) -> bytes:
