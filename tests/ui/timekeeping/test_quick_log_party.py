@@ -80,3 +80,40 @@ def test_internal_work_is_logged_for_no_client(qtbot, window):
     entry = next(w for w in vault.all(WorkEntry) if w.kind is WorkKind.INTERNAL)
     assert entry.client is None and entry.contact is None and entry.minutes == 60
     assert _background(window) == []
+
+
+def test_the_walkthrough_keystrokes_save_nothing_guessed(qtbot, window):
+    # issue 14 item 1 as typed: Ctrl+L, "kela tamp", Tab, "asumistuki", Tab Tab, "10",
+    # Enter — among 50 Kela contacts, none in Tampere
+    window.session.vault.save_many([
+        Contact(name=f"Virkailija {i}", organisation=f"{city} Kela", party_kind=PartyKind.KELA)
+        for i, city in enumerate(["Turku", "Espoo", "Oulu", "Vantaa", "Lahti"] * 10)])
+    dlg = _open(qtbot, window)
+
+    # the dialog's own focus widget: offscreen, the contact completer's popup stays the
+    # active window, so QApplication.focusWidget() lags behind the Tabs
+    def keys(text: str) -> None:
+        type_text(qtbot, dlg.focusWidget(), text)
+
+    def press(key: Qt.Key) -> None:
+        qtbot.keyClick(dlg.focusWidget(), key)
+
+    keys("kela tamp")
+    dlg.activateWindow()  # no contact matches: the completer's list is gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    press(Qt.Key.Key_Tab)
+    keys("asumistuki")
+    press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Tab)
+    assert dlg.focusWidget() is dlg.minutes
+    keys("10")
+    assert enum_value(dlg.party_kind, PartyKind) is PartyKind.KELA  # shown before saving
+    press(Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dlg.isVisible() and "kela tamp" in dlg.message.text()  # asked, not guessed
+    assert _background(window) == []
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _background(window) != [])
+    [entry] = _background(window)
+    assert (entry.contact, entry.party_kind, entry.minutes) == (None, PartyKind.KELA, 10)
+    assert entry.what == "kela tamp: asumistuki"
