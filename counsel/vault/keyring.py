@@ -223,26 +223,36 @@ class UnlockedKeys:
         verdict = keyoffer.judge(self.ring, self._vault_keys[-1], offered)
         if verdict is keyoffer.Verdict.NEWER:
             ring = keys.Keyring.from_json(offered)
-            if self._take(ring):
+            taken = self._take(ring)
+            if taken is None:
+                return keyoffer.Verdict.FOREIGN
+            if taken:
                 return keyoffer.Verdict.ADOPTED
             held = self.pending()
-            if held is None or held.generation < ring.generation:
+            # the newest offer replaces one of the same generation: a forged one kept here
+            # must not stand in the way of the real one (its passphrase would not open it)
+            if held is None or held.generation <= ring.generation:
                 self._store.set_meta(keyoffer.pending_meta(ring))
         return verdict
 
-    def _take(self, ring: keys.Keyring) -> bool:
+    def _take(self, ring: keys.Keyring) -> bool | None:
         """Adopt a newer keyring at once if this device's passphrase opens it (a rotation
-        that kept the passphrase: ``keys rotate``, a new recovery code)."""
+        that kept the passphrase: ``keys rotate``, a new recovery code).  None: it opens
+        with this passphrase but its keys are not this vault's (forged on top of a real
+        endorsement, or damaged)."""
         assert self._kek is not None
         if ring.kdf != self.ring.kdf:
             return False  # a new passphrase (a new salt): it is typed at the next unlock
         try:
             umk = keys.unlock_with_kek(ring, self._kek)
-            vkeys = keys.vault_keys(ring, umk)
         except KnownError:
             return False
+        try:
+            vkeys = keys.vault_keys(ring, umk)
+        except KnownError:
+            return None
         if vkeys[:len(self._vault_keys)] != self._vault_keys:
-            return False
+            return None
         self.ring, self._umk, self._vault_keys = ring, umk, vkeys
         self._store.set_meta({**ring.to_meta(), **keyoffer.pending_meta(None)})
         return True

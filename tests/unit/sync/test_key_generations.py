@@ -346,3 +346,24 @@ def test_an_erasure_under_newer_keys_waits_for_them_and_then_applies(
     assert not b.exists(c.id) and b.encounters_of(c.id) == []
     a.lock()
     b.lock()
+
+
+def test_a_forged_keyring_on_top_of_a_real_endorsement_is_reported(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    """The server keeps a real rotation's first endorsement (so the next generation looks
+    made by a member) and adds a generation of its own, wrapped under the master key the
+    passphrase opens: not adopted, not kept waiting, reported."""
+    import json
+
+    a, b = _two_devices(tmp_path, live_server)
+    a.rotate_keys()
+    enrol.upload_keyring(a)
+    ring = json.loads(live_server.storage.keyring(a.vault_id) or "{}")
+    ring.update(generation=2, vault_key="00" * 60, older=[*ring["older"], "00" * 60],
+                endorsements=[*ring["endorsements"], "00" * 60])
+    live_server.storage.put_keyring("maria", a.vault_id, json.dumps(ring))
+    report = _report(b)
+    assert "keyring_forged" in [x.code for x in report.alarms]
+    assert report.keys_pending == 0 and b.key_generation == 0
+    a.lock()
+    b.lock()
