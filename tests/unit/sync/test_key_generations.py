@@ -55,10 +55,36 @@ def _server_ring(live_server: LiveServer, vault_id: str) -> keys.Keyring:
 
 
 def _unreadable_with(old: Vault, revs: list[StoredRevision]) -> None:
+    """Not through the device's own refusal ("sealed under newer keys than this device
+    has") but as an attacker would: every key the old copy holds — its newest vault key
+    standing in for the generations it lacks, or a client's bare key — fails to open."""
+    from counsel.vault import envelope, generations
+
     assert revs
-    for rev in revs:
-        with pytest.raises((IntegrityError, RecordNotFound)):
-            old.sync_port.open(rev)
+    keyring = old._keys  # noqa: SLF001 - the attacker takes every key the copy holds
+    held = list(keyring._vault_keys)  # noqa: SLF001
+    real = generations.record_key
+    guesses = [real, lambda vid, key_id, gen, base, vkey: base]
+    try:
+        for rev in revs:
+            gen = envelope.generation_of(rev.envelope)
+            assert gen >= 1
+            if rev.key_id != keys.VAULT_KEY_ID and old.store.wrapped_key(rev.key_id) is None:
+                with pytest.raises(RecordNotFound):  # the copy has no key for it at all
+                    old.sync_port.open(rev)
+                continue
+            keyring.cipher(rev.key_id)  # the copy's own key for it, kept in its cache
+            for stand_in in held:
+                keyring._vault_keys = [stand_in] * (gen + 1)  # noqa: SLF001
+                for guess in guesses:
+                    generations.record_key = guess  # type: ignore[assignment]
+                    keyring._ciphers.clear()  # noqa: SLF001
+                    with pytest.raises(IntegrityError):
+                        old.sync_port.open(rev)
+    finally:
+        generations.record_key = real  # type: ignore[assignment]
+        keyring._vault_keys = held  # noqa: SLF001
+        keyring._ciphers.clear()  # noqa: SLF001
 
 
 def _connected(tmp_path: Path, live_server: LiveServer) -> tuple[Vault, str]:
@@ -337,6 +363,10 @@ def test_an_erasure_under_newer_keys_waits_for_them_and_then_applies(
     enrol.update_login(a, NEW)
     a.erase_client(c.id)
     _sync(a)
+    from counsel.vault import history
+
+    sealed = a.sync_port.erasure_records()[c.id]
+    assert history.erasure_generation(sealed) == a.key_generation == 1
     report = _report(b)  # the new keys wait for their passphrase here
     assert report.keys_pending == 1 and not report.alarms
     b.lock()
