@@ -12,6 +12,7 @@
     python -m counsel.devtools rotation-bench [--clients N] [--per-client N]
     python -m counsel.devtools backup-bench [--size small|large] [--vault PATH] [--edits N]
     python -m counsel.devtools trust-cost --before PATH [--records N] [--saves N] [--rounds N]
+    python -m counsel.devtools audit-bench [--entries N] [--clients N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -48,7 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
-                            "backup-bench", "trust-cost"):
+                            "backup-bench", "trust-cost", "audit-bench"):
+        if argv[0] == "audit-bench":
+            from counsel.devtools import audit_bench
+
+            return audit_bench.main(argv[1:])
         if argv[0] == "backup-bench":
             from counsel.devtools import backup_bench
 
@@ -73,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("rotation-bench", help="what a key rotation costs (10k records)")
     sub.add_parser("backup-bench", help="backup and restore time and size")
     sub.add_parser("trust-cost", help="sync trust's cost against the code before it")
+    sub.add_parser("audit-bench", help="what a long audit trail costs (100k entries)")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

@@ -25,8 +25,9 @@ def cmd_audit(args: argparse.Namespace, ctx: Any) -> int:
     from counsel.records import audit
 
     vault = ctx.open_vault()
-    state = vault.audit.verify()
-    entries = audit.select(vault.audit.entries(),
+    everything = vault.audit.entries()
+    state = vault.audit.verify(everything)
+    entries = audit.select(everything,
                            audit.Filter(client=args.client, person=args.person,
                                         kind=args.kind, since=args.since, until=args.until))
     if args.format == "csv":

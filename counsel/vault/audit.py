@@ -63,9 +63,13 @@ class AuditLog:
             return ""
 
     def _own_tip(self) -> tuple[int, str]:
+        """This device's newest entry: (counter, hash) — one entry read, not all of them."""
         if self._tip is None:
-            own = [e for e in self.entries() if e.device == self._device]
-            last = max(own, key=lambda e: e.counter, default=None)
+            import json
+
+            data = self._current.ws.newest_json(AuditEntry.KIND, "device", self._device,
+                                                "counter")
+            last = from_dict(AuditEntry, json.loads(data)) if data else None
             self._tip = (last.counter, entry_hash(last)) if last else (0, "")
         return self._tip
 
@@ -134,10 +138,12 @@ class AuditLog:
             rows = list(self._current.ws.json_of_kind(AuditEntry.KIND))
         return [from_dict(AuditEntry, json.loads(d)) for _i, d in rows]
 
-    def verify(self) -> ChainState:
-        """Every device's chain checked (see counsel.records.auditchain)."""
+    def verify(self, entries: Sequence[AuditEntry] | None = None) -> ChainState:
+        """Every device's chain checked (see counsel.records.auditchain); ``entries``: as
+        :meth:`entries` just returned them (read once for both)."""
         with self._lock:
             self._keys.require()
             revised = self._store.revised_records(AuditEntry.KIND)
-            entries = self.entries()
+            if entries is None:
+                entries = self.entries()
         return verify(entries, revised)

@@ -314,6 +314,16 @@ class WorkingSet:
             )
         ]
 
+    def newest_json(self, kind: str, match: str, value: str, order: str) -> str | None:
+        """The JSON of the record of ``kind`` whose field ``match`` is ``value`` and whose
+        field ``order`` is highest — found in SQL, without decoding the others."""
+        row = self.db.execute(
+            "SELECT data FROM records WHERE kind=? AND data IS NOT NULL "
+            "AND json_extract(data, ?)=? ORDER BY json_extract(data, ?) DESC LIMIT 1",
+            (kind, f"$.{match}", value, f"$.{order}"),
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def json_of_kind(self, kind: str) -> Iterable[tuple[str, str]]:
         return self.db.execute(
             "SELECT record_id, data FROM records WHERE kind=? AND data IS NOT NULL ORDER BY rowid",

@@ -121,7 +121,7 @@ class AuditPage(QWidget):
 
         def work() -> Trail:
             entries = vault.audit.entries()
-            state = vault.audit.verify()
+            state = vault.audit.verify(entries)
             ids = {e.client for e in entries if e.client}
             return Trail(entries, state, vault.client_names(ids))
 
