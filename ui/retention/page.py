@@ -117,7 +117,8 @@ class RetentionPage(QWidget):
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.horizontalHeader().setStretchLastSection(True)
         t.verticalHeader().setVisible(False)
-        return named(t, headers[0])
+        named(t, headers[0])
+        return t
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if kinds & KINDS:
