@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from counsel.domain.audit import ACTIONS, AuditEntry
-from counsel.i18n import N_
+from counsel.i18n import N_, ngettext
 from counsel.i18n import gettext as _
 from counsel.records.auditchain import ChainState
 
@@ -89,13 +89,16 @@ def to_csv(entries: Sequence[AuditEntry], state: ChainState | None = None) -> st
 
 def state_text(state: ChainState) -> str:
     if state.intact:
-        return _("Audit trail intact: {n} entries from {d} devices.").format(
-            n=state.entries, d=state.devices)
+        return ngettext("Audit trail intact: {n} entries from {d} device.",
+                        "Audit trail intact: {n} entries from {d} devices.",
+                        state.devices).format(n=state.entries, d=state.devices)
     first = state.breaks[0]
     where = (_("device {device}, entry {n}").format(device=first.device[:8], n=first.counter)
              if first.device else _("entry {id}").format(id=first.entry_id[:8]))
-    return _("Audit trail BROKEN at {where}: {reason} ({n} problems).").format(
-        where=where, reason=first.text(), n=len(state.breaks))
+    return ngettext("Audit trail BROKEN at {where}: {reason} ({n} problem).",
+                    "Audit trail BROKEN at {where}: {reason} ({n} problems).",
+                    len(state.breaks)).format(where=where, reason=first.text(),
+                                              n=len(state.breaks))
 
 
 def to_text(entries: Sequence[AuditEntry]) -> str:
