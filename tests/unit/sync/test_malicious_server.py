@@ -14,6 +14,7 @@ injects erasures, or downgrades the login KDF.  Must hold:
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import json
@@ -35,13 +36,15 @@ from counsel.domain import Client, Contact, Encounter
 from counsel.sync import credentials, enrol
 from counsel.sync.client import SyncClient, SyncReport
 from counsel.sync.transport import Transport
+from counsel.vault import history
 from counsel.vault.kdf import KdfParams, WeakKdf
 from counsel.vault.service import Vault
 
 PASS = "correct horse battery"
 RECORDS = [f"contact{i:04d}" for i in range(3)]
 ATTACKS = ["drop", "reorder", "reparent", "withhold", "withhold_edit", "replay", "erasure",
-           "downgrade", "downgrade_keyring", "keyring_forge", "keyring_rollback"]
+           "downgrade", "downgrade_keyring", "keyring_forge", "keyring_rollback",
+           "erasure_old_keys"]
 #: what some device must report, within one sync round, for each attack on what it receives
 EXPECTED = {
     "drop": {"gap", "withheld", "lost"},
@@ -51,11 +54,15 @@ EXPECTED = {
     "withhold_edit": {"withheld"},
     "replay": {"replayed"},
     "erasure": {"erasure"},
+    "erasure_old_keys": {"erasure"},
     "downgrade_keyring": {"keyring_forged"},
     "keyring_forge": {"keyring_forged"},
     "keyring_rollback": {"keyring_rollback"},
 }
 _names = itertools.count()
+#: attacks reported, over every example of a run (shown at the end; a long run must have
+#: tried each kind)
+TALLY: collections.Counter[str] = collections.Counter()
 
 
 def _ancestor(st: Any, old: str, rev_id: str) -> bool:
@@ -147,6 +154,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                 assert seen, f"attack {self.pending} went unreported (alarms: {sorted(codes)})"
                 event(f"{self.pending} reported as {sorted(seen)}")
                 self.reported.add(self.pending)
+                TALLY[self.pending] += 1
                 self.pending = None
                 if self.restore is not None:
                     self.restore()
@@ -190,15 +198,29 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                    (json.dumps(params), self.account))
                 event("downgrade refused (WeakKdf)")
                 self.reported.add(attack)
+                TALLY[attack] += 1
                 return
             if attack in ("downgrade_keyring", "keyring_forge", "keyring_rollback"):
                 self._keyring_attack(attack, d)
                 return
-            if attack == "erasure":
+            if attack in ("erasure", "erasure_old_keys"):
+                record = None
+                if attack == "erasure_old_keys":
+                    # sealed with generation 0's key — what an old copy of a vault and
+                    # its old passphrase hold — after the keys were rotated
+                    v = self.devices[d]
+                    if v.key_generation == 0:
+                        v.rotate_keys()
+                        self.round()
+                    vk0 = v._keys.require()  # noqa: SLF001 - the thief's key
+                    record = history.seal_erasure(
+                        history.VaultKeySealer(self.vault_id, vk0, "thief001"),
+                        self.client.id, "2026-12-03T00:00:00+00:00")
                 top = int(db("SELECT next_seq FROM vaults WHERE vault_id = %s",
                              (self.vault_id,))[0][0])
-                db("UPDATE vault_keys SET wrapped = NULL, erasure = NULL, seq = %s "
-                   "WHERE vault_id = %s AND key_id = %s", (top, self.vault_id, self.client.id))
+                db("UPDATE vault_keys SET wrapped = NULL, erasure = %s, seq = %s "
+                   "WHERE vault_id = %s AND key_id = %s",
+                   (record, top, self.vault_id, self.client.id))
                 db("UPDATE vaults SET next_seq = %s WHERE vault_id = %s",
                    (top + 1, self.vault_id))
                 self.pending = attack
@@ -302,10 +324,15 @@ def test_malicious_server(tmp_path: Path, server_log: Any) -> None:
 
     storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
     srv = LiveServer(storage).start()
+    TALLY.clear()
+    examples = soak(6)
     try:
         run_state_machine_as_test(make_machine(srv), settings=settings(
-            max_examples=soak(6), stateful_step_count=12, deadline=None,
+            max_examples=examples, stateful_step_count=12, deadline=None,
             suppress_health_check=list(HealthCheck)))
     finally:
         srv.stop()
         storage.close()
+    print(f"attacks reported within one round ({examples} examples):", dict(sorted(TALLY.items())))
+    if examples >= 100:  # a soak: every kind of attack was tried (and reported) many times
+        assert set(TALLY) == set(ATTACKS), set(ATTACKS) - set(TALLY)
