@@ -13,6 +13,7 @@
     python -m counsel.devtools backup-bench [--size small|large] [--vault PATH] [--edits N]
     python -m counsel.devtools trust-cost --before PATH [--records N] [--saves N] [--rounds N]
     python -m counsel.devtools audit-bench [--entries N] [--clients N]
+    python -m counsel.devtools team-rotation-bench [--clients N] [--per-client N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -49,7 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
-                            "backup-bench", "trust-cost", "audit-bench"):
+                            "backup-bench", "trust-cost", "audit-bench",
+                            "team-rotation-bench"):
+        if argv[0] == "team-rotation-bench":
+            from counsel.devtools import team_rotation_bench
+
+            return team_rotation_bench.main(argv[1:])
         if argv[0] == "audit-bench":
             from counsel.devtools import audit_bench
 
@@ -79,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("backup-bench", help="backup and restore time and size")
     sub.add_parser("trust-cost", help="sync trust's cost against the code before it")
     sub.add_parser("audit-bench", help="what a long audit trail costs (100k entries)")
+    sub.add_parser("team-rotation-bench", help="what removing a team member costs (10k)")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

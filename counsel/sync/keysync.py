@@ -11,6 +11,10 @@ Each sync reads the keyring on the server and lets the vault judge it
   ``keyring_rollback``, and ours goes up again);
 * one no holder of this vault's keys made is refused (alarm ``keyring_forged``); the
   same generation with other keys means two devices rotated at once (``keys_diverged``).
+
+A team copy (counsel.teams) skips all of this: each member's keyring is their own (their
+passphrase, their master key), so the server's keyring of a team vault is nobody's to
+judge; a team's new key versions arrive in sealed, signed grants (``membership.refresh``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
 SENT = "keyring_sent"  # trust state: the newest generation this device put on the server
+TEAM_GRANT = "team.grant"  # sync state: the grant a team copy holds (counsel.teams)
+
+
+def team_copy(vault: Vault) -> bool:
+    """Whether ``vault`` is a member's copy of a team vault (its keys come in grants)."""
+    return vault.sync_port.state(TEAM_GRANT) is not None
 
 
 def rollback_alarm(server: int, sent: int) -> Alarm:
@@ -61,6 +71,8 @@ def check(vault: Vault, transport: Transport) -> tuple[list[Alarm], int]:
     """Judge the server's keyring; (alarms, generation waiting for its passphrase or 0)."""
     from counsel.vault.keys import Keyring
 
+    if team_copy(vault):
+        return [], 0
     offered = transport.keyring(vault.vault_id)
     verdict = vault.offer_keyring(offered)
     alarms: list[Alarm] = []

@@ -25,7 +25,7 @@ from counsel.domain.base import new_id
 from counsel.errors import IntegrityError, KnownError
 from counsel.i18n import N_
 from counsel.i18n import gettext as _
-from counsel.sync import credentials
+from counsel.sync import credentials, keysync
 from counsel.sync.credentials import Credentials
 from counsel.sync.transport import SyncError, Transport
 from counsel.teams import grants
@@ -39,7 +39,7 @@ from counsel.vault.kdf import KdfParams
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
-GRANT_STATE, ACCOUNT_STATE = "team.grant", "team.account"
+GRANT_STATE, ACCOUNT_STATE = keysync.TEAM_GRANT, "team.account"
 
 
 class NotConnected(KnownError):
@@ -203,6 +203,7 @@ def create_team(s: Session, name: str, passphrase: str, *,
 def invite(s: Session, team: Vault, colleague: str, role: str = grants.MEMBER, *,
            until: str = "", unverified_ok: bool = False) -> Grant:
     """Grant the team to ``colleague``; an unverified key needs ``unverified_ok``."""
+    refresh(s, team)  # grant the newest key version, not one this copy has not heard of
     ident = ensure_identity(s)
     try:
         public = s.remote.identity(colleague)
@@ -260,6 +261,9 @@ def remove(s: Session, team: Vault, who: str) -> int:
     rotate = getattr(team, "rotate_keys", None)
     if rotate is None:
         raise KnownError(_("This version of Counsel cannot rotate team keys."))
+    # rotate from the newest version granted: a copy that missed an earlier removal would
+    # otherwise make a second, different key of a version that already exists
+    refresh(s, team)
     ident = ensure_identity(s)
     accepted, found, _info = signers(s, team.vault_id)
     s.remote.remove(team.vault_id, who)

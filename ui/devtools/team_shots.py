@@ -4,7 +4,7 @@
 
 No server: the page is given an overview made here (teams, members in every
 verification state, a substitute with an end date, a supervisor, an invitation, devices
-and a pinned organisation policy), the same shape ``counsel.team.overview.load`` returns.
+and a pinned organisation policy), the same shape ``counsel.teams.overview.load`` returns.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ PASS = "demo vault passphrase"
 def sample(fingerprint_key: bytes) -> Any:
     from counsel.org.policy import OrgPolicy
     from counsel.sync.devices import Device
-    from counsel.team.overview import Overview
+    from counsel.teams.overview import Overview
     from counsel.teams.membership import MemberView, TeamView
 
     now = time.time()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from counsel.i18n import gettext as _
 from counsel.org.policy import OrgPolicy
 from counsel.sync.devices import Device
-from counsel.team import overview
+from counsel.teams import overview
 from counsel.teams.membership import TeamView
 from counsel_ui.common.widgets import align_leading, named
 

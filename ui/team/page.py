@@ -1,7 +1,7 @@
 """The Team page: your teams and their members (roles, verification), invitations waiting
 on this computer, the organisation's policy, and this account's devices (rename, revoke).
 
-Everything comes from ``counsel.team.overview.load`` in a background operation; the
+Everything comes from ``counsel.teams.overview.load`` in a background operation; the
 dialogs (safety code, share warning, revoke) live in ``counsel_ui.team.dialogs``.
 """
 
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel.sync.devices import Device
-from counsel.team import overview
-from counsel.team.overview import Overview
+from counsel.teams import overview
+from counsel.teams.overview import Overview
 from counsel.teams.membership import TeamView
 from counsel_ui.common.ops import Op
 from counsel_ui.common.tables import fit_columns

@@ -142,3 +142,26 @@ def test_a_server_substituting_a_key_is_caught_by_the_safety_code(
     assert not membership.confirm(maria, "jonas", jonas_code)  # jonas reads his code aloud
     me = membership.ensure_identity(maria).public()
     assert safety_code(me, genuine_jonas) == jonas_code
+
+
+def test_a_member_who_missed_a_removal_rotates_from_the_newest_version(
+        people: dict[str, Session]) -> None:
+    maria, jonas = people["maria"], people["jonas"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    for who in ("jonas", "sanna", "pekka"):
+        membership.invite(maria, team, who, unverified_ok=True)
+    copy = membership.join_team(jonas, team.vault_id, PASS, kdf=FAST)
+    assert copy is not None
+    assert membership.remove(maria, team, "pekka") == 1
+    # Jonas's copy has not heard of version 1; his removal makes version 2, not another 1
+    assert membership.team_generation(copy) == 0
+    assert membership.remove(jonas, copy, "sanna") == 2
+    assert membership.refresh(maria, team) == 2
+    assert membership.team_keys(team) == membership.team_keys(copy)
+    copy.save(Contact(id="e" * 32, name="After both removals"))
+    _sync(copy)
+    _sync(team)
+    assert team.get("e" * 32).name == "After both removals"  # type: ignore[attr-defined]
+    assert team.trust.alarms() == [] and copy.trust.alarms() == []
+    copy.lock()
+    team.lock()

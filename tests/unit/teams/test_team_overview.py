@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counsel.team import overview
+from counsel.teams import overview
 from counsel.teams.membership import MemberView, TeamView
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault

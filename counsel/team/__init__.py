@@ -1,1 +1,0 @@
-"""What the Team page shows (Qt-free); the protocol itself is counsel.teams."""
