@@ -176,6 +176,9 @@ class ProposalDialog(_Form):
             self.form.addRow("", box)
         self.preview = add_row(self.form, _("The employer gets:"), QPlainTextEdit())
         self.preview.setReadOnly(True)
+        # the lines as the employer will read them: one per item, never broken in a date
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setMinimumSize(440, 180)
         self.by = add_row(self.form, _("Proposed &by:"), QLineEdit())
         self.minutes = add_row(self.form, _("&Minutes spent:"), NumberField())
         self.minutes.setRange(1, 600)

@@ -138,3 +138,33 @@ def test_match_reasons_wrap_inside_the_list(qtbot, window, lang):  # type: ignor
     finally:
         window.switch_language("en")
         apply_language(QApplication.instance(), "en")
+
+
+@pytest.mark.parametrize("lang", ["fi", "ar"])
+def test_the_proposal_preview_shows_each_line_whole(qtbot, window, lang):  # type: ignore[no-untyped-def]
+    # the preview was a narrow box: a language line broke inside its date ("15/" | "11/2026")
+    from PySide6.QtWidgets import QApplication
+
+    from counsel_ui.common.i18n import apply_language
+    from counsel_ui.employers.dialogs import ProposalDialog
+
+    d = dt.date.today() - dt.timedelta(days=30)
+    client = Client(name="Samira Haddad", phone="+358 40 1112223")
+    profile = CompetenceProfile(
+        client=client.id, consent=ProposalConsent(d, tuple(Disclosure)),
+        languages=tuple(LanguageEvidence("fi", s, CefrLevel.B1_1, EvidenceSource.TEST, d)
+                        for s in SubSkill))
+    role = Role(employer="e" * 32, title="Kokki", isco="5120")
+    try:
+        apply_language(QApplication.instance(), lang)
+        dlg = ProposalDialog(window.session, client, profile, role,
+                             Employer(name="Ravintola Aura"), window)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        doc = dlg.preview.document()
+        blocks = [doc.findBlockByNumber(i) for i in range(doc.blockCount())]
+        assert len(blocks) >= 5
+        assert [b.text() for b in blocks if b.layout().lineCount() != 1] == []
+    finally:
+        apply_language(QApplication.instance(), "en")
