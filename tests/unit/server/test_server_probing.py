@@ -167,6 +167,49 @@ def test_erased_rows_are_physically_gone_from_the_sqlite_file(tmp_path: Path) ->
         storage.close()
 
 
+@pytest.mark.postgres
+def test_erased_rows_are_physically_gone_from_the_postgresql_files(pg_url: str) -> None:
+    """Finding 5 on PostgreSQL: after an erasure no table file of the database holds the
+    erased envelopes or the wrapped key (VACUUM FULL; WAL and backups are documented)."""
+    import psycopg
+
+    from counsel.server.storage import open_storage
+
+    storage = open_storage(pg_url, migrate=True)
+    srv = LiveServer(storage).start()
+
+    def table_files() -> bytes:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+            data = Path(str(conn.execute("SHOW data_directory").fetchone()[0]))
+            oid = conn.execute("SELECT oid FROM pg_database WHERE datname = "
+                               "current_database()").fetchone()[0]
+        return b"".join(p.read_bytes() for p in (data / "base" / str(oid)).iterdir()
+                        if p.is_file())
+
+    try:
+        client, vault = _enrolled(srv, "maria")
+        key = secrets.token_hex(16)
+        markers = [secrets.token_bytes(24) for _ in range(47)]
+        wrapped_marker = secrets.token_bytes(48)
+        revs = [_rev(key, m * 8) for m in markers]
+        keep = _rev("vault", b"KEEP" * 40)
+        assert client.post(f"/v1/vaults/{vault}/push", json={
+            "revisions": [*revs, keep],
+            "keys": {key: base64.b64encode(wrapped_marker).decode()}}).status_code == 200
+        raw = table_files()
+        assert markers[0] in raw and wrapped_marker in raw  # the probe sees stored bytes
+        assert client.post(f"/v1/vaults/{vault}/erase",
+                           json={"key_ids": [key]}).status_code == 200
+        raw = table_files()
+        assert wrapped_marker not in raw
+        assert not any(m in raw for m in markers)
+        assert b"KEEP" * 40 in raw  # only the erased client's data went
+    finally:
+        srv.stop()
+        storage.close()
+
+
 def test_server_sqlite_file_is_private(tmp_path: Path) -> None:
     from counsel.server.storage import open_storage
 

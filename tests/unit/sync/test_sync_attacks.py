@@ -188,3 +188,29 @@ def test_withheld_parent_is_sent_again_when_this_device_edits_on_top(
     _sync(b)
     assert b.get("base0001").name == "Third version"
     assert b.sync_port.revision(rev_id) is not None
+
+
+def test_a_fork_of_one_device_is_reported(pair: Any, tmp_path: Path) -> None:
+    """Two copies of one device's vault file (one restored from a backup) both write their
+    next change: the same change number with different contents.  The other device must
+    report the fork, and keep both versions."""
+    import shutil
+
+    a, b = pair
+    a_path = a.path
+    a.lock()
+    shutil.copy(a_path, tmp_path / "a-clone.vault")
+    a = Vault.unlock(a_path, PASS)
+    clone = Vault.unlock(tmp_path / "a-clone.vault", PASS)
+    try:
+        a.save(a.get("base0000").replace(name="Written on the original"))  # type: ignore[attr-defined]
+        clone.save(clone.get("base0001").replace(name="Written on the copy"))  # type: ignore[attr-defined]
+        assert not _sync(a).alarms
+        _sync(b)
+        report = _sync(clone)
+        codes = _codes(report) | _codes(_sync(b))
+        assert "fork" in codes, codes
+        assert b.get("base0000").name == "Written on the original"  # type: ignore[attr-defined]
+    finally:
+        clone.lock()
+        a.lock()
