@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from counsel.domain import PartyKind
 from counsel.errors import KnownError
 from counsel.i18n import current_language
 from counsel.i18n import gettext as _
@@ -42,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t.add_argument("--review", action="store_true",
                    help=_("the counsellor's sheet for the plan review meeting (in your "
                           "language: overdue, due, open obstacles, figures)"))
+    t.add_argument("--to", dest="party", metavar="PARTY",
+                   choices=[p.value for p in PartyKind],
+                   help=_("the timeline goes to this party (employment_services, kela, …): "
+                          "their consent is checked first and the disclosure logged"))
+    t.add_argument("--recipient", metavar="NAME", default="",
+                   help=_("the organisation it goes to (with --to)"))
     t.set_defaults(handler=cmd_timeline)
 
     path = sub.add_parser("path", help=_("the path to work across the caseload"))
@@ -110,6 +117,14 @@ def cmd_timeline(args: argparse.Namespace, ctx: Any) -> int:
 
     vault = ctx.open_vault()
     path = client_path(vault, args.client_id)
+    party = PartyKind(args.party) if getattr(args, "party", None) else None
+    if party is not None:  # refused before anything is rendered or written
+        if args.review:
+            raise KnownError(_("The plan review sheet is your own: it is not given to a "
+                               "party. Leave out --to."))
+        from counsel.records import disclosure
+
+        disclosure.check(vault, args.client_id, party, "timeline")
     if args.review:
         from counsel.path.review_pdf import review_pdf_for
 
@@ -128,6 +143,9 @@ def cmd_timeline(args: argparse.Namespace, ctx: Any) -> int:
     vault.audit.record("export", client_id=args.client_id, record_id=args.client_id,
                        record_kind="client",
                        detail=f"pdf {'review sheet' if args.review else 'timeline'} {lang}")
+    if party is not None:
+        disclosure.share(vault, args.client_id, party, "timeline", recipient=args.recipient,
+                         record_id=args.client_id)
     return 0
 
 

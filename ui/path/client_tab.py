@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.domain import Employer
+from counsel.domain import Employer, PartyKind
 from counsel.domain.competence import CompetenceProfile
 from counsel.i18n import CLIENT_LANGUAGES, current_language, display
 from counsel.i18n import gettext as _
@@ -89,13 +90,28 @@ class PathTab(QWidget):
         for code in CLIENT_LANGUAGES:
             self.print_lang.addItem(display.language(code), code)
         self.large = QCheckBox(_("Lar&ge print"))
+        self.given_to = named(QComboBox(), _("Given to"))
+        self.given_to.setToolTip(_("Who receives the printout. For anyone but the client, the "
+                                   "client's consent (or a law) covering the timeline is "
+                                   "checked first and the disclosure is recorded."))
+        self.given_to.addItem(_("The client"), "")
+        for party in PartyKind:
+            self.given_to.addItem(party.label(), party.value)
+        self.recipient = named(QLineEdit(), _("Recipient's organisation:"))
+        self.recipient.setPlaceholderText(_("Recipient's organisation:").rstrip(":"))
+        self.given_to.currentIndexChanged.connect(
+            lambda _i: self.recipient.setVisible(self.party() is not None))
+        self.recipient.hide()
         self.print_button = QPushButton(_("Print &timeline…"))
         self.print_button.clicked.connect(self.print_timeline)
         self.review_button = QPushButton(_("Print for the plan &review…"))
         self.review_button.setToolTip(_("Your sheet for the plan review meeting: overdue and "
                                         "due items, open obstacles, the client's figures"))
         self.review_button.clicked.connect(self.print_review)
-        for w in (self.print_lang, self.large, self.print_button, self.review_button):
+        given_label = QLabel(_("Given to"))  # (g is large print's mnemonic here)
+        given_label.setBuddy(self.given_to)
+        for w in (self.print_lang, self.large, given_label, self.given_to, self.recipient,
+                  self.print_button, self.review_button):
             top.addWidget(w)
         lay.addLayout(top)
         self.summary = align_leading(QLabel())
@@ -206,17 +222,34 @@ class PathTab(QWidget):
         if name:
             self.write_to(Path(name), review=True)
 
+    def party(self) -> PartyKind | None:
+        data = self.given_to.currentData()
+        return PartyKind(data) if data else None
+
     def write_to(self, path: Path, *, review: bool = False) -> None:
+        """Write the timeline (or the review sheet); for a party, their consent is checked
+        before anything is rendered and the disclosure is recorded after."""
         from counsel.atomicfile import write_atomic
+        from counsel.records import disclosure
 
         vault, client_id = self.session.vault, self.client_id
         render = self.render_review if review else self.render_pdf
+        party, recipient = (None if review else self.party()), self.recipient.text().strip()
+        if party is not None:
+            try:
+                disclosure.check(vault, client_id, party, "timeline")
+            except disclosure.NoConsent as exc:
+                self.message.setText(f"{exc.message} — {exc.help()}")
+                return
 
         def work() -> Any:
             write_atomic(path, render())
             vault.audit.record("export", client_id=client_id, record_id=client_id,
                                record_kind="client",
                                detail="pdf review sheet" if review else "pdf timeline")
+            if party is not None:
+                disclosure.share(vault, client_id, party, "timeline", recipient=recipient,
+                                 record_id=client_id)
 
         Op(self, work, write=False).success(
             lambda _r: self.message.setText(_("Saved {file}").format(file=path.name))).run()

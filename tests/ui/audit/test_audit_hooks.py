@@ -201,3 +201,32 @@ def test_opening_a_plan_is_one_view(qtbot, window) -> None:  # type: ignore[no-u
     new = _new_entries(qtbot, vault, lambda: page.open_plan(AMINA, plan.id))
     assert [(e.action, e.client, e.record, e.record_kind) for e in new] == [
         ("view", AMINA, plan.id, "plan")]
+
+
+def test_a_timeline_given_to_a_party_needs_their_consent(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from counsel.domain import Consent, PartyKind
+    from counsel.records import disclosure
+    from counsel_ui.common import ops
+    from counsel_ui.path.client_tab import PathTab
+
+    vault = window.session.vault
+    tab = PathTab(window.session, AMINA)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.refresh()
+    tab.given_to.setCurrentIndex(tab.given_to.findData(PartyKind.TE_SERVICES.value))
+    tab.recipient.setText("Espoon TE-toimisto")
+    before = {e.id for e in vault.audit.entries()}
+    out = tmp_path / "timeline.pdf"
+    tab.write_to(out)  # no consent: refused before anything is written
+    ops.wait_idle()
+    assert "No consent or law covers" in tab.message.text() and not out.exists()
+    assert {e.id for e in vault.audit.entries()} == before
+    vault.save(Consent(client=AMINA, party=PartyKind.TE_SERVICES, scope=("timeline",),
+                       given=dt.date.today()))
+    new = _new_entries(qtbot, vault, lambda: tab.write_to(out), 2)
+    assert sorted(e.action for e in new) == ["export", "share"] and out.exists()
+    (shared,) = disclosure.log(vault, AMINA)
+    assert (shared.what, shared.recipient) == ("timeline", "Espoon TE-toimisto")

@@ -28,7 +28,7 @@ def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     vault.save(sample_plan("fi", repeat=1).replace(client=client.id))
     vault.save(Encounter(id=ENC, client=client.id, date=dt.date(2026, 3, 18),
                          start=dt.time(14, 30), minutes=45))
-    vault.save(Consent(client=client.id, party=PartyKind.KELA, scope=("plan",),
+    vault.save(Consent(client=client.id, party=PartyKind.KELA, scope=("plan", "timeline"),
                        given=dt.date(2026, 1, 1)))
     vault.save(Client(id=OLD, name="Old Client", started=dt.date(2008, 1, 1),
                       ended=dt.date(2010, 1, 1)))
@@ -66,6 +66,9 @@ ENTRY_POINTS: dict[str, tuple[list[str], list[tuple[str, str | None, str]]]] = {
                      [("export", CLIENT, "client")]),
     "timeline pdf to stdout": (["client", "timeline", CLIENT, "--out", "-"],
                                [("export", CLIENT, "client")]),
+    "timeline pdf for a party": (["client", "timeline", CLIENT, "--out", "{out}.pdf",
+                                  "--to", "kela", "--recipient", "Kela Espoo"],
+                                 [("export", CLIENT, "client"), ("share", CLIENT, "disclosure")]),
     "plan review sheet pdf": (["client", "timeline", CLIENT, "--review", "--out", "{out}.pdf"],
                               [("export", CLIENT, "client")]),
     "time report csv": (["report", "time", *YEAR, "--by", "client", "--out", "{out}.csv"],
@@ -105,13 +108,18 @@ def test_each_cli_output_leaves_its_entries(name: str, vault_path: Path, tmp_pat
     assert "Old Client" not in repr(new) and b"Old Client" not in capsysbinary.readouterr().out
 
 
-def test_no_entry_when_the_output_is_refused(vault_path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [
+    ["plans", "render", "--plan", PLAN, "--to", "employer"],  # no consent for employers
+    ["client", "timeline", CLIENT, "--to", "school"],  # nor for the school
+    ["client", "timeline", CLIENT, "--review", "--to", "kela"],  # the sheet is not given
+])
+def test_no_entry_when_the_output_is_refused(args: list[str], vault_path: Path,
+                                             tmp_path: Path) -> None:
     """Nothing written, nothing disclosed: no export entry (and the vault's chain intact)."""
     before = _entries(vault_path)
-    args = ["plans", "render", "--plan", PLAN, "--out", str(tmp_path / "p.pdf"),
-            "--to", "employer"]  # no consent for employers
-    assert cli.main(["--vault", str(vault_path), *args]) == 1
-    assert _entries(vault_path) == before and not (tmp_path / "p.pdf").exists()
+    out = tmp_path / "p.pdf"
+    assert cli.main(["--vault", str(vault_path), *args, "--out", str(out)]) == 1
+    assert _entries(vault_path) == before and not out.exists()
 
 
 #: commands writing a file or a machine-readable format that hold no client data (no entry
