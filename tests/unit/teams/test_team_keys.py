@@ -133,3 +133,85 @@ def test_a_removed_member_cannot_read_what_is_written_after(
     assert len(team.clients()) == 3
     for v in (team, j, sa):
         v.lock()
+
+
+def test_nothing_a_supervisor_device_receives_opens_case_notes(
+        people: dict[str, Session], live_server: LiveServer) -> None:
+    """At the wire: every byte the server sends the supervisor's device, through the whole
+    supervisor flow and every vault route tried directly, holds no revision envelope, no
+    wrapped client key and no team key; and every key the device derives opens none of
+    the team's revisions."""
+    import base64
+
+    import httpx
+
+    from counsel.errors import IntegrityError, RecordNotFound
+
+    maria, pekka = people["maria"], people["pekka"]
+    team = membership.create_team(maria, "North", PASS, kdf=FAST)
+    membership.invite(maria, team, "pekka", grants.SUPERVISOR, unverified_ok=True)
+    client = Client(name="Asiakas Salainen")
+    team.save_many([client, Encounter(client=client.id, date=dt.date(2026, 11, 2),
+                                      situation="Luottamuksellinen")])
+    team.save_many([WorkEntry(kind=WorkKind.VISIBLE, date=dt.date(2026, 11, 2), minutes=45,
+                              client=client.id)])
+    _sync(team)
+    aggregates.publish(maria, team, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+
+    received: list[bytes] = []
+
+    class Recording(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            response = super().handle_request(request)
+            response.read()
+            received.append(response.content)
+            return response
+
+    creds = credentials.load(pekka.personal)
+    assert creds is not None
+    wire = membership.session(pekka.personal, Transport(creds.url, creds.token,
+                                                        transport=Recording()))
+    assert membership.join_team(wire, team.vault_id, PASS, kdf=FAST) is None
+    assert [sender for sender, _ in aggregates.received(wire, team.vault_id)] == ["maria"]
+    membership.list_teams(wire)
+    refused = 0
+    for route in ("pull", "keyring", "checkpoints", "erasures"):
+        try:
+            wire.remote.t.request("GET", f"/v1/vaults/{team.vault_id}/{route}")
+        except SyncError as exc:
+            refused += exc.status in (403, 404)
+    assert refused == 4
+    wire.close()
+
+    page = live_server.storage.pull(team.vault_id, 0, 1000)
+    secrets = [rev.envelope for rev in page.revisions] + list(page.keys.values())
+    secrets += membership.team_keys(team)
+    assert len(page.revisions) >= 3 and page.keys
+    wire_bytes = b"".join(received)
+    assert b"Salainen" not in wire_bytes and b"Luottamuksellinen" not in wire_bytes
+    for secret in secrets:
+        for form in (secret, base64.b64encode(secret), secret.hex().encode()):
+            assert form not in wire_bytes
+    # control: the recording saw the supervisor's own grant, so it does see what is sent
+    mine = next(g for g in pekka.remote.grants(team.vault_id) if g.member == "pekka")
+    assert base64.b64encode(mine.sealed) in wire_bytes
+
+    # the server cooperating fully: every key the device holds, tried as the team key
+    access = grants.open_grant(mine, membership.ensure_identity(pekka),
+                               membership.signers(pekka, team.vault_id)[0],
+                               team_id=team.vault_id)
+    for i, key in enumerate([access.aggregate_key]):
+        probe = Vault.adopt(Path(str(team.path)).parent / f"probe{i}.vault", team.vault_id,
+                            key, PASS, kdf=FAST)
+        try:
+            try:  # (refused as unauthenticated, or stored as unreadable)
+                probe.sync_port.apply_remote(page.revisions, page.keys)  # type: ignore[arg-type]
+            except IntegrityError:
+                pass
+            assert probe.count() == 0 and probe.clients() == []
+            for rev in page.revisions:
+                with pytest.raises((IntegrityError, RecordNotFound)):
+                    probe.sync_port.open(rev)  # type: ignore[arg-type]
+        finally:
+            probe.lock()
+    team.lock()
