@@ -8,6 +8,7 @@ data-protection officer's view.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,6 +21,7 @@ from typing import Any, BinaryIO
 from counsel.errors import VaultExists
 from counsel.i18n import gettext as _
 from counsel.records.backup_format import (
+    CACHE_CHUNK,
     CHUNK,
     HEADER,
     MAGIC,
@@ -32,13 +34,14 @@ from counsel.records.backup_format import (
     fsync_dir,
     header_bytes,
     manifest_aad,
+    read_cache,
     read_chunks,
     read_head,
     read_manifest,
     same_vault,
     verify,
 )
-from counsel.vault import envelope, vaultfile
+from counsel.vault import envelope, snapshot, vaultfile
 from counsel.vault.backupport import BackupKeys, BackupPort, open_keyring
 
 __all__ = ["HEADER", "MAGIC", "BackupError", "BackupKeys", "BackupResult", "Manifest",
@@ -84,19 +87,41 @@ class _Writer:
         return offset
 
 
-def _write(fp: BinaryIO, copy: Path, keys: BackupKeys, ring: bytes, erased: list[str],
-           known: dict[bytes, int], number: int) -> tuple[int, _Writer]:
-    """Append the chunks not yet in the file and a manifest; then the header."""
-    writer = _Writer(fp, keys, known)
+@dataclasses.dataclass(frozen=True)
+class _Stream:
+    chunks: tuple[tuple[bytes, int], ...] = ()
+    size: int = 0
+    sha256: str = ""
+
+
+def _stream(writer: _Writer, src: BinaryIO, chunk: int) -> _Stream:
     digest, chunks, size = hashlib.sha256(), [], 0
+    while data := src.read(chunk):
+        digest.update(data)
+        size += len(data)
+        chunks.append(writer.chunk(data))
+    return _Stream(tuple(chunks), size, digest.hexdigest())
+
+
+def _write(fp: BinaryIO, copy: Path, keys: BackupKeys, ring: bytes, erased: list[str],
+           known: dict[bytes, int], number: int,
+           cache: Path | _Stream | None) -> tuple[int, _Writer]:
+    """Append the chunks not yet in the file and a manifest; then the header.  ``cache``:
+    the unlock cache file to add, or the one an earlier backup in this file holds."""
+    writer = _Writer(fp, keys, known)
     with open(copy, "rb") as src:
-        while data := src.read(CHUNK):
-            digest.update(data)
-            size += len(data)
-            chunks.append(writer.chunk(data))
+        vault = _stream(writer, src, CHUNK)
+    kept = cache if isinstance(cache, _Stream) else _Stream()
+    if isinstance(cache, Path):
+        try:
+            with open(cache, "rb") as src:  # replaced whole when rewritten: a stable read
+                kept = _stream(writer, src, CACHE_CHUNK)
+        except OSError:
+            kept = _Stream()  # none (yet): the restored vault rebuilds it on unlock
     at = fp.tell()
-    manifest = Manifest(number, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), size,
-                        digest.hexdigest(), tuple(chunks), tuple(erased), at)
+    manifest = Manifest(number, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        vault.size, vault.sha256, vault.chunks, tuple(erased), at,
+                        kept.chunks, kept.size, kept.sha256)
     writer.manifest(manifest, ring)
     end = fp.tell()
     fp.flush()
@@ -105,7 +130,7 @@ def _write(fp: BinaryIO, copy: Path, keys: BackupKeys, ring: bytes, erased: list
     fp.write(header_bytes(end, at, number))
     fp.flush()
     os.fsync(fp.fileno())
-    return size, writer
+    return vault.size, writer
 
 
 def _open_old(path: Path) -> BinaryIO | None:
@@ -174,33 +199,38 @@ def _backup(port: BackupPort, keys: BackupKeys, out: Path) -> BackupResult:
         newly_erased = previous is not None and bool(set(snap.erased) - set(previous.erased))
         if previous is None or newly_erased:
             result = _write_new(out, copy, keys, ring, snap.erased,
-                                1 if previous is None else previous.number + 1)
+                                1 if previous is None else previous.number + 1, port)
         else:
             with open(out, "r+b") as fp:
                 before = read_head(fp).end
                 fp.truncate(before)  # an interrupted backup's bytes, if any
                 fp.seek(before)
-                size, writer = _write(fp, copy, keys, ring, snap.erased,
-                                      dict(previous.chunks), previous.number + 1)
+                known = dict((*previous.chunks, *previous.cache))
+                cache = _Stream(previous.cache, previous.cache_size, previous.cache_sha256)
+                size, writer = _write(fp, copy, keys, ring, snap.erased, known,
+                                      previous.number + 1, cache)
                 after = fp.seek(0, os.SEEK_END)
             result = BackupResult(out, previous.number + 1, size, after, after - before,
                                   writer.new, writer.reused, False)
             try:
                 verify(out, keys)
             except BackupError:  # an older chunk it reuses went bad: write it all anew
-                result = _write_new(out, copy, keys, ring, snap.erased, result.number)
+                result = _write_new(out, copy, keys, ring, snap.erased, result.number, port)
     verify(out, keys)
     return result
 
 
 def _write_new(out: Path, copy: Path, keys: BackupKeys, ring: bytes, erased: list[str],
-               number: int) -> BackupResult:
+               number: int, port: BackupPort) -> BackupResult:
+    """The whole file anew, with the vault's current unlock cache (so the restored vault
+    opens without rebuilding; appended backups keep referring to this one)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
         with os.fdopen(fd, "w+b") as fp:
             fp.write(header_bytes(0, 0, 0))
-            size, writer = _write(fp, copy, keys, ring, erased, {}, number)
+            size, writer = _write(fp, copy, keys, ring, erased, {}, number,
+                                  port.unlock_cache())
             total = fp.seek(0, os.SEEK_END)
         old = _open_old(out)
         try:
@@ -246,22 +276,30 @@ def restore(src: Path, target: Path, *, passphrase: str | None = None,
         raise BackupError(_("No backup at {path}.").format(path=src))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.restoring-", dir=target.parent)
+    cfd, ctmp = tempfile.mkstemp(prefix=f".{target.name}.restoring-", dir=target.parent)
     try:
-        with open(src, "rb") as fp, os.fdopen(fd, "wb") as out:
+        with open(src, "rb") as fp, os.fdopen(fd, "wb") as out, os.fdopen(cfd, "wb") as co:
             head = read_head(fp)
             keys, manifest = read_manifest(fp, head, _opener(passphrase, recovery_code))
             for data in read_chunks(fp, keys, manifest, head.end):
                 out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            for data in read_cache(fp, keys, manifest, head.end):
+                co.write(data)
+            for done in (out, co):
+                done.flush()
+                os.fsync(done.fileno())
         vaultfile.check_readable(Path(tmp))
         try:
             os.link(tmp, target)  # never replaces a file that appeared meanwhile
         except FileExistsError:
             raise VaultExists(_("A vault already exists at {path}.").format(
                 path=target)) from None
+        if manifest.cache:  # a stale or foreign cache is ignored and rebuilt on unlock
+            with contextlib.suppress(OSError):
+                os.link(ctmp, snapshot.cache_path(target))
         fsync_dir(target.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
+        Path(ctmp).unlink(missing_ok=True)
     return RestoreResult(target, manifest.created, manifest.number, manifest.size,
                          manifest.erased, head.size > head.end)

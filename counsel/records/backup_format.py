@@ -6,8 +6,11 @@ What a backup holds: the vault file as it was at one moment (a page copy made by
 online backup API, ``vault.backup_port``), cut into 4 KiB chunks (SQLite pages), each sealed with
 AES-256-GCM under a key derived from vault key 0 (``counsel.vault.backupport``), plus a
 sealed *manifest* per backup and the vault's keyring (all of it wrapped), so the
-passphrase or the recovery code opens it on another machine.  Nothing in the file is
-plaintext except the format's framing and the wrapped keyring.
+passphrase or the recovery code opens it on another machine.  A backup that writes the
+file anew also takes the vault's unlock cache (1 MiB chunks; already sealed, sealed
+again), so the restored vault opens without rebuilding its working set; appended backups
+keep referring to it (it is rewritten whole at every lock, nothing would dedupe).
+Nothing in the file is plaintext except the format's framing and the wrapped keyring.
 
 Layout (integers big-endian)::
 
@@ -23,8 +26,8 @@ Layout (integers big-endian)::
 
 A chunk's name is an HMAC of its content, so a later backup into the same file adds only
 the chunks that changed (incremental) and equal chunks are stored once.  The manifest
-lists the chunks in order with their offsets, the vault file's size and SHA-256, and the
-clients erased before it was taken.  The newest manifest must end exactly at the
+lists the chunks in order with their offsets, the vault file's (and the cache's) size and
+SHA-256, and the clients erased before it was taken.  The newest manifest must end exactly at the
 header's committed end: a file cut short, a flipped bit anywhere that is read, a
 manifest moved or a chunk swapped fails, and a restore writes nothing.  A backup that
 was interrupted leaves bytes after the committed end; they are ignored and the next
@@ -58,6 +61,7 @@ from counsel.vault.backupport import BackupKeys
 MAGIC = b"CNSLBAK1"
 HEADER = 32
 CHUNK = 4096  # SQLite's page: a save changes a few scattered pages
+CACHE_CHUNK = 1 << 20  # the unlock cache is rewritten whole: nothing to gain by small ones
 NAME = 16
 MAX_RECORD = 256 * 1024 * 1024
 
@@ -76,13 +80,20 @@ class Manifest:
     chunks: tuple[tuple[bytes, int], ...]
     erased: tuple[str, ...]
     offset: int
+    #: the vault's unlock cache as it was at the last full backup (none: rebuilt on unlock)
+    cache: tuple[tuple[bytes, int], ...] = ()
+    cache_size: int = 0
+    cache_sha256: str = ""
 
     def to_bytes(self) -> bytes:
-        """JSON, then the chunk table: (name 16 bytes, offset 8 bytes) per chunk."""
+        """JSON, then the chunk table: (name 16 bytes, offset 8 bytes) per chunk of the
+        vault file, then per chunk of the unlock cache."""
         head = json.dumps({"format": 1, "number": self.number, "created": self.created,
                            "size": self.size, "sha256": self.sha256, "chunk": CHUNK,
-                           "erased": list(self.erased)}).encode()
-        table = b"".join(n + o.to_bytes(8, "big") for n, o in self.chunks)
+                           "erased": list(self.erased), "cache_count": len(self.cache),
+                           "cache_size": self.cache_size, "cache_sha256": self.cache_sha256,
+                           "cache_chunk": CACHE_CHUNK}).encode()
+        table = b"".join(n + o.to_bytes(8, "big") for n, o in (*self.chunks, *self.cache))
         return len(head).to_bytes(4, "big") + head + table
 
     @classmethod
@@ -93,10 +104,16 @@ class Manifest:
         step = NAME + 8
         if len(table) % step or data["chunk"] != CHUNK or data["format"] != 1:
             raise ValueError("layout")
-        chunks = tuple((table[i:i + NAME], int.from_bytes(table[i + NAME:i + step], "big"))
-                       for i in range(0, len(table), step))
+        if data["cache_chunk"] != CACHE_CHUNK:
+            raise ValueError("layout")
+        entries = tuple((table[i:i + NAME], int.from_bytes(table[i + NAME:i + step], "big"))
+                        for i in range(0, len(table), step))
+        split = len(entries) - int(data["cache_count"])
+        if not 0 <= split <= len(entries):
+            raise ValueError("layout")
         return cls(int(data["number"]), str(data["created"]), int(data["size"]),
-                   str(data["sha256"]), chunks, tuple(str(e) for e in data["erased"]), offset)
+                   str(data["sha256"]), entries[:split], tuple(str(e) for e in data["erased"]),
+                   offset, entries[split:], int(data["cache_size"]), str(data["cache_sha256"]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -209,8 +226,21 @@ def read_manifest(fp: BinaryIO, head: Head,
 
 def read_chunks(fp: BinaryIO, keys: BackupKeys, manifest: Manifest, end: int) -> Iterator[bytes]:
     """Every chunk of the vault file, in order, authenticated; the whole must hash right."""
+    return read_stream(fp, keys, manifest.chunks, manifest.size, manifest.sha256, end)
+
+
+def read_cache(fp: BinaryIO, keys: BackupKeys, manifest: Manifest, end: int) -> Iterator[bytes]:
+    """The unlock cache's chunks, authenticated likewise (nothing when there is none)."""
+    if not manifest.cache:
+        return iter(())
+    return read_stream(fp, keys, manifest.cache, manifest.cache_size, manifest.cache_sha256,
+                       end)
+
+
+def read_stream(fp: BinaryIO, keys: BackupKeys, chunks: tuple[tuple[bytes, int], ...],
+                size: int, sha256: str, end: int) -> Iterator[bytes]:
     digest, total = hashlib.sha256(), 0
-    for name, offset in manifest.chunks:
+    for name, offset in chunks:
         try:
             data = envelope.open_(keys.seal, read_record(fp, offset, end, b"C"),
                                   chunk_aad(keys.vault_id, name))
@@ -221,7 +251,7 @@ def read_chunks(fp: BinaryIO, keys: BackupKeys, manifest: Manifest, end: int) ->
         digest.update(data)
         total += len(data)
         yield data
-    if total != manifest.size or digest.hexdigest() != manifest.sha256:
+    if total != size or digest.hexdigest() != sha256:
         raise damaged()
 
 
@@ -238,6 +268,8 @@ def verify(path: Path, keys: BackupKeys) -> Manifest:
         head = read_head(fp)
         _, manifest = read_manifest(fp, head, same_vault(keys))
         for _data in read_chunks(fp, keys, manifest, head.end):
+            pass
+        for _data in read_cache(fp, keys, manifest, head.end):
             pass
     return manifest
 

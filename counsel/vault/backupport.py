@@ -22,7 +22,7 @@ from typing import Any
 
 from counsel.errors import VaultError
 from counsel.i18n import gettext as _
-from counsel.vault import keys
+from counsel.vault import keys, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.store import Store
 
@@ -89,6 +89,11 @@ class BackupPort:
                 dst.close()
             return Snapshot(target.stat().st_size, self._keys.ring.to_json(),
                             sorted(self._keys.erased()))
+
+    def unlock_cache(self) -> Path | None:
+        """The unlock cache beside the vault file (sealed; may be missing or stale: a
+        restored vault replays what is newer, or rebuilds when it cannot use it)."""
+        return snapshot.cache_path(self._store.path) if self._store.path is not None else None
 
     def scratch_dir(self) -> Path | None:
         """Where a copy of the file may be kept for a moment: beside the vault."""

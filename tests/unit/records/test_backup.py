@@ -287,7 +287,7 @@ def test_erasure_rewrites_the_backup_and_restore_names_the_erased(
     assert done.rewritten and done.number == 2  # not appended: the old chunks held them
     newest = backup.inspect(out, passphrase=PASS)
     assert newest.erased == (made.canary.id,)
-    assert _chunk_records(out) == len({name for name, _ in newest.chunks})  # nothing stale
+    assert _chunk_records(out) == len({n for n, _ in (*newest.chunks, *newest.cache)})
 
     restored = backup.restore(out, tmp_path / "r.vault", passphrase=PASS)
     assert restored.erased == (made.canary.id,)
@@ -379,3 +379,42 @@ def test_into_a_folder_and_one_at_a_time(made: Made, tmp_path: Path) -> None:
     finally:
         os.close(fd)
     assert _backup(made.path, stick).number == 3
+
+
+def test_the_unlock_cache_travels_so_the_restored_vault_opens_without_rebuilding(
+        made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from counsel.vault import current, snapshot
+
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    _unlocked(made.path).lock()  # writes the unlock cache
+    assert snapshot.cache_path(made.path).is_file()
+    out = tmp_path / "b.backup"
+    first = _backup(made.path, out)
+    vault = _unlocked(made.path)
+    later = Client(name="Saved After The Cache Was Written")
+    vault.save(later)
+    second = backup.backup(vault.backup_port, out)  # appended: keeps the first's cache
+    vault.lock()
+    newest = backup.inspect(out, passphrase=PASS)
+    assert newest.cache and not second.rewritten
+    assert newest.cache == backup.inspect(out, passphrase=PASS).cache
+    assert second.added < first.file_size // 2
+
+    target = tmp_path / "r.vault"
+    backup.restore(out, target, passphrase=PASS)
+    assert snapshot.cache_path(target).is_file()
+    again = _unlocked(target)
+    try:
+        assert again.snapshot_seq >= 0  # loaded from the cache, then caught up
+        assert again.exists(later.id) and again.search("Cache Was Written")
+        assert again.check().ok
+    finally:
+        again.lock()
+
+    # a flipped bit in the cache's part of the file is refused like any other
+    data = bytearray(out.read_bytes())
+    data[newest.cache[0][1] + 30] ^= 0x10
+    bad = tmp_path / "bad.backup"
+    bad.write_bytes(bytes(data))
+    _refused(bad, tmp_path / "r2.vault", backup.BackupError)
+    assert not snapshot.cache_path(tmp_path / "r2.vault").exists()
