@@ -260,6 +260,7 @@ class TimePage(QWidget):
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             lab = QLabel(text)
+            lab.setWordWrap(True)  # on its own row: a long name wraps inside the box
             lab.setBuddy(value)
             value.setAccessibleName(text)
             form.addRow(lab, value)
