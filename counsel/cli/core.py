@@ -91,6 +91,9 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     vault = ctx.open_vault()
     report = vault.check()
     for d in report.damaged:
+        if not d.rev_id:  # a record whose history in the file was tampered with
+            print(_("DAMAGED {record}: {reason}").format(record=d.record_id, reason=d.reason))
+            continue
         print(
             _("DAMAGED {kind} {record} (revision {rev}): {reason}").format(
                 kind=d.kind, record=d.record_id, rev=d.rev_id, reason=d.reason

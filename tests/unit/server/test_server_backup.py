@@ -67,6 +67,7 @@ def _restore_scenario(tmp_path: Path, db: str, backup: Callable[[], None],
         # a synced after the dump: its cursor and its mark no longer match the server.
         report_a = _sync(a)
         assert report_a.resent >= len(after) + 1, report_a
+        assert "rollback" in {x.code for x in report_a.alarms}  # and says so (issue 11)
         assert report_a.unsynced == 0
         assert _sync(b).resent > 0  # b had pulled a's lost changes: it notices too
         for v in (a, b, c):

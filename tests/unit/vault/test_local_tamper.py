@@ -61,7 +61,7 @@ def test_head_pointed_back_is_damage(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "contact1" in v.damaged()
     v.lock()
     code, out = _check(path, monkeypatch, capsys)
-    assert code == 3 and "contact1" in out
+    assert code == 3 and "DAMAGED contact1: " in out and "(revision )" not in out
 
 
 def test_newest_revision_deleted_is_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
