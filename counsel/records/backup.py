@@ -51,14 +51,14 @@ __all__ = ["HEADER", "MAGIC", "BackupError", "BackupKeys", "BackupResult", "Mani
 # -- writing ---------------------------------------------------------------------------
 @contextlib.contextmanager
 def _scratch(port: BackupPort) -> Iterator[Path]:
-    folder = tempfile.mkdtemp(prefix=".counsel-backup-", dir=port.scratch_dir())
-    path = Path(folder) / "copy"
+    path = port.scratch_path()
+    for leftover in (path, Path(f"{path}-journal"), Path(f"{path}-wal")):
+        leftover.unlink(missing_ok=True)  # one an earlier crash of this process id left
     try:
         yield path
     finally:
         for leftover in (path, Path(f"{path}-journal"), Path(f"{path}-wal")):
             leftover.unlink(missing_ok=True)
-        os.rmdir(folder)
 
 
 class _Writer:

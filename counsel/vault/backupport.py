@@ -22,7 +22,7 @@ from typing import Any
 
 from counsel.errors import VaultError
 from counsel.i18n import gettext as _
-from counsel.vault import keys, snapshot
+from counsel.vault import keys, snapshot, vaultfile
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.store import Store
 
@@ -95,6 +95,14 @@ class BackupPort:
         restored vault replays what is newer, or rebuilds when it cannot use it)."""
         return snapshot.cache_path(self._store.path) if self._store.path is not None else None
 
-    def scratch_dir(self) -> Path | None:
-        """Where a copy of the file may be kept for a moment: beside the vault."""
-        return self._store.path.parent if self._store.path is not None else None
+    def scratch_path(self) -> Path:
+        """Where the page copy is kept while a backup is made: beside the vault, named so
+        that ``vaultfile.companions`` (a revoked device's wipe) finds one left by a crash.
+        A vault in memory (tests) uses the temporary folder."""
+        import tempfile
+
+        who = f"{os.getpid()}-{threading.get_ident()}"
+        if self._store.path is None:
+            return Path(tempfile.gettempdir()) / f"counsel{vaultfile.BACKUP_COPY}{who}"
+        path = self._store.path
+        return path.with_name(f".{path.name}{vaultfile.BACKUP_COPY}{who}")

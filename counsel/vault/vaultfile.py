@@ -17,6 +17,8 @@ from counsel.i18n import gettext as _
 from counsel.vault import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: the page copy a backup keeps beside the vault for a moment (``.<vault>.backup-copy-<pid>``)
+BACKUP_COPY = ".backup-copy-"
 
 
 def _ro_uri(path: Path) -> str:
@@ -80,13 +82,15 @@ def read_meta_readonly(path: Path) -> dict[str, bytes]:
 
 def companions(path: Path) -> list[Path]:
     """The vault file and everything Counsel keeps beside it: WAL, shared memory, the
-    unlock cache, migration copies and unfinished creations."""
+    unlock cache, migration copies, unfinished creations and a backup's page copy left
+    by a crash."""
     found = [path, Path(f"{path}-wal"), Path(f"{path}-shm"),
              path.with_name(path.name + ".wscache")]
     if path.parent.is_dir():
         for other in path.parent.iterdir():
             if (other.name.startswith(path.name + ".before-v")
-                    or other.name.startswith(f".{path.name}.creating-")):
+                    or other.name.startswith(f".{path.name}.creating-")
+                    or other.name.startswith(f".{path.name}{BACKUP_COPY}")):
                 found.append(other)
     return found
 

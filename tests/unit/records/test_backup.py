@@ -99,8 +99,15 @@ def test_backup_wipe_restore_gives_the_same_vault(made: Made, tmp_path: Path) ->
 
 
 def test_the_backup_holds_only_ciphertext(made: Made, tmp_path: Path) -> None:
+    from counsel.vault import vaultfile
+
     out = tmp_path / "b.backup"
+    beside = set(made.path.parent.iterdir())
     _backup(made.path, out)
+    assert set(made.path.parent.iterdir()) == beside  # the page copy is gone again
+    crashed = made.path.with_name(f".{made.path.name}{vaultfile.BACKUP_COPY}99-1")
+    crashed.write_bytes(b"a copy a crash left")  # a revoked device's wipe finds it
+    assert crashed in vaultfile.companions(made.path)
     data = out.read_bytes()
     for needle in _needles(CANARY) + _needles("Zainab") + _needles("muistiinpano"):
         assert needle not in data
