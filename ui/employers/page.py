@@ -84,6 +84,7 @@ class EmployersPage(QWidget):
         split.setChildrenCollapsible(False)
         lay.addWidget(split, 1)
         self.list = named(QListWidget(), _("Employers"))
+        self.list.setMinimumWidth(180)  # the names stay readable beside the whole form
         self.list.currentItemChanged.connect(lambda cur, _old: self._select(cur))
         split.addWidget(self.list)
         split.addWidget(self._form())
@@ -96,6 +97,7 @@ class EmployersPage(QWidget):
         self.roles.itemActivated.connect(lambda _i: self.edit_role())
         rl.addWidget(self.roles, 1)
         self.match_label = QLabel(_("Clients who fit (only those who consented)"))
+        self.match_label.setWordWrap(True)  # "10/128 … for “a long role title”"
         rl.addWidget(self.match_label)
         self.tree = named(QTreeWidget(), _("Clients who fit"))
         self.tree.setHeaderHidden(True)

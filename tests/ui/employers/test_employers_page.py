@@ -94,6 +94,8 @@ def test_the_employer_form_is_never_cut(qtbot, window):  # type: ignore[no-untyp
             qtbot.wait(20)
             assert scroll.horizontalScrollBar().maximum() == 0, lang
             assert scroll.viewport().width() >= scroll.widget().minimumSizeHint().width(), lang
+            assert page.list.width() >= 180, lang  # and the employers' names beside it
+            assert window.width() <= 1280, lang  # all of it on a 1280-pixel screen
     finally:
         window.switch_language("en")
         apply_language(app, "en")
