@@ -269,8 +269,9 @@ class Store(ChainStore):
         """(record id, rev id, kind) of every leaf with more than one parent (a merge)."""
         with self.lock:
             return [(str(a), str(b), str(c)) for a, b, c in self.conn.execute(
-                "SELECT h.record_id, h.rev_id, r.kind FROM heads h JOIN revisions r "
-                "ON r.rev_id=h.rev_id WHERE r.parents LIKE '%,%' ORDER BY h.record_id")]
+                "SELECT h.record_id, h.rev_id, r.kind FROM revisions r "
+                "INDEXED BY revisions_merges JOIN heads h ON h.record_id=r.record_id "
+                "AND h.rev_id=r.rev_id WHERE r.parents LIKE '%,%' ORDER BY h.record_id")]
 
     def records_touched_since(self, since_seq: int) -> list[str]:
         # a range on the local_seq index; DISTINCT in SQL would scan the record_id index

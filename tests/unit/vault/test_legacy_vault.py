@@ -12,6 +12,7 @@ from synchelp import LiveServer
 from counsel.domain import Contact
 from counsel.sync import enrol
 from counsel.sync.client import SyncClient
+from counsel.vault import schema
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
@@ -38,7 +39,7 @@ def test_old_vault_opens_checks_clean_and_syncs_on(tmp_path: Path,
     KdfParams.fast_for_tests()  # the fixture was made with the fast test settings
     path = old_vault(tmp_path / "old.vault")
     v = Vault.unlock(path, PASS)
-    assert (tmp_path / "old.vault.before-v3.bak").exists()
+    assert (tmp_path / f"old.vault.before-v{schema.CURRENT}.bak").exists()
     assert v.damaged() == {}
     assert v.check().ok
     assert v.get(CLIENT).name == "Legacy Client"  # type: ignore[attr-defined]
