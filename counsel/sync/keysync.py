@@ -10,7 +10,9 @@ Each sync reads the keyring on the server and lets the vault judge it
   it), or — if this device had put a newer one there — the server went back (alarm
   ``keyring_rollback``, and ours goes up again);
 * one no holder of this vault's keys made is refused (alarm ``keyring_forged``); the
-  same generation with other keys means two devices rotated at once (``keys_diverged``).
+  same generation with other keys means two devices rotated at once — or that a device
+  which had not followed a passphrase change was offered a rotation made with the old
+  keys (``keys_diverged``, on both: each puts its own keyring back on the server).
 
 A team copy (counsel.teams) skips all of this: each member's keyring is their own (their
 passphrase, their master key), so the server's keyring of a team vault is nobody's to
@@ -87,5 +89,9 @@ def check(vault: Vault, transport: Transport) -> tuple[list[Alarm], int]:
     elif verdict is Verdict.FOREIGN:
         alarms.append(forged_alarm())
     elif verdict is Verdict.DIVERGED:
+        # ours goes up again, so the device holding the other keys is told too: a
+        # lagging device can be offered a rotation made with old keys (a stolen copy and
+        # its old passphrase) that it cannot tell from a real one; both must hear of it
         alarms.append(diverged_alarm(vault.key_generation))
+        upload(vault, transport)
     return alarms, vault.pending_generation

@@ -397,3 +397,34 @@ def test_a_forged_keyring_on_top_of_a_real_endorsement_is_reported(
     assert report.keys_pending == 0 and b.key_generation == 0
     a.lock()
     b.lock()
+
+
+def test_a_thiefs_rotation_offered_to_a_lagging_device_is_reported(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    """A limit, tested so it stays reported: b has not followed a's passphrase change yet
+    (it holds only the old keys, which the thief has too).  The thief, with an old copy,
+    its passphrase and the server, offers b a generation 1 of its own, endorsed with the
+    old vault key and opening with the old passphrase: b cannot tell it from a rotation
+    that kept the passphrase and takes it.  Both sides must report it (keys_diverged),
+    and a's changes stay unreadable to the thief."""
+    import json
+
+    a, b = _two_devices(tmp_path, live_server)
+    a.lock()
+    old_path = _copy(a, tmp_path / "stolen.vault")
+    a = Vault.unlock(tmp_path / "a.vault", PASS)
+    a.change_passphrase(PASS, NEW)
+    enrol.update_login(a, NEW)
+    thief = Vault.unlock(old_path, PASS)
+    thief.rotate_keys()  # the thief's own generation 1, endorsed by the old vault key
+    forged = json.dumps(thief.export_keyring())
+    thief.lock()
+    live_server.storage.put_keyring("maria", a.vault_id, forged)
+    b_report = _report(b)
+    assert b.key_generation == 1 and not b_report.alarms  # indistinguishable for b
+    a_report = _report(a)  # a sees a generation 1 that is not its own
+    assert "keys_diverged" in [x.code for x in a_report.alarms]
+    b_again = _report(b)  # and b, once a's real keyring is back on the server
+    assert "keys_diverged" in [x.code for x in b_again.alarms]
+    a.lock()
+    b.lock()
