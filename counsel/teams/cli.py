@@ -208,6 +208,10 @@ def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
         team = _open(s, ctx, _team_id(s, args.team))
         try:
             membership.refresh(s, team)
+            rotated = membership.rotate_out_expired(s, team)
+            if rotated is not None:
+                print(_("A substitute's access has ended; new writes use key version "
+                        "{n}.").format(n=rotated))
             _sync(team)
         finally:
             team.lock()

@@ -258,20 +258,51 @@ def refresh(s: Session, team: Vault, now: dt.datetime | None = None) -> int:
 def remove(s: Session, team: Vault, who: str) -> int:
     """Remove ``who``: the server refuses them from now on; the team key is rotated and
     the new generation granted to everyone who remains.  Returns the new generation."""
-    rotate = getattr(team, "rotate_keys", None)
-    if rotate is None:
-        raise KnownError(_("This version of Counsel cannot rotate team keys."))
+    _can_rotate(team)
     # rotate from the newest version granted: a copy that missed an earlier removal would
     # otherwise make a second, different key of a version that already exists
     refresh(s, team)
-    ident = ensure_identity(s)
     accepted, found, _info = signers(s, team.vault_id)
     s.remote.remove(team.vault_id, who)
-    generation = int(rotate().generation)
+    return _rotate(s, team, {who}, accepted, found)
+
+
+def _expired(g: Grant, now: dt.datetime) -> bool:
+    end = grants.parse_expiry(g.expires)
+    return g.role == grants.SUBSTITUTE and end is not None and end <= now
+
+
+def rotate_out_expired(s: Session, team: Vault, now: dt.datetime | None = None) -> int | None:
+    """Rotate the team key if a substitute whose end has passed still holds the newest
+    version (``counsel team sync`` runs this): their copy already stops opening by their
+    own clock, and from here on nothing new is sealed under a key they hold.  Returns the
+    new version, or None when nobody had to be rotated out."""
+    when = now or dt.datetime.now(dt.UTC)
+    refresh(s, team, when)
+    accepted, found, _info = signers(s, team.vault_id)
+    holding = team_generation(team)
+    gone = {g.member for g in found if g.version >= holding and _expired(g, when)}
+    if not gone:
+        return None
+    _can_rotate(team)
+    return _rotate(s, team, gone, accepted, found, when)
+
+
+def _can_rotate(team: Vault) -> None:
+    if getattr(team, "rotate_keys", None) is None:
+        raise KnownError(_("This version of Counsel cannot rotate team keys."))
+
+
+def _rotate(s: Session, team: Vault, leaving: set[str], accepted: dict[str, PublicIdentity],
+            found: list[Grant], now: dt.datetime | None = None) -> int:
+    """A new key version, granted to every member but ``leaving`` and expired substitutes."""
+    ident = ensure_identity(s)
+    generation = int(team.rotate_keys().generation)
     all_keys = team_keys(team)
     newest: dict[str, Grant] = {}
     for g in found:
-        if g.member != who and (g.member not in newest or g.version > newest[g.member].version):
+        if g.member not in leaving and (
+                g.member not in newest or g.version > newest[g.member].version):
             newest[g.member] = g
     ids = _identities(s, set(newest))
     verified = Verifications(s.personal.settings)
@@ -281,9 +312,7 @@ def remove(s: Session, team: Vault, who: str) -> int:
         if public is None or (member in accepted and accepted[member] != public) or (
                 verified.state(public) == "changed"):
             continue  # a key that changed since it was granted is not re-granted silently
-        if old.role == grants.SUBSTITUTE and old.expires and (
-                grants.parse_expiry(old.expires) or dt.datetime.max.replace(tzinfo=dt.UTC)
-        ) <= dt.datetime.now(dt.UTC):
+        if _expired(old, now or dt.datetime.now(dt.UTC)):
             continue
         new.append(grants.issue(ident, public, team.vault_id, generation, old.role, all_keys,
                                 old.expires))

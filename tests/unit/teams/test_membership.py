@@ -165,3 +165,39 @@ def test_a_member_who_missed_a_removal_rotates_from_the_newest_version(
     assert team.trust.alarms() == [] and copy.trust.alarms() == []
     copy.lock()
     team.lock()
+
+
+def test_an_expired_substitute_is_rotated_out_by_the_next_member_sync(
+        people: dict[str, Session], live_server: LiveServer) -> None:
+    from counsel.errors import KnownError
+
+    maria, jonas, sanna = people["maria"], people["jonas"], people["sanna"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    end = dt.datetime.now(dt.UTC) + dt.timedelta(days=14)
+    membership.invite(maria, team, "jonas", unverified_ok=True)
+    membership.invite(maria, team, "sanna", grants.SUBSTITUTE, until=end.isoformat(),
+                      unverified_ok=True)
+    sub = membership.join_team(sanna, team.vault_id, PASS, kdf=FAST)
+    copy = membership.join_team(jonas, team.vault_id, PASS, kdf=FAST)
+    assert sub is not None and copy is not None
+    # before the end (by the clock passed in): nothing to do, and again nothing
+    assert membership.rotate_out_expired(maria, team, now=end - dt.timedelta(minutes=1)) is None
+    # at the end: the key is rotated, the substitute gets no grant of the new version
+    assert membership.rotate_out_expired(maria, team, now=end) == 1
+    assert membership.rotate_out_expired(maria, team, now=end) is None  # done once
+    newest = {g.member: g.version for g in maria.remote.grants(team.vault_id)
+              if g.version == 1}
+    assert set(newest) == {"maria", "jonas"}
+    assert membership.refresh(jonas, copy) == 1
+    after = Contact(id="f" * 32, name="Written after the substitute's end")
+    team.save(after)
+    _sync(team)
+    # the substitute's device, handed every envelope, opens nothing written after
+    page = live_server.storage.pull(team.vault_id, 0, 1000)
+    rev = next(r for r in page.revisions if r.record_id == after.id)
+    with pytest.raises(KnownError):
+        sub.sync_port.open(rev)  # type: ignore[arg-type]
+    _sync(copy)
+    assert copy.get(after.id).name == after.name  # type: ignore[attr-defined]
+    for v in (team, copy, sub):
+        v.lock()
