@@ -11,6 +11,7 @@ width changes.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
 
 
@@ -28,11 +29,20 @@ class _WrapDelegate(QStyledItemDelegate):
         room = self.view.columnWidth(index.column()) - self.view.indentation() * levels
         if room <= 0:
             return super().sizeHint(option, index)
-        # the style lays the text out at the width it is given, with the fonts it draws
-        # with (an Arabic line is taller than the interface font's)
+        # the style wraps the text at the width it is given
         sized = QStyleOptionViewItem(option)
         sized.rect = QRect(0, 0, room, 1)
-        return super().sizeHint(sized, index)
+        hint = super().sizeHint(sized, index)
+        if not self.view.isRightToLeft():
+            return hint
+        # Right to left, Qt draws a wrapped line in a narrower box than it measured it in:
+        # the last line (with a date, "(مُختبَر، 15/11/2026)") was dropped behind "…".
+        # Such rows get one line more than measured: a little air, nothing lost.
+        metrics = QFontMetrics(option.font)
+        one_line = super().sizeHint(option, index).height()  # no width given: one line
+        if hint.height() <= one_line:
+            return hint
+        return QSize(hint.width(), hint.height() + metrics.lineSpacing())
 
 
 def wrap_lines(view: QTreeView) -> None:
