@@ -75,3 +75,18 @@ def align_leading(label: L) -> L:
     side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
     label.setAlignment(Qt.AlignmentFlag.AlignAbsolute | side | Qt.AlignmentFlag.AlignVCenter)
     return label
+
+
+def sentence(text: str) -> str:
+    """A translated sentence for a label, read in the interface's direction.
+
+    Qt gives a plain-text label the direction of its first letter, so an Arabic sentence
+    that starts with a typed Latin name ("«Kela» يطابق 8 …") was laid out left to right,
+    its parts in the wrong order.  A direction mark in front settles it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    if not text:
+        return text
+    rtl = QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    return ("\u200f" if rtl else "\u200e") + text

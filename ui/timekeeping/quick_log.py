@@ -35,7 +35,7 @@ from counsel.i18n import gettext as _
 from counsel_ui.common.autosave import FormDraft, set_widget_values
 from counsel_ui.common.datefields import NumberField
 from counsel_ui.common.ops import INTERACTIVE, Op
-from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data
+from counsel_ui.common.widgets import add_row, enum_combo, enum_value, select_data, sentence
 
 if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
@@ -191,7 +191,7 @@ class QuickLogDialog(FormDraft, QDialog):
             note = _("Not in your contacts: saved as written.")
         else:
             note = ""
-        self.party_note.setText(note)
+        self.party_note.setText(sentence(note))
 
     def selected_client(self) -> str | None:
         return chosen_id(self.client, self.client_ids)
@@ -222,7 +222,7 @@ class QuickLogDialog(FormDraft, QDialog):
                          what=party.what_with_party(self.what.text().strip(), r))
 
     def _ask(self, text: str, focus: QWidget | None) -> None:
-        self.message.setText(text)
+        self.message.setText(sentence(text))
         if focus is not None:
             focus.setFocus()
 
@@ -254,6 +254,6 @@ class QuickLogDialog(FormDraft, QDialog):
         try:
             entry = self.entry()
         except KnownError as exc:
-            self.message.setText(f"{exc.message} — {exc.help()}")
+            self.message.setText(sentence(f"{exc.message} — {exc.help()}"))
             return
         self.session.save([entry], parent=self, then=lambda _r: self.accept())

@@ -117,3 +117,29 @@ def test_the_walkthrough_keystrokes_save_nothing_guessed(qtbot, window):
     [entry] = _background(window)
     assert (entry.contact, entry.party_kind, entry.minutes) == (None, PartyKind.KELA, 10)
     assert entry.what == "kela tamp: asumistuki"
+
+
+def test_the_question_reads_right_to_left_in_arabic(qtbot, window):
+    # "«Kela» يطابق 2 من جهات الاتصال…" started with a Latin name, so the label laid the
+    # Arabic sentence out left to right
+    from bidi import get_display
+
+    from counsel_ui.common.i18n import apply_language
+
+    app = QApplication.instance()
+    try:
+        apply_language(app, "ar")
+        window.switch_language("ar")
+        dlg = _open(qtbot, window)
+        type_text(qtbot, dlg.contact.lineEdit(), "Kela")
+        type_text(qtbot, dlg.what, "asumistuki")
+        qtbot.keyClick(dlg.what, Qt.Key.Key_Return)
+        qtbot.wait(50)
+        for text in (dlg.message.text(), dlg.party_note.text()):
+            assert text
+            # as a label lays it out (direction of its first strong letter) = right to left
+            assert get_display(text) == get_display(text, base_dir="R"), text
+        dlg.reject()
+    finally:
+        window.switch_language("en")
+        apply_language(app, "en")
