@@ -71,6 +71,20 @@ class ClientView(QWidget):
         self.title.setFont(font)
         top.addWidget(self.title, 1)
         lay.addLayout(top)
+        sharing = QHBoxLayout()
+        # a client on this page lives in the personal vault: team clients live in the
+        # team's own vault (docs/teams.md), so nobody else reads these records
+        self.shared_with = _label(_("Shared with: nobody. Only your own computers can read "
+                                    "this client's records."))
+        self.shared_with.setObjectName("shared-with")
+        sharing.addWidget(self.shared_with, 1)
+        self.share_button = QPushButton(_("Share with a &team…"))
+        self.share_button.setToolTip(_("Choose a team on the Team page; you see who will "
+                                       "read what before anything moves."))
+        named(self.share_button, _("Share with a team"))
+        self.share_button.clicked.connect(lambda: session.share_client.emit(client_id))
+        sharing.addWidget(self.share_button)
+        lay.addLayout(sharing)
 
         actions = QHBoxLayout()
         self.encounter_button = QPushButton(_("New &encounter"))

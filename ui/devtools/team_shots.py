@@ -21,8 +21,8 @@ PASS = "demo vault passphrase"
 def sample(fingerprint_key: bytes) -> Any:
     from counsel.org.policy import OrgPolicy
     from counsel.sync.devices import Device
-    from counsel.teams.overview import Overview
     from counsel.teams.membership import MemberView, TeamView
+    from counsel.teams.overview import Overview
 
     now = time.time()
     day = 86400.0
@@ -69,6 +69,7 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         session.current_client = client.id
         page = TeamPage(session, loader=lambda _v: data)
         page.resize(1000, 900)
+        page.share_client(client.id)  # come from the client's card: "Share with a team…"
         page.show()
         shot(lang, "team", page)
         page.team_boxes[0].members.selectRow(2)

@@ -32,6 +32,7 @@ class Session(QObject):
     new_encounter = Signal(str)  # client id
     quick_log = Signal(str)  # client id, or "" for none
     open_plans = Signal(str)  # client id: the Plans page for them
+    share_client = Signal(str)  # client id: the Team page, to share them with a team
     timer_changed = Signal()
 
     def __init__(self, vault: Vault, parent: QObject | None = None,

@@ -82,6 +82,7 @@ class Workspace(QWidget):
         session.new_encounter.connect(self.new_encounter)
         session.quick_log.connect(self.quick_log)
         session.open_plans.connect(self._open_plans)
+        session.share_client.connect(self._share_client)
         self.show_page("today")
 
     def _install_shortcuts(self) -> Shortcuts:
@@ -149,6 +150,10 @@ class Workspace(QWidget):
         from counsel_ui.plans.page import open_plans_for
 
         open_plans_for(self, client_id)
+
+    def _share_client(self, client_id: str) -> None:
+        self.page("team").share_client(client_id)  # type: ignore[attr-defined]
+        self.go_to_page("team")
 
     def page(self, key: str) -> QWidget:
         widget = self.page_widgets.get(key)

@@ -32,8 +32,8 @@ from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel.sync.devices import Device
 from counsel.teams import overview
-from counsel.teams.overview import Overview
 from counsel.teams.membership import TeamView
+from counsel.teams.overview import Overview
 from counsel_ui.common.ops import Op
 from counsel_ui.common.tables import fit_columns
 from counsel_ui.common.widgets import align_leading, named
@@ -148,6 +148,11 @@ class TeamPage(QWidget):
         self.message = align_leading(QLabel())
         self.message.setWordWrap(True)
         outer.addWidget(self.message)
+        self.sharing_client: str | None = None
+        self.sharing_note = align_leading(QLabel())
+        self.sharing_note.setWordWrap(True)
+        self.sharing_note.setVisible(False)
+        outer.addWidget(self.sharing_note)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         self.body = QWidget()
@@ -169,6 +174,24 @@ class TeamPage(QWidget):
 
     def say(self, text: str) -> None:
         self.message.setText(text)
+
+    def shown_client(self) -> str | None:
+        """The client whose card's "Share with a team…" brought this page up (the
+        workspace keeps it as the current client while this page shows)."""
+        return self.sharing_client
+
+    def share_client(self, client_id: str) -> None:
+        """Come here to share ``client_id``: say so until it is shared or left."""
+        name = self.session.vault.client_names([client_id]).get(client_id, "")
+        self.sharing_client = client_id
+        self.sharing_note.setText(_("Sharing {client}: press “Share a client with this team…” "
+                                    "in the team's box. You see who will read what before "
+                                    "anything moves.").format(client=overview.iso(name)))
+        self.sharing_note.setVisible(True)
+
+    def _done_sharing(self) -> None:
+        self.sharing_client = None
+        self.sharing_note.setVisible(False)
 
     def show_overview(self, data: Overview) -> None:
         self.data = data
@@ -345,7 +368,7 @@ class TeamPage(QWidget):
         client = self.session.current_client
         names = self.session.vault.client_names([client]) if client else {}
         if not client or client not in names:
-            self.say(_("Open the client's card first, then share them from here."))
+            self.say(_("Open the client's card and press “Share with a team…” there."))
             return
         box = dialogs.share_box(self, team, names[client], self.data.account if self.data
                                 else None, _day)
@@ -392,6 +415,7 @@ class TeamPage(QWidget):
 
         def done(moved: int) -> None:
             self.session.current_client = None
+            self._done_sharing()
             self.session.changed.emit(frozenset({Client.KIND}))
             self.say(_("Moved {n} records to {team}.").format(n=moved, team=team.name))
 
