@@ -22,12 +22,16 @@ def _today(window):  # type: ignore[no-untyped-def]
     return page
 
 
-def _settle(qtbot, notice) -> None:  # type: ignore[no-untyped-def]
-    from counsel_ui.common import ops
+def _shows(qtbot, notice, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Ask the notice to look again and wait until it says ``text`` (a refresh queued
+    earlier may still answer first with what it saw then)."""
+    notice.refresh()
+    qtbot.waitUntil(lambda: notice.isVisible() and text in notice.label.text(), timeout=10_000)
 
-    with qtbot.waitSignal(notice.refreshed, timeout=5000):
-        notice.refresh()
-    ops.wait_idle()
+
+def _hidden(qtbot, notice) -> None:  # type: ignore[no-untyped-def]
+    notice.refresh()
+    qtbot.waitUntil(lambda: not notice.isVisible(), timeout=10_000)
 
 
 def _chosen(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[Path]:
@@ -46,15 +50,14 @@ def _chosen(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[Path]:
 def test_the_reminder_and_back_up_now(qtbot, window, vault_path: Path,  # type: ignore[no-untyped-def]
                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notice = _today(window).backup_notice
-    _settle(qtbot, notice)
-    assert notice.isVisible() and "never been backed up" in notice.label.text()
+    _shows(qtbot, notice, "never been backed up")
 
     out = tmp_path / "usb" / "counsel.backup"
     asked = _chosen(monkeypatch, out)
-    with qtbot.waitSignal(notice.refreshed, timeout=10_000):
-        notice.button.click()
+    notice.button.click()
+    qtbot.waitUntil(lambda: notice.property("backup_box") is not None, timeout=10_000)
     assert asked == [out] and out.is_file()
-    assert not notice.isVisible()
+    _hidden(qtbot, notice)
     vault = window.session.vault
     assert [e.action for e in vault.audit.entries() if e.record_kind == "backup"] == ["export"]
     box = notice.property("backup_box")
@@ -73,11 +76,9 @@ def test_the_reminder_and_back_up_now(qtbot, window, vault_path: Path,  # type: 
     # ten days later the reminder is back; a 30-day setting hides it again
     old = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
     vault.settings.set(backup_status.LAST_KEY, {"at": old.isoformat(), "number": 1})
-    _settle(qtbot, notice)
-    assert notice.isVisible() and "more than 7 days ago" in notice.label.text()
+    _shows(qtbot, notice, "more than 7 days ago")
     backup_status.set_remind_days(vault, 30)
-    _settle(qtbot, notice)
-    assert not notice.isVisible()
+    _hidden(qtbot, notice)
 
 
 def test_file_menu_and_settings_back_up(qtbot, window, tmp_path: Path,  # type: ignore[no-untyped-def]
@@ -150,12 +151,11 @@ def test_restore_from_a_backup_on_a_new_computer(qtbot, vault_path: Path,  # typ
     assert win.session.vault.check().ok
     # Today says where the vault came from and what that means for erased clients
     notice = _today(win).backup_notice
-    _settle(qtbot, notice)
-    assert notice.isVisible() and "restored from a backup" in notice.label.text()
+    _shows(qtbot, notice, "restored from a backup")
     assert "erase them again" in notice.label.text()
     assert "more than" not in notice.label.text()  # the backup counts as the last one
-    with qtbot.waitSignal(notice.refreshed, timeout=5000):
-        notice.read_button.click()
-    assert not notice.isVisible()
+    notice.read_button.click()
+    _hidden(qtbot, notice)
+    assert backup_status.restored(win.session.vault) is None
     win.lock()
     assert screen.mode == "unlock"
