@@ -84,8 +84,8 @@ def check(vault: Vault, transport: Transport) -> tuple[list[Alarm], int]:
         if server < sent:
             alarms.append(rollback_alarm(server, sent))
         upload(vault, transport)
-    elif verdict is Verdict.SAME and sent < vault.key_generation:
-        mark_sent(vault)
+    elif verdict in (Verdict.SAME, Verdict.ADOPTED) and sent < vault.key_generation:
+        mark_sent(vault)  # the server has shown this generation: going back is a rollback
     elif verdict is Verdict.FOREIGN:
         alarms.append(forged_alarm())
     elif verdict is Verdict.DIVERGED:

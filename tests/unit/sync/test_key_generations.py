@@ -428,3 +428,20 @@ def test_a_thiefs_rotation_offered_to_a_lagging_device_is_reported(
     assert "keys_diverged" in [x.code for x in b_again.alarms]
     a.lock()
     b.lock()
+
+
+def test_a_rollback_is_reported_by_a_device_that_only_followed_the_rotation(
+        tmp_path: Path, live_server: LiveServer) -> None:
+    """b took generation 1 from the server (a rotated); the server then goes back to
+    generation 0 while a is away: b reports it and puts generation 1 back."""
+    a, b = _two_devices(tmp_path, live_server)
+    before = live_server.storage.keyring(a.vault_id)
+    assert before is not None
+    a.rotate_keys()
+    enrol.upload_keyring(a)
+    assert not _report(b).alarms and b.key_generation == 1
+    live_server.storage.put_keyring("maria", a.vault_id, before)
+    assert [x.code for x in _report(b).alarms] == ["keyring_rollback"]
+    assert _server_ring(live_server, a.vault_id).generation == 1
+    a.lock()
+    b.lock()
