@@ -85,7 +85,12 @@ def set_schedules(vault: Vault, years: Mapping[str, int]) -> None:
             raise ValidationError(kind_label(kind), _(
                 "is set by your organisation's policy ({years} years)").format(
                     years=fixed[kind]))
-    vault.settings.set(SCHEDULES_KEY, {**schedules(vault), **dict(years)})
+    before = schedules(vault)
+    vault.settings.set(SCHEDULES_KEY, {**before, **dict(years)})
+    changed = {k: n for k, n in years.items() if before.get(k) != n}
+    if changed:  # the DPO sees who changed how long records are kept
+        vault.audit.record("edit", record_kind="retention", detail="schedules " + " ".join(
+            f"{k}={n}" for k, n in sorted(changed.items())))
 
 
 class BadSchedules(KnownError):
@@ -138,6 +143,8 @@ def place_hold(vault: Vault, client_id: str, reason: str, *, by: str | None = No
     stored = dict(vault.settings.get(HOLDS_KEY, {}) or {})
     stored[client_id] = {"reason": hold.reason, "by": hold.by, "at": hold.at.isoformat()}
     vault.settings.set(HOLDS_KEY, stored)
+    vault.audit.record("edit", client_id=client_id, record_kind="retention",
+                       detail="legal hold placed")  # the reason may name people: not here
     return hold
 
 
@@ -146,6 +153,8 @@ def release_hold(vault: Vault, client_id: str) -> bool:
     if stored.pop(client_id, None) is None:
         return False
     vault.settings.set(HOLDS_KEY, stored)
+    vault.audit.record("edit", client_id=client_id, record_kind="retention",
+                       detail="legal hold released")
     return True
 
 

@@ -280,3 +280,17 @@ def test_the_profile_is_never_erased_before_the_rest_of_the_client(vault: Vault)
     retention.erase_due(vault, c.id, today=TODAY)
     assert vault.exists(c.id)
     assert retention.due(vault, TODAY) == []  # nothing more until the encounters are due
+
+
+def test_holds_and_schedule_changes_are_in_the_audit_trail(vault: Vault) -> None:
+    c = _client(vault, ended=dt.date(2017, 1, 1))
+    retention.set_schedules(vault, {"encounter": 8, "plan": 6})  # plan unchanged
+    retention.set_schedules(vault, {"encounter": 8})  # nothing changed: no entry
+    retention.place_hold(vault, c.id, "Kantelu: Zainab Qadiri")
+    retention.release_hold(vault, c.id)
+    entries = sorted(vault.audit.entries(), key=lambda e: e.counter)
+    assert [(e.action, e.client, e.record_kind, e.detail) for e in entries] == [
+        ("edit", None, "retention", "schedules encounter=8"),
+        ("edit", c.id, "retention", "legal hold placed"),
+        ("edit", c.id, "retention", "legal hold released")]
+    assert "Zainab" not in repr(entries)  # the reason is not copied into the trail
