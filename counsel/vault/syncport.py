@@ -224,15 +224,15 @@ class SyncPort:
                        for k, v in json.loads(self._store.state(WAITING) or "{}").items()}
             records = {**waiting, **records}
             gen = self._keys.generation
-            pending = self._keys.pending()
             sealer = self._sealer if gen == 0 else history.VaultKeySealer(
                 self._keys.vault_id, self._keys.vault_key(gen), self._sealer.signer)
             still: dict[str, str] = {}
             for key_id, record in records.items():
                 claimed = history.erasure_generation(record)
-                if gen < claimed <= (pending.generation if pending is not None else 0):
-                    # sealed under keys this device is waiting for (a passphrase changed
-                    # elsewhere): applied once it has them
+                if claimed > gen:
+                    # sealed under keys this device does not have yet (a passphrase changed
+                    # elsewhere, a team grant not yet here, a keyring upload behind):
+                    # applied once it has them — nothing is erased before it can check
                     still[key_id] = (record or b"").hex()
                     continue
                 if not history.erasure_is_authentic(sealer, key_id, record, gen):
