@@ -95,7 +95,11 @@ def endpoints(storage: SqlStorage, principal: Callable[[Request], Awaitable[Prin
         if not isinstance(items, list) or not 0 < len(items) <= 200:
             raise StorageError("malformed", "grants must be a list of 1 to 200 grants")
         rows = [parse_grant(g, tid) for g in items]
-        stored = await run_in_threadpool(store.add_grants, who.account, tid, rows)
+        rotate_from = body.get("rotate_from")
+        if rotate_from is not None and (not isinstance(rotate_from, int)
+                                        or isinstance(rotate_from, bool) or rotate_from < 0):
+            raise StorageError("malformed", "rotate_from must be a key version")
+        stored = await run_in_threadpool(store.add_grants, who.account, tid, rows, rotate_from)
         return JSONResponse({"stored": stored})
 
     async def remove(request: Request) -> Response:

@@ -149,11 +149,27 @@ class TeamStore:
                              "removed": r[3]} for r in members],
                 "grants": [json.loads(r[0]) for r in grants]}
 
-    def add_grants(self, account: str, team_id: str, rows: list[GrantRow]) -> int:
+    def add_grants(self, account: str, team_id: str, rows: list[GrantRow],
+                   rotate_from: int | None = None) -> int:
         """Store grants (only a ``member`` may grant) and give each grantee their role;
-        the team's version becomes the highest granted.  All or nothing."""
+        the team's version becomes the highest granted.  All or nothing.
+
+        ``rotate_from``: these grants are a rotation from that version to the next.  It is
+        refused (409 ``team_moved_on``) when another member rotated first or a grantee was
+        removed meanwhile: two members removing people at once must not make two keys of
+        one version, nor bring a removed member back."""
         with self.storage.transaction(write=True) as db:
             self._require(db, team_id, account, ("member",))
+            if rotate_from is not None:
+                current = int(db.execute("SELECT version FROM teams WHERE team_id = %s",
+                                         (team_id,))[0][0])
+                removed = {str(r[0]) for r in db.execute(
+                    "SELECT account FROM team_members WHERE team_id = %s AND removed IS NOT "
+                    "NULL", (team_id,))}
+                if current != rotate_from or any(
+                        g.version != rotate_from + 1 or g.member in removed for g in rows):
+                    raise StorageError("team_moved_on", "the team's keys or members changed "
+                                       "since this rotation was made", 409)
             now = _now()
             for g in rows:
                 if not db.execute("SELECT 1 FROM identities WHERE account = %s", (g.member,)):

@@ -255,16 +255,29 @@ def refresh(s: Session, team: Vault, now: dt.datetime | None = None) -> int:
     return team_generation(team)
 
 
+ROTATION_ATTEMPTS = 3
+
+
 def remove(s: Session, team: Vault, who: str) -> int:
     """Remove ``who``: the server refuses them from now on; the team key is rotated and
     the new generation granted to everyone who remains.  Returns the new generation."""
     _can_rotate(team)
-    # rotate from the newest version granted: a copy that missed an earlier removal would
-    # otherwise make a second, different key of a version that already exists
-    refresh(s, team)
-    accepted, found, _info = signers(s, team.vault_id)
-    s.remote.remove(team.vault_id, who)
-    return _rotate(s, team, {who}, accepted, found)
+    for attempt in range(ROTATION_ATTEMPTS):
+        # rotate from the newest version granted: a copy that missed an earlier removal
+        # would otherwise make a second, different key of a version that already exists
+        refresh(s, team)
+        accepted, found, _info = signers(s, team.vault_id)
+        try:
+            s.remote.remove(team.vault_id, who)
+        except SyncError as exc:
+            if attempt == 0 or exc.code != "no_member":
+                raise  # (on a retry: already removed by our first attempt)
+        try:
+            return _rotate(s, team, {who}, accepted, found)
+        except SyncError as exc:
+            if exc.code != "team_moved_on":
+                raise  # another member rotated at the same moment: start again from theirs
+    raise KnownError(_("Other members keep changing the team's keys; try again in a moment."))
 
 
 def _expired(g: Grant, now: dt.datetime) -> bool:
@@ -285,11 +298,16 @@ def rotate_out_expired(s: Session, team: Vault, now: dt.datetime | None = None) 
     if not gone:
         return None
     _can_rotate(team)
-    return _rotate(s, team, gone, accepted, found, when)
+    try:
+        return _rotate(s, team, gone, accepted, found, when)
+    except SyncError as exc:
+        if exc.code != "team_moved_on":
+            raise
+        return None  # another member rotated first; the next sync looks again
 
 
 def _can_rotate(team: Vault) -> None:
-    if getattr(team, "rotate_keys", None) is None:
+    if getattr(team, "adopt_generation", None) is None:
         raise KnownError(_("This version of Counsel cannot rotate team keys."))
 
 
@@ -297,8 +315,10 @@ def _rotate(s: Session, team: Vault, leaving: set[str], accepted: dict[str, Publ
             found: list[Grant], now: dt.datetime | None = None) -> int:
     """A new key version, granted to every member but ``leaving`` and expired substitutes."""
     ident = ensure_identity(s)
-    generation = int(team.rotate_keys().generation)
-    all_keys = team_keys(team)
+    # the new key is installed here only once the server took it as THE next version
+    held = team_keys(team)
+    generation, new_key = len(held), keys.new_key()
+    all_keys = [*held, new_key]
     newest: dict[str, Grant] = {}
     for g in found:
         if g.member not in leaving and (
@@ -316,7 +336,8 @@ def _rotate(s: Session, team: Vault, leaving: set[str], accepted: dict[str, Publ
             continue
         new.append(grants.issue(ident, public, team.vault_id, generation, old.role, all_keys,
                                 old.expires))
-    s.remote.post_grants(team.vault_id, new)
+    s.remote.post_grants(team.vault_id, new, rotate_from=generation - 1)
+    team.adopt_generation(generation, new_key)
     mine = next((g for g in new if g.member == s.account), None)
     if mine is not None:
         _hold(team, mine, s.account)

@@ -66,9 +66,14 @@ class TeamRemote:
     def grants(self, team_id: str) -> list[Grant]:
         return [Grant.from_json(g) for g in self.team(team_id).get("grants", [])]
 
-    def post_grants(self, team_id: str, grants: list[Grant]) -> None:
-        self.t.request("POST", f"/v1/teams/{team_id}/grants",
-                       json_body={"grants": [g.to_json() for g in grants]})
+    def post_grants(self, team_id: str, grants: list[Grant],
+                    rotate_from: int | None = None) -> None:
+        """Store grants; ``rotate_from``: they rotate that key version to the next (the
+        server refuses with ``team_moved_on`` when another member got there first)."""
+        body: dict[str, Any] = {"grants": [g.to_json() for g in grants]}
+        if rotate_from is not None:
+            body["rotate_from"] = rotate_from
+        self.t.request("POST", f"/v1/teams/{team_id}/grants", json_body=body)
 
     def remove(self, team_id: str, account: str) -> None:
         self.t.request("DELETE", f"/v1/teams/{team_id}/members/{account}")

@@ -201,3 +201,33 @@ def test_an_expired_substitute_is_rotated_out_by_the_next_member_sync(
     assert copy.get(after.id).name == after.name  # type: ignore[attr-defined]
     for v in (team, copy, sub):
         v.lock()
+
+
+def test_two_removals_at_the_same_moment_make_one_key_per_version(
+        people: dict[str, Session], monkeypatch: pytest.MonkeyPatch) -> None:
+    maria, jonas = people["maria"], people["jonas"]
+    team = membership.create_team(maria, "Team North", PASS, kdf=FAST)
+    for who in ("jonas", "sanna", "pekka"):
+        membership.invite(maria, team, who, unverified_ok=True)
+    copy = membership.join_team(jonas, team.vault_id, PASS, kdf=FAST)
+    assert copy is not None
+    real = jonas.remote.post_grants
+    calls = []
+
+    def meanwhile(team_id, grants_, rotate_from=None):  # type: ignore[no-untyped-def]
+        if not calls:  # Maria removes Pekka while Jonas's rotation is on its way
+            assert membership.remove(maria, team, "pekka") == 1
+        calls.append(rotate_from)
+        return real(team_id, grants_, rotate_from)
+
+    monkeypatch.setattr(jonas.remote, "post_grants", meanwhile)
+    assert membership.remove(jonas, copy, "sanna") == 2
+    assert calls == [0, 1]  # refused once (version 1 was Maria's), then rotated from 1
+    assert membership.refresh(maria, team) == 2
+    assert membership.team_keys(team) == membership.team_keys(copy)
+    newest = {g.member for g in maria.remote.grants(team.vault_id) if g.version == 2}
+    assert newest == {"maria", "jonas"}
+    roster = {m.account: m.removed for m in membership.list_teams(maria)[0].members}
+    assert roster["pekka"] and roster["sanna"]  # nobody brought back by a late grant
+    copy.lock()
+    team.lock()
