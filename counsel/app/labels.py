@@ -3,8 +3,9 @@
 A name in Arabic script beside a Latin place name ("Vantaa · أحمد الحسن") is reordered
 by the bidi algorithm into an order nobody wrote.  The name is wrapped in a first-strong
 isolate, so it keeps its own direction and cannot pull the separator or the place
-across it, and the whole line starts with the name.  The birth year tells apart the
-many clients who share a common name.
+across it, and the whole line starts with the name.  The birth date tells apart the
+many clients who share a common name; it is written as the
+client list writes it (``display.short_date``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ def client_label(name: str, birth_date: dt.date | None = None, municipality: str
         rtl = is_rtl(current_language())
     parts = [(RLM if rtl else LRM) + isolate(name)]
     if birth_date is not None:
-        parts.append(birth_date.isoformat())
+        from counsel.i18n import display
+
+        # the interface language's date, as in the client list; isolated so an Arabic
+        # date's marks cannot pull the separators around it
+        parts.append(isolate(display.short_date(birth_date)))
     if municipality:
         parts.append(isolate(municipality))
     return " · ".join(parts)

@@ -6,6 +6,7 @@ Locale-aware through Babel, in the interface language (``counsel.i18n``).  Qt-fr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -30,6 +31,26 @@ def date(value: dt.date | None, fmt: str = "medium") -> str:
     from babel.dates import format_date
 
     return str(format_date(value, format=fmt, locale=_locale()))
+
+
+def short_date(value: dt.date | None) -> str:
+    """The interface language's short numeric date with the whole year (fi ``12.9.2004``,
+    ar ``12/9/2004`` with its marks, en ``9/12/2004``): CLDR's short pattern, whose
+    two-digit year (en ``9/12/04``) cannot tell a birth in 1925 from one in 2025."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    return str(format_date(value, format=_full_year_short(_locale()), locale=_locale()))
+
+
+@lru_cache(maxsize=16)
+def _full_year_short(locale: str) -> str:
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("short", locale=locale).pattern
+    # "yy" (two digits) → "y" (the year as it is); quoted literals hold no y in CLDR
+    return re.sub(r"(?<!y)yy(?!y)", "y", pattern)
 
 
 def time(value: dt.time | None) -> str:

@@ -223,7 +223,7 @@ class ClientDialog(FormDraft, QDialog):
             self._store(client)
             return
         names = display.join(
-            f"{c.display_name} ({c.birth_date.isoformat() if c.birth_date else '–'}"
+            f"{c.display_name} ({display.short_date(c.birth_date) if c.birth_date else '–'}"
             f"{' · ' + c.municipality if c.municipality else ''})" for c in found[:5])
         self.error.setText(_("Probably already a client: {names}. Open that client instead, "
                              "or press Save again to create a new one.").format(names=names))

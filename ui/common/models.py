@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -15,12 +16,17 @@ from counsel.vault.views import ClientSummary
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the value a column sorts by (a date, not its text: "3.10.1990" comes after "12.9.2004"
+#: as text); ``QSortFilterProxyModel.setSortRole(SORT_ROLE)`` / a model's own sort
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
     """Rows of frozen values; columns are (title, getter) pairs. ``ID_ROLE`` → row id."""
 
     columns: Sequence[tuple[str, Callable[[Any], str]]] = ()
+    #: column title → the value that column sorts by (default: the shown text)
+    sort_keys: dict[str, Callable[[Any], Any]] = {}  # noqa: RUF012 - class constant
 
     def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
         super().__init__(parent)
@@ -44,12 +50,17 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         value = self._rows[index.row()]
+        title = self.columns[index.column()][0]
+        born = getattr(self, "birth", None)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            born = getattr(self, "birth", None)
-            if born is not None and self.columns[index.column()][0] == "Born":
-                day = born.get(getattr(value, "id", ""))
-                return day.isoformat() if day else ""
+            if born is not None and title == "Born":
+                return _date_cell(born.get(getattr(value, "id", "")))
             return self.columns[index.column()][1](value)
+        if role == SORT_ROLE:
+            if born is not None and title == "Born":
+                return born.get(getattr(value, "id", "")) or dt.date.min
+            key = self.sort_keys.get(title)
+            return key(value) if key else self.columns[index.column()][1](value)
         if role == ID_ROLE:
             return getattr(value, "id", None)
         return None
@@ -59,6 +70,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(self.columns[section][0])
         return None
+
+
+def _date_cell(day: Any) -> str:
+    """The interface language's date, isolated: an Arabic date's right-to-left marks
+    otherwise come apart in a left-to-right cell ("41990/3/" for 4/3/1990)."""
+    return display.isolate(display.short_date(day))
 
 
 def _languages(c: ClientSummary) -> str:
@@ -87,8 +104,9 @@ class ClientTableModel(RowsModel[ClientSummary]):
         (N_("Municipality"), lambda c: c.municipality),
         (N_("Type"), _client_type),
         (N_("Interpreter"), lambda c: _("yes") if c.interpreter_needed else ""),
-        (N_("Permit"), lambda c: display.date(c.permit_date, "short")),
+        (N_("Permit"), lambda c: _date_cell(c.permit_date)),
     )
+    sort_keys = {"Permit": lambda c: c.permit_date or dt.date.min}  # noqa: RUF012
 
 
 class ContactTableModel(RowsModel[Contact]):

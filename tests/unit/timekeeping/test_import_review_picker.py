@@ -47,12 +47,31 @@ def test_clients_with_one_name_have_distinct_labels_with_birth_dates(vault: Vaul
     review = ImportReview.load(vault, ICS, first=DAY, last=DAY, tz=HEL)
     labels = review.client_labels
     assert len(set(labels.values())) == 3, labels
-    assert "1990-04-02" in labels["1" * 32] and "1984-11-20" in labels["2" * 32]
+    assert "4/2/1990" in labels["1" * 32] and "11/20/1984" in labels["2" * 32]
     assert all("Sahra Warsame" in label for label in labels.values())
     # the table names the proposed client the same way as the picker
     (row,) = [r for r in review.rows if r.proposal.event.summary == "Sahra Warsame"]
     if row.proposal.client:
         assert review.client_label(row.proposal.client) == labels[row.proposal.client]
+
+
+@pytest.mark.parametrize(("lang", "first", "second"), [
+    ("fi", "2.4.1990", "20.11.1984"),
+    ("ar", "2\u200f/4\u200f/1990", "20\u200f/11\u200f/1984"),
+])
+def test_picker_birth_dates_are_written_as_the_client_list_writes_them(
+        vault: Vault, lang: str, first: str, second: str) -> None:
+    """The same date format as the client list's Born column (not ISO), isolated."""
+    from counsel.i18n import set_language
+
+    set_language(lang)
+    try:
+        labels = ImportReview.load(vault, ICS, first=DAY, last=DAY, tz=HEL).client_labels
+    finally:
+        set_language("en")
+    assert f"\u2068{first}\u2069" in labels["1" * 32], labels
+    assert f"\u2068{second}\u2069" in labels["2" * 32], labels
+    assert "1990-04-02" not in labels["1" * 32]
 
 
 def test_the_problem_title_counts_events_only(vault: Vault) -> None:
