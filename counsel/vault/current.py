@@ -27,6 +27,9 @@ from counsel.vault.workingset import WorkingSet
 log = logging.getLogger("counsel.vault")
 #: Below this many records, unlock rebuilds quickly enough that no cache is written.
 SNAPSHOT_MIN_RECORDS = 2000
+#: An unlock cache at most this many revisions behind is kept as it is on lock (the next
+#: unlock replays them), not written again.
+REPLAY_MAX = 200
 SNAPSHOT_KEY = "snapshot-key"  # purpose of the unlock cache's key (wrapped in meta)
 #: A revision that fails to open or to validate marks its record damaged, not the vault.
 UNREADABLE = (IntegrityError, ValidationError, KeyError, ValueError, RecordNotFound)
@@ -199,6 +202,10 @@ class Current:
                 SNAPSHOT_MIN_RECORDS or self.waiting:
             # (records waiting for newer keys are not in the working set: a cache written
             # now would hide them after the keys arrive)
+            return
+        if 0 <= self.snapshot_seq and seq - self.snapshot_seq <= REPLAY_MAX:
+            # a few changes behind (a report's audit entry, a quick edit): the next unlock
+            # replays them; sealing the whole working set again costs seconds on a large vault
             return
         snapshot.write(self._cache, self._snapshot_key, self._keys.vault_id, seq,
                        self.ws.to_parts())

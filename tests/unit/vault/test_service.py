@@ -237,3 +237,33 @@ def test_encounter_facts_match_the_records_without_text(vault: Vault) -> None:
     facts = vault.encounter_facts()
     assert facts == [e.replace(situation="", notes="")]
     assert vault.encounter_facts(c.id) == facts and vault.encounter_facts("0" * 32) == []
+
+
+def test_unlock_cache_a_few_changes_behind_is_kept_and_replayed(
+    vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locking after a few changes keeps the cache file (no reseal of the whole working
+    set); the next unlock replays those changes. Many changes write it again."""
+    import counsel.vault.current as current
+
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    monkeypatch.setattr(current, "REPLAY_MAX", 3)
+    c = _client("Cache Client")
+    vault.save(c)
+    vault.lock()
+    cache = snapshot.cache_path(vault_path)
+    written = cache.read_bytes()
+    v = Vault.unlock(vault_path, PASS)
+    v.save(c.replace(name="Renamed After Cache"))
+    v.delete(v.save(_client("Gone Soon")).record_id)
+    v.lock()
+    assert cache.read_bytes() == written  # kept: three changes behind
+    v = Vault.unlock(vault_path, PASS)
+    assert v.get(c.id).name == "Renamed After Cache"  # type: ignore[attr-defined]
+    assert [s.name for s in v.clients()] == ["Renamed After Cache"]
+    v.save(c.replace(name="Fourth Change"))
+    v.lock()
+    assert cache.read_bytes() != written  # four behind: written again
+    v = Vault.unlock(vault_path, PASS)
+    assert v.snapshot_seq == v.store.max_seq() and v.get(c.id).name == "Fourth Change"  # type: ignore[attr-defined]
+    v.lock()
