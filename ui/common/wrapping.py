@@ -6,19 +6,41 @@ reason "suomi, luetun ymmärtäminen A2.2 ≥ vaadittu A2.2 (testattu, 15.11.202
 its evidence).  Here the one column is as wide as the view, the delegate hands the
 style that width (the style then wraps), and the rows are laid out again when the
 width changes.
+
+Qt's line breaker breaks a date after its "/" ("15/11/" | "2026" in an Arabic reason);
+the delegate draws and measures the text with a WORD JOINER (U+2060, invisible, "no
+break here" in UAX #14, which Qt honours) on both sides of a "/" between digits, so a
+date stays on one line.  The item's own text (copy, accessible name) is left as it is.
 """
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
+
+WORD_JOINER = "\u2060"
+# a "/" between digits, after the direction mark an Arabic date carries (15\u200f/11)
+_DATE_SLASH = re.compile(r"(?<=\d)([\u200e\u200f\u061c]?)/(?=\d)")
+
+
+def keep_dates_whole(text: str) -> str:
+    """``text`` with no line break allowed around a "/" between digits (a date)."""
+    return _DATE_SLASH.sub(lambda m: f"{m.group(1)}{WORD_JOINER}/{WORD_JOINER}", text)
 
 
 class _WrapDelegate(QStyledItemDelegate):
     def __init__(self, view: QTreeView) -> None:
         super().__init__(view)
         self.view = view
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if "/" in option.text:
+            option.text = keep_dates_whole(option.text)
 
     def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
