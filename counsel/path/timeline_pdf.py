@@ -10,26 +10,23 @@ are printed as typed.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from counsel.domain.client import Client
 from counsel.path.timeline import INTERNAL_KINDS, Fact
-from counsel.plans import layout_shape
 from counsel.plans import path_texts as T
 from counsel.plans import textlayout as tl
 from counsel.plans.printing import (
     MSG_FALLBACK_NOTE,
     Lang,
     Styles,
+    build_pdf,
     fallback_text,
     isolate,
     languages_for,
-    numbered_canvas,
     styled,
 )
 from counsel.plans.render_plan import MARGIN, VARIANTS
@@ -181,19 +178,8 @@ def render_timeline(client: Client, facts: Sequence[Fact], *, client_lang: str,
     furniture = Furniture(cl, co, styles, client_name=client.display_name,
                           organisation=organisation, printed=today,
                           draft=review_status(cl.code).status == "draft")
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + furniture.header_h + 8,
-        bottomMargin=MARGIN + furniture.footer_h + 8,
-        title=f"{cl.gettext(T.TITLE)} – {client.display_name}", author=organisation,
-        creator="Counsel", lang=cl.code.replace("_", "-"), invariant=True,
-        initialFontName=styles.fonts.regular.primary.name)
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="timeline", frames=[frame])])
-    try:
-        doc.build(story.items, canvasmaker=numbered_canvas(furniture.decorate))
-    finally:
-        layout_shape.clear_cache()  # the shaping cache holds the client's text
-    return buf.getvalue()
+    return build_pdf(story.items, furniture.decorate, lang=cl.code,
+                     title=f"{cl.gettext(T.TITLE)} – {client.display_name}",
+                     author=organisation, font=styles.fonts.regular.primary.name,
+                     margin=MARGIN, top=MARGIN + furniture.header_h + 8,
+                     bottom=MARGIN + furniture.footer_h + 8)

@@ -246,3 +246,38 @@ def numbered_canvas(decorate: Callable[[Any, int, int], None]) -> type:
             super().save()
 
     return NumberedCanvas
+
+
+def build_pdf(story: list[Any], decorate: Callable[[Any, int, int], None], *, lang: str,
+              title: str, font: str, margin: float, top: float | None = None,
+              bottom: float | None = None, author: str | None = None,
+              subject: str | None = None) -> bytes:
+    """An A4 document of one full-width frame (no padding) between the margins, ``story``
+    laid out in it and ``decorate(canvas, page, pages)`` drawn on every page (header,
+    footer, "page x of y"); the bytes of the PDF.  ``top``/``bottom`` default to
+    ``margin`` (room for a header or footer is added by the caller).  The document is
+    reproducible (``invariant``) and names the embedded ``font`` from its first page (not
+    reportlab's unembedded Helvetica).  The shaping cache, which holds the client's text,
+    is cleared once the document is built, also when building fails."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    from counsel.plans import layout_shape
+
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=margin, rightMargin=margin,
+        topMargin=margin if top is None else top,
+        bottomMargin=margin if bottom is None else bottom,
+        title=title, author=author, subject=subject, creator="Counsel",
+        lang=lang.replace("_", "-"), invariant=True, initialFontName=font)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(decorate))
+    finally:
+        layout_shape.clear_cache()
+    return buf.getvalue()

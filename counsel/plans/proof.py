@@ -19,12 +19,12 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 from counsel.plans import textlayout as tl
-from counsel.plans.printing import Lang, Styles, check_language, numbered_canvas, styled
+from counsel.plans.printing import Lang, Styles, build_pdf, check_language, styled
 
 ROOT = Path(__file__).resolve().parent.parent.parent / "locales"
 MARGIN = 16 * mm
@@ -157,14 +157,5 @@ def render_proof(lang: str, po_bytes: bytes | None = None, *, source_name: str =
         canvas.setFillColorRGB(0.4, 0.4, 0.4)
         canvas.drawRightString(A4[0] - MARGIN, MARGIN / 2, f"{page} / {pages}")
 
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                          topMargin=MARGIN, bottomMargin=MARGIN, invariant=True,
-                          title=f"Translator's proof {code}", creator="Counsel",
-                          lang=code.replace("_", "-"),
-                          initialFontName=styles.fonts.regular.primary.name)
-    frame = Frame(MARGIN, MARGIN, doc.width, doc.height, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="proof", frames=[frame])])
-    doc.build(story, canvasmaker=numbered_canvas(decorate))
-    return buf.getvalue()
+    return build_pdf(story, decorate, lang=code, title=f"Translator's proof {code}",
+                     font=styles.fonts.regular.primary.name, margin=MARGIN)

@@ -12,28 +12,18 @@ by a qualified translator is flagged in the footer, in both languages.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Flowable,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-    Spacer,
-)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from counsel.domain.client import Client
 from counsel.domain.enums import CefrLevel, Literacy, MeasureStatus
 from counsel.domain.plan import Measure, Plan
 from counsel.i18n import N_
-from counsel.plans import layout_shape
 from counsel.plans import textlayout as tl
 from counsel.plans.printing import (
     MSG_DRAFT,
@@ -41,10 +31,10 @@ from counsel.plans.printing import (
     MSG_PAGE,
     Lang,
     Styles,
+    build_pdf,
     fallback_text,
     isolate,
     languages_for,
-    numbered_canvas,
     styled,
 )
 from counsel.plans.templates import MeasureType, Section, Template, review_status
@@ -400,22 +390,8 @@ def render_plan(plan: Plan, client: Client, template: Template,
     furniture = _Furniture(for_client, for_counsellor, styles, client_name=client.display_name,
                            organisation=organisation, printed=printed or dt.date.today(),
                            draft=draft)
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + furniture.header_h + 3 * mm,
-        bottomMargin=MARGIN + furniture.footer_h + 3 * mm,
-        title=title, author=counsellor_name or organisation, subject=template.id,
-        creator="Counsel", lang=for_client.code.replace("_", "-"), invariant=True,
-        # reportlab's default Helvetica would be referenced (unembedded) on every page
-        initialFontName=styles.fonts.regular.primary.name,
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="plan", frames=[frame])])
-    try:
-        doc.build(story, canvasmaker=numbered_canvas(furniture.decorate))
-    finally:
-        # the shaping cache holds the client's text: keep it no longer than one render
-        layout_shape.clear_cache()
-    return buf.getvalue()
+    return build_pdf(story, furniture.decorate, lang=for_client.code, title=title,
+                     author=counsellor_name or organisation, subject=template.id,
+                     font=styles.fonts.regular.primary.name, margin=MARGIN,
+                     top=MARGIN + furniture.header_h + 3 * mm,
+                     bottom=MARGIN + furniture.footer_h + 3 * mm)

@@ -12,16 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import io
 import unicodedata
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import Spacer
 
 from counsel.domain import Record
 from counsel.domain.enums import LABELS
-from counsel.plans import layout_shape
 from counsel.plans import record_texts as T
 from counsel.plans import textlayout as tl
 from counsel.plans.printing import (
@@ -30,9 +27,9 @@ from counsel.plans.printing import (
     PDI,
     Lang,
     Styles,
+    build_pdf,
     fallback_text,
     languages_for,
-    numbered_canvas,
     styled,
 )
 from counsel.plans.render_plan import MARGIN
@@ -196,19 +193,7 @@ def render_export(access: SubjectAccess, *, counsellor_lang: str = "en",
     furniture = Furniture(cl, cl, styles, client_name=access.client.display_name,
                           organisation=organisation, printed=today,
                           draft=review_status(cl.code).status == "draft")
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + furniture.header_h + 8,
-        bottomMargin=MARGIN + furniture.footer_h + 8,
-        title=cl.gettext(T.TITLE), author=organisation, creator="Counsel",
-        lang=cl.code.replace("_", "-"), invariant=True,
-        initialFontName=styles.fonts.regular.primary.name)
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="copy", frames=[frame])])
-    try:
-        doc.build(copy.items, canvasmaker=numbered_canvas(furniture.decorate))
-    finally:
-        layout_shape.clear_cache()  # the shaping cache holds the client's text
-    return buf.getvalue()
+    return build_pdf(copy.items, furniture.decorate, lang=cl.code, title=cl.gettext(T.TITLE),
+                     author=organisation, font=styles.fonts.regular.primary.name,
+                     margin=MARGIN, top=MARGIN + furniture.header_h + 8,
+                     bottom=MARGIN + furniture.footer_h + 8)
