@@ -130,6 +130,18 @@ def share_warning(team: TeamView, client: str, me: str | None,
     return "\n".join(lines)
 
 
+def shared_with_words(team: TeamView, me: str | None) -> str:
+    """Who reads the clients kept in ``team`` (a client's "shared with")."""
+    full, figures = readers(team, me)
+    names = ", ".join(iso(m.account) for m in full) or _("nobody else yet")
+    line = _("Shared with everyone in {team}: {names}.").format(team=iso(team.name),
+                                                                 names=names)
+    if figures:
+        line += " " + _("Supervisors see only the figures, never case notes: {names}").format(
+            names=", ".join(iso(m.account) for m in figures))
+    return line
+
+
 def _join(extra: str) -> str:
     return _(", {until}").format(until=extra) if extra else ""
 

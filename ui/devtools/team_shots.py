@@ -84,6 +84,11 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         share.show()
         shot(lang, "team-share", share)
         share.reject()
+        listed = dialogs.team_clients_box(page, data.teams[0], data.account,
+                                          ["أحمد السيد", "Hodan Farah", "Nguyen Van An"])
+        listed.show()
+        shot(lang, "team-clients", listed)
+        listed.reject()
         revoke = dialogs.revoke_box(page, data.devices[1], data.policy)
         revoke.show()
         shot(lang, "team-revoke", revoke)

@@ -111,3 +111,19 @@ def share_box(parent: QWidget, team: TeamView, client: str, me: str | None,
     box.addButton(_("Share the client"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     return box
+
+
+def team_clients_box(parent: QWidget, team: TeamView, me: str | None,
+                     names: list[str]) -> QMessageBox:
+    """The clients kept in ``team``'s copy on this computer, and who reads them."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(_("Clients in {team}").format(team=overview.iso(team.name)))
+    box.setText(overview.shared_with_words(team, me))
+    # one name a line, every line on the interface's side (Qt would align each line by
+    # its own script: an Arabic name right, a Latin one left)
+    mark = "\u200f" if box.isRightToLeft() else "\u200e"
+    box.setInformativeText("\n".join(mark + overview.iso(n) for n in names)
+                           or _("No clients in this team yet."))
+    box.addButton(QMessageBox.StandardButton.Close)
+    return box

@@ -32,6 +32,7 @@ from counsel.i18n import display
 from counsel.i18n import gettext as _
 from counsel.sync.devices import Device
 from counsel.teams import overview
+from counsel.teams.grants import SUPERVISOR
 from counsel.teams.membership import TeamView
 from counsel.teams.overview import Overview
 from counsel_ui.common.ops import Op
@@ -106,8 +107,15 @@ class TeamBox(QGroupBox):
         self.share_button = named(QPushButton(_("Share a client with this team…")),
                                   _("Share a client with this team"))
         self.share_button.clicked.connect(lambda: page.share_with(team))
+        self.clients_button = named(QPushButton(_("Clients in this team…")),
+                                    _("Clients in this team"))
+        self.clients_button.clicked.connect(lambda: page.team_clients(team))
+        has_copy = team.role != SUPERVISOR and page.data is not None and all(
+            p.team_id != team.team_id for p in page.data.pending)
+        self.clients_button.setEnabled(has_copy)
         row.addWidget(self.verify_button)
         row.addStretch(1)
+        row.addWidget(self.clients_button)
         row.addWidget(self.share_button)
         lay.addLayout(row)
 
@@ -375,6 +383,33 @@ class TeamPage(QWidget):
         box.accepted.connect(lambda: self.move(team, client))
         self.dialog = box
         box.open()
+
+    def team_clients(self, team: TeamView) -> None:
+        """List the clients in this computer's copy of ``team`` and who reads them."""
+        from counsel.teams import membership
+
+        passphrase, ok = QInputDialog.getText(
+            self, _("Clients in {team}").format(team=team.name),
+            _("Your vault passphrase (it opens the team's copy on this computer):"),
+            QLineEdit.EchoMode.Password)
+        if not ok or not passphrase:
+            return
+        personal = self.session.vault
+
+        def run() -> list[str]:
+            copy = membership.open_team(personal, team.team_id, passphrase)
+            try:
+                return [c.name for c in copy.clients()]
+            finally:
+                copy.lock()
+
+        def show(names: list[str]) -> None:
+            box = dialogs.team_clients_box(self, team, self.data.account if self.data
+                                           else None, names)
+            self.dialog = box
+            box.open()
+
+        Op(self, run, write=False).success(show).run()
 
     def move(self, team: TeamView, client_id: str) -> None:
         """Move the client into the team's vault (``counsel.teams.move``): copied and

@@ -114,3 +114,37 @@ def test_members_roles_verification_and_the_share_warning(
         box.reject()
     finally:
         vault.lock()
+
+
+def test_the_clients_a_team_shares_and_who_reads_them(
+        qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from counsel.teams.membership import team_path
+    from counsel.vault import keys
+
+    vault, _code = Vault.create(tmp_path / "v.vault", PASS, kdf=KdfParams.fast_for_tests())
+    data = _sample()
+    team = data.teams[0]
+    copy = Vault.adopt(team_path(vault, team.team_id), team.team_id, keys.new_key(), PASS,
+                       kdf=KdfParams.fast_for_tests())
+    copy.save(Client(name="Hodan Farah"))
+    copy.lock()
+    try:
+        page = _page(qtbot, vault, loader=lambda _v: data)
+        box = page.team_boxes[0]
+        assert box.clients_button.isEnabled()
+        # the second team has no copy on this computer (an invitation waiting)
+        assert not page.team_boxes[1].clients_button.isEnabled()
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (PASS, True))
+        box.clients_button.click()
+        qtbot.waitUntil(lambda: isinstance(page.dialog, QMessageBox), timeout=20_000)
+        shown = page.dialog
+        text = shown.text().replace("\u2068", "").replace("\u2069", "")
+        assert "Hodan Farah" in shown.informativeText()
+        readers = text.split("Supervisors")[0]
+        assert "ahmed.hassan" in readers and "liisa.korhonen" in readers
+        assert "jukka.niemi" not in readers and "maria.virtanen" not in readers
+        shown.reject()
+    finally:
+        vault.lock()
