@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _age_some_clients(vault_path: Path) -> None:
@@ -34,41 +35,24 @@ def _age_some_clients(vault_path: Path) -> None:
 
 
 def render(out: Path, langs: Sequence[str], vault_path: Path) -> list[Path]:
-    from PySide6.QtWidgets import QApplication
+    from counsel_ui.devtools.screenshots import window_shots
 
-    from counsel_ui.common.i18n import apply_language
-    from counsel_ui.devtools.screenshots import DEMO_PASSPHRASE, Shots, unlock_window
-    from counsel_ui.shell.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    from counsel_ui.common.fonts import register_script_fonts
-
-    register_script_fonts()  # Tigrinya and Arabic names, as the app shows them
-    shot = Shots(app, out, rounds=80)
-    for lang in langs:
-        apply_language(app, lang)
-        win = MainWindow(vault_path)
-        win.resize(1280, 800)
-        win.show()
-        unlock_window(app, win, DEMO_PASSPHRASE)
-        assert win.workspace is not None
+    def take(lang: str, win: Any, shot: Any) -> None:
         win.workspace.show_page("retention")
         shot(lang, "retention", win, 150)
-        win.lock()
-        win.close()
-    return shot.written
+
+    return window_shots(out, langs, vault_path, take)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from counsel_ui.devtools.screenshots import make_demo_vault, shots_parser, shots_session
+    from counsel_ui.devtools.screenshots import make_demo_vault, run_shots
 
-    args = shots_parser("python -m counsel_ui.devtools.records_shots").parse_args(argv)
-    with shots_session() as (_app, tmp):
+    def make(args: Any, tmp: Path) -> list[Path]:
         vault_path = make_demo_vault(tmp)
         _age_some_clients(vault_path)
-        for path in render(args.out, args.langs, vault_path):
-            print(path)
-    return 0
+        return render(args.out, args.langs, vault_path)
+
+    return run_shots("python -m counsel_ui.devtools.records_shots", argv, make)
 
 
 if __name__ == "__main__":

@@ -239,6 +239,46 @@ def shots_session() -> Iterator[tuple[Any, Path]]:
 
 
 
+def run_shots(prog: str, argv: Sequence[str] | None,
+              render: Callable[[Any, Path], list[Path]],
+              progress: Callable[[str], None] = print) -> int:
+    """A screenshot script's ``main``: its options (``shots_parser``), a throwaway session
+    (``shots_session``), ``render(args, tmp)`` and the written files reported."""
+    args = shots_parser(prog).parse_args(argv)
+    with shots_session() as (_app, tmp):
+        written = render(args, tmp)
+    for path in written:
+        progress(str(path))
+    return 0
+
+
+def window_shots(out: Path, langs: Sequence[str], vault_path: Path,
+                 take: Callable[[str, Any, Shots], None], rounds: int = 80) -> list[Path]:
+    """For each language: the main window on ``vault_path`` (1280×800, unlocked with the
+    demo passphrase, the script fonts registered as the app registers them), handed to
+    ``take(lang, window, shot)``, then locked and closed.  The files written."""
+    from PySide6.QtWidgets import QApplication
+
+    from counsel_ui.common.fonts import register_script_fonts
+    from counsel_ui.common.i18n import apply_language
+    from counsel_ui.shell.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    register_script_fonts()  # Tigrinya and Arabic names, as the app shows them
+    shot = Shots(app, out, rounds=rounds)
+    for lang in langs:
+        apply_language(app, lang)
+        win = MainWindow(vault_path)
+        win.resize(1280, 800)
+        win.show()
+        unlock_window(app, win, DEMO_PASSPHRASE)
+        assert win.workspace is not None
+        take(lang, win, shot)
+        win.lock()
+        win.close()
+    return shot.written
+
+
 def main(argv: Sequence[str] | None = None,
          progress: Callable[[str], None] = print) -> int:
     parser = shots_parser("python -m counsel_ui.devtools.screenshots")

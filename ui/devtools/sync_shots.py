@@ -133,14 +133,10 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] = print) -> int:
-    from counsel_ui.devtools.screenshots import shots_parser, shots_session
+    from counsel_ui.devtools.screenshots import run_shots
 
-    args = shots_parser("python -m counsel_ui.devtools.sync_shots").parse_args(argv)
-    with shots_session() as (_app, tmp):
-        written = render(args.out, args.langs, tmp)
-    for path in written:
-        progress(str(path))
-    return 0
+    return run_shots("python -m counsel_ui.devtools.sync_shots", argv,
+                     lambda args, tmp: render(args.out, args.langs, tmp), progress)
 
 
 if __name__ == "__main__":
