@@ -176,6 +176,9 @@ def _table(model: SplitModel, name: str) -> QTableView:
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for c in range(1, model.columnCount()):
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    # widths from the first rows only (hours:minutes are alike): Qt's default measures a
+    # thousand rows through data() at every layout, on the UI thread
+    header.setResizeContentsPrecision(100)
     named(view, name)
     return view
 
