@@ -262,9 +262,13 @@ class UnlockScreen(QWidget):
                 return Vault.recover(path, code, phrase)
             return Vault.unlock(path, phrase)
 
-        Op(self, work, write=False).success(self._done).failure(self._failed).run()
+        # the mode the work was started in, not the screen's mode when it ends: the links
+        # stay clickable meanwhile, and a recovery finished "in unlock mode" would open the
+        # vault without showing the new recovery code (the used one no longer works)
+        op = Op(self, work, write=False).success(lambda result: self._done(result, mode))
+        op.failure(self._failed).run()
 
-    def _done(self, result: object) -> None:
+    def _done(self, result: object, mode: str) -> None:
         self._busy = False
         self.throttle.succeeded()
         self.passphrase.clear()
@@ -272,7 +276,7 @@ class UnlockScreen(QWidget):
         self.code.clear()
         self.go.setEnabled(True)
         self.message.clear()
-        if self.mode == "create":
+        if mode == "create":
             assert isinstance(result, tuple)
             vault, code = result
             self.mode = "unlock"
@@ -281,7 +285,7 @@ class UnlockScreen(QWidget):
         else:
             # recovering rotates the keys and makes a NEW recovery code: shown once, like
             # at creation (the one just used no longer works)
-            issued = result.take_recovery_code() if self.mode == "recover" else None  # type: ignore[attr-defined]
+            issued = result.take_recovery_code() if mode == "recover" else None  # type: ignore[attr-defined]
             self.mode = "unlock"
             self._apply_mode()
             if issued:
