@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from counsel.i18n import format_locale, gettext, ngettext
 
@@ -39,18 +40,21 @@ def short_date(value: dt.date | None) -> str:
     two-digit year (en ``9/12/04``) cannot tell a birth in 1925 from one in 2025."""
     if value is None:
         return ""
-    from babel.dates import format_date
-
-    return str(format_date(value, format=_full_year_short(_locale()), locale=_locale()))
+    locale, pattern = _full_year_short(_locale())
+    return str(pattern.apply(value, locale))
 
 
 @lru_cache(maxsize=16)
-def _full_year_short(locale: str) -> str:
-    from babel.dates import get_date_format
+def _full_year_short(locale: str) -> tuple[Any, Any]:
+    """The Babel locale and its parsed pattern, once per locale: a list of 10 000
+    clients formats 10 000 birth dates (half the time of ``format_date`` each)."""
+    from babel import Locale
+    from babel.dates import get_date_format, parse_pattern
 
-    pattern = get_date_format("short", locale=locale).pattern
+    loc = Locale.parse(locale)
+    pattern = get_date_format("short", locale=loc).pattern
     # "yy" (two digits) → "y" (the year as it is); quoted literals hold no y in CLDR
-    return re.sub(r"(?<!y)yy(?!y)", "y", pattern)
+    return loc, parse_pattern(re.sub(r"(?<!y)yy(?!y)", "y", pattern))
 
 
 def time(value: dt.time | None) -> str:

@@ -78,3 +78,15 @@ def test_time_totals_read_as_hours_and_minutes_with_grouping():
         assert "17" in hm(17053 * 60 + 46) and ":" not in hm(17053 * 60 + 46)
     finally:
         set_language("en")
+
+
+@pytest.mark.parametrize(("code", "shown"), [
+    ("fi", "12.9.2004"), ("ar", "12\u200f/9\u200f/2004"), ("sv", "2004-09-12"),
+    # CLDR's short pattern has a two-digit year here ("9/12/04"): a birth in 1904 or 2004?
+    ("en", "9/12/2004"), ("uk", "12.09.2004"),
+])
+def test_short_date_is_the_short_pattern_with_the_whole_year(lang, code, shown):
+    lang(code)
+    assert display.short_date(dt.date(2004, 9, 12)) == shown
+    assert "1925" in display.short_date(dt.date(1925, 1, 2))
+    assert display.short_date(None) == ""
