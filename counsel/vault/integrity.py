@@ -7,8 +7,10 @@ checking envelopes alone sees nothing.  So the vault keeps, sealed under the vau
 (``history.Sealer``) and rewritten in the same transaction as every write:
 
 * ``tips``: each device's highest change number held here and its chain hash;
-* ``heads``: an order-independent digest of the heads table (XOR of a hash per row) and
-  the number of rows.
+* ``heads``: an order-independent digest of the heads table (XOR of a keyed hash per row:
+  BLAKE2b under a subkey of the vault key, so someone without the keys cannot compute row
+  hashes and pick a set of heads to move whose changes cancel out — with an unkeyed hash
+  that is linear algebra over GF(2)) and the number of rows.
 
 At unlock it compares them with the file: a tip that is missing or different means
 revisions were deleted or replaced (rolled back); a digest that differs means heads were
@@ -21,10 +23,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
 import sqlite3
+from collections.abc import Callable, Iterable
 
 from counsel.errors import IntegrityError
 from counsel.i18n import gettext as _
@@ -38,8 +42,42 @@ META = "integrity"
 HISTORY = "history"
 
 
-def _row_hash(record_id: str, rev_id: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"{record_id}\0{rev_id}".encode()).digest()[:16], "big")
+#: the sealed state's format: 1 hashed heads rows with plain SHA-256 (an attacker with
+#: the file could compute them), 2 with BLAKE2b keyed under the vault key
+FORMAT = 2
+#: the subkey of the vault key the row hashes are keyed with
+KEY_PURPOSE = "heads digest v2"
+
+
+def _row_hash(key: bytes | None, raw: bytes) -> int:
+    if key is None:  # format 1, only to verify a state sealed before format 2
+        return int.from_bytes(hashlib.sha256(raw).digest()[:16], "big")
+    return int.from_bytes(hashlib.blake2b(raw, key=key, digest_size=16).digest(), "big")
+
+
+def heads_digest(key: bytes | None, rows: Iterable[tuple[bytes]]) -> tuple[int, int]:
+    """(XOR of the row hashes, number of rows); the XOR is folded in whole-number halves
+    (a few big-integer operations instead of one per row)."""
+    one: Callable[[bytes], bytes] = (_plain if key is None
+                                     else functools.partial(_keyed, key))
+    blob = b"".join([one(raw) for (raw,) in rows])
+    count = len(blob) // 16
+    if not count:
+        return 0, 0
+    bits = (1 << (count - 1).bit_length()) * 128
+    folded = int.from_bytes(blob, "big")
+    while bits > 128:
+        bits //= 2
+        folded = (folded >> bits) ^ (folded & ((1 << bits) - 1))
+    return folded, count
+
+
+def _plain(raw: bytes) -> bytes:
+    return hashlib.sha256(raw).digest()[:16]
+
+
+def _keyed(key: bytes, raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, key=key, digest_size=16).digest()
 
 
 @dataclasses.dataclass
@@ -47,58 +85,58 @@ class LocalState:
     tips: dict[str, tuple[int, str]]
     heads: int = 0
     count: int = 0
+    #: the row-hash key (None: a format-1 state, verified once and sealed again as format 2)
+    key: bytes | None = dataclasses.field(default=None, repr=False)
 
     def apply(self, vault_id: str, revs: list[StoredRevision], added: list[tuple[str, str]],
               removed: list[tuple[str, str]]) -> None:
         for rev in revs:
             if rev.counter > self.tips.get(rev.device_id, (0, ""))[0]:
                 self.tips[rev.device_id] = (rev.counter, history.chain_hash(vault_id, rev))
-        for row in added:
-            self.heads ^= _row_hash(*row)
-        for row in removed:
-            self.heads ^= _row_hash(*row)
+        for record, rev_id in (*added, *removed):
+            self.heads ^= _row_hash(self.key, f"{record}\0{rev_id}".encode())
         self.count += len(added) - len(removed)
 
     def seal(self, sealer: history.Sealer) -> bytes:
         body = {"tips": {d: list(t) for d, t in sorted(self.tips.items())},
                 "heads": f"{self.heads:032x}", "count": self.count}
+        if self.key is not None:
+            body["format"] = FORMAT
         return sealer.seal("local-state", (), json.dumps(body).encode())
 
     @classmethod
-    def open(cls, sealer: history.Sealer, sealed: bytes) -> LocalState:
+    def open(cls, sealer: history.Sealer, sealed: bytes, key: bytes) -> LocalState:
         body = json.loads(sealer.open("local-state", (), sealed))
         return cls({str(d): (int(c), str(h)) for d, (c, h) in body["tips"].items()},
-                   int(body["heads"], 16), int(body["count"]))
+                   int(body["heads"], 16), int(body["count"]),
+                   key if body.get("format") == FORMAT else None)
 
     @classmethod
-    def of(cls, st: Store, vault_id: str) -> LocalState:
+    def of(cls, st: Store, vault_id: str, key: bytes | None) -> LocalState:
         """Computed from the file as it is (first use, or after a repair)."""
         state = cls({d: (r.counter, history.chain_hash(vault_id, r))
-                     for d, r in st.chain_tips().items()})
-        sha, digest, count = hashlib.sha256, 0, 0
-        for (raw,) in st.heads_as_bytes():  # the same bytes _row_hash hashes, made by SQLite
-            digest ^= int.from_bytes(sha(raw).digest()[:16], "big")
-            count += 1
-        state.heads, state.count = digest, count
+                     for d, r in st.chain_tips().items()}, key=key)
+        # the same bytes _row_hash hashes, made by SQLite
+        state.heads, state.count = heads_digest(key, st.heads_as_bytes())
         return state
 
 
 class Keeper:
     """Keeps the sealed state current: hooked into the store as its write observer."""
 
-    def __init__(self, st: Store, vault_id: str, sealer: history.Sealer) -> None:
-        self.store, self.vault_id, self.sealer = st, vault_id, sealer
+    def __init__(self, st: Store, vault_id: str, sealer: history.Sealer, key: bytes) -> None:
+        self.store, self.vault_id, self.sealer, self.key = st, vault_id, sealer, key
         sealed = st.meta().get(META)
         self.found: dict[str, str] = {}
         if sealed is None:
-            self.state = LocalState.of(st, vault_id)  # first use: trust the file as it is
+            self.state = LocalState.of(st, vault_id, key)  # first use: trust the file as it is
             st.set_meta({META: self.state.seal(sealer)})
         else:
             try:
-                self.state = LocalState.open(sealer, sealed)
+                self.state = LocalState.open(sealer, sealed, key)
             except (IntegrityError, ValueError, KeyError):
                 self.found[HISTORY] = _("The record of this vault's history is damaged.")
-                self.state = LocalState.of(st, vault_id)
+                self.state = LocalState.of(st, vault_id, key)
         st.observer = self.observe
 
     def observe(self, conn: sqlite3.Connection, revs: list[StoredRevision],
@@ -115,7 +153,7 @@ class Keeper:
         """The write transaction failed after ``observe``: reload from the file."""
         sealed = self.store.meta().get(META)
         if sealed is not None:
-            self.state = LocalState.open(self.sealer, sealed)
+            self.state = LocalState.open(self.sealer, sealed, self.key)
 
     # -- checking ------------------------------------------------------------------------
     def verify(self, erased: set[str]) -> dict[str, str]:
@@ -141,7 +179,7 @@ class Keeper:
         for record, _rev in st.live_revisions_of_keys(erased):
             found[record] = _("Revisions of this record were relabelled with an erased "
                               "client's key (the file was edited).")
-        now = LocalState.of(st, self.vault_id)
+        now = LocalState.of(st, self.vault_id, self.state.key)
         if (now.heads, now.count) != (self.state.heads, self.state.count):
             leaves = st.true_leaves()
             shown: dict[str, set[str]] = {}
@@ -159,7 +197,10 @@ class Keeper:
         if found:
             log.error("vault integrity: %d problems found", len(found))
             st.mark_damaged(found, dt.datetime.now(dt.UTC).isoformat())
-            self.state = LocalState.of(st, self.vault_id)
+            self.state = LocalState.of(st, self.vault_id, self.key)
             st.set_meta({META: self.state.seal(self.sealer)})
             self.found = {}
+        elif self.state.key is None:  # a format-1 state, checked: sealed again as format 2
+            self.state = LocalState.of(st, self.vault_id, self.key)
+            st.set_meta({META: self.state.seal(self.sealer)})
         return found

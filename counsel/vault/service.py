@@ -42,7 +42,7 @@ from counsel.vault.current import SNAPSHOT_KEY, Current
 from counsel.vault.drafts import Drafts
 from counsel.vault.kdf import KdfParams
 from counsel.vault.keyring import Opening, Rotation, UnlockedKeys
-from counsel.vault.keys import VAULT_KEY_ID, Keyring
+from counsel.vault.keys import VAULT_KEY_ID, Keyring, subkey
 from counsel.vault.local import LocalSecrets
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.reading import Reading
@@ -99,7 +99,8 @@ class Vault:
         # keeper inside every write; what the file's state says is checked before the
         # working set is loaded (a cache may show what was undone)
         sealer = history.VaultKeySealer(self.vault_id, vault_keys[0], self.device_id)
-        self._keeper = integrity.Keeper(st, self.vault_id, sealer)
+        self._keeper = integrity.Keeper(st, self.vault_id, sealer,
+                                        subkey(vault_keys[0], integrity.KEY_PURPOSE))
         self.trust = TrustPort(st, self.vault_id, self.device_id, sealer)
         if self._keeper.verify(st.erased_keys()) and st.path is not None:
             snapshot.remove(snapshot.cache_path(st.path))

@@ -120,3 +120,94 @@ def test_untouched_vault_has_no_damage(tmp_path: Path, monkeypatch: pytest.Monke
     v.lock()
     code, _ = _check(path, monkeypatch, capsys)
     assert code == 0
+
+
+def _unkeyed_row_hash(record: str, rev: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(f"{record}\0{rev}".encode()).digest()[:16], "big")
+
+
+def _xor_dependency(vectors: dict[str, int], must: str) -> set[str]:
+    """A set of keys, holding ``must``, whose vectors XOR to zero (Gaussian elimination over
+    GF(2)^128): what an attacker computes against an unkeyed XOR set hash."""
+    basis: dict[int, tuple[int, set[str]]] = {}  # pivot bit → (vector, the keys it combines)
+    order = [must] + [k for k in vectors if k != must]
+    for key in order:
+        vec, combo = vectors[key], {key}
+        while vec:
+            top = vec.bit_length() - 1
+            if top not in basis:
+                basis[top] = (vec, combo)
+                break
+            other, other_combo = basis[top]
+            vec ^= other
+            combo = combo ^ other_combo
+        else:
+            if must in combo:
+                return combo
+    raise AssertionError("no dependency found")
+
+
+def test_heads_rolled_back_in_a_set_the_attacker_computed_are_damage(tmp_path: Path) -> None:
+    """The heads digest is an XOR of one hash per row.  Were that hash unkeyed, someone with
+    the file could point a chosen record back AND pick ~128 other records to point back too
+    so that every change cancels out (linear algebra over GF(2)): nothing would be found.
+    Keyed under the vault key, the attacker cannot compute the row hashes."""
+    path = tmp_path / "v.vault"
+    v, _ = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
+    ids = [f"contact{i:04d}" for i in range(200)]
+    v.save_many([Contact(id=i, name=f"First {i}") for i in ids])
+    v.save_many([Contact(id=i, name=f"Second {i}") for i in ids])
+    v.lock()
+    heads = dict(_sql(path, "SELECT record_id, rev_id FROM heads"))
+    older = {i: _first_rev(path, i) for i in ids}
+    delta = {i: _unkeyed_row_hash(i, heads[i]) ^ _unkeyed_row_hash(i, older[i]) for i in ids}
+    rolled = _xor_dependency(delta, "contact0007")
+    assert "contact0007" in rolled and len(rolled) < len(ids)
+    for record in rolled:
+        _sql(path, "UPDATE heads SET rev_id=? WHERE record_id=?", (older[record], record))
+    v = Vault.unlock(path, PASS)
+    try:
+        assert "contact0007" in v.damaged()
+        assert v.get("contact0007").name == "Second contact0007"  # type: ignore[attr-defined]
+    finally:
+        v.lock()
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_a_state_sealed_by_the_previous_format_is_checked_then_sealed_anew(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tampered: bool) -> None:
+    """A vault whose sealed state hashed heads rows unkeyed (the release before) opens
+    without false damage, still finds a head pointed back, and is sealed keyed after."""
+    from counsel.vault import integrity
+
+    real = integrity.Keeper.__init__
+
+    def previous_release(self, st, vault_id, sealer, key):  # type: ignore[no-untyped-def]
+        real(self, st, vault_id, sealer, None)
+
+    monkeypatch.setattr(integrity.Keeper, "__init__", previous_release)
+    path = _made(tmp_path)
+    monkeypatch.setattr(integrity.Keeper, "__init__", real)
+    if tampered:
+        _sql(path, "UPDATE heads SET rev_id=? WHERE record_id='contact1'",
+             (_first_rev(path, "contact1"),))
+    v = Vault.unlock(path, PASS)
+    try:
+        assert ("contact1" in v.damaged()) is tampered
+        assert v.get("contact1").name == "Second name"  # type: ignore[attr-defined]
+    finally:
+        v.lock()
+    # sealed anew (keyed): a later unlock finds nothing new and keeps working
+    v = Vault.unlock(path, PASS)
+    try:
+        assert ("contact1" in v.damaged()) is tampered
+        v.save(Contact(id="contact3", name="After"))
+    finally:
+        v.lock()
+    v = Vault.unlock(path, PASS)
+    try:
+        assert set(v.damaged()) == ({"contact1"} if tampered else set())
+    finally:
+        v.lock()
