@@ -60,9 +60,19 @@ EXPECTED = {
     "keyring_rollback": {"keyring_rollback"},
 }
 _names = itertools.count()
+
+
+def _event(text: str) -> None:
+    """``hypothesis.event`` when run by Hypothesis (the fixed sequence runs outside it)."""
+    from hypothesis.control import currently_in_test_context
+
+    if currently_in_test_context():
+        event(text)
+
 #: attacks reported, over every example of a run (shown at the end; a long run must have
 #: tried each kind)
 TALLY: collections.Counter[str] = collections.Counter()
+TRIED: collections.Counter[str] = collections.Counter()
 
 
 def _ancestor(st: Any, old: str, rev_id: str) -> bool:
@@ -113,6 +123,8 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             self.reported: set[str] = set()
 
         def teardown(self) -> None:
+            if self.pending is not None:
+                self.round()  # an attack at the end of a run is checked all the same
             for v in self.devices:
                 v.lock()
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -152,7 +164,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             if self.pending is not None:
                 seen = codes & EXPECTED[self.pending]
                 assert seen, f"attack {self.pending} went unreported (alarms: {sorted(codes)})"
-                event(f"{self.pending} reported as {sorted(seen)}")
+                _event(f"{self.pending} reported as {sorted(seen)}")
                 self.reported.add(self.pending)
                 TALLY[self.pending] += 1
                 self.pending = None
@@ -185,6 +197,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
         def attack(self, attack: str, d: int) -> None:
             if self.pending is not None:
                 return
+            TRIED[attack] += 1
             if attack == "downgrade":
                 params = json.loads(db("SELECT login_params FROM accounts WHERE name = %s",
                                        (self.account,))[0][0])
@@ -196,7 +209,7 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                                self.account, PASS)
                 db("UPDATE accounts SET login_params = %s WHERE name = %s",
                    (json.dumps(params), self.account))
-                event("downgrade refused (WeakKdf)")
+                _event("downgrade refused (WeakKdf)")
                 self.reported.add(attack)
                 TALLY[attack] += 1
                 return
@@ -325,6 +338,7 @@ def test_malicious_server(tmp_path: Path, server_log: Any) -> None:
     storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
     srv = LiveServer(storage).start()
     TALLY.clear()
+    TRIED.clear()
     examples = soak(6)
     try:
         run_state_machine_as_test(make_machine(srv), settings=settings(
@@ -333,6 +347,30 @@ def test_malicious_server(tmp_path: Path, server_log: Any) -> None:
     finally:
         srv.stop()
         storage.close()
-    print(f"attacks reported within one round ({examples} examples):", dict(sorted(TALLY.items())))
-    if examples >= 500:  # a long soak: every kind of attack was tried (and reported)
-        assert set(TALLY) == set(ATTACKS), set(ATTACKS) - set(TALLY)
+    print(f"attacks tried ({examples} examples):", dict(sorted(TRIED.items())))
+    print("... reported within one round:", dict(sorted(TALLY.items())))
+
+
+def test_every_attack_once(tmp_path: Path, server_log: Any) -> None:
+    """Hypothesis draws attacks unevenly (a 100-example run tried some kinds never): each
+    kind once, in order, on the same machine, each reported within its round."""
+    from counsel.server.storage import open_storage
+
+    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
+    srv = LiveServer(storage).start()
+    TALLY.clear()
+    try:
+        m = make_machine(srv)()
+        try:
+            m.start()
+            for i, attack in enumerate(ATTACKS):
+                m.edit(i % 3, RECORDS[i % len(RECORDS)])
+                m.attack(attack, i % 3)
+                m.round()
+                m.nothing_lost_or_rolled_back()
+                assert TALLY[attack] == 1, (attack, dict(TALLY))
+        finally:
+            m.teardown()
+    finally:
+        srv.stop()
+        storage.close()
