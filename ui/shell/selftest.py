@@ -1,7 +1,8 @@
 """``counsel-app --self-test DIR``: what a packaged build must be able to do, end to end.
 
 Starts Qt (offscreen when there is no display), creates a vault in DIR, saves a client
-and a plan, locks and unlocks, renders the plan as PDF in Finnish, Arabic and Tigrinya
+and a plan, locks and unlocks, finds the client by the Latin spelling of an Arabic name, reads
+the occupation and place tables, renders the plan as PDF in Finnish, Arabic and Tigrinya
 with the bundled fonts (checking that every character drawn is covered by an embedded
 font), writes the PDFs to DIR and exits 0.  Used by CI on the bundled binary.
 """
@@ -51,6 +52,20 @@ def run(outdir: Path) -> int:
     vault = Vault.unlock(path, "self-test passphrase")
     if vault.get(plan.id) != plan:
         print("self-test: the plan did not survive lock/unlock", file=sys.stderr)
+        return 1
+    # names in any script are found by their Latin spelling (anyascii's tables are data files)
+    if [c.id for c in vault.clients("ahmad")] != [client.id]:
+        print("self-test: 'ahmad' did not find أحمد (transliteration data missing?)",
+              file=sys.stderr)
+        return 1
+    # the path-to-work data files: occupation titles and places
+    from counsel.path import occupations, places
+
+    if not occupations.codes() or not occupations.title(occupations.codes()[0], "ar"):
+        print("self-test: the occupation classification did not load", file=sys.stderr)
+        return 1
+    if places.distance_km("Helsinki", "Turku") is None:
+        print("self-test: the places table did not load", file=sys.stderr)
         return 1
     template = load_templates()["integration_plan"]
     catalogue = load_catalogue()
