@@ -14,6 +14,7 @@ from counsel_ui.clients.dialog import ClientDialog
 from counsel_ui.common import ops
 from counsel_ui.common.widgets import select_data
 from counsel_ui.shell.main_window import MainWindow
+from counsel_ui.shell.unlock import RecoveryCodeDialog
 
 
 def test_new_client_form_saves_and_opens_the_client(qtbot, window):
@@ -54,7 +55,14 @@ def test_contact_form_adds_a_contact(qtbot, window):
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
 
 
-def test_recover_with_printed_code_sets_new_passphrase(qtbot, tmp_path):
+def _new_code_dialog() -> RecoveryCodeDialog | None:
+    return next((w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, RecoveryCodeDialog) and w.isVisible()), None)
+
+
+def _recovering(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """A window on a locked vault, in recover mode with the printed code and a new
+    passphrase typed, submitted; (window, vault path, the printed code)."""
     path = tmp_path / "r.vault"
     vault, code = Vault.create(path, "old passphrase here", kdf=KdfParams.fast_for_tests())
     vault.lock()
@@ -68,20 +76,17 @@ def test_recover_with_printed_code_sets_new_passphrase(qtbot, tmp_path):
     screen.passphrase.setText("uusi pitkä tunnuslause")
     screen.repeat.setText("uusi pitkä tunnuslause")
     screen.submit()
-    # recovery rotates the keys: the new recovery code is shown once and must be confirmed
-    from PySide6.QtWidgets import QApplication
+    return win, path, code
 
-    from counsel_ui.shell.unlock import RecoveryCodeDialog
 
-    def dialog() -> RecoveryCodeDialog | None:
-        return next((w for w in QApplication.topLevelWidgets()
-                     if isinstance(w, RecoveryCodeDialog) and w.isVisible()), None)
-
-    # generous: the work waits in the shared reader pool behind whatever the suite left
-    # there, on a loaded machine (the recovery itself takes milliseconds with test KDFs)
-    qtbot.waitUntil(lambda: dialog() is not None, timeout=60_000)
+def test_recover_with_printed_code_sets_new_passphrase(qtbot, tmp_path):
+    win, path, _code = _recovering(qtbot, tmp_path)
+    # recovery rotates the keys: the new recovery code is shown once and must be confirmed;
+    # generous waits: the work waits in the shared reader pool behind whatever the suite
+    # left there, on a loaded machine (the recovery itself takes milliseconds)
+    qtbot.waitUntil(lambda: _new_code_dialog() is not None, timeout=60_000)
     assert win.locked  # nothing opens before the new code was acknowledged
-    dlg = dialog()
+    dlg = _new_code_dialog()
     dlg.confirm.setChecked(True)
     dlg.ok.click()
     qtbot.waitUntil(lambda: not win.locked, timeout=60_000)
@@ -94,32 +99,12 @@ def test_recovery_shows_the_new_code_even_if_the_mode_was_switched_meanwhile(qtb
     stays clickable).  The screen is back in unlock mode when the result arrives; the
     recovery must still show its new code (the printed one no longer works), not open
     the vault without it."""
-    from PySide6.QtWidgets import QApplication
-
-    from counsel_ui.shell.unlock import RecoveryCodeDialog
-
-    path = tmp_path / "r.vault"
-    vault, code = Vault.create(path, "old passphrase here", kdf=KdfParams.fast_for_tests())
-    vault.lock()
-    win = MainWindow(path, kdf=KdfParams.fast_for_tests())
-    qtbot.addWidget(win)
-    win.show()
-    screen = win.unlock_screen
-    screen.switch.click()
-    screen.code.setText(code)
-    screen.passphrase.setText("uusi pitkä tunnuslause")
-    screen.repeat.setText("uusi pitkä tunnuslause")
-    screen.submit()
+    win, path, code = _recovering(qtbot, tmp_path)
     # the result is delivered through the event loop: it cannot arrive before this click
-    screen.switch.click()
-    assert screen.mode == "unlock"
-
-    def dialog() -> RecoveryCodeDialog | None:
-        return next((w for w in QApplication.topLevelWidgets()
-                     if isinstance(w, RecoveryCodeDialog) and w.isVisible()), None)
-
-    qtbot.waitUntil(lambda: dialog() is not None or not win.locked, timeout=60_000)
-    dlg = dialog()
+    win.unlock_screen.switch.click()
+    assert win.unlock_screen.mode == "unlock"
+    qtbot.waitUntil(lambda: _new_code_dialog() is not None or not win.locked, timeout=60_000)
+    dlg = _new_code_dialog()
     assert dlg is not None and win.locked, "opened without showing the new recovery code"
     new_code = dlg.code
     assert new_code != code
