@@ -22,7 +22,7 @@ def new_id() -> str:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Record:
-    """A record is saved as a chain of immutable revisions (see counsel.vault.store)."""
+    """A record is saved as a chain of immutable revisions (see counsel.vault.revision)."""
 
     KIND: ClassVar[str] = ""
     id: str = dataclasses.field(default_factory=new_id)

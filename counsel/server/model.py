@@ -35,7 +35,7 @@ def valid_account(value: object) -> TypeGuard[str]:
 class Revision:
     """A revision as the server keeps it.
 
-    Deliberately not the client's ``counsel.vault.store.StoredRevision``, though the first
+    Deliberately not the client's ``counsel.vault.revision.StoredRevision``, though the first
     seven fields match: the server adds what only it knows (``seq``, ``pushed_by``), the
     server package must not import the vault (it runs without client code or keys), and
     the two sides evolve under their own migrations; they meet only in the JSON of the

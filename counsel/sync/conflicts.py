@@ -20,7 +20,7 @@ from counsel.domain.codec import from_dict, to_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
 from counsel.i18n import gettext as _
 from counsel.sync.merge import MISSING, FieldConflict, MergeResult, merge_records, merge_rev_id
-from counsel.vault.store import StoredRevision
+from counsel.vault.revision import StoredRevision
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault

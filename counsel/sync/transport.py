@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from counsel.errors import KnownError, OfflineError
 from counsel.i18n import N_
 from counsel.i18n import gettext as _
-from counsel.vault.store import StoredRevision
+from counsel.vault.revision import StoredRevision
 
 TIMEOUT = 30.0
 
