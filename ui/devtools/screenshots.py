@@ -235,6 +235,9 @@ def shots_session() -> Iterator[tuple[Any, Path]]:
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setOrganizationName("CounselScreenshots")
+        from counsel_ui.common.fonts import register_script_fonts
+
+        register_script_fonts()  # as the app does at start: Tigrinya names are not boxes
         yield app, Path(tmp)
 
 
