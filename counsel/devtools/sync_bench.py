@@ -72,7 +72,7 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
     from counsel.sync.client import SyncClient
     from counsel.vault.kdf import KdfParams
     from counsel.vault.service import Vault
-    from counsel.vault.store import Store
+    from counsel.vault.store import Store  # the baseline: the storage floor, no protocol
 
     work = Path(tempfile.mkdtemp(prefix="counsel-sync-bench-"))
     cluster = None
@@ -213,7 +213,7 @@ def _throughput(url: str, storage: Any, clients: int, batches: int = 20,
     import secrets
 
     from counsel.sync.transport import Transport
-    from counsel.vault.store import StoredRevision
+    from counsel.vault.revision import StoredRevision
 
     account = f"tp{clients}{secrets.token_hex(4)}"
     secret = storage.create_account(account)
