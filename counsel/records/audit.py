@@ -102,9 +102,12 @@ def state_text(state: ChainState) -> str:
 
 
 def to_text(entries: Sequence[AuditEntry]) -> str:
+    from counsel.records.auditdetail import detail_text
+
     lines = []
     for e in entries:
-        what = " ".join(x for x in (e.record_kind, (e.record or "")[:8], e.detail) if x)
+        what = " ".join(x for x in (kind_label(e.record_kind) if e.record_kind else "",
+                                    (e.record or "")[:8], detail_text(e.detail)) if x)
         lines.append(f"{e.at:%Y-%m-%d %H:%M}  {action_label(e.action):<12} {e.person:<12} "
                      f"{e.device[:8]}  {(e.client or '-')[:8]:<8}  {what}")
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from counsel.domain import AuditEntry
 from counsel.i18n import display
 from counsel.i18n import gettext as _
-from counsel.records import audit
+from counsel.records import audit, auditdetail
 from counsel.records.auditchain import ChainState
 from counsel_ui.common.datefields import DateField
 from counsel_ui.common.ops import Op
@@ -176,7 +176,7 @@ class AuditPage(QWidget):
                                           (e.record or "")[:8]) if x)
             cells = [f"{display.date(local.date())} {local:%H:%M}", audit.action_label(e.action),
                      e.person, e.device[:8], self._client_text(e.client) if e.client else "",
-                     record, e.detail]
+                     record, auditdetail.detail_text(e.detail)]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
