@@ -61,6 +61,11 @@ def wait_idle(timeout_ms: int = 30_000) -> bool:
     return all(p.waitForDone(timeout_ms) for p in _pools.values())
 
 
+def busy() -> bool:
+    """Background work is queued or running (its callback not delivered yet)."""
+    return bool(_pending)
+
+
 def drain(timeout_ms: int = 30_000) -> None:
     """Finish queued work and deliver its callbacks now (before the vault locks)."""
     from PySide6.QtCore import QCoreApplication, QEvent

@@ -17,7 +17,8 @@ deliberately slow key derivation, "after unlock") until that screen is filled:
 * then, one after the other: a period change on the Time page, a second search
   keystroke, and a plan preview (Plans page → new plan → first page rendered);
 * the longest stall of the UI thread (a 5 ms heartbeat's largest gap) after unlock, until
-  the Time page is filled and over the whole run.
+  the Time page is filled and over the whole run; `--watch MS` also prints where the UI
+  thread was whenever the heartbeat was late by more than MS (devtools/stallwatch.py).
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ class _Heartbeat:
         self.timer.start()
 
 
-def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print
-        ) -> dict[str, float]:
+def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print,
+        watch: float = 0.0) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from counsel_ui.common.qtcompat import guard_none_refcount
 
@@ -91,6 +92,11 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print
     at["unlock (key derivation + working set)"] = _wait(app, lambda: not win.locked)
     unlocked = time.perf_counter()
     beat.restart()
+    watcher = None
+    if watch:
+        from counsel_ui.devtools.stallwatch import StallWatch
+
+        watcher = StallWatch(lambda: beat.last, threshold=watch).start()
     ws = win.workspace
     assert ws is not None
     today = ws.page("today")
@@ -156,6 +162,13 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print
     extra["plan preview (first in this process)"] = end - start
     stall = beat.longest
     beat.timer.stop()
+    import gc
+
+    start = time.perf_counter()
+    gc.collect()  # what the idle-time full collection costs with every page open
+    extra["full collection, run when idle (common/responsive.py)"] = time.perf_counter() - start
+    if watcher is not None:
+        watcher.stop()
     win.lock()
     results: dict[str, float] = {}
     out(f"{'moment':52s} {'from Enter':>11s} {'after unlock':>13s}")
@@ -171,6 +184,8 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print
     results["longest UI stall"] = stall
     out(f"{'longest UI stall, unlock until Time filled':52s} {first_wave_stall * 1000:9.0f} ms")
     out(f"{'longest UI stall, whole run (incl. plan preview)':52s} {stall * 1000:9.0f} ms")
+    if watcher is not None:
+        watcher.report(out)
     return results
 
 
@@ -194,9 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m counsel_ui.devtools.bench")
     parser.add_argument("--vault", type=Path)
     parser.add_argument("--size", choices=("small", "large"), default="small")
+    parser.add_argument("--watch", type=float, default=0.0, metavar="MS",
+                        help="print where the UI thread was whenever the heartbeat is late by MS")
     args = parser.parse_args(argv)
+    watch = args.watch / 1000
     if args.vault:
-        run(args.vault, os.environ.get("COUNSEL_PASSPHRASE", ""))
+        run(args.vault, os.environ.get("COUNSEL_PASSPHRASE", ""), watch=watch)
         return 0
     from counsel.demo.caseload import generate
     from counsel.vault.kdf import KdfParams
@@ -212,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         vault.write_snapshot()
         vault.lock()
         print(f"demo vault: {n} records in {time.perf_counter() - start:.0f} s")
-        run(path, phrase)
+        run(path, phrase, watch=watch)
     return 0
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 from counsel.app.policies import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePolicy, Resume
 from counsel.i18n import gettext as _
 from counsel.vault.kdf import KdfParams
-from counsel_ui.common import ops
+from counsel_ui.common import ops, responsive
 from counsel_ui.shell.unlock import RecoveryCodeDialog, UnlockScreen
 
 if TYPE_CHECKING:  # the workspace is imported on unlock, not at start
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
     def __init__(self, vault_path: Path, *, kdf: KdfParams | None = None,
                  idle_check_ms: int = 5000) -> None:
         super().__init__()
+        responsive.apply()
         self.setWindowTitle(_("Counsel"))  # never client data in the title
         self.setObjectName("counselMain")
         self.vault_path = Path(vault_path)
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         if not self.locked and self.idle.should_lock(time.monotonic()):
             log.info("auto-lock after idle time")
             self.lock()
+        responsive.collect_if_idle(self.idle.last_activity, ops.busy())
 
     def set_idle_minutes(self, minutes: int) -> None:
         self.idle.minutes = IdlePolicy.clamp(minutes)

@@ -267,6 +267,11 @@ class UnlockScreen(QWidget):
         # vault without showing the new recovery code (the used one no longer works)
         op = Op(self, work, write=False).success(lambda result: self._done(result, mode))
         op.failure(self._failed).run()
+        # while the key is derived: what start-up (or the last session) left alive is
+        # collected and frozen out of later full collections (common/responsive.py)
+        from counsel_ui.common import responsive
+
+        QTimer.singleShot(0, responsive.freeze_startup)
 
     def _done(self, result: object, mode: str) -> None:
         self._busy = False

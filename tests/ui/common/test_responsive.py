@@ -1,0 +1,72 @@
+"""The UI thread's share of the GIL: switch interval and garbage collection policy
+(counsel_ui.common.responsive; the numbers are in docs/performance.md "UI stalls")."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from counsel_ui.common import responsive
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def no_auto_gc() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()  # only the collections the policy runs itself
+    saved = dict(responsive._state)
+    try:
+        yield
+    finally:
+        responsive._state.update(saved)
+        if was:
+            gc.enable()
+
+
+def test_the_main_window_sets_a_short_switch_interval_and_no_automatic_full_collections(
+        window) -> None:
+    assert sys.getswitchinterval() == pytest.approx(responsive.SWITCH_INTERVAL_S)
+    young0, young1, full = gc.get_threshold()
+    assert (young0, young1) == responsive.YOUNG
+    assert full == responsive.NO_AUTO_FULL
+
+
+def test_cyclic_garbage_is_collected_when_idle_and_nothing_runs(no_auto_gc) -> None:
+    responsive._state["last_full"] = 0.0
+    obj = _Cycle()
+    ref = weakref.ref(obj)
+    del obj
+    now = 1000.0
+    # the person typed a moment ago: not now
+    assert not responsive.collect_if_idle(last_input=now - 1, busy=False, now=now)
+    # background work queued: not now either
+    assert not responsive.collect_if_idle(last_input=now - 60, busy=True, now=now)
+    assert ref() is not None
+    assert responsive.collect_if_idle(last_input=now - 60, busy=False, now=now)
+    assert ref() is None
+    # and not again within EVERY_S, even when idle
+    assert not responsive.collect_if_idle(last_input=now - 60, busy=False, now=now + 1)
+    assert responsive.collect_if_idle(last_input=now - 60, busy=False,
+                                      now=now + responsive.EVERY_S + 1)
+
+
+def test_freezing_at_unlock_keeps_what_is_alive_out_of_later_collections(no_auto_gc) -> None:
+    garbage = _Cycle()
+    ref = weakref.ref(garbage)
+    del garbage
+    alive = [object()]
+    try:
+        responsive.freeze_startup()
+        assert ref() is None  # collected before freezing, not frozen forever
+        assert gc.get_freeze_count() > 0
+        assert not any(o is alive for o in gc.get_objects())
+    finally:
+        gc.unfreeze()

@@ -1,0 +1,66 @@
+"""Short turns for the UI thread while background work runs (docs/performance.md "UI stalls").
+
+Today, the Time page, search and the quick log compute in worker threads (``ops``), but
+all of them share the GIL with the UI thread.  Two process-wide settings decide how long
+the UI thread can be kept waiting by them; :func:`apply` sets both, once, when the main
+window is made:
+
+* **GIL switch interval 1 ms** (Python's default is 5 ms).  Every call from Qt into
+  Python — a timer, a slot, a model's ``data()`` during a paint — first has to get the
+  GIL back from a worker; a paint of a table calls ``data()`` hundreds of times, each
+  waiting up to one switch interval.
+* **No automatic full garbage collections.**  A full (generation 2) collection holds the
+  GIL for every object in the heap: 70–160 ms each on the large demo vault, and they come
+  exactly in the first second after unlock, when the workers build their results and the
+  heap grows by a quarter.  Young collections stay automatic (thresholds
+  ``YOUNG``); full ones run from :func:`collect_if_idle` — the main window's idle check
+  calls it — when nobody has touched the keyboard or mouse for ``IDLE_S`` seconds and no
+  background work is queued.  What is alive when the unlock window is up (modules, Qt
+  wrappers) is frozen (``gc.freeze``) so those collections scan only what came after.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+
+SWITCH_INTERVAL_S = 0.001
+#: gen0 allocations before a young collection; gen0 collections per gen1 one; gen1
+#: collections before an automatic full one (so many that it never comes first: the idle
+#: collection does it).
+YOUNG = (5000, 20)
+NO_AUTO_FULL = 1_000_000
+IDLE_S = 10.0
+#: at most this long between idle full collections while there is garbage to find.
+EVERY_S = 60.0
+
+_state = {"applied": False, "last_full": 0.0}
+
+
+def apply() -> None:
+    """Set the switch interval and the collection thresholds (idempotent)."""
+    if _state["applied"]:
+        return
+    _state["applied"] = True
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    gc.set_threshold(YOUNG[0], YOUNG[1], NO_AUTO_FULL)
+    _state["last_full"] = time.monotonic()
+
+
+def freeze_startup() -> None:
+    """Collect once and freeze what is alive (call while nothing else runs, e.g. when the
+    unlock window is shown and the person types the passphrase)."""
+    gc.collect()
+    gc.freeze()
+
+
+def collect_if_idle(last_input: float, busy: bool, now: float | None = None) -> bool:
+    """Run a full collection if the person has been idle for ``IDLE_S`` and nothing runs in
+    the background, at most every ``EVERY_S``.  Returns whether it collected."""
+    now = time.monotonic() if now is None else now
+    if busy or now - last_input < IDLE_S or now - _state["last_full"] < EVERY_S:
+        return False
+    _state["last_full"] = now
+    gc.collect()
+    return True

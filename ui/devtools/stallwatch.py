@@ -1,0 +1,93 @@
+"""Which code holds the UI thread when the heartbeat is late (not part of the test suite).
+
+A daemon thread looks at the bench's heartbeat every few milliseconds; while the last
+tick is older than a threshold it grabs the UI thread's Python stack
+(`sys._current_frames`) and counts where it is, keeping only this project's frames
+(`counsel/`, `ui/`) and the innermost library frame below them.  A stall inside Qt's
+C++ shows as the Python line that called into Qt (`setCurrentWidget`, `processEvents`)
+or the Python override Qt called back (`data`, `paintEvent`).
+
+    python -m counsel_ui.devtools.bench --vault PATH --watch 30
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+_ROOTS = tuple(str(Path(__file__).resolve().parents[i]) for i in (1, 2))  # ui/, repo/
+
+
+def _short(filename: str) -> str:
+    for root in _ROOTS[::-1]:
+        if filename.startswith(root + os.sep):
+            return os.path.relpath(filename, root)
+    return "…/" + "/".join(Path(filename).parts[-2:])
+
+
+class StallWatch:
+    """Samples the UI thread's stack while `last()` is more than `threshold` s ago."""
+
+    def __init__(self, last: Callable[[], float], threshold: float = 0.03,
+                 every: float = 0.002, depth: int = 5) -> None:
+        self.last = last
+        self.threshold = threshold
+        self.every = every
+        self.depth = depth
+        self.ui = threading.get_ident()
+        self.samples: collections.Counter[str] = collections.Counter()
+        self.stalls: list[tuple[float, str]] = []  # (length, deepest place) per stall
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="stallwatch")
+
+    def start(self) -> StallWatch:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1.0)
+
+    def _where(self) -> str | None:
+        frame = sys._current_frames().get(self.ui)
+        if frame is None:
+            return None
+        stack = traceback.extract_stack(frame)
+        ours = [i for i, f in enumerate(stack)
+                if f.filename.startswith(_ROOTS) and "/devtools/" not in f.filename]
+        if not ours:
+            return _short(stack[-1].filename) + f":{stack[-1].lineno}:{stack[-1].name}"
+        keep = stack[ours[0]:] if len(stack) - ours[0] <= self.depth else stack[-self.depth:]
+        return " <- ".join(f"{_short(f.filename)}:{f.lineno}:{f.name}" for f in reversed(keep))
+
+    def _run(self) -> None:
+        in_stall: collections.Counter[str] | None = None
+        began = 0.0
+        while not self._stop.wait(self.every):
+            last = self.last()
+            gap = time.perf_counter() - last
+            if gap > self.threshold:
+                where = self._where()
+                if where is None:
+                    continue
+                if in_stall is None:
+                    in_stall, began = collections.Counter(), last
+                in_stall[where] += 1
+                self.samples[where] += 1
+            elif in_stall is not None:
+                self.stalls.append((self.last() - began, in_stall.most_common(1)[0][0]))
+                in_stall = None
+
+    def report(self, out: Callable[[str], None] = print, top: int = 15) -> None:
+        out(f"stalls > {self.threshold * 1000:.0f} ms: {len(self.stalls)}; longest:")
+        for length, where in sorted(self.stalls, reverse=True)[:top]:
+            out(f"  {length * 1000:6.0f} ms  mostly {where}")
+        out(f"where the UI thread was while late (samples x {self.every * 1000:.0f} ms):")
+        for where, n in self.samples.most_common(top):
+            out(f"  {n * self.every * 1000:6.0f} ms  {where}")
