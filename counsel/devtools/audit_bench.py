@@ -11,6 +11,8 @@ run because shared machines drift:
   vs  the second one;
 * reading every entry, then verifying every chain over them (what the Audit trail page
   and ``counsel audit`` do)  vs  reading the clients' list;
+* the Audit trail page's first page (500 entries, filtered and sorted in SQL), a page
+  deep in the list, one client's page, and the filter choices;
 * the DPO's CSV of one client's entries and of everything.
 """
 
@@ -72,6 +74,10 @@ def run(entries: int, clients: int) -> str:
             t_first, _ = _timed(lambda: vault.audit.record("export", detail="first"))
             t_second, _ = _timed(lambda: vault.audit.record("export", detail="second"))
             t_list, _ = _timed(lambda: vault.clients(""))
+            t_page, (page, kept) = _timed(lambda: vault.audit.query(limit=500))
+            t_older, _ = _timed(lambda: vault.audit.query(offset=50_000, limit=500))
+            t_one_page, _ = _timed(lambda: vault.audit.query(client=ids[0], limit=500))
+            t_choices, _ = _timed(vault.audit.choices)
             t_read, rows = _timed(vault.audit.entries)
             t_verify, state = _timed(lambda: vault.audit.verify(rows))
             assert state.intact and state.entries == entries + 2, state
@@ -87,6 +93,10 @@ def run(entries: int, clients: int) -> str:
             f"  unlock                                   {t_unlock * 1000:8.0f} ms",
             f"  first entry after unlock (reads the tip) {t_first * 1000:8.0f} ms"
             f"   vs second entry {t_second * 1000:.1f} ms",
+            f"  the page's first page ({len(page)} of {kept:,})   {t_page * 1000:8.0f} ms"
+            f"   a page at offset 50,000 {t_older * 1000:.0f} ms;"
+            f" one client's {t_one_page * 1000:.0f} ms",
+            f"  the page's filter choices (clients, people) {t_choices * 1000:5.0f} ms",
             f"  read every entry                         {t_read * 1000:8.0f} ms"
             f"   vs clients' list {t_list * 1000:.1f} ms",
             f"  verify every chain (of the entries read) {t_verify * 1000:8.0f} ms",

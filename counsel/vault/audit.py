@@ -138,12 +138,53 @@ class AuditLog:
             rows = list(self._current.ws.json_of_kind(AuditEntry.KIND))
         return [from_dict(AuditEntry, json.loads(d)) for _i, d in rows]
 
+    def query(self, *, client: str | None = None, person: str | None = None,
+              action: str | None = None, since: dt.date | None = None,
+              until: dt.date | None = None, offset: int = 0,
+              limit: int | None = None) -> tuple[list[AuditEntry], int]:
+        """The entries kept by the filters (``until`` included; days in UTC as stored),
+        newest first, from ``offset``, at most ``limit``; and how many are kept in all.
+        Filtered, counted and sorted in SQL: only the entries returned are decoded."""
+        import json
+
+        conds: list[str] = []
+        params: list[object] = []
+        for field, value in (("client", client), ("person", person), ("action", action)):
+            if value is not None:
+                conds.append(f"json_extract(data, '$.{field}') = ?")
+                params.append(value)
+        day = "substr(json_extract(data, '$.at'), 1, 10)"
+        if since is not None:
+            conds.append(f"{day} >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            conds.append(f"{day} <= ?")
+            params.append(until.isoformat())
+        order = ("json_extract(data, '$.at') DESC, json_extract(data, '$.device') DESC, "
+                 "json_extract(data, '$.counter') DESC")
+        with self._lock:
+            self._keys.require()
+            rows, total = self._current.ws.json_page(
+                AuditEntry.KIND, " AND ".join(conds) or "1=1", params, order,
+                -1 if limit is None else limit, offset)
+        return [from_dict(AuditEntry, json.loads(d)) for d in rows], total
+
+    def choices(self) -> tuple[list[str], list[str]]:
+        """The clients (ids) and people the entries name: what the filters offer."""
+        with self._lock:
+            self._keys.require()
+            ws = self._current.ws
+            clients = ws.json_values(AuditEntry.KIND, "client")
+            people = ws.json_values(AuditEntry.KIND, "person")
+        return ([str(c) for c in clients if c], sorted(str(p) for p in people if p is not None))
+
     def verify(self, entries: Sequence[AuditEntry] | None = None) -> ChainState:
         """Every device's chain checked (see counsel.records.auditchain); ``entries``: as
-        :meth:`entries` just returned them (read once for both)."""
+        :meth:`entries` just returned them (read once for both).  The vault is held only
+        while rows are read, not while they are decoded and checked."""
         with self._lock:
             self._keys.require()
             revised = self._store.revised_records(AuditEntry.KIND)
-            if entries is None:
-                entries = self.entries()
+        if entries is None:
+            entries = self.entries()
         return verify(entries, revised)

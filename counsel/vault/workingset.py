@@ -330,6 +330,24 @@ class WorkingSet:
             (kind,),
         ).fetchall()
 
+    def json_page(self, kind: str, where: str, params: Sequence[Any], order: str,
+                  limit: int, offset: int) -> tuple[list[str], int]:
+        """One page of the JSON of the records of ``kind`` matching ``where`` (the caller's
+        fixed SQL over ``json_extract(data, …)``, values in ``params``), sorted by
+        ``order``; and how many match in all.  Only that page is decoded by the caller."""
+        sql = f"FROM records WHERE kind=? AND data IS NOT NULL AND ({where})"
+        args = (kind, *params)
+        total = int(self.db.execute(f"SELECT COUNT(*) {sql}", args).fetchone()[0])
+        rows = self.db.execute(f"SELECT data {sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                               (*args, limit, offset)).fetchall()
+        return [str(r[0]) for r in rows], total
+
+    def json_values(self, kind: str, field: str) -> list[Any]:
+        """The distinct values of one JSON field over the records of ``kind``."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT json_extract(data, ?) FROM records WHERE kind=? "
+            "AND data IS NOT NULL", (f"$.{field}", kind))]
+
     def count(self, kind: str | None = None) -> int:
         if kind is None:
             return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])

@@ -1,7 +1,9 @@
 """Audit trail: who viewed, edited, printed, exported, shared or erased what, when and on
 which device; filters (client, person, kind, period), the chain's state (intact, or
 broken and where) and a CSV export for the data-protection officer.  The logic is
-:mod:`counsel.records.audit`; entries are read and verified off the UI thread."""
+:mod:`counsel.records.audit`.  Off the UI thread, the page reads only the entries the
+filters keep, ``PAGE_SIZE`` at a time (``vault.audit.query``: filtered and sorted in SQL);
+the whole chain is checked after that, in the background (``checked``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,18 +33,24 @@ from counsel.i18n import gettext as _
 from counsel.records import audit, auditdetail
 from counsel.records.auditchain import ChainState
 from counsel_ui.common.datefields import DateField
-from counsel_ui.common.ops import Op
+from counsel_ui.common.ops import BEHIND, Op
 from counsel_ui.common.widgets import named
 
 if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
 
 
+#: Entries shown at a time: a decade of entries is ~100,000; a page is read and decoded alone.
+PAGE_SIZE = 500
+
+
 @dataclasses.dataclass(frozen=True)
 class Trail:
+    """One page of the entries the filters keep (newest first) and how many they keep."""
+
     entries: list[AuditEntry]
-    state: ChainState
-    names: dict[str, str]  # client id → name ("" when erased)
+    total: int
+    offset: int
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -53,13 +62,19 @@ def _day(q: QDate) -> dt.date:
 
 
 class AuditPage(QWidget):
-    loaded = Signal()
+    loaded = Signal()  # a page of entries is shown
+    checked = Signal()  # the chain's state is shown
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.trail: Trail | None = None
+        self.chain: ChainState | None = None
+        self.names: dict[str, str] = {}  # client id → name ("" when erased)
         self.shown: list[AuditEntry] = []
+        self._query: Op | None = None
+        self._checking: Op | None = None
+        self._stale = False
         lay = QVBoxLayout(self)
         intro = QLabel(_("Every view, edit, print, export, share and erasure, with who, when "
                          "and on which device. Entries hold ids and kinds, never case notes."))
@@ -101,50 +116,80 @@ class AuditPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         lay.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
         self.message = QLabel()
-        lay.addWidget(self.message)
+        bottom.addWidget(self.message, 1)
+        self.newer = named(QPushButton(_("&Newer")), _("Newer entries"))
+        self.older = named(QPushButton(_("&Older")), _("Older entries"))
+        self.newer.clicked.connect(lambda: self.show_entries(self._offset() - PAGE_SIZE))
+        self.older.clicked.connect(lambda: self.show_entries(self._offset() + PAGE_SIZE))
+        bottom.addWidget(self.newer)
+        bottom.addWidget(self.older)
+        lay.addLayout(bottom)
         for combo in (self.client, self.person, self.kind):
-            combo.currentIndexChanged.connect(self.show_entries)
+            combo.currentIndexChanged.connect(lambda _i: self.show_entries())
         for edit in (self.since, self.until):
-            edit.dateChanged.connect(self.show_entries)
+            edit.dateChanged.connect(lambda _d: self.show_entries())
         session.changed.connect(self._on_changed)
         self.refresh()
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if AuditEntry.KIND in kinds or "client" in kinds:
+            if self.isVisible():
+                self.refresh()
+            else:  # every save leaves an entry: read and check again when shown
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.refresh()
 
     def refresh(self) -> None:
+        """The filters' choices and the current page, then the chain's check."""
         vault = self.session.vault
         if vault.locked:
             return
+        self.state.setText(_("Checking the audit trail…"))
+        self.state.setStyleSheet("")
 
-        def work() -> Trail:
-            entries = vault.audit.entries()
-            state = vault.audit.verify(entries)
-            ids = {e.client for e in entries if e.client}
-            return Trail(entries, state, vault.client_names(ids))
+        def work() -> tuple[list[str], list[str], dict[str, str]]:
+            clients, people = vault.audit.choices()
+            return clients, people, vault.client_names(set(clients))
 
-        Op(self, work, write=False).success(self._fill).run()
+        Op(self, work, write=False).success(self._fill_choices).run()
 
-    def _fill(self, trail: Trail) -> None:
-        self.trail = trail
-        if trail.state.intact:
-            self.state.setText("✔ " + audit.state_text(trail.state))
+    def _fill_choices(self, found: tuple[list[str], list[str], dict[str, str]]) -> None:
+        clients, people, self.names = found
+        self._choices(self.client, _("All clients"), sorted(
+            clients, key=lambda c: (self._client_text(c).casefold(), c)), self._client_text)
+        self._choices(self.person, _("Everyone"), people, lambda p: p or "–")
+        self.show_entries(self._offset())
+        self._check()
+
+    def _check(self) -> None:
+        vault = self.session.vault
+        if self._checking is not None:
+            self._checking.cancel()  # not started yet: skipped; running: its result dropped
+        # the reader pool at low priority: Today's and the Time page's long jobs and the
+        # other reader are not held up by a check of a decade of entries
+        self._checking = Op(self, lambda: vault.audit.verify(), write=False,
+                            priority=BEHIND).success(self._show_state).run()
+
+    def _show_state(self, state: ChainState) -> None:
+        self._checking = None
+        self.chain = state
+        if state.intact:
+            self.state.setText("✔ " + audit.state_text(state))
             self.state.setStyleSheet("color: #1b5e20; font-weight: bold;")
         else:
-            self.state.setText("✖ " + audit.state_text(trail.state))
+            self.state.setText("✖ " + audit.state_text(state))
             self.state.setStyleSheet("color: #b71c1c; font-weight: bold;")
-        self._choices(self.client, _("All clients"), sorted(
-            {e.client for e in trail.entries if e.client},
-            key=lambda c: (self._client_text(c).casefold(), c)), self._client_text)
-        self._choices(self.person, _("Everyone"),
-                      sorted({e.person for e in trail.entries}), lambda p: p or "–")
-        self.show_entries()
-        self.loaded.emit()
+        self.checked.emit()
 
     def _client_text(self, client_id: str) -> str:
-        name = self.trail.names.get(client_id, "") if self.trail else ""
+        name = self.names.get(client_id, "")
         return name or _("erased or unknown ({id})").format(id=client_id[:8])
 
     @staticmethod
@@ -165,10 +210,30 @@ class AuditPage(QWidget):
                             kind=self.kind.currentData() or None,
                             since=_day(self.since.date()), until=_day(self.until.date()))
 
-    def show_entries(self) -> None:
-        if self.trail is None:
+    def _offset(self) -> int:
+        return self.trail.offset if self.trail else 0
+
+    def show_entries(self, offset: int = 0) -> None:
+        """Read the page at ``offset`` of what the filters keep (the last request wins)."""
+        vault = self.session.vault
+        if vault.locked:
             return
-        self.shown = audit.select(self.trail.entries, self.current_filter())
+        flt, offset = self.current_filter(), max(offset, 0)
+
+        def work() -> Trail:
+            entries, total = vault.audit.query(
+                client=flt.client, person=flt.person, action=flt.kind, since=flt.since,
+                until=flt.until, offset=offset, limit=PAGE_SIZE)
+            return Trail(entries, total, offset)
+
+        if self._query is not None:
+            self._query.cancel()
+        self._query = Op(self, work, write=False).success(self._show_page).run()
+
+    def _show_page(self, trail: Trail) -> None:
+        self._query = None
+        self.trail = trail
+        self.shown = trail.entries
         self.table.setRowCount(len(self.shown))
         for r, e in enumerate(self.shown):
             local = e.at.astimezone()
@@ -180,7 +245,16 @@ class AuditPage(QWidget):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.message.setText(_("{n} entries shown.").format(n=len(self.shown)))
+        if trail.total > len(trail.entries):
+            self.message.setText(_("Entries {first}–{last} of {n}.").format(
+                first=display.number(trail.offset + 1),
+                last=display.number(trail.offset + len(trail.entries)),
+                n=display.number(trail.total)))
+        else:
+            self.message.setText(_("{n} entries shown.").format(n=len(self.shown)))
+        self.newer.setEnabled(trail.offset > 0)
+        self.older.setEnabled(trail.offset + len(trail.entries) < trail.total)
+        self.loaded.emit()
 
     # -- export -----------------------------------------------------------------------------
     def choose_export(self) -> None:
@@ -193,10 +267,12 @@ class AuditPage(QWidget):
     def export_to(self, path: Path) -> Op:
         from counsel.atomicfile import write_atomic
 
-        vault, shown, flt = self.session.vault, list(self.shown), self.current_filter()
-        state = self.trail.state if self.trail else None
+        vault, flt, state = self.session.vault, self.current_filter(), self.chain
 
-        def work() -> None:
+        def work() -> None:  # every entry the filters keep, not only the page shown
+            shown, _total = vault.audit.query(client=flt.client, person=flt.person,
+                                              action=flt.kind, since=flt.since,
+                                              until=flt.until)
             write_atomic(path, audit.to_csv(shown, state).encode("utf-8"))
             vault.audit.record("export", client_id=flt.client, record_kind="audit",
                                detail=f"csv audit trail ({len(shown)})")

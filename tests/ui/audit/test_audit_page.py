@@ -18,15 +18,17 @@ def test_filters_state_and_export(qtbot, window, tmp_path: Path) -> None:
     window.workspace.show_page("audit")
     page = window.workspace.page("audit")
     page.refresh()
-    qtbot.waitUntil(lambda: page.trail is not None and len(page.trail.entries) >= 3,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: page.trail is not None and len(page.trail.entries) >= 3
+                    and page.chain is not None, timeout=20_000)
     assert "✔" in page.state.text()
     everyone = page.table.rowCount()
     assert everyone >= 3
-    page.client.setCurrentIndex(page.client.findData(a.id))
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.client.setCurrentIndex(page.client.findData(a.id))
     assert page.table.rowCount() == 2
     assert {page.table.item(r, 4).text() for r in range(2)} == {"Amina Audit"}
-    page.kind.setCurrentIndex(page.kind.findData("print"))
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.kind.setCurrentIndex(page.kind.findData("print"))
     assert page.table.rowCount() == 1 and page.table.item(0, 6).text() == "card"
     out = tmp_path / "trail.csv"
     page.export_to(out)
@@ -46,6 +48,36 @@ def test_a_broken_chain_is_shown_with_where(qtbot, window) -> None:
     window.workspace.show_page("audit")
     page = window.workspace.page("audit")
     page.refresh()
-    qtbot.waitUntil(lambda: page.trail is not None and not page.trail.state.intact,
+    qtbot.waitUntil(lambda: page.chain is not None and not page.chain.intact,
                     timeout=20_000)
     assert "✖" in page.state.text()
+
+
+def test_a_page_at_a_time_and_translated_details(qtbot, window, monkeypatch,
+                                                 tmp_path: Path) -> None:
+    """Entries are read PAGE_SIZE at a time (Older/Newer), details shown in words, and
+    the CSV holds every entry the filters keep, not only the page shown."""
+    from counsel_ui.audit import page as audit_page
+
+    monkeypatch.setattr(audit_page, "PAGE_SIZE", 3)
+    vault = window.session.vault
+    for _n in range(7):
+        vault.audit.record("export", record_kind="report", detail="csv report by client")
+    window.workspace.show_page("audit")
+    page = window.workspace.page("audit")
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.refresh()
+    total = page.trail.total
+    assert total >= 7 and page.table.rowCount() == 3
+    assert page.table.item(0, 6).text() == "time report by client (CSV)"
+    assert not page.newer.isEnabled() and page.older.isEnabled()
+    seen = [e.id for e in page.shown]
+    while page.older.isEnabled():
+        with qtbot.waitSignal(page.loaded, timeout=20_000):
+            page.older.click()
+        seen.extend(e.id for e in page.shown)
+    assert len(seen) == len(set(seen)) == total and page.newer.isEnabled()
+    out = tmp_path / "all.csv"
+    page.export_to(out)
+    qtbot.waitUntil(out.exists, timeout=20_000)
+    assert len(out.read_text(encoding="utf-8").splitlines()) >= 1 + total
