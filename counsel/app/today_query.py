@@ -28,6 +28,7 @@ from counsel.domain import Reminder, ReminderKind
 from counsel.timekeeping.reminders import DeadlineRules, DueItem, _client_items, _status
 from counsel.timekeeping.rows import client_names as client_names
 from counsel.timekeeping.rows import light_plans
+from counsel.vault import deadlines
 from counsel.vault.agenda import BUCKETS, bucket
 
 if TYPE_CHECKING:
@@ -120,10 +121,21 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
     horizon = today + dt.timedelta(days=min(horizon_days, rules.horizon_days))
     reminders = vault.all(Reminder)
     overrides = {r.source: r for r in reminders if r.source}
-    # items computed in Python (few): client deadlines and reminders, with overrides
+    kept = rules == deadlines.RULES  # the working set keeps the deadlines of these rules
+    # items computed in Python (few): client deadlines (all of them under other rules;
+    # only the overridden ones under the kept rules) and reminders, with overrides
     due: list[DueItem] = []
-    active = _active_clients(vault)  # read once, not once per step of the actions scan
-    for item in _client_due(vault, active, today, rules):
+    # under other rules every active client is read once, not once per step of the scan
+    active = [] if kept else _active_clients(vault)
+    if kept:
+        client_due = [DueItem(ReminderKind(kind), d, _status(d, today, rules), client, source,
+                              detail)
+                      for kind, day, client, source, detail in vault.agenda.deadlines_of(
+                          sorted(overrides), today)
+                      for d in (dt.date.fromisoformat(day),)]
+    else:
+        client_due = _client_due(vault, active, today, rules)
+    for item in client_due:
         stored = overrides.get(item.source)
         if stored is not None:
             if stored.done:
@@ -143,7 +155,8 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
         if should_stop is not None and should_stop():
             raise Stopped
 
-    found = vault.agenda.due_actions(today, horizon, limit, [c.id for c in active],
+    found = vault.agenda.due_actions(today, horizon, limit,
+                                     None if kept else [c.id for c in active],
                                      _overridden_keys(overrides), between_steps)
     totals = dict(found.totals)
     due_clients = set(found.due_clients)
@@ -151,6 +164,16 @@ def summary(vault: Vault, today: dt.date, limit: int = SHOWN_PER_GROUP,
                             a.client, f"action:{a.encounter_id}:{a.index}",
                             _action_detail(a.what))
                     for a in found.rows]
+    if kept:  # the deadlines not overridden: counted and cut in SQL like the actions
+        dl_totals, dl_rows, dl_clients = vault.agenda.due_deadlines(
+            today, horizon, limit, sorted(overrides), between_steps)
+        for name, n in dl_totals.items():
+            totals[name] += n
+        due_clients |= dl_clients
+        action_items += [DueItem(ReminderKind(kind), d, _status(d, today, rules), client,
+                                 source, detail)
+                         for kind, day, client, source, detail in dl_rows
+                         for d in (dt.date.fromisoformat(day),)]
     shown: list[TodayItem] = []
     for group_name in BUCKETS:
         few = sorted((d for d in few_due if bucket(d.due, today) == group_name),

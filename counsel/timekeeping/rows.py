@@ -49,17 +49,21 @@ _PLAN_STATUS = {s.value: s for s in PlanStatus}
 def light_plans(vault: Vault) -> list[LightPlan]:
     """Plans with only what deadlines and circular referrals read (no free text); the
     fields are picked out by SQLite, not by parsing every plan whole here."""
-    out = []
+    return [light_plan(row) for row in vault.agenda.plan_rows()]
+
+
+def light_plan(row: Sequence[str | None]) -> LightPlan:
+    """A plan from its row (id, client, status, made, valid until, review, measures as
+    JSON), as ``Agenda.plan_rows`` and counsel.vault.deadlines read it."""
+    pid, client, status, made, valid_until, review, measures = row
     day = dt.date.fromisoformat
-    for pid, client, status, made, valid_until, review, measures in vault.agenda.plan_rows():
-        ms = tuple(LightMeasure(m["code"], _MEASURE_STATUS[m["status"]],
-                                day(m["start"]) if m.get("start") else None,
-                                day(m["due"]) if m.get("due") else None)
-                   for m in json.loads(measures))
-        out.append(LightPlan(pid, client, _PLAN_STATUS[status], day(made),
-                             day(valid_until) if valid_until else None,
-                             day(review) if review else None, ms))
-    return out
+    ms = tuple(LightMeasure(m["code"], _MEASURE_STATUS[m["status"]],
+                            day(m["start"]) if m.get("start") else None,
+                            day(m["due"]) if m.get("due") else None)
+               for m in json.loads(measures or "[]"))
+    return LightPlan(str(pid), str(client), _PLAN_STATUS[str(status)], day(str(made)),
+                     day(valid_until) if valid_until else None,
+                     day(review) if review else None, ms)
 
 
 def client_names(vault: Vault, ids: Sequence[str]) -> dict[str, str]:

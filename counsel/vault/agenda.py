@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from counsel.vault import deadlines
 from counsel.vault.current import StepQueries
 from counsel.vault.views import DueAction, DueActions
 
@@ -27,12 +28,19 @@ _ACTIVE = "c.active=1 AND c.ended IS NULL"
 #: group is an index range: counted, cut at the ``limit``-th day, and only the rows shown
 #: leave SQLite; the text of those few is read afterwards.
 _IN_GROUP = """
-FROM actions a WHERE a.due BETWEEN :low AND :high
-  AND a.client IN (SELECT value FROM json_each(:clients)) {skip}
+FROM actions a WHERE a.due BETWEEN :low AND :high AND {clients} {skip}
 """
 _COUNT_BY_CLIENT = "SELECT a.client, COUNT(*) " + _IN_GROUP + " GROUP BY a.client"
 _NTH_DAY = "SELECT a.due " + _IN_GROUP + " ORDER BY a.due LIMIT 1 OFFSET :nth"
 _ROWS = "SELECT a.erow, a.i, a.client, a.due " + _IN_GROUP + " ORDER BY a.due, a.erow, a.i"
+#: ``{clients}`` of _IN_GROUP: the clients given (JSON :clients), or the active ones — as a
+#: set when every row of a range is looked at (counts), per row when the scan in day order
+#: stops after a few hundred (the limit-th day, the rows shown)
+_GIVEN = "a.client IN (SELECT value FROM json_each(:clients))"
+_ACTIVE_SET = ("a.client IN (SELECT cr.record_id FROM clients c JOIN records cr "
+               f"ON cr.rowid=c.rowid WHERE {_ACTIVE})")
+_ACTIVE_EACH = ("EXISTS (SELECT 1 FROM records cr JOIN clients c ON c.rowid=cr.rowid "
+                f"WHERE cr.record_id=a.client AND {_ACTIVE})")
 _WEEK_ENCOUNTERS = """
 SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter_mode,
        e.interpreter_language, c.name, c.interpreter_needed
@@ -47,6 +55,22 @@ LEFT JOIN records rc ON rc.record_id = w.client LEFT JOIN clients c ON c.rowid =
 WHERE w.date BETWEEN ? AND ? AND w.source LIKE 'ics:%' AND w.encounter IS NULL
 """
 
+
+#: The computed deadlines of one group (see counsel.vault.deadlines): due :low..:high, of
+#: active clients, shown on :today (the integration-training item only inside its window),
+#: the sources of :skip (JSON; stored overrides replace them) left out.
+_DEADLINES_IN_GROUP = """
+FROM deadlines d JOIN records cr ON cr.record_id = d.client JOIN clients c ON c.rowid = cr.rowid
+WHERE d.due BETWEEN :low AND :high AND c.active=1 AND c.ended IS NULL
+  AND (d.until IS NULL OR d.until >= :today)
+  AND d.source NOT IN (SELECT value FROM json_each(:skip))
+"""
+_DEADLINE_COLUMNS = "SELECT d.kind, d.due, d.client, d.source, d.detail "
+_DEADLINES_OF = _DEADLINE_COLUMNS + """
+FROM deadlines d JOIN records cr ON cr.record_id = d.client JOIN clients c ON c.rowid = cr.rowid
+WHERE d.source IN (SELECT value FROM json_each(:sources)) AND c.active=1 AND c.ended IS NULL
+  AND (d.until IS NULL OR d.until >= :today)
+"""
 
 _SKIP = "AND (a.erow || ':' || a.i) NOT IN (SELECT value FROM json_each(:skip))"
 
@@ -129,17 +153,20 @@ class Agenda(StepQueries):
                 out[rowid] = (rid, [a[0] for a in json.loads(actions)])
         return out
 
-    def due_actions(self, today: dt.date, until: dt.date, limit: int, clients: Sequence[str],
+    def due_actions(self, today: dt.date, until: dt.date, limit: int,
+                    clients: Sequence[str] | None,
                     skip: Iterable[tuple[str, int]] = (),
                     between_steps: Callable[[], None] | None = None) -> DueActions:
-        """Open agreed actions of ``clients`` (the active ones) due by ``until``: per group
+        """Open agreed actions of ``clients`` (None: the active ones) due by ``until``: per group
         (BUCKETS) the total and the first ``limit`` by day (all of the last day's kept), and
         the clients with one due today or overdue.  ``skip``: (encounter id, index) left
         out.  ``between_steps`` runs before every query (it may raise to stop); each query
         takes the vault's lock on its own."""
-        clients_json = json.dumps(list(clients))
+        clients_json = json.dumps(list(clients or ()))
         skipped = json.dumps(sorted(self._action_keys(skip)))
-        fill = {"skip": _SKIP if skipped != "[]" else ""}
+        skip_sql = _SKIP if skipped != "[]" else ""
+        fill = {"skip": skip_sql, "clients": _GIVEN if clients is not None else _ACTIVE_EACH}
+        count_fill = {**fill, "clients": _GIVEN if clients is not None else _ACTIVE_SET}
         days = {"overdue": ("0", (today - dt.timedelta(days=1)).isoformat()),
                 "today": (today.isoformat(), today.isoformat()),
                 "upcoming": ((today + dt.timedelta(days=1)).isoformat(), until.isoformat())}
@@ -154,7 +181,8 @@ class Agenda(StepQueries):
             def rows(query: str, last: str, low: str = low) -> list[Any]:
                 if between_steps is not None:
                     between_steps()
-                return self._rows(query.format(**fill), {
+                sql = query.format(**(count_fill if query is _COUNT_BY_CLIENT else fill))
+                return self._rows(sql, {
                     "low": low, "high": last, "clients": clients_json, "skip": skipped,
                     "nth": limit - 1})
 
@@ -173,6 +201,58 @@ class Agenda(StepQueries):
         rows_out = tuple(DueAction(texts[erow][0], i, client, d, texts[erow][1][i])
                          for erow, i, client, d in top)
         return DueActions(totals, rows_out, frozenset(due_clients))
+
+    def _fresh_rows(self, query: str, params: dict[str, Any]) -> list[Any]:
+        with self._lock:
+            self._keys.require()
+            deadlines.bring_up_to_date(self._current.ws)
+            return self._current.ws.db.execute(query, params).fetchall()
+
+    def deadlines_of(self, sources: Sequence[str], today: dt.date
+                     ) -> list[tuple[str, str, str, str, str]]:
+        """(kind, due, client, source, detail) of the computed deadlines (default rules) with
+        these sources that active clients have on ``today``."""
+        return self._fresh_rows(_DEADLINES_OF, {"sources": json.dumps(list(sources)),
+                                                "today": today.isoformat()})
+
+    def due_deadlines(self, today: dt.date, until: dt.date, limit: int, skip: Sequence[str],
+                      between_steps: Callable[[], None] | None = None
+                      ) -> tuple[dict[str, int], list[tuple[str, str, str, str, str]],
+                                 set[str]]:
+        """Active clients' computed deadlines (default rules) due by ``until``, the sources
+        in ``skip`` left out: per group (BUCKETS) the total and the rows up to the
+        ``limit``-th one's day; and the clients with one due today or overdue."""
+        params = {"today": today.isoformat(), "skip": json.dumps(list(skip))}
+        days = {"overdue": ("0", (today - dt.timedelta(days=1)).isoformat()),
+                "today": (today.isoformat(), today.isoformat()),
+                "upcoming": ((today + dt.timedelta(days=1)).isoformat(), until.isoformat())}
+        totals = dict.fromkeys(BUCKETS, 0)
+        rows: list[tuple[str, str, str, str, str]] = []
+        due_clients: set[str] = set()
+        for group in BUCKETS:
+            low, high = days[group]
+            if high < low:
+                continue
+            if between_steps is not None:
+                between_steps()
+            group_params = {**params, "low": low, "high": high}
+            if group == "upcoming":
+                totals[group] = self._fresh_rows(
+                    "SELECT COUNT(*) " + _DEADLINES_IN_GROUP, group_params)[0][0]
+            else:
+                per_client = self._fresh_rows(
+                    "SELECT d.client, COUNT(*) " + _DEADLINES_IN_GROUP + " GROUP BY d.client",
+                    group_params)
+                totals[group] = sum(n for _c, n in per_client)
+                due_clients |= {c for c, _n in per_client}
+            if not totals[group]:
+                continue
+            if totals[group] > limit:
+                group_params["high"] = self._fresh_rows(
+                    "SELECT d.due " + _DEADLINES_IN_GROUP + " ORDER BY d.due LIMIT 1 OFFSET "
+                    ":nth", {**group_params, "nth": limit - 1})[0][0]
+            rows += self._fresh_rows(_DEADLINE_COLUMNS + _DEADLINES_IN_GROUP, group_params)
+        return totals, rows, due_clients
 
     def encounters_between(self, first: str, last: str) -> list[Any]:
         """Encounters dated ``first``..``last`` (ISO) with their client's name and whether

@@ -18,7 +18,7 @@ from typing import Any
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import envelope, snapshot
+from counsel.vault import deadlines, envelope, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -198,18 +198,21 @@ class Current:
     # -- the unlock cache -------------------------------------------------------------
     def write_snapshot_if_stale(self) -> None:
         seq = self._store.max_seq()
-        if self._cache is None or seq == self.snapshot_seq or self.ws.count() < \
-                SNAPSHOT_MIN_RECORDS or self.waiting:
+        if self._cache is None or (seq == self.snapshot_seq and not self.ws.upgraded) or \
+                self.ws.count() < SNAPSHOT_MIN_RECORDS or self.waiting:
             # (records waiting for newer keys are not in the working set: a cache written
             # now would hide them after the keys arrive)
             return
-        if 0 <= self.snapshot_seq and seq - self.snapshot_seq <= REPLAY_MAX:
+        if 0 <= self.snapshot_seq and seq - self.snapshot_seq <= REPLAY_MAX \
+                and not self.ws.upgraded:
             # a few changes behind (a report's audit entry, a quick edit): the next unlock
             # replays them; sealing the whole working set again costs seconds on a large vault
             return
+        deadlines.bring_up_to_date(self.ws)
         snapshot.write(self._cache, self._snapshot_key, self._keys.vault_id, seq,
                        self.ws.to_parts())
         self.snapshot_seq = seq
+        self.ws.upgraded = False
 
     def replace_snapshot_key(self, key: bytes) -> None:
         """Use a new cache key (its wrapped form was stored by the caller): every cache

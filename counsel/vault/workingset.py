@@ -23,7 +23,16 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 8
+LAYOUT_VERSION = 9
+#: An unlock cache of this layout is brought up to LAYOUT_VERSION in memory (see
+#: :meth:`WorkingSet.from_parts`) instead of rebuilt from every revision.
+UPGRADABLE = {8: """
+CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL,
+    source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
+CREATE INDEX main.deadlines_due ON deadlines(due);
+CREATE INDEX main.deadlines_client ON deadlines(client);
+CREATE INDEX enc.actions_client ON actions(client, due);
+"""}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -47,6 +56,12 @@ CREATE TABLE main.clients (
     permit_basis TEXT, started TEXT, literacy TEXT, ended TEXT
 );
 CREATE INDEX main.clients_sort ON clients(sort_key);
+-- each client's computed deadlines (integration path, plans, measures) under the default
+-- rules, kept by counsel.vault.deadlines (until: shown only up to that day)
+CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL,
+    source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
+CREATE INDEX main.deadlines_due ON deadlines(due);
+CREATE INDEX main.deadlines_client ON deadlines(client);
 CREATE VIRTUAL TABLE main.fts_clients USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");
 """,
@@ -64,6 +79,8 @@ CREATE TABLE enc.actions (
     PRIMARY KEY (erow, i)
 ) WITHOUT ROWID;
 CREATE INDEX enc.actions_due ON actions(due, client);
+-- per client: "has something overdue", counts per group without a sort of every action
+CREATE INDEX enc.actions_client ON actions(client, due);
 """,
     "wk": """
 CREATE TABLE wk.work (
@@ -97,6 +114,8 @@ KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting", "au
 
 
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
+#: Kinds whose change changes their client's deadlines (the ``deadlines`` table).
+DEADLINE_KINDS = {Client.KIND, Plan.KIND}
 
 
 class WorkingSet:
@@ -106,6 +125,11 @@ class WorkingSet:
             for part in PARTS:
                 conn.executescript(SCHEMA[part])
         self.db = conn
+        #: clients whose rows in ``deadlines`` are out of date (counsel.vault.deadlines
+        #: brings them up to date before they are read or sealed into the unlock cache)
+        self.stale_deadlines: set[str] = set()
+        #: loaded from a cache of an older layout: seal it again on lock
+        self.upgraded = False
 
     @classmethod
     def from_parts(cls, parts: Iterable[tuple[str, bytearray]]) -> WorkingSet:
@@ -121,13 +145,21 @@ class WorkingSet:
                 del data
             if seen != set(PARTS):
                 raise sqlite3.DatabaseError("working-set cache incomplete")
-            if conn.execute("PRAGMA main.user_version").fetchone()[0] != LAYOUT_VERSION:
+            version = conn.execute("PRAGMA main.user_version").fetchone()[0]
+            if version != LAYOUT_VERSION and version not in UPGRADABLE:
                 raise sqlite3.DatabaseError("working-set cache of another layout")
             conn.execute("SELECT COUNT(*) FROM records").fetchone()
+            if version != LAYOUT_VERSION:
+                conn.executescript(UPGRADABLE[version]
+                                   + f"PRAGMA main.user_version = {LAYOUT_VERSION};")
         except BaseException:
             conn.close()
             raise
-        return cls(conn)
+        ws = cls(conn)
+        if version != LAYOUT_VERSION:
+            ws.upgraded = True
+            ws.stale_deadlines.update(ws.ids_of_kind(Client.KIND))
+        return ws
 
     def to_parts(self) -> Iterator[tuple[str, bytes]]:
         for part in PARTS:
@@ -146,11 +178,13 @@ class WorkingSet:
     def remove(self, record_id: str, old: Record | None) -> int | None:
         """Remove a record's rows; returns its rowid (reused when it is put back)."""
         row = self.db.execute(
-            "SELECT rowid, kind FROM records WHERE record_id=?", (record_id,)
+            "SELECT rowid, kind, client_id FROM records WHERE record_id=?", (record_id,)
         ).fetchone()
         if row is None:
             return None
-        rowid, kind = row
+        rowid, kind, client_id = row
+        if kind in DEADLINE_KINDS and client_id is not None:
+            self.stale_deadlines.add(client_id)
         if old is not None:
             title, body = index_text(old)
             if title or body:
@@ -183,6 +217,8 @@ class WorkingSet:
         if record is None:
             return
         client_id = record.client_id
+        if kind in DEADLINE_KINDS and client_id is not None:
+            self.stale_deadlines.add(client_id)
         data = None
         if kind in KEEP_JSON:
             data = (

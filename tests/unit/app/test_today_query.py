@@ -184,3 +184,79 @@ def test_summary_follows_edits_deletes_and_the_unlock_cache(records, limit, data
             assert (list(got.shown), got.totals, got.due_clients) == (shown, totals, due_clients)
         finally:
             vault.lock()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=caseload(), limit=st.integers(1, 4), data=st.data())
+def test_summary_follows_client_and_plan_edits_and_the_unlock_cache(records, limit, data):
+    """The per-client deadlines the working set keeps (counsel.vault.deadlines) follow
+    edits of clients (permit date, active, ended) and plans (status, dates, measures,
+    deletion), before and after a trip through the unlock cache."""
+    from counsel.vault import current
+
+    deleted: set[str] = set()
+
+    def edit(vault):
+        for rec in [r for r in records if isinstance(r, (Client, Plan))]:
+            change = data.draw(st.sampled_from(["keep", "change", "delete"]))
+            if change == "keep" or rec.id in deleted or (
+                    change == "delete" and isinstance(rec, Client)):
+                continue
+            if change == "delete":
+                vault.delete(rec.id)
+                deleted.add(rec.id)
+            elif isinstance(rec, Client):
+                vault.save(dataclasses.replace(
+                    vault.get_typed(Client, rec.id),
+                    permit_date=data.draw(st.none() | st.integers(-1200, 0).map(
+                        lambda n: TODAY + dt.timedelta(days=n))),
+                    active=data.draw(st.booleans()),
+                    ended=data.draw(st.none() | st.just(TODAY))))
+            else:
+                vault.save(dataclasses.replace(
+                    rec, status=data.draw(st.sampled_from(list(PlanStatus))),
+                    review=data.draw(opt_days),
+                    measures=tuple(dataclasses.replace(
+                        m, status=data.draw(st.sampled_from(list(MeasureStatus))),
+                        due=data.draw(opt_days)) for m in rec.measures)))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.vault"
+        vault, _code = Vault.create(path, "abcdefghijkl", kdf=KdfParams.fast_for_tests())
+        old_min = current.SNAPSHOT_MIN_RECORDS
+        current.SNAPSHOT_MIN_RECORDS = 0  # write the unlock cache even for a few records
+        try:
+            vault.save_many(records)
+            today_query.summary(vault, TODAY, limit=limit)  # the table read once, then edited
+            edit(vault)
+            want = _old(vault, limit)
+            got = today_query.summary(vault, TODAY, limit=limit)
+            assert (list(got.shown), got.totals, got.due_clients) == want
+            vault.lock()
+            vault = Vault.unlock(path, "abcdefghijkl")
+            assert vault.snapshot_seq >= 0  # opened from the cache
+            got = today_query.summary(vault, TODAY, limit=limit)
+            assert (list(got.shown), got.totals, got.due_clients) == want
+            edit(vault)  # edits replayed on the cache's table
+            want = _old(vault, limit)
+            got = today_query.summary(vault, TODAY, limit=limit)
+            assert (list(got.shown), got.totals, got.due_clients) == want
+        finally:
+            current.SNAPSHOT_MIN_RECORDS = old_min
+            vault.lock()
+
+
+def test_other_rules_are_computed_record_by_record(tmp_path):
+    """Rules other than the defaults the working set keeps give their own deadlines."""
+    from counsel.timekeeping.reminders import DeadlineRules, add_months
+
+    vault, _code = Vault.create(tmp_path / "t.vault", "abcdefghijkl",
+                                kdf=KdfParams.fast_for_tests())
+    permit = TODAY - dt.timedelta(days=20)
+    vault.save(Client(name="Amina", permit_date=permit))
+    kind = ReminderKind.INTEGRATION_TRAINING
+    default = today_query.summary(vault, TODAY)  # due in ~70 days: beyond the horizon
+    assert [i for i in default.shown if i.kind is kind] == []
+    got = today_query.summary(vault, TODAY, rules=DeadlineRules(integration_training_months=1))
+    assert [i.due for i in got.shown if i.kind is kind] == [add_months(permit, 1)]
+    vault.lock()

@@ -220,6 +220,37 @@ def test_cache_of_another_layout_is_rebuilt(vault: Vault, vault_path: Path,
     v.lock()
 
 
+def test_cache_of_the_previous_layout_is_upgraded_not_rebuilt(
+        vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout-8 unlock cache (no deadlines table) is used, its deadlines computed on
+    first use and the cache sealed again at lock in the current layout."""
+    import counsel.vault.current as current
+    import counsel.vault.workingset as workingset
+    from counsel.app import today_query
+    from counsel.domain import ReminderKind
+
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    c = _client("Upgrade Client").replace(permit_date=TODAY - dt.timedelta(days=80))
+    vault.save(c)
+    ws = vault._current.ws
+    ws.db.executescript("DROP TABLE main.deadlines; DROP INDEX enc.actions_client; "
+                        "PRAGMA main.user_version = 8;")
+    ws.stale_deadlines.clear()
+    ws.upgraded = True  # force the cache to be written, as layout 8
+    vault.lock()
+    v = Vault.unlock(vault_path, PASS)
+    assert v.snapshot_seq >= 0 and v._current.ws.upgraded  # the cache was used, upgraded
+    due = today_query.summary(v, TODAY).shown
+    assert [(i.kind, i.client_id) for i in due] == [(ReminderKind.INTEGRATION_TRAINING, c.id)]
+    v.lock()
+    v = Vault.unlock(vault_path, PASS)
+    assert v.snapshot_seq >= 0 and not v._current.ws.upgraded  # sealed again as layout 9
+    assert v._current.ws.db.execute("PRAGMA main.user_version").fetchone()[0] == \
+        workingset.LAYOUT_VERSION
+    assert [i.client_id for i in today_query.summary(v, TODAY).shown] == [c.id]
+    v.lock()
+
+
 def test_encounter_facts_match_the_records_without_text(vault: Vault) -> None:
     from counsel.domain import AgreedAction, Given, InterpreterMode, Obstacle, Place
 
