@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
 GRANT_STATE, ACCOUNT_STATE = keysync.TEAM_GRANT, "team.account"
+NAME_STATE = "team.name"
 
 
 class NotConnected(KnownError):
@@ -110,9 +111,11 @@ def team_keys(team: Vault) -> list[bytes]:
     return [get(g) for g in range(team_generation(team) + 1)]
 
 
-def _hold(team: Vault, grant: Grant, account: str) -> None:
-    team.sync_port.set_states({GRANT_STATE: json.dumps(grant.to_json()),
-                               ACCOUNT_STATE: account})
+def _hold(team: Vault, grant: Grant, account: str, name: str = "") -> None:
+    states = {GRANT_STATE: json.dumps(grant.to_json()), ACCOUNT_STATE: account}
+    if name:
+        states[NAME_STATE] = name  # shown beside the team's clients, offline too
+    team.sync_port.set_states(states)
 
 
 def held_grant(team: Vault) -> Grant | None:
@@ -120,7 +123,8 @@ def held_grant(team: Vault) -> Grant | None:
     return Grant.from_json(json.loads(raw)) if raw else None
 
 
-def _drop_copy(path: Path) -> None:
+def drop_copy(path: Path) -> None:
+    """Delete a team copy's files from this computer (expired, removed)."""
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}.wscache")):
         p.unlink(missing_ok=True)
 
@@ -134,7 +138,7 @@ def check_expiry(team: Vault, now: dt.datetime | None = None) -> None:
         path = Path(team.path) if team.path else None
         team.lock()
         if path is not None:
-            _drop_copy(path)
+            drop_copy(path)
         raise GrantExpired(_("This team access has expired."))
 
 
@@ -196,7 +200,7 @@ def create_team(s: Session, name: str, passphrase: str, *,
     grant = grants.issue(ident, ident.public(), team_id, team_generation(team), grants.MEMBER,
                          team_keys(team))
     s.remote.post_grants(team_id, [grant])
-    _hold(team, grant, s.account)
+    _hold(team, grant, s.account, name)
     return team
 
 
@@ -237,7 +241,8 @@ def join_team(s: Session, team_id: str, passphrase: str, *, kdf: KdfParams | Non
     for gen in range(1, access.version + 1):
         team.adopt_generation(gen, access.team_keys[gen])
     credentials.save(team, s.creds)
-    _hold(team, grant, s.account)
+    names = {str(t["team_id"]): str(t.get("name") or "") for t in s.remote.teams()}
+    _hold(team, grant, s.account, names.get(team_id, ""))
     return team
 
 
