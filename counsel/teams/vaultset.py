@@ -145,6 +145,7 @@ class VaultSet:
             check_expiry(copy.vault, now)
         except GrantExpired:
             self.drop(copy.team_id, expired_words(copy.name))
+            self.problems.append(expired_words(copy.name))
             raise TeamUnavailable(expired_words(copy.name)) from None
 
     def vault_of(self, record: Record) -> Vault:
@@ -156,6 +157,16 @@ class VaultSet:
     def shared_with(self, client_id: str) -> TeamCopy | None:
         team_id = self.team_of(client_id)
         return self.copies.get(team_id) if team_id else None
+
+    def add(self, copy: Vault) -> TeamCopy:
+        """A copy opened during the session (joined, or opened to share a client)."""
+        found = TeamCopy(copy.vault_id, copy_name(copy), copy)
+        old = self.copies.get(found.team_id)
+        if old is not None and old.vault is not copy and not old.vault.locked:
+            old.vault.lock()
+        self.copies[found.team_id] = found
+        self._gone.pop(found.team_id, None)
+        return found
 
     def drop(self, team_id: str, why: str) -> None:
         """Close a copy that must not be used any more (expired, removed)."""
@@ -267,6 +278,7 @@ def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
             if team_id not in listed:
                 _remove_copy(vs, copy, removed_words(copy.name))
                 problems.append(removed_words(copy.name))
+                vs.problems.append(removed_words(copy.name))
                 changed = True
                 continue
             if listed[team_id] and listed[team_id] != copy.name:
@@ -285,6 +297,7 @@ def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
             except GrantExpired:
                 vs.drop(team_id, expired_words(copy.name))
                 problems.append(expired_words(copy.name))
+                vs.problems.append(expired_words(copy.name))
                 changed = True
             except OfflineError:
                 raise

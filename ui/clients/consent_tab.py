@@ -87,11 +87,12 @@ class ConsentTab(QWidget):
         lay.addWidget(self.message)
 
     def refresh(self) -> None:
-        vault, client_id = self.session.vault, self.client_id
-        if vault.locked:
+        session, client_id = self.session, self.client_id
+        if session.vault.locked:
             return
 
         def work() -> Loaded:
+            vault = session.vault_for(client_id)  # a team client: the team's copy
             return Loaded(disclosure.consents(vault, client_id), disclosure.log(vault, client_id))
 
         Op(self, work, write=False).success(self._fill).run()
@@ -126,7 +127,7 @@ class ConsentTab(QWidget):
         if self.data is None or item is None or not item.data(ID_ROLE):
             return
         consent = next(c for c in self.data.consents if c.id == item.data(ID_ROLE))
-        vault = self.session.vault
+        vault = self.session.vault_for(self.client_id)
         Op(self, lambda: disclosure.withdraw(vault, consent)).success(
             lambda _r: self.refresh()).run()
 
@@ -136,7 +137,7 @@ class ConsentTab(QWidget):
             self.share(dlg.party(), dlg.what(), dlg.recipient.text().strip())
 
     def share(self, party: PartyKind, what: str, recipient: str = "") -> None:
-        vault, client_id = self.session.vault, self.client_id
+        vault, client_id = self.session.vault_for(self.client_id), self.client_id
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, KnownError):

@@ -40,6 +40,7 @@ from counsel.app.policies import DraftDebounce
 from counsel.domain import Client, Encounter, Given, InterpreterMode, Obstacle, Place, new_id
 from counsel.errors import KnownError, RecordNotFound
 from counsel.i18n import gettext as _
+from counsel.teams.vaultset import TeamUnavailable
 from counsel_ui.clients.actions_table import ActionsTable
 from counsel_ui.clients.dialog import combo_language, language_combo, set_language
 from counsel_ui.common.autosave import DraftAutosave
@@ -95,8 +96,9 @@ class EncounterEditor(DraftAutosave, QDialog):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         try:
-            name = self.session.vault.get_typed(Client, self.client_id).display_name
-        except RecordNotFound:
+            name = self.session.vault_for(self.client_id).get_typed(
+                Client, self.client_id).display_name
+        except (RecordNotFound, TeamUnavailable):
             name = ""
         head = align_leading(QLabel(name))
         font = head.font()
@@ -249,8 +251,9 @@ class EncounterEditor(DraftAutosave, QDialog):
             data = encounter_draft.from_encounter(enc)
         else:
             try:
-                client: Client | None = self.session.vault.get_typed(Client, self.client_id)
-            except RecordNotFound:
+                client: Client | None = self.session.vault_for(self.client_id).get_typed(
+                    Client, self.client_id)
+            except (RecordNotFound, TeamUnavailable):
                 client = None
             data = encounter_draft.fresh(client, dt.datetime.now())
         if draft:
@@ -309,11 +312,18 @@ class EncounterEditor(DraftAutosave, QDialog):
             return
         self._autosave_timer.stop()
         self.debounce.saved()
-        vault, draft_id = self.session.vault, self.draft_id
+        # the encounter goes to the vault holding the client (a team client: the team's
+        # copy); the draft is the personal vault's (local, never synced)
+        session, personal, draft_id = self.session, self.session.vault, self.draft_id
+        typed = self.state()
 
         def work() -> None:
-            vault.save_many([enc], audited=True)
-            vault.drafts.discard(draft_id)
+            try:
+                session.vault_for(enc.client).save_many([enc], audited=True)
+            except BaseException:
+                personal.drafts.save(draft_id, typed)  # what was typed is kept
+                raise
+            personal.drafts.discard(draft_id)
 
         def done(_r: object) -> None:
             self.session.changed.emit(frozenset({Encounter.KIND}))
@@ -326,6 +336,7 @@ class EncounterEditor(DraftAutosave, QDialog):
     def _save_failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
             self.error.setText(f"{exc.message} — {exc.help()}")
+            self.status.setText(_("Not saved; your text is kept as an encrypted draft."))
         else:
             from counsel_ui.common.errors import show_error
 
@@ -391,10 +402,11 @@ class EncounterEditor(DraftAutosave, QDialog):
         draft = None
         if encounter_id is not None:
             try:
-                enc = session.vault.get_typed(Encounter, encounter_id)
-                session.vault.audit.record("view", client_id=client_id,
-                                           record_id=encounter_id, record_kind=Encounter.KIND)
-            except RecordNotFound:
+                vault = session.vault_for(client_id)
+                enc = vault.get_typed(Encounter, encounter_id)
+                vault.audit.record("view", client_id=client_id,
+                                   record_id=encounter_id, record_kind=Encounter.KIND)
+            except (RecordNotFound, TeamUnavailable):
                 enc = None
             d = session.vault.drafts.get(draft_id_for(client_id, encounter_id))
             draft = d.data if d else None

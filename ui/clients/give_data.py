@@ -28,7 +28,7 @@ def give_client_data(parent: QWidget, session: Session, client_id: str,
         if not name:
             return None
         folder = Path(name)
-    vault = session.vault
+    vault = session.vault_for(client_id)  # a team client: the team's copy
 
     def work() -> tuple[Path, Path]:
         from counsel.plans.editing import print_language

@@ -71,15 +71,29 @@ class ClientList(QWidget):
         named(self.kind, _("Client type"))
         self.interpreter = QCheckBox(_("Needs &interpreter"))
         self.due = QCheckBox(_("&Reminders due"))
-        for w in (self.active, self.kind, self.interpreter, self.due):
+        # whose clients: mine, a team's, or all (team clients live in the team's copy)
+        self.scope = QComboBox()
+        named(self.scope, _("Whose clients"))
+        for label, key in session.vaults.scopes():
+            self.scope.addItem(label, key)
+        for w in (self.active, self.kind, self.interpreter, self.due, self.scope):
             filters.addWidget(w)
         filters.addStretch(1)
         self.count = QLabel()
         filters.addWidget(self.count)
         lay.addLayout(filters)
+        # a team copy that did not open (access ended, removed): said, not silently hidden
+        self.problems = QLabel("\n".join(session.vaults.problems))
+        self.problems.setObjectName("team-problems")
+        self.problems.setWordWrap(True)
+        lay.addWidget(self.problems)
+        # (parented by now: a widget shown before it has a parent becomes a window)
+        self.scope.setVisible(bool(session.vaults.copies))
+        self.problems.setVisible(bool(session.vaults.problems))
 
         self.model = ClientTableModel(parent=self)
         self.model.birth = {}
+        self.model.shared = {}
         self._births_stale = True  # birth dates read again after a client changes
         session.changed.connect(self._clients_changed)
         self.table = QTableView()
@@ -108,6 +122,7 @@ class ClientList(QWidget):
         for box in (self.active, self.interpreter, self.due):
             box.toggled.connect(lambda _b: self.refresh())
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         session.changed.connect(self._on_changed)
         self.search.installEventFilter(self)
         self.setTabOrder(self.search, self.new_button)
@@ -134,7 +149,8 @@ class ClientList(QWidget):
         """Search on the reader pool; only the newest query's result is shown."""
         self._seq += 1
         seq = self._seq
-        vault = self.session.vault
+        vault, vaults = self.session.vault, self.session.vaults
+        scope = self.scope.currentData() or ""
         query = self.search.text()
         active = True if self.active.isChecked() else None
         kind = self.kind.currentData() or None
@@ -147,13 +163,19 @@ class ClientList(QWidget):
             if due_only:
                 only = session.due_summary().due_clients
             births = birth_dates(vault) if stale else None
-            return vault.clients(query, active=active, client_type=kind,
-                                 interpreter_needed=interp, only_ids=only), births
+            if stale:
+                for copy in list(vaults.copies.values()):
+                    births.update(birth_dates(copy.vault))  # type: ignore[union-attr]
+            return vaults.clients(query, scope, active=active, client_type=kind,
+                                  interpreter_needed=interp, only_ids=only), births
 
         stale = self._births_stale
 
         def show(result: Any) -> None:
-            rows, births = result
+            listed, births = result
+            rows = [r.client for r in listed]
+            self.model.shared = {r.client.id: r.team_name for r in listed if r.team_id}
+            self._show_problems()
             if births is not None:
                 self.model.birth = births
                 self._births_stale = False
@@ -169,6 +191,22 @@ class ClientList(QWidget):
                 self.table.selectRow(0)
 
         Op(self, work, write=False, priority=INTERACTIVE).success(show).run()
+
+    def _show_problems(self) -> None:
+        vaults = self.session.vaults
+        self.problems.setText("\n".join(vaults.problems))
+        self.problems.setVisible(bool(vaults.problems))
+        scopes = vaults.scopes()
+        if [self.scope.itemData(i) for i in range(self.scope.count())] != [k for _l, k in scopes]:
+            # a team copy closed (access ended, removed) or opened: the choices follow
+            keep = self.scope.currentData()
+            self.scope.blockSignals(True)
+            self.scope.clear()
+            for label, key in scopes:
+                self.scope.addItem(label, key)
+            self.scope.setCurrentIndex(max(0, self.scope.findData(keep)))
+            self.scope.blockSignals(False)
+            self.scope.setVisible(bool(vaults.copies))
 
     def _open_first(self) -> None:
         if self.model.rowCount():

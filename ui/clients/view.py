@@ -26,6 +26,7 @@ from counsel.domain import Client, Encounter, Given, Place, Plan, Reminder, Work
 from counsel.errors import RecordNotFound
 from counsel.i18n import display
 from counsel.i18n import gettext as _
+from counsel.teams.vaultset import TeamUnavailable
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import align_leading, named
 
@@ -40,6 +41,16 @@ def _details(enc: Encounter) -> list[str]:
     lines = [summary_line(enc)] if summary_line(enc) else []
     lines += [_("Open: {action}").format(action=a) for a in open_actions(enc)]
     return lines
+
+
+def shared_words(team: str | None) -> str:
+    """Who reads this client's records: the card's "shared with" line."""
+    if team is None:
+        return _("Shared with: nobody. Only your own computers can read this client's "
+                 "records.")
+    return _("Shared with {team}: kept in the team's vault; everyone in the team reads "
+             "and writes these records (supervisors see figures only).").format(
+                 team=f"\u2068{team}\u2069")
 
 
 def _label(text: str) -> QLabel:
@@ -72,10 +83,11 @@ class ClientView(QWidget):
         top.addWidget(self.title, 1)
         lay.addLayout(top)
         sharing = QHBoxLayout()
-        # a client on this page lives in the personal vault: team clients live in the
-        # team's own vault (docs/teams.md), so nobody else reads these records
-        self.shared_with = _label(_("Shared with: nobody. Only your own computers can read "
-                                    "this client's records."))
+        # a team client's records live in the team's copy (docs/teams.md); a personal
+        # client's are read by nobody else
+        team = session.vaults.shared_with(client_id)
+        self.team_name = team.name if team is not None else None
+        self.shared_with = _label(shared_words(self.team_name))
         self.shared_with.setObjectName("shared-with")
         sharing.addWidget(self.shared_with, 1)
         self.share_button = QPushButton(_("Share with a &team…"))
@@ -83,6 +95,8 @@ class ClientView(QWidget):
                                        "read what before anything moves."))
         named(self.share_button, _("Share with a team"))
         self.share_button.clicked.connect(lambda: session.share_client.emit(client_id))
+        if team is not None:
+            self.share_button.hide()  # already the team's
         sharing.addWidget(self.share_button)
         lay.addLayout(sharing)
 
@@ -167,13 +181,13 @@ class ClientView(QWidget):
 
     def refresh(self) -> None:
         """Load the client's records on the reader pool, then fill the page."""
-        vault = self.session.vault
-        if vault.locked:
+        if self.session.vault.locked:
             return
-        client_id = self.client_id
+        client_id, session = self.client_id, self.session
         today = dt.date.today()
 
         def work() -> tuple[Any, ...]:
+            vault = session.vault_for(client_id)  # a team client: the team's copy
             client = vault.get_typed(Client, client_id)
             # opening the card is a view (repeats within minutes are one audit entry)
             vault.audit.record("view", client_id=client_id, record_id=client_id,
@@ -195,6 +209,13 @@ class ClientView(QWidget):
     def _load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, RecordNotFound):
             self.back.emit()  # erased or deleted meanwhile
+            return
+        if isinstance(exc, TeamUnavailable):  # access ended, removed: said on the card
+            self.shared_with.setText(f"{exc.message} {exc.help()}")
+            for b in (self.encounter_button, self.timer_button, self.log_button,
+                      self.edit_button, self.plans_button, self.give_data_button,
+                      self.add_reminder_button):
+                b.setEnabled(False)
             return
         from counsel_ui.common.errors import show_error
 

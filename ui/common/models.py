@@ -52,13 +52,24 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         value = self._rows[index.row()]
         title = self.columns[index.column()][0]
         born = getattr(self, "birth", None)
+        shared = getattr(self, "shared", None)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if born is not None and title == "Born":
                 return _date_cell(born.get(getattr(value, "id", "")))
+            if shared is not None and title == "Shared with":
+                return _shared_cell(shared.get(getattr(value, "id", "")),
+                                    role == Qt.ItemDataRole.AccessibleTextRole)
             return self.columns[index.column()][1](value)
+        if role == Qt.ItemDataRole.ToolTipRole and shared is not None and title == "Shared with":
+            team = shared.get(getattr(value, "id", ""))
+            return _("Kept in the team's vault: everyone in {team} reads these records."
+                     ).format(team=display.isolate(team)) if team else _(
+                "Your own client: only your computers read these records.")
         if role == SORT_ROLE:
             if born is not None and title == "Born":
                 return born.get(getattr(value, "id", "")) or dt.date.min
+            if shared is not None and title == "Shared with":
+                return shared.get(getattr(value, "id", "")) or ""
             key = self.sort_keys.get(title)
             return key(value) if key else self.columns[index.column()][1](value)
         if role == ID_ROLE:
@@ -76,6 +87,15 @@ def _date_cell(day: Any) -> str:
     """The interface language's date, isolated: an Arabic date's right-to-left marks
     otherwise come apart in a left-to-right cell ("41990/3/" for 4/3/1990)."""
     return display.isolate(display.short_date(day))
+
+
+def _shared_cell(team: str | None, spoken: bool = False) -> str:
+    """A team client's marker in the client list: the team ("" for the counsellor's own);
+    a screen reader hears "shared with TEAM"."""
+    if not team:
+        return ""
+    return _("shared with {team}").format(team=display.isolate(team)) if spoken else \
+        display.isolate(team)
 
 
 def _languages(c: ClientSummary) -> str:
@@ -96,6 +116,7 @@ class ClientTableModel(RowsModel[ClientSummary]):
     a name, their birth dates tell them apart."""
 
     birth: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance by the page
+    shared: dict[str, str] = {}  # noqa: RUF012 - client id → team name (set by the page)
     columns = (
         (N_("Name"), lambda c: c.name + (f" ({c.preferred_name})" if c.preferred_name
                                      and c.preferred_name != c.name else "")),
@@ -105,6 +126,7 @@ class ClientTableModel(RowsModel[ClientSummary]):
         (N_("Type"), _client_type),
         (N_("Interpreter"), lambda c: _("yes") if c.interpreter_needed else ""),
         (N_("Permit"), lambda c: _date_cell(c.permit_date)),
+        (N_("Shared with"), lambda c: ""),
     )
     sort_keys = {"Permit": lambda c: c.permit_date or dt.date.min}  # noqa: RUF012
 

@@ -138,12 +138,13 @@ class PathTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        vault = self.session.vault
-        if vault.locked:
+        session = self.session
+        if session.vault.locked:
             return
         client_id = self.client_id
 
         def work() -> Loaded:
+            vault = session.vault_for(client_id)  # a team client: the team's copy
             today = dt.date.today()
             path = client_path(vault, client_id)
             roles = open_roles(vault, today)
@@ -232,7 +233,7 @@ class PathTab(QWidget):
         from counsel.atomicfile import write_atomic
         from counsel.records import disclosure
 
-        vault, client_id = self.session.vault, self.client_id
+        vault, client_id = self.session.vault_for(self.client_id), self.client_id
         render = self.render_review if review else self.render_pdf
         party, recipient = (None if review else self.party()), self.recipient.text().strip()
         if party is not None:

@@ -40,6 +40,7 @@ from counsel.i18n import current_language, display
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel.plans.templates import Template
+from counsel.teams.vaultset import TeamUnavailable
 from counsel_ui.common.autosave import DraftAutosave
 from counsel_ui.common.ops import Op
 from counsel_ui.common.pdf_preview import PdfPreview
@@ -69,8 +70,8 @@ class PlanEditor(DraftAutosave, QWidget):
         self.draft_id = editing.draft_id_for(self.client_id, self.plan_id)
         self.client: Client | None
         try:
-            self.client = session.vault.get_typed(Client, self.client_id)
-        except RecordNotFound:
+            self.client = session.vault_for(self.client_id).get_typed(Client, self.client_id)
+        except (RecordNotFound, TeamUnavailable):
             self.client = None
         self.counsellor_lang = editing.print_language(current_language())
         self.content = load_content(self.counsellor_lang)
@@ -295,7 +296,8 @@ class PlanEditor(DraftAutosave, QWidget):
 
     def _other_plans(self) -> list[Plan]:
         try:
-            plans: list[Plan] = self.session.vault.of_client(Plan, self.client_id)
+            plans: list[Plan] = self.session.vault_for(self.client_id).of_client(
+                Plan, self.client_id)
         except KnownError:
             return []
         return plans
@@ -333,10 +335,15 @@ class PlanEditor(DraftAutosave, QWidget):
         """Save ``plan`` as a new revision and drop the draft (on the writer thread)."""
         self.error.setText("")
         generation = self._generation
-        vault, draft_id = self.session.vault, self.draft_id
+        vault, draft_id, session = self.session.vault, self.draft_id, self.session
+        typed = self.state()
 
         def work() -> None:
-            vault.save_many([plan], audited=True)
+            try:  # a team client's plan goes to the team's copy; the draft stays here
+                session.vault_for(plan.client).save_many([plan], audited=True)
+            except BaseException:
+                vault.drafts.save(draft_id, typed)  # what was typed is kept
+                raise
             vault.drafts.discard(draft_id)
             for key, value in (settings or {}).items():
                 vault.settings.set(key, value)

@@ -165,7 +165,7 @@ class PlanList(QWidget):
         self.client.blockSignals(True)
         self.client.clear()
         self.client.addItem(_("All clients"), "")
-        for c in sorted(self.session.vault.clients("", active=None),
+        for c in sorted((r.client for r in self.session.vaults.clients("", active=None)),
                         key=lambda c: c.name.casefold()):
             label = c.name + (f" ({c.preferred_name})" if c.preferred_name and
                               c.preferred_name != c.name else "")
@@ -191,7 +191,9 @@ class PlanList(QWidget):
         if self.session.vault.locked:
             return
         self._seq += 1
-        seq, vault, client_id = self._seq, self.session.vault, self.chosen_client()
+        seq, client_id = self._seq, self.chosen_client()
+        # one client's plans from the vault holding them; everyone's: the personal vault
+        vault = self.session.vault_for(client_id) if client_id else self.session.vault
         title = self.page.template_title
 
         def show(rows: list[PlanRow]) -> None:
@@ -205,7 +207,13 @@ class PlanList(QWidget):
             if rows and not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
-        Op(self, lambda: plan_rows(vault, client_id, title), write=False).success(show).run()
+        others = [] if client_id else [c.vault for c in self.session.vaults.copies.values()]
+
+        def work() -> list[PlanRow]:  # everyone's: the team clients' plans too
+            return [r for v in [vault, *others] if not v.locked
+                    for r in plan_rows(v, client_id, title)]
+
+        Op(self, work, write=False).success(show).run()
 
     def _activated(self, index: QModelIndex) -> None:
         row = self.model.row_value(index.row())
@@ -266,7 +274,7 @@ class PlanPage(QWidget):
         self.show_list()
 
     def new_plan(self, client_id: str) -> PlanEditor:
-        client = self.session.vault.get_typed(Client, client_id)
+        client = self.session.vault_for(client_id).get_typed(Client, client_id)
         state = editing.new_state(client, new_id(), today=dt.date.today())
         return self._open(state, None, restored=False)
 
@@ -275,15 +283,15 @@ class PlanPage(QWidget):
             self.stack.setCurrentWidget(self.editor)
             return self.editor
         try:
-            plan: Plan | None = self.session.vault.get_typed(Plan, plan_id)
+            plan: Plan | None = self.session.vault_for(client_id).get_typed(Plan, plan_id)
         except RecordNotFound:
             plan = None
         draft = self.session.vault.drafts.get(editing.draft_id_for(client_id, plan_id))
         if plan is None and draft is None:
             raise RecordNotFound(_("The plan is no longer in the vault."))
         if plan is not None:  # opening a plan is a view (repeats within minutes: one entry)
-            self.session.vault.audit.record("view", client_id=client_id, record_id=plan_id,
-                                            record_kind=Plan.KIND)
+            self.session.vault_for(client_id).audit.record(
+                "view", client_id=client_id, record_id=plan_id, record_kind=Plan.KIND)
         state = editing.state_from_plan(plan) if plan is not None else {}
         if draft is not None:
             state.update(draft.data)

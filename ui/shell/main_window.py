@@ -135,12 +135,16 @@ class MainWindow(QMainWindow):
         dlg.open()
 
     def on_unlocked(self, vault: object) -> None:
+        from counsel.teams.vaultset import VaultSet
         from counsel.vault.service import Vault
 
+        vaults = vault if isinstance(vault, VaultSet) else None
+        if vaults is not None:  # the personal vault with this computer's team copies
+            vault = vaults.personal
         assert isinstance(vault, Vault)
         from counsel_ui.shell.session import Session
 
-        self.session = Session(vault, self, self.timer)
+        self.session = Session(vault, self, self.timer, vaults)
         minutes = vault.settings.get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
         self.idle.minutes = IdlePolicy.clamp(int(minutes))
         self.idle.touch(time.monotonic())
@@ -283,6 +287,7 @@ class MainWindow(QMainWindow):
         self.session = None
         workspace.setEnabled(False)
         ops.drain()  # drafts written, callbacks delivered while the keys are still here
+        session.vaults.lock()  # the team copies
         session.vault.lock()
         session.deleteLater()
         self.unlock_screen.reset()

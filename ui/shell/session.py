@@ -20,6 +20,7 @@ from counsel_ui.common.ops import Op
 
 if TYPE_CHECKING:
     from counsel.domain import Record
+    from counsel.teams.vaultset import VaultSet
     from counsel.vault.service import Vault
 
 
@@ -36,9 +37,13 @@ class Session(QObject):
     timer_changed = Signal()
 
     def __init__(self, vault: Vault, parent: QObject | None = None,
-                 timer: AppointmentTimer | None = None) -> None:
+                 timer: AppointmentTimer | None = None, vaults: VaultSet | None = None) -> None:
         super().__init__(parent)
-        self.vault = vault
+        from counsel.teams.vaultset import VaultSet
+
+        self.vault = vault  # the personal vault: drafts, settings, sync, non-client records
+        # with this computer's team copies: a team client's records live in its team's copy
+        self.vaults = vaults if vaults is not None else VaultSet(vault)
         # owned by the window, so an appointment keeps running through a lock
         self.timer = timer if timer is not None else AppointmentTimer()
         self.current_client: str | None = None
@@ -60,35 +65,53 @@ class Session(QObject):
     def due_summary(self) -> Any:
         """What is due (``counsel.app.today_query.TodaySummary``: the Today page's groups
         and the clients with something due); call off the UI thread."""
-        from counsel.app import today_query
 
         day = dt.date.today()
         with self._due_lock:
             cached, generation = self._due, self._due_generation
         if cached is not None and cached[0] == generation and cached[1] == day:
             return cached[2]
-        summary = today_query.summary(self.vault, day, should_stop=lambda: self.closing)
+        summary = self.vaults.today_summary(day, should_stop=lambda: self.closing)
         with self._due_lock:
             if self._due_generation == generation:
                 self._due = (generation, day, summary)
         return summary
 
+    def vault_for(self, client_id: str | None) -> Vault:
+        """The vault holding ``client_id``'s records: a team client's team copy, else the
+        personal vault (raises ``TeamUnavailable`` for a team client whose copy closed)."""
+        return self.vaults.vault_for(client_id)
+
     def save(self, records: Sequence[Record], *, parent: QObject | None = None,
-             then: Callable[[Any], None] | None = None) -> None:
-        vault = self.vault
+             then: Callable[[Any], None] | None = None,
+             failed: Callable[[BaseException], None] | None = None) -> None:
+        """Save on the writer thread, each record in the vault of its client."""
+        vaults = self.vaults
         recs = list(records)
         kinds = frozenset(r.KIND for r in recs)
+
+        def work() -> list[Any]:
+            groups: dict[int, tuple[Vault, list[Record]]] = {}
+            for r in recs:  # routed before anything is written: all or nothing per call
+                v = vaults.vault_of(r)
+                groups.setdefault(id(v), (v, []))[1].append(r)
+            return [s for v, rs in groups.values() for s in v.save_many(rs, audited=True)]
 
         def done(result: Any) -> None:
             self.changed.emit(kinds)
             if then is not None:
                 then(result)
 
-        Op(parent or self, lambda: vault.save_many(recs, audited=True)).success(done).run()
+        op = Op(parent or self, work).success(done)
+        if failed is not None:
+            op.failure(failed)
+        op.run()
 
-    def delete(self, record_id: str, kind: str, *, parent: QObject | None = None) -> None:
-        vault = self.vault
-        Op(parent or self, lambda: vault.delete(record_id, audited=True)).success(
+    def delete(self, record_id: str, kind: str, *, parent: QObject | None = None,
+               client_id: str | None = None) -> None:
+        vaults = self.vaults
+        Op(parent or self, lambda: vaults.vault_for(client_id).delete(
+            record_id, audited=True)).success(
             lambda _r: self.changed.emit(frozenset({kind}))).run()
 
     # -- appointment timer ------------------------------------------------------------------

@@ -248,7 +248,7 @@ class UnlockScreen(QWidget):
         path, kdf, mode, code = self.path, self.kdf, self.mode, self.code.text()
         backup_file = self.backup_file
 
-        def work() -> object:
+        def opened() -> object:
             if mode == "restore" and backup_file is not None:
                 from counsel.records import backup, backup_status
 
@@ -261,6 +261,16 @@ class UnlockScreen(QWidget):
             if mode == "recover":
                 return Vault.recover(path, code, phrase)
             return Vault.unlock(path, phrase)
+
+        def work() -> object:
+            result = opened()
+            if mode != "unlock":
+                return result
+            # this computer's team copies open with the same passphrase: their clients are
+            # listed and edited beside the personal ones (counsel.teams.vaultset)
+            from counsel.teams.vaultset import VaultSet
+
+            return VaultSet.open(result, phrase)  # type: ignore[arg-type]
 
         # the mode the work was started in, not the screen's mode when it ends: the links
         # stay clickable meanwhile, and a recovery finished "in unlock mode" would open the

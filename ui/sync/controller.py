@@ -87,6 +87,7 @@ class SyncController(QObject):
         self._progress: Progress | None = None
         self._announcing = False
         self._revoked: Any = None  # a revocation.Outcome from the worker, told in _finished
+        self._teams_changed = False  # a team copy's sync brought or dropped records
         self.timer = QTimer(self)
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.poll)
@@ -169,10 +170,28 @@ class SyncController(QObject):
         from counsel.sync.revocation import Revoked
 
         try:
-            return sync_status.run_sync(self.vault, progress=self._bridge.progress.emit)
+            result = sync_status.run_sync(self.vault, progress=self._bridge.progress.emit)
         except Revoked as exc:
             self._revoked = exc.outcome
             raise
+        self._teams_changed = self._team_sync() or self._teams_changed
+        return result
+
+    def _team_sync(self) -> bool:
+        """The team copies' sync, after the personal vault's (the team clients' records;
+        a removed member's or an ended substitute's copy leaves).  A team that cannot be
+        reached now never fails the personal sync: it is tried again next time."""
+        from counsel.errors import KnownError
+        from counsel.teams.vaultset import sync_teams
+
+        try:
+            report = sync_teams(self.session.vaults)
+        except KnownError as exc:
+            log.info("team sync: %s", exc.message)
+            return False
+        for problem in report.problems:
+            log.info("team sync: %s", problem)
+        return report.changed
 
     def _check_job(self) -> bool:
         return sync_status.check_server(self.vault)
@@ -194,7 +213,8 @@ class SyncController(QObject):
             self.scheduler.last_result = None
             self.last = last
             self.unsynced = report.unsynced
-            if report.pulled or report.merged:
+            teams, self._teams_changed = self._teams_changed, False
+            if report.pulled or report.merged or teams:
                 from counsel.domain import RECORD_TYPES
 
                 self._announcing = True  # pages refresh; that is not a local edit

@@ -358,18 +358,38 @@ class TeamPage(QWidget):
             QLineEdit.EchoMode.Password)
         if not ok or not passphrase:
             return
-        vault = self.session.vault
+        vault, vaults = self.session.vault, self.session.vaults
 
-        def run() -> None:
+        def run() -> bool:
+            from counsel.errors import OfflineError
+            from counsel.sync.client import SyncClient
+
             s = membership.session(vault)
             try:
                 copy = membership.join_team(s, team.team_id, passphrase)
-                if copy is not None:
-                    copy.lock()
             finally:
                 s.close()
+            if copy is None:
+                return False  # a supervisor: figures only, no copy
+            try:
+                client = SyncClient.from_vault(copy)
+                try:
+                    client.sync()  # the team's clients, before they are listed
+                finally:
+                    client.close()
+            except OfflineError:
+                pass  # they arrive with the next sync
+            vaults.add(copy)  # its clients join the client list from now on
+            return True
 
-        Op(self, run).success(lambda _r: self.refresh()).run()
+        def joined(copy: bool) -> None:
+            if copy:
+                from counsel.domain import RECORD_TYPES
+
+                self.session.changed.emit(frozenset(RECORD_TYPES))
+            self.refresh()
+
+        Op(self, run).success(joined).run()
 
     def share_with(self, team: TeamView) -> None:
         """Warn what the team will be able to read before a client is shared or moved."""
@@ -388,6 +408,12 @@ class TeamPage(QWidget):
         """List the clients in this computer's copy of ``team`` and who reads them."""
         from counsel.teams import membership
 
+        open_copy = self.session.vaults.copies.get(team.team_id)
+        if open_copy is not None:  # open since unlocking: no passphrase to ask
+            copy_vault = open_copy.vault
+            Op(self, lambda: [c.name for c in copy_vault.clients()], write=False).success(
+                lambda names: self._show_team_clients(team, names)).run()
+            return
         passphrase, ok = QInputDialog.getText(
             self, _("Clients in {team}").format(team=team.name),
             _("Your vault passphrase (it opens the team's copy on this computer):"),
@@ -403,13 +429,14 @@ class TeamPage(QWidget):
             finally:
                 copy.lock()
 
-        def show(names: list[str]) -> None:
-            box = dialogs.team_clients_box(self, team, self.data.account if self.data
-                                           else None, names)
-            self.dialog = box
-            box.open()
+        Op(self, run, write=False).success(lambda names: self._show_team_clients(
+            team, names)).run()
 
-        Op(self, run, write=False).success(show).run()
+    def _show_team_clients(self, team: TeamView, names: list[str]) -> None:
+        box = dialogs.team_clients_box(self, team, self.data.account if self.data
+                                       else None, names)
+        self.dialog = box
+        box.open()
 
     def move(self, team: TeamView, client_id: str) -> None:
         """Move the client into the team's vault (``counsel.teams.move``): copied and
@@ -417,12 +444,15 @@ class TeamPage(QWidget):
         from counsel.domain import Client
         from counsel.teams import membership
 
-        passphrase, ok = QInputDialog.getText(
-            self, _("Share with {team}").format(team=team.name),
-            _("Your vault passphrase (it opens the team's copy on this computer):"),
-            QLineEdit.EchoMode.Password)
-        if not ok or not passphrase:
-            return
+        vaults = self.session.vaults
+        passphrase = ""
+        if team.team_id not in vaults.copies:
+            passphrase, ok = QInputDialog.getText(
+                self, _("Share with {team}").format(team=team.name),
+                _("Your vault passphrase (it opens the team's copy on this computer):"),
+                QLineEdit.EchoMode.Password)
+            if not ok or not passphrase:
+                return
         personal = self.session.vault
 
         def run() -> int:
@@ -437,11 +467,13 @@ class TeamPage(QWidget):
                 finally:
                     client.close()
 
-            dest = membership.open_team(personal, team.team_id, passphrase)
-            try:
-                moved = move_client(personal, dest, client_id, after_copy=lambda: sync(dest))
-            finally:
-                dest.lock()
+            held = vaults.copies.get(team.team_id)
+            if held is not None:
+                dest = held.vault
+            else:
+                dest = membership.open_team(personal, team.team_id, passphrase)
+                vaults.add(dest)  # the moved client is listed and edited from here on
+            moved = move_client(personal, dest, client_id, after_copy=lambda: sync(dest))
             try:
                 sync(personal)
             except OfflineError:

@@ -144,11 +144,13 @@ class QuickLogDialog(FormDraft, QDialog):
         super().done(result)
 
     def _load(self) -> None:
-        vault = self.session.vault
+        vault, vaults = self.session.vault, self.session.vaults
 
         def work() -> tuple[list[Any], list[Contact], list[str]]:
-            clients = vault.clients("")
+            clients = [r.client for r in vaults.clients("")]  # team clients too
             births = birth_dates(vault)
+            for copy in list(vaults.copies.values()):
+                births.update(birth_dates(copy.vault))
             # the labels (a formatted birth date each) are made here, not on the UI thread:
             # 10k of them froze the window for ~0.1 s
             labels = [client_label(c.name, births.get(c.id), c.municipality) for c in clients]

@@ -21,6 +21,7 @@ from counsel.domain import Reminder
 from counsel.errors import RecordNotFound
 from counsel.i18n import display
 from counsel.i18n import gettext as _
+from counsel.teams.vaultset import TeamUnavailable
 from counsel_ui.common.ops import TODAY, Op, page_priority
 from counsel_ui.common.widgets import align_leading, named
 
@@ -89,7 +90,9 @@ class TodayPage(QWidget):
             drafts = [d for d in vault.drafts.list() if ":encounter:" in d.draft_id]
             wanted = [it.client_id for it in summary.shown if it.client_id]
             wanted += [d.draft_id.split(":", 1)[0] for d in drafts]
-            return summary, today_query.client_names(vault, wanted), drafts
+            names = (session.vaults.client_names(wanted) if session.vaults.copies
+                     else today_query.client_names(vault, wanted))  # team clients too
+            return summary, names, drafts
 
         def show(result: Any) -> None:
             if seq == self._seq:
@@ -194,7 +197,8 @@ class TodayPage(QWidget):
         stored = None
         if ti.reminder_id:
             try:
-                stored = self.session.vault.get_typed(Reminder, ti.reminder_id)
-            except RecordNotFound:
+                stored = self.session.vault_for(ti.client_id).get_typed(
+                    Reminder, ti.reminder_id)
+            except (RecordNotFound, TeamUnavailable):
                 stored = None
         self.session.save([today_items.mark_done(ti, stored)], parent=self)
