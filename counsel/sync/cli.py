@@ -176,9 +176,11 @@ WARNED = 4
 
 def _warn(vault: Vault) -> int:
     """Print the remembered warnings about the sync server; WARNED if there are any."""
-    alarms = vault.trust.alarms()
-    for alarm in alarms:
-        print(_("Warning: {message}").format(message=alarm.message), file=sys.stderr)
+    from counsel.sync.status import alarm_messages
+
+    alarms = alarm_messages(vault)
+    for message in alarms:
+        print(_("Warning: {message}").format(message=message), file=sys.stderr)
     if alarms:
         print(_("Everything on this computer is kept. Tell your IT support: the sync server "
                 "may be compromised or was restored. After dealing with it, run "
@@ -199,8 +201,10 @@ def _status(vault: Vault, creds: Any) -> int:
         print(_("Server: {url}  account: {account}").format(url=creds.url, account=creds.account))
         print(_("Changes waiting to be sent: {n}").format(n=client.unsynced_count()))
         print(_("Open conflicts: {n}").format(n=len(open_conflicts(vault))))
-        for alarm in vault.trust.alarms():
-            print(_("Warning: {message}").format(message=alarm.message))
+        from counsel.sync.status import alarm_messages
+
+        for message in alarm_messages(vault):
+            print(_("Warning: {message}").format(message=message))
     finally:
         client.close()
     return 0

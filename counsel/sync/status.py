@@ -172,13 +172,20 @@ def retry_text(seconds: float) -> str:
     return ngettext("trying again in {n} minute", "trying again in {n} minutes", m).format(n=m)
 
 
+def alarm_messages(vault: Vault) -> list[str]:
+    """The remembered warnings about the sync server, each said once, oldest first: alarms
+    are kept per device and change, and several (a refused change #3 and #4 of one device)
+    read the same."""
+    return list(dict.fromkeys(a.message for a in vault.trust.alarms()))
+
+
 def warnings(vault: Vault) -> tuple[str, ...]:
     """What to tell the person about the sync server's misbehaviour and damage found in
     the vault file (issue 11): remembered until dismissed or restored."""
     from counsel.i18n import gettext as _
     from counsel.i18n import ngettext
 
-    out = [a.message for a in vault.trust.alarms()]
+    out = alarm_messages(vault)
     damaged = vault.damaged()
     if damaged:
         out.append(ngettext(

@@ -72,3 +72,35 @@ def test_sync_report_says_when_changes_were_sent_again(
     assert "restored from a backup?" in capsys.readouterr().out
     _print_report(SyncReport(1, 0, (), (), 0, 0))
     assert "backup" not in capsys.readouterr().out
+
+
+def test_each_warning_is_said_once(tmp_path: Path, live_server: LiveServer,
+                                   monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Alarms are kept per device and change; several can read the same (two refused
+    changes of one device): `counsel sync`, `--status` and the app's list say each once."""
+    from counsel.sync.status import warnings
+    from counsel.vault.history import gap_alarm, reparented_alarm
+
+    a, _ = Vault.create(tmp_path / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
+    a.lock()
+    monkeypatch.setenv("COUNSEL_PASSPHRASE", PASS)
+    monkeypatch.setenv("COUNSEL_ENROL_SECRET", live_server.storage.create_account("maria"))
+    va = ["--vault", str(tmp_path / "a.vault")]
+    assert cli.main([*va, "sync", "--server", live_server.url, "--account", "maria"]) == 0
+    a = Vault.unlock(tmp_path / "a.vault", PASS)
+    device = "d" * 32
+    same = [reparented_alarm(device, n) for n in (3, 4, 5)]
+    assert len({x.message for x in same}) == 1 and len(same) == 3
+    a.trust.remember([*same, gap_alarm(device, 9)])
+    assert len(a.trust.alarms()) == 4
+    assert warnings(a) == (same[0].message, gap_alarm(device, 9).message)
+    a.lock()
+    capsys.readouterr()
+
+    assert cli.main([*va, "sync"]) == 4  # WARNED
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Warning")]
+    assert err == [f"Warning: {same[0].message}", f"Warning: {gap_alarm(device, 9).message}"]
+    assert cli.main([*va, "sync", "--status"]) == 0
+    out = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Warning")]
+    assert out == err
