@@ -37,6 +37,7 @@ SEARCH_DELAY_MS = 60
 
 
 LANGUAGES_COLUMN = 2  # in ClientTableModel.columns: the longest texts
+SORT_PREF = "clients"  # the client list's sort in ui.json (counsel.app.prefs)
 
 
 class ClientList(QWidget):
@@ -111,6 +112,7 @@ class ClientList(QWidget):
         self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.setTabKeyNavigation(False)
         self.table.activated.connect(self._activated)
+        self._restore_sort()
         lay.addWidget(self.table, 1)
 
         self._timer = QTimer(self)
@@ -128,6 +130,38 @@ class ClientList(QWidget):
         self.setTabOrder(self.search, self.new_button)
         self.setTabOrder(self.new_button, self.active)
         self.refresh()
+
+    def _restore_sort(self) -> None:
+        """Click a column's header to sort by it (again: the other way; a third time:
+        as listed, a search's best match first); remembered on this computer (ui.json)."""
+        from counsel import paths
+        from counsel.app.prefs import load_sort
+
+        titles = [title for title, _get in self.model.columns]
+        saved = load_sort(paths.config_dir(), SORT_PREF)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorClearable(True)
+        if saved is not None and saved[0] in titles:
+            header.setSortIndicator(titles.index(saved[0]), Qt.SortOrder.DescendingOrder
+                                    if saved[1] else Qt.SortOrder.AscendingOrder)
+        else:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._save_sort)
+
+    def _save_sort(self, column: int, order: Qt.SortOrder) -> None:
+        from counsel import paths
+        from counsel.app.prefs import save_sort
+
+        if not 0 <= column < len(self.model.columns):
+            self.model.sort(-1)  # cleared: as listed
+        title = self.model.columns[column][0] if 0 <= column < len(self.model.columns) \
+            else None
+        try:
+            save_sort(paths.config_dir(), SORT_PREF, title,
+                      order == Qt.SortOrder.DescendingOrder)
+        except OSError:  # a read-only config folder: sorted now, not remembered
+            pass
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         # Down arrow from the search box moves into the results, keyboard-only

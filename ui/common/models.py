@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import cmp_to_key
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from counsel.domain import ClientType, Contact
 from counsel.i18n import N_, display
@@ -30,12 +38,64 @@ class RowsModel(QAbstractTableModel, Generic[T]):
 
     def __init__(self, rows: Sequence[T] = (), parent: Any = None) -> None:
         super().__init__(parent)
+        self._given: list[T] = list(rows)  # in the order given (a search's: best first)
         self._rows: list[T] = list(rows)
+        self._sorted: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._given = list(rows)
+        self._rows = self._in_order(self._given)
         self.endResetModel()
+
+    # -- sorting (a view with setSortingEnabled calls sort; column -1: as given) ----------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == self._sorted:
+            return
+        self._sorted = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self._rows
+        self._rows = self._in_order(self._given)
+        new_row = {id(v): r for r, v in enumerate(self._rows)}
+        for index in self.persistentIndexList():  # the selection and current row follow
+            row = new_row.get(id(before[index.row()])) if index.row() < len(before) else None
+            self.changePersistentIndex(index, self.index(row, index.column())
+                                       if row is not None else QModelIndex())
+        self.layoutChanged.emit()
+
+    def sorted_by(self) -> tuple[int, Qt.SortOrder]:
+        return self._sorted
+
+    def _in_order(self, rows: list[T]) -> list[T]:
+        column, order = self._sorted
+        if not 0 <= column < len(self.columns):
+            return list(rows)
+        title = self.columns[column][0]
+        collator = QCollator(QLocale())
+        collator.setNumericMode(True)
+        collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        keyed = [(self._sort_value(r, title, column), r) for r in rows]
+        texts = all(isinstance(v, str) for v, _r in keyed)
+
+        def compare(a: tuple[Any, T], b: tuple[Any, T]) -> int:
+            if texts:
+                return collator.compare(a[0], b[0])
+            return (a[0] > b[0]) - (a[0] < b[0])
+
+        ordered = sorted(keyed, key=cmp_to_key(compare),
+                         reverse=order == Qt.SortOrder.DescendingOrder)  # stable both ways
+        return [r for _v, r in ordered]
+
+    def _sort_value(self, value: T, title: str, column: int) -> Any:
+        """What ``SORT_ROLE`` gives for ``value`` in ``column`` (see :meth:`data`)."""
+        born = getattr(self, "birth", None)
+        shared = getattr(self, "shared", None)
+        if born is not None and title == "Born":
+            return born.get(getattr(value, "id", "")) or dt.date.min
+        if shared is not None and title == "Shared with":
+            return shared.get(getattr(value, "id", "")) or ""
+        key = self.sort_keys.get(title)
+        return key(value) if key else self.columns[column][1](value)
 
     def row_value(self, row: int) -> T:
         return self._rows[row]
@@ -66,12 +126,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
                      ).format(team=display.isolate(team)) if team else _(
                 "Your own client: only your computers read these records.")
         if role == SORT_ROLE:
-            if born is not None and title == "Born":
-                return born.get(getattr(value, "id", "")) or dt.date.min
-            if shared is not None and title == "Shared with":
-                return shared.get(getattr(value, "id", "")) or ""
-            key = self.sort_keys.get(title)
-            return key(value) if key else self.columns[index.column()][1](value)
+            return self._sort_value(value, title, index.column())
         if role == ID_ROLE:
             return getattr(value, "id", None)
         return None

@@ -116,7 +116,9 @@ class StatusPanel(QWidget):
                            ("account", _("Account:")), ("last", _("Last sync:")),
                            ("moved", _("What moved:")), ("unsynced", _("Waiting to be sent:")),
                            ("review", _("To review:")), ("warnings", _("Warnings:"))):
-            value = QLabel()
+            # beside its label in Arabic too: a Latin address or account name would
+            # otherwise sit at the far (left) edge, by its own text's direction
+            value = align_leading(QLabel())
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(label.rstrip(":"))
