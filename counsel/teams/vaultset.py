@@ -310,9 +310,18 @@ def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
 
 
 def _remove_copy(vs: VaultSet, copy: TeamCopy, why: str) -> None:
+    """A removed member's copy leaves: deleted, or — holding writes the server never
+    took — set aside as ``<team>.vault.removed`` (still encrypted; never opened again by
+    the app), so nothing typed is destroyed by a removal."""
     from counsel.teams.membership import drop_copy
 
     path = Path(copy.vault.path) if copy.vault.path else None
+    unsynced = copy.vault.sync_port.unsynced_count() if not copy.vault.locked else 0
     vs.drop(copy.team_id, why)
-    if path is not None:
-        drop_copy(path)
+    if path is None:
+        return
+    if unsynced:
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if p.exists():
+                p.replace(p.with_name(p.name.replace(".vault", ".vault.removed", 1)))
+    drop_copy(path)

@@ -95,8 +95,62 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         revoke.reject()
         page.close()
         page.deleteLater()
+        render_clients(app, shot, lang, folder)
     vault.lock()
     return shot.written
+
+
+def render_clients(app: Any, shot: Any, lang: str, folder: Path) -> None:
+    """The client list with a team's clients beside one's own, and a team client's card
+    (``<lang>-clients-team.png``, ``<lang>-clients-team-card.png``)."""
+    import datetime as dt
+
+    from counsel.domain import Client, Encounter, LanguageSkill
+    from counsel.teams.membership import team_path
+    from counsel.teams.vaultset import VaultSet, remember_name
+    from counsel.vault import keys
+    from counsel.vault.kdf import KdfParams
+    from counsel.vault.service import Vault
+    from counsel_ui.clients.page import ClientsPage
+    from counsel_ui.common import ops
+    from counsel_ui.shell.session import Session
+
+    fast = KdfParams.fast_for_tests()
+    where = folder / f"clients-{lang}"
+    personal, _code = Vault.create(where / "personal.vault", PASS, kdf=fast)
+    personal.save_many([
+        Client(id="a" * 32, name="Hodan Farah", languages=(LanguageSkill("so", True),),
+               municipality="Espoo"),
+        Client(id="b" * 32, name="Олена Коваленко", languages=(LanguageSkill("uk", True),),
+               municipality="Vantaa")])
+    tid = "t" * 32
+    team = Vault.adopt(team_path(personal, tid), tid, keys.new_key(), PASS, kdf=fast)
+    remember_name(team, "Espoo kotoutuminen")
+    team.save_many([
+        Client(id="c" * 32, name="أحمد السيد", preferred_name="Ahmad",
+               languages=(LanguageSkill("ar", True),), interpreter_needed=True,
+               interpreter_language="ar", municipality="Espoo"),
+        Client(id="d" * 32, name="Nguyen Van An", languages=(LanguageSkill("vi", True),),
+               municipality="Espoo"),
+        Encounter(client="c" * 32, date=dt.date(2026, 11, 24), minutes=45,
+                  situation="Haluaa työkokeiluun kauppaan.")])
+    team.lock()
+    vaults = VaultSet.open(personal, PASS)
+    session = Session(personal, vaults=vaults)
+    page = ClientsPage(session)
+    page.resize(1100, 520)
+    page.show()
+    page.list.refresh()
+    ops.wait_idle()
+    shot(lang, "clients-team", page)
+    page.show_client("c" * 32)
+    ops.wait_idle()
+    shot(lang, "clients-team-card", page)
+    page.close()
+    page.deleteLater()
+    ops.wait_idle()
+    vaults.lock()
+    personal.lock()
 
 
 def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] = print) -> int:

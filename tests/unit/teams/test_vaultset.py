@@ -212,13 +212,22 @@ def test_a_removed_members_team_clients_leave_the_list_after_the_team_sync(
     jcopy.lock()
     jvs = _set(jonas)
     assert [r.client.id for r in jvs.clients()] == [shared.id]
+    # Jonas writes while offline; meanwhile Maria removes him
+    late = Encounter(client=shared.id, date=dt.date(2026, 12, 3), situation=SECRET)
+    jvs.vault_of(late).save(late)
     copy = membership.open_team(maria.personal, t.vault_id, PASS)
     membership.remove(maria, copy, "jonas")
     copy.lock()
     report = sync_teams(jvs)
     assert report.changed and any("no longer a member" in p for p in report.problems)
-    assert jvs.clients() == []
+    assert jvs.clients() == [] and any("no longer a member" in p for p in jvs.problems)
     with pytest.raises(TeamUnavailable):
         jvs.vault_for(shared.id)
-    assert not membership.team_path(jonas.personal, t.vault_id).exists()
+    path = membership.team_path(jonas.personal, t.vault_id)
+    assert not path.exists()
     assert _set(jonas).copies == {}
+    # what he typed and the server never took is set aside (encrypted), not destroyed
+    aside = path.with_name(path.name + ".removed")
+    kept = Vault.unlock(aside, PASS)
+    assert kept.get_typed(Encounter, late.id).situation == SECRET
+    kept.lock()
