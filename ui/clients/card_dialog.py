@@ -4,6 +4,12 @@ the client's profile disagree about the interpreter, and Print.
 The card is made from what the editor holds now (also unsaved), in the client's
 language; it is rasterised in memory and painted onto the printer, like the plan
 printouts, so no PDF of the client lands on disk.
+
+*Given to*: the dialog says who the card is for and in which language ("The client, in
+Arabic"), and the print's audit entry records the language, as a plan's or a timeline's
+printout does.  A card is the client's own reminder of an appointment: it is not offered
+for a party (no consent scope covers appointments; a plan card for a party is printed from
+the plan, where its consent is checked).
 """
 
 from __future__ import annotations
@@ -16,10 +22,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QV
 
 from counsel.domain import Client, Encounter
 from counsel.errors import KnownError
-from counsel.i18n import current_language
+from counsel.i18n import current_language, display
 from counsel.i18n import gettext as _
 from counsel.plans import editing, raster
-from counsel.plans.appointment import interpreter_warning, render_encounter_card
+from counsel.plans.appointment import card_language, interpreter_warning, render_encounter_card
 from counsel_ui.common.ops import Op
 from counsel_ui.common.pdf_preview import paint_pages, to_image
 
@@ -47,7 +53,12 @@ class CardDialog(QDialog):
         self.setWindowTitle(_("Appointment card"))
         self.make = lambda: card_maker(vault, enc, client)
         self.vault, self.encounter = vault, enc
+        self.language = card_language(client, enc)
         lay = QVBoxLayout(self)
+        self.given_to = QLabel(_("Given to: the client, in {language}.").format(
+            language=display.language(self.language)))
+        self.given_to.setWordWrap(True)
+        lay.addWidget(self.given_to)
         self.warning = QLabel(interpreter_warning(enc, client))
         self.warning.setWordWrap(True)
         self.warning.setVisible(bool(self.warning.text()))
@@ -96,12 +107,12 @@ class CardDialog(QDialog):
 
     def print_to(self, printer: Any) -> None:
         dpi = float(min(printer.resolution(), PRINT_DPI))
-        make, vault, enc = self.make, self.vault, self.encounter
+        make, vault, enc, lang = self.make, self.vault, self.encounter, self.language
 
         def work() -> list[raster.RasterPage]:
             pages = raster.rasterise(make(), dpi)
             vault.audit.record("print", client_id=enc.client, record_id=enc.id,
-                               record_kind=enc.KIND, detail="appointment card")
+                               record_kind=enc.KIND, detail=f"pdf appointment card {lang}")
             return pages
 
         def paint(pages: list[raster.RasterPage]) -> None:

@@ -236,6 +236,8 @@ class PathTab(QWidget):
         vault, client_id = self.session.vault_for(self.client_id), self.client_id
         render = self.render_review if review else self.render_pdf
         party, recipient = (None if review else self.party()), self.recipient.text().strip()
+        # in which language, as the plan's and the appointment card's entries say
+        detail = "pdf review sheet" if review else f"pdf timeline {self.print_lang.currentData()}"
         if party is not None:
             try:
                 disclosure.check(vault, client_id, party, "timeline")
@@ -246,8 +248,7 @@ class PathTab(QWidget):
         def work() -> Any:
             write_atomic(path, render())
             vault.audit.record("export", client_id=client_id, record_id=client_id,
-                               record_kind="client",
-                               detail="pdf review sheet" if review else "pdf timeline")
+                               record_kind="client", detail=detail)
             if party is not None:
                 disclosure.share(vault, client_id, party, "timeline", recipient=recipient,
                                  record_id=client_id)

@@ -72,8 +72,10 @@ def test_appointment_card_print_leaves_one_entry(qtbot, window, tmp_path: Path) 
     dlg = ed.open_card()
     qtbot.waitUntil(lambda: bool(dlg.pages), timeout=20_000)
     new = _new_entries(qtbot, vault, lambda: dlg.print_to(_printer(tmp_path / "card.pdf")))
+    # who it was given to and in which language, as a plan's or a timeline's entry says
+    assert "Arabic" in dlg.given_to.text() and "client" in dlg.given_to.text()
     assert [(e.action, e.client, e.detail) for e in new] == [
-        ("print", AHMAD, "appointment card")]
+        ("print", AHMAD, "pdf appointment card ar")]
 
 
 def test_timeline_pdf_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -85,8 +87,10 @@ def test_timeline_pdf_leaves_one_entry(qtbot, window, tmp_path: Path) -> None:  
     with qtbot.waitSignal(tab.loaded, timeout=10_000):
         tab.refresh()
     out = tmp_path / "timeline.pdf"
+    tab.print_lang.setCurrentIndex(tab.print_lang.findData("so"))
     new = _new_entries(qtbot, vault, lambda: tab.write_to(out))
-    assert [(e.action, e.client) for e in new] == [("export", AMINA)] and out.exists()
+    assert [(e.action, e.client, e.detail) for e in new] == [
+        ("export", AMINA, "pdf timeline so")] and out.exists()
 
 
 def test_time_report_exports_each_leave_one_entry(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
