@@ -67,6 +67,8 @@ class NoteSearchDialog(QDialog):
         self._timer.stop()
         self._seq += 1
         seq, text, vault = self._seq, self.query.text(), self.session.vault
+        # the team clients' encounters too, each searched in the copy that holds them
+        vaults = [vault, *(c.vault for c in self.session.vaults.copies.values())]
 
         def show(hits: list[NoteHit]) -> None:
             if seq != self._seq:
@@ -76,8 +78,12 @@ class NoteSearchDialog(QDialog):
                 n=len(hits)) if text.strip() else "")
             self.results.setHtml(hits_html(hits))
 
-        Op(self, lambda: search_notes(vault, text) if text.strip() else [],
-           write=False).success(show).run()
+        def work() -> list[NoteHit]:
+            if not text.strip():
+                return []
+            return [h for v in vaults if not v.locked for h in search_notes(v, text)]
+
+        Op(self, work, write=False).success(show).run()
 
     def _open(self, url: QUrl) -> None:
         from counsel_ui.clients.encounter_editor import EncounterEditor

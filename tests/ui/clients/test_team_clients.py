@@ -146,6 +146,15 @@ def test_a_team_client_is_listed_opened_and_written_into_the_team_copy(
     assert not session.vault.exists(enc_id)
     assert session.vault.drafts.get(f"{'b' * 32}:encounter:{enc_id}") is None
 
+    # the search in notes finds it, and opens it from the team's copy
+    from counsel_ui.clients.note_search import NoteSearchDialog
+
+    dlg = NoteSearchDialog(session, win)
+    dlg.query.setText("työkokeiluun")
+    dlg.search()
+    qtbot.waitUntil(lambda: [h.encounter_id for h in dlg.hits] == [enc_id], timeout=10_000)
+    dlg.close()
+
     # the team sync carries it to Jonas
     assert sync_teams(session.vaults).problems == []
     jonas = setup["jonas"]
