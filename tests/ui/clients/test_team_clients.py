@@ -155,8 +155,12 @@ def test_a_team_client_is_listed_opened_and_written_into_the_team_copy(
     qtbot.waitUntil(lambda: [h.encounter_id for h in dlg.hits] == [enc_id], timeout=10_000)
     dlg.close()
 
-    # the team sync carries it to Jonas
-    assert sync_teams(session.vaults).problems == []
+    # the app's sync (personal, then the team copies) carries it to Jonas
+    from counsel_ui.sync.controller import controller_for
+
+    controller = controller_for(session, autostart=False)
+    controller.sync_now()
+    qtbot.waitUntil(lambda: team_vault.sync_port.unsynced_count() == 0, timeout=20_000)
     jonas = setup["jonas"]
     jvs = VaultSet.open(jonas.personal, PASS)
     sync_teams(jvs)
