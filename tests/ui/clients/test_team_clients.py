@@ -189,3 +189,41 @@ def test_a_team_copy_that_closes_keeps_the_typed_encounter_as_a_draft(
     assert not session.vault.exists(enc_id)
     assert _raw(setup["path"], enc_id) == []
     editor.close_for_lock()
+
+
+def test_an_ended_access_is_said_on_the_list_and_the_card(
+        qtbot, win, setup) -> None:  # type: ignore[no-untyped-def]
+    session, ws = win.session, win.workspace
+    team_id = setup["team_id"]
+    ws.show_page("clients")
+    page = ws.page("clients")
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=10_000)
+    ws.open_client("b" * 32)
+    view = page.view
+    qtbot.waitUntil(lambda: view.title.text() == "Amina Tiimi", timeout=10_000)
+    # the copy's end passes (by this computer's clock, as for a substitute): the next use
+    # closes it
+    session.vaults.copies[team_id].vault.sync_port.set_states({
+        membership.GRANT_STATE: _expired_grant(session.vaults.copies[team_id].vault)})
+    with pytest.raises(Exception, match="ended"):
+        session.vault_for("b" * 32)
+    view.refresh()
+    qtbot.waitUntil(lambda: "ended" in view.shared_with.text(), timeout=10_000)
+    assert not view.encounter_button.isEnabled() and not view.edit_button.isEnabled()
+    page.show_list()
+    page.list.refresh()
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 1, timeout=10_000)
+    assert page.list.problems.isVisible() and "Team North" in page.list.problems.text()
+    assert [page.list.scope.itemData(i) for i in range(page.list.scope.count())] == [
+        "", "mine"] and not page.list.scope.isVisible()
+
+
+def _expired_grant(copy: Vault) -> str:
+    """The copy's held grant with an end in the past (its signature is not checked when
+    the device reads its own end date: expiry is the device's own refusal)."""
+    import datetime as dt
+    import json
+
+    held = json.loads(copy.sync_port.state(membership.GRANT_STATE) or "{}")
+    held["expires"] = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    return json.dumps(held)
