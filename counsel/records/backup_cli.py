@@ -32,9 +32,8 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.records import backup
+    from counsel.records import backup_status
     from counsel.vault import keyring
-    from counsel.vault.service import Vault
 
     target = Path(args.target or ctx.vault_path).expanduser()
     code = new = None
@@ -42,16 +41,13 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
         code = os.environ.get("COUNSEL_RECOVERY_CODE") or input(_("Recovery code: "))
         new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(
             _("New passphrase: "))
-        keyring.check_new_passphrase(new)
-        done = backup.restore(Path(args.file), target, recovery_code=code)
-        vault = ctx.adopt(Vault.recover(target, code, new))
+        keyring.check_new_passphrase(new)  # before the backup is read
+        done, vault = backup_status.restore_and_open(Path(args.file), target,
+                                                     recovery_code=code, new_passphrase=new)
     else:
-        passphrase = ctx.passphrase()
-        done = backup.restore(Path(args.file), target, passphrase=passphrase)
-        vault = ctx.adopt(Vault.unlock(target, passphrase))
-    from counsel.records import backup_status
-
-    backup_status.record_restored(vault, done)
+        done, vault = backup_status.restore_and_open(Path(args.file), target,
+                                                     passphrase=ctx.passphrase())
+    vault = ctx.adopt(vault)
     report = vault.check()
     print(_("Restored backup {n} of {created} to {path}: {count} records checked, "
             "{damaged} damaged.").format(n=done.number, created=done.created, path=target,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -99,3 +100,36 @@ def mark_restored_read(vault: Vault) -> None:
     stored: Any = vault.settings.get(RESTORED_KEY)
     if isinstance(stored, dict):
         vault.settings.set(RESTORED_KEY, {**stored, "read": True})
+
+
+def restore_and_open(src: Path, target: Path, *, passphrase: str | None = None,
+                     recovery_code: str | None = None,
+                     new_passphrase: str | None = None) -> tuple[RestoreResult, Vault]:
+    """Restore the newest backup in ``src`` as the new vault ``target`` and open it —
+    what ``counsel restore`` and the app's *Restore from a backup* both do.
+
+    With the passphrase the backup was made with; or with the printed recovery code and a
+    new passphrase (checked before anything is written): the keys rotate and a NEW
+    recovery code waits in ``vault.take_recovery_code()`` to be shown once.  The restore is
+    recorded (:func:`record_restored`)."""
+    from counsel.records import backup
+    from counsel.vault import keyring
+    from counsel.vault.service import Vault
+
+    if recovery_code is not None:
+        if new_passphrase is None:
+            raise ValueError("a new passphrase goes with the recovery code")
+        keyring.check_new_passphrase(new_passphrase)
+        done = backup.restore(src, target, recovery_code=recovery_code)
+        vault = Vault.recover(target, recovery_code, new_passphrase)
+    else:
+        if passphrase is None:
+            raise ValueError("the passphrase or the recovery code")
+        done = backup.restore(src, target, passphrase=passphrase)
+        vault = Vault.unlock(target, passphrase)
+    try:
+        record_restored(vault, done)
+    except BaseException:
+        vault.lock()
+        raise
+    return done, vault

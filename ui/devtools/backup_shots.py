@@ -6,7 +6,8 @@ the demo vault whose last backup was 12 days ago.
 Writes ``<lang>-backup-reminder.png`` (Today with the notice), ``<lang>-backup-settings.png``
 (Settings with the reminder days and the action), ``<lang>-backup-done.png`` (the
 message after a backup into a file, verified) ``<lang>-backup-restore.png`` (the start
-screen of a new computer restoring that file) and ``<lang>-backup-restored.png`` (Today on
+screen of a new computer restoring that file; ``-restore-code``: with the recovery code
+instead) and ``<lang>-backup-restored.png`` (Today on
 the restored vault, saying what a restore means for clients erased since).
 """
 
@@ -87,6 +88,9 @@ def _restore_screen(app: object, shot: object, lang: str, backup_file: Path,
         win.show()
         win.unlock_screen.restore.click()
         shot(lang, "restore", win)  # type: ignore[operator]
+        win.unlock_screen.use_code.setChecked(True)  # "I have the recovery code instead"
+        shot(lang, "restore-code", win)  # type: ignore[operator]
+        win.unlock_screen.use_code.setChecked(False)
         unlock_window(app, win, DEMO_PASSPHRASE)  # restores, then opens it
         assert win.workspace is not None
         win.workspace.show_page("today")

@@ -77,6 +77,11 @@ class UnlockScreen(QWidget):
         self.meter.setTextVisible(True)
         add_row(form, _("Strength:"), self.meter)
         self.form = form
+        # restoring on a new computer when the passphrase is forgotten too: the printed
+        # code opens the backup, as `counsel restore --recovery-code` does
+        self.use_code = QCheckBox(_("&I have the recovery code instead"))
+        self.use_code.toggled.connect(self._restore_with_code)
+        lay.addWidget(self.use_code)
         self.hints = align_leading(QLabel())
         self.hints.setWordWrap(True)
         self.hints.setAccessibleName(_("Passphrase advice"))
@@ -123,10 +128,12 @@ class UnlockScreen(QWidget):
 
     # -- modes ---------------------------------------------------------------------------
     def _apply_mode(self) -> None:
-        creating = self.mode in ("create", "recover")
+        creating = self.mode in ("create", "recover", "restore-code")  # a new passphrase
+        restoring = self.mode in ("restore", "restore-code")
         titles = {"create": _("Create your vault"), "unlock": _("Unlock Counsel"),
                   "recover": _("Recover with your code"),
-                  "restore": _("Restore from a backup")}
+                  "restore": _("Restore from a backup"),
+                  "restore-code": _("Restore from a backup")}
         intros = {
             "create": _("Your records are encrypted with a passphrase only you know. Choose "
                         "several words that are easy for you to remember. You will get a "
@@ -136,31 +143,42 @@ class UnlockScreen(QWidget):
                          "choose a new passphrase."),
             "restore": _("Type the passphrase the backup was made with. It is restored as "
                          "a new vault here; the backup file is not changed."),
+            "restore-code": _("Type the recovery code you printed when the vault was made, "
+                              "then choose a new passphrase. The backup {file} is restored "
+                              "as a new vault here; the backup file is not changed.").format(
+                # its name (a left-to-right isolate): a wrapped folder path broke at a
+                # slash in Arabic
+                file=f"\u2066{self.backup_file.name if self.backup_file else ''}\u2069"),
         }
         self.title.setText(titles[self.mode])
         self.intro.setText(intros[self.mode])
         for w in (self.repeat, self.meter):
             w.setVisible(creating)
             self.form.labelForField(w).setVisible(creating)
-        self.hints.setVisible(creating or self.mode == "restore")
+        self.hints.setVisible(creating or restoring)
+        self.use_code.setVisible(restoring)
+        self.use_code.blockSignals(True)
+        self.use_code.setChecked(self.mode == "restore-code")
+        self.use_code.blockSignals(False)
         if self.mode == "restore":  # which file (the strength hints are not shown here)
             # the path as a left-to-right isolate: in Arabic its slashes stay in place
             self.hints.setText(_("Backup: {file}").format(
                 file=f"\u2066{self.backup_file or ''}\u2069"))
-        recovering = self.mode == "recover"
+        recovering = self.mode in ("recover", "restore-code")
         self.code.setVisible(recovering)
         self.form.labelForField(self.code).setVisible(recovering)
         label = self.form.labelForField(self.passphrase)
         if isinstance(label, QLabel):
             label.setText(_("New &passphrase:") if recovering else _("&Passphrase:"))
         self.go.setText({"create": _("&Create vault"), "unlock": _("&Unlock"),
-                         "recover": _("&Recover"), "restore": _("&Restore")}[self.mode])
+                         "recover": _("&Recover"), "restore": _("&Restore"),
+                         "restore-code": _("&Restore")}[self.mode])
         self.go.setAccessibleName(self.go.text().replace("&", ""))
         self.switch.setVisible(self.mode != "create")
         self.join.setVisible(self.mode == "create")
         self.restore.setVisible(self.mode == "create")
         self.switch.setText(_("Forgot your passphrase? Use the recovery code")
-                            if self.mode == "unlock" else _("Back") if self.mode == "restore"
+                            if self.mode == "unlock" else _("Back") if restoring
                             else _("Back to unlock"))
         self.switch.setAccessibleName(self.switch.text())
         self.message.clear()
@@ -177,7 +195,7 @@ class UnlockScreen(QWidget):
         open_join_dialog(self.path, self).joined.connect(self.unlocked.emit)
 
     def _toggle_recovery(self) -> None:
-        if self.mode == "restore":
+        if self.mode in ("restore", "restore-code"):
             self.mode = "create"
         else:
             self.mode = "recover" if self.mode == "unlock" else "unlock"
@@ -191,6 +209,11 @@ class UnlockScreen(QWidget):
         if chosen is not None:
             self.backup_file = chosen
             self.mode = "restore"
+            self._apply_mode()
+
+    def _restore_with_code(self, checked: bool) -> None:
+        if self.mode in ("restore", "restore-code"):
+            self.mode = "restore-code" if checked else "restore"
             self._apply_mode()
 
     def _update_strength(self) -> None:
@@ -231,7 +254,7 @@ class UnlockScreen(QWidget):
         if self._busy or self.throttle.wait(time.monotonic()) > 0:
             return
         phrase = self.passphrase.text()
-        if self.mode in ("create", "recover"):
+        if self.mode in ("create", "recover", "restore-code"):
             if phrase != self.repeat.text():
                 self.message.setText(_("The passphrases do not match."))
                 return
@@ -249,12 +272,14 @@ class UnlockScreen(QWidget):
         backup_file = self.backup_file
 
         def opened() -> object:
-            if mode == "restore" and backup_file is not None:
-                from counsel.records import backup, backup_status
+            if mode in ("restore", "restore-code") and backup_file is not None:
+                from counsel.records import backup_status
 
-                done = backup.restore(backup_file, path, passphrase=phrase)
-                vault = Vault.unlock(path, phrase)
-                backup_status.record_restored(vault, done)
+                _done, vault = (  # the same core function as `counsel restore`
+                    backup_status.restore_and_open(backup_file, path, recovery_code=code,
+                                                   new_passphrase=phrase)
+                    if mode == "restore-code"
+                    else backup_status.restore_and_open(backup_file, path, passphrase=phrase))
                 return vault
             if mode == "create":
                 return Vault.create(path, phrase, kdf=kdf)
@@ -300,7 +325,8 @@ class UnlockScreen(QWidget):
         else:
             # recovering rotates the keys and makes a NEW recovery code: shown once, like
             # at creation (the one just used no longer works)
-            issued = result.take_recovery_code() if mode == "recover" else None  # type: ignore[attr-defined]
+            issued = (result.take_recovery_code()  # type: ignore[attr-defined]
+                      if mode in ("recover", "restore-code") else None)
             self.mode = "unlock"
             self._apply_mode()
             if issued:

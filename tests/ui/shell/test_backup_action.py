@@ -159,3 +159,66 @@ def test_restore_from_a_backup_on_a_new_computer(qtbot, vault_path: Path,  # typ
     assert backup_status.restored(win.session.vault) is None
     win.lock()
     assert screen.mode == "unlock"
+
+
+def test_restore_with_the_recovery_code_instead(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passphrase forgotten and the computer gone: the app restores the backup with the
+    printed code (as `counsel restore --recovery-code`), sets a new passphrase and shows
+    the NEW recovery code once; a wrong code writes nothing."""
+    from counsel.domain import Client
+    from counsel.vault.kdf import KdfParams
+    from counsel_ui.shell import backup as ui_backup
+    from counsel_ui.shell.main_window import MainWindow
+    from counsel_ui.shell.unlock import RecoveryCodeDialog
+
+    old, code = Vault.create(tmp_path / "old.vault", PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    old.save(Client(name="Hodan Ali"))
+    out = tmp_path / "stick" / "counsel.backup"
+    backup.backup(old.backup_port, out)
+    old.lock()
+    monkeypatch.setenv("COUNSEL_HOME", str(tmp_path / "new-home"))
+    monkeypatch.setattr(ui_backup, "choose_backup", lambda _parent: out)
+    target = tmp_path / "new-computer" / "counsel.vault"
+    win = MainWindow(target, kdf=KdfParams.fast_for_tests())
+    qtbot.addWidget(win)
+    win.show()
+    screen = win.unlock_screen
+    screen.restore.click()
+    assert screen.mode == "restore" and screen.use_code.isVisible()
+    assert not screen.code.isVisible()
+    screen.use_code.setChecked(True)
+    assert screen.mode == "restore-code"
+    assert screen.code.isVisible() and screen.repeat.isVisible()
+    assert out.name in screen.intro.text()
+
+    new = "a brand new passphrase"
+    screen.code.setText("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+    screen.passphrase.setText(new)
+    screen.repeat.setText(new)
+    screen.submit()
+    qtbot.waitUntil(lambda: not screen._busy, timeout=10_000)  # noqa: SLF001
+    assert not target.exists() and win.locked
+    assert "did not open" in screen.message.text()
+
+    screen.passphrase.setText(new)
+    screen.repeat.setText("something else entirely")
+    screen.submit()
+    assert "do not match" in screen.message.text() and not target.exists()
+
+    screen.code.setText(code.lower().replace("-", " "))  # as people type it
+    screen.passphrase.setText(new)
+    screen.repeat.setText(new)
+    screen.submit()
+    qtbot.waitUntil(lambda: any(isinstance(w, RecoveryCodeDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=10_000)
+    dlg = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, RecoveryCodeDialog) and w.isVisible())
+    assert dlg.code != code
+    dlg.confirm.setChecked(True)
+    dlg.ok.click()
+    qtbot.waitUntil(lambda: not win.locked, timeout=10_000)
+    assert [c.name for c in win.session.vault.clients()] == ["Hodan Ali"]
+    assert backup_status.restored(win.session.vault) is not None  # Today says so
+    win.lock()
+    Vault.unlock(target, new).lock()  # the new passphrase opens it

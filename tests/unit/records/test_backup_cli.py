@@ -93,3 +93,29 @@ def test_a_damaged_backup_is_refused_in_finnish(
     err = capsys.readouterr().err
     assert "Varmuuskopio" in err and "backup" not in err.lower()
     assert not target.exists()
+
+
+def test_restore_and_open_refuses_before_writing(vault_path: Path, tmp_path: Path) -> None:
+    """The core function of `counsel restore` and the app's restore: a too-short new
+    passphrase or a wrong code leaves no vault behind; the right code opens it, rotated."""
+    from counsel.errors import ValidationError, WrongRecoveryCode
+    from counsel.records import backup_status
+
+    out = tmp_path / "counsel.backup"
+    assert cli.main(["--vault", str(vault_path), "backup", "--out", str(out)]) == 0
+    code = (tmp_path / "code.txt").read_text()
+    target = tmp_path / "r.vault"
+    with pytest.raises(ValidationError):
+        backup_status.restore_and_open(out, target, recovery_code=code, new_passphrase="short")
+    assert not target.exists()
+    with pytest.raises(WrongRecoveryCode):
+        backup_status.restore_and_open(out, target, recovery_code="A" * 32,
+                                       new_passphrase="a new passphrase here")
+    assert not target.exists() and list(tmp_path.glob(".r.vault*")) == []
+    done, vault = backup_status.restore_and_open(out, target, recovery_code=code,
+                                                 new_passphrase="a new passphrase here")
+    try:
+        assert vault.take_recovery_code() not in (None, code)
+        assert backup_status.restored(vault) is not None and done.path == target
+    finally:
+        vault.lock()
