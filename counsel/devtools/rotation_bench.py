@@ -21,6 +21,7 @@ run because shared machines drift:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import tempfile
 import time
@@ -71,20 +72,65 @@ def _edit(v: Any, ids: list[str], tag: str) -> None:
         v.save(v.get(rid).replace(situation=f"edited {tag}"))
 
 
-def run(clients: int = 1000, per_client: int = 9) -> str:
+@contextlib.contextmanager
+def loopback(prefix: str) -> Iterator[tuple[Path, Any, str]]:
+    """A scratch folder and a sync server in its own process on it (SQLite):
+    (folder, the server's storage, its URL); stopped and removed afterwards."""
     from counsel.devtools.sync_bench import _start_server
-    from counsel.domain import Encounter
     from counsel.server.storage import open_storage
+
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    db = str(work / "server.sqlite3")
+    storage = open_storage(db, migrate=True)
+    server, url = _start_server(db)
+    try:
+        yield work, storage, url
+    finally:
+        server.terminate()
+        server.wait(10)
+        storage.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def baselines(writer: Any, reader: Any, encounters: list[str]) -> tuple[float, float, float]:
+    """The same run's baselines a rotation is measured against: one save of one record
+    (best of 5), then the writer's sync of 100 edits and the reader's sync pulling them
+    (seconds)."""
+    one = min(_timed(lambda: _edit(writer, encounters[:1], "x"))[0] for _ in range(5))
+    _sync(writer)
+    _sync(reader)
+    _edit(writer, encounters, "before")
+    t_writer, _ = _timed(lambda: _sync(writer))
+    t_reader, _ = _timed(lambda: _sync(reader))
+    return one, t_writer, t_reader
+
+
+def table(rows: Sequence[tuple[str, str, str]]) -> str:
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{'workload'.ljust(width)}  {'time':>10}  vs baseline"]
+    lines += [f"{r[0].ljust(width)}  {r[1]:>10}  {r[2]}" for r in rows]
+    return "\n".join(lines)
+
+
+def bench_main(prog: str, run_bench: Callable[[int, int], str],
+               argv: Sequence[str] | None) -> int:
+    """``--clients`` and ``--per-client`` (10,000 records by default), then the table."""
+    p = argparse.ArgumentParser(prog=prog)
+    p.add_argument("--clients", type=int, default=1000)
+    p.add_argument("--per-client", type=int, default=9)
+    args = p.parse_args(argv)
+    print(run_bench(args.clients, args.per_client))
+    return 0
+
+
+def run(clients: int = 1000, per_client: int = 9) -> str:
+    from counsel.domain import Encounter
     from counsel.sync import enrol
     from counsel.vault.kdf import KdfParams
     from counsel.vault.service import Vault
 
-    work = Path(tempfile.mkdtemp(prefix="counsel-rotation-bench-"))
-    db = str(work / "server.sqlite3")
-    storage = open_storage(db, migrate=True)
-    server, url = _start_server(db)
     rows: list[tuple[str, str, str]] = []
-    try:
+    with loopback("counsel-rotation-bench-") as (work, storage, url):
         secret = storage.create_account("bench")
         a, _ = Vault.create(work / "a.vault", PASS, kdf=KdfParams.fast_for_tests())
         a.save_many(list(_records(clients, per_client)))
@@ -93,13 +139,7 @@ def run(clients: int = 1000, per_client: int = 9) -> str:
         _sync(a)
         b = enrol.join(work / "b.vault", url, "bench", PASS)
         encounters = [e.id for e in a.all(Encounter)[:100]]
-
-        one = min(_timed(lambda: _edit(a, encounters[:1], "x"))[0] for _ in range(5))
-        _sync(a)
-        _sync(b)
-        _edit(a, encounters, "before")
-        t_a0, _ = _timed(lambda: _sync(a))
-        t_b0, _ = _timed(lambda: _sync(b))
+        one, t_a0, t_b0 = baselines(a, b, encounters)
 
         t_rot, _ = _timed(a.rotate_keys)
         rows.append((f"rotate_keys, {n} records / {clients} clients", f"{t_rot * 1000:.1f} ms",
@@ -133,21 +173,8 @@ def run(clients: int = 1000, per_client: int = 9) -> str:
                      f"({t_unlock * 1000:.0f} ms)"))
         a.lock()
         b.lock()
-    finally:
-        server.terminate()
-        server.wait(10)
-        storage.close()
-        shutil.rmtree(work, ignore_errors=True)
-    width = max(len(r[0]) for r in rows)
-    lines = [f"{'workload'.ljust(width)}  {'time':>10}  vs baseline"]
-    lines += [f"{r[0].ljust(width)}  {r[1]:>10}  {r[2]}" for r in rows]
-    return "\n".join(lines)
+    return table(rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m counsel.devtools rotation-bench")
-    p.add_argument("--clients", type=int, default=1000)
-    p.add_argument("--per-client", type=int, default=9)
-    args = p.parse_args(argv)
-    print(run(args.clients, args.per_client))
-    return 0
+    return bench_main("python -m counsel.devtools rotation-bench", run, argv)
