@@ -53,13 +53,44 @@ _DROP_RE = re.compile(
 )
 
 
-def normalize(text: str) -> str:
-    if text.isascii():
-        return text.casefold()
+def _normalize_full(text: str) -> str:
     folded = _DROP_RE.sub("", unicodedata.normalize("NFKD", text))
     if _ARABIC.search(folded):
         folded = folded.translate(_FOLD)
     return folded.casefold()
+
+
+def _latin1_table() -> tuple[bytes, bytes]:
+    """For Latin-1 text: a byte table giving each character's normalised form where that
+    is one Latin-1 character (ä → a, Ö → o, ´ → space), and the bytes that are not
+    (ß → ss, ½ → 1⁄2, µ → μ).  Decomposing a Latin-1 character only adds combining marks
+    that are dropped, and casefolding works character by character, so for text of the
+    table's characters normalising each character alone gives the same result."""
+    table, special = bytearray(range(256)), bytearray()
+    for b in range(256):
+        out = _normalize_full(chr(b))
+        if len(out) == 1 and ord(out) < 256:
+            table[b] = ord(out)
+        else:
+            special.append(b)
+    return bytes(table), bytes(special)
+
+
+_LATIN1, _LATIN1_SPECIAL = _latin1_table()
+
+
+def normalize(text: str) -> str:
+    if text.isascii():
+        return text.casefold()
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _normalize_full(text)
+    # Finnish and Swedish notes: a byte table instead of NFKD, a regex and casefold (~15×
+    # faster on a note; a working-set rebuild normalises every note of the vault)
+    if len(raw.translate(None, _LATIN1_SPECIAL)) != len(raw):
+        return _normalize_full(text)
+    return raw.translate(_LATIN1).decode("latin-1")
 
 
 def tokens(text: str) -> list[str]:
