@@ -18,7 +18,7 @@ from typing import Any
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import deadlines, envelope, snapshot
+from counsel.vault import deadlines, envelope, rebuild, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -36,7 +36,10 @@ UNREADABLE = (IntegrityError, ValidationError, KeyError, ValueError, RecordNotFo
 
 
 class Current:
-    def __init__(self, st: Store, keys: UnlockedKeys, cipher: RevisionCipher) -> None:
+    def __init__(self, st: Store, keys: UnlockedKeys, cipher: RevisionCipher,
+                 progress: rebuild.Progress | None = None) -> None:
+        #: told (heads read, heads) while the working set is rebuilt from the revisions
+        self.progress = progress
         self._store = st
         self._keys = keys
         self._cipher = cipher
@@ -78,21 +81,20 @@ class Current:
         return self.ws
 
     def _rebuild(self) -> None:
+        rebuild.rebuild(self.ws, self._store, self._keys, self._cipher,
+                        lambda heads: self._show_heads(heads, old=None), UNREADABLE,
+                        self.progress)
+
+    def _rebuild_one_by_one(self) -> None:
+        """The record-by-record rebuild (what :func:`rebuild.rebuild` must equal; tests)."""
         ws = self.ws
         ws.begin()
         group: list[tuple[StoredRevision, int]] = []
-        shown = 0
         with self._store.lock:
             for rev, seq in self._store.iter_heads():
                 if group and group[0][0].record_id != rev.record_id:
                     self._show_heads(group, old=None)
                     group = []
-                    shown += 1
-                    if shown % 5000 == 0:
-                        # short transactions: SQLite journals every page a transaction
-                        # changes, which for one huge rebuild doubles the memory it uses
-                        ws.commit()
-                        ws.begin()
                 group.append((rev, seq))
             if group:
                 self._show_heads(group, old=None)

@@ -115,8 +115,13 @@ def work_from_row(r: Sequence[Any]) -> WorkEntry:
 
 def actions_json(actions: Iterable[AgreedAction]) -> str:
     """Compact rows ``[what, who, due, client_step, done]`` (no repeated key names)."""
+    return actions_json_rows([(a.what, a.who, iso(a.due), a.client_step, a.done) for a in actions])
+
+
+def actions_json_rows(rows: Iterable[tuple[str, str, str | None, bool, bool]]) -> str:
+    """:func:`actions_json` of ``(what, who, due as ISO text, client_step, done)`` rows."""
     return json.dumps(
-        [[a.what, a.who, iso(a.due), int(a.client_step), int(a.done)] for a in actions],
+        [[what, who, due, int(step), int(done)] for what, who, due, step, done in rows],
         ensure_ascii=False,
         separators=(",", ":"),
     )

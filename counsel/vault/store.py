@@ -258,6 +258,10 @@ class Store(ChainStore):
             for r in rows:
                 yield _row_to_rev(r), int(r[_N])
 
+    def count_heads(self) -> int:
+        with self.lock:
+            return int(self.conn.execute("SELECT COUNT(*) FROM heads").fetchone()[0])
+
     def conflicted_records(self) -> list[str]:
         """Records with more than one leaf, by id."""
         with self.lock:

@@ -13,6 +13,7 @@ cache (see counsel.vault.snapshot).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -99,6 +100,12 @@ CREATE VIRTUAL TABLE fts.fts_all USING fts5(title, body, content='', detail=none
 }
 
 
+#: (part, index name, statement) of every secondary index: a bulk load drops them and
+#: builds them after the inserts (sorting once instead of inserting keys at random)
+INDEXES = [(m[1], m[2], m[0]) for part in PARTS
+           for m in re.finditer(r"CREATE INDEX (\w+)\.(\w+) ON [^;]*;", SCHEMA[part])]
+
+
 def _connect() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
     for part in PARTS[1:]:
@@ -116,6 +123,101 @@ KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting", "au
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
 #: Kinds whose change changes their client's deadlines (the ``deadlines`` table).
 DEADLINE_KINDS = {Client.KIND, Plan.KIND}
+
+
+class Batch:
+    """The working-set rows of many records, inserted table by table with ``executemany``
+    (:meth:`WorkingSet.insert`): one save is a batch of one, a rebuild batches thousands."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.records: list[tuple[Any, ...]] = []
+        self.clients: list[tuple[Any, ...]] = []
+        self.encounters: list[tuple[Any, ...]] = []
+        self.actions: list[tuple[Any, ...]] = []
+        self.work: list[tuple[Any, ...]] = []
+        self.fts_clients: list[tuple[Any, ...]] = []
+        self.fts_all: list[tuple[Any, ...]] = []
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def tables(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        return [("records", self.records), ("clients", self.clients),
+                ("encounters", self.encounters), ("actions", self.actions),
+                ("work", self.work), ("fts_clients", self.fts_clients),
+                ("fts_all", self.fts_all)]
+
+    def add_record(self, rowid: int, record_id: str, kind: str, rev_id: str, record: Record,
+                   *, conflict: bool = False, data_json: str | None = None) -> None:
+        """The rows of a decoded record (every kind)."""
+        data = None
+        if kind in KEEP_JSON:
+            data = (
+                data_json
+                if data_json is not None
+                else json.dumps(to_dict(record), ensure_ascii=False)
+            )
+        self.records.append(
+            (rowid, record_id, kind, rev_id, record.client_id, int(conflict), data))
+        title, body = index_text(record)
+        if title or body:
+            (self.fts_clients if isinstance(record, Client) else self.fts_all).append(
+                (rowid, title, body))
+        if isinstance(record, Client):
+            self.clients.append((
+                rowid,
+                record.name,
+                record.preferred_name,
+                textnorm.normalize(record.name),
+                iso(record.birth_date),
+                record.mother_tongue,
+                " ".join(x.code for x in record.languages),
+                record.municipality,
+                record.client_type.value,
+                int(record.interpreter_needed),
+                record.interpreter_language,
+                int(record.active),
+                iso(record.permit_date),
+                record.permit_basis.value if record.permit_basis else None,
+                iso(record.started),
+                record.literacy.value if record.literacy else None,
+                iso(record.ended),
+            ))
+        elif isinstance(record, Encounter):
+            self.encounters.append((
+                rowid,
+                record.client,
+                iso(record.date),
+                iso(record.start),
+                record.minutes,
+                record.place.value,
+                record.interpreter_mode.value,
+                record.interpreter_language,
+                ",".join(g.value for g in record.given),
+                ",".join(o.value for o in record.obstacles),
+                actions_json(record.actions) if record.actions else None,
+            ))
+            self.actions.extend(
+                (rowid, i, record.client, a.due.isoformat())
+                for i, a in enumerate(record.actions) if a.due is not None and not a.done)
+        elif isinstance(record, WorkEntry):
+            self.work.append((
+                rowid,
+                record.client,
+                iso(record.date),
+                iso(record.start),
+                record.minutes,
+                record.kind.value,
+                record.channel.value,
+                record.party_kind.value if record.party_kind else None,
+                record.contact,
+                record.encounter,
+                record.source,
+                record.what,
+            ))
 
 
 class WorkingSet:
@@ -216,92 +318,32 @@ class WorkingSet:
         rowid = self.remove(record_id, old)
         if record is None:
             return
-        client_id = record.client_id
-        if kind in DEADLINE_KINDS and client_id is not None:
-            self.stale_deadlines.add(client_id)
-        data = None
-        if kind in KEEP_JSON:
-            data = (
-                data_json
-                if data_json is not None
-                else json.dumps(to_dict(record), ensure_ascii=False)
-            )
-        cur = self.db.execute(
-            "INSERT INTO records(rowid, record_id, kind, rev_id, client_id, conflict, data) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (rowid, record_id, kind, rev_id, client_id, int(conflict), data),
-        )
-        rowid = cur.lastrowid
-        title, body = index_text(record)
-        if title or body:
-            table = "fts_clients" if isinstance(record, Client) else "fts_all"
-            self.db.execute(
-                f"INSERT INTO {table}(rowid, title, body) VALUES (?,?,?)", (rowid, title, body)
-            )
-        if isinstance(record, Client):
-            self.db.execute(
-                "INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    rowid,
-                    record.name,
-                    record.preferred_name,
-                    textnorm.normalize(record.name),
-                    iso(record.birth_date),
-                    record.mother_tongue,
-                    " ".join(x.code for x in record.languages),
-                    record.municipality,
-                    record.client_type.value,
-                    int(record.interpreter_needed),
-                    record.interpreter_language,
-                    int(record.active),
-                    iso(record.permit_date),
-                    record.permit_basis.value if record.permit_basis else None,
-                    iso(record.started),
-                    record.literacy.value if record.literacy else None,
-                    iso(record.ended),
-                ),
-            )
-        elif isinstance(record, Encounter):
-            self.db.execute(
-                "INSERT INTO encounters VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    rowid,
-                    record.client,
-                    iso(record.date),
-                    iso(record.start),
-                    record.minutes,
-                    record.place.value,
-                    record.interpreter_mode.value,
-                    record.interpreter_language,
-                    ",".join(g.value for g in record.given),
-                    ",".join(o.value for o in record.obstacles),
-                    actions_json(record.actions) if record.actions else None,
-                ),
-            )
-            if record.actions:
-                self.db.executemany(
-                    "INSERT INTO actions VALUES (?,?,?,?)",
-                    [(rowid, i, record.client, a.due.isoformat())
-                     for i, a in enumerate(record.actions) if a.due is not None and not a.done],
-                )
-        elif isinstance(record, WorkEntry):
-            self.db.execute(
-                "INSERT INTO work VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    rowid,
-                    record.client,
-                    iso(record.date),
-                    iso(record.start),
-                    record.minutes,
-                    record.kind.value,
-                    record.channel.value,
-                    record.party_kind.value if record.party_kind else None,
-                    record.contact,
-                    record.encounter,
-                    record.source,
-                    record.what,
-                ),
-            )
+        if rowid is None:  # a new record takes the next rowid, as SQLite would give it
+            rowid = int(self.db.execute(
+                "SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0])
+        batch = Batch()
+        batch.add_record(rowid, record_id, kind, rev_id, record, conflict=conflict,
+                         data_json=data_json)
+        self.insert(batch)
+
+    def insert(self, batch: Batch) -> None:
+        """Insert a batch's rows, table by table (its rowids must be free)."""
+        self.stale_deadlines.update(
+            r[4] for r in batch.records if r[2] in DEADLINE_KINDS and r[4] is not None)
+        for table, rows in batch.tables():
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                cols = "(rowid, title, body)" if table.startswith("fts_") else ""
+                self.db.executemany(f"INSERT INTO {table}{cols} VALUES ({marks})", rows)
+
+    def drop_indexes(self) -> None:
+        """Before a bulk load (see :meth:`create_indexes`)."""
+        for part, name, _sql in INDEXES:
+            self.db.execute(f"DROP INDEX {part}.{name}")
+
+    def create_indexes(self) -> None:
+        for _part, _name, sql in INDEXES:
+            self.db.execute(sql)
 
     # -- reads -------------------------------------------------------------------------
     def work_entries(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[WorkEntry]:
