@@ -78,6 +78,8 @@ class Current:
                 return ws
         self.ws = WorkingSet()
         self._rebuild()
+        # every client's deadlines computed on first use, however the rows were inserted
+        self.ws.stale_deadlines.update(self.ws.ids_of_kind("client"))
         return self.ws
 
     def _rebuild(self) -> None:

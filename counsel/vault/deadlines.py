@@ -9,9 +9,10 @@ computed when a client or one of its plans changes and read by an index range.
 
 Items do not depend on the day, except that the integration-training item is shown only
 while the plan window is open: its row carries that last day as ``until``.  Whether the
-client is active is not kept here (it is joined from ``clients`` when read).  A change
-marks the client stale (:attr:`WorkingSet.stale_deadlines`); :func:`bring_up_to_date`
-recomputes the stale clients before the table is read or sealed into the unlock cache.
+client is active counts too: only active clients whose work has not ended have rows.  A
+change of the client or one of its plans marks the client stale
+(:attr:`WorkingSet.stale_deadlines`); :func:`bring_up_to_date` recomputes the stale
+clients before the table is read or sealed into the unlock cache.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ SELECT data->>'$.id', data->>'$.client', data->>'$.status', data->>'$.made',
        data->>'$.valid_until', data->>'$.review', COALESCE(data->'$.measures', '[]')
 FROM records WHERE kind='plan' AND client_id IN ({marks}) ORDER BY rowid
 """
+#: only active clients whose work has not ended get items (as Today shows them)
 _PERMITS = """
 SELECT cr.record_id, c.permit_date FROM clients c JOIN records cr ON cr.rowid=c.rowid
-WHERE cr.record_id IN ({marks})
+WHERE cr.record_id IN ({marks}) AND c.active=1 AND c.ended IS NULL
 """
 
 

@@ -24,16 +24,17 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 9
-#: An unlock cache of this layout is brought up to LAYOUT_VERSION in memory (see
-#: :meth:`WorkingSet.from_parts`) instead of rebuilt from every revision.
+LAYOUT_VERSION = 10
+#: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
+#: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
+#: revision; every client's deadlines are then computed again.
 UPGRADABLE = {8: """
 CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL,
     source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
 CREATE INDEX main.deadlines_due ON deadlines(due);
 CREATE INDEX main.deadlines_client ON deadlines(client);
 CREATE INDEX enc.actions_client ON actions(client, due);
-"""}
+""", 9: "DELETE FROM main.deadlines;"}  # 9 kept rows of inactive clients too
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -252,7 +253,8 @@ class WorkingSet:
                 raise sqlite3.DatabaseError("working-set cache of another layout")
             conn.execute("SELECT COUNT(*) FROM records").fetchone()
             if version != LAYOUT_VERSION:
-                conn.executescript(UPGRADABLE[version]
+                conn.executescript("".join(UPGRADABLE[v]
+                                           for v in range(version, LAYOUT_VERSION))
                                    + f"PRAGMA main.user_version = {LAYOUT_VERSION};")
         except BaseException:
             conn.close()

@@ -244,7 +244,7 @@ def test_cache_of_the_previous_layout_is_upgraded_not_rebuilt(
     assert [(i.kind, i.client_id) for i in due] == [(ReminderKind.INTEGRATION_TRAINING, c.id)]
     v.lock()
     v = Vault.unlock(vault_path, PASS)
-    assert v.snapshot_seq >= 0 and not v._current.ws.upgraded  # sealed again as layout 9
+    assert v.snapshot_seq >= 0 and not v._current.ws.upgraded  # sealed again, current layout
     assert v._current.ws.db.execute("PRAGMA main.user_version").fetchone()[0] == \
         workingset.LAYOUT_VERSION
     assert [i.client_id for i in today_query.summary(v, TODAY).shown] == [c.id]
