@@ -21,9 +21,9 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import json
 from typing import TYPE_CHECKING, Any
 
+from counsel import versioned
 from counsel.errors import KnownError
 from counsel.i18n import N_
 from counsel.i18n import gettext as _
@@ -63,9 +63,9 @@ class OrgPolicy:
 
     @classmethod
     def from_json(cls, data: object) -> OrgPolicy:
+        """From the policy file's text or the vault setting's value (parsed JSON)."""
         bad = PolicyError(_("The organisation policy is not readable."))
-        if not isinstance(data, dict) or data.get("format") != 1:
-            raise bad
+        data = versioned.read(data, 1, lambda: bad)
         org_id, name, wipe = data.get("org_id"), data.get("name", ""), data.get(
             "wipe_on_revoke", "never")
         public = data.get("recovery_public")
@@ -91,10 +91,7 @@ class OrgPolicy:
 
     @classmethod
     def from_text(cls, text: str) -> OrgPolicy:
-        try:
-            return cls.from_json(json.loads(text))
-        except ValueError:
-            raise PolicyError(_("The organisation policy is not readable.")) from None
+        return cls.from_json(text)
 
 
 def _same(a: str, b: str) -> bool:

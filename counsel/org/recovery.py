@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from counsel import versioned
 from counsel.atomicfile import write_atomic
 from counsel.i18n import gettext as _
 from counsel.org import escrow as sealed_box
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 #: the slot's generation field (the master key changes at every key rotation, so the
 #: escrow is made again after one: :func:`refresh_escrow`)
 MASTER_GENERATION = 1
+#: the escrow record (counsel.versioned): org, account, generation and the sealed box
+ESCROW_FORMAT = 1
 POLICY_FILE = "org-policy.json"
 
 
@@ -109,11 +112,9 @@ def escrow(vault: Vault, account: str) -> bytes:
     slot = sealed_box.EscrowSlot(policy.org_id, account, vault.vault_id, MASTER_GENERATION)
 
     def seal(master: bytes) -> bytes:
-        return json.dumps({
-            "format": 1, "org_id": slot.org_id, "account": account,
-            "generation": slot.generation,
-            "sealed": base64.b64encode(sealed_box.seal(public, slot, master)).decode(),
-        }).encode()
+        return versioned.dump(ESCROW_FORMAT, {
+            "org_id": slot.org_id, "account": account, "generation": slot.generation,
+            "sealed": base64.b64encode(sealed_box.seal(public, slot, master)).decode()})
 
     return vault.escrow_master(seal)
 
@@ -126,7 +127,8 @@ def refresh_escrow(vault: Vault) -> bool:
     if stored is None:
         return False
     try:
-        account = str(json.loads(stored)["account"])
+        account = str(versioned.read(stored, ESCROW_FORMAT, lambda: ValueError("escrow"))[
+            "account"])
     except (ValueError, KeyError, TypeError):
         return False
     record = escrow(vault, account)
@@ -153,7 +155,7 @@ def recover(path: Path, account: str, part_texts: Sequence[str], new_passphrase:
 
     def open_master(stored: bytes) -> bytes:
         try:
-            record = json.loads(stored)
+            record = versioned.read(stored, ESCROW_FORMAT, lambda: ValueError("escrow"))
             sealed = base64.b64decode(record["sealed"], validate=True)
             generation = int(record["generation"])
         except (ValueError, KeyError, TypeError, binascii.Error):

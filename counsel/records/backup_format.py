@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from counsel import versioned
 from counsel.errors import KnownError
 from counsel.i18n import N_
 from counsel.i18n import gettext as _
@@ -88,21 +89,22 @@ class Manifest:
     def to_bytes(self) -> bytes:
         """JSON, then the chunk table: (name 16 bytes, offset 8 bytes) per chunk of the
         vault file, then per chunk of the unlock cache."""
-        head = json.dumps({"format": 1, "number": self.number, "created": self.created,
-                           "size": self.size, "sha256": self.sha256, "chunk": CHUNK,
-                           "erased": list(self.erased), "cache_count": len(self.cache),
-                           "cache_size": self.cache_size, "cache_sha256": self.cache_sha256,
-                           "cache_chunk": CACHE_CHUNK}).encode()
+        head = versioned.dump(1, {"number": self.number, "created": self.created,
+                                  "size": self.size, "sha256": self.sha256, "chunk": CHUNK,
+                                  "erased": list(self.erased), "cache_count": len(self.cache),
+                                  "cache_size": self.cache_size,
+                                  "cache_sha256": self.cache_sha256,
+                                  "cache_chunk": CACHE_CHUNK})
         table = b"".join(n + o.to_bytes(8, "big") for n, o in (*self.chunks, *self.cache))
         return len(head).to_bytes(4, "big") + head + table
 
     @classmethod
     def from_bytes(cls, raw: bytes, offset: int) -> Manifest:
         hlen = int.from_bytes(raw[:4], "big")
-        data = json.loads(raw[4:4 + hlen])
+        data = versioned.read(raw[4:4 + hlen], 1, lambda: ValueError("layout"))
         table = raw[4 + hlen:]
         step = NAME + 8
-        if len(table) % step or data["chunk"] != CHUNK or data["format"] != 1:
+        if len(table) % step or data["chunk"] != CHUNK:
             raise ValueError("layout")
         if data["cache_chunk"] != CACHE_CHUNK:
             raise ValueError("layout")
