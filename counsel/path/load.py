@@ -40,14 +40,19 @@ class ClientPath:
     proposals: list[Proposal]
 
 
-def client_path(vault: Vault, client_id: str) -> ClientPath:
+def client_path(vault: Vault, client_id: str, registry: Vault | None = None) -> ClientPath:
+    """``registry``: the vault holding the employers and roles, when the client's records
+    are elsewhere (a team client: the team's copy; the employers: the personal vault)."""
     client = vault.get_typed(Client, client_id)
     profile = profile_of(vault, client_id)
     plans = vault.of_client(Plan, client_id)
     encounters = vault.encounter_facts(client_id)
     proposals = vault.of_client(Proposal, client_id)
-    roles = {r.id: r.title for r in vault.all(Role)} if proposals else {}
-    employers = {e.id: e.name for e in vault.all(Employer)}
+    reg = registry or vault
+    roles = {r.id: r.title for v in {id(vault): vault, id(reg): reg}.values()
+             for r in v.all(Role)} if proposals else {}
+    employers = {e.id: e.name for v in {id(vault): vault, id(reg): reg}.values()
+                 for e in v.all(Employer)}
     facts = assemble(client, profile, plans, encounters, proposals, roles)
     return ClientPath(client, profile, facts, employers, proposals)
 

@@ -146,8 +146,9 @@ class PathTab(QWidget):
         def work() -> Loaded:
             vault = session.vault_for(client_id)  # a team client: the team's copy
             today = dt.date.today()
-            path = client_path(vault, client_id)
-            roles = open_roles(vault, today)
+            # employers and their open roles are the counsellor's own register
+            path = client_path(vault, client_id, registry=session.vault)
+            roles = open_roles(session.vault, today)
             matches: list[Match] = []
             if path.profile is not None:
                 index = MatchIndex.build([path.client], [path.profile], today)
