@@ -192,15 +192,21 @@ class VaultSet:
 
     def clients(self, query: str = "", scope: str = ALL, **filters: Any) -> list[Listed]:
         """The client list across the set, each row with its team (search included)."""
-        out: list[Listed] = []
+        from counsel.vault.textnorm import normalize
+
+        parts: list[list[Listed]] = []
         if scope in (ALL, MINE):
-            out += [Listed(c, None) for c in self.personal.clients(query, **filters)]
+            parts.append([Listed(c, None) for c in self.personal.clients(query, **filters)])
         for copy in self._open_copies():
             if scope in (ALL, copy.team_id):
-                for c in copy.vault.clients(query, **filters):
-                    self._homes[c.id] = copy.team_id
-                    out.append(Listed(c, copy.team_id, copy.name))
-        out.sort(key=lambda r: (r.client.name.casefold(), r.client.id))
+                rows = copy.vault.clients(query, **filters)
+                self._homes.update((c.id, copy.team_id) for c in rows)
+                parts.append([Listed(c, copy.team_id, copy.name) for c in rows])
+        filled = [p for p in parts if p]
+        if len(filled) <= 1:
+            return filled[0] if filled else []  # one vault: its own order, untouched
+        out = [r for p in filled for r in p]
+        out.sort(key=lambda r: (normalize(r.client.name), r.client.id))
         return out
 
     def client_names(self, ids: Iterable[str]) -> dict[str, str]:
