@@ -74,6 +74,10 @@ def copy_paths(personal: Vault) -> list[Path]:
 
 
 class VaultSet:
+    """The session's vaults.  The team sync (a worker thread) may close a copy while the
+    views read: they iterate over a snapshot (``list(copies.values())``) and a closed
+    copy's reads fail like a locked vault's."""
+
     def __init__(self, personal: Vault, copies: Sequence[TeamCopy] = (),
                  problems: Sequence[str] = ()) -> None:
         self.personal = personal
@@ -116,7 +120,7 @@ class VaultSet:
         """The team holding ``client_id`` (None: the personal vault, or nobody)."""
         if client_id in self._homes:
             return self._homes[client_id]
-        for c in self.copies.values():
+        for c in list(self.copies.values()):
             if not c.vault.locked and c.vault.exists(client_id):
                 self._homes[client_id] = c.team_id
                 return c.team_id
@@ -176,7 +180,7 @@ class VaultSet:
             copy.vault.lock()
 
     def lock(self) -> None:
-        for c in self.copies.values():
+        for c in list(self.copies.values()):
             if not c.vault.locked:
                 c.vault.lock()
 
@@ -185,10 +189,10 @@ class VaultSet:
         """The list's scopes: (label, key) — all, mine, then each team."""
         return [(_("Mine and my teams'"), ALL), (_("Mine only"), MINE)] + [
             (_("Team {team}").format(team=c.name), c.team_id)
-            for c in sorted(self.copies.values(), key=lambda c: c.name.casefold())]
+            for c in sorted(list(self.copies.values()), key=lambda c: c.name.casefold())]
 
     def _open_copies(self) -> list[TeamCopy]:
-        return [c for c in self.copies.values() if not c.vault.locked]
+        return [c for c in list(self.copies.values()) if not c.vault.locked]
 
     def clients(self, query: str = "", scope: str = ALL, **filters: Any) -> list[Listed]:
         """The client list across the set, each row with its team (search included)."""

@@ -68,7 +68,7 @@ class NoteSearchDialog(QDialog):
         self._seq += 1
         seq, text, vault = self._seq, self.query.text(), self.session.vault
         # the team clients' encounters too, each searched in the copy that holds them
-        vaults = [vault, *(c.vault for c in self.session.vaults.copies.values())]
+        vaults = [vault, *(c.vault for c in list(self.session.vaults.copies.values()))]
 
         def show(hits: list[NoteHit]) -> None:
             if seq != self._seq:

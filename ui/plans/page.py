@@ -207,7 +207,7 @@ class PlanList(QWidget):
             if rows and not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
-        others = [] if client_id else [c.vault for c in self.session.vaults.copies.values()]
+        others = [] if client_id else [c.vault for c in list(self.session.vaults.copies.values())]
 
         def work() -> list[PlanRow]:  # everyone's: the team clients' plans too
             return [r for v in [vault, *others] if not v.locked
