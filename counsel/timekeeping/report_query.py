@@ -27,7 +27,7 @@ from counsel.domain import Channel, InterpreterMode, PartyKind, Place
 from counsel.timekeeping.circular import DEFAULT_THRESHOLD, circular_referrals, flagged_clients
 from counsel.timekeeping.indicators import EARLY_DAYS, Counted, Indicators
 from counsel.timekeeping.reports import PeriodRow, Split, TimeReport, check_range
-from counsel.timekeeping.rows import LightPlan, light_plans
+from counsel.timekeeping.rows import LightPlan
 from counsel.timekeeping.split import Period, period_label, period_starts
 
 if TYPE_CHECKING:
@@ -99,11 +99,12 @@ class Basis:
     """What every range's report reads from the whole vault; kept until records change."""
 
     starts: dict[str, dt.date]  # relationship start per client
-    plans: tuple[LightPlan, ...]  # for circular referrals
+    #: for circular referrals (None: from the measures the working set keeps, in SQL)
+    plans: tuple[LightPlan, ...] | None = None
 
 
 def basis(vault: Vault) -> Basis:
-    return Basis(relationship_starts(vault), tuple(light_plans(vault)))
+    return Basis(relationship_starts(vault))
 
 
 def _steps(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -204,9 +205,13 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
         if place == Place.FIELD_VISIT.value:
             add("field", client, n)
             add("field_minutes", client, minutes)
-    if plans is None:
-        plans = light_plans(vault)
-    flags = circular_referrals(cast(Any, plans), threshold=circular_threshold, as_of=last)
+    if plans is None:  # the measures the working set keeps, in SQL
+        if circular_threshold < 2:
+            raise ValueError("threshold must be at least 2")
+        circular = vault.time_queries.circular_clients(last, circular_threshold)
+    else:
+        circular = flagged_clients(circular_referrals(cast(Any, plans),
+                                                      threshold=circular_threshold, as_of=last))
     return Indicators(
         first=first, last=last,
         client_minutes=_counted(cast(Any, client_minutes)),
@@ -219,7 +224,7 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
                                   for m in modes),
         field_visits=_counted(enc.get("field", {})),
         field_visit_minutes=_counted(enc.get("field_minutes", {})),
-        circular_clients=_counted(dict.fromkeys(sorted(flagged_clients(flags)), 1)),
+        circular_clients=_counted(dict.fromkeys(sorted(circular), 1)),
     )
 
 

@@ -14,7 +14,6 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from counsel.vault import deadlines
 from counsel.vault.current import StepQueries
 from counsel.vault.views import DueAction, DueActions
 
@@ -201,12 +200,6 @@ class Agenda(StepQueries):
         rows_out = tuple(DueAction(texts[erow][0], i, client, d, texts[erow][1][i])
                          for erow, i, client, d in top)
         return DueActions(totals, rows_out, frozenset(due_clients))
-
-    def _fresh_rows(self, query: str, params: dict[str, Any]) -> list[Any]:
-        with self._lock:
-            self._keys.require()
-            deadlines.bring_up_to_date(self._current.ws)
-            return self._current.ws.db.execute(query, params).fetchall()
 
     def deadlines_of(self, sources: Sequence[str], today: dt.date
                      ) -> list[tuple[str, str, str, str, str]]:

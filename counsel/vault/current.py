@@ -79,7 +79,7 @@ class Current:
         self.ws = WorkingSet()
         self._rebuild()
         # every client's deadlines computed on first use, however the rows were inserted
-        self.ws.stale_deadlines.update(self.ws.ids_of_kind("client"))
+        self.ws.all_deadlines_stale()
         return self.ws
 
     def _rebuild(self) -> None:
@@ -243,4 +243,12 @@ class StepQueries:
     def _rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         with self._lock:
             self._keys.require()
+            return self._current.ws.db.execute(query, params).fetchall()
+
+    def _fresh_rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()
+                    ) -> list[Any]:
+        """As ``_rows``, the ``deadlines`` and ``measures`` tables brought up to date first."""
+        with self._lock:
+            self._keys.require()
+            deadlines.bring_up_to_date(self._current.ws)
             return self._current.ws.db.execute(query, params).fetchall()

@@ -1,4 +1,5 @@
-"""Each client's computed deadlines, kept in the working set's ``deadlines`` table.
+"""Each client's computed deadlines, kept in the working set's ``deadlines`` table (and
+its plans' measures in ``measures``, for circular referrals).
 
 Today's per-client items (integration training, the plan deadline, a plan's end and
 reviews, measures due — :func:`counsel.timekeeping.reminders._client_items` under the
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from counsel.domain import ReminderKind
+from counsel.timekeeping.circular import NO_PROGRESS
 from counsel.timekeeping.reminders import DeadlineRules, _client_items, add_months
 from counsel.timekeeping.rows import LightPlan, light_plan
 from counsel.vault.workingset import WorkingSet
@@ -65,6 +67,17 @@ def rows_of(client: Any, plans: Sequence[LightPlan],
     return out
 
 
+def measure_rows(plan: LightPlan) -> list[tuple[str, str, str, str, int]]:
+    """(client, plan made, order key, code, progressed) of a plan's measures, as
+    :func:`counsel.timekeeping.circular.measure_history` orders them (the key sorts by the
+    day agreed, the plan id, then the place in the plan)."""
+    made = plan.made.isoformat()
+    return [(plan.client, made,
+             f"{(max(plan.made, m.start) if m.start else plan.made).isoformat()} "
+             f"{plan.id} {i:05d}", m.code, int(m.status not in NO_PROGRESS))
+            for i, m in enumerate(plan.measures)]
+
+
 def bring_up_to_date(ws: WorkingSet) -> None:
     """Recompute the deadlines of the clients changed since the last call (call under the
     vault's lock)."""
@@ -78,10 +91,13 @@ def bring_up_to_date(ws: WorkingSet) -> None:
             part = stale[start:start + _CHUNK]
             marks = ",".join("?" * len(part))
             db.execute(f"DELETE FROM deadlines WHERE client IN ({marks})", part)
+            db.execute(f"DELETE FROM measures WHERE client IN ({marks})", part)
             plans: dict[str, list[LightPlan]] = {}
             for row in db.execute(_PLANS.format(marks=marks), part):
                 plan = light_plan(row)
                 plans.setdefault(plan.client, []).append(plan)
+            db.executemany("INSERT INTO measures VALUES (?,?,?,?,?)",
+                           [m for ps in plans.values() for p in ps for m in measure_rows(p)])
             rows = []
             for cid, permit in db.execute(_PERMITS.format(marks=marks), part):
                 rows += rows_of(_Client(cid, permit), plans.get(cid, []))

@@ -74,7 +74,27 @@ WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
 """
 
 
+#: Clients with a circular referral on :as_of (counsel.timekeeping.circular): per client
+#: and measure code, the measures agreed in plans made by then after the last one that
+#: progressed number at least :threshold.
+_CIRCULAR = """
+WITH ev AS (SELECT client, code, k, progressed FROM measures WHERE made <= :as_of),
+last AS (SELECT client, code, MAX(CASE WHEN progressed THEN k END) AS k FROM ev
+         GROUP BY client, code)
+SELECT DISTINCT client FROM (
+  SELECT ev.client FROM ev JOIN last ON last.client = ev.client AND last.code = ev.code
+  WHERE last.k IS NULL OR ev.k > last.k GROUP BY ev.client, ev.code
+  HAVING COUNT(*) >= :threshold)
+"""
+
+
 class TimeQueries(StepQueries):
+    def circular_clients(self, as_of: dt.date, threshold: int) -> set[str]:
+        """Clients flagged for circular referrals on ``as_of`` (as
+        ``flagged_clients(circular_referrals(every plan, as_of=...))``)."""
+        return {str(c) for (c,) in self._fresh_rows(
+            _CIRCULAR, {"as_of": as_of.isoformat(), "threshold": threshold})}
+
     def relationship_starts(self) -> dict[str, dt.date]:
         """``Client.started``, else the first day with work or an encounter, per client."""
         # one pass per table over its (client, date) index: no union to sort

@@ -24,7 +24,7 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 10
+LAYOUT_VERSION = 11
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
 #: revision; every client's deadlines are then computed again.
@@ -34,7 +34,12 @@ CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT 
 CREATE INDEX main.deadlines_due ON deadlines(due);
 CREATE INDEX main.deadlines_client ON deadlines(client);
 CREATE INDEX enc.actions_client ON actions(client, due);
-""", 9: "DELETE FROM main.deadlines;"}  # 9 kept rows of inactive clients too
+""", 9: "DELETE FROM main.deadlines;",  # 9 kept rows of inactive clients too
+    10: """
+CREATE TABLE main.measures (client TEXT NOT NULL, made TEXT NOT NULL, k TEXT NOT NULL,
+    code TEXT NOT NULL, progressed INTEGER NOT NULL);
+CREATE INDEX main.measures_client ON measures(client, code, k);
+"""}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -64,6 +69,11 @@ CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT 
     source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
 CREATE INDEX main.deadlines_due ON deadlines(due);
 CREATE INDEX main.deadlines_client ON deadlines(client);
+-- every plan's measures in the order circular referrals walk them (k: agreed day, plan id,
+-- place in the plan), kept with the deadlines (counsel.vault.deadlines)
+CREATE TABLE main.measures (client TEXT NOT NULL, made TEXT NOT NULL, k TEXT NOT NULL,
+    code TEXT NOT NULL, progressed INTEGER NOT NULL);
+CREATE INDEX main.measures_client ON measures(client, code, k);
 CREATE VIRTUAL TABLE main.fts_clients USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");
 """,
@@ -262,8 +272,15 @@ class WorkingSet:
         ws = cls(conn)
         if version != LAYOUT_VERSION:
             ws.upgraded = True
-            ws.stale_deadlines.update(ws.ids_of_kind(Client.KIND))
+            ws.all_deadlines_stale()
         return ws
+
+    def all_deadlines_stale(self) -> None:
+        """Every client's deadlines and measures to be computed again (the clients of
+        plans whose client record is missing too)."""
+        self.stale_deadlines.update(r[0] for r in self.db.execute(
+            "SELECT DISTINCT client_id FROM records WHERE kind IN (?, ?) "
+            "AND client_id IS NOT NULL", (Client.KIND, Plan.KIND)))
 
     def to_parts(self) -> Iterator[tuple[str, bytes]]:
         for part in PARTS:

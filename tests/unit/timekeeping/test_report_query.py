@@ -2,6 +2,7 @@
 computation (reports.time_report, compute_indicators, overview_of, manager_report) on
 random work, encounters, clients and plans; ranges are worked through in many steps."""
 
+import dataclasses
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -64,9 +65,13 @@ def vault_records(draw):
         records.append(Plan(
             client=draw(st.sampled_from(ids)), made=draw(days),
             status=draw(st.sampled_from(list(PlanStatus))),
-            measures=tuple(Measure("language_course", draw(st.sampled_from(list(MeasureStatus))))
+            measures=tuple(Measure(draw(codes), draw(st.sampled_from(list(MeasureStatus))),
+                                   start=draw(st.none() | days))
                            for _ in range(draw(st.integers(0, 3))))))
     return records
+
+
+codes = st.sampled_from(["language_course", "work_trial"])
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +122,61 @@ def test_stops_between_steps(tmp_path, monkeypatch):
         report_query.time_report(vault, BASE, BASE + dt.timedelta(days=30), should_stop=stop)
     assert len(asked) == 4
     vault.lock()
+
+
+@st.composite
+def plans_of(draw, ids):
+    out = []
+    for _ in range(draw(st.integers(0, 8))):
+        out.append(Plan(
+            client=draw(st.sampled_from(ids)), made=draw(days),
+            status=draw(st.sampled_from(list(PlanStatus))),
+            measures=tuple(Measure(draw(codes), draw(st.sampled_from(list(MeasureStatus))),
+                                   start=draw(st.none() | days))
+                           for _ in range(draw(st.integers(0, 4))))))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), threshold=st.integers(2, 3))
+def test_circular_clients_follow_plan_edits_and_the_unlock_cache(data, threshold):
+    """The measures the working set keeps give the clients circular_referrals flags, on
+    any day, after plans are edited or deleted and after a trip through the unlock cache."""
+    from counsel.timekeeping.circular import circular_referrals, flagged_clients
+    from counsel.vault import current
+
+    clients = [Client(name=f"Asiakas {i}") for i in range(data.draw(st.integers(1, 3)))]
+    ids = [c.id for c in clients]
+    plans = data.draw(plans_of(ids))
+
+    def check(vault):
+        for as_of in data.draw(st.lists(days, min_size=1, max_size=3)):
+            want = flagged_clients(circular_referrals(vault.all(Plan), threshold=threshold,
+                                                      as_of=as_of))
+            assert vault.time_queries.circular_clients(as_of, threshold) == want
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.vault"
+        vault, _code = Vault.create(path, "abcdefghijkl", kdf=KdfParams.fast_for_tests())
+        old_min = current.SNAPSHOT_MIN_RECORDS
+        current.SNAPSHOT_MIN_RECORDS = 0  # write the unlock cache even for a few records
+        try:
+            vault.save_many([*clients, *plans])
+            check(vault)
+            for plan in plans:
+                change = data.draw(st.sampled_from(["keep", "edit", "delete"]))
+                if change == "delete":
+                    vault.delete(plan.id)
+                elif change == "edit":
+                    vault.save(plan.replace(measures=tuple(
+                        dataclasses.replace(
+                            m, status=data.draw(st.sampled_from(list(MeasureStatus))))
+                        for m in plan.measures)))
+            check(vault)
+            vault.lock()
+            vault = Vault.unlock(path, "abcdefghijkl")
+            assert vault.snapshot_seq >= 0  # opened from the cache
+            check(vault)
+        finally:
+            current.SNAPSHOT_MIN_RECORDS = old_min
+            vault.lock()

@@ -23,6 +23,8 @@ from counsel.domain import (
     Encounter,
     Given,
     InterpreterMode,
+    Measure,
+    MeasureStatus,
     Obstacle,
     PartyKind,
     Place,
@@ -212,7 +214,8 @@ def _every_kind() -> list[Any]:
     return [client, Contact(name="Kela"), enc,
             WorkEntry(kind=WorkKind.BACKGROUND, date=DAY, minutes=30, client=client.id,
                       what="Puhelu", encounter=enc.id),
-            Plan(client=client.id, made=DAY, goals="Ammatti"),
+            Plan(client=client.id, made=DAY, goals="Ammatti",
+                 measures=(Measure("language_course", MeasureStatus.PLANNED),)),
             Reminder(due=DAY, text="Muista", kind=ReminderKind.CUSTOM)]
 
 

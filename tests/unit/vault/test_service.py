@@ -233,7 +233,8 @@ def test_cache_of_the_previous_layout_is_upgraded_not_rebuilt(
     c = _client("Upgrade Client").replace(permit_date=TODAY - dt.timedelta(days=80))
     vault.save(c)
     ws = vault._current.ws
-    ws.db.executescript("DROP TABLE main.deadlines; DROP INDEX enc.actions_client; "
+    ws.db.executescript("DROP TABLE main.deadlines; DROP TABLE main.measures; "
+                        "DROP INDEX enc.actions_client; "
                         "PRAGMA main.user_version = 8;")
     ws.stale_deadlines.clear()
     ws.upgraded = True  # force the cache to be written, as layout 8
