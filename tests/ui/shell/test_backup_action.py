@@ -114,24 +114,33 @@ def test_file_menu_and_settings_back_up(qtbot, window, tmp_path: Path,  # type: 
 
 
 
-def test_restore_from_a_backup_on_a_new_computer(qtbot, vault_path: Path,  # type: ignore[no-untyped-def]
-                                                 tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def _new_computer(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                  out: Path):
+    """A computer with no vault whose file dialog picks the backup ``out``: (window,
+    where the vault will be)."""
     from counsel.vault.kdf import KdfParams
     from counsel_ui.shell import backup as ui_backup
     from counsel_ui.shell.main_window import MainWindow
 
-    vault = Vault.unlock(vault_path, PASSPHRASE)
-    clients = sorted(c.name for c in vault.clients())
-    out = tmp_path / "stick" / "counsel.backup"
-    backup.backup(vault.backup_port, out)
-    vault.lock()
     monkeypatch.setenv("COUNSEL_HOME", str(tmp_path / "new-home"))
     monkeypatch.setattr(ui_backup, "choose_backup", lambda _parent: out)
     target = tmp_path / "new-computer" / "counsel.vault"
     win = MainWindow(target, kdf=KdfParams.fast_for_tests())
     qtbot.addWidget(win)
     win.show()
+    return win, target
+
+
+def test_restore_from_a_backup_on_a_new_computer(qtbot, vault_path: Path,  # type: ignore[no-untyped-def]
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+
+    vault = Vault.unlock(vault_path, PASSPHRASE)
+    clients = sorted(c.name for c in vault.clients())
+    out = tmp_path / "stick" / "counsel.backup"
+    backup.backup(vault.backup_port, out)
+    vault.lock()
+    win, target = _new_computer(qtbot, tmp_path, monkeypatch, out)
     screen = win.unlock_screen
     assert screen.mode == "create" and screen.restore.isVisible()
     screen.restore.click()
@@ -168,8 +177,6 @@ def test_restore_with_the_recovery_code_instead(qtbot, tmp_path: Path,  # type: 
     the NEW recovery code once; a wrong code writes nothing."""
     from counsel.domain import Client
     from counsel.vault.kdf import KdfParams
-    from counsel_ui.shell import backup as ui_backup
-    from counsel_ui.shell.main_window import MainWindow
     from counsel_ui.shell.unlock import RecoveryCodeDialog
 
     old, code = Vault.create(tmp_path / "old.vault", PASSPHRASE, kdf=KdfParams.fast_for_tests())
@@ -177,12 +184,7 @@ def test_restore_with_the_recovery_code_instead(qtbot, tmp_path: Path,  # type: 
     out = tmp_path / "stick" / "counsel.backup"
     backup.backup(old.backup_port, out)
     old.lock()
-    monkeypatch.setenv("COUNSEL_HOME", str(tmp_path / "new-home"))
-    monkeypatch.setattr(ui_backup, "choose_backup", lambda _parent: out)
-    target = tmp_path / "new-computer" / "counsel.vault"
-    win = MainWindow(target, kdf=KdfParams.fast_for_tests())
-    qtbot.addWidget(win)
-    win.show()
+    win, target = _new_computer(qtbot, tmp_path, monkeypatch, out)
     screen = win.unlock_screen
     screen.restore.click()
     assert screen.mode == "restore" and screen.use_code.isVisible()

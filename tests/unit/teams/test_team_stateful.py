@@ -24,37 +24,32 @@ import itertools
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
+from devicemachine import FIELDS, PASS, RECORDS, HonestDevices
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from soak import soak
 from synchelp import LiveServer
 
-from counsel.domain import Contact
-from counsel.sync import conflicts, credentials, enrol, faults
-from counsel.sync.client import SyncClient
+from counsel.sync import credentials, enrol, faults
 from counsel.sync.transport import Transport
 from counsel.teams import grants, membership
 from counsel.teams.membership import Session
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
-PASS = "correct horse battery"
 FAST = KdfParams.fast_for_tests()
-RECORDS = [f"contact{i:04d}" for i in range(4)]
-FIELDS = ["name", "phone", "notes"]
 PEKKA = 3  # index of Pekka's copy in the writes
 _names = itertools.count()
 
 
-class Crash(Exception):
-    """Stands in for kill -9 inside the process: the open transaction is rolled back."""
-
-
 def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
-    class TeamDevices(RuleBasedStateMachine):
+    class TeamDevices(HonestDevices):
+        """The honest devices' rules (tests/support/devicemachine.py) on team copies that
+        refresh their key versions before syncing, plus Pekka joining, writing and being
+        removed."""
+
         def __init__(self) -> None:
             super().__init__()
             n = next(_names)
@@ -77,15 +72,12 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                 copy = membership.join_team(s, self.team_id, PASS, kdf=FAST)
                 assert copy is not None
                 self.devices.append(copy)
+            self.server_url = srv.url
             self.pekka: Vault | None = None
             self.pekka_in = False
             self.pekka_held = 0  # the newest key version Pekka ever held
             self.cut = -1  # versions above this were made after his last removal
-            self.created: set[str] = set()
-            self.counter = itertools.count()
-            # (device, record, field, value, rev_id) for every value a person typed
-            self.writes: list[tuple[int, str, str, str, str]] = []
-            self.user_revs: set[str] = set()
+            self.start_tracking()
             self.sealed_at: dict[str, int] = {}  # rev_id → key version it was written under
 
         def teardown(self) -> None:
@@ -97,14 +89,6 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                 s.personal.lock()
             shutil.rmtree(self.dir, ignore_errors=True)
 
-        def _client(self, v: Vault) -> SyncClient:
-            creds = credentials.load(v)
-            assert creds is not None
-            return SyncClient(v, Transport(creds.url, creds.token), push_batch=3, pull_page=4)
-
-        def _value(self) -> str:
-            return f"v{next(self.counter)}"
-
         def _copy(self, d: int) -> Vault:
             if d == PEKKA:
                 assert self.pekka is not None
@@ -115,53 +99,9 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             self.user_revs.add(rev_id)
             self.sealed_at[rev_id] = membership.team_generation(self._copy(d))
 
-        # -- edits ------------------------------------------------------------------
-        @initialize()
-        def shared_start(self) -> None:
-            for rec in RECORDS[:-1]:
-                self.create(0, rec)
-            self.sync_everyone()
-
-        @rule(d=st.integers(0, 2), rec=st.sampled_from(RECORDS))
-        def create(self, d: int, rec: str) -> None:
-            if rec in self.created:
-                return
-            self.created.add(rec)
-            name, line = self._value(), self._value()
-            saved = self._copy(d).save(Contact(id=rec, name=name, notes=f"{line}\n"))
-            self._saved(d, saved.rev_id)
-            self.writes += [(d, rec, "name", name, saved.rev_id),
-                            (d, rec, "notes", line, saved.rev_id)]
-
-        @rule(d=st.integers(0, 2), rec=st.sampled_from(RECORDS),
-              field=st.sampled_from(FIELDS), where=st.integers(0, 3))
-        def edit(self, d: int, rec: str, field: str, where: int) -> None:
-            v = self._copy(d)
-            if not v.exists(rec):
-                return
-            current: Any = v.get(rec)
-            value = self._value()
-            if field == "notes":
-                lines = current.notes.splitlines(keepends=True)
-                lines.insert(min(where, len(lines)), f"{value}\n")
-                saved = v.save(current.replace(notes="".join(lines)))
-            else:
-                saved = v.save(current.replace(**{field: value}))
-            self._saved(d, saved.rev_id)
-            self.writes.append((d, rec, field, value, saved.rev_id))
-
-        @rule(d=st.integers(0, 2), rec=st.sampled_from(RECORDS))
-        def delete(self, d: int, rec: str) -> None:
-            if self.devices[d].exists(rec):
-                self._saved(d, self.devices[d].delete(rec).rev_id)
-
-        @rule(d=st.integers(0, 2))
-        def resolve_one(self, d: int) -> None:
-            found = conflicts.open_conflicts(self.devices[d])
-            if found:
-                c = found[0]
-                saved = conflicts.resolve(self.devices[d], c, {f.name: f.ours for f in c.fields})
-                self._saved(d, saved.rev_id)
+        def _before_fixpoint(self) -> None:
+            for d in range(3):
+                self.refresh(d)
 
         # -- syncing ------------------------------------------------------------------
         @rule(d=st.integers(0, 2), step=st.sampled_from(["push", "pull", "sync"]),
@@ -169,44 +109,12 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
         def sync_partly(self, d: int, step: str, refresh_first: bool = True) -> None:
             if refresh_first:
                 self.refresh(d)
-            client = self._client(self.devices[d])
-            try:
-                getattr(client, step)()
-            finally:
-                client.close()
-
-        @rule()
-        def sync_everyone(self) -> None:
-            for d in range(3):
-                self.sync_partly(d, "sync")
+            super().sync_partly(d, step)
 
         @rule(d=st.integers(0, 2))
         def refresh(self, d: int) -> None:
             """What ``counsel team sync`` does first: take newer key versions granted."""
             membership.refresh(self.sessions[d], self.devices[d])
-
-        @rule(d=st.integers(0, 2), point=st.sampled_from(faults.POINTS))
-        def crash_mid_sync(self, d: int, point: str) -> None:
-            def boom() -> None:
-                faults.HOOKS.pop(point, None)
-                raise Crash(point)
-
-            faults.HOOKS[point] = boom
-            client = self._client(self.devices[d])
-            try:
-                client.sync()
-            except Crash:
-                pass
-            finally:
-                faults.HOOKS.clear()
-                client.close()
-            self.restart(d)
-
-        @rule(d=st.integers(0, 2))
-        def restart(self, d: int) -> None:
-            path = self.devices[d].path
-            self.devices[d].lock()
-            self.devices[d] = Vault.unlock(path, PASS)
 
         # -- membership ---------------------------------------------------------------
         @rule(d=st.integers(0, 2), role=st.sampled_from([grants.MEMBER, grants.SUBSTITUTE]))
@@ -260,47 +168,12 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
             event("pekka removed: key rotated")
 
         # -- the end state ------------------------------------------------------------
-        def _fixpoint(self) -> None:
-            for d in range(3):
-                self.refresh(d)
-            for _ in range(8):
-                moved = 0
-                for v in self.devices:
-                    client = self._client(v)
-                    try:
-                        r = client.sync()
-                    finally:
-                        client.close()
-                    moved += r.pushed + r.pulled + len(r.merged)
-                if moved == 0:
-                    return
-            raise AssertionError("sync did not reach a fixpoint")
-
-        def _state(self, v: Vault) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for rec in sorted(self.created):
-                heads = v.store.heads(rec)
-                out[rec] = [(h.rev_id, v.sync_port.open(h)) for h in heads]
-            return out
-
         def check_converged(self) -> None:
-            self._fixpoint()
+            super().check_converged()
             gens = {membership.team_generation(v) for v in self.devices}
             assert len(gens) == 1, gens
             for v in self.devices:
-                assert v.trust.alarms() == [], v.trust.alarms()
-                assert v.damaged() == {}, v.damaged()
                 assert v.pending_generation == 0
-            revs = [{r.rev_id for r in v.store.all_revisions()} for v in self.devices]
-            assert revs[0] == revs[1] == revs[2]
-            states = [self._state(v) for v in self.devices]
-            assert states[0] == states[1] == states[2]
-            open_ = [conflicts.open_conflicts(v) for v in self.devices]
-            assert open_[0] == open_[1] == open_[2]
-            for v in self.devices:
-                with Transport(srv.url) as t:
-                    assert SyncClient(v, t).unsynced_count() == 0
-            self._check_no_value_lost(self.devices[0], open_[0])
             self._check_pekka_reads_nothing_newer()
 
         def _check_pekka_reads_nothing_newer(self) -> None:
@@ -328,46 +201,6 @@ def make_machine(srv: LiveServer) -> type[RuleBasedStateMachine]:
                 self.pekka.sync_port.open(rev)
             if newer:
                 event("written after removal")
-
-        def _check_no_value_lost(self, v: Vault, open_: list[conflicts.Conflict]) -> None:
-            revs = {r.rev_id: r for r in v.store.all_revisions()}
-            children: dict[str, set[str]] = {}
-            for r in revs.values():
-                for p in r.parents:
-                    children.setdefault(p, set()).add(r.rev_id)
-            content: dict[str, dict[str, Any] | None] = {}
-
-            def data(rev_id: str) -> dict[str, Any] | None:
-                if rev_id not in content:
-                    content[rev_id] = v.sync_port.open(revs[rev_id])
-                return content[rev_id]
-
-            def holds(d: dict[str, Any] | None, field: str, value: str) -> bool:
-                text = "" if d is None else str(d.get(field, ""))
-                return value in (text.splitlines() if field == "notes" else [text])
-
-            def seen_and_replaced(rev: str, field: str, value: str) -> bool:
-                todo, seen = list(children.get(rev, ())), set()
-                while todo:
-                    x = todo.pop()
-                    if x in seen:
-                        continue
-                    seen.add(x)
-                    if x in self.user_revs and any(
-                            holds(data(p), field, value) for p in revs[x].parents):
-                        return True
-                    todo.extend(children.get(x, ()))
-                return False
-
-            by_record = {c.record_id: c for c in open_}
-            for _d, rec, field, value, rev in self.writes:
-                if seen_and_replaced(rev, field, value):
-                    continue
-                places = [data(h.rev_id) for h in v.store.heads(rec)]
-                if rec in by_record:
-                    places += [{field: x} for f in by_record[rec].fields if f.name == field
-                               for x in f.values]
-                assert any(holds(p, field, value) for p in places), (rec, field, value)
 
     return TeamDevices
 
