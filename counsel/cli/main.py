@@ -60,8 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
-        from counsel.i18n import set_language
+        from counsel.i18n import CLIENT_LANGUAGES, PSEUDO, UI_LANGUAGES, normalize, set_language
 
+        if normalize(args.lang) not in {*UI_LANGUAGES, *CLIENT_LANGUAGES, PSEUDO}:
+            # (it crashed later, formatting the first date, with a traceback)
+            parser.error(_("unknown language {lang}: use one of {choices}").format(
+                lang=args.lang, choices=", ".join(UI_LANGUAGES)))
         set_language(args.lang)
     handler: Any = getattr(args, "handler", None)
     if handler is None:

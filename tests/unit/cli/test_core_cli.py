@@ -102,3 +102,13 @@ def test_search_into_a_closed_pipe_exits_quietly(demo_vault: Path) -> None:
     proc.stderr.close()
     proc.wait(timeout=300)
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_an_unknown_language_is_a_clear_error(demo_vault: Path) -> None:
+    env = {"COUNSEL_PASSPHRASE": "demo passphrase"}
+    out = run("--vault", str(demo_vault), "--lang", "xx", "today", env=env)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "unknown language xx" in out.stderr and "Traceback" not in out.stderr
+    for lang in ("fi", "so", "fa-AF"):  # the interface's and the clients' languages
+        out = run("--vault", str(demo_vault), "--lang", lang, "today", env=env)
+        assert out.returncode == 0, (lang, out.stderr)
