@@ -94,6 +94,28 @@ def deadline_notes(plan: Plan, client: Client | None, *, first_plan: bool) -> li
 # --- languages ------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class EditorContext:
+    """What the editor reads from the vault besides the plan (read off the UI thread)."""
+
+    client: Client | None  # None: the client is no longer in the vault
+    first_plan: bool  # the client has no other plan (a first plan's default dates)
+
+
+def read_context(vault: Any, client_id: str, plan_id: str) -> EditorContext:
+    from counsel.errors import RecordNotFound
+
+    try:
+        client: Client | None = vault.get_typed(Client, client_id)
+    except RecordNotFound:
+        client = None
+    try:
+        plans: list[Plan] = vault.of_client(Plan, client_id)
+    except KnownError:
+        plans = []
+    return EditorContext(client, not any(p.id != plan_id for p in plans))
+
+
 def default_client_language(client: Client | None) -> str:
     """The mother tongue when plans are printed in it, else another language the client
     knows that plans are printed in, else English."""

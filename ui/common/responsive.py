@@ -10,13 +10,23 @@ window is made:
   GIL back from a worker; a paint of a table calls ``data()`` hundreds of times, each
   waiting up to one switch interval.
 * **No automatic full garbage collections.**  A full (generation 2) collection holds the
-  GIL for every object in the heap: 70–160 ms each on the large demo vault, and they come
-  exactly in the first second after unlock, when the workers build their results and the
-  heap grows by a quarter.  Young collections stay automatic (thresholds
-  ``YOUNG``); full ones run from :func:`collect_if_idle` — the main window's idle check
-  calls it — when nobody has touched the keyboard or mouse for ``IDLE_S`` seconds and no
-  background work is queued.  What is alive when the unlock window is up (modules, Qt
-  wrappers) is frozen (``gc.freeze``) so those collections scan only what came after.
+  GIL while it looks at every object in the heap: 70–160 ms each on the large demo vault,
+  and they came exactly in the first second after unlock, when the workers build their
+  results and the heap grows by a quarter.  Young collections stay automatic (thresholds
+  ``YOUNG``: cyclic garbage that dies young, most of it, is still found at once).  The
+  full ones are moved to moments nobody waits on:
+
+  - Enter on the unlock window (:func:`freeze_startup`, while the key is derived):
+    everything is unfrozen and collected — this is where the last session's pages go —
+    and what is left is frozen (``gc.freeze``: later collections skip it);
+  - the unlock done (:func:`freeze_unlocked`): what the unlock made is frozen, no
+    collection;
+  - the person idle for ``IDLE_S`` with nothing queued (:func:`collect_if_idle`, from
+    the main window's idle check, at most every ``EVERY_S``): a full collection, and its
+    survivors frozen, so the next one looks only at what came after.
+
+  The cost: a cycle that was alive when frozen and dies later is freed at the next
+  unlock, not before (kept for one session at most).
 """
 
 from __future__ import annotations
@@ -49,9 +59,16 @@ def apply() -> None:
 
 
 def freeze_startup() -> None:
-    """Collect once and freeze what is alive (call while nothing else runs, e.g. when the
-    unlock window is shown and the person types the passphrase)."""
+    """Unfreeze, collect everything and freeze what is alive (when Enter is pressed on the
+    unlock window: the key derivation takes a second on purpose, nobody waits on the UI)."""
+    gc.unfreeze()
     gc.collect()
+    gc.freeze()
+
+
+def freeze_unlocked() -> None:
+    """Freeze what the unlock left alive (the opened vault's state) without collecting:
+    moving the tracked objects aside is cheap, a collection now would be a stall."""
     gc.freeze()
 
 
@@ -63,4 +80,5 @@ def collect_if_idle(last_input: float, busy: bool, now: float | None = None) -> 
         return False
     _state["last_full"] = now
     gc.collect()
+    gc.freeze()  # the survivors are the open pages' data: the next collection skips them
     return True

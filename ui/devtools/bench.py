@@ -155,6 +155,7 @@ def run(vault_path: Path, passphrase: str, out: Callable[[str], None] = print,
     from counsel_ui.plans.page import open_plans_for
 
     plans = open_plans_for(ws, cid, new=True)
+    _wait(app, lambda: plans.editor is not None)  # opens once the client is read
     editor: Any = plans.editor
     done_pages: list[int] = []
     editor.preview.rendered.connect(done_pages.append)

@@ -64,6 +64,8 @@ class StallWatch:
         if not ours:
             return _short(stack[-1].filename) + f":{stack[-1].lineno}:{stack[-1].name}"
         keep = stack[ours[0]:] if len(stack) - ours[0] <= self.depth else stack[-self.depth:]
+        if ours[-1] < len(stack) - self.depth:  # deep in a library: say who called it
+            keep = [*stack[-2:], stack[ours[-1]]]
         return " <- ".join(f"{_short(f.filename)}:{f.lineno}:{f.name}" for f in reversed(keep))
 
     def _run(self) -> None:

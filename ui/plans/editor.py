@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from counsel.app.policies import DraftDebounce
 from counsel.domain import Client, Plan, PlanStatus
-from counsel.errors import KnownError, RecordNotFound
+from counsel.errors import KnownError
 from counsel.i18n import current_language, display
 from counsel.i18n import gettext as _
 from counsel.plans import editing
@@ -59,7 +59,8 @@ class PlanEditor(DraftAutosave, QWidget):
     saved = Signal(str)
 
     def __init__(self, session: Session, state: dict[str, Any], original: Plan | None, *,
-                 restored: bool = False, parent: QWidget | None = None) -> None:
+                 restored: bool = False, parent: QWidget | None = None,
+                 context: editing.EditorContext | None = None) -> None:
         super().__init__(parent)
         from counsel_ui.plans.output import load_content
 
@@ -68,17 +69,19 @@ class PlanEditor(DraftAutosave, QWidget):
         self.plan_id = str(state["id"])
         self.client_id = str(state["client"])
         self.draft_id = editing.draft_id_for(self.client_id, self.plan_id)
-        self.client: Client | None
-        try:
-            self.client = session.vault_for(self.client_id).get_typed(Client, self.client_id)
-        except (RecordNotFound, TeamUnavailable):
-            self.client = None
+        if context is None:  # not read ahead on the reader pool: read here
+            try:
+                context = editing.read_context(session.vault_for(self.client_id),
+                                               self.client_id, self.plan_id)
+            except TeamUnavailable:
+                context = editing.EditorContext(None, first_plan=False)
+        self.client: Client | None = context.client
         self.counsellor_lang = editing.print_language(current_language())
         self.content = load_content(self.counsellor_lang)
         self.debounce = DraftDebounce()
         self._generation = 0
         self._texts: dict[str, str] = dict(state.get("sections") or {})
-        self.first_plan = not any(p.id != self.plan_id for p in self._other_plans())
+        self.first_plan = context.first_plan
         self._boxes: dict[str, QPlainTextEdit] = {}
         self._loading = True
         self._build()
@@ -293,14 +296,6 @@ class PlanEditor(DraftAutosave, QWidget):
             return
         self.notes.setText("\n".join(editing.deadline_notes(plan, self.client,
                                                              first_plan=self.first_plan)))
-
-    def _other_plans(self) -> list[Plan]:
-        try:
-            plans: list[Plan] = self.session.vault_for(self.client_id).of_client(
-                Plan, self.client_id)
-        except KnownError:
-            return []
-        return plans
 
     # -- autosave and preview ---------------------------------------------------------------
     def _changed(self, *_args: object) -> None:

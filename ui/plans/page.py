@@ -34,7 +34,7 @@ from counsel.i18n import N_, current_language, display, ngettext
 from counsel.i18n import gettext as _
 from counsel.plans import editing
 from counsel_ui.common.models import RowsModel
-from counsel_ui.common.ops import Op
+from counsel_ui.common.ops import INTERACTIVE, Op
 from counsel_ui.common.widgets import named
 
 if TYPE_CHECKING:
@@ -74,6 +74,15 @@ class PlanTableModel(RowsModel[PlanRow]):  # type: ignore[misc]
         (N_("Language"), lambda r: display.language(r.language)),
         (N_("Printed"), lambda r: str(r.printed) if r.printed else ""),
     )
+
+
+def client_choices(vaults: Any) -> list[tuple[str, str]]:
+    """(label, id) of every client (personal and team vaults) for the list's client box,
+    by name (reader pool)."""
+    clients = sorted((r.client for r in vaults.clients("", active=None)),
+                     key=lambda c: c.name.casefold())
+    return [(c.name + (f" ({c.preferred_name})" if c.preferred_name and
+                       c.preferred_name != c.name else ""), c.id) for c in clients]
 
 
 def plan_rows(vault: Any, client_id: str | None, title: Any) -> list[PlanRow]:
@@ -157,29 +166,60 @@ class PlanList(QWidget):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         lay.addWidget(self.empty)
+        self.client.addItem(_("All clients"), "")
+        self._client_ids: list[str] = [""]
+        self._index: dict[str, int] = {"": 0}
+        self._wanted: str | None = ""  # "" = everyone, until the names are loaded
+        self._loads = 0
+        self._update_new_button()
         self.client.currentIndexChanged.connect(lambda _i: self._client_changed())
-        self._fill_clients()
+        self._load_clients()
 
-    def _fill_clients(self) -> None:
-        current = self.client.currentData()
+    def _load_clients(self) -> None:
+        """The client box's names are read and sorted on the reader pool: 10k of them on
+        the UI thread froze the window (and waited for the vault behind Today and Time)."""
+        vaults = self.session.vaults
+        self._loads += 1
+        seq = self._loads
+
+        def fill(choices: list[tuple[str, str]]) -> None:
+            if seq == self._loads:  # an older read arriving late is not shown
+                self._fill_clients(choices)
+
+        Op(self, lambda: client_choices(vaults), write=False).success(fill).run()
+
+    def _fill_clients(self, choices: list[tuple[str, str]]) -> None:
+        current = self.chosen_client()
         self.client.blockSignals(True)
         self.client.clear()
         self.client.addItem(_("All clients"), "")
-        for c in sorted((r.client for r in self.session.vaults.clients("", active=None)),
-                        key=lambda c: c.name.casefold()):
-            label = c.name + (f" ({c.preferred_name})" if c.preferred_name and
-                              c.preferred_name != c.name else "")
-            self.client.addItem(label, c.id)
-        i = self.client.findData(current or "")
-        self.client.setCurrentIndex(max(0, i))
+        self.client.addItems([label for label, _cid in choices])  # one call, not 10k
+        self._client_ids = ["", *(cid for _label, cid in choices)]
+        self._index = {cid: i for i, cid in enumerate(self._client_ids)}
+        self._wanted = None
+        self.client.setCurrentIndex(self._index.get(current or "", 0))
         self.client.blockSignals(False)
+        self._update_new_button()
         self._client_changed(refresh=False)
 
+    def _update_new_button(self) -> None:
+        # for everyone's list "New plan" asks which client, from the names: not before
+        # they are read
+        self.new_button.setEnabled(self._wanted is None or bool(self._wanted))
+
     def chosen_client(self) -> str | None:
-        return str(self.client.currentData()) or None
+        if self._wanted is not None:  # chosen before the names arrived
+            return self._wanted or None
+        i = self.client.currentIndex()
+        return self._client_ids[i] or None if 0 <= i < len(self._client_ids) else None
 
     def set_client(self, client_id: str | None) -> None:
-        i = self.client.findData(client_id or "")
+        if self._wanted is not None:
+            self._wanted = client_id or ""
+            self._update_new_button()
+            self.refresh()
+            return
+        i = self._index.get(client_id or "", -1)
         if i >= 0:
             self.client.setCurrentIndex(i)
 
@@ -222,7 +262,7 @@ class PlanList(QWidget):
     def _new(self) -> None:
         client_id = self.chosen_client() or self.ask_client()
         if client_id:
-            self.page.new_plan(client_id)
+            self.page.start_new_plan(client_id)
 
     def ask_client(self) -> str | None:
         """Which client a new plan is for, when the list shows everyone's."""
@@ -235,7 +275,7 @@ class PlanList(QWidget):
         if not ok:
             return None
         i = self.client.findText(name)
-        return str(self.client.itemData(i)) if i > 0 else None
+        return self._client_ids[i] if 0 < i < len(self._client_ids) else None
 
 
 class PlanPage(QWidget):
@@ -250,6 +290,7 @@ class PlanPage(QWidget):
         self.list = PlanList(self)
         self.stack.addWidget(self.list)
         self.editor: PlanEditor | None = None
+        self._opening = 0
         session.changed.connect(self._on_changed)
         self.list.refresh()
 
@@ -263,7 +304,7 @@ class PlanPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if "client" in kinds:
-            self.list._fill_clients()
+            self.list._load_clients()
         if {"plan", "client", "draft"} & kinds:
             self.list.refresh()
 
@@ -273,10 +314,36 @@ class PlanPage(QWidget):
         self.list.set_client(client_id)
         self.show_list()
 
+    def start_new_plan(self, client_id: str) -> None:
+        """Open the editor on a new plan for the client once its record is read on the
+        reader pool (the New plan button, :func:`open_plans_for`): the read waits for the
+        vault behind whatever else runs, and the window must not wait with it."""
+        session = self.session
+        self._opening += 1
+        seq, plan_id = self._opening, new_id()
+
+        def work() -> tuple[Client, editing.EditorContext]:
+            vault = session.vault_for(client_id)  # a team copy gone: said as an error
+            client = vault.get_typed(Client, client_id)  # not there: said as an error
+            return client, editing.read_context(vault, client_id, plan_id)
+
+        def opened(result: tuple[Client, editing.EditorContext]) -> None:
+            if seq == self._opening:  # not overtaken by a later choice
+                self._open_new(*result, plan_id=plan_id)
+
+        Op(self, work, write=False, priority=INTERACTIVE).success(opened).run()
+
     def new_plan(self, client_id: str) -> PlanEditor:
-        client = self.session.vault_for(client_id).get_typed(Client, client_id)
-        state = editing.new_state(client, new_id(), today=dt.date.today())
-        return self._open(state, None, restored=False)
+        """The same, reading here (scripts and tests that need the editor at once)."""
+        plan_id, vault = new_id(), self.session.vault_for(client_id)
+        client = vault.get_typed(Client, client_id)  # not there: RecordNotFound, as before
+        return self._open_new(client, editing.read_context(vault, client_id, plan_id),
+                              plan_id=plan_id)
+
+    def _open_new(self, client: Client, context: editing.EditorContext, *,
+                  plan_id: str) -> PlanEditor:
+        state = editing.new_state(client, plan_id, today=dt.date.today())
+        return self._open(state, None, restored=False, context=context)
 
     def open_plan(self, client_id: str, plan_id: str) -> PlanEditor:
         if self.editor is not None and self.editor.plan_id == plan_id:
@@ -306,11 +373,12 @@ class PlanPage(QWidget):
         except RecordNotFound:
             return None
 
-    def _open(self, state: dict[str, Any], plan: Plan | None, *, restored: bool) -> PlanEditor:
+    def _open(self, state: dict[str, Any], plan: Plan | None, *, restored: bool,
+              context: editing.EditorContext | None = None) -> PlanEditor:
         from counsel_ui.plans.editor import PlanEditor
 
         self._drop_editor()
-        editor = PlanEditor(self.session, state, plan, restored=restored)
+        editor = PlanEditor(self.session, state, plan, restored=restored, context=context)
         editor.closed.connect(self.show_list)
         self.editor = editor
         self.stack.addWidget(editor)
@@ -348,7 +416,7 @@ def open_plans_for(workspace: Any, client_id: str, *, new: bool = False) -> Plan
     page: PlanPage = workspace.page("plans")
     page.show_client(client_id)
     if new:
-        page.new_plan(client_id)
+        page.start_new_plan(client_id)  # the editor opens when the client is read
     workspace.session.current_client = client_id
     return page
 

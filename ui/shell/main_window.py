@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         if vaults is not None:  # the personal vault with this computer's team copies
             vault = vaults.personal
         assert isinstance(vault, Vault)
+        responsive.freeze_unlocked()
         from counsel_ui.shell.session import Session
 
         self.session = Session(vault, self, self.timer, vaults)

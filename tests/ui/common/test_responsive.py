@@ -26,6 +26,7 @@ def no_auto_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.unfreeze()
         responsive._state.update(saved)
         if was:
             gc.enable()
@@ -50,23 +51,36 @@ def test_cyclic_garbage_is_collected_when_idle_and_nothing_runs(no_auto_gc) -> N
     # background work queued: not now either
     assert not responsive.collect_if_idle(last_input=now - 60, busy=True, now=now)
     assert ref() is not None
+    survivor = _Cycle()
     assert responsive.collect_if_idle(last_input=now - 60, busy=False, now=now)
     assert ref() is None
+    # what survived is frozen: the next idle collection does not look at it again
+    assert not any(o is survivor for o in gc.get_objects())
     # and not again within EVERY_S, even when idle
     assert not responsive.collect_if_idle(last_input=now - 60, busy=False, now=now + 1)
     assert responsive.collect_if_idle(last_input=now - 60, busy=False,
                                       now=now + responsive.EVERY_S + 1)
 
 
-def test_freezing_at_unlock_keeps_what_is_alive_out_of_later_collections(no_auto_gc) -> None:
+def test_enter_on_the_unlock_window_frees_what_earlier_freezes_kept(no_auto_gc) -> None:
+    # a cycle alive when frozen (a page's model at an idle collection) that dies later...
+    page = _Cycle()
+    ref = weakref.ref(page)
+    gc.freeze()
+    del page
+    gc.collect()
+    assert ref() is not None  # ...is not found while frozen
+    alive = _Cycle()
+    responsive.freeze_startup()  # Enter: unfreeze, collect, freeze again
+    assert ref() is None
+    assert gc.get_freeze_count() > 0
+    assert not any(o is alive for o in gc.get_objects())
+
+
+def test_the_unlock_freezes_without_collecting(no_auto_gc) -> None:
     garbage = _Cycle()
     ref = weakref.ref(garbage)
     del garbage
-    alive = [object()]
-    try:
-        responsive.freeze_startup()
-        assert ref() is None  # collected before freezing, not frozen forever
-        assert gc.get_freeze_count() > 0
-        assert not any(o is alive for o in gc.get_objects())
-    finally:
-        gc.unfreeze()
+    responsive.freeze_unlocked()
+    assert ref() is not None  # no collection (a stall) at that moment
+    assert not any(o is ref() for o in gc.get_objects())

@@ -220,9 +220,38 @@ def test_new_plan_from_everyones_list_asks_for_the_client(qtbot, window, monkeyp
         return "Amina Yusuf", True
 
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    qtbot.waitUntil(page.list.new_button.isEnabled)  # the names are read in the background
     page.list.new_button.click()
     assert "Amina Yusuf" in offered[0] and len(offered[0]) == 3
-    assert page.editor is not None and page.editor.client_id == AMINA
+    qtbot.waitUntil(lambda: page.editor is not None)
+    assert page.editor.client_id == AMINA
+
+
+def test_the_plans_page_reads_client_names_and_a_new_plans_client_off_the_ui_thread(
+        qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Opening Plans and starting a new plan must not wait for the vault on the UI thread
+    (on a large vault the read queues behind Today and the Time page)."""
+    import threading
+
+    vault = window.session.vault
+    on_ui: list[str] = []
+    for name in ("clients", "get_typed", "of_client"):
+        real = getattr(vault, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is threading.main_thread():
+                on_ui.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(vault, name, spy)
+    from counsel_ui.plans.page import open_plans_for
+
+    page = open_plans_for(window.workspace, AHMAD, new=True)
+    qtbot.waitUntil(lambda: page.editor is not None)
+    qtbot.waitUntil(page.list.new_button.isEnabled)
+    assert page.editor.client_id == AHMAD
+    assert on_ui == []
+    assert page.list.client.count() == 1 + len(vault.clients("", active=None))
 
 
 def test_preview_without_a_rasteriser_says_so(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
