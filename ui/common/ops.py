@@ -20,6 +20,7 @@ text, anything else to the crash dialog).
 
 from __future__ import annotations
 
+import collections
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -85,15 +86,25 @@ class Cancelled(Exception):
     """The job was cancelled before it ran, or stopped early on purpose."""
 
 
+#: writes in submission order.  QThreadPool, even with one thread, sometimes runs a
+#: runnable started while its thread goes idle after later ones (seen: one of 20 quick
+#: writes out of place in ~1 round of 6); so a write's runnable runs the oldest write.
+_writes: collections.deque[tuple[Callable[[], Any], _Relay, Op]] = collections.deque()
+
+
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, op: Op) -> None:
+    def __init__(self, fn: Callable[[], Any] | None, relay: _Relay | None, op: Op | None
+                 ) -> None:
         super().__init__()
-        self.fn = fn
+        self.fn = fn  # None: the oldest queued write
         self.relay = relay
         self.op = op
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        if self.fn is None:
+            self.fn, self.relay, self.op = _writes.popleft()  # one runnable per write
+        assert self.op is not None and self.relay is not None
         self.op.started = True
         if self.op.cancelled:
             self._emit(False, Cancelled())
@@ -106,6 +117,7 @@ class _Job(QRunnable):
             self._emit(True, result)
 
     def _emit(self, ok: bool, value: Any) -> None:
+        assert self.relay is not None
         try:
             self.relay.done.emit(ok, (value,))
         except RuntimeError:
@@ -166,7 +178,11 @@ class Op:
 
         relay.done.connect(finished)
         kind = "write" if self._write else "long" if self._long else "read"
-        _pool(kind).start(_Job(self._fn, relay, self), self._priority)
+        if kind == "write":
+            _writes.append((self._fn, relay, self))
+            _pool(kind).start(_Job(None, None, None), self._priority)
+        else:
+            _pool(kind).start(_Job(self._fn, relay, self), self._priority)
         return self
 
 

@@ -185,6 +185,8 @@ def test_discard_returns_to_the_saved_plan(qtbot, window) -> None:  # type: igno
     type_text(qtbot, editor.goals, "Saved goal")
     editor.save()
     qtbot.waitUntil(lambda: vault.of_client(Plan, AMINA) != [], timeout=10_000)
+    # and the editor told (its saved plan is what discarding returns to)
+    qtbot.waitUntil(lambda: editor.original is not None)
     plan = vault.of_client(Plan, AMINA)[0]
     editor = page.open_plan(AMINA, plan.id)
     type_text(qtbot, editor.goals, " and more")
