@@ -99,10 +99,17 @@ class SplitModel(QAbstractTableModel):
         super().__init__(parent)
         self.first_column = first_column
         self.rows: list[tuple[str, Split]] = []
+        self._cells: dict[int, tuple[str, ...]] = {}  # id(row) → its shown texts
 
-    def set_rows(self, rows: list[tuple[str, Split]]) -> None:
+    def set_rows(self, rows: list[tuple[str, Split]],
+                 cells: list[tuple[str, ...]] | None = None) -> None:
+        """``cells``: the rows' texts made ahead (:func:`format_cells`, on the worker),
+        so painting and measuring the table never formats on the UI thread."""
+        if cells is None:
+            cells = format_cells(rows)
         self.beginResetModel()
         self.rows = list(rows)
+        self._cells = {id(row): c for row, c in zip(self.rows, cells, strict=True)}
         self._sort_rows()
         self.endResetModel()
 
@@ -137,21 +144,18 @@ class SplitModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        label, s = self.rows[index.row()]
+        row = self.rows[index.row()]
         col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._cells[id(row)][col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return _RIGHT
+        label, s = row
         values: list[Any] = [label, s.visible, s.background, s.internal, s.total,
                              s.background_share]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if col == 0:
-                return label
-            if col == SHARE_COLUMN:
-                return percent(s.background_share) or "–"
-            return hm(values[col])
         if role == SORT_ROLE:
             v = values[col]
             return v.casefold() if isinstance(v, str) else (-1.0 if v is None else float(v))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -160,6 +164,15 @@ class SplitModel(QAbstractTableModel):
             return (self.first_column, _("Visible"), _("Background"), _("Internal"), _("Total"),
                     _("Background share"))[section]
         return None
+
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def format_cells(rows: list[tuple[str, Split]]) -> list[tuple[str, ...]]:
+    """The shown texts of :class:`SplitModel` rows (thread-safe: made on the worker)."""
+    return [(label, hm(s.visible), hm(s.background), hm(s.internal), hm(s.total),
+             percent(s.background_share) or "–") for label, s in rows]
 
 
 def _table(model: SplitModel, name: str) -> QTableView:
@@ -181,6 +194,10 @@ def _table(model: SplitModel, name: str) -> QTableView:
     header.setResizeContentsPrecision(100)
     named(view, name)
     return view
+
+
+def _client_rows(o: Overview) -> list[tuple[str, Split]]:
+    return [(r.name, r.split) for r in o.clients]
 
 
 class TimePage(QWidget):
@@ -348,17 +365,18 @@ class TimePage(QWidget):
         self.chart.set_loading()
         closing = self.session
 
-        def work() -> tuple[Basis, Overview]:
+        def work() -> tuple[Basis, Overview, list[tuple[str, ...]]]:
             base = cached if cached is not None else report_query.basis(vault)
-            return base, report_query.overview(
-                vault, first, last, base=base,
-                should_stop=lambda: closing.closing or op.cancelled)
+            o = report_query.overview(vault, first, last, base=base,
+                                      should_stop=lambda: closing.closing or op.cancelled)
+            # a caseload's thousands of client rows are formatted here, not while painting
+            return base, o, format_cells(_client_rows(o))
 
-        def show(result: tuple[Basis, Overview]) -> None:
+        def show(result: tuple[Basis, Overview, list[tuple[str, ...]]]) -> None:
             if generation == self._generation:
                 self._basis = result[0]
             if seq == self._seq:
-                self.show_overview(result[1])
+                self.show_overview(result[1], result[2])
 
         def failed(exc: BaseException) -> None:
             from counsel.errors import KnownError
@@ -377,7 +395,8 @@ class TimePage(QWidget):
         op = Op(self, work, write=False, long=True, priority=page_priority(self))
         self._op = op.success(show).failure(failed).run()
 
-    def show_overview(self, o: Overview) -> None:
+    def show_overview(self, o: Overview, client_cells: list[tuple[str, ...]] | None = None
+                      ) -> None:
         self.loading = False
         self.overview = o
         rep = o.report
@@ -399,7 +418,7 @@ class TimePage(QWidget):
                                      _("Visible and background time per month"))
         self.chart.set_bars(bars if rep.total.total else [],
                             chart_summary(rep, [title for _s, title in labels]))
-        self.client_model.set_rows([(r.name, r.split) for r in o.clients])
+        self.client_model.set_rows(_client_rows(o), client_cells)
         self.channel_model.set_rows([(ch.label(), s) for ch, s in rep.by_channel])
         self.party_model.set_rows([(pk.label() if pk else _("No other party"), s)
                                    for pk, s in rep.by_party_kind])
