@@ -21,14 +21,25 @@ from counsel.i18n import gettext as _
 T = TypeVar("T")
 
 
+#: field names per dataclass (``dataclasses.fields`` walks the class on every call; every
+#: save and every bulk import encodes each record once)
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_dict(obj: Any) -> dict[str, Any]:
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-        raise TypeError(f"not a dataclass instance: {type(obj).__name__}")
-    return {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    names = _NAMES.get(type(obj))
+    if names is None:
+        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+            raise TypeError(f"not a dataclass instance: {type(obj).__name__}")
+        names = _NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+    return {name: _encode(getattr(obj, name)) for name in names}
 
 
 def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # (exact types: an enum member, a str or int subclass, goes below)
+    if isinstance(value, (bool, int, float, str)):
         return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, enum.Enum):
         return value.value

@@ -133,10 +133,10 @@ class Current:
         Each comes with the working-set row it replaces (None for a new record)."""
         self.ws.begin()
         try:
-            for record, rev, existing in saved:
-                old = self.shown_record(record.id, existing) if existing is not None else None
-                self.ws.put(record_id=record.id, kind=rev.kind, rev_id=rev.rev_id,
-                            record=record, old=old)
+            self.ws.put_many(
+                (record.id, rev.kind, rev.rev_id, record,
+                 self.shown_record(record.id, existing) if existing is not None else None)
+                for record, rev, existing in saved)
         finally:
             self.ws.commit()
 

@@ -34,12 +34,14 @@ Key = bytes | AESGCM
 
 def aad(*fields: str) -> bytes:
     """Length-prefixed fields, so ("ab","c") and ("a","bc") can never collide."""
-    out = bytearray(b"counsel-envelope")
-    out.append(VERSION)
+    parts = [_AAD_PREFIX]
     for field in fields:
         raw = field.encode("utf-8")
-        out += len(raw).to_bytes(4, "big") + raw
-    return bytes(out)
+        parts += (len(raw).to_bytes(4, "big"), raw)
+    return b"".join(parts)
+
+
+_AAD_PREFIX = b"counsel-envelope" + bytes([VERSION])
 
 
 def _cipher(key: Key) -> AESGCM:

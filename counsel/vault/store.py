@@ -150,6 +150,7 @@ class Store(ChainStore):
         ``fresh``: revisions just made here (new random ids, no children possible).
         """
         revs = list(revs)
+        ids = {rev.rev_id for rev in revs}
 
         def write(c: sqlite3.Connection) -> list[str]:
             touched: dict[str, None] = {}
@@ -157,6 +158,8 @@ class Store(ChainStore):
             added: list[tuple[str, str]] = []
             removed: list[tuple[str, str]] = []
             seq = c.execute("SELECT COALESCE(MAX(local_seq), 0) FROM revisions").fetchone()[0]
+            if fresh and not any(p in ids for rev in revs for p in rev.parents):
+                return self._insert_fresh(c, revs, seq, outbox=outbox, in_tx=in_tx)
             for rev in revs:
                 if (
                     not fresh
@@ -216,6 +219,37 @@ class Store(ChainStore):
             return list(touched)
 
         return self.transaction(write)  # type: ignore[return-value]
+
+    def _insert_fresh(self, c: sqlite3.Connection, revs: list[StoredRevision], seq: int, *,
+                      outbox: bool,
+                      in_tx: Callable[[sqlite3.Connection], None] | None) -> list[str]:
+        """:meth:`insert_revisions` of revisions just made here whose parents are stored
+        already: the same rows, written table by table with ``executemany`` (a bulk save
+        of thousands of records does three statements, not three per record)."""
+        c.executemany(
+            f"INSERT INTO revisions({_COLUMNS}, local_seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(rev.rev_id, rev.record_id, json.dumps(list(rev.parents)), rev.kind, rev.key_id,
+              rev.device_id, rev.envelope, rev.counter, rev.prev, seq + i)
+             for i, rev in enumerate(revs, start=1)])
+        removed: list[tuple[str, str]] = []
+        for rev in revs:
+            if not rev.envelope:
+                continue  # an erased client's change: a header only, never a head
+            for parent in rev.parents:
+                if c.execute("DELETE FROM heads WHERE record_id=? AND rev_id=?",
+                             (rev.record_id, parent)).rowcount:
+                    removed.append((rev.record_id, parent))
+        # new random revision ids: none is a head yet, each becomes one
+        added = [(rev.record_id, rev.rev_id) for rev in revs if rev.envelope]
+        c.executemany("INSERT INTO heads(record_id, rev_id) VALUES (?, ?)", added)
+        if outbox:
+            c.executemany("INSERT INTO outbox(rev_id) VALUES (?)",
+                          [(rev.rev_id,) for rev in revs if rev.envelope])
+        if self.observer is not None:
+            self.observer(c, revs, added, removed)
+        if in_tx is not None:
+            in_tx(c)
+        return list(dict.fromkeys(rev.record_id for rev in revs))
 
     def revision(self, rev_id: str) -> StoredRevision | None:
         with self.lock:

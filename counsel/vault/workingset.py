@@ -345,6 +345,19 @@ class WorkingSet:
                          data_json=data_json)
         self.insert(batch)
 
+    def put_many(self, items: Iterable[tuple[str, str, str, Record, Record | None]]) -> None:
+        """:meth:`put` of many ``(record_id, kind, rev_id, record, old)`` (distinct records):
+        the same rows, inserted table by table (one save of many records, an import)."""
+        batch = Batch()
+        new = int(self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records")
+                  .fetchone()[0])
+        for record_id, kind, rev_id, record, old in items:
+            rowid = self.remove(record_id, old)
+            if rowid is None:
+                rowid, new = new, new + 1
+            batch.add_record(rowid, record_id, kind, rev_id, record)
+        self.insert(batch)
+
     def insert(self, batch: Batch) -> None:
         """Insert a batch's rows, table by table (its rowids must be free)."""
         self.stale_deadlines.update(

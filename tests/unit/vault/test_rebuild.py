@@ -14,62 +14,25 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wshelp import DAY, caseload, dump, every_kind
 
 from counsel.domain import (
     AgreedAction,
-    Channel,
     Client,
-    Contact,
     Encounter,
     Given,
     InterpreterMode,
-    Measure,
-    MeasureStatus,
     Obstacle,
-    PartyKind,
-    Place,
     Plan,
-    Reminder,
-    ReminderKind,
     WorkEntry,
     WorkKind,
 )
-from counsel.domain import LanguageSkill as Language
 from counsel.vault import deadlines, rebuild, records
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
-from counsel.vault.workingset import PARTS, WorkingSet
+from counsel.vault.workingset import WorkingSet
 
 PASS = "correct horse battery"
-DAY = dt.date(2026, 3, 2)
-texts = st.sampled_from(["", "Työnhaku ja kielikurssi", "أحمد يبحث عن عمل", "Straße ½ µ",
-                         "ሰላም", "Олена\nпрацює", "a" * 300, "Ää\tÖö"])
-lines = st.sampled_from(["", "Somali", "Työkkäri", "عربي"])
-days = st.integers(-400, 40).map(lambda n: DAY + dt.timedelta(days=n))
-
-
-def dump(ws: WorkingSet) -> dict[tuple[str, str], Any]:
-    """Everything the working set holds, by (part, table): each table's schema and rows
-    (sorted), each full-text index's (term, row) pairs and document sizes.  The b-tree of
-    an FTS index (``*_data``, ``*_idx``) depends on how the rows were batched, so it is
-    compared through what it answers, not byte for byte."""
-    db, out = ws.db, {}
-    for part in PARTS:
-        objects = db.execute(f"SELECT type, name, sql FROM {part}.sqlite_master").fetchall()
-        fts = [n for t, n, sql in objects if t == "table" and sql and "VIRTUAL" in sql]
-        for kind, name, sql in objects:
-            out[(part, "schema:" + name)] = (kind, sql)
-            if kind != "table" or name in fts:
-                continue
-            if any(name in (f + "_data", f + "_idx") for f in fts):
-                continue
-            out[(part, name)] = sorted(db.execute(f"SELECT * FROM {part}.{name}"), key=repr)
-        for name in fts:
-            db.execute(f"CREATE VIRTUAL TABLE temp.v_{name} USING fts5vocab({part}, {name}, "
-                       "'instance')")
-            out[(part, name)] = sorted(db.execute(f"SELECT term, doc FROM temp.v_{name}"))
-            db.execute(f"DROP TABLE temp.v_{name}")
-    return out
 
 
 def both_ways(vault: Vault) -> tuple[dict, dict, dict, dict]:
@@ -88,50 +51,6 @@ def both_ways(vault: Vault) -> tuple[dict, dict, dict, dict]:
     assert bulk_waiting == one_waiting
     assert bulk_stale == one_stale
     return bulk, one, bulk_damaged, one_damaged
-
-
-@st.composite
-def caseload(draw: Any) -> list[Any]:
-    clients = [Client(name=draw(st.sampled_from(["Amina", "أحمد", "Олена", "Jääskeläinen"])),
-                      preferred_name=draw(lines), notes=draw(texts),
-                      languages=tuple(Language(c) for c in draw(st.sets(
-                          st.sampled_from(["fi", "ar", "so", "ti"]), max_size=2))),
-                      permit_date=draw(st.none() | days), ended=draw(st.none() | days))
-               for _ in range(draw(st.integers(1, 4)))]
-    ids = [c.id for c in clients]
-    out: list[Any] = list(clients)
-    contact = Contact(name="Kela", notes=draw(texts))
-    out.append(contact)
-    for _ in range(draw(st.integers(0, 8))):
-        mode = draw(st.sampled_from(list(InterpreterMode)))
-        out.append(Encounter(
-            client=draw(st.sampled_from(ids)), date=draw(days),
-            start=draw(st.none() | st.just(dt.time(9, 30))), minutes=draw(st.integers(0, 300)),
-            place=draw(st.sampled_from(list(Place))), interpreter_mode=mode,
-            interpreter_language="" if mode is InterpreterMode.NONE else "ar",
-            others_present=draw(lines),
-            given=tuple(draw(st.sets(st.sampled_from(list(Given)), max_size=3))),
-            obstacles=tuple(draw(st.lists(st.sampled_from(list(Obstacle)), max_size=2))),
-            situation=draw(texts), notes=draw(texts), next_step=draw(texts),
-            actions=tuple(AgreedAction(draw(texts.filter(str.strip)), who=draw(lines),
-                                       due=draw(st.none() | days), client_step=draw(st.booleans()),
-                                       done=draw(st.booleans()))
-                          for _ in range(draw(st.integers(0, 3))))))
-    for _ in range(draw(st.integers(0, 8))):
-        out.append(WorkEntry(
-            kind=draw(st.sampled_from(list(WorkKind))), date=draw(days),
-            minutes=draw(st.integers(1, 200)), client=draw(st.none() | st.sampled_from(ids)),
-            start=draw(st.none() | st.just(dt.time(13, 0))),
-            contact=draw(st.none() | st.just(contact.id)),
-            party_kind=draw(st.none() | st.sampled_from(list(PartyKind))),
-            channel=draw(st.sampled_from(list(Channel))), what=draw(lines),
-            source=draw(st.sampled_from(["", "ics:uid-1|"]))))
-    for _ in range(draw(st.integers(0, 2))):
-        out.append(Plan(client=draw(st.sampled_from(ids)), made=draw(days), goals=draw(texts)))
-        out.append(Reminder(due=draw(days), text=draw(lines.filter(bool)),
-                            kind=ReminderKind.CUSTOM,
-                            client=draw(st.none() | st.sampled_from(ids))))
-    return out
 
 
 #: payload changes the fast row builders must hand back to the full decoding: some make the
@@ -206,24 +125,11 @@ def test_bulk_rebuild_equals_record_by_record(recs: list[Any], data: Any,
             vault.lock()
 
 
-def _every_kind() -> list[Any]:
-    client = Client(name="Jääskeläinen", languages=(Language("fi"),), notes="Työnhaku",
-                    permit_date=DAY - dt.timedelta(days=30))
-    enc = Encounter(client=client.id, date=DAY, situation="Kielikurssi alkaa",
-                    actions=(AgreedAction("Soittaa Kelaan", due=DAY),))
-    return [client, Contact(name="Kela"), enc,
-            WorkEntry(kind=WorkKind.BACKGROUND, date=DAY, minutes=30, client=client.id,
-                      what="Puhelu", encounter=enc.id),
-            Plan(client=client.id, made=DAY, goals="Ammatti",
-                 measures=(Measure("language_course", MeasureStatus.PLANNED),)),
-            Reminder(due=DAY, text="Muista", kind=ReminderKind.CUSTOM)]
-
-
 def test_the_comparison_sees_every_table_and_column(vault: Vault) -> None:
     """Each table holds rows in this caseload, and changing any one column of one row (or
     adding a document to a full-text index) makes the dumps differ — the equivalence test
     above cannot pass by comparing nothing."""
-    vault.save_many(_every_kind())
+    vault.save_many(every_kind())
     deadlines.bring_up_to_date(vault._current.ws)
     before = dump(vault._current.ws)
     db = vault._current.ws.db
@@ -258,7 +164,7 @@ def test_the_comparison_sees_every_table_and_column(vault: Vault) -> None:
 
 
 def test_every_kind_rebuilds_the_same_and_reports_progress(vault: Vault) -> None:
-    vault.save_many(_every_kind() * 1)
+    vault.save_many(every_kind() * 1)
     seen: list[tuple[int, int]] = []
     vault._current.progress = lambda done, total: seen.append((done, total))
     bulk, one, _b, _o = both_ways(vault)
@@ -267,7 +173,7 @@ def test_every_kind_rebuilds_the_same_and_reports_progress(vault: Vault) -> None
 
 
 def test_a_damaged_envelope_is_damaged_both_ways(vault: Vault) -> None:
-    recs = _every_kind()
+    recs = every_kind()
     vault.save_many(recs)
     enc = recs[2]
     head = vault._current._store.heads(enc.id)[0]
@@ -282,7 +188,7 @@ def test_a_damaged_envelope_is_damaged_both_ways(vault: Vault) -> None:
 
 def test_batches_commit_as_they_go(vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rebuild, "BATCH", 2)
-    vault.save_many(_every_kind())
+    vault.save_many(every_kind())
     bulk, one, _b, _o = both_ways(vault)
     assert bulk == one
 

@@ -1,0 +1,51 @@
+"""``WorkingSet.put_many`` (a save of many records) gives the rows one ``put`` per record
+gives: same rowids, columns and full-text entries, for new and replaced records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wshelp import caseload, dump, every_kind
+
+from counsel.domain import Encounter, Plan, WorkEntry
+from counsel.vault.workingset import WorkingSet
+
+
+def _apply(ws: WorkingSet, items: list[tuple[str, str, str, Any, Any]], *, many: bool) -> None:
+    ws.begin()
+    if many:
+        ws.put_many(items)
+    else:
+        for record_id, kind, rev_id, record, old in items:
+            ws.put(record_id=record_id, kind=kind, rev_id=rev_id, record=record, old=old)
+    ws.commit()
+
+
+def _changed(rec: Any) -> Any:
+    if isinstance(rec, Encounter):
+        return rec.replace(notes="muokattu muistiinpano", minutes=rec.minutes // 2)
+    if isinstance(rec, WorkEntry):
+        return rec.replace(what="Soitto", minutes=7)
+    if isinstance(rec, Plan):
+        return rec.replace(goals="Uusi tavoite")
+    return rec
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=caseload(), data=st.data())
+def test_put_many_equals_one_put_per_record(first: list[Any], data: Any) -> None:
+    """A first save, then a second one mixing replaced records with new ones."""
+    before = [(r.id, r.KIND, f"rev-a-{i}", r, None) for i, r in enumerate(first)]
+    replace = data.draw(st.lists(st.sampled_from(first), unique_by=lambda r: r.id))
+    added = [r for r in every_kind() if data.draw(st.booleans())]
+    after = [(r.id, r.KIND, f"rev-b-{r.id}", _changed(r), r) for r in replace]
+    after += [(r.id, r.KIND, f"rev-c-{r.id}", r, None) for r in added]
+    order = data.draw(st.permutations(after))
+    one, many = WorkingSet(), WorkingSet()
+    for ws, is_many in ((one, False), (many, True)):
+        _apply(ws, before, many=is_many)
+        _apply(ws, list(order), many=is_many)
+    assert dump(many) == dump(one)
+    assert many.stale_deadlines == one.stale_deadlines
