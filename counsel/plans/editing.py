@@ -100,11 +100,19 @@ class EditorContext:
 
     client: Client | None  # None: the client is no longer in the vault
     first_plan: bool  # the client has no other plan (a first plan's default dates)
+    #: the counsellor's stored print details (``PrintDetails.SETTINGS_KEY``), when read
+    print_settings: Any = None
+    settings_read: bool = False
 
 
-def read_context(vault: Any, client_id: str, plan_id: str) -> EditorContext:
+def read_context(vault: Any, client_id: str, plan_id: str, *,
+                 personal: Any = None) -> EditorContext:
+    """``personal``: the vault whose settings hold the counsellor's print details (read
+    too when given)."""
     from counsel.errors import RecordNotFound
 
+    settings = (personal.settings.get(PrintDetails.SETTINGS_KEY) if personal is not None
+                else None)
     try:
         client: Client | None = vault.get_typed(Client, client_id)
     except RecordNotFound:
@@ -113,7 +121,8 @@ def read_context(vault: Any, client_id: str, plan_id: str) -> EditorContext:
         plans: list[Plan] = vault.of_client(Plan, client_id)
     except KnownError:
         plans = []
-    return EditorContext(client, not any(p.id != plan_id for p in plans))
+    return EditorContext(client, not any(p.id != plan_id for p in plans), settings,
+                         settings_read=personal is not None)
 
 
 def default_client_language(client: Client | None) -> str:

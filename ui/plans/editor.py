@@ -72,7 +72,8 @@ class PlanEditor(DraftAutosave, QWidget):
         if context is None:  # not read ahead on the reader pool: read here
             try:
                 context = editing.read_context(session.vault_for(self.client_id),
-                                               self.client_id, self.plan_id)
+                                               self.client_id, self.plan_id,
+                                               personal=session.vault)
             except TeamUnavailable:
                 context = editing.EditorContext(None, first_plan=False)
         self.client: Client | None = context.client
@@ -82,6 +83,7 @@ class PlanEditor(DraftAutosave, QWidget):
         self._generation = 0
         self._texts: dict[str, str] = dict(state.get("sections") or {})
         self.first_plan = context.first_plan
+        self.context = context
         self._boxes: dict[str, QPlainTextEdit] = {}
         self._loading = True
         self._build()

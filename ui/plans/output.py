@@ -184,7 +184,9 @@ class PrintPanel(QGroupBox):
         return False
 
     def load_details(self, review: QDate) -> None:
-        stored = self.editor.session.vault.settings.get(editing.PrintDetails.SETTINGS_KEY)
+        context = self.editor.context  # read ahead on the reader pool when the plan opened
+        stored = (context.print_settings if context.settings_read else
+                  self.editor.session.vault.settings.get(editing.PrintDetails.SETTINGS_KEY))
         details = editing.PrintDetails.from_settings(stored)
         self._stored = details.to_settings()
         self.name.setText(details.counsellor_name)

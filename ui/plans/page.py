@@ -325,7 +325,8 @@ class PlanPage(QWidget):
         def work() -> tuple[Client, editing.EditorContext]:
             vault = session.vault_for(client_id)  # a team copy gone: said as an error
             client = vault.get_typed(Client, client_id)  # not there: said as an error
-            return client, editing.read_context(vault, client_id, plan_id)
+            return client, editing.read_context(vault, client_id, plan_id,
+                                                personal=session.vault)
 
         def opened(result: tuple[Client, editing.EditorContext]) -> None:
             if seq == self._opening:  # not overtaken by a later choice
@@ -337,7 +338,8 @@ class PlanPage(QWidget):
         """The same, reading here (scripts and tests that need the editor at once)."""
         plan_id, vault = new_id(), self.session.vault_for(client_id)
         client = vault.get_typed(Client, client_id)  # not there: RecordNotFound, as before
-        return self._open_new(client, editing.read_context(vault, client_id, plan_id),
+        return self._open_new(client, editing.read_context(vault, client_id, plan_id,
+                                                           personal=self.session.vault),
                               plan_id=plan_id)
 
     def _open_new(self, client: Client, context: editing.EditorContext, *,

@@ -36,6 +36,23 @@ class PageSpec:
 
 PAGES: list[PageSpec] = []
 
+#: what the first second after unlock opens (the workspace, Today in front, the Time page
+#: and quick log behind it, a search): imported on a reader thread while the key is
+#: derived (:func:`prefetch`), so the UI thread does not spend ~0.25 s importing them then
+FIRST_WAVE = ("counsel_ui.shell.workspace", "counsel_ui.today.page", "counsel_ui.clients.page",
+              "counsel_ui.timekeeping.page", "counsel_ui.timekeeping.quick_log")
+
+
+def prefetch(modules: tuple[str, ...] = FIRST_WAVE) -> None:
+    """Import ``modules`` in the background (no widget is made: class definitions only)."""
+    from counsel_ui.common.ops import BEHIND, Op
+
+    def work() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    Op(None, work, write=False, priority=BEHIND).run()
+
 
 def register(key: str, title: str, target: str) -> None:
     PAGES[:] = [p for p in PAGES if p.key != key] + [PageSpec(key, title, target)]

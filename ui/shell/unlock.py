@@ -305,8 +305,11 @@ class UnlockScreen(QWidget):
         # while the key is derived: what start-up (or the last session) left alive is
         # collected and frozen out of later full collections (common/responsive.py)
         from counsel_ui.common import responsive
+        from counsel_ui.shell import pages
 
         QTimer.singleShot(0, responsive.freeze_startup)
+        if mode != "create":  # a new vault opens on an empty workspace anyway
+            pages.prefetch()
 
     def _done(self, result: object, mode: str) -> None:
         self._busy = False

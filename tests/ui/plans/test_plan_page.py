@@ -237,15 +237,16 @@ def test_the_plans_page_reads_client_names_and_a_new_plans_client_off_the_ui_thr
 
     vault = window.session.vault
     on_ui: list[str] = []
-    for name in ("clients", "get_typed", "of_client"):
-        real = getattr(vault, name)
+    for owner, name in ((vault, "clients"), (vault, "get_typed"), (vault, "of_client"),
+                        (vault.settings, "get")):
+        real = getattr(owner, name)
 
         def spy(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]
             if threading.current_thread() is threading.main_thread():
                 on_ui.append(_name)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(vault, name, spy)
+        monkeypatch.setattr(owner, name, spy)
     from counsel_ui.plans.page import open_plans_for
 
     page = open_plans_for(window.workspace, AHMAD, new=True)
