@@ -7,7 +7,6 @@ versions — never the exception message or local values, which may contain clie
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import traceback
 from types import TracebackType
@@ -32,6 +31,8 @@ log = logging.getLogger("counsel.ui.errors")
 
 def crash_report(exc: BaseException) -> str:
     """A report safe to copy into a support ticket: no messages, no values."""
+    import platform  # 6 ms at start otherwise; only a crash report needs it
+
     from PySide6 import __version__ as pyside_version
 
     from counsel import __version__
