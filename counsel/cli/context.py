@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from counsel.errors import KnownError
 from counsel.i18n import gettext as _
 
 if TYPE_CHECKING:
+    from counsel.teams.vaultset import VaultSet
     from counsel.vault.service import Vault
 
 
@@ -21,6 +23,7 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._vault: Vault | None = None
+        self._vaults: VaultSet | None = None
 
     @property
     def vault_path(self) -> Path:
@@ -46,6 +49,21 @@ class Context:
             self._vault = Vault.unlock(self.vault_path, self.passphrase())
         return self._vault
 
+    def open_vaults(self) -> VaultSet:
+        """The personal vault and this computer's team copies (same passphrase, asked
+        once); the copies are locked by :meth:`close`."""
+        if self._vaults is None:
+            from counsel.teams.vaultset import VaultSet
+            from counsel.vault.service import Vault
+
+            phrase = self.passphrase()
+            if self._vault is None:
+                self._vault = Vault.unlock(self.vault_path, phrase)
+            self._vaults = VaultSet.open(self._vault, phrase)
+            for problem in self._vaults.problems:
+                print(problem, file=sys.stderr)
+        return self._vaults
+
     def adopt(self, vault: Vault) -> Vault:
         """Use a vault a command opened itself (created, recovered, joined): later calls to
         :meth:`open_vault` return it, and :meth:`close` locks it when the command ends."""
@@ -55,6 +73,9 @@ class Context:
         return vault
 
     def close(self) -> None:
+        if self._vaults is not None:
+            self._vaults.lock()
+            self._vaults = None
         if self._vault is not None:
             self._vault.lock()
             self._vault = None

@@ -57,10 +57,15 @@ class Encounter(Record):
     actions: tuple[AgreedAction, ...] = ()
     next_step: str = ""  # the client's own next step
     notes: str = ""
+    #: the account that wrote it, in a team's vault: stamped by the save path
+    #: (``counsel.teams.teamtime.stamp``), never typed; "" in a personal vault and on
+    #: records written before teams kept it (docs/teams.md, "Whose time")
+    author: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         require_id("client", self.client)
+        require_text("author", self.author, single_line=True)
         require_date("date", self.date)
         if self.start is not None and not isinstance(self.start, dt.time):
             raise ValidationError("start", _("must be a time of day"))

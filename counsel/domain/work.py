@@ -34,6 +34,8 @@ class WorkEntry(Record):
     what: str = ""  # one line of what was done
     encounter: str | None = None  # the encounter this appointment time belongs to
     source: str = ""  # e.g. "ics:<uid>|<recurrence-id>" for calendar imports (dedup key)
+    #: the account that wrote it, in a team's vault (as ``Encounter.author``)
+    author: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -47,6 +49,7 @@ class WorkEntry(Record):
         require_enum("channel", self.channel, Channel)
         require_text("what", self.what, single_line=True)
         require_text("source", self.source, single_line=True)
+        require_text("author", self.author, single_line=True)
         if self.start is not None and not isinstance(self.start, dt.time):
             raise ValidationError("start", _("must be a time of day"))
 

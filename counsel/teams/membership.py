@@ -34,12 +34,13 @@ from counsel.teams.identity import Identity, PublicIdentity, open_private, seal_
 from counsel.teams.remote import TeamRemote
 from counsel.teams.safety import Verifications, safety_code, same_code
 from counsel.vault import keys
+from counsel.vault.authors import TEAM_ACCOUNT
 from counsel.vault.kdf import KdfParams
 
 if TYPE_CHECKING:
     from counsel.vault.service import Vault
 
-GRANT_STATE, ACCOUNT_STATE = keysync.TEAM_GRANT, "team.account"
+GRANT_STATE, ACCOUNT_STATE = keysync.TEAM_GRANT, TEAM_ACCOUNT
 NAME_STATE = "team.name"
 
 

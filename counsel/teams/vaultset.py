@@ -213,14 +213,16 @@ class VaultSet:
         out.sort(key=lambda r: (normalize(r.client.name), r.client.id))
         return out
 
-    def client_names(self, ids: Iterable[str]) -> dict[str, str]:
+    def client_names(self, ids: Iterable[str], *, display: bool = True) -> dict[str, str]:
         wanted = list(ids)
-        names = {k: v for k, v in self.personal.client_names(wanted).items() if v}
+        names = {k: v for k, v in self.personal.client_names(wanted, display=display).items()
+                 if v}
         for copy in self._open_copies():
             rest = [i for i in wanted if i not in names]
             if not rest:
                 break
-            names.update({k: v for k, v in copy.vault.client_names(rest).items() if v})
+            names.update({k: v for k, v in copy.vault.client_names(
+                rest, display=display).items() if v})
         return names
 
     def today_summary(self, day: dt.date,

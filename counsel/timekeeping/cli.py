@@ -104,17 +104,17 @@ def _write(args: argparse.Namespace, csv_text: str | None, pdf: bytes | None) ->
 
 
 def cmd_report_time(args: argparse.Namespace, ctx: Context) -> int:
-    from counsel.timekeeping import report_query
+    from counsel.teams import teamtime
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import time_tables
-    from counsel.timekeeping.rows import client_list_names
     from counsel.timekeeping.split import Period
 
-    vault = ctx.open_vault()
+    vaults = ctx.open_vaults()  # own time on team clients too (counsel.teams.teamtime)
+    vault = vaults.personal
     period = Period.MONTH if args.by == "month" else Period.WEEK
-    report = report_query.time_report(vault, args.first, args.last, period)
-    names = (client_list_names(vault, [cid for cid, _s in report.by_client if cid])
-             if args.by == "client" else {})
+    report = teamtime.time_report(vaults, args.first, args.last, period)
+    ids = [cid for cid, _s in report.by_client if cid]
+    names = vaults.client_names(ids, display=False) if args.by == "client" else {}
     tables = time_tables(report, by_client=args.by == "client", client_names=names)
     if args.format == "pdf":
         from counsel.timekeeping.report_pdf import render_pdf

@@ -120,8 +120,10 @@ def _steps(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
 def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
           starts: dict[str, dt.date] | None = None,
           with_clients: bool = False,
-          should_stop: Callable[[], bool] | None = None) -> Cells:
-    """Sum the pieces of ``[first, last]`` per period, client, channel and kind of party."""
+          should_stop: Callable[[], bool] | None = None,
+          author: str | None = None) -> Cells:
+    """Sum the pieces of ``[first, last]`` per period, client, channel and kind of party
+    (with ``author``: of the entries and encounters that account wrote, in a team copy)."""
     check_range(first, last)
     early_end = dt.timedelta(days=EARLY_DAYS)
     starts = starts or {}
@@ -135,7 +137,7 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
             raise Stopped
         for dim, key, visible, background, clients, day, internal in \
                 vault.time_queries.pieces(period.value, low, high, first, early_json,
-                                          with_clients=with_clients):
+                                          with_clients=with_clients, author=author):
             if dim == "n":
                 out.entries += visible
                 continue
@@ -184,9 +186,16 @@ def _counted(pairs: dict[str | None, int]) -> Counted:
 
 def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
                     circular_threshold: int = DEFAULT_THRESHOLD,
-                    plans: Sequence[LightPlan] | None = None) -> Indicators:
-    """As ``indicators.compute_indicators`` (entries incl. encounter time) for ``c``'s range."""
+                    plans: Sequence[LightPlan] | None = None,
+                    author: str | None = None) -> Indicators:
+    """As ``indicators.compute_indicators`` (entries incl. encounter time) for ``c``'s range.
+
+    With ``author`` (a team copy, ``c`` summed for that account): the encounters are that
+    account's, and a client counts as new or circular only if the account worked with
+    them in the range — a team's clients are not each member's caseload."""
     first, last = c.first, c.last
+    if author:
+        starts = {k: v for k, v in starts.items() if k in c.by_client}
     client_minutes = {k: a.visible + a.background + a.internal for k, a in c.by_client.items()
                       if k is not None}
     enc: dict[str, dict[str | None, int]] = {}
@@ -196,7 +205,8 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
         cell[client] = cell.get(client, 0) + value
 
     modes = [m for m in InterpreterMode if m is not InterpreterMode.NONE]
-    for client, mode, place, n, minutes in vault.time_queries.encounter_counts(first, last):
+    for client, mode, place, n, minutes in vault.time_queries.encounter_counts(
+            first, last, author=author):
         add("encounters", client, n)
         add("minutes", client, minutes)
         if mode != InterpreterMode.NONE.value:
@@ -212,6 +222,8 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
     else:
         circular = flagged_clients(circular_referrals(cast(Any, plans),
                                                       threshold=circular_threshold, as_of=last))
+    if author:
+        circular = {k for k in circular if k in c.by_client}
     return Indicators(
         first=first, last=last,
         client_minutes=_counted(cast(Any, client_minutes)),

@@ -51,16 +51,19 @@ _ENC_TEXT = ("situation", "resources", "possibilities", "obstacles_text", "exper
 _ENC_SEARCH = (*_ENC_TEXT, "others_present")
 _ENC_FIELDS = frozenset(("id", "client", "date", "start", "minutes", "place", "interpreter_mode",
                          "interpreter_language", "others_present", "given", "obstacles",
-                         "actions", *_ENC_TEXT))
+                         "actions", "author", *_ENC_TEXT))
 _WORK_FIELDS = frozenset(("id", "kind", "date", "minutes", "client", "start", "contact",
-                          "party_kind", "channel", "what", "encounter", "source"))
+                          "party_kind", "channel", "what", "encounter", "source", "author"))
+#: the same written before records kept their author (it defaults to "")
+_BEFORE_AUTHOR = {_ENC_FIELDS: _ENC_FIELDS - {"author"}, _WORK_FIELDS: _WORK_FIELDS - {"author"}}
 _ACTION_FIELDS = frozenset(("what", "who", "due", "client_step", "done"))
 _ID_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
 
 
 def _fields_known(data: dict[str, Any], fields: frozenset[str]) -> None:
     # exactly the fields the fast path knows (a payload of another version goes the slow way)
-    if data.keys() != fields:
+    keys = data.keys()
+    if keys != fields and keys != _BEFORE_AUTHOR[fields]:
         raise NotFast
 
 
@@ -160,7 +163,8 @@ def add_encounter(batch: Batch, rowid: int, record_id: str, rev_id: str,
     date = _date(data["date"])
     row = (rowid, client, date, _time(data["start"]), _minutes(data["minutes"], 0),
            _member(data["place"], _PLACE), mode, language, ",".join(given), ",".join(obstacles),
-           actions_json_rows(compact) if compact else None)
+           actions_json_rows(compact) if compact else None,
+           _text(data.get("author", ""), line=True))
     batch.records.append((rowid, record_id, Encounter.KIND, rev_id, client, 0, None))
     batch.encounters.append(row)
     batch.actions.extend((rowid, i, client, due) for i, (_w, _who, due, _s, done)
@@ -185,7 +189,7 @@ def add_work(batch: Batch, rowid: int, record_id: str, rev_id: str,
            _member(data["channel"], _CHANNEL),
            None if party is None else _member(party, _PARTY),
            _ident(data["contact"], optional=True), _ident(data["encounter"], optional=True),
-           _text(data["source"], line=True), what)
+           _text(data["source"], line=True), what, _text(data.get("author", ""), line=True))
     batch.records.append((rowid, record_id, WorkEntry.KIND, rev_id, client, 0, None))
     batch.work.append(row)
     body = textnorm.normalize(what)

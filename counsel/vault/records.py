@@ -19,7 +19,7 @@ from counsel.domain import RECORD_TYPES, Client, Record
 from counsel.domain.base import new_id
 from counsel.errors import RecordNotFound, ValidationError
 from counsel.i18n import gettext as _
-from counsel.vault import history, integrity, keys
+from counsel.vault import authors, history, integrity, keys
 from counsel.vault.current import SNAPSHOT_KEY, Current
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher, encode
@@ -78,6 +78,8 @@ class Records:
         slow: list[str] = []
         seen: set[str] = set()
         ws = self._current.ws
+        if account := self._store.state(authors.TEAM_ACCOUNT):  # a team copy
+            records = authors.stamp(records, account, ws.author_of)
         for record in records:
             if RECORD_TYPES.get(record.KIND) is not type(record):
                 raise TypeError(f"not a storable record: {type(record).__name__}")

@@ -110,6 +110,7 @@ def work_from_row(r: Sequence[Any]) -> WorkEntry:
         encounter=r[9],
         source=r[10] or "",
         what=r[11] or "",
+        author=r[12] or "",
     )
 
 

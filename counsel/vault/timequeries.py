@@ -22,15 +22,17 @@ _PERIOD_SQL = {
 #: (``encounter_time``; looked up for the step's encounters only, on the index of
 #: ``work.encounter``), each split at midnight.  ?1 first day of the step, ?2 last day,
 #: ?3 first day of the whole report (entry counting), ?4 JSON of the clients whose first
-#: 90 days touch the range (per-day minutes).
+#: 90 days touch the range (per-day minutes); with an author (a team copy: one member's
+#: time) ?5 is that author and ``{who}`` keeps only their rows, on the partial indexes of
+#: ``author`` (the term ``author <> ''`` lets SQLite use them).
 _PIECES = """
 WITH ent AS MATERIALIZED (
   SELECT rowid AS id, client, date, start, minutes, kind, channel, party_kind FROM work
-  WHERE date BETWEEN date(?1, '-1 day') AND ?2
+  WHERE date BETWEEN date(?1, '-1 day') AND ?2{who}
   UNION ALL
   SELECT rowid, client, date, start, minutes, 'visible',
          CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END, NULL
-  FROM encounters e WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0
+  FROM encounters e WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0{who}
     AND NOT EXISTS (SELECT 1 FROM records r JOIN work w ON w.encounter = r.record_id
                     WHERE r.rowid = e.rowid)
 ), sm AS (
@@ -70,8 +72,9 @@ SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FR
 
 _ENCOUNTERS = """
 SELECT client, interpreter_mode, place, COUNT(*), SUM(minutes) FROM encounters
-WHERE date BETWEEN ?1 AND ?2 GROUP BY client, interpreter_mode, place
+WHERE date BETWEEN ?1 AND ?2{who} GROUP BY client, interpreter_mode, place
 """
+_WHO = " AND author = ?{n} AND author <> ''"
 
 
 #: Clients with a circular referral on :as_of (counsel.timekeeping.circular): per client
@@ -111,15 +114,22 @@ class TimeQueries(StepQueries):
         return starts
 
     def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date,
-               early_clients_json: str, *, with_clients: bool = False) -> list[Any]:
+               early_clients_json: str, *, with_clients: bool = False,
+               author: str | None = None) -> list[Any]:
         """The summed pieces of one step ``[low, high]`` (see ``_PIECES``):
-        ``(dim, key, visible, background, clients, day, internal)`` rows."""
+        ``(dim, key, visible, background, clients, day, internal)`` rows; with
+        ``author``, of the entries and encounters that account wrote only."""
         query = _PIECES.format(period=_PERIOD_SQL[period],
                                clients="group_concat(DISTINCT client)" if with_clients
-                               else "NULL")
-        return self._rows(query, (low.isoformat(), high.isoformat(), first.isoformat(),
-                                  early_clients_json))
+                               else "NULL", who=_WHO.format(n=5) if author else "")
+        params = (low.isoformat(), high.isoformat(), first.isoformat(), early_clients_json)
+        return self._rows(query, params + (author,) if author else params)
 
-    def encounter_counts(self, first: dt.date, last: dt.date) -> list[Any]:
-        """``(client, interpreter mode, place, count, minutes)`` of encounters in a range."""
-        return self._rows(_ENCOUNTERS, (first.isoformat(), last.isoformat()))
+    def encounter_counts(self, first: dt.date, last: dt.date,
+                         author: str | None = None) -> list[Any]:
+        """``(client, interpreter mode, place, count, minutes)`` of encounters in a range
+        (with ``author``: that account's only)."""
+        params = (first.isoformat(), last.isoformat())
+        if author:
+            return self._rows(_ENCOUNTERS.format(who=_WHO.format(n=3)), params + (author,))
+        return self._rows(_ENCOUNTERS.format(who=""), params)

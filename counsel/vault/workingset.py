@@ -24,22 +24,13 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 11
+LAYOUT_VERSION = 12
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
-#: revision; every client's deadlines are then computed again.
-UPGRADABLE = {8: """
-CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL,
-    source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
-CREATE INDEX main.deadlines_due ON deadlines(due);
-CREATE INDEX main.deadlines_client ON deadlines(client);
-CREATE INDEX enc.actions_client ON actions(client, due);
-""", 9: "DELETE FROM main.deadlines;",  # 9 kept rows of inactive clients too
-    10: """
-CREATE TABLE main.measures (client TEXT NOT NULL, made TEXT NOT NULL, k TEXT NOT NULL,
-    code TEXT NOT NULL, progressed INTEGER NOT NULL);
-CREATE INDEX main.measures_client ON measures(client, code, k);
-"""}
+#: revision; every client's deadlines are then computed again.  Layouts 8-10 were upgraded
+#: so; layout 12 keeps each encounter's and work entry's author (teams), which a cache
+#: built before it cannot know, so every older cache is rebuilt from the revisions.
+UPGRADABLE: dict[int, str] = {}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -80,10 +71,13 @@ CREATE VIRTUAL TABLE main.fts_clients USING fts5(title, body, content='', detail
     "enc": """
 CREATE TABLE enc.encounters (
     rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, place TEXT,
-    interpreter_mode TEXT, interpreter_language TEXT, given TEXT, obstacles TEXT, actions TEXT
+    interpreter_mode TEXT, interpreter_language TEXT, given TEXT, obstacles TEXT, actions TEXT,
+    author TEXT
 );
 CREATE INDEX enc.encounters_client ON encounters(client, date);
 CREATE INDEX enc.encounters_date ON encounters(date);
+-- one member's encounters in a team copy (time reports filtered to the author)
+CREATE INDEX enc.encounters_author ON encounters(author, date) WHERE author <> '';
 -- the open agreed actions with a due date (erow: the encounter's row, i: its place in the
 -- encounter's actions), so Today counts and ranks them by an index range, not JSON
 CREATE TABLE enc.actions (
@@ -97,12 +91,14 @@ CREATE INDEX enc.actions_client ON actions(client, due);
     "wk": """
 CREATE TABLE wk.work (
     rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,
-    channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT, what TEXT
+    channel TEXT, party_kind TEXT, contact TEXT, encounter TEXT, source TEXT, what TEXT,
+    author TEXT
 );
 CREATE INDEX wk.work_client ON work(client, date);
 CREATE INDEX wk.work_date ON work(date);
 -- encounters a work entry accounts for, looked up per encounter (time reports)
 CREATE INDEX wk.work_encounter ON work(encounter) WHERE encounter IS NOT NULL;
+CREATE INDEX wk.work_author ON work(author, date) WHERE author <> '';
 """,
     "fts": """
 CREATE VIRTUAL TABLE fts.fts_all USING fts5(title, body, content='', detail=none,
@@ -210,6 +206,7 @@ class Batch:
                 ",".join(g.value for g in record.given),
                 ",".join(o.value for o in record.obstacles),
                 actions_json(record.actions) if record.actions else None,
+                record.author,
             ))
             self.actions.extend(
                 (rowid, i, record.client, a.due.isoformat())
@@ -228,6 +225,7 @@ class Batch:
                 record.encounter,
                 record.source,
                 record.what,
+                record.author,
             ))
 
 
@@ -395,10 +393,18 @@ class WorkingSet:
     def work_rows(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[Any]:
         return self.db.execute(
             "SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.kind, w.channel, "
-            "w.party_kind, w.contact, w.encounter, w.source, w.what FROM work w "
+            "w.party_kind, w.contact, w.encounter, w.source, w.what, w.author FROM work w "
             f"JOIN records r ON r.rowid=w.rowid WHERE {where} ORDER BY w.date, w.start",
             params,
         ).fetchall()
+
+    def author_of(self, record_id: str) -> str | None:
+        """The author kept for a current encounter or work entry (None: not one here)."""
+        found = self.db.execute(
+            "SELECT COALESCE(e.author, w.author, '') FROM records r LEFT JOIN encounters e "
+            "ON e.rowid=r.rowid LEFT JOIN work w ON w.rowid=r.rowid WHERE r.record_id=? "
+            "AND r.kind IN ('encounter', 'work')", (record_id,)).fetchone()
+        return None if found is None else str(found[0])
 
     def row(self, record_id: str) -> tuple[str, str, str, int, str | None] | None:
         """(kind, rev_id, key_id, conflict, data) of a record, or None."""

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from counsel.i18n import gettext as _
+from counsel.teams import teamtime
 from counsel.timekeeping import report_query
 from counsel.timekeeping.overview import (
     ExportKind,
@@ -205,7 +206,7 @@ class TimePage(QWidget):
         self.loading = False
         self._op: Op | None = None
         # what every range's report reads from the whole vault; dropped when records change
-        self._basis: Basis | None = None
+        self._basis: dict[str, Basis] | None = None  # per vault of the session
         self._generation = 0
         lay = QVBoxLayout(self)
 
@@ -353,7 +354,7 @@ class TimePage(QWidget):
         self._seq += 1
         seq = self._seq
         generation = self._generation
-        vault = self.session.vault
+        vaults = self.session.vaults  # own time on team clients too
         cached = self._basis
         self.loading = True
         self.status.setText(_("Calculating…"))
@@ -361,13 +362,13 @@ class TimePage(QWidget):
         self.chart.set_loading()
         closing = self.session
 
-        def work() -> tuple[Basis, Overview]:
-            base = cached if cached is not None else report_query.basis(vault)
-            return base, report_query.overview(
-                vault, first, last, base=base,
+        def work() -> tuple[dict[str, Basis], Overview]:
+            base = cached if cached is not None else teamtime.basis(vaults)
+            return base, teamtime.overview(
+                vaults, first, last, base=base,
                 should_stop=lambda: closing.closing or op.cancelled)
 
-        def show(result: tuple[Basis, Overview]) -> None:
+        def show(result: tuple[dict[str, Basis], Overview]) -> None:
             if generation == self._generation:
                 self._basis = result[0]
             if seq == self._seq:

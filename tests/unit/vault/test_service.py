@@ -222,20 +222,32 @@ def test_cache_of_another_layout_is_rebuilt(vault: Vault, vault_path: Path,
 
 def test_cache_of_the_previous_layout_is_upgraded_not_rebuilt(
         vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A layout-8 unlock cache (no deadlines table) is used, its deadlines computed on
-    first use and the cache sealed again at lock in the current layout."""
+    """An unlock cache of an upgradable older layout (here: one without the deadlines
+    table) is used, its deadlines computed on first use and the cache sealed again at
+    lock in the current layout."""
     import counsel.vault.current as current
     import counsel.vault.workingset as workingset
     from counsel.app import today_query
     from counsel.domain import ReminderKind
 
     monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    old = workingset.LAYOUT_VERSION - 1
+    monkeypatch.setattr(workingset, "UPGRADABLE", {old: """
+CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL,
+    source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
+CREATE INDEX main.deadlines_due ON deadlines(due);
+CREATE INDEX main.deadlines_client ON deadlines(client);
+CREATE INDEX enc.actions_client ON actions(client, due);
+CREATE TABLE main.measures (client TEXT NOT NULL, made TEXT NOT NULL, k TEXT NOT NULL,
+    code TEXT NOT NULL, progressed INTEGER NOT NULL);
+CREATE INDEX main.measures_client ON measures(client, code, k);
+"""})
     c = _client("Upgrade Client").replace(permit_date=TODAY - dt.timedelta(days=80))
     vault.save(c)
     ws = vault._current.ws
     ws.db.executescript("DROP TABLE main.deadlines; DROP TABLE main.measures; "
                         "DROP INDEX enc.actions_client; "
-                        "PRAGMA main.user_version = 8;")
+                        f"PRAGMA main.user_version = {old};")
     ws.stale_deadlines.clear()
     ws.upgraded = True  # force the cache to be written, as layout 8
     vault.lock()
