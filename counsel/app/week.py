@@ -40,17 +40,23 @@ def _time(text: str | None) -> dt.time | None:
     return dt.time.fromisoformat(text) if text else None
 
 
-def week(vault: Vault, monday: dt.date) -> list[WeekItem]:
+def week(vault: Vault, monday: dt.date, author: str | None = None) -> list[WeekItem]:
+    """The week's items in ``vault`` (with ``author``: that account's, in a team copy;
+    the whole session's week is ``counsel.teams.teamtime.week``)."""
     first, last = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
     items = [
         WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",
                  rid, place or "", lang if mode and mode != "none" else "",
                  interpreter_missing=bool(needed) and (not mode or mode == "none"))
         for rid, client, d, start, minutes, place, mode, lang, name, needed
-        in vault.agenda.encounters_between(first, last)]
+        in vault.agenda.encounters_between(first, last, author)]
     items += [
         WeekItem(dt.date.fromisoformat(d), _time(start), minutes or 0, client, name or "",
                  None, what=what or "")
         for _rid, client, d, start, minutes, what, name
-        in vault.agenda.imported_between(first, last)]
+        in vault.agenda.imported_between(first, last, author)]
+    return sort_week(items)
+
+
+def sort_week(items: list[WeekItem]) -> list[WeekItem]:
     return sorted(items, key=lambda i: (i.day, i.start or dt.time(0), i.client_name))

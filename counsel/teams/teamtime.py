@@ -145,3 +145,15 @@ def overview(vs: VaultSet, first: dt.date, last: dt.date, period: Period | None 
             for cid, s in report.by_client]
     rows.sort(key=lambda r: (r.client is None, -r.split.total, r.name.casefold()))
     return Overview(report, ind, tuple(rows))
+
+
+def week(vs: VaultSet, monday: dt.date) -> list[Any]:
+    """The Week page's items of this counsellor: the personal vault's and their own
+    encounters and calendar time on team clients (``counsel.app.week.WeekItem``)."""
+    from counsel.app.week import sort_week
+    from counsel.app.week import week as week_of
+
+    found = sources(vs)
+    if len(found) == 1:
+        return week_of(vs.personal, monday)
+    return sort_week([i for v, a in found for i in week_of(v, monday, a)])

@@ -45,14 +45,16 @@ SELECT r.record_id, e.client, e.date, e.start, e.minutes, e.place, e.interpreter
        e.interpreter_language, c.name, c.interpreter_needed
 FROM encounters e JOIN records r ON r.rowid = e.rowid
 LEFT JOIN records rc ON rc.record_id = e.client LEFT JOIN clients c ON c.rowid = rc.rowid
-WHERE e.date BETWEEN ? AND ?
+WHERE e.date BETWEEN ?1 AND ?2{who}
 """
 _WEEK_IMPORTED = """
 SELECT r.record_id, w.client, w.date, w.start, w.minutes, w.what, c.name
 FROM work w JOIN records r ON r.rowid = w.rowid
 LEFT JOIN records rc ON rc.record_id = w.client LEFT JOIN clients c ON c.rowid = rc.rowid
-WHERE w.date BETWEEN ? AND ? AND w.source LIKE 'ics:%' AND w.encounter IS NULL
+WHERE w.date BETWEEN ?1 AND ?2 AND w.source LIKE 'ics:%' AND w.encounter IS NULL{who}
 """
+#: ``{who}`` of the week's queries: one author's rows (a team copy; partial index)
+_WHO = " AND {t}.author = ?3 AND {t}.author <> ''"
 
 
 #: The computed deadlines of one group (see counsel.vault.deadlines; only active clients
@@ -246,13 +248,22 @@ class Agenda(StepQueries):
             rows += self._fresh_rows(_DEADLINE_COLUMNS + _DEADLINES_IN_GROUP, group_params)
         return totals, rows, due_clients
 
-    def encounters_between(self, first: str, last: str) -> list[Any]:
+    def encounters_between(self, first: str, last: str,
+                           author: str | None = None) -> list[Any]:
         """Encounters dated ``first``..``last`` (ISO) with their client's name and whether
         the client needs an interpreter: (id, client, date, start, minutes, place,
-        interpreter mode, interpreter language, client name, interpreter needed)."""
-        return self._rows(_WEEK_ENCOUNTERS, (first, last))
+        interpreter mode, interpreter language, client name, interpreter needed); with
+        ``author``, that account's only (a team copy)."""
+        return self._week(_WEEK_ENCOUNTERS, "e", first, last, author)
 
-    def imported_between(self, first: str, last: str) -> list[Any]:
+    def imported_between(self, first: str, last: str,
+                         author: str | None = None) -> list[Any]:
         """Work imported from calendars (not an encounter's) dated ``first``..``last``:
-        (id, client, date, start, minutes, what, client name)."""
-        return self._rows(_WEEK_IMPORTED, (first, last))
+        (id, client, date, start, minutes, what, client name); ``author`` as above."""
+        return self._week(_WEEK_IMPORTED, "w", first, last, author)
+
+    def _week(self, query: str, table: str, first: str, last: str,
+              author: str | None) -> list[Any]:
+        if author:
+            return self._rows(query.format(who=_WHO.format(t=table)), (first, last, author))
+        return self._rows(query.format(who=""), (first, last))

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counsel.app.week import WeekItem, monday_of, week
+from counsel.app.week import WeekItem, monday_of
 from counsel.domain import Place
 from counsel.i18n import display
 from counsel.i18n import gettext as _
+from counsel.teams import teamtime
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import named
 
@@ -86,8 +87,8 @@ class WeekPage(QWidget):
 
     def show_week(self, monday: dt.date) -> None:
         self.monday = monday
-        vault = self.session.vault
-        if vault.locked:
+        vaults = self.session.vaults  # own appointments with team clients too
+        if vaults.personal.locked:
             return
         self.title.setText(_("Week {n}: {first} – {last}").format(
             n=monday.isocalendar()[1], first=display.date(monday),
@@ -99,7 +100,7 @@ class WeekPage(QWidget):
             if seq == self._seq:  # only the week asked for last
                 self._fill(items)
 
-        Op(self, lambda: week(vault, monday), write=False).success(show).run()
+        Op(self, lambda: teamtime.week(vaults, monday), write=False).success(show).run()
 
     def _fill(self, items: list[WeekItem]) -> None:
         self.tree.clear()

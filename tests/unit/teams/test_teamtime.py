@@ -164,6 +164,20 @@ def test_report_time_cli_counts_my_team_time(world: World, monkeypatch: pytest.M
     assert clients == {"Tiimin Asiakas": 85, "Oma Asiakas": 75}
 
 
+def test_my_week_shows_my_team_appointments_not_my_colleagues(world: World) -> None:
+    from counsel.app.week import week
+
+    monday = DAY
+    mine = {(i.encounter_id, i.client_name) for i in
+            teamtime.week(world.vaults("maria"), monday) if i.encounter_id}
+    own_enc = next(i.encounter_id for i in week(world.personal, monday))
+    assert mine == {(own_enc, "Oma Asiakas"), (world.mine[0].id, "Tiimin Asiakas")}
+    theirs = {i.encounter_id for i in teamtime.week(world.vaults("jonas"), monday)}
+    assert world.theirs[0].id in theirs and world.mine[0].id not in theirs
+    # no team: exactly the personal week
+    assert teamtime.week(VaultSet(world.personal), monday) == week(world.personal, monday)
+
+
 # -- the sums across vaults equal the sums of one vault holding the same records --------
 
 days = st.integers(-20, 20).map(lambda n: DAY + dt.timedelta(days=n))
