@@ -74,6 +74,7 @@ class AuditPage(QWidget):
         self.shown: list[AuditEntry] = []
         self._query: Op | None = None
         self._checking: Op | None = None
+        self._again = False
         self._stale = False
         lay = QVBoxLayout(self)
         intro = QLabel(_("Every view, edit, print, export, share and erasure, with who, when "
@@ -169,16 +170,35 @@ class AuditPage(QWidget):
         self._check()
 
     def _check(self) -> None:
-        vault = self.session.vault
+        """Check the whole chain in the background; asked again while a check runs, one
+        more runs after it (a stream of new entries never keeps the state from showing)."""
         if self._checking is not None:
-            self._checking.cancel()  # not started yet: skipped; running: its result dropped
+            self._again = True
+            return
+        vault = self.session.vault
         # the reader pool at low priority: Today's and the Time page's long jobs and the
         # other reader are not held up by a check of a decade of entries
         self._checking = Op(self, lambda: vault.audit.verify(), write=False,
-                            priority=BEHIND).success(self._show_state).run()
+                            priority=BEHIND).success(self._show_state).failure(
+            self._check_failed).run()
+
+    def _checked(self) -> None:
+        self._checking = None
+        if self._again and not self.session.vault.locked:
+            self._again = False
+            self._check()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        from counsel.app.today import Stopped
+        from counsel_ui.common.errors import show_error
+
+        self._checking = None
+        self._again = False
+        if not isinstance(exc, Stopped) and not self.session.vault.locked:
+            show_error(self, exc)  # (locked meanwhile: nothing to say)
 
     def _show_state(self, state: ChainState) -> None:
-        self._checking = None
+        self._checked()
         self.chain = state
         if state.intact:
             self.state.setText("✔ " + audit.state_text(state))

@@ -81,3 +81,32 @@ def test_a_page_at_a_time_and_translated_details(qtbot, window, monkeypatch,
     page.export_to(out)
     qtbot.waitUntil(out.exists, timeout=20_000)
     assert len(out.read_text(encoding="utf-8").splitlines()) >= 1 + total
+
+
+def test_new_entries_while_checking_do_not_restart_the_check(qtbot, window,
+                                                             monkeypatch) -> None:
+    """Asked again while the chain is being checked (new entries keep coming), the page
+    lets the running check finish and runs one more: the state shows, the work is bounded."""
+    import threading
+    import time
+
+    vault = window.session.vault
+    window.workspace.show_page("audit")
+    page = window.workspace.page("audit")
+    qtbot.waitUntil(lambda: page.chain is not None, timeout=20_000)
+    real, calls, lock = vault.audit.verify, [], threading.Lock()
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:
+            calls.append(1)
+        time.sleep(0.4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(vault.audit, "verify", slow)
+    page.chain = None
+    for _n in range(5):
+        page.refresh()
+        qtbot.wait(60)
+    qtbot.waitUntil(lambda: page.chain is not None and page._checking is None,  # noqa: SLF001
+                    timeout=20_000)
+    assert 1 <= len(calls) <= 2, calls
