@@ -201,21 +201,45 @@ def cmd_remove(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.teams import membership
+REMOVED_EXIT = 3  # `counsel team sync`: this account is no longer in the team
 
-    with _session(ctx) as s:
-        team = _open(s, ctx, _team_id(s, args.team))
-        try:
-            membership.refresh(s, team)
-            rotated = membership.rotate_out_expired(s, team)
-            if rotated is not None:
-                print(_("A substitute's access has ended; new writes use key version "
-                        "{n}.").format(n=rotated))
-            _sync(team)
-        finally:
-            team.lock()
-    return 0
+
+def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
+    """The app's team sync (:func:`counsel.teams.vaultset.sync_teams`) for one team.
+    Exit 0 synced; 1 error; 3 this account was removed from the team: the copy on this
+    computer is deleted, or set aside as ``teams/<id>.vault.removed`` when it held
+    writes the server never took."""
+    import sys
+
+    from counsel.teams.vaultset import VaultSet, sync_teams
+
+    vs = VaultSet.open(ctx.open_vault(), ctx.passphrase())
+    try:
+        found = [c for c in vs.copies.values() if args.team in (c.team_id, c.name)]
+        if len(found) != 1:
+            for problem in vs.problems:
+                print(problem, file=sys.stderr)
+            with _session(ctx) as s:
+                _team_id(s, args.team)  # no such team at all: says so
+            raise KnownError(_("Several teams are called {team}; use its id.").format(
+                team=args.team) if found else _(
+                "This computer has no copy of that team (counsel team join TEAM)."))
+        for other in list(vs.copies.values()):
+            if other is not found[0]:
+                vs.drop(other.team_id, "")
+        report = sync_teams(vs)
+    finally:
+        vs.lock()
+    for note in report.notes:
+        print(note)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.removed:
+        for kept in report.set_aside:
+            print(_("Writes the server never took are kept, encrypted, in {file}.").format(
+                file=kept), file=sys.stderr)
+        return REMOVED_EXIT
+    return 1 if report.problems else 0
 
 
 def _local_teams(ctx: Any) -> Iterator[Vault]:

@@ -268,6 +268,9 @@ def removed_words(team: str) -> str:
 class TeamSyncReport:
     changed: bool  # something arrived or left: the client views refresh
     problems: list[str]
+    removed: list[str] = dataclasses.field(default_factory=list)  # team ids that left
+    set_aside: list[Path] = dataclasses.field(default_factory=list)  # *.vault.removed kept
+    notes: list[str] = dataclasses.field(default_factory=list)  # e.g. a substitute rotated out
 
 
 def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
@@ -284,11 +287,17 @@ def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
         return TeamSyncReport(False, [])
     s = membership.session(vs.personal, transport)
     changed, problems = False, []
+    removed: list[str] = []
+    aside: list[Path] = []
+    notes: list[str] = []
     try:
         listed = {str(t["team_id"]): str(t.get("name") or "") for t in s.remote.teams()}
         for team_id, copy in list(vs.copies.items()):
             if team_id not in listed:
-                _remove_copy(vs, copy, removed_words(copy.name))
+                kept = remove_copy(vs, copy, removed_words(copy.name))
+                removed.append(team_id)
+                if kept is not None:
+                    aside.append(kept)
                 problems.append(removed_words(copy.name))
                 vs.problems.append(removed_words(copy.name))
                 changed = True
@@ -299,7 +308,11 @@ def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
                 changed = True
             try:
                 membership.refresh(s, copy.vault, now)
-                membership.rotate_out_expired(s, copy.vault, now)
+                rotated = membership.rotate_out_expired(s, copy.vault, now)
+                if rotated is not None:
+                    notes.append(_("{team}: a substitute's access has ended; new writes use "
+                                   "key version {n}.").format(
+                                       team=f"\u2068{copy.name}\u2069", n=rotated))
                 client = SyncClient.from_vault(copy.vault)
                 try:
                     report = client.sync()
@@ -318,22 +331,27 @@ def sync_teams(vs: VaultSet, now: dt.datetime | None = None,
                     team=f"\u2068{copy.name}\u2069", reason=exc.message))
     finally:
         s.close()
-    return TeamSyncReport(changed, problems)
+    return TeamSyncReport(changed, problems, removed, aside, notes)
 
 
-def _remove_copy(vs: VaultSet, copy: TeamCopy, why: str) -> None:
+def remove_copy(vs: VaultSet, copy: TeamCopy, why: str) -> Path | None:
     """A removed member's copy leaves: deleted, or — holding writes the server never
     took — set aside as ``<team>.vault.removed`` (still encrypted; never opened again by
-    the app), so nothing typed is destroyed by a removal."""
+    the app), so nothing typed is destroyed by a removal.  Returns the set-aside file
+    (None: nothing was unsent, the copy is deleted).  The app's sync and
+    ``counsel team sync`` both come here (through :func:`sync_teams`)."""
     from counsel.teams.membership import drop_copy
 
     path = Path(copy.vault.path) if copy.vault.path else None
     unsynced = copy.vault.sync_port.unsynced_count() if not copy.vault.locked else 0
     vs.drop(copy.team_id, why)
     if path is None:
-        return
+        return None
+    kept = None
     if unsynced:
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             if p.exists():
                 p.replace(p.with_name(p.name.replace(".vault", ".vault.removed", 1)))
+        kept = path.with_name(path.name + ".removed")
     drop_copy(path)
+    return kept

@@ -78,6 +78,20 @@ def test_create_invite_join_remove_from_the_command_line(
     copy.lock()
 
     assert "key version 1" in _ok(_cli(maria, "team", "remove", "North", "jonas"))
-    _refused(_cli(jonas, "team", "sync", "North"))
+    # Jonas wrote offline before hearing of it: his team sync handles the removal as the
+    # app's does — exit 3, says why, the copy set aside (encrypted) since it holds that
+    copy_path = tmp_path / "jonas" / "teams" / f"{team_id}.vault"
+    copy = Vault.unlock(copy_path, PASS)
+    copy.save(Contact(id="d" * 32, name="Written offline"))
+    copy.lock()
+    left = _cli(jonas, "team", "sync", "North")
+    assert left.returncode == 3 and "Traceback" not in left.stderr, left.stderr
+    assert "no longer a member" in left.stderr and ".vault.removed" in left.stderr
+    assert not copy_path.exists()
+    kept = Vault.unlock(copy_path.with_name(copy_path.name + ".removed"), PASS)
+    assert kept.get("d" * 32).name == "Written offline"  # type: ignore[attr-defined]
+    kept.lock()
+    # the team is gone from this computer now: a second sync is an error, not a removal
+    assert _refused(_cli(jonas, "team", "sync", "North"))
     assert "key version 1" in _ok(_cli(maria, "team", "list"))
     assert "No team called Nowhere" in _refused(_cli(maria, "team", "invite", "Nowhere", "x"))
