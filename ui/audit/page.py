@@ -87,6 +87,11 @@ class AuditPage(QWidget):
         filters = QHBoxLayout()
         self.client = named(QComboBox(), _("Client"))
         self.person = named(QComboBox(), _("Person"))
+        for combo, everyone in ((self.client, _("All clients")), (self.person, _("Everyone"))):
+            # the choices arrive after the page is shown: the box grows to fit them
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(320)  # (a long name does not push the dates off the row)
+            combo.addItem(everyone, "")
         self.kind = named(QComboBox(), _("Kind"))
         self.kind.addItem(_("All kinds"), "")
         for k in audit.KINDS:
