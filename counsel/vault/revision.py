@@ -45,7 +45,7 @@ def row_to_rev(row: Sequence[object]) -> StoredRevision:
     return StoredRevision(
         rev_id=str(row[0]),
         record_id=str(row[1]),
-        parents=tuple(json.loads(str(row[2]))),
+        parents=() if row[2] == "[]" else tuple(json.loads(str(row[2]))),
         kind=str(row[3]),
         key_id=str(row[4]),
         device_id=str(row[5]),
