@@ -78,16 +78,16 @@ _WHO = " AND author = ?{n} AND author <> ''"
 
 
 #: Clients with a circular referral on :as_of (counsel.timekeeping.circular): per client
-#: and measure code, the measures agreed in plans made by then after the last one that
-#: progressed number at least :threshold.
+#: and measure code, in the order of the index (client, code, k), the measures agreed in
+#: plans made by then with no progressed one at or after them (the current run without
+#: progress) number at least :threshold.
 _CIRCULAR = """
-WITH ev AS (SELECT client, code, k, progressed FROM measures WHERE made <= :as_of),
-last AS (SELECT client, code, MAX(CASE WHEN progressed THEN k END) AS k FROM ev
-         GROUP BY client, code)
 SELECT DISTINCT client FROM (
-  SELECT ev.client FROM ev JOIN last ON last.client = ev.client AND last.code = ev.code
-  WHERE last.k IS NULL OR ev.k > last.k GROUP BY ev.client, ev.code
-  HAVING COUNT(*) >= :threshold)
+  SELECT client, code FROM (
+    SELECT client, code, SUM(progressed) OVER (PARTITION BY client, code ORDER BY k
+           ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS later
+    FROM measures WHERE made <= :as_of)
+  WHERE later = 0 GROUP BY client, code HAVING COUNT(*) >= :threshold)
 """
 
 
