@@ -59,9 +59,10 @@ def merge_cells(parts: Sequence[Cells]) -> Cells:
     first = parts[0]
     out = Cells(first.first, first.last, first.period, {}, {}, {}, {}, {}, 0)
     for c in parts:
-        for mine, theirs in ((out.by_period, c.by_period), (out.by_client, c.by_client),
-                             (out.by_channel, c.by_channel),
-                             (out.by_party_kind, c.by_party_kind)):
+        pairs: list[tuple[dict[Any, Acc], dict[Any, Acc]]] = [
+            (out.by_period, c.by_period), (out.by_client, c.by_client),
+            (out.by_channel, c.by_channel), (out.by_party_kind, c.by_party_kind)]
+        for mine, theirs in pairs:
             for k, a in theirs.items():
                 mine.setdefault(k, Acc()).add(a.visible, a.background,
                                               ",".join(sorted(a.clients)), a.internal)

@@ -175,9 +175,10 @@ def default_filename(kind: ExportKind, first: dt.date, last: dt.date, fmt: str) 
 
 def export_bytes(vault: Vault | None, kind: ExportKind, fmt: str, first: dt.date,
                  last: dt.date, *, by_client: bool = False, min_clients: int = 5,
-                 sources: Sources | None = None) -> bytes:
+                 sources: Sources | None = None, computed: Overview | None = None) -> bytes:
     """The report as the CLI writes it (``report time`` / ``report indicators``), computed
-    in the vault's SQL; with ``sources`` (records already read) record by record."""
+    in the vault's SQL; with ``sources`` (records already read) record by record; with
+    ``computed``, the time report of that overview (the Time page's: team time included)."""
     from counsel.timekeeping.report_csv import to_csv
     from counsel.timekeeping.report_tables import Table, manager_tables, time_tables
 
@@ -188,7 +189,9 @@ def export_bytes(vault: Vault | None, kind: ExportKind, fmt: str, first: dt.date
     tables: list[Table]
     note = ""
     if kind is ExportKind.REPORT:
-        if sources is None:
+        if computed is not None:
+            ov = computed
+        elif sources is None:
             from counsel.timekeeping import report_query
 
             assert vault is not None

@@ -96,6 +96,7 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         page.close()
         page.deleteLater()
         render_clients(app, shot, lang, folder)
+        render_time(shot, lang, folder)
     vault.lock()
     return shot.written
 
@@ -146,6 +147,55 @@ def render_clients(app: Any, shot: Any, lang: str, folder: Path) -> None:
     page.show_client("c" * 32)
     ops.wait_idle()
     shot(lang, "clients-team-card", page)
+    page.close()
+    page.deleteLater()
+    ops.wait_idle()
+    vaults.lock()
+    personal.lock()
+
+
+def render_time(shot: Any, lang: str, folder: Path) -> None:
+    """The Time page of a counsellor with a team (``<lang>-time-team.png``): her own
+    client, her own time with a team client; a colleague's time with it is not counted."""
+    import datetime as dt
+
+    from counsel.domain import Channel, Client, Encounter, Place, WorkEntry, WorkKind
+    from counsel.teams.membership import ACCOUNT_STATE, team_path
+    from counsel.teams.vaultset import VaultSet, remember_name
+    from counsel.vault import keys
+    from counsel.vault.kdf import KdfParams
+    from counsel.vault.service import Vault
+    from counsel_ui.common import ops
+    from counsel_ui.shell.session import Session
+    from counsel_ui.timekeeping.page import TimePage
+
+    fast = KdfParams.fast_for_tests()
+    day = dt.date.today() - dt.timedelta(days=7)
+    personal, _code = Vault.create(folder / f"time-{lang}" / "personal.vault", PASS, kdf=fast)
+    own = Client(id="a" * 32, name="Hodan Farah")
+    personal.save_many([own, Encounter(client=own.id, date=day, minutes=60),
+                        WorkEntry(kind=WorkKind.BACKGROUND, date=day, minutes=40,
+                                  client=own.id, channel=Channel.PHONE)])
+    tid = "t" * 32
+    team = Vault.adopt(team_path(personal, tid), tid, keys.new_key(), PASS, kdf=fast)
+    remember_name(team, "Espoo kotoutuminen")
+    shared = Client(id="c" * 32, name="أحمد السيد", preferred_name="Ahmad")
+    team.save(shared)
+    for who, minutes in (("ahmed.hassan", 120), ("maria.virtanen", 45)):
+        team.sync_port.set_states({ACCOUNT_STATE: who})  # as each member's copy stamps
+        team.save_many([
+            Encounter(client=shared.id, date=day + dt.timedelta(days=1), minutes=minutes,
+                      place=Place.VIDEO),
+            WorkEntry(kind=WorkKind.BACKGROUND, date=day + dt.timedelta(days=2),
+                      minutes=minutes // 3, client=shared.id, channel=Channel.EMAIL)])
+    team.lock()
+    vaults = VaultSet.open(personal, PASS)
+    page = TimePage(Session(personal, vaults=vaults))
+    page.resize(1100, 760)
+    page.show()
+    page.range.setCurrentIndex(1)  # the last 3 months: last week's work in any month
+    ops.wait_idle()
+    shot(lang, "time-team", page)
     page.close()
     page.deleteLater()
     ops.wait_idle()

@@ -247,6 +247,10 @@ class TimePage(QWidget):
         self.export_button.setMenu(menu)
         top.addWidget(self.export_button)
         lay.addLayout(top)
+        self.whose = QLabel(_(  # with team copies open (docs/teams.md, "Whose time")
+            "Counted: everything in your own vault, and with your teams' clients the "
+            "encounters and work you wrote yourself, not your colleagues'."), wordWrap=True)
+        lay.addWidget(self.whose)
 
         self.totals = QLabel()
         font = self.totals.font()
@@ -355,6 +359,7 @@ class TimePage(QWidget):
         seq = self._seq
         generation = self._generation
         vaults = self.session.vaults  # own time on team clients too
+        self.whose.setVisible(bool(vaults.copies))
         cached = self._basis
         self.loading = True
         self.status.setText(_("Calculating…"))
@@ -454,10 +459,13 @@ class TimePage(QWidget):
         vault = self.session.vault
         by_client = kind is ExportKind.REPORT and self.name_clients.isChecked()
         self.status.setText(_("Writing {name}…").format(name=path.name))
+        vaults = self.session.vaults
 
         def work() -> None:
+            mine = (teamtime.overview(vaults, first, last)
+                    if kind is ExportKind.REPORT and vaults.copies else None)
             write_atomic(path, export_bytes(vault, kind, fmt, first, last,
-                                            by_client=by_client))
+                                            by_client=by_client, computed=mine))
             vault.audit.record("export", record_kind="report",
                                detail=f"{fmt} {kind.value}{' by client' if by_client else ''}")
 

@@ -101,6 +101,13 @@ def test_the_save_path_stamps_the_author_and_an_edit_keeps_it(world: World) -> N
     forged = Encounter(client=world.team_client.id, date=DAY, minutes=10, author="jonas")
     team.save(forged)
     assert team.get(forged.id).author == "maria"
+    # a record written before authors were kept stays nobody's when someone edits it
+    _as(team, "")
+    old = Encounter(client=world.team_client.id, date=DAY, minutes=20)
+    team.save(old)
+    _as(team, "maria")
+    team.save(dataclasses.replace(old, minutes=21))
+    assert team.get(old.id).author == "" and team.get(old.id).minutes == 21
     # the personal vault stamps nothing
     p = Encounter(client=world.personal.clients()[0].id, date=DAY, minutes=5)
     world.personal.save(p)
