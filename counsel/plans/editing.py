@@ -103,6 +103,8 @@ class EditorContext:
     #: the counsellor's stored print details (``PrintDetails.SETTINGS_KEY``), when read
     print_settings: Any = None
     settings_read: bool = False
+    #: :func:`language_choices`, read ahead (it opens every language's catalog)
+    languages: tuple[tuple[str, str], ...] = ()
 
 
 def read_context(vault: Any, client_id: str, plan_id: str, *,
@@ -122,7 +124,8 @@ def read_context(vault: Any, client_id: str, plan_id: str, *,
     except KnownError:
         plans = []
     return EditorContext(client, not any(p.id != plan_id for p in plans), settings,
-                         settings_read=personal is not None)
+                         settings_read=personal is not None,
+                         languages=tuple(language_choices()))
 
 
 def default_client_language(client: Client | None) -> str:

@@ -134,7 +134,7 @@ class PlanEditor(DraftAutosave, QWidget):
             self.template.addItem(self.content.t(tpl.title), tid)
         self.language = add_row(f, _("Client's &language:"), QComboBox(),
                                 _("The plan is printed in this language, with yours under it."))
-        for code, status in editing.language_choices():
+        for code, status in self.context.languages or editing.language_choices():
             label = f"{display.language(code)} ({code}) — {_(editing.REVIEW_LABELS[status])}"
             self.language.addItem(label, code)
         self.plan_status = add_row(f, _("&Status:"), QComboBox())
