@@ -115,6 +115,10 @@ INDEXES = [(m[1], m[2], m[0]) for part in PARTS
 
 def _connect() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    # SQLite sorts that outgrow its cache (building an index, a large GROUP BY or ORDER BY)
+    # spill to temporary files, even for an in-memory database: plaintext on disk.  Keep
+    # them in memory (this build's default is files: SQLITE_TEMP_STORE=1).
+    conn.execute("PRAGMA temp_store = MEMORY")
     for part in PARTS[1:]:
         conn.execute(f"ATTACH DATABASE ':memory:' AS {part}")
     return conn

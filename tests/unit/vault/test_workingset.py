@@ -49,3 +49,13 @@ def test_put_many_equals_one_put_per_record(first: list[Any], data: Any) -> None
         _apply(ws, list(order), many=is_many)
     assert dump(many) == dump(one)
     assert many.stale_deadlines == one.stale_deadlines
+
+
+def test_sorts_never_spill_to_temporary_files() -> None:
+    """A large sort (building an index after a bulk load, a year's GROUP BY) would otherwise
+    write the working set's plaintext keys to SQLite's temporary files on disk; a working set
+    loaded from the unlock cache gets the same connection settings."""
+    ws = WorkingSet()
+    assert ws.db.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+    cached = WorkingSet.from_parts(ws.to_parts())
+    assert cached.db.execute("PRAGMA temp_store").fetchone()[0] == 2
