@@ -14,6 +14,7 @@
     python -m counsel.devtools trust-cost --before PATH [--records N] [--saves N] [--rounds N]
     python -m counsel.devtools audit-bench [--entries N] [--clients N]
     python -m counsel.devtools team-rotation-bench [--clients N] [--per-client N]
+    python -m counsel.devtools team-unlock-bench [--teams N] [--runs N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -51,7 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = sys.argv[1:]
     if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
                             "backup-bench", "trust-cost", "audit-bench",
-                            "team-rotation-bench"):
+                            "team-rotation-bench", "team-unlock-bench"):
+        if argv[0] == "team-unlock-bench":
+            from counsel.devtools import team_unlock_bench
+
+            return team_unlock_bench.main(argv[1:])
         if argv[0] == "team-rotation-bench":
             from counsel.devtools import team_rotation_bench
 
@@ -86,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("trust-cost", help="sync trust's cost against the code before it")
     sub.add_parser("audit-bench", help="what a long audit trail costs (100k entries)")
     sub.add_parser("team-rotation-bench", help="what removing a team member costs (10k)")
+    sub.add_parser("team-unlock-bench", help="what team copies add to an unlock")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

@@ -28,7 +28,7 @@ from counsel.i18n import gettext as _
 from counsel.sync import credentials, keysync
 from counsel.sync.credentials import Credentials
 from counsel.sync.transport import SyncError, Transport
-from counsel.teams import grants
+from counsel.teams import copykeys, grants
 from counsel.teams.grants import Grant, GrantExpired, GrantRefused, TeamAccess
 from counsel.teams.identity import Identity, PublicIdentity, open_private, seal_private
 from counsel.teams.remote import TeamRemote
@@ -145,9 +145,9 @@ def check_expiry(team: Vault, now: dt.datetime | None = None) -> None:
 
 def open_team(personal: Vault, team_id: str, passphrase: str,
               now: dt.datetime | None = None) -> Vault:
-    from counsel.vault.service import Vault
+    from counsel.teams.copykeys import open_copy
 
-    team = Vault.unlock(team_path(personal, team_id), passphrase)
+    team = open_copy(personal, team_path(personal, team_id), passphrase)
     check_expiry(team, now)
     return team
 
@@ -198,6 +198,7 @@ def create_team(s: Session, name: str, passphrase: str, *,
     s.remote.create(team_id, name)
     team = Vault.adopt(path, team_id, key, passphrase, kdf=kdf)
     credentials.save(team, s.creds)
+    copykeys.keep(s.personal, team)
     grant = grants.issue(ident, ident.public(), team_id, team_generation(team), grants.MEMBER,
                          team_keys(team))
     s.remote.post_grants(team_id, [grant])
@@ -242,6 +243,7 @@ def join_team(s: Session, team_id: str, passphrase: str, *, kdf: KdfParams | Non
     for gen in range(1, access.version + 1):
         team.adopt_generation(gen, access.team_keys[gen])
     credentials.save(team, s.creds)
+    copykeys.keep(s.personal, team)
     names = {str(t["team_id"]): str(t.get("name") or "") for t in s.remote.teams()}
     _hold(team, grant, s.account, names.get(team_id, ""))
     return team

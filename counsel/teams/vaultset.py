@@ -90,14 +90,14 @@ class VaultSet:
     def open(cls, personal: Vault, passphrase: str,
              now: dt.datetime | None = None) -> VaultSet:
         """The personal vault and every team copy on this computer that still opens
-        (the copies use the personal vault's passphrase)."""
+        (with their keys kept in the personal vault, else the passphrase: copykeys)."""
+        from counsel.teams.copykeys import open_copy
         from counsel.teams.membership import check_expiry
-        from counsel.vault.service import Vault
 
         copies, problems = [], []
         for path in copy_paths(personal):
             try:
-                team = Vault.unlock(path, passphrase)
+                team = open_copy(personal, path, passphrase)
             except WrongPassphrase:
                 problems.append(_("A team's copy on this computer did not open with your "
                                   "passphrase; its clients are not shown."))
@@ -340,8 +340,10 @@ def remove_copy(vs: VaultSet, copy: TeamCopy, why: str) -> Path | None:
     the app), so nothing typed is destroyed by a removal.  Returns the set-aside file
     (None: nothing was unsent, the copy is deleted).  The app's sync and
     ``counsel team sync`` both come here (through :func:`sync_teams`)."""
+    from counsel.teams.copykeys import forget
     from counsel.teams.membership import drop_copy
 
+    forget(vs.personal, copy.team_id)
     path = Path(copy.vault.path) if copy.vault.path else None
     unsynced = copy.vault.sync_port.unsynced_count() if not copy.vault.locked else 0
     vs.drop(copy.team_id, why)

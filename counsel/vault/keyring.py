@@ -199,6 +199,14 @@ class UnlockedKeys:
         self._vault_keys.append(key)
         self.save_ring()
 
+    def passphrase_key(self) -> bytes:
+        """The key the passphrase derived (Argon2id under this keyring's salt): another
+        vault of the same account may keep it sealed, to open this file without a second
+        derivation (counsel.teams.copykeys)."""
+        self.require()
+        assert self._kek is not None
+        return self._kek
+
     def check_passphrase(self, passphrase: str) -> None:
         """Raises ``WrongPassphrase`` unless ``passphrase`` is this vault's."""
         keys.unlock_with_passphrase(self.ring, passphrase)
@@ -348,6 +356,14 @@ def unlock(path: Path, passphrase: str) -> Opening:
         umk = keys.unlock_with_kek(newer, kek)  # the same WrongPassphrase if not this one
         return Opening(path, newer, umk, keys.vault_keys(newer, umk), kek, ring_changed=True,
                        adopted=True)
+    return Opening(path, ring, umk, keys.vault_keys(ring, umk), kek)
+
+
+def unlock_with_key(path: Path, kek: bytes) -> Opening:
+    """Unlock with the key a passphrase derived for this file (kept sealed by another vault
+    of the account): no key derivation.  ``WrongPassphrase`` if it does not open."""
+    ring = keys.Keyring.from_meta(vaultfile.read_meta_readonly(path))
+    umk = keys.unlock_with_kek(ring, kek)
     return Opening(path, ring, umk, keys.vault_keys(ring, umk), kek)
 
 

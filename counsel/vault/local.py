@@ -37,6 +37,12 @@ class LocalSecrets:
     def open(self, purpose: str, sealed: bytes, associated: bytes = b"") -> bytes:
         return self._open(purpose, sealed, associated)[0]
 
+    def passphrase_key(self) -> bytes:
+        """The key this file's passphrase derived (Argon2id): kept sealed by the personal
+        vault, it opens a team copy without a second derivation (counsel.teams.copykeys;
+        ``keyring.unlock_with_key``)."""
+        return self._keys.passphrase_key()
+
     def upgrade(self, purpose: str, sealed: bytes, associated: bytes = b"") -> bytes | None:
         """The secret sealed in the current layout if ``sealed`` is in the old one, else None."""
         data, old = self._open(purpose, sealed, associated)
