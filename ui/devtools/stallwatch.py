@@ -58,7 +58,9 @@ class StallWatch:
         frame = sys._current_frames().get(self.ui)
         if frame is None:
             return None
-        stack = traceback.extract_stack(frame)
+        # no source lines: reading them here would take the GIL for file I/O
+        stack = traceback.StackSummary.extract(traceback.walk_stack(frame), lookup_lines=False)
+        stack.reverse()
         ours = [i for i, f in enumerate(stack)
                 if f.filename.startswith(_ROOTS) and "/devtools/" not in f.filename]
         if not ours:

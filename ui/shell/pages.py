@@ -41,17 +41,22 @@ PAGES: list[PageSpec] = []
 #: derived (:func:`prefetch`), so the UI thread does not spend ~0.25 s importing them then
 FIRST_WAVE = ("counsel_ui.shell.workspace", "counsel_ui.today.page", "counsel_ui.clients.page",
               "counsel_ui.timekeeping.page", "counsel_ui.timekeeping.quick_log")
+#: then, when the reader threads have nothing else queued: the plan editor and its preview
+#: (their first import on the UI thread was a 60-110 ms stall when a plan was first opened)
+LATER = ("counsel_ui.plans.page", "counsel_ui.plans.editor", "counsel_ui.common.pdf_preview")
 
 
-def prefetch(modules: tuple[str, ...] = FIRST_WAVE) -> None:
-    """Import ``modules`` in the background (no widget is made: class definitions only)."""
+def prefetch(modules: tuple[str, ...] = FIRST_WAVE, later: tuple[str, ...] = LATER) -> None:
+    """Import ``modules`` in the background (no widget is made: class definitions only),
+    and ``later`` after everything else queued on the reader pool."""
     from counsel_ui.common.ops import BEHIND, Op
 
-    def work() -> None:
-        for name in modules:
+    def work(names: tuple[str, ...]) -> None:
+        for name in names:
             importlib.import_module(name)
 
-    Op(None, work, write=False, priority=BEHIND).run()
+    Op(None, lambda: work(modules), write=False, priority=BEHIND).run()
+    Op(None, lambda: work(later), write=False, priority=0).run()
 
 
 def register(key: str, title: str, target: str) -> None:
