@@ -251,3 +251,61 @@ def test_my_sums_across_vaults_equal_one_vault_of_my_records(data, first, length
             for v in (alone, team, personal):
                 v.lock()
             mp.undo()
+
+
+# -- end to end: two members' own copies, stamped by each, brought together by sync ----
+
+def test_each_member_counts_their_own_encounter_after_the_team_sync(tmp_path: Path,
+                                                                    live_server) -> None:
+    from counsel.sync import credentials, enrol
+    from counsel.sync.client import SyncClient
+    from counsel.sync.transport import Transport
+    from counsel.teams import membership
+    from counsel.teams.vaultset import sync_teams
+
+    fast = KdfParams.fast_for_tests()
+    people = {}
+    for name in ("maria", "jonas"):
+        v = Vault.create(tmp_path / name / "personal.vault", PASS, kdf=fast)[0]
+        enrol.connect(v, live_server.url, name, PASS,
+                      enrol_secret=live_server.storage.create_account(name))
+        people[name] = membership.session(v)
+        membership.ensure_identity(people[name])
+    maria, jonas = people["maria"], people["jonas"]
+    try:
+        team = membership.create_team(maria, "Team North", PASS, kdf=fast)
+        membership.invite(maria, team, "jonas", unverified_ok=True)
+        shared = Client(name="Amina Team-Client")
+        team.save(shared)
+        creds = credentials.load(team)
+        assert creds is not None
+        with Transport(creds.url, creds.token) as t:
+            SyncClient(team, t).sync()
+        team.lock()
+        copy = membership.join_team(jonas, team.vault_id, PASS, kdf=fast)
+        assert copy is not None
+        copy.lock()
+        sets = {n: VaultSet.open(s.personal, PASS) for n, s in people.items()}
+        sync_teams(sets["jonas"])  # the team's client reaches Jonas's copy
+        written = {}
+        for n, minutes in (("maria", 50), ("jonas", 70)):
+            vs = sets[n]
+            e = Encounter(client=shared.id, date=DAY, minutes=minutes)
+            vs.vault_for(shared.id).save_many([e], audited=True)  # as Session.save routes
+            written[n] = e.id
+        for _round in range(2):  # both pushed, then both pulled
+            for n in ("maria", "jonas"):
+                sync_teams(sets[n])
+        for n, other in (("maria", "jonas"), ("jonas", "maria")):
+            copy_n = sets[n].vault_for(shared.id)
+            assert copy_n.get(written[other]).author == other  # arrived, stamped by them
+            report = teamtime.time_report(sets[n], FIRST, LAST, Period.WEEK)
+            assert _minutes(report) == {shared.id: 50 if n == "maria" else 70}
+            week_ids = {i.encounter_id for i in teamtime.week(sets[n], DAY)}
+            assert written[n] in week_ids and written[other] not in week_ids
+        for vs in sets.values():
+            vs.lock()
+    finally:
+        for s in people.values():
+            s.close()
+            s.personal.lock()
