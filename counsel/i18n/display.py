@@ -41,7 +41,34 @@ def short_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     locale, pattern = _full_year_short(_locale())
+    template = _numeric_template(pattern.format)
+    if template is not None:  # digits only: filled here (a third of Babel's time per date)
+        return template.format(value)
     return str(pattern.apply(value, locale))
+
+
+#: Babel's numeric day, month and year fields (Latin digits, zero-padded to the field's
+#: length; the year as it is) as ``str.format`` fields of the date: a 10 000-client
+#: picker formats a birth date per client.
+_NUMERIC = {"d": "{0.day}", "dd": "{0.day:02d}", "M": "{0.month}", "MM": "{0.month:02d}",
+            "y": "{0.year}"}
+
+
+@lru_cache(maxsize=16)
+def _numeric_template(fmt: str) -> str | None:
+    """A parsed pattern's ``%(x)s`` format as a ``str.format`` template of the date when its
+    fields are all numeric day, month and year fields (else None: Babel formats it)."""
+    parts = re.split(r"%\((\w+)\)s", fmt)
+    literals, names = parts[0::2], parts[1::2]
+    if not names or any(n not in _NUMERIC for n in names) or \
+            any("%" in lit.replace("%%", "") for lit in literals):
+        return None
+    out = []
+    for i, lit in enumerate(literals):
+        out.append(lit.replace("%%", "%").replace("{", "{{").replace("}", "}}"))
+        if i < len(names):
+            out.append(_NUMERIC[names[i]])
+    return "".join(out)
 
 
 @lru_cache(maxsize=16)

@@ -90,3 +90,30 @@ def test_short_date_is_the_short_pattern_with_the_whole_year(lang, code, shown):
     assert display.short_date(dt.date(2004, 9, 12)) == shown
     assert "1925" in display.short_date(dt.date(1925, 1, 2))
     assert display.short_date(None) == ""
+
+
+_SHIPPED = ["en", "fi", "ar", "ckb", "et", "fa", "fa_AF", "ru", "so", "sv", "ti", "uk"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=st.sampled_from(_SHIPPED),
+       day=st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_short_date_fast_path_equals_babel(code, day):
+    """Numeric patterns are filled without Babel: the same text as Babel's own apply, in
+    every interface language shipped (the locales folder) and on any day."""
+    from counsel.i18n import babel_locale
+
+    locale, pattern = display._full_year_short(babel_locale(code))
+    assert display._numeric_template(pattern.format) is not None  # the fast path is taken
+    try:
+        set_language(code)
+        assert display.short_date(day) == str(pattern.apply(day, locale))
+    finally:
+        set_language("en")
+
+
+def test_short_date_other_patterns_go_through_babel():
+    assert display._numeric_template("%(d)s. %(MMM)s %(y)s") is None  # a month name
+    assert display._numeric_template("100% %(d)s") is None
+    assert display._numeric_template("{%(dd)s} %% %(y)s").format(dt.date(5, 1, 2)) == \
+        "{02} % 5"  # literal braces and percent signs kept
