@@ -10,7 +10,7 @@ MAX_COLUMN = 220  # px: one long cell must not push the other columns out of sig
 #: rows (beyond the visible ones) whose text decides a column's width.  Qt's default, 1000,
 #: asked a Python model's data() ~10k times for the 10k-client list: 80–160 ms on the UI
 #: thread.  A wider cell further down is still readable in its tooltip or by resizing.
-SAMPLE_ROWS = 60
+SAMPLE_ROWS = 20
 
 
 def fit_columns(table: QTableView, stretch: int, cap: int = MAX_COLUMN) -> None:

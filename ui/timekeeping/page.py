@@ -192,7 +192,7 @@ def _table(model: SplitModel, name: str) -> QTableView:
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
     # widths from the first rows only (hours:minutes are alike): Qt's default measures a
     # thousand rows through data() at every layout, on the UI thread
-    header.setResizeContentsPrecision(100)
+    header.setResizeContentsPrecision(20)
     named(view, name)
     return view
 
