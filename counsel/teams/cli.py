@@ -252,9 +252,8 @@ def _local_teams(ctx: Any) -> Iterator[Vault]:
 
 
 def cmd_move(args: argparse.Namespace, ctx: Any) -> int:
-    from counsel.errors import OfflineError
     from counsel.teams import membership
-    from counsel.teams.move import move_client
+    from counsel.teams.move import move_and_sync
 
     personal = ctx.open_vault()
     opened: list[Vault] = []
@@ -273,11 +272,8 @@ def cmd_move(args: argparse.Namespace, ctx: Any) -> int:
                 team_id = _team_id(s, args.to)
             source, dest = personal, membership.open_team(personal, team_id, ctx.passphrase())
             opened.append(dest)
-        # the copy reaches the server before the source is erased
-        moved = move_client(source, dest, args.client_id, after_copy=lambda: _sync(dest))
-        try:
-            _sync(source)
-        except OfflineError:
+        moved, waiting = move_and_sync(source, dest, args.client_id)
+        if waiting:
             print(_("The erasure in the source reaches the server at the next sync."))
     finally:
         for v in opened:

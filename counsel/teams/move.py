@@ -61,6 +61,32 @@ def move_client(source: Vault, dest: Vault, client_id: str,
     return len(records)
 
 
+def sync_vault(vault: Vault) -> None:
+    from counsel.sync.client import SyncClient
+
+    client = SyncClient.from_vault(vault)
+    try:
+        client.sync()
+    finally:
+        client.close()
+
+
+def move_and_sync(source: Vault, dest: Vault, client_id: str,
+                  sync: Callable[[Vault], None] = sync_vault) -> tuple[int, bool]:
+    """The move as the app and ``counsel client move`` run it, either way (personal →
+    team, team → personal): the copy reaches the server before the source erases the
+    client, then the source is synced.  Returns (records moved, whether the erasure waits
+    for the source's next sync — offline after the copy was pushed)."""
+    from counsel.errors import OfflineError
+
+    moved = move_client(source, dest, client_id, after_copy=lambda: sync(dest))
+    try:
+        sync(source)
+    except OfflineError:
+        return moved, True
+    return moved, False
+
+
 def _replaced(value: Any, old: str, new: str) -> Any:
     if isinstance(value, str):
         return value.replace(old, new)

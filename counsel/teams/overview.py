@@ -130,6 +130,29 @@ def share_warning(team: TeamView, client: str, me: str | None,
     return "\n".join(lines)
 
 
+def move_home_warning(team_name: str, team: TeamView | None, client: str,
+                      me: str | None) -> str:
+    """The text shown before a team client is moved back to the personal vault: who
+    will no longer read the client's records (``team``: None when the roster could not
+    be fetched)."""
+    lines = [_("{client} will be kept in your personal vault only. These people will no "
+               "longer read their records:").format(client=iso(client))]
+    if team is None:
+        lines.append(_("• everyone else in {team}").format(team=iso(team_name)))
+    else:
+        full, figures = readers(team, me)
+        lines += [_("• {name} ({role})").format(
+            name=iso(m.account), role=role_until(m.role, m.expires)) for m in full
+            ] or [_("• nobody else yet")]
+        if figures:
+            lines.append(_("Supervisors no longer count them in the team's figures: "
+                           "{names}").format(names=", ".join(iso(m.account) for m in figures)))
+    lines.append(_("The team's copy is erased, and your colleagues' computers erase theirs "
+                   "at their next team sync. What they have already read or noted cannot "
+                   "be taken back."))
+    return "\n".join(lines)
+
+
 def shared_with_words(team: TeamView, me: str | None) -> str:
     """Who reads the clients kept in ``team`` (a client's "shared with")."""
     full, figures = readers(team, me)

@@ -162,6 +162,10 @@ class VaultSet:
         team_id = self.team_of(client_id)
         return self.copies.get(team_id) if team_id else None
 
+    def moved_home(self, client_id: str) -> None:
+        """``client_id`` was moved out of its team into the personal vault."""
+        self._homes.pop(client_id, None)
+
     def add(self, copy: Vault) -> TeamCopy:
         """A copy opened during the session (joined, or opened to share a client)."""
         found = TeamCopy(copy.vault_id, copy_name(copy), copy)

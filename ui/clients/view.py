@@ -95,9 +95,16 @@ class ClientView(QWidget):
                                        "read what before anything moves."))
         named(self.share_button, _("Share with a team"))
         self.share_button.clicked.connect(lambda: session.share_client.emit(client_id))
-        if team is not None:
-            self.share_button.hide()  # already the team's
         sharing.addWidget(self.share_button)
+        self.move_home_button = QPushButton(_("Move to my &vault…"))
+        self.move_home_button.setToolTip(_("Keep this client in your personal vault only; "
+                                           "you see who will no longer read them first."))
+        named(self.move_home_button, _("Move to my personal vault"))
+        self.move_home_button.clicked.connect(self._move_home)
+        sharing.addWidget(self.move_home_button)
+        self.dialog: QWidget | None = None
+        self.client: Client | None = None
+        self.show_sharing(self.team_name)
         lay.addLayout(sharing)
 
         actions = QHBoxLayout()
@@ -169,6 +176,18 @@ class ClientView(QWidget):
         self.consent_tab.refresh()
         session.changed.connect(self._on_changed)
         self.refresh()
+
+    def show_sharing(self, team: str | None) -> None:
+        """Who reads the client, and the one sharing action that fits (share or move back)."""
+        self.team_name = team
+        self.shared_with.setText(shared_words(team))
+        self.share_button.setVisible(team is None)
+        self.move_home_button.setVisible(team is not None)
+
+    def _move_home(self) -> None:
+        from counsel_ui.clients import move_home
+
+        move_home.start(self)
 
     def give_data(self) -> None:
         from counsel_ui.clients.give_data import give_client_data

@@ -113,6 +113,21 @@ def share_box(parent: QWidget, team: TeamView, client: str, me: str | None,
     return box
 
 
+def move_home_box(parent: QWidget, client: str, text: str) -> QMessageBox:
+    """Before a team client is moved back to the personal vault: who stops reading it
+    (``overview.move_home_warning``)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Move {client} to your personal vault?").format(
+        client=overview.iso(client)))
+    first, _sep, rest = text.partition("\n")
+    box.setText(first)
+    box.setInformativeText(rest)
+    box.addButton(_("Move to my vault"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
 def team_clients_box(parent: QWidget, team: TeamView, me: str | None,
                      names: list[str]) -> QMessageBox:
     """The clients kept in ``team``'s copy on this computer, and who reads them."""

@@ -456,16 +456,7 @@ class TeamPage(QWidget):
         personal = self.session.vault
 
         def run() -> int:
-            from counsel.errors import OfflineError
-            from counsel.sync.client import SyncClient
-            from counsel.teams.move import move_client
-
-            def sync(vault: Vault) -> None:
-                client = SyncClient.from_vault(vault)
-                try:
-                    client.sync()
-                finally:
-                    client.close()
+            from counsel.teams.move import move_and_sync
 
             held = vaults.copies.get(team.team_id)
             if held is not None:
@@ -473,12 +464,9 @@ class TeamPage(QWidget):
             else:
                 dest = membership.open_team(personal, team.team_id, passphrase)
                 vaults.add(dest)  # the moved client is listed and edited from here on
-            moved = move_client(personal, dest, client_id, after_copy=lambda: sync(dest))
-            try:
-                sync(personal)
-            except OfflineError:
-                pass  # the erasure here reaches the server at the next sync
-            return moved
+            # offline after the copy reached the server: the erasure here waits for the
+            # next sync
+            return move_and_sync(personal, dest, client_id)[0]
 
         def done(moved: int) -> None:
             self.session.current_client = None

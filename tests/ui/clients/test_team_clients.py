@@ -227,3 +227,37 @@ def _expired_grant(copy: Vault) -> str:
     held = json.loads(copy.sync_port.state(membership.GRANT_STATE) or "{}")
     held["expires"] = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
     return json.dumps(held)
+
+
+def test_a_team_client_moves_back_to_the_personal_vault_from_its_card(
+        qtbot, win, setup) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    session, ws = win.session, win.workspace
+    team_id = setup["team_id"]
+    team_vault = session.vaults.copies[team_id].vault
+    ws.show_page("clients")
+    ws.open_client("b" * 32)
+    view = ws.page("clients").view
+    qtbot.waitUntil(lambda: view.title.text() == "Amina Tiimi", timeout=10_000)
+    assert view.move_home_button.isVisible() and not view.share_button.isVisible()
+
+    view.move_home_button.click()  # the warning names who will no longer read the client
+    qtbot.waitUntil(lambda: isinstance(view.dialog, QMessageBox), timeout=20_000)
+    box = view.dialog
+    assert "Amina Tiimi" in box.text() and "jonas" in box.informativeText()
+    assert "maria" not in box.informativeText()  # not yourself
+    next(b for b in box.buttons() if b.text() == "Move to my vault").click()
+
+    qtbot.waitUntil(lambda: session.vault.exists("b" * 32), timeout=20_000)
+    qtbot.waitUntil(lambda: "nobody" in view.shared_with.text(), timeout=20_000)
+    assert not team_vault.exists("b" * 32)
+    assert session.vaults.team_of("b" * 32) is None
+    assert session.vaults.vault_for("b" * 32) is session.vault
+    assert view.share_button.isVisible() and not view.move_home_button.isVisible()
+    # Jonas's copy loses the client at his next team sync
+    jonas = setup["jonas"]
+    jvs = VaultSet.open(jonas.personal, PASS)
+    sync_teams(jvs)
+    assert jvs.team_of("b" * 32) is None and jvs.clients() == []
+    jvs.lock()

@@ -38,3 +38,21 @@ def test_a_vault_without_a_server_says_so(tmp_path: Path) -> None:
         vault.lock()
     assert data.account is None and data.teams == [] and data.devices == []
     assert data.problems and "Sync page" in data.problems[0]
+
+
+def test_moving_a_client_home_names_who_stops_reading_it() -> None:
+    team = _team(MemberView("maria", "member", None, False, ""),
+                 MemberView("ahmed", "member", None, False, "verified"),
+                 MemberView("jukka", "supervisor", None, False, "verified"),
+                 MemberView("gone", "member", None, True, "verified"))
+    text = overview.move_home_warning("Espoo", team, "Ahmad", "maria").replace(
+        "\u2068", "").replace("\u2069", "")
+    lines = text.split("\n")
+    assert lines[0].startswith("Ahmad will be kept in your personal vault only")
+    assert lines[1] == "• ahmed (member)"
+    assert "maria" not in text and "gone" not in text
+    assert "Supervisors no longer count them in the team's figures: jukka" in text
+    assert "cannot be taken back" in lines[-1]
+    # no roster (offline): the team is named instead of its members
+    offline = overview.move_home_warning("Espoo", None, "Ahmad", "maria")
+    assert "• everyone else in \u2068Espoo\u2069" in offline
