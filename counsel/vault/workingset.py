@@ -24,13 +24,17 @@ from counsel.vault import textnorm
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 12
+LAYOUT_VERSION = 13
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
 #: revision; every client's deadlines are then computed again.  Layouts 8-10 were upgraded
 #: so; layout 12 keeps each encounter's and work entry's author (teams), which a cache
 #: built before it cannot know, so every older cache is rebuilt from the revisions.
-UPGRADABLE: dict[int, str] = {}
+#: Layout 13: the deadlines' day index covers what Today counts (upgraded in place).
+UPGRADABLE: dict[int, str] = {12: """
+DROP INDEX main.deadlines_due;
+CREATE INDEX main.deadlines_due ON deadlines(due, until, client, source);
+"""}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -58,7 +62,8 @@ CREATE INDEX main.clients_sort ON clients(sort_key);
 -- rules, kept by counsel.vault.deadlines (until: shown only up to that day)
 CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT NOT NULL,
     source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
-CREATE INDEX main.deadlines_due ON deadlines(due);
+-- covering: Today counts a group and lists its clients from the index alone
+CREATE INDEX main.deadlines_due ON deadlines(due, until, client, source);
 CREATE INDEX main.deadlines_client ON deadlines(client);
 -- every plan's measures in the order circular referrals walk them (k: agreed day, plan id,
 -- place in the plan), kept with the deadlines (counsel.vault.deadlines)

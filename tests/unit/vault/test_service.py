@@ -311,3 +311,27 @@ def test_unlock_cache_a_few_changes_behind_is_kept_and_replayed(
     v = Vault.unlock(vault_path, PASS)
     assert v.snapshot_seq == v.store.max_seq() and v.get(c.id).name == "Fourth Change"  # type: ignore[attr-defined]
     v.lock()
+
+
+def test_layout_12_cache_gets_the_covering_deadlines_index(
+        vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """UPGRADABLE[12] as shipped: a layout-12 cache is used, not rebuilt, and leaves with
+    Today's covering index."""
+    import counsel.vault.current as current
+    from counsel.app import today_query
+
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    c = _client("Index Client").replace(permit_date=TODAY - dt.timedelta(days=80))
+    vault.save(c)
+    ws = vault._current.ws
+    ws.db.executescript("DROP INDEX main.deadlines_due; "
+                        "CREATE INDEX main.deadlines_due ON deadlines(due); "
+                        "PRAGMA main.user_version = 12;")
+    ws.upgraded = True  # force the cache to be written, as layout 12
+    vault.lock()
+    v = Vault.unlock(vault_path, PASS)
+    assert v.snapshot_seq >= 0  # the cache was used
+    cols = [r[2] for r in v._current.ws.db.execute("PRAGMA main.index_info(deadlines_due)")]
+    assert cols == ["due", "until", "client", "source"]
+    assert [i.client_id for i in today_query.summary(v, TODAY).shown] == [c.id]
+    v.lock()
