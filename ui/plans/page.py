@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -292,7 +292,13 @@ class PlanPage(QWidget):
         self.editor: PlanEditor | None = None
         self._opening = 0
         session.changed.connect(self._on_changed)
-        self.list.refresh()
+        # everyone's plans (a caseload's thousands, each with its client's name) only if
+        # nothing asked for one client first: open_plans_for does, right after this
+        QTimer.singleShot(0, self._first_refresh)
+
+    def _first_refresh(self) -> None:
+        if self.list._seq == 0:
+            self.list.refresh()
 
     def template_title(self, template_id: str) -> str:
         if not self._titles:
@@ -414,9 +420,9 @@ class PlanPage(QWidget):
 def open_plans_for(workspace: Any, client_id: str, *, new: bool = False) -> PlanPage:
     """Show the Plans page for one client (a button on the client page can call this);
     ``new`` opens a new plan for them straight away."""
-    workspace.show_page("plans")
     page: PlanPage = workspace.page("plans")
-    page.show_client(client_id)
+    page.show_client(client_id)  # before it is shown: no read of everyone's plans first
+    workspace.show_page("plans")
     if new:
         page.start_new_plan(client_id)  # the editor opens when the client is read
     workspace.session.current_client = client_id

@@ -265,3 +265,23 @@ def test_preview_without_a_rasteriser_says_so(qtbot, window, monkeypatch) -> Non
     editor.update_preview()
     qtbot.waitUntil(lambda: "No PDF previewer" in editor.preview.status.text(), timeout=60_000)
     assert editor.preview.pages == [] and editor.preview.pdf is not None
+
+
+def test_plans_for_one_client_do_not_read_everyones_plans_first(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a caseload of thousands, everyone's plans (each with its client's name) were read
+    before the one client's list, holding a reader thread and the GIL for nothing."""
+    from counsel_ui.plans import page as page_module
+
+    asked: list[str | None] = []
+    real = page_module.plan_rows
+
+    def spy(vault, client_id, title):  # type: ignore[no-untyped-def]
+        asked.append(client_id)
+        return real(vault, client_id, title)
+
+    monkeypatch.setattr(page_module, "plan_rows", spy)
+    page = page_module.open_plans_for(window.workspace, AHMAD)
+    qtbot.waitUntil(lambda: bool(asked))
+    qtbot.wait(50)  # the page's own first refresh would come now
+    assert None not in asked and set(asked) == {AHMAD}
+    assert page.list.chosen_client() == AHMAD
