@@ -131,7 +131,8 @@ def share_warning(team: TeamView, client: str, me: str | None,
 
 
 def move_home_warning(team_name: str, team: TeamView | None, client: str,
-                      me: str | None) -> str:
+                      me: str | None,
+                      day: Callable[[float | None], str | None] | None = None) -> str:
     """The text shown before a team client is moved back to the personal vault: who
     will no longer read the client's records (``team``: None when the roster could not
     be fetched)."""
@@ -141,9 +142,9 @@ def move_home_warning(team_name: str, team: TeamView | None, client: str,
         lines.append(_("• everyone else in {team}").format(team=iso(team_name)))
     else:
         full, figures = readers(team, me)
-        lines += [_("• {name} ({role})").format(
-            name=iso(m.account), role=role_until(m.role, m.expires)) for m in full
-            ] or [_("• nobody else yet")]
+        lines += [_("• {name} ({role})").format(name=iso(m.account), role=role_until(
+            m.role, m.expires, day(m.expires) if day else None)) for m in full
+                  ] or [_("• nobody else yet")]
         if figures:
             lines.append(_("Supervisors no longer count them in the team's figures: "
                            "{names}").format(names=", ".join(iso(m.account) for m in figures)))

@@ -34,9 +34,11 @@ def start(view: ClientView) -> None:
 
 
 def _warn(view: ClientView, team: TeamCopy, me: str | None, roster: TeamView | None) -> None:
+    from counsel_ui.team.page import _day
+
     name = view.client.display_name if view.client is not None else ""
     box = dialogs.move_home_box(view, name, overview.move_home_warning(
-        team.name, roster, name, me))
+        team.name, roster, name, me, _day))
     box.accepted.connect(lambda: _move(view, team))
     view.dialog = box
     box.open()

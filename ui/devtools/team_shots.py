@@ -84,6 +84,13 @@ def render(out: Path, langs: Sequence[str], folder: Path) -> list[Path]:
         share.show()
         shot(lang, "team-share", share)
         share.reject()
+        from counsel.teams import overview
+
+        home = dialogs.move_home_box(page, "Ahmad", overview.move_home_warning(
+            data.teams[0].name, data.teams[0], "Ahmad", data.account, _day))
+        home.show()
+        shot(lang, "team-move-home", home)  # a team client's card: "Move to my vault…"
+        home.reject()
         listed = dialogs.team_clients_box(page, data.teams[0], data.account,
                                           ["أحمد السيد", "Hodan Farah", "Nguyen Van An"])
         listed.show()
