@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -162,7 +162,10 @@ class QuickLogDialog(FormDraft, QDialog):
         typed_client = self.client.currentText()
         typed_contact = self.contact.currentText()
         self.client_ids += [c.id for c in clients]
-        self.client.addItems(labels)
+        # one string list model, not 10k QStandardItems (~40 ms on the UI thread)
+        self.client.blockSignals(True)
+        self.client.setModel(QStringListModel(["", *labels], self.client))
+        self.client.blockSignals(False)
         self._contacts = {c.id: c for c in contacts}
         self.contact_ids += [c.id for c in contacts]
         self.contact.addItems([c.display_name for c in contacts])
