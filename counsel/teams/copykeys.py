@@ -10,10 +10,12 @@ personal vault (already open: its one derivation) unseals it and the copy opens 
 - Nothing is weaker: the sealed KEK opens only with the personal vault's key, which only
   the passphrase (or recovery) opens; the copy's own file is unchanged.
 - A passphrase change or a key rotation of the personal vault keeps generation 0, so the
-  kept keys still open; the copies keep their own (old-passphrase) keyrings, which only
-  matter when no kept key exists (an install from before, a ``.vault.removed`` file).
+  kept keys still open.
 - Old installs: a copy without a kept key is opened with the passphrase once and its key
-  kept from then on (``counsel passwd`` does this for every copy before changing).
+  kept from then on.
+- ``counsel passwd`` keeps every copy's key before the change, then re-wraps each copy's
+  own keyring under the new passphrase (:func:`follow_passphrase`; no rotation: a team's
+  key versions come from grants), so the old passphrase no longer opens the copies.
 - A kept key that does not open (swapped, damaged, the copy replaced) falls back to the
   passphrase, which must then open the copy itself.
 """
@@ -91,3 +93,24 @@ def keep_all(personal: Vault, paths: list[Path], passphrase: str) -> None:
             open_copy(personal, path, passphrase).lock()
         except (WrongPassphrase, VaultError):
             continue
+
+
+def follow_passphrase(personal: Vault, paths: list[Path], passphrase: str) -> None:
+    """After the personal vault's passphrase changed: each copy that opens with its kept
+    key is re-wrapped under ``passphrase`` and its new key kept."""
+    from counsel.vault import keyring
+    from counsel.vault.service import Vault
+
+    for path in paths:
+        kek = _kept(personal, Path(path).stem)
+        if kek is None:
+            continue
+        try:
+            copy = Vault.open(keyring.unlock_with_key(Path(path), kek))
+        except (WrongPassphrase, VaultError):
+            continue
+        try:
+            copy.local.rewrap_passphrase(passphrase)
+            keep(personal, copy)
+        finally:
+            copy.lock()

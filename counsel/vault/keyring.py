@@ -207,6 +207,15 @@ class UnlockedKeys:
         assert self._kek is not None
         return self._kek
 
+    def rewrap_passphrase(self, passphrase: str) -> None:
+        """Open with ``passphrase`` from now on, without a rotation: for a team copy, whose
+        keyring never leaves this device and whose key versions come from grants."""
+        self.require()
+        assert self._umk is not None
+        check_new_passphrase(passphrase)
+        self.ring, self._kek = keys.rewrap_passphrase(self.ring, self._umk, passphrase)
+        self.save_ring()
+
     def check_passphrase(self, passphrase: str) -> None:
         """Raises ``WrongPassphrase`` unless ``passphrase`` is this vault's."""
         keys.unlock_with_passphrase(self.ring, passphrase)

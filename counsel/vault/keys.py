@@ -259,6 +259,17 @@ def rotate(ring: Keyring, vkeys: list[bytes], kek: bytes, *, passphrase: str | N
     return Rotated(new_ring, umk, kek, [*vkeys, newest], code)
 
 
+def rewrap_passphrase(ring: Keyring, umk: bytes, passphrase: str) -> tuple[Keyring, bytes]:
+    """``ring`` with its UMK wrapped under a new passphrase (fresh salt, same cost) and
+    nothing else changed — no rotation; for a keyring that never leaves this device (a
+    team copy's).  Returns the ring and the new passphrase's key."""
+    params = kdf.KdfParams.new(memory_kib=ring.kdf.memory_kib,
+                               iterations=ring.kdf.iterations, lanes=ring.kdf.lanes)
+    kek = kdf.derive(passphrase, params)
+    return dataclasses.replace(ring, kdf=params, umk_by_passphrase=envelope.seal(
+        kek, umk, envelope.key_aad(ring.vault_id, "umk", "passphrase"))), kek
+
+
 def add_generation(ring: Keyring, vkeys: list[bytes], umk: bytes, key: bytes) -> Keyring:
     """``ring`` with vault key ``key`` (made elsewhere: a team grant) as its next
     generation, under the same UMK; endorsed here by the newest key this ring had."""

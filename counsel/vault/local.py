@@ -43,6 +43,12 @@ class LocalSecrets:
         ``keyring.unlock_with_key``)."""
         return self._keys.passphrase_key()
 
+    def rewrap_passphrase(self, passphrase: str) -> None:
+        """A team copy follows the personal vault's new passphrase (its keyring is local to
+        this device: no rotation, nothing to tell the server).  Not for a personal vault:
+        its passphrase changes with ``Vault.change_passphrase`` (which rotates)."""
+        self._keys.rewrap_passphrase(passphrase)
+
     def upgrade(self, purpose: str, sealed: bytes, associated: bytes = b"") -> bytes | None:
         """The secret sealed in the current layout if ``sealed`` is in the old one, else None."""
         data, old = self._open(purpose, sealed, associated)

@@ -103,6 +103,11 @@ def test_counsel_passwd_keeps_old_install_copies_opening(tmp_path: Path) -> None
     vs = VaultSet.open(personal, NEW)
     assert sorted(vs.copies) == [A, B] and vs.problems == []
     vs.lock()
+    # the copies' own keyrings follow: the old passphrase (a leaked one, say) opens none
+    for team_id in (A, B):
+        with pytest.raises(WrongPassphrase):
+            Vault.unlock(team_path(personal, team_id), PASS)
+        Vault.unlock(team_path(personal, team_id), NEW).lock()
     personal.lock()
 
 
