@@ -122,12 +122,12 @@ def cmd_passwd(args: argparse.Namespace, ctx: Context) -> int:
     old = os.environ.get("COUNSEL_PASSPHRASE") or getpass.getpass(_("Current passphrase: "))
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
     from counsel.cli.keys import print_new_code
-    from counsel.teams.copykeys import follow_passphrase, keep_all
+    from counsel.teams.copykeys import after_new_passphrase, keep_all
     from counsel.teams.vaultset import copy_paths
 
     keep_all(vault, copy_paths(vault), old)  # team copies keep opening after the change
     code = vault.change_passphrase(old, new)
-    follow_passphrase(vault, copy_paths(vault), new)  # ... and the old one opens none
+    after_new_passphrase(vault, new)  # ... and the old passphrase opens none of them
     print(_("Passphrase changed; new keys for what is written from now on."))
     if code:  # a keyring from before key generations gets a new code at its first rotation
         print_new_code(code)
@@ -144,8 +144,10 @@ def cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
     code = os.environ.get("COUNSEL_RECOVERY_CODE") or input(_("Recovery code: "))
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
     from counsel.cli.keys import print_new_code
+    from counsel.teams.copykeys import after_new_passphrase
 
     vault = ctx.adopt(Vault.recover(ctx.vault_path, code, new))
+    after_new_passphrase(vault, new)  # team copies opened with kept keys follow
     print(_("Passphrase replaced; new keys for what is written from now on."))
     issued = vault.take_recovery_code()
     if issued:

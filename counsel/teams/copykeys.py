@@ -114,3 +114,11 @@ def follow_passphrase(personal: Vault, paths: list[Path], passphrase: str) -> No
             keep(personal, copy)
         finally:
             copy.lock()
+
+
+def after_new_passphrase(personal: Vault, passphrase: str) -> None:
+    """The personal vault got a new passphrase (``counsel passwd``, or a recovery with the
+    printed code: the copies then keep opening — the forgotten passphrase is not needed)."""
+    from counsel.teams.vaultset import copy_paths
+
+    follow_passphrase(personal, copy_paths(personal), passphrase)

@@ -284,7 +284,11 @@ class UnlockScreen(QWidget):
             if mode == "create":
                 return Vault.create(path, phrase, kdf=kdf)
             if mode == "recover":
-                return Vault.recover(path, code, phrase)
+                from counsel.teams.copykeys import after_new_passphrase
+
+                recovered = Vault.recover(path, code, phrase)
+                after_new_passphrase(recovered, phrase)  # team copies follow (copykeys)
+                return recovered
             return Vault.unlock(path, phrase)
 
         def work() -> object:

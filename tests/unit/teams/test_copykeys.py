@@ -88,6 +88,23 @@ def test_a_passphrase_change_keeps_the_copies_opening(tmp_path: Path) -> None:
     personal.lock()
 
 
+def test_a_recovery_with_the_printed_code_keeps_the_copies_opening(tmp_path: Path) -> None:
+    path = tmp_path / "personal.vault"
+    v, code = Vault.create(path, PASS, kdf=FAST)
+    membership_copy = Vault.adopt(team_path(v, A), A, keys.new_key(), PASS, kdf=FAST)
+    membership_copy.lock()
+    VaultSet.open(v, PASS).lock()  # kept from this unlock on
+    v.lock()
+    # the passphrase is forgotten: recovered with the printed code and a new passphrase
+    personal = Vault.recover(path, code, NEW)
+    copykeys.after_new_passphrase(personal, NEW)
+    vs = VaultSet.open(personal, NEW)
+    assert sorted(vs.copies) == [A] and vs.problems == []
+    vs.lock()
+    Vault.unlock(team_path(personal, A), NEW).lock()  # its own keyring followed
+    personal.lock()
+
+
 CHILD = ("import sys; from counsel.vault import kdf; kdf.allow_fast_for_tests(); "
          "from counsel.cli.main import main; sys.exit(main(sys.argv[1:]))")
 
