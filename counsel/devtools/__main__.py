@@ -15,6 +15,7 @@
     python -m counsel.devtools audit-bench [--entries N] [--clients N]
     python -m counsel.devtools team-rotation-bench [--clients N] [--per-client N]
     python -m counsel.devtools team-unlock-bench [--teams N] [--runs N]
+    python -m counsel.devtools team-time-bench [--records N] [--runs N]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -52,7 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = sys.argv[1:]
     if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
                             "backup-bench", "trust-cost", "audit-bench",
-                            "team-rotation-bench", "team-unlock-bench"):
+                            "team-rotation-bench", "team-unlock-bench", "team-time-bench"):
+        if argv[0] == "team-time-bench":
+            from counsel.devtools import team_time_bench
+
+            return team_time_bench.main(argv[1:])
         if argv[0] == "team-unlock-bench":
             from counsel.devtools import team_unlock_bench
 
@@ -92,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("audit-bench", help="what a long audit trail costs (100k entries)")
     sub.add_parser("team-rotation-bench", help="what removing a team member costs (10k)")
     sub.add_parser("team-unlock-bench", help="what team copies add to an unlock")
+    sub.add_parser("team-time-bench", help="one member's own time in a team copy")
     args = parser.parse_args(argv)
     if args.command == "bench":
         from counsel.devtools import bench

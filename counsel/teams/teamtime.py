@@ -95,14 +95,16 @@ def merge_indicators(parts: Sequence[Indicators]) -> Indicators:
 
 
 def _cells(vs: VaultSet, first: dt.date, last: dt.date, period: Period,
-           base: dict[str, Basis], should_stop: Callable[[], bool] | None
+           base: dict[str, Basis] | None, should_stop: Callable[[], bool] | None
            ) -> list[tuple[Vault, str | None, Cells]]:
+    """Each source's cells; ``base`` None: without relationship starts (the time report
+    needs none: as ``report_query.time_report``)."""
     from counsel.timekeeping import report_query
 
     out = []
     for v, author in sources(vs):
-        starts = base[v.vault_id].starts if v.vault_id in base else \
-            report_query.relationship_starts(v)
+        starts = None if base is None else base[v.vault_id].starts if v.vault_id in base \
+            else report_query.relationship_starts(v)
         out.append((v, author, report_query.cells(v, first, last, period, starts=starts,
                                                   should_stop=should_stop, author=author)))
     return out
@@ -115,7 +117,7 @@ def time_report(vs: VaultSet, first: dt.date, last: dt.date, period: Period,
 
     if len(sources(vs)) == 1:  # no team: the personal path exactly as before
         return report_query.time_report(vs.personal, first, last, period, should_stop)
-    parts = [c for _v, _a, c in _cells(vs, first, last, period, {}, should_stop)]
+    parts = [c for _v, _a, c in _cells(vs, first, last, period, None, should_stop)]
     return report_query.report_from(merge_cells(parts))
 
 
