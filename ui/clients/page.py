@@ -37,6 +37,8 @@ SEARCH_DELAY_MS = 60
 
 
 LANGUAGES_COLUMN = 2  # in ClientTableModel.columns: the longest texts
+SHARED_COLUMN = next(i for i, (title, _get) in enumerate(ClientTableModel.columns)
+                     if title == "Shared with")
 SORT_PREF = "clients"  # the client list's sort in ui.json (counsel.app.prefs)
 
 
@@ -147,14 +149,21 @@ class ClientList(QWidget):
         else:
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+        # the arrow only on a sorted list: shown, Qt widens every header by its room,
+        # which the languages column needs
+        header.setSortIndicatorShown(header.sortIndicatorSection() >= 0)
         header.sortIndicatorChanged.connect(self._save_sort)
 
     def _save_sort(self, column: int, order: Qt.SortOrder) -> None:
         from counsel import paths
         from counsel.app.prefs import save_sort
 
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(0 <= column < len(self.model.columns))
         if not 0 <= column < len(self.model.columns):
             self.model.sort(-1)  # cleared: as listed
+        elif header.sectionSize(column) < header.sectionSizeHint(column):
+            header.resizeSection(column, header.sectionSizeHint(column))  # room for the arrow
         title = self.model.columns[column][0] if 0 <= column < len(self.model.columns) \
             else None
         try:
@@ -218,6 +227,12 @@ class ClientList(QWidget):
             self.model.set_rows(rows)
             self.count.setText(ngettext("{n} client", "{n} clients", len(rows)).format(
                 n=len(rows)))
+            # the "Shared with" column only for someone in a team: without one it is
+            # empty and takes the room the languages need
+            teams = bool(vaults.copies) or bool(self.model.shared)
+            if self.table.isColumnHidden(SHARED_COLUMN) == teams:
+                self.table.setColumnHidden(SHARED_COLUMN, not teams)
+                self._sized = False
             if rows and not self._sized:
                 fit_columns(self.table, stretch=LANGUAGES_COLUMN)
                 self._sized = True

@@ -39,7 +39,11 @@ def test_sort_by_clicking_headers_and_remember_it(qtbot, window) -> None:  # typ
     titles = [t for t, _g in m.columns]
     born = titles.index("Born")
 
+    header = clients.table.horizontalHeader()
+    assert not header.isSortIndicatorShown()  # no arrow (and no room kept for it) unsorted
     _click(qtbot, clients.table, born)
+    assert header.isSortIndicatorShown()
+    assert header.sectionSize(born) >= header.sectionSizeHint(born)  # the arrow fits
     by_birth = [n for _b, n in sorted(zip(BORN, NAMES, strict=True))]
     assert _names(m) == by_birth  # 1979 … 2001, not "11/30/1985" < "12/2/1979" as text
     assert load_sort(paths.config_dir(), "clients") == ("Born", False)
@@ -57,6 +61,7 @@ def test_sort_by_clicking_headers_and_remember_it(qtbot, window) -> None:  # typ
     assert m.row_value(clients.table.currentIndex().row()).id == chosen
     _click(qtbot, clients.table, titles.index("Name"))  # third click: as listed
     assert _names(m) == listed
+    assert not header.isSortIndicatorShown()
     assert load_sort(paths.config_dir(), "clients") is None
 
     _click(qtbot, clients.table, born)
@@ -71,4 +76,5 @@ def test_sort_by_clicking_headers_and_remember_it(qtbot, window) -> None:  # typ
     header = again.table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
         born, Qt.SortOrder.DescendingOrder)
+    assert header.isSortIndicatorShown()
     qtbot.waitUntil(lambda: _names(again.model) == by_birth[::-1])

@@ -117,6 +117,8 @@ def test_a_team_client_is_listed_opened_and_written_into_the_team_copy(
     page = ws.page("clients")
     qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=10_000)
     assert _rows(page) == {"Amina Tiimi": "\u2068Team North\u2069", "Bashir Oma": ""}
+    from counsel_ui.clients.page import SHARED_COLUMN
+    assert not page.list.table.isColumnHidden(SHARED_COLUMN)  # shown to a team's member
     # "Whose clients": mine only, then the team only
     scope = page.list.scope
     assert scope.isVisible()

@@ -43,6 +43,9 @@ def test_languages_column_gets_the_room_not_permit(qtbot, window):
     table = page.list.table
     model = page.list.model
     langs = max((model.data(model.index(r, 2)) or "" for r in range(model.rowCount())), key=len)
+    # no team: no empty "Shared with" column taking the languages' room
+    from counsel_ui.clients.page import SHARED_COLUMN
+    assert table.isColumnHidden(SHARED_COLUMN)
     assert _fits(table, 2, langs)
     permit = next(i for i, c in enumerate(ClientTableModel.columns) if c[0] == "Permit")
     assert table.columnWidth(permit) < table.columnWidth(2)
