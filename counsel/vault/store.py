@@ -280,6 +280,22 @@ class Store(ChainStore):
             ).fetchall()
         return [(_row_to_rev(r), int(r[_N])) for r in rows]
 
+    def heads_of(self, record_ids: Iterable[str]) -> dict[str, list[StoredRevision]]:
+        """:meth:`heads` of many records at once (records without heads are left out)."""
+        out: dict[str, list[StoredRevision]] = {}
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} "
+                "FROM heads h JOIN revisions r ON r.rev_id=h.rev_id "
+                "WHERE h.record_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY h.record_id, r.rev_id",
+                (json.dumps(list(record_ids)),),
+            ).fetchall()
+        for r in rows:
+            rev = _row_to_rev(r)
+            out.setdefault(rev.record_id, []).append(rev)
+        return out
+
     def iter_heads(self) -> Iterator[tuple[StoredRevision, int]]:
         """Every head revision, grouped by record, streamed (a large vault is not
         loaded into memory at once). Hold ``self.lock`` while iterating."""

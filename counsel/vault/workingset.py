@@ -423,6 +423,13 @@ class WorkingSet:
             (record_id,),
         ).fetchone()
 
+    def rows(self, record_ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """:meth:`row` of many records at once (those that have one)."""
+        return {r[0]: tuple(r[1:]) for r in self.db.execute(
+            "SELECT record_id, kind, rev_id, COALESCE(client_id, 'vault'), conflict, data "
+            "FROM records WHERE record_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(record_ids)),))}
+
     def ids_of_client(self, client_id: str, kind: str | None = None) -> list[str]:
         """Ids of a client's records (of one kind), in the order they were first shown."""
         where, params = "client_id=?", [client_id]

@@ -64,3 +64,16 @@ def test_a_parent_in_the_same_batch_goes_one_by_one() -> None:
     b = _rev(2, RECORDS[0], (a.rev_id,), b"y")
     s.insert_revisions([a, b], outbox=True, fresh=True)
     assert s.conn.execute("SELECT rev_id FROM heads").fetchall() == [(b.rev_id,)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(RECORDS), st.booleans()), max_size=12))
+def test_heads_of_many_equals_heads_of_each(plan: list[tuple[str, bool]]) -> None:
+    s = Store.memory()
+    for n, (record, sibling) in enumerate(plan, start=1):
+        heads = s.heads(record)
+        # a child of the newest head, or (sibling) a second leaf beside it: a conflict
+        parents = () if not heads or sibling else (heads[-1].rev_id,)
+        s.insert_revisions([_rev(n, record, parents, b"x")], outbox=False)
+    many = s.heads_of([*RECORDS, "no-such-record"])
+    assert many == {r: s.heads(r) for r in RECORDS if s.heads(r)}

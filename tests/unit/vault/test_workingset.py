@@ -59,3 +59,12 @@ def test_sorts_never_spill_to_temporary_files() -> None:
     assert ws.db.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
     cached = WorkingSet.from_parts(ws.to_parts())
     assert cached.db.execute("PRAGMA temp_store").fetchone()[0] == 2
+
+
+def test_rows_of_many_equals_row_of_each() -> None:
+    ws = WorkingSet()
+    recs = every_kind()
+    _apply(ws, [(r.id, r.KIND, f"rev-{i}", r, None) for i, r in enumerate(recs)], many=True)
+    ids = [r.id for r in recs] + ["0" * 32]
+    assert ws.rows(ids) == {i: ws.row(i) for i in ids if ws.row(i) is not None}
+    assert len(ws.rows(ids)) == len(recs)
