@@ -104,8 +104,8 @@ class ClientView(QWidget):
         sharing.addWidget(self.move_home_button)
         self.dialog: QWidget | None = None
         self.client: Client | None = None
-        self.show_sharing(self.team_name)
         lay.addLayout(sharing)
+        self.show_sharing(self.team_name)  # once parented: a parentless shown button is a window
 
         actions = QHBoxLayout()
         self.encounter_button = QPushButton(_("New &encounter"))

@@ -16,6 +16,11 @@ def test_share_with_a_team_from_the_clients_card(qtbot, window) -> None:  # type
     view = ws.page("clients").view
     name = window.session.vault.client_names(["a" * 32])["a" * 32]
     assert view.shared_with.isVisible() and "nobody" in view.shared_with.text()
+    # the card's sharing buttons are its children, never windows of their own (a button
+    # shown before it had a parent became one for a moment and took the main window's
+    # activation: its keyboard shortcuts stopped working)
+    qtbot.waitUntil(lambda: view.title.text() != "", timeout=10_000)  # events delivered
+    assert window.isActiveWindow()
 
     view.share_button.click()
     page = ws.page("team")
