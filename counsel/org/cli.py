@@ -164,7 +164,10 @@ def cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
             raise KnownError(_("Cannot read {path}: {reason}").format(
                 path=path, reason=exc)) from None
     new = os.environ.get("COUNSEL_NEW_PASSPHRASE") or getpass.getpass(_("New passphrase: "))
-    ctx.adopt(recovery.recover(ctx.vault_path, args.account, texts, new))
+    from counsel.teams.copykeys import after_new_passphrase
+
+    vault = ctx.adopt(recovery.recover(ctx.vault_path, args.account, texts, new))
+    after_new_passphrase(vault, new)  # this computer's team copies follow (copykeys)
     print(_("The vault is open with the new passphrase. Tell the counsellor to sign in "
             "again on each device."))
     return 0

@@ -40,6 +40,15 @@ def test_escrow_and_recovery_with_two_officers_parts(tmp_path: Path) -> None:
     path = tmp_path / "maria.vault"
     vault, _code = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
     vault.save(Contact(id="contact0001", name="Jobcentre"))
+    # a team copy on this computer, opened once (its key kept in the personal vault)
+    from counsel.teams.membership import team_path
+    from counsel.teams.vaultset import VaultSet
+    from counsel.vault import keys
+
+    team_id = "t" * 32
+    Vault.adopt(team_path(vault, team_id), team_id, keys.new_key(), PASS,
+                kdf=KdfParams.fast_for_tests()).lock()
+    VaultSet.open(vault, PASS).lock()
     vault.lock()
     officers = tmp_path / "officers"
 
@@ -80,4 +89,10 @@ def test_escrow_and_recovery_with_two_officers_parts(tmp_path: Path) -> None:
         Vault.unlock(path, PASS)
     again = Vault.unlock(path, NEW)
     assert again.get("contact0001").name == "Jobcentre"  # type: ignore[attr-defined]
+    # the team copy keeps opening, and its own keyring followed the new passphrase
+    vs = VaultSet.open(again, NEW)
+    assert list(vs.copies) == [team_id] and vs.problems == []
+    vs.lock()
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(team_path(again, team_id), PASS)
     again.lock()
