@@ -91,7 +91,7 @@ class VaultSet:
              now: dt.datetime | None = None) -> VaultSet:
         """The personal vault and every team copy on this computer that still opens
         (with their keys kept in the personal vault, else the passphrase: copykeys)."""
-        from counsel.teams.copykeys import open_copy
+        from counsel.teams.copykeys import forget, open_copy
         from counsel.teams.membership import check_expiry
 
         copies, problems = [], []
@@ -109,7 +109,8 @@ class VaultSet:
             name = copy_name(team)
             try:
                 check_expiry(team, now)
-            except GrantExpired:
+            except GrantExpired:  # the copy is deleted: its kept key goes too
+                forget(personal, path.stem)
                 problems.append(expired_words(name))
                 continue
             copies.append(TeamCopy(team.vault_id, name, team))
@@ -145,9 +146,12 @@ class VaultSet:
     def _check(self, copy: TeamCopy, now: dt.datetime | None) -> None:
         from counsel.teams.membership import check_expiry
 
+        from counsel.teams.copykeys import forget
+
         try:
             check_expiry(copy.vault, now)
         except GrantExpired:
+            forget(self.personal, copy.team_id)
             self.drop(copy.team_id, expired_words(copy.name))
             self.problems.append(expired_words(copy.name))
             raise TeamUnavailable(expired_words(copy.name)) from None

@@ -191,6 +191,8 @@ def test_an_expired_substitute_copy_stops_opening_and_writes_are_refused(
     assert later.copies == {} and later.clients() == []
     assert any("ended" in p for p in later.problems)
     assert not membership.team_path(sanna.personal, t.vault_id).exists()
+    # the copy's key kept in the personal vault (counsel.teams.copykeys) goes with it
+    assert sanna.personal.sync_port.state(f"team.copy_key.{t.vault_id}") is None
     # the end passes while the app is open: the write is refused, not sent to the personal
     # vault; the copy closes and the client leaves the list
     enc = Encounter(client=shared.id, date=dt.date(2026, 12, 3), situation=SECRET)
@@ -225,6 +227,7 @@ def test_a_removed_members_team_clients_leave_the_list_after_the_team_sync(
         jvs.vault_for(shared.id)
     path = membership.team_path(jonas.personal, t.vault_id)
     assert not path.exists()
+    assert jonas.personal.sync_port.state(f"team.copy_key.{t.vault_id}") is None
     assert _set(jonas).copies == {}
     # what he typed and the server never took is set aside (encrypted), not destroyed
     aside = path.with_name(path.name + ".removed")
