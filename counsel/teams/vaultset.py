@@ -144,9 +144,8 @@ class VaultSet:
         return copy.vault
 
     def _check(self, copy: TeamCopy, now: dt.datetime | None) -> None:
-        from counsel.teams.membership import check_expiry
-
         from counsel.teams.copykeys import forget
+        from counsel.teams.membership import check_expiry
 
         try:
             check_expiry(copy.vault, now)
