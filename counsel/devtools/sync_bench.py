@@ -70,9 +70,9 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
     from counsel.server.storage import open_storage
     from counsel.sync import enrol
     from counsel.sync.client import SyncClient
+    from counsel.vault.floor import bulk_load_seconds  # the baseline: no protocol
     from counsel.vault.kdf import KdfParams
     from counsel.vault.service import Vault
-    from counsel.vault.store import Store  # the baseline: the storage floor, no protocol
 
     work = Path(tempfile.mkdtemp(prefix="counsel-sync-bench-"))
     cluster = None
@@ -95,16 +95,14 @@ def run(records: int = 10_000, db_url: str | None = None, clients: int = 4) -> s
         client.close()
 
         t_join, b = _timed(lambda: enrol.join(work / "b.vault", url, account, PASS))
-        assert b.store.count_revisions() == n
+        assert b.sync_port.count_revisions() == n
 
         t_wire = _download_only(url, b)
 
         # Baselines: the same envelopes, bulk-loaded with no protocol at all.
-        revs = list(a.store.all_revisions())
+        revs = a.sync_port.all_revisions()
         t_copy = _copy_baseline(db_url, revs)
-        local = Store.open(work / "baseline.vault", create=True)
-        t_local, _ = _timed(lambda: local.insert_revisions(revs, outbox=False))
-        local.close()
+        t_local = bulk_load_seconds(work / "baseline.vault", revs)
         floor = t_copy + t_local
 
         rows.append((f"first sync, {n} revisions → fresh device", f"{t_join:.2f} s",

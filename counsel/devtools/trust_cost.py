@@ -62,7 +62,7 @@ try:
     t0 = time.perf_counter()
     b = enrol.join(work / "b.vault", url, account, PASS)
     join = time.perf_counter() - t0
-    n = b.store.count_revisions()
+    n = b.sync_port.count_revisions()
     b.save(Contact(id="costcontact", name="start"))
     lat = []
     for i in range(saves):

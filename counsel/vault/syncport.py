@@ -266,6 +266,13 @@ class SyncPort:
     def conflicted_records(self) -> list[str]:
         return self._store.conflicted_records()
 
+    def all_revisions(self) -> list[StoredRevision]:
+        """Every stored revision, sealed as stored (what a fresh device would be sent)."""
+        return list(self._store.all_revisions())
+
+    def count_revisions(self) -> int:
+        return self._store.count_revisions()
+
     def merge_heads(self) -> list[tuple[str, str, str]]:
         """(record id, rev id, kind) of every leaf that merged several parents."""
         return self._store.merge_heads()

@@ -39,7 +39,7 @@ def _vaults(folder: Path) -> tuple[Any, Any]:
     def exchange() -> None:
         for src, dst in ((a, b), (b, a)):
             dst.store.put_wrapped_keys(src.store.wrapped_keys())
-            dst.sync_port.apply_remote(list(src.store.all_revisions()))
+            dst.sync_port.apply_remote(list(src.sync_port.all_revisions()))
 
     exchange()
     a.save(a.get(ahmad.id).replace(
