@@ -127,3 +127,15 @@ class CuttingProxy:
                 s.close()
             except OSError:
                 pass
+
+
+def sync_once(vault: Any) -> None:
+    """One sync of ``vault`` with the server it is enrolled with (its saved credentials)."""
+    from counsel.sync import credentials
+    from counsel.sync.client import SyncClient
+    from counsel.sync.transport import Transport
+
+    creds = credentials.load(vault)
+    assert creds is not None
+    with Transport(creds.url, creds.token) as t:
+        SyncClient(vault, t).sync()

@@ -46,3 +46,17 @@ def window(qtbot, vault_path: Path, monkeypatch):  # type: ignore[no-untyped-def
     if not win.locked:
         win.lock()
     ops.wait_idle()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[object]:
+    """A sync server on loopback over a fresh SQLite database (team and sync page tests)."""
+    from synchelp import LiveServer
+
+    from counsel.server.storage import open_storage
+
+    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
+    srv = LiveServer(storage).start()
+    yield srv
+    srv.stop()
+    storage.close()

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from synchelp import LiveServer
+from synchelp import sync_once as _sync
 from uihelp import type_text
 
 from counsel.domain import Client, Encounter
-from counsel.sync import credentials, enrol
-from counsel.sync.client import SyncClient
-from counsel.sync.transport import Transport
+from counsel.sync import enrol
 from counsel.teams import membership
 from counsel.teams.vaultset import VaultSet, expired_words, sync_teams
 from counsel.vault.kdf import KdfParams
@@ -28,24 +27,6 @@ from counsel.vault.service import Vault
 PASS = "correct horse battery"
 FAST = KdfParams.fast_for_tests()
 TYPED = "Haluaa tiimin kanssa työkokeiluun"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    from counsel.server.storage import open_storage
-
-    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
-    srv = LiveServer(storage).start()
-    yield srv
-    srv.stop()
-    storage.close()
-
-
-def _sync(v: Vault) -> None:
-    creds = credentials.load(v)
-    assert creds is not None
-    with Transport(creds.url, creds.token) as t:
-        SyncClient(v, t).sync()
 
 
 @pytest.fixture

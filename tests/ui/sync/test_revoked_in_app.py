@@ -3,10 +3,8 @@ locks the window and deletes the vault; the server's word alone deletes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 from synchelp import LiveServer
 
@@ -20,17 +18,6 @@ from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
 PASS = "correct horse battery"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    from counsel.server.storage import open_storage
-
-    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
-    srv = LiveServer(storage).start()
-    yield srv
-    srv.stop()
-    storage.close()
 
 
 def _two_devices(tmp_path: Path, server: LiveServer) -> tuple[Vault, str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from synchelp import LiveServer
@@ -16,17 +14,6 @@ from counsel.vault.service import Vault  # noqa: E402
 
 PASS = "correct horse battery"
 CID = "contact0001"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    from counsel.server.storage import open_storage
-
-    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
-    srv = LiveServer(storage).start()
-    yield srv
-    srv.stop()
-    storage.close()
 
 
 def _page(qtbot, vault: Vault):  # type: ignore[no-untyped-def]

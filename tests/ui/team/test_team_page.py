@@ -3,7 +3,6 @@ a computer through the page against a real sync server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,6 @@ from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
 PASS = "correct horse battery"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    from counsel.server.storage import open_storage
-
-    storage = open_storage(str(tmp_path / "server.sqlite3"), migrate=True)
-    srv = LiveServer(storage).start()
-    yield srv
-    srv.stop()
-    storage.close()
 
 
 def _page(qtbot, vault: Vault, loader=None):  # type: ignore[no-untyped-def]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from synchelp import LiveServer
+from synchelp import sync_once as _sync
 
 from counsel.domain import Contact
 from counsel.sync import credentials, enrol
-from counsel.sync.client import SyncClient
-from counsel.sync.transport import DeviceRevoked, Transport
+from counsel.sync.transport import DeviceRevoked
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
@@ -28,13 +28,6 @@ def _cli(vault: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COUNSEL_PASSPHRASE": PASS, "LANGUAGE": "en"}
     return subprocess.run([sys.executable, "-c", CHILD, "--vault", str(vault), *args],
                           env=env, capture_output=True, text=True, timeout=300)
-
-
-def _sync(v: Vault) -> None:
-    creds = credentials.load(v)
-    assert creds is not None
-    with Transport(creds.url, creds.token) as t:
-        SyncClient(v, t).sync()
 
 
 def test_list_rename_and_revoke_from_the_command_line(

@@ -5,46 +5,21 @@ a removed member is refused by the server."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from synchelp import LiveServer
+from synchelp import sync_once as _sync
 
 from counsel.domain import Contact
-from counsel.sync import credentials, enrol
-from counsel.sync.client import SyncClient
-from counsel.sync.transport import SyncError, Transport
+from counsel.sync.transport import SyncError
 from counsel.teams import grants, membership
 from counsel.teams.membership import NotVerified, Session
 from counsel.teams.safety import safety_code
 from counsel.vault.kdf import KdfParams
-from counsel.vault.service import Vault
 
 PASS = "correct horse battery"
 FAST = KdfParams.fast_for_tests()
-
-
-@pytest.fixture
-def people(tmp_path: Path, live_server: LiveServer) -> Iterator[dict[str, Session]]:
-    out = {}
-    for name in ("maria", "jonas", "sanna", "pekka"):
-        v, _ = Vault.create(tmp_path / name / "personal.vault", PASS, kdf=FAST)
-        enrol.connect(v, live_server.url, name, PASS,
-                      enrol_secret=live_server.storage.create_account(name))
-        out[name] = membership.session(v)
-        membership.ensure_identity(out[name])
-    yield out
-    for s in out.values():
-        s.close()
-        s.personal.lock()
-
-
-def _sync(v: Vault) -> None:
-    creds = credentials.load(v)
-    assert creds is not None
-    with Transport(creds.url, creds.token) as t:
-        SyncClient(v, t).sync()
 
 
 def _verify(a: Session, b: Session) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from synchelp import LiveServer
+from synchelp import sync_once as _sync
 
 from counsel.domain import Client, Encounter, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.sync import credentials, enrol
-from counsel.sync.client import SyncClient
 from counsel.sync.transport import SyncError, Transport
 from counsel.teams import aggregates, grants, membership
 from counsel.teams.membership import Session
@@ -48,13 +48,6 @@ def people(tmp_path: Path, live_server: LiveServer) -> Iterator[dict[str, Sessio
     for s in out.values():
         s.close()
         s.personal.lock()
-
-
-def _sync(v: Vault) -> None:
-    creds = credentials.load(v)
-    assert creds is not None
-    with Transport(creds.url, creds.token) as t:
-        SyncClient(v, t).sync()
 
 
 def test_a_supervisor_reads_the_numbers_only(people: dict[str, Session]) -> None:

@@ -12,12 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from synchelp import LiveServer
+from synchelp import sync_once as _sync
 
 from counsel.domain import Client, Encounter, Reminder, ReminderKind
-from counsel.sync import credentials, enrol
-from counsel.sync.client import SyncClient
-from counsel.sync.transport import Transport
 from counsel.teams import grants, membership
 from counsel.teams.membership import Session
 from counsel.teams.vaultset import MINE, TeamUnavailable, VaultSet, merge_summaries, sync_teams
@@ -28,28 +25,6 @@ from counsel.vault.service import Vault
 PASS = "correct horse battery"
 FAST = KdfParams.fast_for_tests()
 SECRET = "Tiimin asiakas kertoi huolestaan"  # typed into the encounter
-
-
-@pytest.fixture
-def people(tmp_path: Path, live_server: LiveServer) -> Iterator[dict[str, Session]]:
-    out = {}
-    for name in ("maria", "jonas", "sanna", "pekka"):
-        v, _ = Vault.create(tmp_path / name / "personal.vault", PASS, kdf=FAST)
-        enrol.connect(v, live_server.url, name, PASS,
-                      enrol_secret=live_server.storage.create_account(name))
-        out[name] = membership.session(v)
-        membership.ensure_identity(out[name])
-    yield out
-    for s in out.values():
-        s.close()
-        s.personal.lock()
-
-
-def _sync(v: Vault) -> None:
-    creds = credentials.load(v)
-    assert creds is not None
-    with Transport(creds.url, creds.token) as t:
-        SyncClient(v, t).sync()
 
 
 def _raw(path: Path, record_id: str) -> list[bytes]:
