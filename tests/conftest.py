@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,28 @@ def _isolated_home(
     home = tmp_path_factory.mktemp("counsel-home")
     monkeypatch.setenv("COUNSEL_HOME", str(home))
     monkeypatch.delenv("COUNSEL_PASSPHRASE", raising=False)
+
+
+_QT_FIXTURES = ("qtbot", "qapp")
+_full_every = {"qt_tests": 0}
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Qt tests run as the app does (counsel_ui/common/responsive.py): no automatic garbage
+    collection, so none starts on a worker thread, where freeing a cycle that holds a Qt
+    object crashes the process; collected here, on the main thread, between tests. The
+    other tests get automatic collection back once what the Qt tests left is collected."""
+    if any(name in request.fixturenames for name in _QT_FIXTURES):
+        gc.disable()
+        yield
+        _full_every["qt_tests"] += 1
+        gc.collect(2 if _full_every["qt_tests"] % 50 == 0 else 1)
+        return
+    if not gc.isenabled():
+        gc.collect()
+        gc.enable()
+    yield
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -84,3 +84,47 @@ def test_the_unlock_freezes_without_collecting(no_auto_gc) -> None:
     responsive.freeze_unlocked()
     assert ref() is not None  # no collection (a stall) at that moment
     assert not any(o is ref() for o in gc.get_objects())
+
+
+def test_garbage_is_collected_on_the_ui_thread_only_while_workers_allocate(
+        qtbot, vault_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A collection that starts on a worker frees the cycles it finds there — Qt objects in
+    them are then destroyed off the UI thread, and the process dies (a CI run did: a young
+    collection inside the page prefetch's reader thread)."""
+    import threading
+
+    from counsel.vault.kdf import KdfParams
+    from counsel_ui.common import ops
+    from counsel_ui.shell.main_window import MainWindow
+    from uihelp import unlock
+
+    gc.enable()  # a fresh process: Python collects automatically on any thread
+    main = threading.get_ident()
+    started_on: list[int] = []
+
+    def note(phase: str, _info: dict) -> None:
+        if phase == "start":
+            started_on.append(threading.get_ident())
+
+    def make_garbage() -> int:  # what a worker building a page's rows leaves behind
+        for _ in range(200_000):
+            _Cycle()
+        return 0
+
+    monkeypatch.setenv("COUNSEL_HOME", str(vault_path.parent / "home"))
+    gc.callbacks.append(note)
+    try:
+        win = MainWindow(vault_path, kdf=KdfParams.fast_for_tests())
+        qtbot.addWidget(win)
+        win.show()
+        unlock(qtbot, win)  # the unlock and the first pages' work run on reader threads
+        done: list[int] = []
+        ops.Op(win, make_garbage, write=False).success(done.append).run()
+        qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+        qtbot.waitUntil(lambda: gc.get_count()[0] < responsive.YOUNG[0], timeout=5_000)
+        win.lock()
+        ops.wait_idle()
+    finally:
+        gc.callbacks.remove(note)
+    assert started_on, "no young collection ran at all: the cyclic garbage was never freed"
+    assert set(started_on) == {main}
