@@ -93,10 +93,11 @@ def test_garbage_is_collected_on_the_ui_thread_only_while_workers_allocate(
     collection inside the page prefetch's reader thread)."""
     import threading
 
+    from uihelp import unlock
+
     from counsel.vault.kdf import KdfParams
     from counsel_ui.common import ops
     from counsel_ui.shell.main_window import MainWindow
-    from uihelp import unlock
 
     gc.enable()  # a fresh process: Python collects automatically on any thread
     main = threading.get_ident()
