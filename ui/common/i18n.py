@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from counsel import i18n
 
 LANGUAGES = ("fi", "sv", "en", "ar", "pseudo")
 _translators: list[QTranslator] = []
+_mirrored = {"set": False}
 
 
 def apply_language(app: QApplication, lang: str) -> None:
@@ -30,5 +31,12 @@ def apply_language(app: QApplication, lang: str) -> None:
         _translators.append(translator)
     QLocale.setDefault(QLocale(qt_lang))
     mirrored = lang == i18n.PSEUDO or i18n.is_rtl(lang)
+    if not mirrored and not _mirrored["set"] and not app.isRightToLeft():
+        # left to right is Qt's default: PySide's ``Qt`` namespace is not touched at start
+        # (its first use builds ~95 enums, ~15 ms; the unlock window's cold start, issue 13)
+        return
+    from PySide6.QtCore import Qt
+
+    _mirrored["set"] = True
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if mirrored
                            else Qt.LayoutDirection.LeftToRight)

@@ -52,21 +52,25 @@ def _default_lang() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Start the app.  Cold start (issue 13, ``counsel_ui.devtools.startbench``): only what
+    the unlock window needs comes before its first paint; the log file, the binding's
+    work-arounds, the crash dialog and the script fonts come right after it
+    (:func:`after_first_paint`), the workspace and pages while the key is derived."""
+    from counsel_ui.common import responsive
+
+    responsive.apply()  # its collection thresholds from the start: fewer collections now
     args = build_parser().parse_args(argv)
     if args.self_test:  # packaged builds: start Qt, vault, plan PDFs, exit (see selftest.py)
         from counsel_ui.shell.selftest import run
 
         return run(Path(args.self_test))
-    from counsel_ui.common.errors import install_excepthook
-    from counsel_ui.common.i18n import apply_language
-    from counsel_ui.common.qtcompat import guard_none_refcount
-
-    guard_none_refcount()
     from PySide6.QtWidgets import QApplication
 
     from counsel import logs, paths
+    from counsel_ui.common.i18n import apply_language
 
-    logs.setup_app(paths.log_dir())
+    logs.hold()  # the file is opened after the first paint; what is logged before is kept
+    sys.excepthook = _first_excepthook
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("Counsel")
     app.setApplicationName("Counsel")
@@ -74,16 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     apply_language(app, args.lang or load_language(paths.config_dir()) or _default_lang())
     from counsel_ui.common.contrast import apply_contrast_aids
-    from counsel_ui.common.fonts import register_script_fonts
 
     apply_contrast_aids(app)
-
-    # the script fonts matter once records are shown, not for the unlock window: register
-    # them right after it is up, so they do not delay the first paint
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(150, register_script_fonts)
-    install_excepthook()
     path = Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
     if args.demo:
         from counsel.i18n import gettext as _
@@ -95,12 +91,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     from counsel_ui.shell.main_window import MainWindow
 
     window = MainWindow(path)
+    window.unlock_screen.after_first_paint(after_first_paint)
     window.show()
     code = app.exec()
     from counsel_ui.common import ops
 
     ops.wait_idle()
     return int(code)
+
+
+def after_first_paint() -> None:
+    """What start-up still needs once the unlock window is on screen (a few ms, before
+    anyone can have read the window, let alone typed a passphrase)."""
+    from counsel import logs, paths
+    from counsel_ui.common.errors import install_excepthook
+    from counsel_ui.common.qtcompat import guard_none_refcount
+
+    guard_none_refcount()
+    install_excepthook()
+    logs.setup_app(paths.log_dir())
+    # the script fonts matter once records are shown, not for the unlock window
+    from PySide6.QtCore import QTimer
+
+    from counsel_ui.common.fonts import register_script_fonts
+
+    QTimer.singleShot(150, register_script_fonts)
+
+
+def _first_excepthook(tp: type[BaseException], exc: BaseException, tb: object) -> None:
+    """Until :func:`after_first_paint`: a bug still gets the crash dialog (imported now)."""
+    from counsel_ui.common.errors import install_excepthook
+
+    install_excepthook()
+    sys.excepthook(tp, exc, tb)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from counsel.app.policies import DEFAULT_IDLE_MINUTES, AppointmentTimer, IdlePolicy, Resume
 from counsel.i18n import gettext as _
-from counsel.vault.kdf import KdfParams
 from counsel_ui.common import ops, responsive
 from counsel_ui.shell.unlock import RecoveryCodeDialog, UnlockScreen
 
 if TYPE_CHECKING:  # the workspace is imported on unlock, not at start
+    from counsel.vault.kdf import KdfParams
     from counsel_ui.shell.session import Session
     from counsel_ui.shell.workspace import Workspace
 
@@ -70,9 +70,10 @@ class MainWindow(QMainWindow):
         self.unlock_screen = self._make_unlock_screen()
         self.stack.addWidget(self.unlock_screen)
         self._filter = _ActivityFilter(self.idle, self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._filter)
+        # once the window is painted: the first event PySide hands a Python filter for one
+        # of Qt's internal objects makes it build every Qt class's Python type (~160 enums,
+        # ~25 ms) — not before the first paint (cold start, issue 13); nobody types earlier
+        self.unlock_screen.after_first_paint(self._watch_activity)
         self._idle_timer = QTimer(self)
         self._idle_timer.setInterval(idle_check_ms)
         self._idle_timer.timeout.connect(self.check_idle)
@@ -81,6 +82,13 @@ class MainWindow(QMainWindow):
         geometry = _window_settings().value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+
+    def _watch_activity(self) -> None:
+        """Input anywhere in the app counts as activity (installing twice is harmless:
+        Qt keeps one)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._filter)
 
     def _make_unlock_screen(self) -> UnlockScreen:
         screen = UnlockScreen(self.vault_path, kdf=self.kdf)
@@ -148,6 +156,7 @@ class MainWindow(QMainWindow):
         self.session = Session(vault, self, self.timer, vaults)
         minutes = vault.settings.get(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
         self.idle.minutes = IdlePolicy.clamp(int(minutes))
+        self._watch_activity()  # already, unless the unlock screen was never painted
         self.idle.touch(time.monotonic())
         self.workspace = self._make_workspace(self.session)
         self.workspace.restore(self.resume)
