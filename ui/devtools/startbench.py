@@ -98,7 +98,7 @@ def _compile_as_installed() -> None:
     import counsel_ui
 
     for package in (counsel, counsel_ui):
-        compileall.compile_dir(os.path.dirname(package.__file__), quiet=1)
+        compileall.compile_dir(os.path.dirname(str(package.__file__)), quiet=1)
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:  # packaged builds: start Qt, vault, plan PDFs, exit (see selftest.py)
         from counsel_ui.shell.selftest import run
 
-        return run(Path(args.self_test))
+        return int(run(Path(args.self_test)))
     from PySide6.QtWidgets import QApplication
 
     from counsel import logs, paths

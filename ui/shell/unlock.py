@@ -159,8 +159,8 @@ class UnlockScreen(QWidget):
     # -- modes ---------------------------------------------------------------------------
     def _apply_mode(self) -> None:
         if QGuiApplication.isRightToLeft():  # see __init__
-            for label in (self.title, self.intro, self.hints, self.message):
-                align_leading(label)
+            for text in (self.title, self.intro, self.hints, self.message):
+                align_leading(text)
         creating = self.mode in ("create", "recover", "restore-code")  # a new passphrase
         restoring = self.mode in ("restore", "restore-code")
         titles = {"create": _("Create your vault"), "unlock": _("Unlock Counsel"),

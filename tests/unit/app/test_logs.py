@@ -1,0 +1,50 @@
+"""counsel.logs: what the desktop app logs before its log file is open is kept and written
+first, through the same filter (the file is opened after the unlock window's first paint)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from counsel import logs
+
+
+@pytest.fixture
+def counsel_logger() -> Iterator[logging.Logger]:
+    root = logging.getLogger("counsel")
+    handlers, level = list(root.handlers), root.level
+    root.handlers = []
+    yield root
+    for h in root.handlers:
+        h.close()
+    root.handlers, root.level = handlers, level
+
+
+def test_records_held_before_the_file_is_open_are_written_first_and_scrubbed(
+        counsel_logger: logging.Logger, tmp_path: Path) -> None:
+    log = logging.getLogger("counsel.ui")
+    logs.hold()
+    log.info("early %s", "Äänekoski")
+    log.debug("too detailed %s", 1)
+    log.warning("early warning %s", 42)
+    path = logs.setup_app(tmp_path / "log")
+    log.info("after %s", 3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "early <redacted>", "early warning 42", "after 3"]  # in order, once each
+    assert "Äänekoski" not in path.read_text(encoding="utf-8")
+    assert not any(isinstance(h, logs._Held) for h in counsel_logger.handlers)
+
+
+def test_holding_is_bounded(counsel_logger: logging.Logger) -> None:
+    logs.hold()
+    logs.hold()  # once only
+    held = [h for h in counsel_logger.handlers if isinstance(h, logs._Held)]
+    assert len(held) == 1
+    for i in range(held[0].limit + 5):
+        logging.getLogger("counsel.x").info("n %s", i)
+    assert len(held[0].records) == held[0].limit
+    assert held[0].records[0].args == (5,)  # the oldest went first
