@@ -7,7 +7,10 @@ paint); after the measure each run checks that no window was still waiting for i
 paint and, for Counsel, that the focus is in a line edit that takes a typed key — or the
 run fails.
 
-    python -m counsel_ui.devtools.startbench [--runs 7]
+    python -m counsel_ui.devtools.startbench [--runs 7] [--also CHECKOUT]
+
+``--also`` measures another source checkout of Counsel (an older commit, say) in the same
+run, interleaved with the other two: a before/after on one machine at one load.
 """
 
 from __future__ import annotations
@@ -76,6 +79,20 @@ from counsel_ui.shell.main import main
 main(["--vault", sys.argv[2], "--lang", "fi"])
 """
 
+#: run first in a child measuring ``--also``: its packages instead of the installed ones
+#: (a few file look-ups; the installed app's child pays the same through its import hook)
+_ELSEWHERE = """
+import importlib.util, sys
+def _from(root):
+    for name, folder in (("counsel", "counsel"), ("counsel_ui", "ui")):
+        spec = importlib.util.spec_from_file_location(
+            name, f"{root}/{folder}/__init__.py", submodule_search_locations=[f"{root}/{folder}"])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+_from(%r)
+"""
+
 
 def _once(code: str, vault: str, *, typed: bool = False) -> float:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -88,39 +105,59 @@ def _once(code: str, vault: str, *, typed: bool = False) -> float:
     return float(took)
 
 
-def _compile_as_installed() -> None:
+def _compile_as_installed(checkout: str | None = None) -> None:
     """Byte-code for counsel's own modules, as an installed copy has (pip and the
     packaged build compile them; PYTHONDONTWRITEBYTECODE, set in some shells, would
-    otherwise have every start compile ~60 modules from source, ~20 ms)."""
+    otherwise have every start compile ~60 modules from source, ~20 ms), and compiled
+    catalogs (in a source checkout a .po newer than its .mo is compiled at every start,
+    babel import + parse, ~40 ms, which no user pays)."""
     import compileall
 
-    import counsel
-    import counsel_ui
+    prelude = _ELSEWHERE % checkout if checkout else ""
+    subprocess.run([sys.executable, "-c", prelude + "from counsel.i18n.tools import main\n"
+                    "main(['compile'])"], check=True, capture_output=True)
+    if checkout:
+        folders = [os.path.join(checkout, "counsel"), os.path.join(checkout, "ui")]
+    else:
+        import counsel
+        import counsel_ui
 
-    for package in (counsel, counsel_ui):
-        compileall.compile_dir(os.path.dirname(str(package.__file__)), quiet=1)
+        folders = [os.path.dirname(str(p.__file__)) for p in (counsel, counsel_ui)]
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--also", metavar="CHECKOUT",
+                   help="another source checkout of Counsel to measure in the same run")
     args = p.parse_args()
-    # as installed: compiled catalogs.  In a source checkout a .po newer than its .mo is
-    # compiled at every start (babel import + parse, ~40 ms), which no user pays
-    subprocess.run([sys.executable, "-m", "counsel.i18n.tools", "compile"], check=True,
-                   capture_output=True)
     _compile_as_installed()
+    other = ""
+    if args.also:
+        _compile_as_installed(os.path.abspath(args.also))
+        other = APP.replace("from counsel_ui.shell.main import main",
+                            _ELSEWHERE % os.path.abspath(args.also)
+                            + "from counsel_ui.shell.main import main")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COUNSEL_HOME"] = tmp
         vault = os.path.join(tmp, "none.vault")  # first start: the create window
         _once(BARE, vault), _once(APP, vault)  # warm the OS file cache
-        bare, app = [], []
-        for _ in range(args.runs):  # interleaved, so load drifts hit both alike
+        if other:
+            _once(other, vault)
+        bare, app, also = [], [], []
+        for _ in range(args.runs):  # interleaved, so load drifts hit all alike
             bare.append(_once(BARE, vault))
             app.append(_once(APP, vault, typed=True))
+            if other:
+                also.append(_once(other, vault, typed=True))
     b, a = statistics.median(bare), statistics.median(app)
     print(f"bare PySide6 window   median {b * 1000:7.0f} ms")
     print(f"Counsel unlock window median {a * 1000:7.0f} ms   ratio {a / b:.2f}x (goal <= 1.5x)")
+    if also:
+        o = statistics.median(also)
+        print(f"  {args.also}: median {o * 1000:7.0f} ms   ratio {o / b:.2f}x")
 
 
 if __name__ == "__main__":

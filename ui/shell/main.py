@@ -56,14 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     the unlock window needs comes before its first paint; the log file, the binding's
     work-arounds, the crash dialog and the script fonts come right after it
     (:func:`after_first_paint`), the workspace and pages while the key is derived."""
-    from counsel_ui.common import responsive
-
-    responsive.apply()  # its collection thresholds from the start: fewer collections now
     args = build_parser().parse_args(argv)
     if args.self_test:  # packaged builds: start Qt, vault, plan PDFs, exit (see selftest.py)
         from counsel_ui.shell.selftest import run
 
         return int(run(Path(args.self_test)))
+    import gc
+
+    # automatic collection is off in the app, young collections run from a UI-thread timer
+    # (common/responsive.py, set up with the main window): off from here, so the start-up's
+    # imports do not pay ~30 collections (no worker threads exist yet)
+    gc.disable()
     from PySide6.QtWidgets import QApplication
 
     from counsel import logs, paths
@@ -84,10 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         from counsel.i18n import gettext as _
 
+        gc.enable()  # the demo caseload is generated once, collected as usual
+
         print(_("Creating the demo vault (first time only)…"), flush=True)
         path, phrase = demo_vault(Path(args.vault) if args.vault else None)
         print(_("Demo vault: {path}\nPassphrase: {phrase}").format(path=path, phrase=phrase),
               flush=True)
+        gc.disable()
     from counsel_ui.shell.main_window import MainWindow
 
     window = MainWindow(path)

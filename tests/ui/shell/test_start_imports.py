@@ -27,7 +27,7 @@ HEAVY = ("counsel_ui.shell.workspace", "counsel_ui.today", "counsel_ui.timekeepi
          "logging.handlers", "counsel_ui.common.errors")
 
 _CHILD = r"""
-import json, logging, sys, time
+import gc, json, logging, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 import PySide6.QtCore, PySide6.QtWidgets
@@ -47,6 +47,7 @@ def _run(*_a):
             "qt_namespace": "Qt" in vars(PySide6.QtCore),
             "all_types": "QWizard" in vars(PySide6.QtWidgets),
             "focus": type(app.focusWidget()).__name__,
+            "gc_automatic": gc.isenabled(),
         }
         QTimer.singleShot(0, later)
     turns = {"n": 0}
@@ -97,6 +98,7 @@ def test_the_painted_unlock_window_has_not_imported_the_workspace_the_vault_or_m
     assert "counsel_ui.shell.unlock" in painted["modules"]  # the window was made
     assert _heavy(painted["modules"]) == []
     assert painted["focus"] == "QLineEdit"  # the passphrase field, ready for typing
+    assert not painted["gc_automatic"]  # collections only from the UI thread's timer
 
 
 def test_the_painted_unlock_window_has_not_built_pysides_big_enum_sets(
