@@ -18,36 +18,19 @@ _PERIOD_SQL = {
     "month": "strftime('%Y-%m-01', day)",
 }
 
-#: Pieces of the work in one step: saved entries plus encounters no entry accounts for
-#: (``encounter_time``; looked up for the step's encounters only, on the index of
-#: ``work.encounter``), each split at midnight.  ?1 first day of the step, ?2 last day,
-#: ?3 first day of the whole report (entry counting), ?4 JSON of the clients whose first
-#: 90 days touch the range (per-day minutes); with an author (a team copy: one member's
-#: time) ?5 is that author and ``{who}`` keeps only their rows, on the partial indexes of
-#: ``author`` (the term ``author <> ''`` lets SQLite use them).
+#: Pieces of the work in one step: saved entries plus encounters no entry accounts for,
+#: each split at midnight, as the working set keeps them (``wk.pieces``, see
+#: :mod:`counsel.vault.workingset_pieces`).  ?1 first day of the step, ?2 last day,
+#: ?3 first day of the whole report (entry counting: an entry counts once, by its piece
+#: on its start day, or by the piece on ?3 when it started the day before), ?4 JSON of
+#: the clients whose first 90 days touch the range (per-day minutes); with an author (a
+#: team copy: one member's time) ?5 is that author and ``{who}`` keeps only their rows,
+#: on the partial index of ``author`` (the term ``author <> ''`` lets SQLite use it).
 _PIECES = """
-WITH ent AS MATERIALIZED (
-  SELECT rowid AS id, client, date, start, minutes, kind, channel, party_kind FROM work
-  WHERE date BETWEEN date(?1, '-1 day') AND ?2{who}
-  UNION ALL
-  SELECT rowid, client, date, start, minutes, 'visible',
-         CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END, NULL
-  FROM encounters e WHERE date BETWEEN date(?1, '-1 day') AND ?2 AND minutes > 0{who}
-    AND NOT EXISTS (SELECT 1 FROM records r JOIN work w ON w.encounter = r.record_id
-                    WHERE r.rowid = e.rowid)
-), sm AS (
-  SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
-         * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
-), p AS (
-  SELECT id, client, kind, channel, party_kind, date AS day, 1 AS counts,
-         CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END AS m FROM sm
-  UNION ALL
-  SELECT id, client, kind, channel, party_kind, date(date, '+1 day'), date < ?3, minutes - room
-  FROM sm WHERE room IS NOT NULL AND minutes > room
-), q AS MATERIALIZED (
-  SELECT p.*, {period} AS per, kind = 'visible' AS vis,
-         kind = 'background' AS bg, kind = 'internal' AS inr
-  FROM p WHERE day BETWEEN ?1 AND ?2
+WITH q AS MATERIALIZED (
+  SELECT client, channel, party_kind, day, m, lead OR day = ?3 AS counts, {period} AS per,
+         kind = 'visible' AS vis, kind = 'background' AS bg, kind = 'internal' AS inr
+  FROM pieces WHERE day BETWEEN ?1 AND ?2{who}
 )
 SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
        {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY per
@@ -67,7 +50,7 @@ SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
        SUM(CASE WHEN bg THEN m ELSE 0 END), {clients}, 0,
        SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY party_kind
 UNION ALL
-SELECT 'n', NULL, COUNT(DISTINCT CASE WHEN counts THEN id END), 0, NULL, 0, 0 FROM q
+SELECT 'n', NULL, COALESCE(SUM(counts), 0), 0, NULL, 0, 0 FROM q
 """
 
 _ENCOUNTERS = """

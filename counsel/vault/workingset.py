@@ -19,7 +19,7 @@ from typing import Any
 
 from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
 from counsel.domain.codec import to_dict
-from counsel.vault import textnorm
+from counsel.vault import textnorm, workingset_pieces
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 from counsel.vault.workingset_schema import INDEXES, LAYOUT_VERSION, PARTS, SCHEMA, UPGRADABLE  # noqa: F401 - names of the layout
 
@@ -156,6 +156,8 @@ class WorkingSet:
         self.stale_deadlines: set[str] = set()
         #: loaded from a cache of an older layout: seal it again on lock
         self.upgraded = False
+        #: a bulk load is under way (:meth:`drop_indexes`): time pieces are filled at its end
+        self._bulk = False
 
     @classmethod
     def from_parts(cls, parts: Iterable[tuple[str, bytearray]]) -> WorkingSet:
@@ -227,12 +229,17 @@ class WorkingSet:
                     f"INSERT INTO {table}({table}, rowid, title, body) VALUES('delete', ?, ?, ?)",
                     (rowid, title, body),
                 )
+        # a work entry that goes may leave the encounter it named unaccounted for
+        named = (workingset_pieces.named_encounters(self.db, [rowid])
+                 if kind == WorkEntry.KIND else set())
         self.db.execute("DELETE FROM records WHERE rowid=?", (rowid,))
         typed = _TYPED_TABLES.get(kind)
         if typed:
             self.db.execute(f"DELETE FROM {typed} WHERE rowid=?", (rowid,))
         if kind == Encounter.KIND:
             self.db.execute("DELETE FROM actions WHERE erow=?", (rowid,))
+        if typed in ("work", "encounters") and not self._bulk:
+            workingset_pieces.refresh(self.db, [rowid], named)
         return int(rowid)
 
     def put(
@@ -280,15 +287,23 @@ class WorkingSet:
                 marks = ",".join("?" * len(rows[0]))
                 cols = "(rowid, title, body)" if table.startswith("fts_") else ""
                 self.db.executemany(f"INSERT INTO {table}{cols} VALUES ({marks})", rows)
+        if (batch.work or batch.encounters) and not self._bulk:
+            workingset_pieces.refresh(
+                self.db, [r[0] for r in batch.work] + [r[0] for r in batch.encounters],
+                {r[9] for r in batch.work if r[9] is not None})
 
     def drop_indexes(self) -> None:
         """Before a bulk load (see :meth:`create_indexes`)."""
+        self._bulk = True
         for part, name, _sql in INDEXES:
             self.db.execute(f"DROP INDEX {part}.{name}")
 
     def create_indexes(self) -> None:
+        """After a bulk load: the indexes, then every time piece."""
         for _part, _name, sql in INDEXES:
             self.db.execute(sql)
+        workingset_pieces.fill_all(self.db)
+        self._bulk = False
 
     # -- reads -------------------------------------------------------------------------
     def work_entries(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[WorkEntry]:

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import re
 
+from counsel.vault.workingset_pieces import FILL_ALL
+
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 13
+LAYOUT_VERSION = 14
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
 #: revision; every client's deadlines are then computed again.  Layouts 8-10 were upgraded
 #: so; layout 12 keeps each encounter's and work entry's author (teams), which a cache
 #: built before it cannot know, so every older cache is rebuilt from the revisions.
 #: Layout 13: the deadlines' day index covers what Today counts (upgraded in place).
+#: Layout 14: the time pieces (counsel.vault.workingset_pieces), filled in place.
+_PIECES = """
+CREATE TABLE wk.pieces (day TEXT NOT NULL, src INTEGER NOT NULL, client TEXT, m INTEGER,
+    kind TEXT, channel TEXT, party_kind TEXT, lead INTEGER NOT NULL, author TEXT NOT NULL,
+    PRIMARY KEY (day, src)) WITHOUT ROWID;
+CREATE INDEX wk.pieces_src ON pieces(src);
+CREATE INDEX wk.pieces_author ON pieces(author, day) WHERE author <> '';
+"""
 UPGRADABLE: dict[int, str] = {12: """
 DROP INDEX main.deadlines_due;
 CREATE INDEX main.deadlines_due ON deadlines(due, until, client, source);
-"""}
+""", 13: _PIECES + FILL_ALL}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -86,7 +96,8 @@ CREATE INDEX wk.work_date ON work(date);
 -- encounters a work entry accounts for, looked up per encounter (time reports)
 CREATE INDEX wk.work_encounter ON work(encounter) WHERE encounter IS NOT NULL;
 CREATE INDEX wk.work_author ON work(author, date) WHERE author <> '';
-""",
+-- each work entry's and unaccounted encounter's minutes per day (time reports)
+""" + _PIECES,
     "fts": """
 CREATE VIRTUAL TABLE fts.fts_all USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");

@@ -1,0 +1,90 @@
+"""The working set's time pieces (table ``wk.pieces``), kept up to date on every write.
+
+A time report sums *pieces*: every saved work entry, and every encounter with minutes that
+no work entry accounts for (``work.encounter``), split at midnight (the rule of
+:mod:`counsel.timekeeping.split`: a piece on the start day up to midnight, the rest on the
+next day).  Splitting, the "accounted for" look-up and the encounter's channel used to be
+worked out for every record of the range on every report; here they are worked out once,
+when a record is written, so a report is a scan of one day range of this table
+(:mod:`counsel.vault.timequeries`).
+
+Columns: ``day``, ``src`` (the record's working-set rowid), ``client``, ``m`` (minutes on
+that day), ``kind`` (an encounter's time is ``visible``), ``channel``, ``party_kind``,
+``lead`` (1: the piece on the start day) and ``author``.  An entry has at most one piece
+per day, so ``(day, src)`` is the key.
+
+What changes a record's pieces: the record itself, and for an encounter every work entry
+that names it (saved, edited to name another encounter, or deleted).  :func:`refresh` is
+given the touched rowids and the record ids of encounters named by touched entries (before
+and after the change) and recomputes exactly those sources.  A bulk load fills the table
+once at the end (:func:`fill_all`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+#: The pieces of the sources chosen by ``{where}`` (in terms of ``src``), in key order.
+_SPLIT = """
+WITH ent AS (
+  SELECT rowid AS src, client, date, start, minutes, kind, channel, party_kind, author
+  FROM work WHERE {where}
+  UNION ALL
+  SELECT rowid, client, date, start, minutes, 'visible',
+         CASE place WHEN 'phone' THEN 'phone' WHEN 'video' THEN 'video' ELSE 'meeting' END,
+         NULL, author
+  FROM encounters e WHERE {where} AND minutes > 0
+    AND NOT EXISTS (SELECT 1 FROM records r JOIN work w ON w.encounter = r.record_id
+                    WHERE r.rowid = e.rowid)
+), sm AS (
+  SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
+         * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
+)
+INSERT INTO pieces (day, src, client, m, kind, channel, party_kind, lead, author)
+SELECT * FROM (
+  SELECT date, src, client, CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END,
+         kind, channel, party_kind, 1, COALESCE(author, '') FROM sm
+  UNION ALL
+  SELECT date(date, '+1 day'), src, client, minutes - room, kind, channel, party_kind, 0,
+         COALESCE(author, '') FROM sm WHERE room IS NOT NULL AND minutes > room
+) ORDER BY 1, 2
+"""
+
+#: Every source's pieces (a bulk load, or a cache of a layout without this table).
+FILL_ALL = _SPLIT.format(where="1=1") + ";"
+
+_CHOSEN = "src IN (SELECT value FROM json_each(?1))"
+_REFRESH = _SPLIT.format(where="rowid IN (SELECT value FROM json_each(?1))")
+
+
+def named_encounters(db: sqlite3.Connection, work_rowids: Iterable[int]) -> set[str]:
+    """Record ids of the encounters named by these work entries (as they are now)."""
+    ids = list(work_rowids)
+    if not ids:
+        return set()
+    return {str(r[0]) for r in db.execute(
+        "SELECT encounter FROM work WHERE encounter IS NOT NULL AND rowid IN "
+        "(SELECT value FROM json_each(?))", (json.dumps(ids),))}
+
+
+def refresh(db: sqlite3.Connection, rowids: Iterable[int], encounters: Iterable[str]) -> None:
+    """Recompute the pieces of the records at ``rowids`` and of the encounters with these
+    record ids (whether a work entry accounts for them may have changed)."""
+    chosen = set(rowids)
+    enc = sorted(set(encounters))
+    if enc:
+        chosen.update(int(r[0]) for r in db.execute(
+            "SELECT rowid FROM records WHERE record_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(enc),)))
+    if not chosen:
+        return
+    ids = json.dumps(sorted(chosen))
+    db.execute(f"DELETE FROM pieces WHERE {_CHOSEN}", (ids,))
+    db.execute(_REFRESH, (ids,))
+
+
+def fill_all(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM pieces")
+    db.execute(FILL_ALL.rstrip(";"))

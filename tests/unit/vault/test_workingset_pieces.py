@@ -1,0 +1,180 @@
+"""The time pieces the working set keeps on every write (counsel.vault.workingset_pieces)
+equal the pieces computed from scratch — after saves, edits that move a work entry to
+another encounter or to none, deletes of entries and of the encounters they name, a
+revision arriving as a sync merge does (stored, then the record refreshed), an unlock from
+the cache and an unlock that replays changes made after the cache was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from counsel.domain import Channel, Client, Encounter, PartyKind, Place, WorkEntry, WorkKind
+from counsel.vault import current, workingset_pieces
+from counsel.vault.kdf import KdfParams
+from counsel.vault.service import Vault
+
+PASS = "correct horse battery"
+DAY = dt.date(2026, 3, 2)
+days = st.integers(-3, 3).map(lambda n: DAY + dt.timedelta(days=n))
+# near midnight too, so that entries are split into two pieces
+starts = st.none() | st.sampled_from([dt.time(0, 0), dt.time(9, 30), dt.time(22, 45),
+                                      dt.time(23, 59)])
+
+
+def kept(vault: Vault) -> list[tuple[Any, ...]]:
+    return vault._current.ws.db.execute("SELECT * FROM pieces ORDER BY day, src").fetchall()
+
+
+def from_scratch(vault: Vault) -> list[tuple[Any, ...]]:
+    db = vault._current.ws.db
+    db.execute("SAVEPOINT scratch")
+    try:
+        workingset_pieces.fill_all(db)
+        return kept(vault)
+    finally:
+        db.execute("ROLLBACK TO scratch")
+        db.execute("RELEASE scratch")
+
+
+def check(vault: Vault) -> None:
+    assert kept(vault) == from_scratch(vault)
+
+
+@st.composite
+def entry(draw: Any, clients: list[str], encounters: list[str]) -> WorkEntry:
+    return WorkEntry(
+        kind=draw(st.sampled_from(list(WorkKind))), date=draw(days), start=draw(starts),
+        minutes=draw(st.sampled_from([1, 30, 90, 600, 1440])),
+        client=draw(st.none() | st.sampled_from(clients)),
+        channel=draw(st.sampled_from(list(Channel))),
+        party_kind=draw(st.none() | st.sampled_from(list(PartyKind))),
+        encounter=draw(st.none() | st.sampled_from(encounters + ["f" * 32])))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_kept_pieces_equal_pieces_from_scratch(data: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 0)  # a cache even for a few records
+    clients = [Client(name=f"Asiakas {i}") for i in range(2)]
+    cids = [c.id for c in clients]
+    encounters = [Encounter(client=data.draw(st.sampled_from(cids)), date=data.draw(days),
+                            start=data.draw(starts), minutes=data.draw(st.sampled_from(
+                                [0, 45, 200, 1400])),
+                            place=data.draw(st.sampled_from(list(Place))))
+                  for _ in range(data.draw(st.integers(1, 4)))]
+    eids = [e.id for e in encounters]
+    entries = data.draw(st.lists(entry(cids, eids), max_size=6))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "v.vault"
+        vault, _code = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
+        try:
+            vault.save_many([*clients, *encounters, *entries])
+            check(vault)
+            live = {r.id: r for r in [*encounters, *entries]}
+            for round_ in range(3):
+                for _ in range(data.draw(st.integers(1, 5))):
+                    action = data.draw(st.sampled_from(
+                        ["new", "edit", "delete", "merge", "encounter"]))
+                    ids = list(live)  # in the order drawn (ids are random)
+                    if action == "new" or not ids:
+                        e = data.draw(entry(cids, eids))
+                        vault.save(e)
+                        live[e.id] = e
+                        continue
+                    rec = live[data.draw(st.sampled_from(ids))]
+                    if action == "delete":
+                        vault.delete(rec.id)
+                        del live[rec.id]
+                    elif action == "encounter" and isinstance(rec, Encounter):
+                        rec = rec.replace(minutes=data.draw(st.sampled_from([0, 30, 700])),
+                                          date=data.draw(days), start=data.draw(starts))
+                        vault.save(rec)
+                        live[rec.id] = rec
+                    elif isinstance(rec, WorkEntry):
+                        new = rec.replace(
+                            encounter=data.draw(st.none() | st.sampled_from(eids)),
+                            minutes=data.draw(st.sampled_from([5, 120, 1439])),
+                            start=data.draw(starts), date=data.draw(days))
+                        if action == "merge":  # a revision from elsewhere, as sync stores it
+                            head = vault._current._store.heads(rec.id)[0]
+                            rev = vault._records._revision(rec.id, rec.KIND, head.key_id,
+                                                           (head.rev_id,), new)
+                            vault._current._store.insert_revisions([rev], outbox=False)
+                            vault._current.refresh([rec.id])
+                        else:
+                            vault.save(new)
+                        live[rec.id] = new
+                    check(vault)
+                if round_ == 1:  # a few changes behind the cache: replayed on unlock
+                    vault.lock()
+                    vault = Vault.unlock(path, PASS)
+                    assert vault.snapshot_seq >= 0
+                    check(vault)
+                    e = data.draw(entry(cids, eids))
+                    vault.save(e)
+                    live[e.id] = e
+                vault.lock()
+                vault = Vault.unlock(path, PASS)
+                assert vault.snapshot_seq >= 0  # from the cache
+                check(vault)
+        finally:
+            vault.lock()
+
+
+def test_the_check_sees_a_missing_or_stale_piece(vault: Vault) -> None:
+    """The comparison above fails when a piece is missing, left behind or wrong."""
+    c = Client(name="Asiakas")
+    enc = Encounter(client=c.id, date=DAY, start=dt.time(23, 0), minutes=120)
+    vault.save_many([c, enc])
+    check(vault)
+    assert [(d, m, lead) for d, _s, _c, m, _k, _h, _p, lead, _a in kept(vault)] == [
+        (DAY.isoformat(), 60, 1), ((DAY + dt.timedelta(days=1)).isoformat(), 60, 0)]
+    db = vault._current.ws.db
+    for change in ("DELETE FROM pieces WHERE lead = 0", "UPDATE pieces SET m = m + 1",
+                   "INSERT INTO pieces VALUES ('2026-01-01', 999, NULL, 5, 'visible', "
+                   "'phone', NULL, 1, '')"):
+        db.execute("SAVEPOINT probe")
+        db.execute(change)
+        assert kept(vault) != from_scratch(vault), change
+        db.execute("ROLLBACK TO probe")
+        db.execute("RELEASE probe")
+    # a work entry naming the encounter accounts for it: its pieces replace the encounter's
+    w = WorkEntry(kind=WorkKind.VISIBLE, date=DAY, minutes=30, client=c.id,
+                  channel=Channel.MEETING, encounter=enc.id)
+    vault.save(w)
+    assert [m for _d, _s, _c, m, *_r in kept(vault)] == [30]
+    vault.delete(w.id)
+    assert [m for _d, _s, _c, m, *_r in kept(vault)] == [60, 60]
+    check(vault)
+
+
+def test_layout_13_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """UPGRADABLE[13] as shipped: a cache without the pieces table is used (not rebuilt
+    from the revisions) and its pieces are filled from the work and encounters it holds."""
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    c = Client(name="Asiakas")
+    enc = Encounter(client=c.id, date=DAY, start=dt.time(23, 30), minutes=60)
+    vault.save_many([c, enc, WorkEntry(kind=WorkKind.BACKGROUND, date=DAY, minutes=20,
+                                       client=c.id, channel=Channel.PHONE)])
+    want = kept(vault)
+    assert len(want) == 3
+    ws = vault._current.ws
+    ws.db.executescript("DROP TABLE wk.pieces; PRAGMA main.user_version = 13;")
+    ws.upgraded = True  # force the cache to be written, as layout 13
+    vault.lock()
+    v = Vault.unlock(vault_path, PASS)
+    try:
+        assert v.snapshot_seq >= 0 and v._current.ws.upgraded  # the cache, upgraded
+        assert kept(v) == want
+    finally:
+        v.lock()
