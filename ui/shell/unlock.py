@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QPaintEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,8 @@ from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, align_leading
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
+
     from counsel.vault.kdf import KdfParams
 
 
@@ -400,7 +401,8 @@ class RecoveryCodeDialog(QDialog):
     """Shows the recovery code once; the user must confirm they stored it."""
 
     def __init__(self, code: str, parent: QWidget | None = None) -> None:
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt  # not at start: see UnlockScreen.__init__
+        from PySide6.QtWidgets import QDialogButtonBox  # ~5 ms of enums, not at start
 
         super().__init__(parent)
         self.code = code

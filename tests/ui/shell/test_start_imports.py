@@ -46,6 +46,7 @@ def _run(*_a):
             # filter meeting one of Qt's internal objects did that, ~25 ms)
             "qt_namespace": "Qt" in vars(PySide6.QtCore),
             "all_types": "QWizard" in vars(PySide6.QtWidgets),
+            "button_box": "QDialogButtonBox" in vars(PySide6.QtWidgets),
             "focus": type(app.focusWidget()).__name__,
             "gc_automatic": gc.isenabled(),
         }
@@ -106,6 +107,7 @@ def test_the_painted_unlock_window_has_not_built_pysides_big_enum_sets(
     painted = started[0]["painted"]
     assert not painted["qt_namespace"], "Qt.* used before the first paint (~15 ms)"
     assert not painted["all_types"], "every Qt class built before the first paint (~25 ms)"
+    assert not painted["button_box"], "QDialogButtonBox built before the first paint (~5 ms)"
 
 
 def test_after_the_first_paint_the_log_file_crash_dialog_and_idle_watch_are_set_up(
