@@ -7,7 +7,11 @@ paint); after the measure each run checks that no window was still waiting for i
 paint and, for Counsel, that the focus is in a line edit that takes a typed key — or the
 run fails.
 
-    python -m counsel_ui.devtools.startbench [--runs 7] [--also CHECKOUT]
+    python -m counsel_ui.devtools.startbench [--runs 7] [--also CHECKOUT] [--unlock]
+
+By default the first start (no vault yet: the create window); ``--unlock`` starts on an
+existing vault file, the everyday start (the unlock window reads nothing from the file
+before Enter, so an empty file stands in for it).
 
 ``--also`` measures another source checkout of Counsel (an older commit, say) in the same
 run, interleaved with the other two: a before/after on one machine at one load.
@@ -130,6 +134,8 @@ def _compile_as_installed(checkout: str | None = None) -> None:
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--unlock", action="store_true",
+                   help="start on an existing vault (the unlock window, not the create one)")
     p.add_argument("--also", metavar="CHECKOUT",
                    help="another source checkout of Counsel to measure in the same run")
     args = p.parse_args()
@@ -143,6 +149,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COUNSEL_HOME"] = tmp
         vault = os.path.join(tmp, "none.vault")  # first start: the create window
+        if args.unlock:
+            vault = os.path.join(tmp, "existing.vault")
+            open(vault, "wb").close()
         _once(BARE, vault), _once(APP, vault)  # warm the OS file cache
         if other:
             _once(other, vault)
