@@ -140,6 +140,7 @@ def main() -> None:
                    help="another source checkout of Counsel to measure in the same run")
     args = p.parse_args()
     _compile_as_installed()
+    load_before = os.getloadavg()[0]
     other = ""
     if args.also:
         _compile_as_installed(os.path.abspath(args.also))
@@ -162,6 +163,8 @@ def main() -> None:
             if other:
                 also.append(_once(other, vault, typed=True))
     b, a = statistics.median(bare), statistics.median(app)
+    print(f"{args.runs} runs each, load average {load_before:.2f} -> {os.getloadavg()[0]:.2f}"
+          " (only ratios from one run compare)")
     print(f"bare PySide6 window   median {b * 1000:7.0f} ms")
     print(f"Counsel unlock window median {a * 1000:7.0f} ms   ratio {a / b:.2f}x (goal <= 1.5x)")
     if also:
