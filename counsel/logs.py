@@ -69,6 +69,13 @@ def hold(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
+def release(log_dir: Path, level: int = logging.INFO) -> None:
+    """Open the log file if records are still held (the app ends before its first paint:
+    what it logged is not lost); nothing if :func:`setup_app` already ran."""
+    if any(isinstance(h, _Held) for h in logging.getLogger("counsel").handlers):
+        setup_app(log_dir, level)
+
+
 def setup_app(log_dir: Path, level: int = logging.INFO) -> Path:
     """Rotating log file for the desktop app; returns its path.  What :func:`hold` kept
     is written to it first (filtered like everything else)."""

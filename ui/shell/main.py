@@ -94,15 +94,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("Demo vault: {path}\nPassphrase: {phrase}").format(path=path, phrase=phrase),
               flush=True)
         gc.disable()
-    from counsel_ui.shell.main_window import MainWindow
+    try:
+        from counsel_ui.shell.main_window import MainWindow
 
-    window = MainWindow(path)
-    window.unlock_screen.after_first_paint(after_first_paint)
-    window.show()
-    code = app.exec()
-    from counsel_ui.common import ops
+        window = MainWindow(path)
+        window.unlock_screen.after_first_paint(after_first_paint)
+        window.show()
+        code = app.exec()
+        from counsel_ui.common import ops
 
-    ops.wait_idle()
+        ops.wait_idle()
+    finally:  # ended before the first paint (an error, a quit): the held records are written
+        logs.release(paths.log_dir())
     return int(code)
 
 

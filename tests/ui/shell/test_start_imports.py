@@ -121,3 +121,29 @@ def test_after_the_first_paint_the_log_file_crash_dialog_and_idle_watch_are_set_
     log = (home / "log" / "counsel.log").read_text(encoding="utf-8")
     assert "before paint 7 <redacted>" in log  # held until the file opened, then scrubbed
     assert "Äänekoski" not in log
+
+
+_FAILING = r"""
+import logging, sys
+import counsel_ui.shell.main_window as main_window
+class Broken(main_window.MainWindow):
+    def __init__(self, *args, **kwargs):
+        logging.getLogger("counsel.ui").error("before the window %s", 5)
+        raise RuntimeError("window")
+main_window.MainWindow = Broken
+from counsel_ui.shell.main import main
+try:
+    main(["--vault", sys.argv[1], "--lang", "fi"])
+except RuntimeError:
+    print("raised")
+"""
+
+
+def test_what_was_logged_reaches_the_file_when_start_up_fails_before_the_paint(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNSEL_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", _FAILING, str(tmp_path / "none.vault")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.stdout.strip().splitlines()[-1] == "raised", run.stderr[-2000:]
+    log = (tmp_path / "log" / "counsel.log").read_text(encoding="utf-8")
+    assert "before the window 5" in log

@@ -48,3 +48,14 @@ def test_holding_is_bounded(counsel_logger: logging.Logger) -> None:
         logging.getLogger("counsel.x").info("n %s", i)
     assert len(held[0].records) == held[0].limit
     assert held[0].records[0].args == (5,)  # the oldest went first
+
+
+def test_release_writes_what_is_held_once(counsel_logger: logging.Logger,
+                                          tmp_path: Path) -> None:
+    logs.hold()
+    logging.getLogger("counsel.ui").error("ended before the first paint %s", 1)
+    logs.release(tmp_path / "log")
+    logs.release(tmp_path / "log")  # already open: nothing more
+    text = (tmp_path / "log" / "counsel.log").read_text(encoding="utf-8")
+    assert text.count("ended before the first paint 1") == 1
+    assert len(counsel_logger.handlers) == 1
