@@ -18,22 +18,37 @@ from pathlib import Path
 _SAFE = re.compile(r"^[\w .:/,()\-\[\]=%'\"#<>@]*$")
 
 
+#: longest message written (a ``Scrubbed`` report may be longer: a traceback's frames)
+LIMIT, SCRUBBED_LIMIT = 500, 4000
+
+
+class Scrubbed(str):
+    """Text built to hold no values at all — only names of types, files, functions and
+    line numbers (``crash_report``): the filter lets it through whole.  The first line of
+    defence is ``tests/test_architecture.py::log_arguments``: a log call's arguments must
+    be numbers, ids, type names, lengths or ``Scrubbed``."""
+
+
 class NoPayloadFilter(logging.Filter):
     """Cap message size; scrub arguments that look like free text (not ids/numbers)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        limit = LIMIT
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
+            if any(isinstance(a, Scrubbed) for a in args):
+                limit = SCRUBBED_LIMIT
             record.args = tuple(
                 a
-                if isinstance(a, (int, float))
-                or (isinstance(a, str) and len(a) <= 80 and a.isascii() and _SAFE.match(a))
+                if isinstance(a, (int, float, Scrubbed))
+                or (isinstance(a, str) and len(a) <= 80 and a.isascii() and _SAFE.match(a)
+                    and not any(ch.isspace() for ch in a))
                 else "<redacted>"
                 for a in args
             )
         msg = record.getMessage()
-        if len(msg) > 500:
-            record.msg, record.args = msg[:500] + "…", ()
+        if len(msg) > limit:
+            record.msg, record.args = msg[:limit] + "…", ()
         return True
 
 

@@ -3,7 +3,8 @@
 * ``counsel/`` never imports Qt or the UI (checked by importing every module with Qt blocked);
 * no product module imports ``devtools`` (benchmarks and screenshot scripts stay out of the wheel);
 * nothing outside ``counsel/vault/`` reaches the vault's storage, SQL or private attributes;
-* every test file sits at the path mirroring what it tests.
+* every test file sits at the path mirroring what it tests;
+* a log call's arguments carry no values: numbers, ids, type names, lengths (``log_arguments``).
 
 Each rule is a function over a source tree, so the controls below can show it fails.
 """
@@ -151,8 +152,51 @@ def test_the_qt_blocker_does_block() -> None:
     assert out.returncode != 0 and "blocked: PySide6" in out.stderr
 
 
+_LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
+#: variables logged by name that hold counts or fixed names, never what a person typed
+_LOG_NAMES = {"done", "queued", "family"}
+
+
+def _value_free(arg: ast.expr) -> bool:
+    """An argument that cannot hold what a person typed: a number, an id, a type's name, a
+    length, or text marked ``Scrubbed`` (built from names only)."""
+    if isinstance(arg, ast.Constant):
+        return isinstance(arg.value, int | float)
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
+        return arg.func.id in {"len", "Scrubbed"}
+    if isinstance(arg, ast.Attribute):
+        return arg.attr in {"__name__", "__qualname__", "failures"} or arg.attr.endswith("_id")
+    if isinstance(arg, ast.Name):
+        return arg.id in _LOG_NAMES or arg.id.endswith("_id")
+    return False
+
+
+def log_arguments(root: Path) -> list[str]:
+    """Log calls in the app (not the server, which holds no plaintext) whose message is not
+    a fixed text or whose arguments could carry a value (a name, a note, a message)."""
+    bad = []
+    for top in PRODUCT:
+        for path in _py_files(root, top):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith("counsel/server/") or "devtools" in rel:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in _LOG_METHODS
+                        and isinstance(node.func.value, ast.Name)
+                        and node.func.value.id in {"log", "logger", "logging"}):
+                    continue
+                first, *rest = node.args or [None]
+                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                    bad.append(f"{rel}:{node.lineno} logs a message that is not a fixed text")
+                bad += [f"{rel}:{node.lineno} logs {ast.unparse(a)}"
+                        for a in rest if not _value_free(a)]
+    return sorted(bad)
+
+
 @pytest.mark.parametrize("rule", [
     devtools_imports, misplaced_tests, duplicate_test_names, wheel_packages, vault_back_doors,
+    log_arguments,
 ])
 def test_the_tree_follows_the_rule(rule: Callable[[Path], list[str]]) -> None:
     assert rule(ROOT) == []
@@ -168,6 +212,12 @@ def test_controls_each_rule_catches_its_violation(tmp_path: Path) -> None:
         "tests/test_whole_tree.py": "", "tests/unit/vault/test_ok.py": "",
         "tests/unit/nowhere/test_lost.py": "", "tests/ui/test_flat.py": "",
         "tests/unit/vault/deeper/test_ok.py": "",
+        "ui/logged.py": ("def k(log, client, exc, n, record_id):\n"
+                         "    log.info('saved %s', client.name)\n"
+                         "    log.error(f'failed for {client.name}')\n"
+                         "    log.warning('sync: %s', exc.message)\n"
+                         "    log.info('%d of %s', n, record_id)\n"
+                         "    log.info('%s', type(exc).__name__)\n"),
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -181,6 +231,9 @@ def test_controls_each_rule_catches_its_violation(tmp_path: Path) -> None:
         "tests/ui/test_flat.py", "tests/unit/nowhere/test_lost.py",
         "tests/unit/vault/deeper/test_ok.py"]
     assert len(duplicate_test_names(tmp_path)) == 1
+    assert log_arguments(tmp_path) == [
+        "ui/logged.py:2 logs client.name", "ui/logged.py:3 logs a message that is not a fixed text",
+        "ui/logged.py:4 logs exc.message", "ui/logged.py:5 logs n"]
 
 
 def test_control_wheel_rule_catches_missing_and_devtools_packages(tmp_path: Path) -> None:

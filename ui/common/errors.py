@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
+from counsel.logs import Scrubbed
 
 log = logging.getLogger("counsel.ui.errors")
 
@@ -92,7 +93,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         log.info("known error shown: %s", type(exc).__name__)
         known_error_box(exc, parent).exec()
         return
-    log.error("unexpected error: %s", crash_report(exc))
+    log.error("unexpected error: %s", Scrubbed(crash_report(exc)))
     CrashDialog(exc, parent).exec()
 
 

@@ -59,3 +59,20 @@ def test_release_writes_what_is_held_once(counsel_logger: logging.Logger,
     text = (tmp_path / "log" / "counsel.log").read_text(encoding="utf-8")
     assert text.count("ended before the first paint 1") == 1
     assert len(counsel_logger.handlers) == 1
+
+
+def test_the_filter_redacts_names_and_keeps_ids_numbers_and_scrubbed_reports(
+        counsel_logger: logging.Logger, tmp_path: Path) -> None:
+    path = logs.setup_app(tmp_path / "log")
+    log = logging.getLogger("counsel.ui")
+    log.info("typed %s", "Amina Yusuf")  # an ASCII name with a space: free text
+    log.info("record %s count %d", "0f" * 16, 7)
+    report = "Counsel 1.0\n\nbuiltins.KeyError\n" + "  ui/page.py:10 in show\n" * 40
+    log.error("unexpected error: %s", logs.Scrubbed(report))
+    log.error("unexpected error: %s", report)  # the same text unmarked: redacted
+    text = path.read_text(encoding="utf-8")
+    assert "Amina" not in text
+    assert "typed <redacted>" in text
+    assert f"record {'0f' * 16} count 7" in text
+    assert text.count("ui/page.py:10 in show") == 40  # whole, over the 500-character cap
+    assert "unexpected error: <redacted>" in text
