@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -127,31 +126,31 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
     check_range(first, last)
     early_end = dt.timedelta(days=EARLY_DAYS)
     starts = starts or {}
-    # only clients whose early phase overlaps the range can have early minutes in it
-    early_json = json.dumps(sorted(c for c, s in starts.items()
-                                   if s <= last and s + early_end > first))
+    q = vault.time_queries
     out = Cells(first, last, period, {s: Acc() for s in period_starts(first, last, period)},
                 {}, {}, {}, {}, 0)
     for low, high in _steps(first, last):
         if should_stop is not None and should_stop():
             raise Stopped
-        for dim, key, visible, background, clients, day, internal in \
-                vault.time_queries.pieces(period.value, low, high, first, early_json,
-                                          with_clients=with_clients, author=author):
-            if dim == "n":
-                out.entries += visible
-                continue
-            if dim == "d":
-                s = starts[key]
-                if s <= dt.date.fromisoformat(day) < s + early_end:
-                    out.early[key] = out.early.get(key, 0) + visible
-                continue
-            targets: dict[str, dict[Any, Acc]] = {
-                "p": out.by_period, "c": out.by_client, "h": out.by_channel,
-                "k": out.by_party_kind}
-            target = targets[dim]
-            k: Hashable = dt.date.fromisoformat(key) if dim == "p" else key
-            target.setdefault(k, Acc()).add(visible, background, clients, internal)
+        for per, kind, channel, party, minutes, n, clients in q.pieces(
+                period.value, low, high, first, with_clients=with_clients, author=author):
+            out.entries += n
+            v = minutes if kind == "visible" else 0
+            b = minutes if kind == "background" else 0
+            i = minutes if kind == "internal" else 0
+            targets: tuple[tuple[dict[Any, Acc], Hashable], ...] = (
+                (out.by_period, dt.date.fromisoformat(per)), (out.by_channel, channel),
+                (out.by_party_kind, party or None))
+            for target, key in targets:
+                target.setdefault(key, Acc()).add(v, b, clients, i)
+    if should_stop is not None and should_stop():
+        raise Stopped
+    for client, visible, background, internal in q.client_minutes(first, last, author):
+        out.by_client[client] = Acc(visible, background, set(), internal)
+    # only clients whose early phase overlaps the range can have early minutes in it
+    phases = [(c, s, s + early_end) for c, s in sorted(starts.items())
+              if s <= last and s + early_end > first]
+    out.early = {str(c): m for c, m in q.early_minutes(first, last, phases, author)}
     return out
 
 

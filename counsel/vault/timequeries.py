@@ -8,6 +8,7 @@ through in steps leaves the vault free between two steps.  Use through
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from counsel.vault.current import StepQueries
@@ -18,39 +19,37 @@ _PERIOD_SQL = {
     "month": "strftime('%Y-%m-01', day)",
 }
 
-#: Pieces of the work in one step: saved entries plus encounters no entry accounts for,
-#: each split at midnight, as the working set keeps them (``wk.pieces``, see
-#: :mod:`counsel.vault.workingset_pieces`).  ?1 first day of the step, ?2 last day,
-#: ?3 first day of the whole report (entry counting: an entry counts once, by its piece
-#: on its start day, or by the piece on ?3 when it started the day before), ?4 JSON of
-#: the clients whose first 90 days touch the range (per-day minutes); with an author (a
-#: team copy: one member's time) ?5 is that author and ``{who}`` keeps only their rows,
-#: on the partial index of ``author`` (the term ``author <> ''`` lets SQLite use it).
-_PIECES = """
-WITH q AS MATERIALIZED (
-  SELECT client, channel, party_kind, day, m, lead OR day = ?3 AS counts, {period} AS per,
-         kind = 'visible' AS vis, kind = 'background' AS bg, kind = 'internal' AS inr
-  FROM pieces WHERE day BETWEEN ?1 AND ?2{who}
-)
-SELECT 'p', per, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
-       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY per
-UNION ALL
-SELECT 'c', client, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
-       NULL, NULL, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
-GROUP BY client
-UNION ALL
-SELECT 'd', client, SUM(m), 0, NULL, day, 0 FROM q
-WHERE client IN (SELECT value FROM json_each(?4)) GROUP BY client, day
-UNION ALL
-SELECT 'h', channel, SUM(CASE WHEN vis THEN m ELSE 0 END), SUM(CASE WHEN bg THEN m ELSE 0 END),
-       {clients}, 0, SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q
-GROUP BY channel
-UNION ALL
-SELECT 'k', party_kind, SUM(CASE WHEN vis THEN m ELSE 0 END),
-       SUM(CASE WHEN bg THEN m ELSE 0 END), {clients}, 0,
-       SUM(CASE WHEN inr THEN m ELSE 0 END) FROM q GROUP BY party_kind
-UNION ALL
-SELECT 'n', NULL, COALESCE(SUM(counts), 0), 0, NULL, 0, 0 FROM q
+#: The pieces of the work (saved entries plus encounters no entry accounts for, each split
+#: at midnight) as the working set keeps them (``wk.pieces``, see
+#: :mod:`counsel.vault.workingset_pieces`), summed per period, kind, channel and kind of
+#: party.  The inner sums per day follow the table's key, so only the few per-day rows
+#: are sorted.  ?1 first day of the step, ?2 last day, ?3 first day of the whole report
+#: (entry counting: an entry counts once, by its piece on its start day, or by its piece
+#: on ?3 when it started the day before); with an author (a team copy: one member's time)
+#: ?4 is that author and ``{who}`` keeps only their rows.
+_COMBOS = """
+SELECT {period} AS per, kind, channel, party_kind, SUM(s), SUM(n), {clients} FROM (
+  SELECT day, kind, channel, party_kind, SUM(m) AS s, SUM(lead OR day = ?3) AS n{inner}
+  FROM pieces WHERE day BETWEEN ?1 AND ?2{who} GROUP BY day, kind, channel, party_kind)
+GROUP BY per, kind, channel, party_kind
+"""
+#: Minutes per client (NULL: not for one client) of ``[?1, ?2]``, in the order of the
+#: index ``pieces_client`` (no sort).
+_PER_CLIENT = """
+SELECT client, SUM(CASE WHEN kind = 'visible' THEN m ELSE 0 END),
+       SUM(CASE WHEN kind = 'background' THEN m ELSE 0 END),
+       SUM(CASE WHEN kind = 'internal' THEN m ELSE 0 END)
+FROM pieces WHERE day BETWEEN ?1 AND ?2{who} GROUP BY client
+"""
+#: Minutes in ``[?1, ?2]`` of each client in ?3 (JSON ``[[client, first day, day after the
+#: early phase], ...]``) that fall in their early phase: one index range per client.
+_EARLY = """
+WITH st AS MATERIALIZED (
+  SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS s,
+         json_extract(value, '$[2]') AS e FROM json_each(?3))
+SELECT st.c, SUM(p.m) FROM st JOIN pieces p
+  ON p.client = st.c AND p.day >= st.s AND p.day < st.e AND p.day BETWEEN ?1 AND ?2{who}
+GROUP BY st.c
 """
 
 _ENCOUNTERS = """
@@ -96,17 +95,39 @@ class TimeQueries(StepQueries):
             starts[str(cid)] = dt.date.fromisoformat(day)
         return starts
 
-    def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date,
-               early_clients_json: str, *, with_clients: bool = False,
-               author: str | None = None) -> list[Any]:
-        """The summed pieces of one step ``[low, high]`` (see ``_PIECES``):
-        ``(dim, key, visible, background, clients, day, internal)`` rows; with
-        ``author``, of the entries and encounters that account wrote only."""
-        query = _PIECES.format(period=_PERIOD_SQL[period],
-                               clients="group_concat(DISTINCT client)" if with_clients
-                               else "NULL", who=_WHO.format(n=5) if author else "")
-        params = (low.isoformat(), high.isoformat(), first.isoformat(), early_clients_json)
+    def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date, *,
+               with_clients: bool = False, author: str | None = None) -> list[Any]:
+        """The summed pieces of one step ``[low, high]`` (see ``_COMBOS``): ``(period
+        start, kind, channel, kind of party ("" for none), minutes, entries counted,
+        clients)`` rows; ``clients`` (with ``with_clients``) a comma-joined list that may
+        repeat a client.  With ``author``: of that account's entries and encounters only."""
+        query = _COMBOS.format(
+            period=_PERIOD_SQL[period], who=_WHO.format(n=4) if author else "",
+            clients="group_concat(cl)" if with_clients else "NULL",
+            inner=", group_concat(DISTINCT client) AS cl" if with_clients else "")
+        params = (low.isoformat(), high.isoformat(), first.isoformat())
         return self._rows(query, params + (author,) if author else params)
+
+    def client_minutes(self, first: dt.date, last: dt.date,
+                       author: str | None = None) -> list[Any]:
+        """``(client, visible, background, internal)`` minutes of ``[first, last]``."""
+        params = (first.isoformat(), last.isoformat())
+        if author:
+            return self._rows(_PER_CLIENT.format(who=_WHO.format(n=3)), params + (author,))
+        return self._rows(_PER_CLIENT.format(who=""), params)
+
+    def early_minutes(self, first: dt.date, last: dt.date,
+                      phases: list[tuple[str, dt.date, dt.date]],
+                      author: str | None = None) -> list[Any]:
+        """``(client, minutes)`` of ``[first, last]`` within each client's early phase
+        ``(client, first day, day after it)`` (clients without such minutes: no row)."""
+        if not phases:
+            return []
+        params = (first.isoformat(), last.isoformat(),
+                  json.dumps([[c, s.isoformat(), e.isoformat()] for c, s, e in phases]))
+        if author:
+            return self._rows(_EARLY.format(who=_WHO.format(n=4)), params + (author,))
+        return self._rows(_EARLY.format(who=""), params)
 
     def encounter_counts(self, first: dt.date, last: dt.date,
                          author: str | None = None) -> list[Any]:

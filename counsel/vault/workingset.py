@@ -232,14 +232,16 @@ class WorkingSet:
         # a work entry that goes may leave the encounter it named unaccounted for
         named = (workingset_pieces.named_encounters(self.db, [rowid])
                  if kind == WorkEntry.KIND else set())
+        if kind in (WorkEntry.KIND, Encounter.KIND) and not self._bulk:
+            workingset_pieces.forget(self.db, [rowid])
         self.db.execute("DELETE FROM records WHERE rowid=?", (rowid,))
         typed = _TYPED_TABLES.get(kind)
         if typed:
             self.db.execute(f"DELETE FROM {typed} WHERE rowid=?", (rowid,))
         if kind == Encounter.KIND:
             self.db.execute("DELETE FROM actions WHERE erow=?", (rowid,))
-        if typed in ("work", "encounters") and not self._bulk:
-            workingset_pieces.refresh(self.db, [rowid], named)
+        if named and not self._bulk:
+            workingset_pieces.refresh(self.db, [], named)
         return int(rowid)
 
     def put(

@@ -8,15 +8,17 @@ worked out for every record of the range on every report; here they are worked o
 when a record is written, so a report is a scan of one day range of this table
 (:mod:`counsel.vault.timequeries`).
 
-Columns: ``day``, ``src`` (the record's working-set rowid), ``client``, ``m`` (minutes on
-that day), ``kind`` (an encounter's time is ``visible``), ``channel``, ``party_kind``,
-``lead`` (1: the piece on the start day) and ``author``.  An entry has at most one piece
-per day, so ``(day, src)`` is the key.
+Columns: ``day``, ``kind`` (an encounter's time is ``visible``), ``channel``,
+``party_kind`` ("" for none), ``src`` (the record's working-set rowid), ``client``, ``m``
+(minutes on that day), ``lead`` (1: the piece on the start day) and ``author`` ("" for
+none).  An entry has at most one piece per day; the key starts with what a report groups
+by (day, kind, channel, kind of party), so those sums need no sort.
 
 What changes a record's pieces: the record itself, and for an encounter every work entry
 that names it (saved, edited to name another encounter, or deleted).  :func:`refresh` is
-given the touched rowids and the record ids of encounters named by touched entries (before
-and after the change) and recomputes exactly those sources.  A bulk load fills the table
+given the touched rowids (whose old pieces :func:`forget` removed while their rows were
+still there) and the record ids of encounters named by touched entries (before and after
+the change), and recomputes exactly those sources.  A bulk load fills the table
 once at the end (:func:`fill_all`).
 """
 
@@ -42,21 +44,33 @@ WITH ent AS (
   SELECT *, CASE WHEN start IS NULL THEN NULL ELSE 1440 - (CAST(substr(start, 1, 2) AS INTEGER)
          * 60 + CAST(substr(start, 4, 2) AS INTEGER)) END AS room FROM ent
 )
-INSERT INTO pieces (day, src, client, m, kind, channel, party_kind, lead, author)
+INSERT INTO pieces (day, kind, channel, party_kind, src, client, m, lead, author)
 SELECT * FROM (
-  SELECT date, src, client, CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END,
-         kind, channel, party_kind, 1, COALESCE(author, '') FROM sm
+  SELECT date, COALESCE(kind, ''), COALESCE(channel, ''), COALESCE(party_kind, ''), src, client,
+         CASE WHEN room IS NULL OR minutes <= room THEN minutes ELSE room END, 1,
+         COALESCE(author, '') FROM sm
   UNION ALL
-  SELECT date(date, '+1 day'), src, client, minutes - room, kind, channel, party_kind, 0,
-         COALESCE(author, '') FROM sm WHERE room IS NOT NULL AND minutes > room
-) ORDER BY 1, 2
+  SELECT date(date, '+1 day'), COALESCE(kind, ''), COALESCE(channel, ''),
+         COALESCE(party_kind, ''), src, client,
+         minutes - room, 0, COALESCE(author, '') FROM sm
+  WHERE room IS NOT NULL AND minutes > room
+) ORDER BY 1, 2, 3, 4, 5
 """
 
 #: Every source's pieces (a bulk load, or a cache of a layout without this table).
 FILL_ALL = _SPLIT.format(where="1=1") + ";"
 
-_CHOSEN = "src IN (SELECT value FROM json_each(?1))"
 _REFRESH = _SPLIT.format(where="rowid IN (SELECT value FROM json_each(?1))")
+#: The pieces of the sources in ?1 (JSON list of rowids) whose rows are still there: on
+#: their start day and the day after, found by the table's key (no index of ``src``).
+_FORGET = """
+DELETE FROM pieces WHERE src IN (SELECT value FROM json_each(?1)) AND day IN (
+  SELECT date FROM work WHERE rowid IN (SELECT value FROM json_each(?1))
+  UNION SELECT date(date, '+1 day') FROM work WHERE rowid IN (SELECT value FROM json_each(?1))
+  UNION SELECT date FROM encounters WHERE rowid IN (SELECT value FROM json_each(?1))
+  UNION SELECT date(date, '+1 day') FROM encounters
+        WHERE rowid IN (SELECT value FROM json_each(?1)))
+"""
 
 
 def named_encounters(db: sqlite3.Connection, work_rowids: Iterable[int]) -> set[str]:
@@ -69,20 +83,27 @@ def named_encounters(db: sqlite3.Connection, work_rowids: Iterable[int]) -> set[
         "(SELECT value FROM json_each(?))", (json.dumps(ids),))}
 
 
+def forget(db: sqlite3.Connection, rowids: Iterable[int]) -> None:
+    """Remove the pieces of these sources; call while their rows are still there."""
+    ids = sorted(set(rowids))
+    if ids:
+        db.execute(_FORGET, (json.dumps(ids),))
+
+
 def refresh(db: sqlite3.Connection, rowids: Iterable[int], encounters: Iterable[str]) -> None:
-    """Recompute the pieces of the records at ``rowids`` and of the encounters with these
-    record ids (whether a work entry accounts for them may have changed)."""
+    """Recompute the pieces of the records at ``rowids`` (whose old pieces are gone, see
+    :func:`forget`) and of the encounters with these record ids (whether a work entry
+    accounts for them may have changed)."""
     chosen = set(rowids)
     enc = sorted(set(encounters))
     if enc:
-        chosen.update(int(r[0]) for r in db.execute(
+        named = {int(r[0]) for r in db.execute(
             "SELECT rowid FROM records WHERE record_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(enc),)))
-    if not chosen:
-        return
-    ids = json.dumps(sorted(chosen))
-    db.execute(f"DELETE FROM pieces WHERE {_CHOSEN}", (ids,))
-    db.execute(_REFRESH, (ids,))
+            (json.dumps(enc),))}
+        forget(db, named - chosen)
+        chosen |= named
+    if chosen:
+        db.execute(_REFRESH, (json.dumps(sorted(chosen)),))
 
 
 def fill_all(db: sqlite3.Connection) -> None:

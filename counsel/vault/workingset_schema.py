@@ -8,7 +8,7 @@ import re
 from counsel.vault.workingset_pieces import FILL_ALL
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 14
+LAYOUT_VERSION = 15
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
 #: revision; every client's deadlines are then computed again.  Layouts 8-10 were upgraded
@@ -16,17 +16,19 @@ LAYOUT_VERSION = 14
 #: built before it cannot know, so every older cache is rebuilt from the revisions.
 #: Layout 13: the deadlines' day index covers what Today counts (upgraded in place).
 #: Layout 14: the time pieces (counsel.vault.workingset_pieces), filled in place.
+#: Layout 15: the pieces keyed in the order time reports group them, and by client.
 _PIECES = """
-CREATE TABLE wk.pieces (day TEXT NOT NULL, src INTEGER NOT NULL, client TEXT, m INTEGER,
-    kind TEXT, channel TEXT, party_kind TEXT, lead INTEGER NOT NULL, author TEXT NOT NULL,
-    PRIMARY KEY (day, src)) WITHOUT ROWID;
-CREATE INDEX wk.pieces_src ON pieces(src);
+CREATE TABLE wk.pieces (day TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL,
+    party_kind TEXT NOT NULL, src INTEGER NOT NULL, client TEXT, m INTEGER,
+    lead INTEGER NOT NULL, author TEXT NOT NULL,
+    PRIMARY KEY (day, kind, channel, party_kind, src)) WITHOUT ROWID;
+CREATE INDEX wk.pieces_client ON pieces(client, day, kind, m);
 CREATE INDEX wk.pieces_author ON pieces(author, day) WHERE author <> '';
 """
 UPGRADABLE: dict[int, str] = {12: """
 DROP INDEX main.deadlines_due;
 CREATE INDEX main.deadlines_due ON deadlines(due, until, client, source);
-""", 13: _PIECES + FILL_ALL}
+""", 13: "", 14: "DROP TABLE IF EXISTS wk.pieces;" + _PIECES + FILL_ALL}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set

@@ -136,12 +136,12 @@ def test_the_check_sees_a_missing_or_stale_piece(vault: Vault) -> None:
     enc = Encounter(client=c.id, date=DAY, start=dt.time(23, 0), minutes=120)
     vault.save_many([c, enc])
     check(vault)
-    assert [(d, m, lead) for d, _s, _c, m, _k, _h, _p, lead, _a in kept(vault)] == [
+    assert [(d, m, lead) for d, _k, _h, _p, _s, _c, m, lead, _a in kept(vault)] == [
         (DAY.isoformat(), 60, 1), ((DAY + dt.timedelta(days=1)).isoformat(), 60, 0)]
     db = vault._current.ws.db
     for change in ("DELETE FROM pieces WHERE lead = 0", "UPDATE pieces SET m = m + 1",
-                   "INSERT INTO pieces VALUES ('2026-01-01', 999, NULL, 5, 'visible', "
-                   "'phone', NULL, 1, '')"):
+                   "INSERT INTO pieces VALUES ('2026-01-01', 'visible', 'phone', '', 999, "
+                   "NULL, 5, 1, '')"):
         db.execute("SAVEPOINT probe")
         db.execute(change)
         assert kept(vault) != from_scratch(vault), change
@@ -151,16 +151,18 @@ def test_the_check_sees_a_missing_or_stale_piece(vault: Vault) -> None:
     w = WorkEntry(kind=WorkKind.VISIBLE, date=DAY, minutes=30, client=c.id,
                   channel=Channel.MEETING, encounter=enc.id)
     vault.save(w)
-    assert [m for _d, _s, _c, m, *_r in kept(vault)] == [30]
+    assert [p[6] for p in kept(vault)] == [30]
     vault.delete(w.id)
-    assert [m for _d, _s, _c, m, *_r in kept(vault)] == [60, 60]
+    assert [p[6] for p in kept(vault)] == [60, 60]
     check(vault)
 
 
-def test_layout_13_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """UPGRADABLE[13] as shipped: a cache without the pieces table is used (not rebuilt
-    from the revisions) and its pieces are filled from the work and encounters it holds."""
+@pytest.mark.parametrize("layout", [13, 14])
+def test_older_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path, layout: int,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """UPGRADABLE as shipped: a cache without the pieces table (13) or with its first form
+    (14) is used, not rebuilt from the revisions, and its pieces are computed again from
+    the work and encounters it holds."""
     monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
     c = Client(name="Asiakas")
     enc = Encounter(client=c.id, date=DAY, start=dt.time(23, 30), minutes=60)
@@ -169,8 +171,13 @@ def test_layout_13_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path
     want = kept(vault)
     assert len(want) == 3
     ws = vault._current.ws
-    ws.db.executescript("DROP TABLE wk.pieces; PRAGMA main.user_version = 13;")
-    ws.upgraded = True  # force the cache to be written, as layout 13
+    ws.db.executescript("DROP TABLE wk.pieces; " + (
+        "" if layout == 13 else "CREATE TABLE wk.pieces (day TEXT NOT NULL, src INTEGER "
+        "NOT NULL, client TEXT, m INTEGER, kind TEXT, channel TEXT, party_kind TEXT, lead "
+        "INTEGER NOT NULL, author TEXT NOT NULL, PRIMARY KEY (day, src)) WITHOUT ROWID; "
+        "INSERT INTO wk.pieces VALUES ('2026-01-01', 1, NULL, 5, 'visible', 'phone', NULL, "
+        "1, '');") + f"PRAGMA main.user_version = {layout};")
+    ws.upgraded = True  # force the cache to be written, as that layout
     vault.lock()
     v = Vault.unlock(vault_path, PASS)
     try:
