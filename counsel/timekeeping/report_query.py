@@ -197,23 +197,29 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
         starts = {k: v for k, v in starts.items() if k in c.by_client}
     client_minutes = {k: a.visible + a.background + a.internal for k, a in c.by_client.items()
                       if k is not None}
-    enc: dict[str, dict[str | None, int]] = {}
+    enc: dict[str, tuple[int, set[str]]] = {}
 
-    def add(name: str, client: str | None, value: int) -> None:
-        cell = enc.setdefault(name, {})
-        cell[client] = cell.get(client, 0) + value
+    def add(name: str, value: int, clients: set[str]) -> None:
+        total, who = enc.get(name, (0, set()))
+        enc[name] = (total + value, who | clients)
 
     modes = [m for m in InterpreterMode if m is not InterpreterMode.NONE]
-    for client, mode, place, n, minutes in vault.time_queries.encounter_counts(
-            first, last, author=author):
-        add("encounters", client, n)
-        add("minutes", client, minutes)
+    for mode, field, n, minutes, clients in vault.time_queries.encounter_counts(
+            first, last, Place.FIELD_VISIT.value, author=author):
+        who = set(clients.split(",")) if clients else set()
+        add("encounters", n, who)
+        add("minutes", minutes or 0, who)
         if mode != InterpreterMode.NONE.value:
-            add("interpreted", client, n)
-            add(f"mode:{mode}", client, n)
-        if place == Place.FIELD_VISIT.value:
-            add("field", client, n)
-            add("field_minutes", client, minutes)
+            add("interpreted", n, who)
+            add(f"mode:{mode}", n, who)
+        if field:
+            add("field", n, who)
+            add("field_minutes", minutes or 0, who)
+
+    def figure(name: str) -> Counted:
+        total, who = enc.get(name, (0, set()))
+        return Counted(total, frozenset(who))
+
     if plans is None:  # the measures the working set keeps, in SQL
         if circular_threshold < 2:
             raise ValueError("threshold must be at least 2")
@@ -228,13 +234,12 @@ def indicators_from(vault: Vault, c: Cells, starts: dict[str, dt.date],
         client_minutes=_counted(cast(Any, client_minutes)),
         early_minutes=_counted(cast(Any, c.early)),
         new_clients=_counted({cid: 1 for cid, s in starts.items() if first <= s <= last}),
-        encounters=_counted(enc.get("encounters", {})),
-        encounter_minutes=_counted(enc.get("minutes", {})),
-        interpreted=_counted(enc.get("interpreted", {})),
-        interpreted_by_mode=tuple((m, _counted(enc.get(f"mode:{m.value}", {})))
-                                  for m in modes),
-        field_visits=_counted(enc.get("field", {})),
-        field_visit_minutes=_counted(enc.get("field_minutes", {})),
+        encounters=figure("encounters"),
+        encounter_minutes=figure("minutes"),
+        interpreted=figure("interpreted"),
+        interpreted_by_mode=tuple((m, figure(f"mode:{m.value}")) for m in modes),
+        field_visits=figure("field"),
+        field_visit_minutes=figure("field_minutes"),
         circular_clients=_counted(dict.fromkeys(sorted(circular), 1)),
     )
 

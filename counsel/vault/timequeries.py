@@ -52,9 +52,11 @@ SELECT st.c, SUM(p.m) FROM st JOIN pieces p
 GROUP BY st.c
 """
 
+#: Encounters of ``[?1, ?2]`` per interpreter mode and "a field visit" (?3: that place),
+#: with the clients they are about (each client once per row).
 _ENCOUNTERS = """
-SELECT client, interpreter_mode, place, COUNT(*), SUM(minutes) FROM encounters
-WHERE date BETWEEN ?1 AND ?2{who} GROUP BY client, interpreter_mode, place
+SELECT interpreter_mode, place = ?3, COUNT(*), SUM(minutes), group_concat(DISTINCT client)
+FROM encounters WHERE date BETWEEN ?1 AND ?2{who} GROUP BY 1, 2
 """
 _WHO = " AND author = ?{n} AND author <> ''"
 
@@ -129,11 +131,11 @@ class TimeQueries(StepQueries):
             return self._rows(_EARLY.format(who=_WHO.format(n=4)), params + (author,))
         return self._rows(_EARLY.format(who=""), params)
 
-    def encounter_counts(self, first: dt.date, last: dt.date,
+    def encounter_counts(self, first: dt.date, last: dt.date, field_visit: str,
                          author: str | None = None) -> list[Any]:
-        """``(client, interpreter mode, place, count, minutes)`` of encounters in a range
-        (with ``author``: that account's only)."""
-        params = (first.isoformat(), last.isoformat())
+        """``(interpreter mode, a field visit, count, minutes, clients)`` of encounters in
+        a range (``clients`` comma-joined; with ``author``: that account's only)."""
+        params = (first.isoformat(), last.isoformat(), field_visit)
         if author:
-            return self._rows(_ENCOUNTERS.format(who=_WHO.format(n=3)), params + (author,))
+            return self._rows(_ENCOUNTERS.format(who=_WHO.format(n=4)), params + (author,))
         return self._rows(_ENCOUNTERS.format(who=""), params)
