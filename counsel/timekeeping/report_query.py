@@ -141,8 +141,12 @@ def cells(vault: Vault, first: dt.date, last: dt.date, period: Period, *,
             targets: tuple[tuple[dict[Any, Acc], Hashable], ...] = (
                 (out.by_period, dt.date.fromisoformat(per)), (out.by_channel, channel),
                 (out.by_party_kind, party or None))
+            who = clients.split(",") if clients else ()
             for target, key in targets:
-                target.setdefault(key, Acc()).add(v, b, clients, i)
+                acc = target.setdefault(key, Acc())
+                acc.visible, acc.background, acc.internal = \
+                    acc.visible + v, acc.background + b, acc.internal + i
+                acc.clients.update(who)
     if should_stop is not None and should_stop():
         raise Stopped
     for client, visible, background, internal in q.client_minutes(first, last, author):
