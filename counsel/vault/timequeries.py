@@ -85,19 +85,10 @@ class TimeQueries(StepQueries):
             _CIRCULAR, {"as_of": as_of.isoformat(), "threshold": threshold})}
 
     def relationship_starts(self) -> dict[str, dt.date]:
-        """``Client.started``, else the first day with work or an encounter, per client."""
-        # one pass per table over its (client, date) index: no union to sort
-        starts: dict[str, dt.date] = {}
-        for table in ("work", "encounters"):
-            for cid, day in self._rows(f"SELECT client, MIN(date) FROM {table} "
-                                       "WHERE client IS NOT NULL GROUP BY client"):
-                d = dt.date.fromisoformat(day)
-                if str(cid) not in starts or d < starts[str(cid)]:
-                    starts[str(cid)] = d
-        for cid, day in self._rows("SELECT r.record_id, c.started FROM clients c JOIN records r "
-                                   "ON r.rowid=c.rowid WHERE c.started IS NOT NULL"):
-            starts[str(cid)] = dt.date.fromisoformat(day)
-        return starts
+        """``Client.started``, else the first day with work or an encounter, per client
+        (kept by the working set: ``wk.starts``)."""
+        return {str(c): dt.date.fromisoformat(d)
+                for c, d in self._rows("SELECT client, day FROM starts")}
 
     def pieces(self, period: str, low: dt.date, high: dt.date, first: dt.date, *,
                with_clients: bool = False, author: str | None = None) -> list[Any]:

@@ -43,6 +43,8 @@ KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting", "au
 
 
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
+#: Kinds whose change can move their client relationship's start (``wk.starts``).
+_STARTS_KINDS = {Client.KIND, Encounter.KIND, WorkEntry.KIND}
 #: Kinds whose change changes their client's deadlines (the ``deadlines`` table).
 DEADLINE_KINDS = {Client.KIND, Plan.KIND}
 
@@ -242,6 +244,8 @@ class WorkingSet:
             self.db.execute("DELETE FROM actions WHERE erow=?", (rowid,))
         if named and not self._bulk:
             workingset_pieces.refresh(self.db, [], named)
+        if kind in _STARTS_KINDS and not self._bulk:
+            workingset_pieces.refresh_starts(self.db, [client_id])
         return int(rowid)
 
     def put(
@@ -293,6 +297,9 @@ class WorkingSet:
             workingset_pieces.refresh(
                 self.db, [r[0] for r in batch.work] + [r[0] for r in batch.encounters],
                 {r[9] for r in batch.work if r[9] is not None})
+        if not self._bulk:
+            workingset_pieces.refresh_starts(
+                self.db, [r[4] for r in batch.records if r[2] in _STARTS_KINDS])
 
     def drop_indexes(self) -> None:
         """Before a bulk load (see :meth:`create_indexes`)."""

@@ -1,4 +1,5 @@
-"""The working set's time pieces (table ``wk.pieces``), kept up to date on every write.
+"""The working set's time pieces (table ``wk.pieces``) and each client relationship's
+start (``wk.starts``), kept up to date on every write.
 
 A time report sums *pieces*: every saved work entry, and every encounter with minutes that
 no work entry accounts for (``work.encounter``), split at midnight (the rule of
@@ -20,6 +21,12 @@ given the touched rowids (whose old pieces :func:`forget` removed while their ro
 still there) and the record ids of encounters named by touched entries (before and after
 the change), and recomputes exactly those sources.  A bulk load fills the table
 once at the end (:func:`fill_all`).
+
+A relationship starts on ``Client.started``, else on the first day with work or an
+encounter for the client (:func:`counsel.timekeeping.indicators.relationship_starts`).
+:func:`refresh_starts` recomputes it for the clients a write touched (the client record,
+or the client of a work entry or encounter before and after the change), each from the
+``(client, date)`` indexes.
 """
 
 from __future__ import annotations
@@ -109,3 +116,32 @@ def refresh(db: sqlite3.Connection, rowids: Iterable[int], encounters: Iterable[
 def fill_all(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM pieces")
     db.execute(FILL_ALL.rstrip(";"))
+    db.execute("DELETE FROM starts")
+    db.execute(FILL_STARTS.rstrip(";"))
+
+
+#: The start of each client relationship among ``{clients}`` (a query of client ids).
+_STARTS = """
+INSERT INTO starts (client, day)
+SELECT c, d FROM (
+  SELECT c, COALESCE(
+    (SELECT cl.started FROM records r JOIN clients cl ON cl.rowid = r.rowid
+     WHERE r.record_id = c AND cl.started IS NOT NULL),
+    (SELECT MIN(d) FROM (SELECT MIN(date) AS d FROM work WHERE client = c
+                         UNION ALL SELECT MIN(date) FROM encounters WHERE client = c))) AS d
+  FROM ({clients}))
+WHERE d IS NOT NULL
+"""
+_EVERY_CLIENT = ("SELECT DISTINCT client AS c FROM (SELECT client FROM work UNION ALL "
+                 "SELECT client FROM encounters UNION ALL SELECT r.record_id FROM records r "
+                 "JOIN clients cl ON cl.rowid = r.rowid) WHERE client IS NOT NULL")
+FILL_STARTS = _STARTS.format(clients=_EVERY_CLIENT) + ";"
+
+
+def refresh_starts(db: sqlite3.Connection, clients: Iterable[str | None]) -> None:
+    """Recompute the relationship start of these clients."""
+    ids = json.dumps(sorted({c for c in clients if c}))
+    if ids == "[]":
+        return
+    db.execute("DELETE FROM starts WHERE client IN (SELECT value FROM json_each(?1))", (ids,))
+    db.execute(_STARTS.format(clients="SELECT value AS c FROM json_each(?1)"), (ids,))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from counsel.vault.workingset_pieces import FILL_ALL
+from counsel.vault.workingset_pieces import FILL_ALL, FILL_STARTS
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 15
+LAYOUT_VERSION = 16
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
 #: revision; every client's deadlines are then computed again.  Layouts 8-10 were upgraded
@@ -17,6 +17,10 @@ LAYOUT_VERSION = 15
 #: Layout 13: the deadlines' day index covers what Today counts (upgraded in place).
 #: Layout 14: the time pieces (counsel.vault.workingset_pieces), filled in place.
 #: Layout 15: the pieces keyed in the order time reports group them, and by client.
+#: Layout 16: each client relationship's start (wk.starts), filled in place.
+_STARTS = """
+CREATE TABLE wk.starts (client TEXT PRIMARY KEY, day TEXT NOT NULL) WITHOUT ROWID;
+"""
 _PIECES = """
 CREATE TABLE wk.pieces (day TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL,
     party_kind TEXT NOT NULL, src INTEGER NOT NULL, client TEXT, m INTEGER,
@@ -28,7 +32,8 @@ CREATE INDEX wk.pieces_author ON pieces(author, day) WHERE author <> '';
 UPGRADABLE: dict[int, str] = {12: """
 DROP INDEX main.deadlines_due;
 CREATE INDEX main.deadlines_due ON deadlines(due, until, client, source);
-""", 13: "", 14: "DROP TABLE IF EXISTS wk.pieces;" + _PIECES + FILL_ALL}
+""", 13: "", 14: "DROP TABLE IF EXISTS wk.pieces;" + _PIECES + FILL_ALL,
+    15: _STARTS + FILL_STARTS}
 
 #: The working set is four in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
@@ -99,7 +104,7 @@ CREATE INDEX wk.work_date ON work(date);
 CREATE INDEX wk.work_encounter ON work(encounter) WHERE encounter IS NOT NULL;
 CREATE INDEX wk.work_author ON work(author, date) WHERE author <> '';
 -- each work entry's and unaccounted encounter's minutes per day (time reports)
-""" + _PIECES,
+""" + _PIECES + _STARTS,
     "fts": """
 CREATE VIRTUAL TABLE fts.fts_all USING fts5(title, body, content='', detail=none,
     tokenize="unicode61 remove_diacritics 0");

@@ -326,7 +326,7 @@ def test_layout_12_cache_gets_the_covering_deadlines_index(
     ws = vault._current.ws
     ws.db.executescript("DROP INDEX main.deadlines_due; "
                         "CREATE INDEX main.deadlines_due ON deadlines(due); "
-                        "DROP TABLE wk.pieces; "  # (layout 14)
+                        "DROP TABLE wk.pieces; DROP TABLE wk.starts; "  # (layouts 14, 16)
                         "PRAGMA main.user_version = 12;")
     ws.upgraded = True  # force the cache to be written, as layout 12
     vault.lock()

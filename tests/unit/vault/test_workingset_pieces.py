@@ -1,8 +1,9 @@
-"""The time pieces the working set keeps on every write (counsel.vault.workingset_pieces)
-equal the pieces computed from scratch — after saves, edits that move a work entry to
-another encounter or to none, deletes of entries and of the encounters they name, a
-revision arriving as a sync merge does (stored, then the record refreshed), an unlock from
-the cache and an unlock that replays changes made after the cache was written."""
+"""The time pieces and relationship starts the working set keeps on every write
+(counsel.vault.workingset_pieces) equal those computed from scratch — after saves, edits
+that move a work entry to another encounter or client or to none, changes of a client's
+own start, deletes of entries and of the encounters they name, a revision arriving as a
+sync merge does (stored, then the record refreshed), an unlock from the cache and an
+unlock that replays changes made after the cache was written."""
 
 from __future__ import annotations
 
@@ -32,19 +33,23 @@ def kept(vault: Vault) -> list[tuple[Any, ...]]:
     return vault._current.ws.db.execute("SELECT * FROM pieces ORDER BY day, src").fetchall()
 
 
+def kept_starts(vault: Vault) -> list[tuple[Any, ...]]:
+    return vault._current.ws.db.execute("SELECT * FROM starts ORDER BY client").fetchall()
+
+
 def from_scratch(vault: Vault) -> list[tuple[Any, ...]]:
     db = vault._current.ws.db
     db.execute("SAVEPOINT scratch")
     try:
         workingset_pieces.fill_all(db)
-        return kept(vault)
+        return kept(vault) + kept_starts(vault)
     finally:
         db.execute("ROLLBACK TO scratch")
         db.execute("RELEASE scratch")
 
 
 def check(vault: Vault) -> None:
-    assert kept(vault) == from_scratch(vault)
+    assert kept(vault) + kept_starts(vault) == from_scratch(vault)
 
 
 @st.composite
@@ -64,7 +69,8 @@ def entry(draw: Any, clients: list[str], encounters: list[str]) -> WorkEntry:
 def test_kept_pieces_equal_pieces_from_scratch(data: Any,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 0)  # a cache even for a few records
-    clients = [Client(name=f"Asiakas {i}") for i in range(2)]
+    clients = [Client(name=f"Asiakas {i}", started=data.draw(st.none() | days))
+               for i in range(2)]
     cids = [c.id for c in clients]
     encounters = [Encounter(client=data.draw(st.sampled_from(cids)), date=data.draw(days),
                             start=data.draw(starts), minutes=data.draw(st.sampled_from(
@@ -83,7 +89,13 @@ def test_kept_pieces_equal_pieces_from_scratch(data: Any,
             for round_ in range(3):
                 for _ in range(data.draw(st.integers(1, 5))):
                     action = data.draw(st.sampled_from(
-                        ["new", "edit", "delete", "merge", "encounter"]))
+                        ["new", "edit", "delete", "merge", "encounter", "client"]))
+                    if action == "client":  # the relationship's own start set or cleared
+                        i = data.draw(st.integers(0, len(clients) - 1))
+                        clients[i] = clients[i].replace(started=data.draw(st.none() | days))
+                        vault.save(clients[i])
+                        check(vault)
+                        continue
                     ids = list(live)  # in the order drawn (ids are random)
                     if action == "new" or not ids:
                         e = data.draw(entry(cids, eids))
@@ -95,12 +107,14 @@ def test_kept_pieces_equal_pieces_from_scratch(data: Any,
                         vault.delete(rec.id)
                         del live[rec.id]
                     elif action == "encounter" and isinstance(rec, Encounter):
-                        rec = rec.replace(minutes=data.draw(st.sampled_from([0, 30, 700])),
+                        rec = rec.replace(client=data.draw(st.sampled_from(cids)),
+                                          minutes=data.draw(st.sampled_from([0, 30, 700])),
                                           date=data.draw(days), start=data.draw(starts))
                         vault.save(rec)
                         live[rec.id] = rec
                     elif isinstance(rec, WorkEntry):
                         new = rec.replace(
+                            client=data.draw(st.none() | st.sampled_from(cids)),
                             encounter=data.draw(st.none() | st.sampled_from(eids)),
                             minutes=data.draw(st.sampled_from([5, 120, 1439])),
                             start=data.draw(starts), date=data.draw(days))
@@ -136,15 +150,17 @@ def test_the_check_sees_a_missing_or_stale_piece(vault: Vault) -> None:
     enc = Encounter(client=c.id, date=DAY, start=dt.time(23, 0), minutes=120)
     vault.save_many([c, enc])
     check(vault)
+    assert kept_starts(vault) == [(c.id, DAY.isoformat())]
     assert [(d, m, lead) for d, _k, _h, _p, _s, _c, m, lead, _a in kept(vault)] == [
         (DAY.isoformat(), 60, 1), ((DAY + dt.timedelta(days=1)).isoformat(), 60, 0)]
     db = vault._current.ws.db
     for change in ("DELETE FROM pieces WHERE lead = 0", "UPDATE pieces SET m = m + 1",
                    "INSERT INTO pieces VALUES ('2026-01-01', 'visible', 'phone', '', 999, "
-                   "NULL, 5, 1, '')"):
+                   "NULL, 5, 1, '')", "UPDATE starts SET day = '2020-01-01'",
+                   "DELETE FROM starts"):
         db.execute("SAVEPOINT probe")
         db.execute(change)
-        assert kept(vault) != from_scratch(vault), change
+        assert kept(vault) + kept_starts(vault) != from_scratch(vault), change
         db.execute("ROLLBACK TO probe")
         db.execute("RELEASE probe")
     # a work entry naming the encounter accounts for it: its pieces replace the encounter's
@@ -157,12 +173,12 @@ def test_the_check_sees_a_missing_or_stale_piece(vault: Vault) -> None:
     check(vault)
 
 
-@pytest.mark.parametrize("layout", [13, 14])
+@pytest.mark.parametrize("layout", [13, 14, 15])
 def test_older_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path, layout: int,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """UPGRADABLE as shipped: a cache without the pieces table (13) or with its first form
-    (14) is used, not rebuilt from the revisions, and its pieces are computed again from
-    the work and encounters it holds."""
+    (14), or without the relationship starts (13-15) is used, not rebuilt from the
+    revisions, and its pieces and starts are computed again from the rows it holds."""
     monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
     c = Client(name="Asiakas")
     enc = Encounter(client=c.id, date=DAY, start=dt.time(23, 30), minutes=60)
@@ -171,8 +187,11 @@ def test_older_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path, la
     want = kept(vault)
     assert len(want) == 3
     ws = vault._current.ws
-    ws.db.executescript("DROP TABLE wk.pieces; " + (
-        "" if layout == 13 else "CREATE TABLE wk.pieces (day TEXT NOT NULL, src INTEGER "
+    want_starts = kept_starts(vault)
+    assert want_starts == [(c.id, DAY.isoformat())]
+    dropped = "DROP TABLE wk.starts; " + ("" if layout == 15 else "DROP TABLE wk.pieces; ")
+    ws.db.executescript(dropped + (
+        "" if layout in (13, 15) else "CREATE TABLE wk.pieces (day TEXT NOT NULL, src INTEGER "
         "NOT NULL, client TEXT, m INTEGER, kind TEXT, channel TEXT, party_kind TEXT, lead "
         "INTEGER NOT NULL, author TEXT NOT NULL, PRIMARY KEY (day, src)) WITHOUT ROWID; "
         "INSERT INTO wk.pieces VALUES ('2026-01-01', 1, NULL, 5, 'visible', 'phone', NULL, "
@@ -182,6 +201,6 @@ def test_older_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path, la
     v = Vault.unlock(vault_path, PASS)
     try:
         assert v.snapshot_seq >= 0 and v._current.ws.upgraded  # the cache, upgraded
-        assert kept(v) == want
+        assert kept(v) == want and kept_starts(v) == want_starts
     finally:
         v.lock()
