@@ -4,13 +4,18 @@ including unlock).  Not part of the test suite.
     COUNSEL_PASSPHRASE=... python -m counsel.devtools cli-bench --vault PATH [--runs 3]
 
 Each command runs as its own process (as a script would run it), interleaved with the
-baseline so load drifts on a shared machine hit both alike; medians are compared.
+baseline so load drifts on a shared machine hit both alike; medians are compared.  The
+peak memory of each command (the largest of its runs' ``ru_maxrss``, from ``wait4``) is
+printed beside it; on Linux that includes the few MB of this process the child shared
+between fork and exec.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
+import os
 import statistics
 import subprocess
 import sys
@@ -31,12 +36,21 @@ def commands(vault: str, today: dt.date) -> dict[str, list[str]]:
     }
 
 
-def _once(cmd: list[str]) -> float:
+def _once(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB) of one run; NaN for a command that failed (e.g. one this version
+    does not have yet) or a peak this system cannot tell."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if done.returncode:  # e.g. a command this version does not have yet
-        return float("nan")
-    return time.perf_counter() - start
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if hasattr(os, "wait4"):
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss / 1024  # KiB on Linux
+    else:  # pragma: no cover - not on Linux
+        child.wait()
+        peak = math.nan
+    if child.returncode:
+        return math.nan, math.nan
+    return time.perf_counter() - start, peak
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,13 +60,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     cmds = commands(args.vault, dt.date.today())
     times: dict[str, list[float]] = {name: [] for name in cmds}
+    peaks: dict[str, list[float]] = {name: [] for name in cmds}
     for _run in range(args.runs):
         for name, cmd in cmds.items():
-            times[name].append(_once(cmd))
+            seconds, peak = _once(cmd)
+            times[name].append(seconds)
+            peaks[name].append(peak)
     base = statistics.median(times["counsel search amina (baseline)"])
     for name, values in times.items():
         m = statistics.median(values)
-        print(f"{name:40s} median {m * 1000:7.0f} ms   ratio {m / base:5.2f}x")
+        print(f"{name:40s} median {m * 1000:7.0f} ms   ratio {m / base:5.2f}x   "
+              f"peak {max((x for x in peaks[name] if x == x), default=math.nan):5.0f} MB")
     return 0
 
 
