@@ -19,6 +19,7 @@ from counsel.errors import IntegrityError, RecordNotFound, ValidationError
 from counsel.i18n import gettext as _
 from counsel.vault import textnorm
 from counsel.vault.current import Current
+from counsel.vault.memo import Memo
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.rows import encounter_from_row, work_from_row
 from counsel.vault.store import Store
@@ -48,6 +49,7 @@ class Reading:
         self._store = st
         self._current = current
         self._cipher = cipher
+        self._memo = Memo()  # the client list and birth dates until the working set changes
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -128,6 +130,15 @@ class Reading:
         limit: int = 100_000,
     ) -> list[ClientSummary]:
         """The client list: instant search by name (any script), id, language; filters."""
+        ids = None if only_ids is None else tuple(only_ids)
+        key = ("clients", query, active, client_type, interpreter_needed, ids, limit)
+        return self._memo.get(self._db, self._current.ws, key, lambda: self._clients(
+            query, active=active, client_type=client_type,
+            interpreter_needed=interpreter_needed, only_ids=ids, limit=limit))
+
+    def _clients(self, query: str, *, active: bool | None, client_type: str | None,
+                 interpreter_needed: bool | None, only_ids: Iterable[str] | None,
+                 limit: int) -> list[ClientSummary]:
         where: list[str] = ["1=1"]
         params: list[object] = []
         q = textnorm.fts_query(query) if query.strip() else None
@@ -197,9 +208,10 @@ class Reading:
 
     def client_birth_dates(self) -> list[tuple[str, str]]:
         """(client id, birth date as stored) of every client with one."""
-        return [(str(a), str(b)) for a, b in self._db.execute(
-            "SELECT r.record_id, c.birth_date FROM clients c JOIN records r ON r.rowid = c.rowid "
-            "WHERE c.birth_date IS NOT NULL AND c.birth_date != ''")]
+        return self._memo.get(self._db, self._current.ws, ("birth dates",), lambda: [
+            (str(a), str(b)) for a, b in self._db.execute(
+                "SELECT r.record_id, c.birth_date FROM clients c JOIN records r "
+                "ON r.rowid = c.rowid WHERE c.birth_date IS NOT NULL AND c.birth_date != ''")])
 
     def work_with_contact(self, contact_id: str, limit: int = 50) -> list[ContactWork]:
         """Work logged with a contact, newest first, with the client's name."""
