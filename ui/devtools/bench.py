@@ -214,6 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="print where the UI thread was whenever the heartbeat is late by MS")
     args = parser.parse_args(argv)
     watch = args.watch / 1000
+    # byte-code and catalogs as an installed copy has them: with PYTHONDONTWRITEBYTECODE
+    # every page module imported after unlock was compiled from source on the UI thread
+    # (up to 100 ms stalls that no user of an installed copy has)
+    from counsel_ui.devtools.startbench import _compile_as_installed
+
+    _compile_as_installed()
     if args.vault:
         run(args.vault, os.environ.get("COUNSEL_PASSPHRASE", ""), watch=watch)
         return 0

@@ -129,3 +129,15 @@ def test_garbage_is_collected_on_the_ui_thread_only_while_workers_allocate(
         gc.callbacks.remove(note)
     assert started_on, "no young collection ran at all: the cyclic garbage was never freed"
     assert set(started_on) == {main}
+
+
+def test_while_work_is_queued_only_the_youngest_generation_is_collected(no_auto_gc) -> None:
+    gc.collect(1)
+    for _ in range(responsive.YOUNG[1]):
+        gc.collect(0)  # generation 1 is due by the thresholds
+    made = [_Cycle() for _ in range(responsive.YOUNG[0])]
+    assert responsive.collect_young(busy=True) == 0  # not the larger generation 1
+    assert responsive.collect_young(busy=True) is None  # nothing young left
+    assert responsive.collect_young(busy=False) == 1  # nothing queued: now generation 1
+    assert responsive.collect_young(busy=False) is None
+    assert len(made) == responsive.YOUNG[0]
