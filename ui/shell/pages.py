@@ -69,6 +69,9 @@ def prefetch(modules: tuple[str, ...] = FIRST_WAVE, later: tuple[str, ...] = LAT
     def core_of(names: tuple[str, ...]) -> None:
         for name in without_qt(names):
             importlib.import_module(name)
+        from counsel.i18n import display
+
+        display.warm()  # the interface language's Babel data (not Qt: any thread)
 
     Op(None, lambda: core_of(modules), write=False, priority=BEHIND).success(
         lambda _r: one_by_one(list(modules))).run()

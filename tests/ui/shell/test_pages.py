@@ -47,9 +47,14 @@ def test_prefetch_imports_no_qt_module_off_the_ui_thread(qtbot, monkeypatch) -> 
     for name in [m for m in sys.modules if m.startswith(modules)]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setattr(builtins, "__import__", watching)
+    from counsel.i18n import display
+
+    display._full_year_short.cache_clear()
     pages.prefetch(modules, later=())
     qtbot.waitUntil(lambda: all(m in sys.modules for m in modules), timeout=20_000)
     ops.wait_idle()
     assert off_thread == []
+    # the interface language's date data was loaded there too, not at the first date shown
+    assert display._full_year_short.cache_info().currsize == 1
     assert pages.without_qt(modules)  # the reader thread did have work: their core
     assert not [m for m in pages.without_qt(modules) if m.startswith(("PySide6", "counsel_ui"))]
