@@ -11,6 +11,7 @@ client list writes it (``display.short_date``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 FSI, PDI = "\u2068", "\u2069"
 LRM, RLM = "\u200e", "\u200f"
@@ -38,3 +39,25 @@ def client_label(name: str, birth_date: dt.date | None = None, municipality: str
     if municipality:
         parts.append(isolate(municipality))
     return " · ".join(parts)
+
+
+def client_labels(clients: Iterable[tuple[str, dt.date | None, str]]) -> list[str]:
+    """``client_label`` for many (name, birth date, municipality) at once, as the quick log's
+    10 000-client picker needs: the interface direction found once and each distinct date
+    formatted once (one by one, the labels took ~60 ms of the first second after unlock)."""
+    from counsel.i18n import current_language, display, is_rtl
+
+    mark = RLM if is_rtl(current_language()) else LRM
+    dates: dict[dt.date, str] = {}
+    out = []
+    for name, birth_date, municipality in clients:
+        parts = [mark + isolate(name)]
+        if birth_date is not None:
+            text = dates.get(birth_date)
+            if text is None:
+                text = dates[birth_date] = isolate(display.short_date(birth_date))
+            parts.append(text)
+        if municipality:
+            parts.append(isolate(municipality))
+        out.append(" · ".join(parts))
+    return out

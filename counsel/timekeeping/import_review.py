@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from counsel.app.birthdates import birth_dates
-from counsel.app.labels import client_label
+from counsel.app.labels import client_labels
 from counsel.domain import Channel, PartyKind, Record, WorkEntry
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
@@ -125,8 +125,9 @@ class ImportReview:
                    for c in summaries]
         proposals = propose(parsed.events, rules, clients, imported_sources(vault))
         births = birth_dates(vault)
-        labels = {s.id: client_label(c.display_name, births.get(s.id), s.municipality)
-                  for s, c in zip(summaries, clients, strict=True)}
+        labels = dict(zip([s.id for s in summaries], client_labels(
+            (c.display_name, births.get(s.id), s.municipality)
+            for s, c in zip(summaries, clients, strict=True)), strict=True))
         return cls(parsed, proposals, rules, {c.id: c.display_name for c in clients}, labels)
 
     def client_label(self, client_id: str) -> str:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from counsel.app import party
 from counsel.app.birthdates import birth_dates
-from counsel.app.labels import client_label
+from counsel.app.labels import client_labels
 from counsel.domain import Channel, Contact, PartyKind, WorkEntry, WorkKind
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
@@ -153,7 +153,7 @@ class QuickLogDialog(FormDraft, QDialog):
                 births.update(birth_dates(copy.vault))
             # the labels (a formatted birth date each) are made here, not on the UI thread:
             # 10k of them froze the window for ~0.1 s
-            labels = [client_label(c.name, births.get(c.id), c.municipality) for c in clients]
+            labels = client_labels((c.name, births.get(c.id), c.municipality) for c in clients)
             return clients, sorted(vault.all(Contact), key=lambda c: c.name.casefold()), labels
 
         Op(self, work, write=False, priority=INTERACTIVE).success(lambda r: self._fill(*r)).run()
