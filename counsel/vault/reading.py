@@ -131,6 +131,18 @@ class Reading:
     ) -> list[ClientSummary]:
         """The client list: instant search by name (any script), id, language; filters."""
         ids = None if only_ids is None else tuple(only_ids)
+        if not query.strip() and ids is None and active is not False \
+                and interpreter_needed is not False:
+            # the whole list, filtered here: the client page ("active only") and the
+            # quick log (everyone) then share one read of the 10k rows
+            everyone = self._memo.get(self._db, self._current.ws, ("clients",), lambda: (
+                self._clients("", active=None, client_type=None, interpreter_needed=None,
+                              only_ids=None, limit=-1)))
+            return [c for c in everyone
+                    if (active is None or c.active)
+                    and (interpreter_needed is None or c.interpreter_needed)
+                    and (not client_type or c.client_type == client_type)
+                    ][:limit if limit >= 0 else None]
         key = ("clients", query, active, client_type, interpreter_needed, ids, limit)
         return self._memo.get(self._db, self._current.ws, key, lambda: self._clients(
             query, active=active, client_type=client_type,

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from counsel.domain import Client, LanguageSkill
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from counsel.domain import Client, ClientType, LanguageSkill
 from counsel.vault import envelope, keys, payload
 from counsel.vault.service import Vault
 from counsel.vault.store import StoredRevision
@@ -75,3 +78,31 @@ def test_every_change_shows_at_once(vault: Vault, vault_path: Path) -> None:
         assert len(again.clients("")) == 2
     finally:
         again.lock()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(clients=st.lists(st.tuples(st.booleans(), st.booleans(),
+                                  st.sampled_from(["employment", "municipal"])), max_size=12),
+       active=st.sampled_from([None, True, False]),
+       interpreter=st.sampled_from([None, True, False]),
+       kind=st.sampled_from([None, "", "employment", "municipal"]),
+       limit=st.sampled_from([-1, 0, 2, 100_000]))
+@example(clients=[(True, True, "municipal"), (False, False, "employment")], active=None,
+         interpreter=None, kind="", limit=-1)  # "" is no filter, as in the query
+@example(clients=[(True, True, "municipal")] * 3, active=True, interpreter=True,
+         kind="municipal", limit=2)
+def test_the_whole_list_filtered_in_python_equals_the_query(
+        vault: Vault, clients: list[tuple[bool, bool, str]], active: bool | None,
+        interpreter: bool | None, kind: str | None, limit: int) -> None:
+    for old in vault.clients(""):
+        vault.delete(old.id)
+    vault.save_many([Client(name=f"Client {i:02d}", active=a, interpreter_needed=n,
+                            client_type=ClientType(t))
+                     for i, (a, n, t) in enumerate(clients)])
+    vault.clients("")  # the whole list kept
+    got = vault.clients("", active=active, interpreter_needed=interpreter, client_type=kind,
+                        limit=limit)
+    want = vault._reading._clients("", active=active, interpreter_needed=interpreter,
+                                   client_type=kind, only_ids=None, limit=limit)
+    assert got == want
