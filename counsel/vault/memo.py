@@ -9,7 +9,7 @@ and delete made through the connection (saves, sync merges, erasures, rebuilds),
 write can never be answered with what was true before it.  The counter is read before the
 query, under the vault's lock like the query itself, so an answer is never filed under a
 later state.  Answers are immutable rows (frozen dataclasses, tuples); callers get their
-own list.
+own list.  Locking the vault drops them (``Reading.forget``): no client names stay in memory.
 """
 
 from __future__ import annotations

@@ -51,6 +51,10 @@ class Reading:
         self._cipher = cipher
         self._memo = Memo()  # the client list and birth dates until the working set changes
 
+    def forget(self) -> None:
+        """Drop the kept answers (at lock: no client names left in memory)."""
+        self._memo.clear()
+
     @property
     def _db(self) -> sqlite3.Connection:
         return self._current.ws.db

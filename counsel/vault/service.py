@@ -306,6 +306,7 @@ class Vault:
             except (OSError, KnownError):
                 log.warning("could not write the unlock cache", exc_info=True)
             self._current.close()
+            self._reading.forget()
             self.store.close()
             self._keys.drop()
 

@@ -71,6 +71,7 @@ def test_every_change_shows_at_once(vault: Vault, vault_path: Path) -> None:
     assert _listed(vault) == [(amina.id, vault.get(amina.id).name, True)]  # type: ignore[attr-defined]
 
     vault.lock()
+    assert vault._reading._memo._answers == {}  # no client names kept after the lock
     again = Vault.unlock(vault_path, PASS)
     try:
         assert [i for i, _n, _c in _listed(again)] == [amina.id]
