@@ -15,7 +15,9 @@ import logging
 import re
 from pathlib import Path
 
-_SAFE = re.compile(r"^[\w .:/,()\-\[\]=%'\"#<>@]*$")
+#: an argument written as is: ASCII ids, numbers, type names, paths — no spaces (free text
+#: such as a name, "Amina Yusuf", has them)
+_SAFE = re.compile(r"^[\w.:/,()\-\[\]=%'\"#<>@]*$")
 
 
 #: longest message written (a ``Scrubbed`` report may be longer: a traceback's frames)
@@ -41,8 +43,7 @@ class NoPayloadFilter(logging.Filter):
             record.args = tuple(
                 a
                 if isinstance(a, (int, float, Scrubbed))
-                or (isinstance(a, str) and len(a) <= 80 and a.isascii() and _SAFE.match(a)
-                    and not any(ch.isspace() for ch in a))
+                or (isinstance(a, str) and len(a) <= 80 and a.isascii() and _SAFE.match(a))
                 else "<redacted>"
                 for a in args
             )

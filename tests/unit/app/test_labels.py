@@ -1,4 +1,5 @@
-"""counsel.app.labels: the picker's labels made in bulk read exactly as one by one."""
+"""counsel.app.labels: the picker's labels, in bulk and one by one, are the name, the birth
+date and the place, each isolated, after a mark of the interface direction."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counsel import i18n
-from counsel.app.labels import client_label, client_labels
+from counsel.app.labels import FSI, LRM, PDI, RLM, client_label, client_labels
+from counsel.i18n import display
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,4 +34,9 @@ def test_bulk_labels_equal_one_by_one(rows: list[tuple[str, dt.date | None, str]
                                       lang: str) -> None:
     i18n.set_language(lang)
     rows = rows + rows[:3]  # repeated dates and names: the formatted date is reused
-    assert client_labels(rows) == [client_label(n, d, m) for n, d, m in rows]
+    mark = RLM if i18n.is_rtl(lang) else LRM
+    want = [" · ".join([mark + (f"{FSI}{n}{PDI}" if n else "")]
+                       + ([f"{FSI}{display.short_date(d)}{PDI}"] if d else [])
+                       + ([f"{FSI}{m}{PDI}"] if m else [])) for n, d, m in rows]
+    assert client_labels(rows) == want
+    assert [client_label(n, d, m) for n, d, m in rows] == want
