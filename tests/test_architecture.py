@@ -165,7 +165,8 @@ def _value_free(arg: ast.expr) -> bool:
     if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
         return arg.func.id in {"len", "Scrubbed"}
     if isinstance(arg, ast.Attribute):
-        return arg.attr in {"__name__", "__qualname__", "failures"} or arg.attr.endswith("_id")
+        return arg.attr in {"__name__", "__qualname__", "failures", "returncode"} \
+            or arg.attr.endswith("_id")
     if isinstance(arg, ast.Name):
         return arg.id in _LOG_NAMES or arg.id.endswith("_id")
     return False

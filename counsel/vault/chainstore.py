@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 
+from counsel.vault import headscheck
 from counsel.vault.revision import COLUMNS as _COLUMNS
 from counsel.vault.revision import Observer, StoredRevision
 from counsel.vault.revision import row_to_rev as _row_to_rev
@@ -138,8 +139,7 @@ class ChainStore:
     def heads_as_bytes(self) -> list[tuple[bytes]]:
         """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest)."""
         with self.lock:
-            return self.conn.execute(
-                "SELECT CAST(record_id || char(0) || rev_id AS BLOB) FROM heads").fetchall()
+            return self.conn.execute(headscheck.SQL).fetchall()
 
     def all_heads(self) -> list[tuple[str, str]]:
         with self.lock:

@@ -18,7 +18,7 @@ from typing import Any
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import deadlines, envelope, rebuild, snapshot
+from counsel.vault import deadlines, envelope, integrity, rebuild, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -252,3 +252,27 @@ class StepQueries:
             self._keys.require()
             deadlines.bring_up_to_date(self._current.ws)
             return self._current.ws.db.execute(query, params).fetchall()
+
+
+def open_checked(st: Store, keys: UnlockedKeys, cipher: RevisionCipher,
+                 keeper: integrity.Keeper) -> Current:
+    """The working set of a vault whose file was checked against its sealed history.
+
+    On a large vault the heads digest is computed by a helper process
+    (:mod:`counsel.vault.headscheck`) while the working set loads here; the check is still
+    complete before this returns.  A working set loaded from a file found damaged is thrown
+    away, with the unlock cache (it may show what was undone), and rebuilt from the
+    repaired file."""
+    pending = keeper.start_heads_check()
+    try:
+        current = Current(st, keys, cipher)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    if keeper.verify(st.erased_keys(), pending):
+        if st.path is not None:
+            snapshot.remove(snapshot.cache_path(st.path))
+        current.ws.close()
+        current = Current(st, keys, cipher)
+    return current

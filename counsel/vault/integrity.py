@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from counsel.errors import IntegrityError
 from counsel.i18n import gettext as _
-from counsel.vault import history
+from counsel.vault import headscheck, history
 from counsel.vault.store import Store, StoredRevision
 
 log = logging.getLogger("counsel.vault")
@@ -55,36 +55,12 @@ def _row_hash(key: bytes | None, raw: bytes) -> int:
 
 
 def heads_digest(key: bytes | None, rows: Iterable[tuple[bytes]]) -> tuple[int, int]:
-    """(XOR of the row hashes, number of rows); the XOR is folded in whole-number halves
-    (a few big-integer operations instead of one per row)."""
-    blob = _plain_all(rows) if key is None else _keyed_all(key, rows)
-    count = len(blob) // 16
-    if not count:
-        return 0, 0
-    bits = (1 << (count - 1).bit_length()) * 128
-    folded = int.from_bytes(blob, "big")
-    while bits > 128:
-        bits //= 2
-        folded = (folded >> bits) ^ (folded & ((1 << bits) - 1))
-    return folded, count
+    """(XOR of the row hashes, number of rows)."""
+    return headscheck.fold(_plain_all(rows) if key is None else headscheck.keyed_all(key, rows))
 
 
 def _plain_all(rows: Iterable[tuple[bytes]]) -> bytes:
     return b"".join([hashlib.sha256(raw).digest()[:16] for (raw,) in rows])
-
-
-def _keyed_all(key: bytes, rows: Iterable[tuple[bytes]]) -> bytes:
-    """The keyed row hashes, concatenated.  The hasher is keyed once and copied per row
-    (the same digests as ``blake2b(raw, key=key)``, without hashing the key block
-    312k times at every unlock)."""
-    copy = hashlib.blake2b(key=key, digest_size=16).copy
-    out: list[bytes] = []
-    append = out.append
-    for (raw,) in rows:
-        h = copy()
-        h.update(raw)
-        append(h.digest())
-    return b"".join(out)
 
 
 @dataclasses.dataclass
@@ -163,12 +139,26 @@ class Keeper:
             self.state = LocalState.open(self.sealer, sealed, self.key)
 
     # -- checking ------------------------------------------------------------------------
-    def verify(self, erased: set[str]) -> dict[str, str]:
+    def start_heads_check(self) -> headscheck.Pending | None:
+        """Start computing the file's heads digest on another core (a large vault; see
+        :mod:`counsel.vault.headscheck`); hand the result to :meth:`verify`."""
+        return headscheck.start(self.store.path, self.state.key, self.state.count)
+
+    def verify(self, erased: set[str],
+               pending: headscheck.Pending | None = None) -> dict[str, str]:
         """What in the file does not match the sealed state: record id → reason.
 
         Heads that were moved are repaired from the revision graph (and still reported);
         the sealed state is then rewritten so the same damage is not re-found forever
         (it stays in the ``damaged`` table until the person restores)."""
+        try:
+            return self._verify(erased, pending)
+        except BaseException:
+            if pending is not None:
+                pending.cancel()
+            raise
+
+    def _verify(self, erased: set[str], pending: headscheck.Pending | None) -> dict[str, str]:
         st = self.store
         found = dict(self.found)
         for device, (counter, digest) in sorted(self.state.tips.items()):
@@ -187,8 +177,10 @@ class Keeper:
             found[record] = _("Revisions of this record were relabelled with an erased "
                               "client's key (the file was edited).")
         # only the heads are compared here (the tips were checked above, one by one)
-        if heads_digest(self.state.key, st.heads_as_bytes()) != \
-                (self.state.heads, self.state.count):
+        heads = pending.result() if pending is not None else None
+        if heads is None:
+            heads = heads_digest(self.state.key, st.heads_as_bytes())
+        if heads != (self.state.heads, self.state.count):
             leaves = st.true_leaves()
             shown: dict[str, set[str]] = {}
             for record, head in st.all_heads():

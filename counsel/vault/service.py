@@ -38,7 +38,7 @@ from counsel.vault.agenda import Agenda
 from counsel.vault.audit import AuditLog
 from counsel.vault.backupport import BackupPort
 from counsel.vault.check import check
-from counsel.vault.current import SNAPSHOT_KEY, Current
+from counsel.vault.current import SNAPSHOT_KEY, open_checked
 from counsel.vault.drafts import Drafts
 from counsel.vault.kdf import KdfParams
 from counsel.vault.keyring import Opening, Rotation, UnlockedKeys
@@ -96,15 +96,13 @@ class Vault:
         cipher = RevisionCipher(self._keys)
         # authenticated history (counsel.vault.history, integrity): the sealer for
         # checkpoints, erasure records and the sealed local state, kept current by the
-        # keeper inside every write; what the file's state says is checked before the
-        # working set is loaded (a cache may show what was undone)
+        # keeper inside every write; checked against the file before the vault is handed
+        # out (current.open_checked)
         sealer = history.VaultKeySealer(self.vault_id, vault_keys[0], self.device_id)
         self._keeper = integrity.Keeper(st, self.vault_id, sealer,
                                         subkey(vault_keys[0], integrity.KEY_PURPOSE))
         self.trust = TrustPort(st, self.vault_id, self.device_id, sealer)
-        if self._keeper.verify(st.erased_keys()) and st.path is not None:
-            snapshot.remove(snapshot.cache_path(st.path))
-        self._current = Current(st, self._keys, cipher)
+        self._current = open_checked(st, self._keys, cipher, self._keeper)
         self._records = Records(st, self._keys, cipher, self._current, self.device_id, sealer,
                                 self._keeper)
         self._reading = Reading(st, self._current, cipher)

@@ -1,0 +1,147 @@
+"""The heads digest of a vault file, on a second core while the working set loads.
+
+At every unlock the sealed heads digest (:mod:`counsel.vault.integrity`) is compared with
+the file: one keyed BLAKE2b per heads row.  On a large vault (312k rows) that is ~0.3 s of
+one core — SQLite building a Python bytes object per row and a hash each — and under the
+GIL it cannot overlap the other half of the unlock, loading the working set from the
+unlock cache.  A helper process can: it is given the file's path and the digest's subkey
+(over a pipe, never a file or the command line), reads the heads in one read transaction
+and prints the digest.  The check itself stays whole and before the vault is handed out:
+the caller waits for the answer and compares it with the sealed state exactly as before.
+
+Anything that goes wrong (no interpreter to start, a frozen build, a crash, a malformed
+answer) falls back to computing the digest in-process — the answer is the same, only
+later.  Only the standard library is imported here, so the process starts in ~20 ms; it is
+run as a script (``python -I <this file>``), not as ``-m counsel...``, so it does not
+depend on how Counsel is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger("counsel.vault")
+
+#: every heads row as ``record_id NUL rev_id`` bytes (what the row hashes are taken of)
+SQL = "SELECT CAST(record_id || char(0) || rev_id AS BLOB) FROM heads"
+#: below this many heads the digest is computed in-process (starting a process costs
+#: ~20–40 ms, the digest of 50k rows about as much)
+THRESHOLD = 50_000
+#: how long to wait for the helper before computing in-process anyway
+TIMEOUT_S = 120.0
+
+
+def keyed_all(key: bytes, rows: Iterable[tuple[bytes]]) -> bytes:
+    """The keyed row hashes, concatenated.  The hasher is keyed once and copied per row
+    (the same digests as ``blake2b(raw, key=key, digest_size=16)``, without hashing the
+    key block once per row)."""
+    copy = hashlib.blake2b(key=key, digest_size=16).copy
+    out: list[bytes] = []
+    append = out.append
+    for (raw,) in rows:
+        h = copy()
+        h.update(raw)
+        append(h.digest())
+    return b"".join(out)
+
+
+def fold(blob: bytes) -> tuple[int, int]:
+    """(XOR of the 16-byte hashes in ``blob``, their number); folded in whole-number
+    halves (a few big-integer operations instead of one per row)."""
+    count = len(blob) // 16
+    if not count:
+        return 0, 0
+    bits = (1 << (count - 1).bit_length()) * 128
+    folded = int.from_bytes(blob, "big")
+    while bits > 128:
+        bits //= 2
+        folded = (folded >> bits) ^ (folded & ((1 << bits) - 1))
+    return folded, count
+
+
+def digest_of_file(path: Path, key: bytes) -> tuple[int, int]:
+    """The keyed heads digest of the vault file at ``path`` (one read transaction)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA query_only=1")
+        return fold(keyed_all(key, conn.execute(SQL).fetchall()))
+    finally:
+        conn.close()
+
+
+class Pending:
+    """A digest being computed by the helper process."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self._proc = proc
+
+    def result(self) -> tuple[int, int] | None:
+        """The helper's (digest, count), or None if it gave no usable answer."""
+        try:
+            out, _err = self._proc.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            log.warning("heads check helper took too long; checking in-process")
+            return None
+        if self._proc.returncode != 0:
+            log.warning("heads check helper failed (exit %d); checking in-process",
+                        self._proc.returncode)
+            return None
+        try:
+            digest, count = out.split()
+            return int(digest, 16), int(count)
+        except ValueError:
+            log.warning("heads check helper gave no answer; checking in-process")
+            return None
+
+    def cancel(self) -> None:
+        """Stop the helper (the unlock failed or gave up waiting)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+
+def start(path: Path | None, key: bytes | None, heads: int) -> Pending | None:
+    """Start the helper for a file with about ``heads`` heads rows; None: compute
+    in-process (small vault, in-memory store, a format-1 state, a frozen build)."""
+    if path is None or key is None or heads < THRESHOLD or getattr(sys, "frozen", False):
+        return None
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", os.path.abspath(__file__), str(path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            close_fds=True)
+    except OSError as exc:
+        log.warning("heads check helper could not start (%s); checking in-process",
+                    type(exc).__name__)
+        return None
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(key.hex().encode() + b"\n")
+        proc.stdin.close()
+        proc.stdin = None  # sent: communicate() only reads the answer
+    except OSError:
+        pending = Pending(proc)
+        pending.cancel()
+        return None
+    return Pending(proc)
+
+
+def _main() -> int:
+    key = bytes.fromhex(sys.stdin.readline().strip())
+    digest, count = digest_of_file(Path(sys.argv[1]), key)
+    sys.stdout.write(f"{digest:032x} {count}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
