@@ -113,11 +113,7 @@ class ChainStore:
     def chain_counts(self) -> dict[str, tuple[int, int]]:
         """Per device: (number of chained changes held, highest counter)."""
         with self.lock:
-            rows = self.conn.execute(
-                "SELECT device_id, COUNT(DISTINCT counter), MAX(counter) FROM revisions "
-                "WHERE counter > 0 GROUP BY device_id"
-            ).fetchall()
-        return {str(d): (int(n), int(m)) for d, n, m in rows}
+            return headscheck.chain_counts(self.conn.execute(headscheck.CHAIN_COUNTS_SQL))
 
     def chain_of(self, device_id: str) -> list[StoredRevision]:
         with self.lock:

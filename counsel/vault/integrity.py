@@ -168,7 +168,9 @@ class Keeper:
                     "Change #{n} of device {device} is missing from this vault file or was "
                     "replaced (the file was rolled back or edited).").format(
                         n=counter, device=device[:8])
-        for device, (count, top) in sorted(st.chain_counts().items()):
+        facts = pending.result() if pending is not None else None
+        chains = facts.chains if facts is not None else st.chain_counts()
+        for device, (count, top) in sorted(chains.items()):
             if count != top:
                 found[f"{HISTORY}:{device[:8]}"] = _(
                     "{n} changes of device {device} are missing from this vault file (the file "
@@ -177,9 +179,8 @@ class Keeper:
             found[record] = _("Revisions of this record were relabelled with an erased "
                               "client's key (the file was edited).")
         # only the heads are compared here (the tips were checked above, one by one)
-        heads = pending.result() if pending is not None else None
-        if heads is None:
-            heads = heads_digest(self.state.key, st.heads_as_bytes())
+        heads = facts.heads if facts is not None else \
+            heads_digest(self.state.key, st.heads_as_bytes())
         if heads != (self.state.heads, self.state.count):
             leaves = st.true_leaves()
             shown: dict[str, set[str]] = {}

@@ -61,21 +61,39 @@ def _point_back(path: Path) -> None:
     _sql(path, "UPDATE heads SET rev_id=? WHERE record_id='contact1'", (first,))
 
 
-def test_the_helper_gives_the_in_process_digest(tmp_path: Path,
+def test_the_helper_gives_the_in_process_answer(tmp_path: Path,
                                                 helper_always: list[list[str]]) -> None:
+    from counsel.vault.store import Store
+
     path = _made(tmp_path)
     key = b"k" * 32
     pending = headscheck.start(path, key, 1)
     assert pending is not None
     got = pending.result()
-    conn = sqlite3.connect(path)
+    st = Store.open(path)
     try:
-        want = integrity.heads_digest(key, conn.execute(headscheck.SQL).fetchall())
+        want = headscheck.Facts(integrity.heads_digest(key, st.heads_as_bytes()),
+                                st.chain_counts())
     finally:
-        conn.close()
-    assert got == want and want[1] == 31  # the contact and 30 clients
+        st.close()
+    assert got == want and want.heads[1] == 31  # the contact and 30 clients
+    assert sum(n for n, _top in want.chains.values()) == 32  # and the contact's rename
     # the key went over the pipe, not the command line (visible to every user in ps)
     assert helper_always and not any(key.hex() in arg for arg in helper_always[0])
+
+
+def test_a_deleted_older_change_is_found_through_the_helper(
+        tmp_path: Path, helper_always: list[list[str]]) -> None:
+    path = _made(tmp_path)
+    first = _sql(path, "SELECT rev_id FROM revisions WHERE record_id='contact1' "
+                 "ORDER BY local_seq")[0][0]
+    _sql(path, "DELETE FROM revisions WHERE rev_id=?", (first,))
+    v = Vault.unlock(path, PASS)
+    try:
+        assert any(k.startswith("history:") for k in v.damaged())
+    finally:
+        v.lock()
+    assert helper_always
 
 
 def test_an_untouched_vault_opens_without_damage_through_the_helper(
