@@ -200,7 +200,9 @@ class Current:
             self.ws.commit()
 
     # -- the unlock cache -------------------------------------------------------------
-    def write_snapshot_if_stale(self) -> None:
+    def write_snapshot_if_stale(self, *, closing: bool = False) -> None:
+        """Seal the working set into the unlock cache if it is worth it.  ``closing``: the
+        working set is closed next (the vault locks), so each part is freed once sealed."""
         seq = self._store.max_seq()
         if self._cache is None or (seq == self.snapshot_seq and not self.ws.upgraded) or \
                 self.ws.count() < SNAPSHOT_MIN_RECORDS or self.waiting:
@@ -214,7 +216,7 @@ class Current:
             return
         deadlines.bring_up_to_date(self.ws)
         snapshot.write(self._cache, self._snapshot_key, self._keys.vault_id, seq,
-                       self.ws.to_parts())
+                       self.ws.to_parts(release=closing))
         self.snapshot_seq = seq
         self.ws.upgraded = False
 

@@ -300,7 +300,7 @@ class Vault:
             if self.locked:
                 return
             try:
-                self._current.write_snapshot_if_stale()
+                self._current.write_snapshot_if_stale(closing=True)
             except (OSError, KnownError):
                 log.warning("could not write the unlock cache", exc_info=True)
             self._current.close()

@@ -205,9 +205,23 @@ class WorkingSet:
             "SELECT DISTINCT client_id FROM records WHERE kind IN (?, ?) "
             "AND client_id IS NOT NULL", (Client.KIND, Plan.KIND)))
 
-    def to_parts(self) -> Iterator[tuple[str, bytes]]:
-        for part in PARTS:
-            yield part, self.db.serialize(name=part)
+    def to_parts(self, *, release: bool = False) -> Iterator[tuple[str, bytes]]:
+        """Each part serialized, one at a time (each is one copy while it is sealed).
+
+        ``release``: the working set is being closed (the vault locks) — the attached parts
+        go smallest first and each is detached once sealed, ``main`` last, so sealing needs
+        the working set plus its smallest part at most, not plus its largest.
+        """
+        order = list(PARTS)
+        if release:
+            size = {p: self.db.execute(f"PRAGMA {p}.page_count").fetchone()[0] for p in PARTS}
+            order = sorted(PARTS[1:], key=lambda p: size[p]) + [PARTS[0]]
+        for part in order:
+            data = self.db.serialize(name=part)
+            yield part, data
+            del data
+            if release and part != PARTS[0]:
+                self.db.execute(f"DETACH DATABASE {part}")
 
     def close(self) -> None:
         self.db.close()

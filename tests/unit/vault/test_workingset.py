@@ -68,3 +68,31 @@ def test_rows_of_many_equals_row_of_each() -> None:
     ids = [r.id for r in recs] + ["0" * 32]
     assert ws.rows(ids) == {i: ws.row(i) for i in ids if ws.row(i) is not None}
     assert len(ws.rows(ids)) == len(recs)
+
+
+def test_parts_sealed_while_closing_are_freed_smallest_first_and_load_back_whole() -> None:
+    """At lock each attached part is detached once serialized, smallest first and ``main``
+    last (sealing then needs the working set plus its smallest part); the parts so made
+    load into the same working set as parts serialized while it stays open."""
+    from counsel.vault.workingset import PARTS
+
+    ws = WorkingSet()
+    recs = every_kind()
+    _apply(ws, [(r.id, r.KIND, f"rev-{i}", r, None) for i, r in enumerate(recs)], many=True)
+    ws.db.execute("INSERT INTO encounters(rowid, client, obstacles) VALUES (999, 'x', ?)",
+                  ("y" * 200_000,))  # enc the largest attached part
+    size = {p: ws.db.execute(f"PRAGMA {p}.page_count").fetchone()[0] for p in PARTS}
+    kept = dump(WorkingSet.from_parts((n, bytearray(d)) for n, d in ws.to_parts()))
+    attached = []
+    parts = []
+    for name, data in ws.to_parts(release=True):
+        attached.append([r[1] for r in ws.db.execute("PRAGMA database_list")])
+        parts.append((name, bytearray(data)))
+    assert [n for n, _d in parts][-1] == "main"
+    assert [size[n] for n, _d in parts[:-1]] == sorted(size[p] for p in PARTS[1:])
+    assert [n for n, _d in parts[:-1]] != list(PARTS[1:])  # (not simply PARTS' order)
+    # each part was still there when it was serialized, and gone before the next
+    assert [parts[i][0] in attached[i] for i in range(len(parts))] == [True] * len(parts)
+    assert all(parts[i - 1][0] not in attached[i] for i in range(1, len(parts) - 1))
+    assert dump(WorkingSet.from_parts(iter(parts))) == kept
+    ws.close()
