@@ -12,8 +12,10 @@ cache (see counsel.vault.snapshot).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -47,6 +49,18 @@ _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry
 _STARTS_KINDS = {Client.KIND, Encounter.KIND, WorkEntry.KIND}
 #: Kinds whose change changes their client's deadlines (the ``deadlines`` table).
 DEADLINE_KINDS = {Client.KIND, Plan.KIND}
+
+
+def give_back_freed_memory() -> None:
+    """Return the heap a bulk load freed to the system.  The C library keeps freed small
+    blocks for reuse; after a rebuild they are tens of megabytes (the decrypted payloads and
+    rows of 300k records) that would stay in the process's memory for as long as it runs,
+    under the working set (measured on the large demo vault: -50 MB).  glibc only."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # another C library
+            pass
 
 
 class Batch:
@@ -333,6 +347,7 @@ class WorkingSet:
             self.db.execute(sql)
         workingset_pieces.fill_all(self.db)
         self._bulk = False
+        give_back_freed_memory()
 
     # -- reads -------------------------------------------------------------------------
     def work_entries(self, where: str = "1=1", params: Sequence[Any] = ()) -> list[WorkEntry]:
