@@ -44,6 +44,14 @@ def to_image(page: raster.RasterPage) -> QImage:
     return image.copy()  # detach from the Python bytes, which may be freed
 
 
+def _shown(image: QImage, width: int) -> tuple[QImage, QImage]:
+    """``image`` and its copy as shown: at most ``width`` wide, in the format a pixmap
+    takes without converting (thread-safe: QImage is not a widget)."""
+    scaled = image if width >= image.width() else image.scaledToWidth(
+        width, Qt.TransformationMode.SmoothTransformation)
+    return image, scaled.convertToFormat(QImage.Format.Format_RGB32)
+
+
 def paint_pages(printer: Any, pages: list[raster.RasterPage]) -> bool:
     """Paint rasterised pages onto a started-or-not printer, one per sheet, scaled to fit.
     False when the printer could not be started."""
@@ -82,6 +90,7 @@ class PdfPreview(QWidget):
         self._seq = 0
         self.pdf: bytes | None = None  # the PDF last shown (memory only)
         self.pages: list[QImage] = []
+        self._scaled: list[QImage] = []  # the pages as shown, made with them off the UI thread
         self._labels: list[QLabel] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -132,19 +141,35 @@ class PdfPreview(QWidget):
     def show_pdf_of(self, make_pdf: Callable[[], bytes]) -> None:
         """Render ``make_pdf()`` and its pages on the reader pool; only the newest
         request is shown."""
-        self._seq += 1
-        seq = self._seq
-        self.status.setText(_("Rendering the preview…"))
-        dpi = PREVIEW_DPI * max(1.0, self.devicePixelRatioF())
 
-        def work() -> tuple[bytes, list[raster.RasterPage] | None, str]:
+        def make(dpi: float) -> tuple[bytes, list[raster.RasterPage] | None, str]:
             pdf = make_pdf()
             try:
                 return pdf, raster.rasterise(pdf, dpi), ""
             except raster.PreviewUnavailable as exc:
                 return pdf, None, f"{exc.message} {exc.help()}"
 
-        def done(result: tuple[bytes, list[raster.RasterPage] | None, str]) -> None:
+        self.show_rendered(make)
+
+    def show_rendered(self, make: Callable[[float], tuple[bytes, list[raster.RasterPage] | None,
+                                                        str]]) -> None:
+        """Show ``make(dpi)`` — the PDF, its pages at ``dpi`` (None: cannot rasterise) and
+        a note why not — run on the reader pool (the plan editor's renders it in a helper
+        process); only the newest request is shown."""
+        self._seq += 1
+        seq = self._seq
+        self.status.setText(_("Rendering the preview…"))
+        dpi = PREVIEW_DPI * max(1.0, self.devicePixelRatioF())
+        width = self._fit_width()
+
+        def work() -> tuple[bytes, list[tuple[QImage, QImage]] | None, str]:
+            # the images made and scaled here, off the UI thread (3 pages: ~100 ms there)
+            pdf, pages, note = make(dpi)
+            if pages is None:
+                return pdf, None, note
+            return pdf, [_shown(to_image(p), width) for p in pages], note
+
+        def done(result: tuple[bytes, list[tuple[QImage, QImage]] | None, str]) -> None:
             if seq != self._seq:
                 return
             pdf, pages, note = result
@@ -153,7 +178,7 @@ class PdfPreview(QWidget):
                 self._set_pages([])
                 self.status.setText(note)
             else:
-                self._set_pages([to_image(p) for p in pages])
+                self._set_pages([full for full, _scaled in pages], [s for _f, s in pages])
                 self.status.setText(ngettext(
                     "{n} page. Nothing is saved until you print or save the PDF.",
                     "{n} pages. Nothing is saved until you print or save the PDF.",
@@ -181,13 +206,14 @@ class PdfPreview(QWidget):
         self._set_pages([])
         self.status.setText("")
 
-    def _set_pages(self, images: list[QImage]) -> None:
+    def _set_pages(self, images: list[QImage], scaled: list[QImage] | None = None) -> None:
         while self.page_box.count() > 1:
             item = self.page_box.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.pages = images
+        self._scaled = scaled or []
         self._labels = []
         for n, _image in enumerate(images, 1):
             label = QLabel()
@@ -197,14 +223,19 @@ class PdfPreview(QWidget):
             self._labels.append(label)
         self._fit()
 
+    def _fit_width(self) -> int:
+        """How wide a page is shown, in device pixels (pages are never enlarged)."""
+        room = max(80, self.scroller.viewport().width() - 24)
+        return int(room * max(1.0, self.devicePixelRatioF()))
+
     def _fit(self) -> None:
         """Pages fit the width of the pane (never enlarged past their rendered size)."""
         ratio = max(1.0, self.devicePixelRatioF())
-        room = max(80, self.scroller.viewport().width() - 24)
-        for label, image in zip(self._labels, self.pages, strict=True):
-            width = min(image.width(), int(room * ratio))
-            scaled = image if width == image.width() else image.scaledToWidth(
-                width, Qt.TransformationMode.SmoothTransformation)
+        fit = self._fit_width()
+        for n, (label, image) in enumerate(zip(self._labels, self.pages, strict=True)):
+            ready = self._scaled[n] if n < len(self._scaled) else None
+            scaled = ready if ready is not None and ready.width() == min(image.width(), fit) \
+                else _shown(image, fit)[1]
             pixmap = QPixmap.fromImage(scaled)
             pixmap.setDevicePixelRatio(ratio)
             label.setPixmap(pixmap)

@@ -317,7 +317,7 @@ class PlanEditor(DraftAutosave, QWidget):
         except KnownError as exc:
             self.preview.status.setText(f"{exc.message} — {exc.help()}")
             return
-        self.preview.show_pdf_of(self.output.maker(plan, self.preview.current_variant()))
+        self.preview.show_rendered(self.output.pages_maker(plan, self.preview.current_variant()))
 
     # -- save / close -----------------------------------------------------------------------
     def save(self) -> None:

@@ -44,11 +44,13 @@ from PySide6.QtWidgets import (
 from counsel.domain import PartyKind, Plan
 from counsel.errors import KnownError
 from counsel.i18n import gettext as _
-from counsel.plans import editing
+from counsel.plans import editing, raster
+from counsel.plans.render_worker import RenderJob
 from counsel.plans.templates import MeasureType, Template
 from counsel_ui.common.datefields import DateTimeField, NumberField
 from counsel_ui.common.ops import Op
 from counsel_ui.common.widgets import add_row, named
+from counsel_ui.plans import renderer
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -209,15 +211,27 @@ class PrintPanel(QGroupBox):
             card_when=card_when(self.when), card_minutes=self.minutes.value(),
             card_interpreter=self.interpreter.isChecked())
 
-    def maker(self, plan: Plan, variant: str) -> Callable[[], bytes]:
-        """A function making the PDF from values captured now (safe on any thread)."""
-        client, details = self.editor.client, self.details()
-        counsellor_lang, extra = self.editor.counsellor_lang, self.editor.content.extra_dirs
+    def job(self, plan: Plan, variant: str) -> RenderJob:
+        """What to render, from values captured now (safe to hand to any thread)."""
+        client = self.editor.client
         assert client is not None
+        return RenderJob(plan, client, variant, self.editor.counsellor_lang, self.details(),
+                         tuple(str(d) for d in self.editor.content.extra_dirs))
 
-        def make() -> bytes:
-            return editing.render_variant(plan, client, variant, counsellor_lang=counsellor_lang,
-                                          details=details, extra_dirs=extra)
+    def maker(self, plan: Plan, variant: str) -> Callable[[], bytes]:
+        """A function making the PDF (in the session's renderer process; on any thread)."""
+        job, worker = self.job(plan, variant), renderer.for_session(self.editor.session)
+        return lambda: worker.render(job).pdf
+
+    def pages_maker(self, plan: Plan, variant: str
+                    ) -> Callable[[float], tuple[bytes, list[raster.RasterPage] | None, str]]:
+        """For the preview: the PDF and its pages at a resolution, both made in the
+        renderer process (on any thread)."""
+        job, worker = self.job(plan, variant), renderer.for_session(self.editor.session)
+
+        def make(dpi: float) -> tuple[bytes, list[raster.RasterPage] | None, str]:
+            done = worker.render(job, dpi)
+            return done.pdf, done.pages, done.note
 
         return make
 
@@ -317,7 +331,6 @@ class PrintPanel(QGroupBox):
         from PySide6.QtGui import QPageLayout, QPageSize
         from PySide6.QtPrintSupport import QPrinter as Printer
 
-        from counsel.plans import raster
         from counsel_ui.common.pdf_preview import paint_pages
 
         size = QPageSize.PageSizeId.A6 if variant == "card_A6" else QPageSize.PageSizeId.A4
@@ -326,12 +339,14 @@ class PrintPanel(QGroupBox):
         printer.setFullPage(True)  # the PDF carries its own margins
         printer.setDocName(self.default_name(plan, variant).removesuffix(".pdf"))
         dpi = float(min(printer.resolution(), MAX_PRINT_DPI))
-        make = self.maker(plan, variant)
+        make = self.pages_maker(plan, variant)
         self.editor.status.setText(_("Preparing the printout…"))
 
         def work() -> tuple[bytes, list[raster.RasterPage]]:
-            pdf = make()
-            return pdf, raster.rasterise(pdf, dpi)
+            pdf, pages, note = make(dpi)
+            if pages is None:
+                raise raster.PreviewUnavailable(_("No PDF previewer is installed."))
+            return pdf, pages
 
         def done(result: tuple[bytes, list[raster.RasterPage]]) -> None:
             pdf, pages = result

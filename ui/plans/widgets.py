@@ -1,9 +1,10 @@
 """Small pieces of the plan editor: fixed-height text boxes, date fields with four-digit
-years, and the stand-in that lets the shell flush a plan editor's draft on lock."""
+years, and the stand-in that lets the shell flush a plan editor's draft (and stop the renderer
+process) on lock."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QPlainTextEdit
@@ -13,6 +14,7 @@ from counsel_ui.common.datefields import DateField
 
 class _Flushable(Protocol):
     draft_id: str
+    session: Any
 
     def flush(self) -> None: ...
 
@@ -49,4 +51,7 @@ class LockHook:
         self.draft_id = editor.draft_id
 
     def close_for_lock(self) -> None:
+        from counsel_ui.plans import renderer
+
         self.editor.flush()
+        renderer.stop(self.editor.session)  # the renderer process holds plans in memory

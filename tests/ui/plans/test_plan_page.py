@@ -259,8 +259,11 @@ def test_the_plans_page_reads_client_names_and_a_new_plans_client_off_the_ui_thr
 
 def test_preview_without_a_rasteriser_says_so(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from counsel.plans import raster
+    from counsel.plans.render_worker import RenderWorker
+    from counsel_ui.plans import renderer
 
-    monkeypatch.setattr(raster, "backend", lambda: None)
+    monkeypatch.setattr(raster, "backend", lambda: None)  # in this process: render here
+    monkeypatch.setattr(renderer, "for_session", lambda _s: RenderWorker(command=lambda: None))
     editor = plans_page(window).new_plan(AMINA)
     editor.update_preview()
     qtbot.waitUntil(lambda: "No PDF previewer" in editor.preview.status.text(), timeout=60_000)
