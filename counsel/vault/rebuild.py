@@ -10,6 +10,11 @@ or damaged revision, one sealed under keys not here yet, a dict the fast builder
 take) is handed to the record-by-record way, so damaged and waiting records are found the
 same way.  The result is the same working set, row for row
 (``tests/unit/vault/test_rebuild.py`` compares them).
+
+On a large vault the decrypting and row building run in helper processes
+(:mod:`counsel.vault.rebuildpool`) while this process inserts what they send, in
+record-id order; if they cannot start or stop, the rest is rebuilt here
+(``tests/unit/vault/test_rebuildpool.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from counsel.vault import envelope
+from counsel.logs import Scrubbed
+from counsel.vault import envelope, rebuildpool
 from counsel.vault.bulkrows import FAST, NotFast
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher, record_from
@@ -41,13 +47,89 @@ class _Slow(Exception):
 
 def rebuild(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCipher,
             show_heads: Callable[[Heads], None], errors: tuple[type[BaseException], ...],
-            progress: Progress | None = None) -> None:
+            progress: Progress | None = None, *, workers: int | None = None) -> None:
     """Fill the (empty) working set from every head.  ``show_heads``: the record-by-record
-    way for one record's heads; ``errors``: what it treats as an unreadable revision."""
+    way for one record's heads; ``errors``: what it treats as an unreadable revision;
+    ``workers``: helper processes (None: :func:`rebuildpool.workers_wanted` for a vault
+    of at least ``rebuildpool.POOL_MIN`` heads, 0: none)."""
+    ws.drop_indexes()
+    with store.lock:
+        total = store.count_heads()
+        if workers is None:
+            workers = rebuildpool.workers_wanted() if total >= rebuildpool.POOL_MIN else 0
+        ws.begin()
+        try:
+            since: str | None = ""
+            rowid = done = 0
+            if workers and store.path is not None:
+                since, rowid, done = _with_pool(ws, store, keys, show_heads, progress, total,
+                                                workers)
+            if since is not None:
+                done = _in_process(ws, store, keys, cipher, show_heads, errors, progress,
+                                   total, since, rowid + 1, done)
+        finally:
+            ws.commit()
+            ws.create_indexes()
+    if progress is not None:
+        progress(total, total)
+    log.info("working set rebuilt from %d heads", done)
+
+
+def _next_rowid(ws: WorkingSet) -> int:
+    return int(ws.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0])
+
+
+def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
+               show_heads: Callable[[Heads], None], progress: Progress | None, total: int,
+               workers: int) -> tuple[str | None, int, int]:
+    """The rows built by helper processes, inserted in record-id order.  Returns where
+    the rest is to be rebuilt in this process (None: nothing left), the last rowid used
+    and the heads done."""
+    bounds = rebuildpool.chunk_bounds(store.conn, rebuildpool.CHUNK)
+    if not bounds:
+        return None, 0, 0
+    last = done = 0
+    vault_keys = [keys.vault_key(g) for g in range(keys.generation + 1)]
+    try:
+        pool = rebuildpool.Pool(str(store.path), keys.vault_id, vault_keys, keys.erased(),
+                                workers)
+    except rebuildpool.Unavailable as exc:
+        log.warning("rebuild helpers did not start (%s); rebuilding in this process",
+                    Scrubbed(exc.reason))
+        return "", 0, 0
+    del vault_keys
+    i = 0
+    try:
+        for heads, items in pool.results(bounds):
+            for item in items:
+                if item[0] == "rows":
+                    ws.insert_shifted(item[2], last)
+                    last += item[1]
+                else:  # the record-by-record way inserts at once: rowids stay in order
+                    show_heads(store.heads_with_seq(item[1]))
+                    last = _next_rowid(ws) - 1
+            ws.commit()
+            ws.begin()
+            i += 1
+            done += heads
+            if progress is not None:
+                progress(done, total)
+    except rebuildpool.Unavailable as exc:
+        log.warning("rebuild helpers stopped (%s); finishing in this process", Scrubbed(exc.reason))
+        return bounds[i][0], last, done
+    finally:
+        pool.close()
+    return None, last, done
+
+
+def _in_process(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCipher,
+                show_heads: Callable[[Heads], None], errors: tuple[type[BaseException], ...],
+                progress: Progress | None, total: int, since: str, rowid: int,
+                done: int) -> int:
+    """Every head from record id ``since`` on, in this process (``rowid``: the next)."""
     erased = keys.erased()
     batch = Batch()
-    rowid = 1
-    done = report = 0
+    report = done
 
     def fast(rev: StoredRevision) -> bool:
         """Add the rows of a record with one head; False if it shows nothing."""
@@ -91,31 +173,20 @@ def rebuild(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCi
                 pass
         flush()  # the record-by-record way inserts at once: rowids stay in order
         show_heads(group)
-        rowid = int(ws.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records")
-                    .fetchone()[0])
+        rowid = _next_rowid(ws)
 
-    ws.drop_indexes()
-    with store.lock:
-        total = store.count_heads()
-        ws.begin()
-        try:
-            group: Heads = []
-            for rev, seq in store.iter_heads():
-                if group and group[0][0].record_id != rev.record_id:
-                    done += len(group)
-                    show(group)
-                    group = []
-                    if progress is not None and done >= report:
-                        progress(done, total)
-                        report += BATCH
-                group.append((rev, seq))
-            if group:
-                done += len(group)
-                show(group)
-            ws.insert(batch)
-        finally:
-            ws.commit()
-            ws.create_indexes()
-    if progress is not None:
-        progress(done, total)
-    log.info("working set rebuilt from %d heads", done)
+    group: Heads = []
+    for rev, seq in store.iter_heads(since):
+        if group and group[0][0].record_id != rev.record_id:
+            done += len(group)
+            show(group)
+            group = []
+            if progress is not None and done >= report:
+                progress(done, total)
+                report += BATCH
+        group.append((rev, seq))
+    if group:
+        done += len(group)
+        show(group)
+    ws.insert(batch)
+    return done

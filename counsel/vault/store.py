@@ -296,13 +296,15 @@ class Store(ChainStore):
             out.setdefault(rev.record_id, []).append(rev)
         return out
 
-    def iter_heads(self) -> Iterator[tuple[StoredRevision, int]]:
-        """Every head revision, grouped by record, streamed (a large vault is not
-        loaded into memory at once). Hold ``self.lock`` while iterating."""
+    def iter_heads(self, since: str = "") -> Iterator[tuple[StoredRevision, int]]:
+        """Every head revision (of the records from id ``since`` on), grouped by record,
+        streamed (a large vault is not loaded into memory at once). Hold ``self.lock``
+        while iterating."""
         cols = ", ".join("r." + c.strip() for c in _COLUMNS.split(","))
         cur = self.conn.execute(
             f"SELECT {cols}, r.local_seq FROM heads h JOIN revisions r "
-            "ON r.rev_id=h.rev_id ORDER BY h.record_id, h.rev_id"
+            "ON r.rev_id=h.rev_id WHERE h.record_id >= ? ORDER BY h.record_id, h.rev_id",
+            (since,),
         )
         while rows := cur.fetchmany(2000):
             for r in rows:

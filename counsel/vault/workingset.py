@@ -335,6 +335,22 @@ class WorkingSet:
             workingset_pieces.refresh_starts(
                 self.db, [r[4] for r in batch.records if r[2] in _STARTS_KINDS])
 
+    def insert_shifted(self, tables: list[tuple[str, list[tuple[Any, ...]]]],
+                       shift: int) -> None:
+        """Insert rows built elsewhere with rowids from 1, each rowid moved up by
+        ``shift`` (a rebuild's helper processes, counsel.vault.rebuildpool); only during a
+        bulk load (:meth:`drop_indexes`)."""
+        assert self._bulk
+        shift = int(shift)
+        for table, rows in tables:
+            if table == "records":
+                self.stale_deadlines.update(
+                    r[4] for r in rows if r[2] in DEADLINE_KINDS and r[4] is not None)
+            marks = ",".join("?" * (len(rows[0]) - 1))
+            cols = "(rowid, title, body)" if table.startswith("fts_") else ""
+            self.db.executemany(
+                f"INSERT INTO {table}{cols} VALUES (? + {shift}, {marks})", rows)
+
     def drop_indexes(self) -> None:
         """Before a bulk load (see :meth:`create_indexes`)."""
         self._bulk = True

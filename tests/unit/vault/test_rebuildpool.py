@@ -1,0 +1,157 @@
+"""The rebuild spread over helper processes (counsel.vault.rebuildpool) builds the same
+working set, row for row, as the record-by-record rebuild; it falls back to the vault's own
+process when the helpers cannot start or stop half-way; the keys never reach a helper's
+command line or environment."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_rebuild import DAMAGE, PASS, _save_damaged, both_ways
+from wshelp import caseload, every_kind
+
+from counsel.domain import Encounter, Plan, WorkEntry
+from counsel.vault import rebuildpool
+from counsel.vault.kdf import KdfParams
+from counsel.vault.service import Vault
+
+
+@pytest.fixture
+def chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every rebuild goes through the helpers, in chunks of 3 records; the list collects
+    how many chunks each rebuild got from them (so a test sees they were used)."""
+    monkeypatch.setattr(rebuildpool, "POOL_MIN", 0)
+    monkeypatch.setattr(rebuildpool, "CHUNK", 3)
+    monkeypatch.setattr(rebuildpool, "workers_wanted", lambda: 2)
+    got: list[int] = []
+    real = rebuildpool.Pool.results
+
+    def results(self: rebuildpool.Pool, bounds: Any) -> Any:
+        got.append(0)
+        for result in real(self, bounds):
+            got[-1] += 1
+            yield result
+
+    monkeypatch.setattr(rebuildpool.Pool, "results", results)
+    return got
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(recs=caseload(), data=st.data())
+def test_pool_rebuild_equals_record_by_record(recs: list[Any], data: Any, chunks: list[int],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        vault, _code = Vault.create(Path(tmp) / "v.vault", PASS, kdf=KdfParams.fast_for_tests())
+        try:
+            vault.save_many(recs)
+            if data.draw(st.booleans()):
+                vault.erase_client(recs[0].id)
+            others = [r for r in recs if isinstance(r, (Encounter, WorkEntry, Plan))]
+            for rec in data.draw(st.lists(st.sampled_from(others), max_size=4,
+                                          unique_by=lambda r: r.id)) if others else []:
+                if vault._current.ws.row(rec.id) is None:
+                    continue
+                action = data.draw(st.sampled_from(["delete", "conflict", "damage"]))
+                if action == "delete":
+                    vault.delete(rec.id)
+                elif action == "conflict":
+                    head = vault._current._store.heads(rec.id)[0]
+                    rev = vault._records._revision(rec.id, rec.KIND, head.key_id, head.parents,
+                                                   rec)
+                    vault._current._store.insert_revisions([rev], outbox=True)
+                else:
+                    _save_damaged(vault, rec, *data.draw(st.sampled_from(DAMAGE)), monkeypatch)
+            before = len(chunks)
+            bulk, one, bulk_damaged, one_damaged = both_ways(vault)
+            assert len(chunks) == before + 1 and chunks[-1] >= 1  # the helpers built it
+            assert bulk_damaged == one_damaged
+            assert bulk == one
+        finally:
+            vault.lock()
+
+
+def test_every_kind_with_helpers_and_progress(vault: Vault, chunks: list[int]) -> None:
+    vault.save_many(every_kind())
+    seen: list[tuple[int, int]] = []
+    vault._current.progress = lambda done, total: seen.append((done, total))
+    bulk, one, _b, _o = both_ways(vault)
+    assert bulk == one
+    assert chunks and chunks[0] == len(seen) - 1 > 1  # one report per chunk, then the end
+    heads = vault._current._store.count_heads()
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+    assert seen[-1] == (heads, heads)
+
+
+def test_helpers_that_cannot_start_leave_it_to_this_process(
+        vault: Vault, chunks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault.save_many(every_kind())
+    monkeypatch.setattr(rebuildpool.sys, "executable", "/nonexistent/python")
+    bulk, one, _b, _o = both_ways(vault)
+    assert chunks == [] and bulk == one
+
+
+def test_a_helper_that_answers_nothing_at_start(vault: Vault, chunks: list[int],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that exits at once (a frozen build's executable ignoring ``-m``)."""
+    vault.save_many(every_kind())
+    real = subprocess.Popen
+
+    def popen(args: list[str], **kw: Any) -> Any:
+        return real([args[0], "-c", "pass"], **kw)
+
+    monkeypatch.setattr(rebuildpool.subprocess, "Popen", popen)
+    bulk, one, _b, _o = both_ways(vault)
+    assert chunks == [] and bulk == one
+
+
+def test_a_helper_dying_half_way_is_finished_here(vault: Vault, chunks: list[int],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """After some chunks are inserted a helper dies: the rest is rebuilt in this process
+    from where the helpers stopped — nothing twice, nothing missing."""
+    monkeypatch.setattr(rebuildpool, "CHUNK", 1)
+    vault.save_many(every_kind())
+    assert vault._current._store.count_heads() >= 6
+    real = rebuildpool._Worker.receive
+    calls = {"n": 0}
+
+    def receive(self: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2 + 3:  # the two start answers, two chunks; then one dies
+            self.proc.kill()
+            self.proc.wait()
+            raise EOFError
+        return real(self)
+
+    monkeypatch.setattr(rebuildpool._Worker, "receive", receive)
+    bulk, one, _b, _o = both_ways(vault)
+    assert chunks == [2]
+    assert bulk == one
+
+
+def test_keys_reach_helpers_only_through_their_stdin(vault: Vault, chunks: list[int],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    vault.save_many(every_kind())
+    seen: list[tuple[list[str], dict[str, str]]] = []
+    real = subprocess.Popen
+
+    def popen(args: list[str], **kw: Any) -> Any:
+        seen.append((list(args), dict(kw.get("env") or {})))
+        assert kw.get("stdin") == subprocess.PIPE and kw.get("stdout") == subprocess.PIPE
+        return real(args, **kw)
+
+    monkeypatch.setattr(rebuildpool.subprocess, "Popen", popen)
+    bulk, one, _b, _o = both_ways(vault)
+    assert bulk == one and chunks and len(seen) == 2
+    key = vault._keys.vault_key(0)
+    for args, env in seen:
+        text = " ".join(args + [f"{k}={v}" for k, v in env.items()])
+        for form in (key.hex(), key.hex().upper(), __import__("base64").b64encode(key).decode()):
+            assert form not in text
+        assert key not in text.encode("utf-8", "surrogateescape")
