@@ -23,7 +23,14 @@ from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, W
 from counsel.domain.codec import to_dict
 from counsel.vault import textnorm, workingset_pieces
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
-from counsel.vault.workingset_schema import INDEXES, LAYOUT_VERSION, PARTS, SCHEMA, UPGRADABLE  # noqa: F401 - names of the layout
+from counsel.vault.workingset_schema import (  # noqa: F401 - names of the layout
+    ADDED_PARTS,
+    INDEXES,
+    LAYOUT_VERSION,
+    PARTS,
+    SCHEMA,
+    UPGRADABLE,
+)
 
 
 def _connect() -> sqlite3.Connection:
@@ -193,11 +200,18 @@ class WorkingSet:
                 conn.deserialize(data, name=name)
                 seen.add(name)
                 del data
-            if seen != set(PARTS):
+            if "main" not in seen:
                 raise sqlite3.DatabaseError("working-set cache incomplete")
-            version = conn.execute("PRAGMA main.user_version").fetchone()[0]
+            version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
             if version != LAYOUT_VERSION and version not in UPGRADABLE:
                 raise sqlite3.DatabaseError("working-set cache of another layout")
+            newer = {p for layout, added in ADDED_PARTS.items() if version < layout
+                     for p in added}
+            if seen | newer != set(PARTS):
+                raise sqlite3.DatabaseError("working-set cache incomplete")
+            for part in set(PARTS) - seen:  # (its upgrade fills it)
+                conn.execute(f"PRAGMA {part}.user_version = 0")  # (an empty one has no page)
+                conn.deserialize(conn.serialize(name=part), name=part)
             conn.execute("SELECT COUNT(*) FROM records").fetchone()
             if version != LAYOUT_VERSION:
                 conn.executescript("".join(UPGRADABLE[v]

@@ -1,4 +1,4 @@
-"""The working set's layout: its four in-memory databases, their tables and indexes, and
+"""The working set's layout: its five in-memory databases, their tables and indexes, and
 the layout version an unlock cache is checked against (counsel.vault.workingset uses it)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 from counsel.vault.workingset_pieces import FILL_ALL, FILL_STARTS
 
 #: Bump when the schema changes: an unlock cache of another layout is then rebuilt.
-LAYOUT_VERSION = 16
+LAYOUT_VERSION = 17
 #: An unlock cache of an older layout is brought up to LAYOUT_VERSION in memory, one step
 #: after the other (see :meth:`WorkingSet.from_parts`), instead of rebuilt from every
 #: revision; every client's deadlines are then computed again.  Layouts 8-10 were upgraded
@@ -18,6 +18,19 @@ LAYOUT_VERSION = 16
 #: Layout 14: the time pieces (counsel.vault.workingset_pieces), filled in place.
 #: Layout 15: the pieces keyed in the order time reports group them, and by client.
 #: Layout 16: each client relationship's start (wk.starts), filled in place.
+#: Layout 17: the agreed actions in a part of their own (``act``), moved in place.
+#: the open agreed actions with a due date (erow: the encounter's row, i: its place in the
+#: encounter's actions), so Today counts and ranks them by an index range, not JSON; a part
+#: of their own since layout 17 (a fifth of ``enc`` before: smaller parts, lower peaks)
+_ACTIONS = """
+CREATE TABLE act.actions (
+    erow INTEGER NOT NULL, i INTEGER NOT NULL, client TEXT, due TEXT NOT NULL,
+    PRIMARY KEY (erow, i)
+) WITHOUT ROWID;
+CREATE INDEX act.actions_due ON actions(due, client);
+-- per client: "has something overdue", counts per group without a sort of every action
+CREATE INDEX act.actions_client ON actions(client, due);
+"""
 _STARTS = """
 CREATE TABLE wk.starts (client TEXT PRIMARY KEY, day TEXT NOT NULL) WITHOUT ROWID;
 """
@@ -33,13 +46,18 @@ UPGRADABLE: dict[int, str] = {12: """
 DROP INDEX main.deadlines_due;
 CREATE INDEX main.deadlines_due ON deadlines(due, until, client, source);
 """, 13: "", 14: "DROP TABLE IF EXISTS wk.pieces;" + _PIECES + FILL_ALL,
-    15: _STARTS + FILL_STARTS}
+    15: _STARTS + FILL_STARTS,
+    16: _ACTIONS.replace(";\nCREATE INDEX", ";\nINSERT INTO act.actions SELECT * FROM enc.actions;"
+                         "\nDROP TABLE enc.actions;\nCREATE INDEX", 1) + "VACUUM enc;"}
+#: Parts added by a layout: a cache of an older layout has not got them (they start empty,
+#: its upgrade fills them)
+ADDED_PARTS = {17: ("act",)}
 
-#: The working set is four in-memory databases (``main`` plus three attached), so the
+#: The working set is five in-memory databases (``main`` plus three attached), so the
 #: encrypted unlock cache can be loaded one part at a time: peak memory is the whole set
-#: plus its largest part, not twice the whole.  Unqualified table names resolve across
+#: plus the part being loaded, not twice the whole.  Unqualified table names resolve across
 #: attached databases, so queries need not know where a table lives.
-PARTS = ("main", "enc", "wk", "fts")
+PARTS = ("main", "enc", "wk", "fts", "act")
 
 SCHEMA = {
     "main": f"""
@@ -82,16 +100,8 @@ CREATE INDEX enc.encounters_client ON encounters(client, date);
 CREATE INDEX enc.encounters_date ON encounters(date);
 -- one member's encounters in a team copy (time reports filtered to the author)
 CREATE INDEX enc.encounters_author ON encounters(author, date) WHERE author <> '';
--- the open agreed actions with a due date (erow: the encounter's row, i: its place in the
--- encounter's actions), so Today counts and ranks them by an index range, not JSON
-CREATE TABLE enc.actions (
-    erow INTEGER NOT NULL, i INTEGER NOT NULL, client TEXT, due TEXT NOT NULL,
-    PRIMARY KEY (erow, i)
-) WITHOUT ROWID;
-CREATE INDEX enc.actions_due ON actions(due, client);
--- per client: "has something overdue", counts per group without a sort of every action
-CREATE INDEX enc.actions_client ON actions(client, due);
 """,
+    "act": _ACTIONS,
     "wk": """
 CREATE TABLE wk.work (
     rowid INTEGER PRIMARY KEY, client TEXT, date TEXT, start TEXT, minutes INTEGER, kind TEXT,

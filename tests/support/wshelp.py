@@ -120,3 +120,15 @@ def every_kind() -> list[Any]:
             Reminder(due=DAY, text="Muista", kind=ReminderKind.CUSTOM)]
 
 
+
+
+#: Turns a working set's agreed actions back into layout 16's (in ``enc``; ``act`` empty),
+#: to make caches of layouts before 17 (tests of the upgrades)
+AS_LAYOUT_16 = """
+CREATE TABLE enc.actions (erow INTEGER NOT NULL, i INTEGER NOT NULL, client TEXT,
+    due TEXT NOT NULL, PRIMARY KEY (erow, i)) WITHOUT ROWID;
+INSERT INTO enc.actions SELECT * FROM act.actions;
+DROP TABLE act.actions;
+CREATE INDEX enc.actions_due ON actions(due, client);
+CREATE INDEX enc.actions_client ON actions(client, due);
+"""

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from wshelp import AS_LAYOUT_16
 
 from counsel.domain import (
     Channel,
@@ -237,7 +238,7 @@ CREATE TABLE main.deadlines (client TEXT NOT NULL, kind TEXT NOT NULL, due TEXT 
     source TEXT NOT NULL, detail TEXT NOT NULL, until TEXT);
 CREATE INDEX main.deadlines_due ON deadlines(due);
 CREATE INDEX main.deadlines_client ON deadlines(client);
-CREATE INDEX enc.actions_client ON actions(client, due);
+CREATE INDEX act.actions_client ON actions(client, due);
 CREATE TABLE main.measures (client TEXT NOT NULL, made TEXT NOT NULL, k TEXT NOT NULL,
     code TEXT NOT NULL, progressed INTEGER NOT NULL);
 CREATE INDEX main.measures_client ON measures(client, code, k);
@@ -246,7 +247,7 @@ CREATE INDEX main.measures_client ON measures(client, code, k);
     vault.save(c)
     ws = vault._current.ws
     ws.db.executescript("DROP TABLE main.deadlines; DROP TABLE main.measures; "
-                        "DROP INDEX enc.actions_client; "
+                        "DROP INDEX act.actions_client; "
                         f"PRAGMA main.user_version = {old};")
     ws.stale_deadlines.clear()
     ws.upgraded = True  # force the cache to be written, as layout 8
@@ -324,7 +325,7 @@ def test_layout_12_cache_gets_the_covering_deadlines_index(
     c = _client("Index Client").replace(permit_date=TODAY - dt.timedelta(days=80))
     vault.save(c)
     ws = vault._current.ws
-    ws.db.executescript("DROP INDEX main.deadlines_due; "
+    ws.db.executescript(AS_LAYOUT_16 + "DROP INDEX main.deadlines_due; "
                         "CREATE INDEX main.deadlines_due ON deadlines(due); "
                         "DROP TABLE wk.pieces; DROP TABLE wk.starts; "  # (layouts 14, 16)
                         "PRAGMA main.user_version = 12;")
@@ -336,3 +337,46 @@ def test_layout_12_cache_gets_the_covering_deadlines_index(
     assert cols == ["due", "until", "client", "source"]
     assert [i.client_id for i in today_query.summary(v, TODAY).shown] == [c.id]
     v.lock()
+
+
+def test_layout_16_cache_moves_the_actions_into_their_own_part(
+        vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """UPGRADABLE[16] as shipped: a cache of four parts with the agreed actions in ``enc``
+    is used, not rebuilt; the actions move into the ``act`` part and ``enc`` keeps no copy
+    (its pages freed); Today still shows the action; the cache is sealed again in five parts."""
+    import counsel.vault.current as current
+    import counsel.vault.workingset as workingset
+    from counsel.app import today_query
+    from counsel.domain import AgreedAction
+
+    monkeypatch.setattr(current, "SNAPSHOT_MIN_RECORDS", 1)
+    c = _client("Action Client")
+    vault.save(c)
+    vault.save(Encounter(client=c.id, date=TODAY, actions=(
+        AgreedAction("Soittaa Kelaan", "asiakas", TODAY - dt.timedelta(days=2), False, False),)))
+    want = vault._current.ws.db.execute("SELECT * FROM actions").fetchall()
+    assert len(want) == 1
+    ws = vault._current.ws
+    ws.db.executescript(AS_LAYOUT_16 + "PRAGMA main.user_version = 16;")
+    ws.upgraded = True  # force the cache to be written, as layout 16
+    with monkeypatch.context() as m:
+        m.setattr(workingset, "PARTS", ("main", "enc", "wk", "fts"))  # no act part
+        vault.lock()
+    v = Vault.unlock(vault_path, PASS)
+    try:
+        assert v.snapshot_seq >= 0 and v._current.ws.upgraded  # the cache was used
+        db = v._current.ws.db
+        assert db.execute("SELECT * FROM act.actions").fetchall() == want
+        assert db.execute("SELECT name FROM enc.sqlite_master WHERE name LIKE 'actions%'"
+                          ).fetchall() == []
+        assert db.execute("PRAGMA enc.freelist_count").fetchone()[0] == 0  # vacuumed
+        summary = today_query.summary(v, TODAY)
+        assert c.id in {i.client_id for i in summary.shown}
+    finally:
+        v.lock()
+    v = Vault.unlock(vault_path, PASS)
+    try:
+        assert v.snapshot_seq >= 0 and not v._current.ws.upgraded
+        assert v._current.ws.db.execute("SELECT * FROM act.actions").fetchall() == want
+    finally:
+        v.lock()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wshelp import AS_LAYOUT_16
 
 from counsel.domain import Channel, Client, Encounter, PartyKind, Place, WorkEntry, WorkKind
 from counsel.vault import current, workingset_pieces
@@ -190,7 +191,7 @@ def test_older_cache_gets_its_pieces_in_place(vault: Vault, vault_path: Path, la
     want_starts = kept_starts(vault)
     assert want_starts == [(c.id, DAY.isoformat())]
     dropped = "DROP TABLE wk.starts; " + ("" if layout == 15 else "DROP TABLE wk.pieces; ")
-    ws.db.executescript(dropped + (
+    ws.db.executescript(AS_LAYOUT_16 + dropped + (
         "" if layout in (13, 15) else "CREATE TABLE wk.pieces (day TEXT NOT NULL, src INTEGER "
         "NOT NULL, client TEXT, m INTEGER, kind TEXT, channel TEXT, party_kind TEXT, lead "
         "INTEGER NOT NULL, author TEXT NOT NULL, PRIMARY KEY (day, src)) WITHOUT ROWID; "
