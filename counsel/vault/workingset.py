@@ -372,10 +372,16 @@ class WorkingSet:
             self.db.execute(f"DROP INDEX {part}.{name}")
 
     def create_indexes(self) -> None:
-        """After a bulk load: the indexes, then every time piece."""
+        """After a bulk load: the indexes, then every time piece, then the pieces' own
+        indexes (built after them: the pieces go in in key order, and the sort that fills
+        them is not held beside a growing index — lower peak memory)."""
+        later = [sql for _part, name, sql in INDEXES if name.startswith("pieces_")]
         for _part, _name, sql in INDEXES:
-            self.db.execute(sql)
+            if sql not in later:
+                self.db.execute(sql)
         workingset_pieces.fill_all(self.db)
+        for sql in later:
+            self.db.execute(sql)
         self._bulk = False
         give_back_freed_memory()
 
