@@ -22,6 +22,7 @@ being loaded twice, once decrypted and once in SQLite).
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -142,7 +143,8 @@ def _layout(fp: BinaryIO, key: bytes, vault_id: str, seq: int, file_id: bytes
         parts.append((name, size, chunks))
 
 
-def read(path: Path, key: bytes, vault_id: str) -> Iterator[tuple[str, bytearray]]:
+def read(path: Path, key: bytes, vault_id: str
+         ) -> Iterator[tuple[str, mmap.mmap | bytearray]]:
     """Yield the cache's parts one at a time, largest first, each authenticated.
 
     Raises :class:`Unusable` (possibly after some parts) when anything is wrong: the
@@ -162,7 +164,9 @@ def read(path: Path, key: bytes, vault_id: str) -> Iterator[tuple[str, bytearray
         order = sorted(range(len(parts)), key=lambda p: -parts[p][1])
         for place in order:
             name, size, chunks = parts[place]
-            out = bytearray(size)
+            # its own mapping, given back to the system the moment it is freed (a heap
+            # block of this size could stay in the process after the part is loaded)
+            out: mmap.mmap | bytearray = mmap.mmap(-1, size) if size else bytearray()
             offset = 0
             for i, (at, length) in enumerate(chunks):
                 fp.seek(at)

@@ -17,6 +17,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from mmap import mmap
 from typing import Any
 
 from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
@@ -189,7 +190,7 @@ class WorkingSet:
         self._bulk = False
 
     @classmethod
-    def from_parts(cls, parts: Iterable[tuple[str, bytearray]]) -> WorkingSet:
+    def from_parts(cls, parts: Iterable[tuple[str, bytes | bytearray | mmap]]) -> WorkingSet:
         """Load the parts one by one (each buffer can be freed once it is loaded)."""
         conn = _connect()
         try:
@@ -220,6 +221,7 @@ class WorkingSet:
         except BaseException:
             conn.close()
             raise
+        give_back_freed_memory()  # (the decrypted chunks' buffers)
         ws = cls(conn)
         if version != LAYOUT_VERSION:
             ws.upgraded = True
