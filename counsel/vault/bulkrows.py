@@ -169,11 +169,20 @@ def add_encounter(batch: Batch, rowid: int, record_id: str, rev_id: str,
     batch.encounters.append(row)
     batch.actions.extend((rowid, i, client, due) for i, (_w, _who, due, _s, done)
                          in enumerate(compact) if due is not None and not done)
-    parts = [data[name] for name in _ENC_SEARCH]
-    parts += [c[0] for c in compact]
-    body = textnorm.normalize("\n".join(p for p in parts if p))
+    if batch.defer_bodies:
+        batch.unindexed.append((rowid,))
+        return
+    body = encounter_body(data)
     if body:
         batch.fts_all.append((rowid, "", body))
+
+
+def encounter_body(data: dict[str, Any]) -> str:
+    """What an encounter's dict puts in the note index (as ``index_text`` of the decoded
+    encounter): for a dict :func:`add_encounter` took."""
+    parts = [data[name] for name in _ENC_SEARCH]
+    parts += [a["what"] for a in data["actions"]]
+    return textnorm.normalize("\n".join(p for p in parts if p))
 
 
 def add_work(batch: Batch, rowid: int, record_id: str, rev_id: str,

@@ -8,17 +8,19 @@ cannot be read are remembered in :attr:`Current.damaged` instead of stopping the
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import deadlines, envelope, integrity, rebuild, snapshot
+from counsel.vault import bulkrows, deadlines, envelope, integrity, rebuild, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -30,6 +32,11 @@ SNAPSHOT_MIN_RECORDS = 2000
 #: An unlock cache at most this many revisions behind is kept as it is on lock (the next
 #: unlock replays them), not written again.
 REPLAY_MAX = 200
+#: encounters whose note text the second pass indexes per step (the vault's lock is let go
+#: between steps, so whatever the person asked for goes first)
+INDEX_STEP = 400
+#: seconds the background pass rests between two steps
+INDEX_PAUSE = 0.002
 SNAPSHOT_KEY = "snapshot-key"  # purpose of the unlock cache's key (wrapped in meta)
 #: A revision that fails to open or to validate marks its record damaged, not the vault.
 UNREADABLE = (IntegrityError, ValidationError, KeyError, ValueError, RecordNotFound)
@@ -50,7 +57,11 @@ class Current:
         self._cache = snapshot.cache_path(st.path) if st.path is not None else None
         self._snapshot_key = self._load_snapshot_key(st.meta())
         self.snapshot_seq = -1
+        self._closed = False
         self.ws = self._load()
+        if self.ws.unindexed:
+            threading.Thread(target=self._index_in_background, name="counsel-note-index",
+                             daemon=True).start()
 
     # -- opening --------------------------------------------------------------------
     def _load_snapshot_key(self, meta: dict[str, bytes]) -> bytes:
@@ -101,6 +112,53 @@ class Current:
             if group:
                 self._show_heads(group, old=None)
         ws.commit()
+
+    # -- the note index's second pass --------------------------------------------------
+    def finish_index(self) -> None:
+        """Index the note text a rebuild left out (hold the store's lock)."""
+        while self.ws.unindexed:
+            self._index_step(INDEX_STEP * 5)
+
+    def _index_in_background(self) -> None:
+        while True:
+            time.sleep(INDEX_PAUSE)
+            with self._store.lock:
+                if self._closed or not self.ws.unindexed:
+                    return
+                try:
+                    self._index_step(INDEX_STEP)
+                except sqlite3.Error as exc:  # the rest is done by the next search or lock
+                    log.warning("note index pass stopped: %s", type(exc).__name__)
+                    return
+
+    def _index_step(self, count: int) -> None:
+        """Index ``count`` of the encounters waiting for it: their heads decrypted again,
+        their text put in the index in one transaction."""
+        ws = self.ws
+        rowids = list(itertools.islice(ws.unindexed, count))
+        found = ws.db.execute(
+            "SELECT rowid, record_id, rev_id FROM records WHERE rowid IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(rowids),)).fetchall()
+        revs = {r.rev_id: r for r in self._store.revisions_by_id([f[2] for f in found])}
+        rows = []
+        for rowid, record_id, rev_id in found:
+            text = ""
+            rev = revs.get(rev_id)
+            try:
+                data = self._cipher.open(rev) if rev is not None else None
+                if data is not None:
+                    text = bulkrows.encounter_body(data)
+            except (*UNREADABLE, TypeError) as exc:  # changed since the first pass read it
+                self.damaged[record_id] = str(exc)
+                log.error("record %s unreadable in the note index pass: %s", record_id,
+                          type(exc).__name__)
+            rows.append((rowid, text))
+        ws.unindexed.difference_update(set(rowids) - {f[0] for f in found})
+        ws.begin()
+        try:
+            ws.index_bodies(rows)
+        finally:
+            ws.commit()
 
     # -- keeping up with writes -------------------------------------------------------
     def refresh(self, record_ids: Iterable[str]) -> None:
@@ -215,6 +273,7 @@ class Current:
             # replays them; sealing the whole working set again costs seconds on a large vault
             return
         deadlines.bring_up_to_date(self.ws)
+        self.finish_index()  # a cache is sealed with every note in its index
         snapshot.write(self._cache, self._snapshot_key, self._keys.vault_id, seq,
                        self.ws.to_parts(release=closing))
         self.snapshot_seq = seq
@@ -229,6 +288,7 @@ class Current:
         self.snapshot_seq = -1
 
     def close(self) -> None:
+        self._closed = True
         self.ws.close()
         self._snapshot_key = b""
 

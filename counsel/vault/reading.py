@@ -248,7 +248,9 @@ class Reading:
             (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))}
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Full-text search over clients, encounters, plans, contacts and work entries."""
+        """Full-text search over clients, encounters, plans, contacts and work entries.
+        Notes a first unlock has not indexed yet are indexed first (never left out)."""
+        self._current.finish_index()
         q = textnorm.fts_query(text)
         if q is None:
             return []

@@ -32,6 +32,10 @@ from counsel.vault.workingset import Batch, WorkingSet
 
 log = logging.getLogger("counsel.vault")
 
+#: from this many heads on, encounters' note text is indexed in a second pass after the
+#: working set is ready (counsel.vault.current.Current.finish_index)
+DEFER_MIN = 20_000
+
 #: records per transaction (SQLite journals every page a transaction changes: one huge
 #: transaction would double the memory the rebuild needs)
 BATCH = 5000
@@ -57,16 +61,17 @@ def rebuild(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCi
         total = store.count_heads()
         if workers is None:
             workers = rebuildpool.workers_wanted() if total >= rebuildpool.POOL_MIN else 0
+        defer = total >= DEFER_MIN
         ws.begin()
         try:
             since: str | None = ""
             rowid = done = 0
             if workers and store.path is not None:
                 since, rowid, done = _with_pool(ws, store, keys, show_heads, progress, total,
-                                                workers)
+                                                workers, defer)
             if since is not None:
                 done = _in_process(ws, store, keys, cipher, show_heads, errors, progress,
-                                   total, since, rowid + 1, done)
+                                   total, since, rowid + 1, done, defer)
         finally:
             ws.commit()
             ws.create_indexes()
@@ -81,7 +86,7 @@ def _next_rowid(ws: WorkingSet) -> int:
 
 def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
                show_heads: Callable[[Heads], None], progress: Progress | None, total: int,
-               workers: int) -> tuple[str | None, int, int]:
+               workers: int, defer: bool) -> tuple[str | None, int, int]:
     """The rows built by helper processes, inserted in record-id order.  Returns where
     the rest is to be rebuilt in this process (None: nothing left), the last rowid used
     and the heads done."""
@@ -92,7 +97,7 @@ def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
     vault_keys = [keys.vault_key(g) for g in range(keys.generation + 1)]
     try:
         pool = rebuildpool.Pool(str(store.path), keys.vault_id, vault_keys, keys.erased(),
-                                workers)
+                                workers, defer)
     except rebuildpool.Unavailable as exc:
         log.warning("rebuild helpers did not start (%s); rebuilding in this process",
                     Scrubbed(exc.reason))
@@ -125,10 +130,10 @@ def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
 def _in_process(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCipher,
                 show_heads: Callable[[Heads], None], errors: tuple[type[BaseException], ...],
                 progress: Progress | None, total: int, since: str, rowid: int,
-                done: int) -> int:
+                done: int, defer: bool) -> int:
     """Every head from record id ``since`` on, in this process (``rowid``: the next)."""
     erased = keys.erased()
-    batch = Batch()
+    batch = Batch(defer_bodies=defer)
     report = done
 
     def fast(rev: StoredRevision) -> bool:

@@ -117,14 +117,15 @@ class _WorkerKeys:
 _state: dict[str, Any] = {}
 
 
-def _start(path: str, vault_id: str, vault_keys: list[bytes], erased: list[str]) -> None:
+def _start(path: str, vault_id: str, vault_keys: list[bytes], erased: list[str],
+           defer: bool) -> None:
     from counsel.vault.payload import RevisionCipher
 
     conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
     conn.execute("PRAGMA query_only = ON")
     wkeys = _WorkerKeys(conn, vault_id, vault_keys)
     _state.update(conn=conn, keys=wkeys, cipher=RevisionCipher(wkeys),  # type: ignore[arg-type]
-                  erased=frozenset(erased))
+                  erased=frozenset(erased), defer=defer)
 
 
 def _heads(lo: str, hi: str | None) -> Iterator[list[Any]]:
@@ -153,7 +154,7 @@ def build_chunk(lo: str, hi: str | None) -> tuple[int, list[Item]]:
 
     cipher, wkeys, erased = _state["cipher"], _state["keys"], _state["erased"]
     out: list[Item] = []
-    batch = Batch()
+    batch = Batch(defer_bodies=_state["defer"])
 
     def close_run() -> None:
         if len(batch):
@@ -238,7 +239,7 @@ class Pool:
     record-id order, with at most ``AHEAD`` chunks asked for per worker."""
 
     def __init__(self, path: str, vault_id: str, vault_keys: list[bytes],
-                 erased: set[str], workers: int = WORKERS) -> None:
+                 erased: set[str], workers: int = WORKERS, defer: bool = False) -> None:
         import counsel
 
         here = str(Path(counsel.__file__).resolve().parent.parent)
@@ -249,7 +250,7 @@ class Pool:
             for _i in range(workers):
                 self._workers.append(_Worker(env))
             for w in self._workers:
-                w.send((path, vault_id, list(vault_keys), sorted(erased)))
+                w.send((path, vault_id, list(vault_keys), sorted(erased), defer))
             for w in self._workers:
                 w.receive()  # started: the vault file opened, the keys taken
         except (OSError, EOFError, pickle.PickleError, Unavailable) as exc:

@@ -326,6 +326,13 @@ class Vault:
         """The ``local_seq`` the unlock cache reflects (-1: the working set was rebuilt)."""
         return self._current.snapshot_seq
 
+    @property
+    def notes_to_index(self) -> int:
+        """Encounters whose note text is not searchable yet: a first unlock on this device
+        indexes them in the background after the client list is ready; a search waits
+        for the rest (say so while it does)."""
+        return len(self._current.ws.unindexed)
+
     # -- saving (counsel.vault.records) ---------------------------------------------------
     def save(self, record: Record) -> Saved:
         return self.save_many([record])[0]

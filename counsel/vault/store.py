@@ -258,6 +258,14 @@ class Store(ChainStore):
             ).fetchone()
         return _row_to_rev(row) if row else None
 
+    def revisions_by_id(self, rev_ids: list[str]) -> list[StoredRevision]:
+        """The revisions of these ids that are stored (in no particular order)."""
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM revisions WHERE rev_id IN "
+                "(SELECT value FROM json_each(?))", (json.dumps(rev_ids),)).fetchall()
+        return [_row_to_rev(r) for r in rows]
+
     def revisions_of(self, record_id: str) -> list[RevisionRow]:
         with self.lock:
             rows = self.conn.execute(

@@ -71,14 +71,23 @@ def give_back_freed_memory() -> None:
             pass
 
 
+#: not a table: the rowids of a batch's encounters whose note text is indexed later
+#: (:attr:`WorkingSet.unindexed`)
+UNINDEXED = "unindexed"
+
+
 class Batch:
     """The working-set rows of many records, inserted table by table with ``executemany``
     (:meth:`WorkingSet.insert`): one save is a batch of one, a rebuild batches thousands."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, defer_bodies: bool = False) -> None:
+        #: encounters' note text left out of the index for a later pass (a rebuild: the
+        #: client list is ready sooner); their rowids go to ``unindexed``
+        self.defer_bodies = defer_bodies
         self.clear()
 
     def clear(self) -> None:
+        self.unindexed: list[tuple[int]] = []
         self.records: list[tuple[Any, ...]] = []
         self.clients: list[tuple[Any, ...]] = []
         self.encounters: list[tuple[Any, ...]] = []
@@ -94,7 +103,7 @@ class Batch:
         return [("records", self.records), ("clients", self.clients),
                 ("encounters", self.encounters), ("actions", self.actions),
                 ("work", self.work), ("fts_clients", self.fts_clients),
-                ("fts_all", self.fts_all)]
+                ("fts_all", self.fts_all), (UNINDEXED, self.unindexed)]
 
     def add_record(self, rowid: int, record_id: str, kind: str, rev_id: str, record: Record,
                    *, conflict: bool = False, data_json: str | None = None) -> None:
@@ -188,6 +197,10 @@ class WorkingSet:
         self.upgraded = False
         #: a bulk load is under way (:meth:`drop_indexes`): time pieces are filled at its end
         self._bulk = False
+        #: rowids of encounters whose note text is not in ``fts_all`` yet (a rebuild leaves
+        #: it for a second pass, counsel.vault.current.Current.finish_index): searches
+        #: finish it first, and the working set is never sealed before it is done
+        self.unindexed: set[int] = set()
 
     @classmethod
     def from_parts(cls, parts: Iterable[tuple[str, bytes | bytearray | mmap]]) -> WorkingSet:
@@ -242,6 +255,9 @@ class WorkingSet:
         go smallest first and each is detached once sealed, ``main`` last, so sealing needs
         the working set plus its smallest part at most, not plus its largest.
         """
+        if self.unindexed:
+            # a cache without these notes in its index would hide them from every search
+            raise RuntimeError("the note index is not complete")
         order = list(PARTS)
         if release:
             size = {p: self.db.execute(f"PRAGMA {p}.page_count").fetchone()[0] for p in PARTS}
@@ -273,7 +289,9 @@ class WorkingSet:
         rowid, kind, client_id = row
         if kind in DEADLINE_KINDS and client_id is not None:
             self.stale_deadlines.add(client_id)
-        if old is not None:
+        if rowid in self.unindexed:  # not in the index yet: nothing to delete from it
+            self.unindexed.discard(rowid)
+        elif old is not None:
             title, body = index_text(old)
             if title or body:
                 table = "fts_clients" if kind == Client.KIND else "fts_all"
@@ -339,7 +357,9 @@ class WorkingSet:
         self.stale_deadlines.update(
             r[4] for r in batch.records if r[2] in DEADLINE_KINDS and r[4] is not None)
         for table, rows in batch.tables():
-            if rows:
+            if table == UNINDEXED:
+                self.unindexed.update(r[0] for r in rows)
+            elif rows:
                 marks = ",".join("?" * len(rows[0]))
                 cols = "(rowid, title, body)" if table.startswith("fts_") else ""
                 self.db.executemany(f"INSERT INTO {table}{cols} VALUES ({marks})", rows)
@@ -359,6 +379,9 @@ class WorkingSet:
         assert self._bulk
         shift = int(shift)
         for table, rows in tables:
+            if table == UNINDEXED:
+                self.unindexed.update(r[0] + shift for r in rows)
+                continue
             if table == "records":
                 self.stale_deadlines.update(
                     r[4] for r in rows if r[2] in DEADLINE_KINDS and r[4] is not None)
@@ -366,6 +389,14 @@ class WorkingSet:
             cols = "(rowid, title, body)" if table.startswith("fts_") else ""
             self.db.executemany(
                 f"INSERT INTO {table}{cols} VALUES (? + {shift}, {marks})", rows)
+
+    def index_bodies(self, rows: list[tuple[int, str]]) -> None:
+        """The second pass: encounters' note text ``(rowid, text)`` into the index; only
+        rows still waiting for it (one changed meanwhile was indexed when it was put)."""
+        rows = [r for r in rows if r[0] in self.unindexed]
+        self.db.executemany("INSERT INTO fts_all(rowid, title, body) VALUES (?, '', ?)",
+                            [r for r in rows if r[1]])
+        self.unindexed.difference_update(r[0] for r in rows)
 
     def drop_indexes(self) -> None:
         """Before a bulk load (see :meth:`create_indexes`)."""

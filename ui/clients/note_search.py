@@ -83,6 +83,10 @@ class NoteSearchDialog(QDialog):
                 return []
             return [h for v in vaults if not v.locked for h in search_notes(v, text)]
 
+        if text.strip() and any(not v.locked and v.notes_to_index for v in vaults):
+            # a first unlock on this device: the search waits for the rest of the index
+            self.count.setText(_("Still preparing the notes on this device for search; "
+                                 "the results follow when it is done."))
         Op(self, work, write=False).success(show).run()
 
     def _open(self, url: QUrl) -> None:

@@ -54,3 +54,33 @@ def test_a_finnish_passage_reads_whole_in_the_arabic_interface(qtbot, window):
         dlg.close()
     finally:
         apply_language(app, "en")
+
+
+def test_a_search_while_notes_are_still_indexed_says_so_and_finds_them(qtbot, window,
+                                                                       monkeypatch):
+    """A first unlock on a device leaves note text for a second pass: the dialog says the
+    notes are still being prepared, then shows the hits (the search waits for the pass)."""
+    from counsel.vault import rebuild
+    from counsel.vault.workingset import WorkingSet
+
+    vault = window.session.vault
+    monkeypatch.setattr(rebuild, "DEFER_MIN", 0)
+    with vault.store.lock:
+        cur = vault._current
+        cur.ws.close()
+        cur.ws = WorkingSet()
+        cur._rebuild()
+    assert vault.notes_to_index > 0
+    dlg = NoteSearchDialog(window.session, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.query.setText("kauppa")
+    dlg.search()
+    assert "Still preparing the notes" in dlg.count.text()
+    import os
+
+    if os.environ.get("COUNSEL_SHOTS"):
+        dlg.grab().save(os.path.join(os.environ["COUNSEL_SHOTS"], "note_search_indexing.png"))
+    qtbot.waitUntil(lambda: bool(dlg.hits))
+    assert dlg.hits[0].encounter_id == "f" * 32
+    assert "Still preparing" not in dlg.count.text() and vault.notes_to_index == 0

@@ -44,6 +44,7 @@ def both_ways(vault: Vault) -> tuple[dict, dict, dict, dict]:
         cur.ws, cur.damaged, cur.waiting = WorkingSet(), {}, set()
         way()
         stale = set(cur.ws.stale_deadlines)
+        cur.finish_index()  # (a large vault's note text is indexed in a second pass)
         deadlines.bring_up_to_date(cur.ws)  # (the deadlines table is filled when first read)
         results.append((dump(cur.ws), dict(cur.damaged), set(cur.waiting), stale))
     (bulk, bulk_damaged, bulk_waiting, bulk_stale), (one, one_damaged, one_waiting, one_stale) = \

@@ -17,7 +17,7 @@ from test_rebuild import DAMAGE, PASS, _save_damaged, both_ways
 from wshelp import caseload, every_kind
 
 from counsel.domain import Encounter, Plan, WorkEntry
-from counsel.vault import rebuildpool
+from counsel.vault import rebuild, rebuildpool
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
 
@@ -27,6 +27,7 @@ def chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every rebuild goes through the helpers, in chunks of 3 records; the list collects
     how many chunks each rebuild got from them (so a test sees they were used)."""
     monkeypatch.setattr(rebuildpool, "POOL_MIN", 0)
+    monkeypatch.setattr(rebuild, "DEFER_MIN", 0)  # the helpers leave note text for later
     monkeypatch.setattr(rebuildpool, "CHUNK", 3)
     monkeypatch.setattr(rebuildpool, "workers_wanted", lambda: 2)
     got: list[int] = []
