@@ -50,6 +50,7 @@ from counsel.i18n import gettext as _
 log = logging.getLogger(__name__)
 
 PROTOCOL = 1
+NICE = 10
 MAX_FRAME = 1 << 30  # a 200-page plan at print resolution stays well below
 _LENGTH = struct.Struct(">I")
 
@@ -197,6 +198,8 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> int:
 
 
 def main() -> int:
+    if hasattr(os, "nice"):  # background work: the app's UI thread comes first for a CPU
+        os.nice(NICE)
     # the pipe to the parent is a private copy of fd 1; fd 1 itself (print, a library's
     # warning) goes to stderr so nothing stray can corrupt a frame
     out = os.fdopen(os.dup(1), "wb")
@@ -282,9 +285,10 @@ class RenderWorker:
             log.warning("plan previews render in the app's own process: no separate Python "
                         "to start")
             return self._fallback()
-        from counsel.plans import fonts
-
-        env = dict(os.environ, COUNSEL_FONT_CACHE=str(fonts.cache_dir()))
+        env = dict(os.environ)
+        fonts = sys.modules.get("counsel.plans.fonts")  # not imported just for this
+        if fonts is not None:  # the same font cache (set_cache_dir: tests, portable mode)
+            env["COUNSEL_FONT_CACHE"] = str(fonts.cache_dir())
         try:
             proc = subprocess.Popen(list(command), stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, env=env, close_fds=True)

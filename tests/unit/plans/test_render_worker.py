@@ -73,6 +73,14 @@ def test_one_process_serves_every_render(worker: rw.RenderWorker) -> None:
     assert worker.pid == pid and worker.starts == 1
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_the_helper_runs_below_the_app_for_a_cpu(worker: rw.RenderWorker) -> None:
+    worker.render(job("fi"))
+    fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    mine = Path("/proc/self/stat").read_text().rsplit(") ", 1)[1].split()
+    assert int(fields[16]) == int(mine[16]) + rw.NICE  # field 19 of stat: nice
+
+
 def test_a_helper_that_dies_mid_render_is_replaced_and_the_render_still_comes(
         caplog: pytest.LogCaptureFixture) -> None:
     started = commands([sys.executable, "-c", DIES_MID_RENDER])
