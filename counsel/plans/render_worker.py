@@ -224,6 +224,7 @@ class RenderWorker:
         self.command = command
         self._lock = threading.Lock()  # one render at a time
         self._proc: subprocess.Popen[bytes] | None = None
+        self._ready = False  # the child said it is ready
         self._stopped = False
         self._in_process = False
         self.starts = 0  # children started (tests, logs)
@@ -233,10 +234,19 @@ class RenderWorker:
         proc = self._proc
         return proc.pid if proc is not None and proc.poll() is None else None
 
-    def start(self) -> None:
-        """Start the child now (in the background of the caller's thread: it warms up)."""
-        with self._lock:
-            self._running()
+    def spawn(self) -> None:
+        """Start the child now if it is not running, without waiting for it to warm up
+        (a few milliseconds: call it where a preview is likely soon, even on the UI
+        thread).  Does nothing while a render is under way."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            proc = self._proc
+            if not (self._stopped or self._in_process or
+                    (proc is not None and proc.poll() is None)):
+                self._spawn()
+        finally:
+            self._lock.release()
 
     def render(self, job: RenderJob, dpi: float | None = None) -> Rendered:
         with self._lock:
@@ -274,12 +284,37 @@ class RenderWorker:
 
     # -- inside ---------------------------------------------------------------------------
     def _running(self) -> subprocess.Popen[bytes] | None:
-        """The live child, started if need be; None: render in-process."""
+        """The live child, started if need be and ready; None: render in-process."""
         if self._in_process:
             return None
         proc = self._proc
-        if proc is not None and proc.poll() is None:
+        if proc is None or proc.poll() is not None:
+            self._proc = None
+            proc = self._spawn()
+            if proc is None:
+                return None
+        if self._ready:
             return proc
+        assert proc.stdout is not None
+        try:
+            ready = json.loads(read_frame(proc.stdout))
+        except (EOFError, ValueError):
+            ready = None
+        if not isinstance(ready, dict) or ready.get("ready") != PROTOCOL:
+            self._proc = None
+            _end(proc)
+            if self.starts == 0:  # never came up: it will not next time either
+                log.warning("plan previews render in the app's own process: the renderer "
+                            "process did not come up")
+                return self._fallback()
+            raise _Died
+        self.starts += 1
+        self._ready = True
+        log.info("plan renderer process started")
+        return proc
+
+    def _spawn(self) -> subprocess.Popen[bytes] | None:
+        """Start the child (a few ms: no waiting for it to warm up)."""
         command = self.command()
         if command is None:
             log.warning("plan previews render in the app's own process: no separate Python "
@@ -296,21 +331,7 @@ class RenderWorker:
             log.warning("plan previews render in the app's own process: the renderer "
                         "process could not be started")
             return self._fallback()
-        assert proc.stdout is not None
-        try:
-            ready = json.loads(read_frame(proc.stdout))
-        except (EOFError, ValueError):
-            ready = None
-        if not isinstance(ready, dict) or ready.get("ready") != PROTOCOL:
-            _end(proc)
-            if self.starts == 0:  # never came up: it will not next time either
-                log.warning("plan previews render in the app's own process: the renderer "
-                            "process did not come up")
-                return self._fallback()
-            raise _Died
-        self.starts += 1
-        self._proc = proc
-        log.info("plan renderer process started")
+        self._proc, self._ready = proc, False
         return proc
 
     def _fallback(self) -> subprocess.Popen[bytes] | None:

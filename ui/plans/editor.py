@@ -100,6 +100,9 @@ class PlanEditor(DraftAutosave, QWidget):
         self._preview_timer.timeout.connect(self.update_preview)
         self.hook = LockHook(self)
         session.editors.append(self.hook)
+        from counsel_ui.plans import renderer
+
+        renderer.for_session(session).spawn()  # its first preview comes in a moment
         self.goals.setFocus()
 
     # -- layout ---------------------------------------------------------------------------

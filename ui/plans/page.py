@@ -342,6 +342,9 @@ class PlanPage(QWidget):
         session = self.session
         self._opening += 1
         seq, plan_id = self._opening, new_id()
+        from counsel_ui.plans import renderer
+
+        renderer.for_session(session).spawn()  # warms up while the client is read
 
         def work() -> tuple[Client, editing.EditorContext]:
             vault = session.vault_for(client_id)  # a team copy gone: said as an error

@@ -66,6 +66,19 @@ def test_worker_bytes_equal_in_process_rendering(worker: rw.RenderWorker, lang: 
         assert there.pages == here.pages  # every pixel, width, height and stride
 
 
+def test_spawned_ahead_then_used_for_the_render(worker: rw.RenderWorker) -> None:
+    worker.spawn()
+    pid = worker.pid
+    assert pid is not None and worker.starts == 0  # running, not yet waited for
+    worker.spawn()  # already running: the same one
+    assert worker.pid == pid
+    assert worker.render(job("fi")).pdf == rw.render_here(job("fi"), None).pdf
+    assert worker.pid == pid and worker.starts == 1
+    worker.stop()
+    worker.spawn()  # stopped: nothing starts again
+    assert worker.pid is None
+
+
 def test_one_process_serves_every_render(worker: rw.RenderWorker) -> None:
     worker.render(job("fi"))
     pid = worker.pid
