@@ -46,6 +46,7 @@ log = logging.getLogger("counsel.vault")
 #: helper processes (the development machine and many laptops have two cores; the vault's
 #: own process inserts the rows meanwhile)
 WORKERS = 2
+MAX_WORKERS = 4
 #: records per chunk a worker builds and sends back at once
 CHUNK = 4000
 #: chunks asked for ahead of the one being inserted (bounds the rows waiting in memory)
@@ -240,6 +241,8 @@ class Pool:
 
     def __init__(self, path: str, vault_id: str, vault_keys: list[bytes],
                  erased: set[str], workers: int = WORKERS, defer: bool = False) -> None:
+        if getattr(sys, "frozen", False):  # a bundled app: sys.executable is the app itself
+            raise Unavailable("frozen")
         import counsel
 
         here = str(Path(counsel.__file__).resolve().parent.parent)
@@ -308,8 +311,10 @@ def _serve() -> None:
 
 
 def workers_wanted() -> int:
-    """``WORKERS``, or fewer on a machine with fewer cores (0: none)."""
-    return min(WORKERS, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
+    """``WORKERS`` on two or three cores, one per further core up to ``MAX_WORKERS`` (the
+    vault's process mostly waits for them), none on one core."""
+    cores = os.cpu_count() or 1
+    return 0 if cores < 2 else min(MAX_WORKERS, max(WORKERS, cores - 1))
 
 
 if __name__ == "__main__":

@@ -156,3 +156,23 @@ def test_keys_reach_helpers_only_through_their_stdin(vault: Vault, chunks: list[
         for form in (key.hex(), key.hex().upper(), __import__("base64").b64encode(key).decode()):
             assert form not in text
         assert key not in text.encode("utf-8", "surrogateescape")
+
+
+def test_a_bundled_app_starts_no_helper(vault: Vault, chunks: list[int],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a bundled app ``sys.executable`` is the app: it would open another window."""
+    vault.save_many(every_kind())
+    monkeypatch.setattr(rebuildpool.sys, "frozen", True, raising=False)
+
+    def popen(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(rebuildpool.subprocess, "Popen", popen)
+    bulk, one, _b, _o = both_ways(vault)
+    assert chunks == [] and bulk == one
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 2), (3, 2), (4, 3), (16, 4)])
+def test_helpers_per_core(cores: int, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rebuildpool.os, "cpu_count", lambda: cores)
+    assert rebuildpool.workers_wanted() == workers
