@@ -173,10 +173,13 @@ def run(size: str = "small", seed: int = 1, *, fast_kdf: bool = False) -> str:
             )
         )
         rows.append(("unlock -> client list ready, no cache (rebuild)", _ms(child["cold"]), "", ""))
-        rows.append(("peak RSS, unlock from cache + list + search (own process)",
-                     f"{child['rss_mb']:.0f} MB", "", "goal <= 300 MB"))
+        rows.append(("peak RSS, unlock from cache + list + search + lock (own process)",
+                     f"{child['rss_mb']:.0f} MB",
+                     f"largest helper process {child['helpers_mb']:.0f} MB", "goal <= 300 MB"))
         rows.append(("peak RSS, first unlock rebuilding the working set",
-                     f"{child['rss_cold_mb']:.0f} MB", "", ""))
+                     f"{child['rss_cold_mb']:.0f} MB",
+                     f"largest helper process {child['helpers_cold_mb']:.0f} MB",
+                     "goal <= 300 MB"))
     from counsel.devtools.plans_bench import bench_plan_render
 
     plan = bench_plan_render()
@@ -206,11 +209,6 @@ t = time.perf_counter()
 v = Vault.open(opening)
 lst = v.clients()
 took = time.perf_counter() - t
-t = time.perf_counter()
-c = sqlite3.connect(plain)
-rows = [json.loads(d) for _i, d in c.execute("SELECT id, data FROM clients")]
-rows.sort(key=lambda r: r["name"])
-plain_s = time.perf_counter() - t
 v.search("kelloa")
 v.lock()
 def peak_mb():
@@ -223,7 +221,17 @@ def peak_mb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"t": took, "plain": plain_s, "n": len(lst), "rss_mb": peak_mb()}))
+rss_mb = peak_mb()
+# helper processes (the history check's, the rebuild's): the largest one's peak
+helpers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# the plaintext baseline after the peak is read: its 10k parsed rows are not the vault's
+t = time.perf_counter()
+c = sqlite3.connect(plain)
+rows = [json.loads(d) for _i, d in c.execute("SELECT id, data FROM clients")]
+rows.sort(key=lambda r: r["name"])
+plain_s = time.perf_counter() - t
+print(json.dumps({"t": took, "plain": plain_s, "n": len(lst), "rss_mb": rss_mb,
+                  "helpers_mb": helpers_mb}))
 """
 
 
@@ -248,5 +256,7 @@ def _child_unlock(vpath: Path, plain: Path) -> dict[str, float]:
         "plain": statistics.median(w["plain"] for w in warm),
         "cold": cold["t"],
         "rss_mb": max(w["rss_mb"] for w in warm),
+        "helpers_mb": max(w["helpers_mb"] for w in warm),
         "rss_cold_mb": cold["rss_mb"],
+        "helpers_cold_mb": cold["helpers_mb"],
     }
