@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 PROTOCOL = 1
 NICE = 10
+#: a helper silent this long (to start, or in one render) is killed and treated as crashed
+TIMEOUT_S = 120.0
 MAX_FRAME = 1 << 30  # a 200-page plan at print resolution stays well below
 _LENGTH = struct.Struct(">I")
 
@@ -228,6 +230,7 @@ class RenderWorker:
         self._stopped = False
         self._in_process = False
         self.starts = 0  # children started (tests, logs)
+        self.timeout = TIMEOUT_S
 
     @property
     def pid(self) -> int | None:
@@ -296,10 +299,13 @@ class RenderWorker:
         if self._ready:
             return proc
         assert proc.stdout is not None
+        watchdog = _watchdog(proc, self.timeout)
         try:
             ready = json.loads(read_frame(proc.stdout))
         except (EOFError, ValueError):
             ready = None
+        finally:
+            watchdog.cancel()
         if not isinstance(ready, dict) or ready.get("ready") != PROTOCOL:
             self._proc = None
             _end(proc)
@@ -344,28 +350,41 @@ class RenderWorker:
 
         assert proc.stdin is not None and proc.stdout is not None
         request = job_to_json(job, dpi, current_language())
+        watchdog = _watchdog(proc, self.timeout)
         try:
             write_frame(proc.stdin, request)
             proc.stdin.flush()
             header = json.loads(read_frame(proc.stdout))
-            if not header.get("ok"):
-                if header.get("known"):
-                    return render_here(job, dpi)  # the same KnownError, raised here
-                raise RuntimeError(f"plan rendering failed in the helper process "
-                                   f"({header.get('type', '?')})")
-            pdf = read_frame(proc.stdout)
-            sizes = header.get("pages")
-            pages = None if sizes is None else [
-                raster.RasterPage(int(w), int(h), int(s), read_frame(proc.stdout))
-                for w, h, s in sizes]
+            if header.get("ok"):
+                pdf = read_frame(proc.stdout)
+                sizes = header.get("pages")
+                pages = None if sizes is None else [
+                    raster.RasterPage(int(w), int(h), int(s), read_frame(proc.stdout))
+                    for w, h, s in sizes]
         except (EOFError, OSError, ValueError) as exc:
             raise _Died from exc
+        finally:
+            watchdog.cancel()
+        if not header.get("ok"):
+            if header.get("known"):
+                return render_here(job, dpi)  # the same KnownError, raised here
+            raise RuntimeError(f"plan rendering failed in the helper process "
+                               f"({header.get('type', '?')})")
         return Rendered(pdf, pages, str(header.get("note") or ""))
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:
             _end(proc)
+
+
+def _watchdog(proc: subprocess.Popen[bytes], seconds: float) -> threading.Timer:
+    """Kill ``proc`` unless cancelled within ``seconds`` (a hung helper: the waiting
+    read then ends like a crash's)."""
+    timer = threading.Timer(seconds, proc.kill)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _end(proc: subprocess.Popen[bytes]) -> None:

@@ -122,6 +122,19 @@ def test_a_helper_that_dies_again_gives_a_translated_error() -> None:
         worker.stop()
 
 
+def test_a_hung_helper_is_killed_and_replaced_then_a_translated_error() -> None:
+    sleeps = DIES_MID_RENDER.replace("sys.exit(3)", "import time; time.sleep(600)")
+    hangs = [sys.executable, "-c", sleeps]
+    worker = rw.RenderWorker(command=lambda: hangs)
+    worker.timeout = 1.0
+    try:
+        with pytest.raises(rw.RenderFailed):
+            worker.render(job("fi"))
+        assert worker.starts == 2  # the first one killed, a second tried, killed too
+    finally:
+        worker.stop()
+
+
 def test_a_helper_that_cannot_start_means_rendering_here_with_a_log_line(
         caplog: pytest.LogCaptureFixture) -> None:
     for command in ([sys.executable, "-c", "import sys; sys.exit(1)"],
