@@ -19,6 +19,9 @@ child process:
 * an error the renderer reports as a :class:`~counsel.errors.KnownError` (a template not
   installed, …): rendered again in-process, so the counsellor reads the same translated
   message as without the helper;
+* a child silent for ``TIMEOUT_S`` (starting, or in one render) is killed and handled as a
+  crash, so a hung helper cannot hold a reader thread for good;
+* the child runs at nice +10: the app's UI thread comes first for a CPU;
 * :meth:`RenderWorker.stop` kills the child (the app calls it at lock and quit); a child
   whose parent is gone sees its stdin close and exits.
 
