@@ -39,6 +39,10 @@ from counsel.vault.kdf import KdfParams, derive
 from counsel.vault.store import Store
 
 MIN_PASSPHRASE = 8
+#: Record ciphers kept made (each holds ~2.5 KB of OpenSSL context: the 10k clients of the
+#: large demo vault, all touched by a first unlock's note index pass, kept 25 MB); a cipher
+#: made again costs ~2-4 us (the client's key itself stays unwrapped in ``_bases``)
+CIPHERS_KEPT = 1024
 #: the file meta entry holding the master key sealed to the organisation recovery key
 ESCROW_META = "org_escrow"
 
@@ -125,6 +129,8 @@ class UnlockedKeys:
                 self._bases[key_id] = base
             cipher = AESGCM(generations.record_key(self.vault_id, key_id, generation, base,
                                                    vkey))
+            if len(self._ciphers) >= CIPHERS_KEPT:  # the oldest made goes
+                self._ciphers.pop(next(iter(self._ciphers)), None)
             self._ciphers[(key_id, generation)] = cipher
         return cipher
 

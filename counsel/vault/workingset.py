@@ -260,6 +260,7 @@ class WorkingSet:
             raise RuntimeError("the note index is not complete")
         order = list(PARTS)
         if release:
+            give_back_freed_memory()  # (what the work since unlock freed, before the copies)
             size = {p: self.db.execute(f"PRAGMA {p}.page_count").fetchone()[0] for p in PARTS}
             order = sorted(PARTS[1:], key=lambda p: size[p]) + [PARTS[0]]
         for part in order:

@@ -380,3 +380,26 @@ def test_layout_16_cache_moves_the_actions_into_their_own_part(
         assert v._current.ws.db.execute("SELECT * FROM act.actions").fetchall() == want
     finally:
         v.lock()
+
+
+def test_record_ciphers_kept_are_bounded_and_made_again(
+        vault: Vault, vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each made cipher holds OpenSSL memory: only CIPHERS_KEPT stay; one evicted is made
+    again from the client's key, so every record still opens (here with room for two)."""
+    from counsel.vault import keyring
+
+    monkeypatch.setattr(keyring, "CIPHERS_KEPT", 2)
+    clients = [_client(f"Cipher Client {i}") for i in range(5)]
+    vault.save_many(clients)
+    notes = [Encounter(client=c.id, date=TODAY, notes=f"note of {i}")
+             for i, c in enumerate(clients)]
+    vault.save_many(notes)
+    vault.lock()
+    v = Vault.unlock(vault_path, PASS)
+    try:
+        for _round in range(2):
+            for i, n in enumerate(notes):
+                assert v.get(n.id).notes == f"note of {i}"  # type: ignore[attr-defined]
+                assert len(v._keys._ciphers) <= 2
+    finally:
+        v.lock()
