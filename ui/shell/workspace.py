@@ -253,6 +253,8 @@ class Workspace(QWidget):
             self._reopen_forms).run()
 
     def _reopen_forms(self, drafts: list[Any]) -> None:
+        if not drafts:
+            return  # the usual unlock: nothing to import on the UI thread (dialog modules)
         from counsel_ui.clients.dialog import ClientDialog
         from counsel_ui.timekeeping.quick_log import QUICK_LOG_DRAFT, QuickLogDialog
 
