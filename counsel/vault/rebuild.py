@@ -90,9 +90,6 @@ def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
     """The rows built by helper processes, inserted in record-id order.  Returns where
     the rest is to be rebuilt in this process (None: nothing left), the last rowid used
     and the heads done."""
-    bounds = rebuildpool.chunk_bounds(store.conn, rebuildpool.CHUNK)
-    if not bounds:
-        return None, 0, 0
     last = done = 0
     vault_keys = [keys.vault_key(g) for g in range(keys.generation + 1)]
     try:
@@ -103,6 +100,11 @@ def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
                     Scrubbed(exc.reason))
         return "", 0, 0
     del vault_keys
+    # (the helpers start while the ranges are read)
+    bounds = rebuildpool.chunk_bounds(store.conn, rebuildpool.CHUNK)
+    if not bounds:
+        pool.close()
+        return None, 0, 0
     i = 0
     try:
         for heads, items in pool.results(bounds):

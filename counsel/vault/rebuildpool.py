@@ -254,8 +254,7 @@ class Pool:
                 self._workers.append(_Worker(env))
             for w in self._workers:
                 w.send((path, vault_id, list(vault_keys), sorted(erased), defer))
-            for w in self._workers:
-                w.receive()  # started: the vault file opened, the keys taken
+            # (their start answers are read by :meth:`results`: they start meanwhile)
         except (OSError, EOFError, pickle.PickleError, Unavailable) as exc:
             self.close()
             raise Unavailable(type(exc).__name__) from exc
@@ -265,6 +264,8 @@ class Pool:
         n = len(self._workers)
         asked = 0
         try:
+            for w in self._workers:
+                w.receive()  # started: the vault file opened, the keys taken
             while asked < min(len(bounds), n * AHEAD):
                 self._workers[asked % n].send(bounds[asked])
                 asked += 1
