@@ -117,6 +117,11 @@ class Current:
     def finish_index(self) -> None:
         """Index the note text a rebuild left out (hold the store's lock)."""
         while self.ws.unindexed:
+            self.index_step()
+
+    def index_step(self) -> None:
+        """One step of :meth:`finish_index` (hold the store's lock)."""
+        if self.ws.unindexed:
             self._index_step(INDEX_STEP * 5)
 
     def _index_in_background(self) -> None:
@@ -289,6 +294,7 @@ class Current:
 
     def close(self) -> None:
         self._closed = True
+        self.ws.unindexed.clear()
         self.ws.close()
         self._snapshot_key = b""
 

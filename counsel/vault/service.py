@@ -484,9 +484,18 @@ class Vault:
         """The ``source`` of every work entry starting with ``prefix`` (import dedup keys)."""
         return self._reading.work_sources(prefix)
 
-    @_unlocked
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Full-text search over clients, encounters, plans, contacts and work entries."""
+        """Full-text search over clients, encounters, plans, contacts and work entries.
+        After a first unlock on this device it waits for the notes still to be indexed,
+        indexing them in steps that let other work take the vault's lock in between."""
+        while self.notes_to_index:
+            with self._lock:
+                self._keys.require()
+                self._current.index_step()
+        return self._search(text, limit)
+
+    @_unlocked
+    def _search(self, text: str, limit: int) -> list[SearchHit]:
         return self._reading.search(text, limit)
 
     @_unlocked

@@ -181,3 +181,28 @@ def test_the_background_pass_indexes_everything(tmp_path: Path,
         assert passed == _fully_indexed(vault)
     finally:
         vault.lock()
+
+
+def test_a_search_waits_in_steps_that_let_other_work_in(tmp_path: Path, deferred: None,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search indexes the rest step by step, holding the vault's lock only for each
+    step (a save or a page's query can run in between), not for the whole pass."""
+    import re
+
+    monkeypatch.setattr(current, "INDEX_STEP", 1)  # 5 encounters a step
+    recs = _caseload()
+    vault = _vault_without_cache(tmp_path / "v.vault", recs)
+    held: list[int] = []
+    real = current.Current.index_step
+
+    def step(self: current.Current) -> None:
+        held.append(int(re.search(r"count=(\d+)", repr(vault._lock)).group(1)))  # type: ignore[union-attr]
+        real(self)
+
+    monkeypatch.setattr(current.Current, "index_step", step)
+    try:
+        assert [h.record_id for h in vault.search(WORD)] == [recs[8].id]
+        assert len(held) == 6 and set(held) == {1}
+    finally:
+        vault.lock()
+    assert vault.notes_to_index == 0
