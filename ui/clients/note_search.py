@@ -47,6 +47,7 @@ class NoteSearchDialog(QDialog):
         named(self.query, _("Search in notes"))
         lay.addWidget(self.query)
         self.count = QLabel()
+        self.count.setWordWrap(True)  # (the "still preparing" line is long in some languages)
         lay.addWidget(self.count)
         self.results = QTextBrowser()
         self.results.setOpenLinks(False)
