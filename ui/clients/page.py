@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counsel import paths
 from counsel.app.birthdates import birth_dates
+from counsel.app.prefs import load_sort, save_sort
 from counsel.domain import ClientType
 from counsel.i18n import gettext as _
 from counsel.i18n import ngettext
@@ -136,9 +138,6 @@ class ClientList(QWidget):
     def _restore_sort(self) -> None:
         """Click a column's header to sort by it (again: the other way; a third time:
         as listed, a search's best match first); remembered on this computer (ui.json)."""
-        from counsel import paths
-        from counsel.app.prefs import load_sort
-
         titles = [title for title, _get in self.model.columns]
         saved = load_sort(paths.config_dir(), SORT_PREF)
         header = self.table.horizontalHeader()
@@ -155,9 +154,6 @@ class ClientList(QWidget):
         header.sortIndicatorChanged.connect(self._save_sort)
 
     def _save_sort(self, column: int, order: Qt.SortOrder) -> None:
-        from counsel import paths
-        from counsel.app.prefs import save_sort
-
         header = self.table.horizontalHeader()
         header.setSortIndicatorShown(0 <= column < len(self.model.columns))
         if not 0 <= column < len(self.model.columns):

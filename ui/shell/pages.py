@@ -39,7 +39,10 @@ PAGES: list[PageSpec] = []
 #: what the first second after unlock opens (the workspace, Today in front, the Time page
 #: and quick log behind it, a search): prepared while the key is derived
 #: (:func:`prefetch`), so the UI thread does not spend ~0.25 s importing them then
-FIRST_WAVE = ("counsel_ui.shell.workspace", "counsel_ui.today.page", "counsel_ui.clients.page",
+#: (with what the workspace and Today import when they are made: the sync indicator's and
+#: the backup notice's modules were ~20 ms of imports inside the unlock's last turn)
+FIRST_WAVE = ("counsel_ui.shell.workspace", "counsel_ui.sync.page", "counsel_ui.shell.backup",
+              "counsel_ui.today.page", "counsel_ui.clients.page",
               "counsel_ui.timekeeping.page", "counsel_ui.timekeeping.quick_log")
 #: then, when the reader threads have nothing else queued: the plan editor and its preview
 #: (their first import on the UI thread was a 60-110 ms stall when a plan was first opened)

@@ -20,13 +20,13 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStandardPaths,
     Qt,
+    QTimer,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -61,6 +61,7 @@ from counsel_ui.common.datefields import DateField
 from counsel_ui.common.ops import Op, page_priority
 from counsel_ui.common.widgets import named
 from counsel_ui.timekeeping.chart import Bar, TimeChart
+from counsel_ui.timekeeping.indicator_box import indicator_box
 
 if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
@@ -259,47 +260,20 @@ class TimePage(QWidget):
         self.totals.setWordWrap(True)
         lay.addWidget(self.totals)
 
-        middle = QHBoxLayout()
+        self.middle = QHBoxLayout()
         self.chart = TimeChart()
-        middle.addWidget(self.chart, 3)
-        self.indicator_box = QGroupBox(_("Indicators"))
-        form = QFormLayout(self.indicator_box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        # each name on its own line above its value, whole: beside the value a wrapped
-        # Arabic name lost its last letter ("يومً")
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.middle.addWidget(self.chart, 3)
+        lay.addLayout(self.middle, 3)
+        # the indicator box and the three tables are made in the next turn of the event
+        # loop (:meth:`_build_rest`): with the quick log and the client list opened in the
+        # same second, one turn making all of them kept the UI thread ~40 ms
+        self.indicator_box: QGroupBox | None = None
         self.figures: dict[str, QLabel] = {}
-        for key, text in (
-                ("early", _("Time in clients' first 90 days")),
-                ("circular", _("Clients going round in circles")),
-                ("interpreter", _("Appointments with an interpreter")),
-                ("field", _("Field visits")),
-                ("new", _("New clients"))):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            lab = QLabel(text)
-            lab.setWordWrap(True)  # on its own row: a long name wraps inside the box
-            lab.setBuddy(value)
-            value.setAccessibleName(text)
-            form.addRow(lab, value)
-            self.figures[key] = value
-        self.indicator_box.setMinimumWidth(260)
-        self.indicator_box.setMaximumWidth(380)
-        middle.addWidget(self.indicator_box, 1)
-        lay.addLayout(middle, 3)
-
         self.tabs = QTabWidget()
         self.client_model = SplitModel(_("Client"), self)
         self.channel_model = SplitModel(_("Channel"), self)
         self.party_model = SplitModel(_("Other party"), self)
-        self.client_table = _table(self.client_model, _("Time by client"))
-        self.tabs.addTab(self.client_table, _("By &client"))
-        self.tabs.addTab(_table(self.channel_model, _("Time by channel")), _("By c&hannel"))
-        self.tabs.addTab(_table(self.party_model, _("Time by kind of other party")),
-                         _("By &kind of other party"))
+        self.client_table: QTableView | None = None
         lay.addWidget(self.tabs, 2)
 
         bottom = QHBoxLayout()
@@ -316,6 +290,19 @@ class TimePage(QWidget):
         self.last.dateChanged.connect(lambda _d: self.refresh())
         session.changed.connect(self._on_changed)
         self._range_changed()
+        QTimer.singleShot(0, self, self._build_rest)
+
+    def _build_rest(self) -> None:
+        """The indicator box and the tables (once; before an overview is shown)."""
+        if self.indicator_box is not None:
+            return
+        self.indicator_box, self.figures = indicator_box()
+        self.middle.addWidget(self.indicator_box, 1)
+        self.client_table = _table(self.client_model, _("Time by client"))
+        self.tabs.addTab(self.client_table, _("By &client"))
+        self.tabs.addTab(_table(self.channel_model, _("Time by channel")), _("By c&hannel"))
+        self.tabs.addTab(_table(self.party_model, _("Time by kind of other party")),
+                         _("By &kind of other party"))
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
@@ -397,6 +384,7 @@ class TimePage(QWidget):
         self._op = op.success(show).failure(failed).run()
 
     def show_overview(self, o: Overview) -> None:
+        self._build_rest()  # an overview quicker than one turn (a small vault)
         self.loading = False
         self.overview = o
         rep = o.report

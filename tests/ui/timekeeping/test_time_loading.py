@@ -59,3 +59,60 @@ def test_split_model_sorts_itself(qtbot):
     assert [r[0] for r in model.rows] == ["A", "b", "c"]
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert [r[0] for r in model.rows] == ["b", "A", "c"]
+
+
+def test_time_page_makes_its_tables_in_a_later_turn_and_shows_the_same(
+        qtbot, window, monkeypatch):  # type: ignore[no-untyped-def]
+    """The indicator box and the tables come one event-loop turn after the page (the first
+    second after unlock opens it with the quick log and the client list); meanwhile the
+    page says it is calculating, and once the numbers are in they are what a page made in
+    one go shows."""
+    import datetime as dt
+
+    from counsel.domain import WorkEntry, WorkKind
+    from counsel.timekeeping import report_query
+    from counsel_ui.common import ops
+    from counsel_ui.timekeeping.page import TimePage
+
+    day = dt.date.today().replace(day=1)
+    window.session.vault.save_many([WorkEntry(kind=WorkKind.VISIBLE, date=day,
+                                              start=dt.time(9), minutes=45),
+                                    WorkEntry(kind=WorkKind.BACKGROUND, date=day,
+                                              start=dt.time(11), minutes=20)])
+    ops.wait_idle()
+    release = threading.Event()
+    real = report_query.overview
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_query, "overview", slow)
+    page = TimePage(window.session)
+    qtbot.addWidget(page)
+    page.show()
+    try:
+        assert page.tabs.count() == 0 and page.indicator_box is None  # not made yet
+        assert page.loading and page.status.text() == "Calculating…"
+        qtbot.waitUntil(lambda: page.tabs.count() == 3)  # the next turn, still loading
+        assert page.indicator_box is not None and page.indicator_box.isVisible()
+        assert page.loading and page.totals.text() == "Calculating…"
+        assert all(label.text() == "" for label in page.figures.values())  # no "0" yet
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not page.loading)
+    overview = page.overview
+    assert overview is not None and page.channel_model.rowCount() > 0
+    # a page given its numbers before its second turn makes the rest at once: the same
+    other = TimePage(window.session)
+    qtbot.addWidget(other)
+    other.show_overview(overview)
+    assert other.tabs.count() == 3
+    for mine, theirs in ((page.client_model, other.client_model),
+                         (page.channel_model, other.channel_model),
+                         (page.party_model, other.party_model)):
+        assert mine.rows == theirs.rows
+    assert {k: v.text() for k, v in page.figures.items()} == \
+        {k: v.text() for k, v in other.figures.items()}
+    assert page.figures["new"].text() != ""
+    qtbot.waitUntil(lambda: not other.loading)
