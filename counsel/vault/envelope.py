@@ -44,6 +44,16 @@ def aad(*fields: str) -> bytes:
 _AAD_PREFIX = b"counsel-envelope" + bytes([VERSION])
 
 
+def aad_after(start: bytes, *fields: str) -> bytes:
+    """``aad(*first, *fields)`` given ``start = aad(*first)`` (a constant start made once)."""
+    parts = [start]
+    for field in fields:
+        raw = field.encode("utf-8")
+        parts.append(len(raw).to_bytes(4, "big"))
+        parts.append(raw)
+    return b"".join(parts)
+
+
 def _cipher(key: Key) -> AESGCM:
     return key if isinstance(key, AESGCM) else AESGCM(key)
 

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
 from counsel.i18n import gettext as _
 from counsel.vault import envelope, generations, keys
-from counsel.vault.revision import COLUMNS, row_to_rev
+from counsel.vault.revision import COLUMNS
 
 log = logging.getLogger("counsel.vault")
 
@@ -165,32 +165,33 @@ def build_chunk(lo: str, hi: str | None) -> tuple[int, list[Item]]:
     heads = 0
     for group in _heads(lo, hi):
         heads += len(group)
-        rev = row_to_rev(group[0])
+        row = group[0]  # (revision.COLUMNS: no StoredRevision made for the usual record)
+        rev_id, record_id, kind, key_id = row[0], row[1], row[3], row[4]
         if len(group) != 1:
             close_run()
-            out.append(("slow", rev.record_id))
+            out.append(("slow", record_id))
             continue
-        if rev.key_id in erased:
+        if key_id in erased:
             continue
         try:
-            if not wkeys.knows(envelope.generation_of(rev.envelope)):
+            if not wkeys.knows(envelope.generation_of(row[6])):
                 raise RecordNotFound("newer keys")
-            data = cipher.open(rev)
+            data = cipher.open_row(row)
             if data is None:
                 continue  # deleted
             rowid = len(batch) + 1
-            add = FAST.get(rev.kind)
+            add = FAST.get(kind)
             if add is not None:
                 try:
-                    add(batch, rowid, rev.record_id, rev.rev_id, data)
+                    add(batch, rowid, record_id, rev_id, data)
                     continue
                 except NotFast:
                     pass
-            record = record_from(rev.kind, data, rev.record_id)
-            batch.add_record(rowid, rev.record_id, rev.kind, rev.rev_id, record)
+            record = record_from(kind, data, record_id)
+            batch.add_record(rowid, record_id, kind, rev_id, record)
         except _UNREADABLE:
             close_run()
-            out.append(("slow", rev.record_id))
+            out.append(("slow", record_id))
     close_run()
     return heads, out
 

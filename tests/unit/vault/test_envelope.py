@@ -58,3 +58,56 @@ def test_wrong_key_fails() -> None:
     sealed = envelope.seal(os.urandom(32), b"secret", aad)
     with pytest.raises(IntegrityError):
         envelope.open_(os.urandom(32), sealed, aad)
+
+
+headers = st.builds(
+    lambda rev, rec, parents, kind, key, dev, counter, prev: (rev, rec, parents, kind, key, dev,
+                                                              counter, prev),
+    ids, ids, st.lists(ids, max_size=3), ids, ids, ids, st.integers(0, 2**40), ids)
+
+
+@settings(max_examples=200)
+@given(header=headers, vault=ids, start=st.integers(0, 3))
+def test_aad_after_a_constant_start_is_the_whole_aad(header: tuple, vault: str,
+                                                     start: int) -> None:
+    from counsel.vault import history
+    from counsel.vault.revision import StoredRevision
+
+    rev, rec, parents, kind, key, dev, counter, prev = header
+    fields = ["record2", vault, rec, rev, kind, key, dev, str(counter), prev,
+              str(len(parents)), *sorted(parents)]
+    assert envelope.aad_after(envelope.aad(*fields[:start]), *fields[start:]) == \
+        envelope.aad(*fields)
+    stored = StoredRevision(rev_id=rev, record_id=rec, parents=tuple(parents), kind=kind,
+                            key_id=key, device_id=dev, envelope=b"", counter=counter, prev=prev)
+    assert envelope.aad(*fields) == history.record_aad(vault, stored)
+
+
+def test_a_revision_row_opens_as_its_stored_revision(vault) -> None:  # type: ignore[no-untyped-def]
+    """``RevisionCipher.open_row`` (the rebuild's helpers) opens exactly what ``open`` does,
+    and a row whose header was changed fails as the revision would."""
+    import dataclasses
+    import json
+
+    from counsel.domain import Client
+    from counsel.vault.revision import COLUMNS
+
+    client = Client(name="Rivi Testi")
+    vault.save(client)
+    vault.save(client.replace(name="Rivi Testi 2"))
+    cipher, store = vault._cipher, vault.store
+    head = store.heads(client.id)[0]
+    row = store.conn.execute(f"SELECT {COLUMNS} FROM revisions WHERE rev_id=?",
+                             (head.rev_id,)).fetchone()
+    assert head.parents and json.loads(row[2])  # a revision with a parent
+    assert cipher.open_row(row) == cipher.open(head)
+    assert cipher.open_row(row)["name"] == "Rivi Testi 2"
+    for i, field in ((5, "device_id"), (7, "counter"), (8, "prev"), (2, "parents")):
+        changed = list(row)
+        changed[i] = 7 if field == "counter" else '["x"]' if field == "parents" else "other"
+        with pytest.raises(IntegrityError):
+            cipher.open_row(changed)
+        with pytest.raises(IntegrityError):
+            cipher.open(dataclasses.replace(
+                head, **{field: 7 if field == "counter" else ("x",) if field == "parents"
+                         else "other"}))
