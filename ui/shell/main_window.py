@@ -166,19 +166,38 @@ class MainWindow(QMainWindow):
 
     def _tell_damage(self, vault: Any) -> None:
         """Damage found in the vault file (issue 11) is said at every unlock, with what to
-        do, until the file is restored; the Sync page lists it too."""
-        from PySide6.QtWidgets import QMessageBox
-
+        do, until the file is restored; the Sync page lists it too.  Read on the reader
+        pool: at unlock the vault is busy with Today's first reads, and asked from the UI
+        thread this waited for them (~75 ms in the unlock's last turn, large vault)."""
         from counsel.sync import status as sync_status
 
-        damaged = vault.damaged()
-        if not damaged:
+        def work() -> tuple[dict[str, str], str]:
+            damaged = vault.damaged()
+            return damaged, sync_status.warnings(vault)[-1] if damaged else ""
+
+        def failed(exc: BaseException) -> None:
+            if self._unlocked_on(vault):  # locked meanwhile: nothing to say any more
+                from counsel_ui.common.errors import show_error
+
+                show_error(self, exc)
+
+        ops.Op(self, work, write=False, priority=ops.INTERACTIVE).success(
+            lambda r: self._show_damage(vault, *r)).failure(failed).run()
+
+    def _show_damage(self, vault: Any, damaged: dict[str, str], warning: str) -> None:
+        if not damaged or not self._unlocked_on(vault):
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Damaged records"),
-                          sync_status.warnings(vault)[-1], QMessageBox.StandardButton.Ok, self)
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Damaged records"), warning,
+                          QMessageBox.StandardButton.Ok, self)
         box.setDetailedText("\n".join(f"{r}: {why}" for r, why in sorted(damaged.items())))
         box.open()
         self.damage_box = box
+
+    def _unlocked_on(self, vault: Any) -> bool:
+        return self.session is not None and self.session.vault is vault \
+            and not self.session.closing
 
     # -- lock ----------------------------------------------------------------------------------
     def check_idle(self) -> None:
