@@ -189,13 +189,21 @@ def _table(model: SplitModel, name: str) -> QTableView:
     view.setTabKeyNavigation(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # the figures' widths measured once per overview (:func:`_fit`): ResizeToContents did
+    # at every layout, show and sort (the page's first show asked data() ~4000 times)
     for c in range(1, model.columnCount()):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
     # widths from the first rows only (hours:minutes are alike): Qt's default measures a
-    # thousand rows through data() at every layout, on the UI thread
+    # thousand rows through data(), on the UI thread
     header.setResizeContentsPrecision(20)
     named(view, name)
     return view
+
+
+def _fit(view: QTableView) -> None:
+    """The figure columns as wide as their header and first rows (the names take the rest)."""
+    for c in range(1, view.model().columnCount()):
+        view.resizeColumnToContents(c)
 
 
 class TimePage(QWidget):
@@ -264,9 +272,8 @@ class TimePage(QWidget):
         self.chart = TimeChart()
         self.middle.addWidget(self.chart, 3)
         lay.addLayout(self.middle, 3)
-        # the indicator box and the three tables are made in the next turn of the event
-        # loop (:meth:`_build_rest`): with the quick log and the client list opened in the
-        # same second, one turn making all of them kept the UI thread ~40 ms
+        # the indicator box and the tables: in the next turn (:meth:`_build_rest`); made with
+        # the quick log and the client list in one turn, they kept the UI thread ~40 ms
         self.indicator_box: QGroupBox | None = None
         self.figures: dict[str, QLabel] = {}
         self.tabs = QTabWidget()
@@ -274,6 +281,7 @@ class TimePage(QWidget):
         self.channel_model = SplitModel(_("Channel"), self)
         self.party_model = SplitModel(_("Other party"), self)
         self.client_table: QTableView | None = None
+        self.tables: list[QTableView] = []
         lay.addWidget(self.tabs, 2)
 
         bottom = QHBoxLayout()
@@ -298,11 +306,13 @@ class TimePage(QWidget):
             return
         self.indicator_box, self.figures = indicator_box()
         self.middle.addWidget(self.indicator_box, 1)
-        self.client_table = _table(self.client_model, _("Time by client"))
-        self.tabs.addTab(self.client_table, _("By &client"))
-        self.tabs.addTab(_table(self.channel_model, _("Time by channel")), _("By c&hannel"))
-        self.tabs.addTab(_table(self.party_model, _("Time by kind of other party")),
-                         _("By &kind of other party"))
+        self.tables = [_table(self.client_model, _("Time by client")),
+                       _table(self.channel_model, _("Time by channel")),
+                       _table(self.party_model, _("Time by kind of other party"))]
+        self.client_table = self.tables[0]
+        for view, text in zip(self.tables, (_("By &client"), _("By c&hannel"),
+                                            _("By &kind of other party")), strict=True):
+            self.tabs.addTab(view, text)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
@@ -410,6 +420,8 @@ class TimePage(QWidget):
         self.channel_model.set_rows([(ch.label(), s) for ch, s in rep.by_channel])
         self.party_model.set_rows([(pk.label() if pk else _("No other party"), s)
                                    for pk, s in rep.by_party_kind])
+        for view in self.tables:
+            _fit(view)
         self._show_indicators(o)
         self.status.setText("")
 

@@ -206,3 +206,47 @@ def test_the_time_tables_format_a_row_once_not_at_every_paint(
     assert calls == []
     model = page.client_model
     assert model.data(model.index(0, 4)) == formatted(model.rows[0][1].total)
+
+
+def test_the_time_tables_measure_their_columns_once_per_overview(
+        qtbot, window, monkeypatch):  # type: ignore[no-untyped-def]
+    """The figure columns are measured when the numbers come (wide enough for them), not
+    again at the page's first show, a resize or a sort (Qt's ResizeToContents mode did:
+    the first show of the Time page asked the model ~4000 times on the UI thread)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from counsel_ui.timekeeping import page as page_module
+
+    hm_text = page_module.hm
+    day = dt.date.today().replace(day=1)
+    window.session.vault.save_many([  # a wide figure: 6 x 23:20 of background work
+        WorkEntry(kind=WorkKind.VISIBLE, date=day, start=dt.time(9), minutes=45, client=AMINA),
+        *(WorkEntry(kind=WorkKind.BACKGROUND, date=day,
+                    start=dt.time(0), minutes=1400, client=AMINA) for _i in range(6))])
+    asked: list[int] = []
+    real = page_module.SplitModel.data
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.SizeHintRole:  # a delegate measuring, not painting
+            asked.append(index.column())
+        return real(self, index, role)
+
+    monkeypatch.setattr(page_module.SplitModel, "data", data)
+    page = window.workspace.page("time")  # made behind Today, as in the first second
+    assert isinstance(page, TimePage) and not page.isVisible()
+    qtbot.waitUntil(lambda: page.overview is not None and not page.loading
+                    and page.client_model.rowCount() > 0)
+    measured = len(asked)
+    window.workspace.show_page("time")
+    view = page.client_table
+    assert view is not None
+    window.resize(window.width() + 40, window.height())
+    view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    qtbot.wait(20)
+    page.grab()
+    assert len(asked) == measured  # nothing measured again
+    model = page.client_model
+    assert model.data(model.index(0, 4)) == hm_text(8445)  # 140:45, in this period
+    for c in range(1, model.columnCount()):  # each figure whole in its column
+        text = model.data(model.index(0, c))
+        assert QFontMetrics(view.font()).horizontalAdvance(text) < view.columnWidth(c), text
