@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStandardPaths,
     Qt,
-    QTimer,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -272,8 +271,8 @@ class TimePage(QWidget):
         self.chart = TimeChart()
         self.middle.addWidget(self.chart, 3)
         lay.addLayout(self.middle, 3)
-        # the indicator box and the tables: in the next turn (:meth:`_build_rest`); made with
-        # the quick log and the client list in one turn, they kept the UI thread ~40 ms
+        # the indicator box and the tables: once shown or given numbers (:meth:`_build_rest`);
+        # made with the quick log and the client list in one turn, they kept the UI thread
         self.indicator_box: QGroupBox | None = None
         self.figures: dict[str, QLabel] = {}
         self.tabs = QTabWidget()
@@ -298,10 +297,10 @@ class TimePage(QWidget):
         self.last.dateChanged.connect(lambda _d: self.refresh())
         session.changed.connect(self._on_changed)
         self._range_changed()
-        QTimer.singleShot(0, self, self._build_rest)
 
     def _build_rest(self) -> None:
-        """The indicator box and the tables (once; before an overview is shown)."""
+        """The indicator box and the tables (once: when first shown, or before an overview
+        is shown; a page made behind Today makes them in the turn its numbers come)."""
         if self.indicator_box is not None:
             return
         self.indicator_box, self.figures = indicator_box()
@@ -315,6 +314,7 @@ class TimePage(QWidget):
             self.tabs.addTab(view, text)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
+        self._build_rest()
         super().showEvent(event)
         if self.loading and self._op is not None and not self._op.started:
             self.refresh()  # queued behind other pages' work: now it is in front
