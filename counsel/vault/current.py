@@ -20,7 +20,7 @@ from typing import Any
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import bulkrows, deadlines, envelope, integrity, rebuild, snapshot
+from counsel.vault import bulkrows, deadlines, envelope, integrity, rebuild, rebuildpool, snapshot
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -58,10 +58,14 @@ class Current:
         self._snapshot_key = self._load_snapshot_key(st.meta())
         self.snapshot_seq = -1
         self._closed = False
+        #: the rebuild's helper processes, kept for the note index's second pass
+        self._index_pool: rebuildpool.Pool | None = None
         self.ws = self._load()
         if self.ws.unindexed:
             threading.Thread(target=self._index_in_background, name="counsel-note-index",
                              daemon=True).start()
+        else:
+            self._close_index_pool()
 
     # -- opening --------------------------------------------------------------------
     def _load_snapshot_key(self, meta: dict[str, bytes]) -> bytes:
@@ -94,9 +98,10 @@ class Current:
         return self.ws
 
     def _rebuild(self) -> None:
-        rebuild.rebuild(self.ws, self._store, self._keys, self._cipher,
-                        lambda heads: self._show_heads(heads, old=None), UNREADABLE,
-                        self.progress)
+        self._close_index_pool()
+        self._index_pool = rebuild.rebuild(
+            self.ws, self._store, self._keys, self._cipher,
+            lambda heads: self._show_heads(heads, old=None), UNREADABLE, self.progress)
 
     def _rebuild_one_by_one(self) -> None:
         """The record-by-record rebuild (what :func:`rebuild.rebuild` must equal; tests)."""
@@ -115,16 +120,40 @@ class Current:
 
     # -- the note index's second pass --------------------------------------------------
     def finish_index(self) -> None:
-        """Index the note text a rebuild left out (hold the store's lock)."""
+        """Index the note text a rebuild left out, here and now (hold the store's lock)."""
         while self.ws.unindexed:
-            self.index_step()
-
-    def index_step(self) -> None:
-        """One step of :meth:`finish_index` (hold the store's lock)."""
-        if self.ws.unindexed:
             self._index_step(INDEX_STEP * 5)
 
+    def index_step(self) -> bool:
+        """One step of :meth:`finish_index` (hold the store's lock); False if the helper
+        processes are on it (wait for them instead: they are quicker and off this
+        process's GIL)."""
+        if self._index_pool is not None:
+            return False
+        if self.ws.unindexed:
+            self._index_step(INDEX_STEP * 5)
+        return True
+
+    def _close_index_pool(self) -> None:
+        pool, self._index_pool = self._index_pool, None
+        if pool is not None:
+            pool.close()
+
     def _index_in_background(self) -> None:
+        pool = self._index_pool
+        if pool is not None:
+            try:
+                for texts in pool.bodies():  # (waiting for a helper without the lock)
+                    with self._store.lock:
+                        if self._closed or not self.ws.unindexed:
+                            break
+                        self._index_texts(texts)
+            except (rebuildpool.Unavailable, sqlite3.Error) as exc:
+                log.warning("note index helpers stopped: %s", type(exc).__name__)
+            finally:
+                with self._store.lock:
+                    if self._index_pool is pool:
+                        self._close_index_pool()
         while True:
             time.sleep(INDEX_PAUSE)
             with self._store.lock:
@@ -135,6 +164,19 @@ class Current:
                 except sqlite3.Error as exc:  # the rest is done by the next search or lock
                     log.warning("note index pass stopped: %s", type(exc).__name__)
                     return
+
+    def _index_texts(self, texts: list[tuple[str, str]]) -> None:
+        """Note text ``(record_id, text)`` from the helpers into the index (only records
+        still waiting for it: one changed meanwhile was indexed when it was put)."""
+        ws = self.ws
+        rowids = dict(ws.db.execute(
+            "SELECT record_id, rowid FROM records WHERE record_id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps([t[0] for t in texts]),)))
+        ws.begin()
+        try:
+            ws.index_bodies([(rowids[r], text) for r, text in texts if r in rowids])
+        finally:
+            ws.commit()
 
     def _index_step(self, count: int) -> None:
         """Index ``count`` of the encounters waiting for it: their heads decrypted again,
@@ -294,6 +336,7 @@ class Current:
 
     def close(self) -> None:
         self._closed = True
+        self._close_index_pool()
         self.ws.unindexed.clear()
         self.ws.close()
         self._snapshot_key = b""

@@ -51,11 +51,15 @@ class _Slow(Exception):
 
 def rebuild(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCipher,
             show_heads: Callable[[Heads], None], errors: tuple[type[BaseException], ...],
-            progress: Progress | None = None, *, workers: int | None = None) -> None:
+            progress: Progress | None = None, *, workers: int | None = None
+            ) -> rebuildpool.Pool | None:
     """Fill the (empty) working set from every head.  ``show_heads``: the record-by-record
     way for one record's heads; ``errors``: what it treats as an unreadable revision;
     ``workers``: helper processes (None: :func:`rebuildpool.workers_wanted` for a vault
-    of at least ``rebuildpool.POOL_MIN`` heads, 0: none)."""
+    of at least ``rebuildpool.POOL_MIN`` heads, 0: none).  Returns the helpers when they
+    built the rows and the note text was left for later (:meth:`rebuildpool.Pool.bodies`
+    is the second pass; the caller closes them)."""
+    kept: rebuildpool.Pool | None = None
     ws.drop_indexes()
     with store.lock:
         total = store.count_heads()
@@ -67,8 +71,8 @@ def rebuild(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCi
             since: str | None = ""
             rowid = done = 0
             if workers and store.path is not None:
-                since, rowid, done = _with_pool(ws, store, keys, show_heads, progress, total,
-                                                workers, defer)
+                since, rowid, done, kept = _with_pool(ws, store, keys, show_heads, progress,
+                                                      total, workers, defer)
             if since is not None:
                 done = _in_process(ws, store, keys, cipher, show_heads, errors, progress,
                                    total, since, rowid + 1, done, defer)
@@ -78,6 +82,7 @@ def rebuild(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCi
     if progress is not None:
         progress(total, total)
     log.info("working set rebuilt from %d heads", done)
+    return kept
 
 
 def _next_rowid(ws: WorkingSet) -> int:
@@ -86,10 +91,11 @@ def _next_rowid(ws: WorkingSet) -> int:
 
 def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
                show_heads: Callable[[Heads], None], progress: Progress | None, total: int,
-               workers: int, defer: bool) -> tuple[str | None, int, int]:
+               workers: int, defer: bool
+               ) -> tuple[str | None, int, int, rebuildpool.Pool | None]:
     """The rows built by helper processes, inserted in record-id order.  Returns where
-    the rest is to be rebuilt in this process (None: nothing left), the last rowid used
-    and the heads done."""
+    the rest is to be rebuilt in this process (None: nothing left), the last rowid used,
+    the heads done and the helpers if they are kept for the note text (``defer``)."""
     last = done = 0
     vault_keys = [keys.vault_key(g) for g in range(keys.generation + 1)]
     try:
@@ -98,14 +104,15 @@ def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
     except rebuildpool.Unavailable as exc:
         log.warning("rebuild helpers did not start (%s); rebuilding in this process",
                     Scrubbed(exc.reason))
-        return "", 0, 0
+        return "", 0, 0, None
     del vault_keys
     # (the helpers start while the ranges are read)
     bounds = rebuildpool.chunk_bounds(store.conn, rebuildpool.CHUNK)
     if not bounds:
         pool.close()
-        return None, 0, 0
+        return None, 0, 0, None
     i = 0
+    finished = False
     try:
         for heads, items in pool.results(bounds):
             for item in items:
@@ -121,12 +128,14 @@ def _with_pool(ws: WorkingSet, store: Store, keys: UnlockedKeys,
             done += heads
             if progress is not None:
                 progress(done, total)
+        finished = True
     except rebuildpool.Unavailable as exc:
         log.warning("rebuild helpers stopped (%s); finishing in this process", Scrubbed(exc.reason))
-        return bounds[i][0], last, done
+        return bounds[i][0], last, done, None
     finally:
-        pool.close()
-    return None, last, done
+        if not (finished and defer):
+            pool.close()
+    return None, last, done, pool if defer else None
 
 
 def _in_process(ws: WorkingSet, store: Store, keys: UnlockedKeys, cipher: RevisionCipher,

@@ -129,14 +129,15 @@ def _start(path: str, vault_id: str, vault_keys: list[bytes], erased: list[str],
                   erased=frozenset(erased), defer=defer)
 
 
-def _heads(lo: str, hi: str | None) -> Iterator[list[Any]]:
-    """The head rows of the records in [lo, hi), grouped by record."""
+def _heads(lo: str, hi: str | None, kind: str | None = None) -> Iterator[list[Any]]:
+    """The head rows of the records in [lo, hi) (those of ``kind``), grouped by record."""
     cols = ", ".join("r." + c.strip() for c in COLUMNS.split(","))
     sql = (f"SELECT {cols} FROM heads h JOIN revisions r ON r.rev_id=h.rev_id "
            "WHERE h.record_id >= ?" + ("" if hi is None else " AND h.record_id < ?") +
-           " ORDER BY h.record_id, h.rev_id")
+           ("" if kind is None else " AND r.kind = ?") + " ORDER BY h.record_id, h.rev_id")
+    args = (lo,) if hi is None else (lo, hi)
     group: list[Any] = []
-    for row in _state["conn"].execute(sql, (lo,) if hi is None else (lo, hi)):
+    for row in _state["conn"].execute(sql, args if kind is None else (*args, kind)):
         if group and group[0][1] != row[1]:
             yield group
             group = []
@@ -196,6 +197,33 @@ def build_chunk(lo: str, hi: str | None) -> tuple[int, list[Item]]:
     return heads, out
 
 
+def chunk_bodies(lo: str, hi: str | None) -> list[tuple[str, str]]:
+    """The note index's second pass for the records in [lo, hi): ``(record_id, text)`` of
+    each encounter with one head that opens and the fast row builder takes (the others
+    are indexed by the vault's process)."""
+    from counsel.domain import Encounter
+    from counsel.vault.bulkrows import NotFast, add_encounter, encounter_body
+    from counsel.vault.workingset import Batch
+
+    cipher, erased = _state["cipher"], _state["erased"]
+    out: list[tuple[str, str]] = []
+    scratch = Batch(defer_bodies=True)
+    for group in _heads(lo, hi, Encounter.KIND):
+        row = group[0]
+        if len(group) != 1 or row[4] in erased:
+            continue
+        try:
+            data = cipher.open_row(row)
+            if data is None:
+                continue
+            add_encounter(scratch, 1, row[1], row[0], data)  # the same checks as the rows
+            scratch.clear()
+            out.append((row[1], encounter_body(data)))
+        except (*_UNREADABLE, NotFast):
+            continue
+    return out
+
+
 # -- in the vault's process -----------------------------------------------------------------
 def chunk_bounds(conn: sqlite3.Connection, size: int) -> list[tuple[str, str | None]]:
     """[lo, hi) record-id ranges of ``size`` records each, in record-id order."""
@@ -224,16 +252,22 @@ class _Worker:
         return reply[1]
 
     def stop(self) -> None:
+        """End the helper: it only reads, so one still working is killed (a lock must not
+        wait for it); the pipe back is closed after it is gone (a thread reading it gets
+        the end of the stream)."""
         try:
             self.send_pipe.close()
         except OSError:
             pass
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        self.recv_pipe.close()
+        try:
+            self.recv_pipe.close()
+        except OSError:
+            pass
 
 
 class Pool:
@@ -250,6 +284,8 @@ class Pool:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
         self._workers: list[_Worker] = []
+        #: the ranges :meth:`results` was asked for (:meth:`bodies` goes through them again)
+        self.bounds: list[tuple[str, str | None]] = []
         try:
             for _i in range(workers):
                 self._workers.append(_Worker(env))
@@ -262,27 +298,39 @@ class Pool:
 
     def results(self, bounds: list[tuple[str, str | None]]
                 ) -> Iterator[tuple[int, list[Item]]]:
+        """The rows of each range (:func:`build_chunk`), in order."""
+        self.bounds = bounds
+        return self._ask("rows", bounds, started=False)
+
+    def bodies(self) -> Iterator[list[tuple[str, str]]]:
+        """The note text of each range :meth:`results` went through (:func:`chunk_bodies`),
+        in order: the second pass, after the rows."""
+        return self._ask("bodies", self.bounds, started=True)
+
+    def _ask(self, what: str, bounds: list[tuple[str, str | None]],
+             started: bool) -> Iterator[Any]:
         n = len(self._workers)
         asked = 0
         try:
-            for w in self._workers:
-                w.receive()  # started: the vault file opened, the keys taken
+            if not started:
+                for w in self._workers:
+                    w.receive()  # started: the vault file opened, the keys taken
             while asked < min(len(bounds), n * AHEAD):
-                self._workers[asked % n].send(bounds[asked])
+                self._workers[asked % n].send((what, *bounds[asked]))
                 asked += 1
             for i in range(len(bounds)):
                 result = self._workers[i % n].receive()
                 if asked < len(bounds):
-                    self._workers[asked % n].send(bounds[asked])
+                    self._workers[asked % n].send((what, *bounds[asked]))
                     asked += 1
                 yield result
-        except (OSError, EOFError, pickle.PickleError, Unavailable) as exc:
+        except (OSError, EOFError, ValueError, pickle.PickleError, Unavailable) as exc:
             raise Unavailable(type(exc).__name__) from exc
 
     def close(self) -> None:
-        for w in self._workers:
+        workers, self._workers = self._workers, []
+        for w in workers:
             w.stop()
-        self._workers = []
 
 
 def _serve() -> None:
@@ -302,11 +350,11 @@ def _serve() -> None:
     answer(("ok", None))
     while True:
         try:
-            lo, hi = pickle.load(inp)
+            what, lo, hi = pickle.load(inp)
         except EOFError:
             return
         try:
-            answer(("ok", build_chunk(lo, hi)))
+            answer(("ok", build_chunk(lo, hi) if what == "rows" else chunk_bodies(lo, hi)))
         except Exception as exc:  # noqa: BLE001
             answer(("error", type(exc).__name__))
             return

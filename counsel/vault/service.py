@@ -26,6 +26,7 @@ import functools
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -491,7 +492,9 @@ class Vault:
         while self.notes_to_index:
             with self._lock:
                 self._keys.require()
-                self._current.index_step()
+                stepped = self._current.index_step()
+            if not stepped:  # the helper processes are on it
+                time.sleep(0.01)
         return self._search(text, limit)
 
     @_unlocked

@@ -5,8 +5,10 @@ command line or environment."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +178,57 @@ def test_a_bundled_app_starts_no_helper(vault: Vault, chunks: list[int],
 def test_helpers_per_core(cores: int, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rebuildpool.os, "cpu_count", lambda: cores)
     assert rebuildpool.workers_wanted() == workers
+
+
+def test_the_helpers_index_the_notes_after_the_rows(tmp_path: Path, chunks: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first unlock: the helpers that built the rows then send the note text; the index
+    ends as a fully indexed one, edits made meanwhile keep their own text, a search in
+    between waits for them, and no helper is left running."""
+    from test_noteindex import index_of
+
+    from counsel.domain import Client
+    from counsel.vault import snapshot
+    from counsel.vault.workingset import WorkingSet
+
+    sent: list[int] = []
+    real = rebuildpool.Pool.bodies
+
+    def bodies(self: rebuildpool.Pool) -> Any:
+        for texts in real(self):
+            sent.append(len(texts))
+            yield texts
+
+    monkeypatch.setattr(rebuildpool.Pool, "bodies", bodies)
+    client = Client(name="Apu Prosessi")
+    encs = [Encounter(client=client.id, date=dt.date(2026, 3, 2), notes=f"muistio{i} yhteinen")
+            for i in range(12)]
+    path = tmp_path / "v.vault"
+    vault, _code = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
+    vault.save_many([client, *encs])
+    vault.lock()
+    snapshot.remove(snapshot.cache_path(path))
+    vault = Vault.unlock(path, PASS)
+    try:
+        procs = [w.proc for w in vault._current._index_pool._workers] \
+            if vault._current._index_pool is not None else []
+        vault.save(encs[3].replace(notes="korjattu"))
+        assert [h.record_id for h in vault.search("yhteinen")] != []
+        assert len(vault.search("yhteinen")) == 11 and vault.notes_to_index == 0
+        assert [h.record_id for h in vault.search("korjattu")] == [encs[3].id]
+        for _ in range(500):  # a wait: the helpers are closed by the pass's thread
+            if vault._current._index_pool is None:
+                break
+            time.sleep(0.01)
+        assert vault._current._index_pool is None
+        assert all(p.poll() is not None for p in procs)
+        with vault.store.lock:
+            passed = index_of(vault._current.ws)
+            cur = vault._current
+            cur.ws.close()
+            cur.ws = WorkingSet()
+            cur._rebuild_one_by_one()
+            assert passed == index_of(cur.ws)
+    finally:
+        vault.lock()
+    assert sum(sent) >= 11 and chunks  # the helpers built the rows and sent the text
