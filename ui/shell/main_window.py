@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
 
                 show_error(self, exc)
 
-        ops.Op(self, work, write=False, priority=ops.INTERACTIVE).success(
+        # behind the search and the quick log in the readers' queue: it may wait for the lock
+        ops.Op(self, work, write=False, priority=ops.BEHIND).success(
             lambda r: self._show_damage(vault, *r)).failure(failed).run()
 
     def _show_damage(self, vault: Any, damaged: dict[str, str], warning: str) -> None:
