@@ -127,40 +127,43 @@ class TodayPage(QWidget):
         self.heading.setText(_("Today, {date}").format(date=display.date(today, "full")))
         groups = {"drafts": _("Unsaved drafts"), "overdue": _("Overdue"),
                   "today": _("Due today"), "upcoming": _("Coming up (two weeks)")}
-        heads: dict[str, QTreeWidgetItem] = {}
+        # the rows are made apart from the tree and go in one call per group (hundreds of
+        # them: one insert each made the view update its layout hundreds of times)
+        rows: dict[str, list[QTreeWidgetItem]] = {}
 
-        def head(key: str) -> QTreeWidgetItem:
-            if key not in heads:
-                h = QTreeWidgetItem([groups[key]])
-                f = h.font(0)
-                f.setBold(True)
-                h.setFont(0, f)
-                h.setFirstColumnSpanned(True)
-                h.setData(0, ITEM_ROLE, ("head", key))
-                self.tree.addTopLevelItem(h)
-                heads[key] = h
-            return heads[key]
+        def group(key: str) -> list[QTreeWidgetItem]:
+            return rows.setdefault(key, [])
 
         for d in sorted(drafts, key=lambda d: d.updated, reverse=True):
             cid = d.draft_id.split(":", 1)[0]
             it = QTreeWidgetItem([display.date(d.updated.date(), "short"),
                                   _("Encounter not saved yet"), names.get(cid, "")])
             it.setData(0, ITEM_ROLE, ("draft", d.draft_id))
-            head("drafts").addChild(it)
+            group("drafts").append(it)
         # the dates' texts come made from the worker (hundreds of them: ~25 ms here)
         when = when if when is not None else _when_texts(summary)
         for item, due in zip(summary.shown, when, strict=True):
             row = QTreeWidgetItem([due, item.text, names.get(item.client_id or "", "")])
             row.setData(0, ITEM_ROLE, ("item", item))
-            head(item.bucket(today)).addChild(row)
+            group(item.bucket(today)).append(row)
         totals = summary.totals
-        for key, h in heads.items():
-            total = totals.get(key, h.childCount())
-            if total > h.childCount():
-                more = QTreeWidgetItem(["", _("… and {n} more").format(n=total - h.childCount())])
+        heads: dict[str, QTreeWidgetItem] = {}
+        for key, children in rows.items():
+            total = totals.get(key, len(children))
+            if total > len(children):
+                more = QTreeWidgetItem(["", _("… and {n} more").format(n=total - len(children))])
                 more.setData(0, ITEM_ROLE, ("none", ""))
-                h.addChild(more)
-            h.setText(0, f"{groups[key]} ({total})")
+                children.append(more)
+            h = QTreeWidgetItem([f"{groups[key]} ({total})"])
+            f = h.font(0)
+            f.setBold(True)
+            h.setFont(0, f)
+            h.setData(0, ITEM_ROLE, ("head", key))
+            h.addChildren(children)
+            heads[key] = h
+        self.tree.addTopLevelItems(list(heads.values()))
+        for key, h in heads.items():
+            h.setFirstColumnSpanned(True)  # (once in the tree)
             # a long overdue backlog should not push today's items off the screen
             h.setExpanded(key != "overdue" or h.childCount() <= 15)
         if summary.empty and not drafts:
