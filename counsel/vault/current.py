@@ -58,12 +58,14 @@ class Current:
         self._snapshot_key = self._load_snapshot_key(st.meta())
         self.snapshot_seq = -1
         self._closed = False
-        #: the rebuild's helper processes, kept for the note index's second pass
+        #: the rebuild's helper processes, kept for the note index's second pass, and the
+        #: thread that runs it
         self._index_pool: rebuildpool.Pool | None = None
+        self._index_thread = threading.Thread(target=self._index_in_background,
+                                              name="counsel-note-index", daemon=True)
         self.ws = self._load()
         if self.ws.unindexed:
-            threading.Thread(target=self._index_in_background, name="counsel-note-index",
-                             daemon=True).start()
+            self._index_thread.start()
         else:
             self._close_index_pool()
 
@@ -128,7 +130,7 @@ class Current:
         """One step of :meth:`finish_index` (hold the store's lock); False if the helper
         processes are on it (wait for them instead: they are quicker and off this
         process's GIL)."""
-        if self._index_pool is not None:
+        if self._index_pool is not None and self._index_thread.is_alive():
             return False
         if self.ws.unindexed:
             self._index_step(INDEX_STEP * 5)

@@ -22,6 +22,7 @@ from counsel.domain import Encounter, Plan, WorkEntry
 from counsel.vault import rebuild, rebuildpool
 from counsel.vault.kdf import KdfParams
 from counsel.vault.service import Vault
+from counsel.vault.workingset import WorkingSet
 
 
 @pytest.fixture
@@ -189,7 +190,6 @@ def test_the_helpers_index_the_notes_after_the_rows(tmp_path: Path, chunks: list
 
     from counsel.domain import Client
     from counsel.vault import snapshot
-    from counsel.vault.workingset import WorkingSet
 
     sent: list[int] = []
     real = rebuildpool.Pool.bodies
@@ -232,3 +232,17 @@ def test_the_helpers_index_the_notes_after_the_rows(tmp_path: Path, chunks: list
     finally:
         vault.lock()
     assert sum(sent) >= 11 and chunks  # the helpers built the rows and sent the text
+
+
+def test_a_search_does_not_wait_for_helpers_nobody_reads(vault: Vault, chunks: list[int]) -> None:
+    """Helpers kept after a rebuild whose second-pass thread is not running (here: a
+    rebuild started by hand): a search indexes in this process instead of waiting."""
+    vault.save_many(every_kind())
+    cur = vault._current
+    with vault.store.lock:
+        cur.ws.close()
+        cur.ws = WorkingSet()
+        cur._rebuild()
+    assert cur._index_pool is not None and vault.notes_to_index
+    assert [h.kind for h in vault.search("Kielikurssi")] == ["encounter"]
+    assert vault.notes_to_index == 0
