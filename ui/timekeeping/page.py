@@ -22,13 +22,11 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -60,7 +58,7 @@ from counsel_ui.common.datefields import DateField
 from counsel_ui.common.ops import Op, page_priority
 from counsel_ui.common.widgets import named
 from counsel_ui.timekeeping.chart import Bar, TimeChart
-from counsel_ui.timekeeping.indicator_box import indicator_box
+from counsel_ui.timekeeping.page_parts import TOTAL_COLUMN, fit_figures, indicator_box, split_table
 
 if TYPE_CHECKING:
     from counsel_ui.shell.session import Session
@@ -89,7 +87,7 @@ def bar_labels(report: TimeReport) -> list[tuple[str, str]]:
     return out
 
 
-TOTAL_COLUMN, SHARE_COLUMN = 4, 5
+SHARE_COLUMN = 5
 
 
 class SplitModel(QAbstractTableModel):
@@ -176,35 +174,6 @@ def format_cells(rows: list[tuple[str, Split]]) -> list[tuple[str, ...]]:
              percent(s.background_share) or "–") for label, s in rows]
 
 
-def _table(model: SplitModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.sortByColumn(TOTAL_COLUMN, Qt.SortOrder.DescendingOrder)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    # the figures' widths measured once per overview (:func:`_fit`): ResizeToContents did
-    # at every layout, show and sort (the page's first show asked data() ~4000 times)
-    for c in range(1, model.columnCount()):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-    # widths from the first rows only (hours:minutes are alike): Qt's default measures a
-    # thousand rows through data(), on the UI thread
-    header.setResizeContentsPrecision(20)
-    named(view, name)
-    return view
-
-
-def _fit(view: QTableView) -> None:
-    """The figure columns as wide as their header and first rows (the names take the rest)."""
-    for c in range(1, view.model().columnCount()):
-        view.resizeColumnToContents(c)
-
-
 class TimePage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,22 +244,22 @@ class TimePage(QWidget):
         # made with the quick log and the client list in one turn, they kept the UI thread
         self.indicator_box: QGroupBox | None = None
         self.figures: dict[str, QLabel] = {}
-        self.tabs = QTabWidget()
+        self.tabs: QTabWidget | None = None
         self.client_model = SplitModel(_("Client"), self)
         self.channel_model = SplitModel(_("Channel"), self)
         self.party_model = SplitModel(_("Other party"), self)
         self.client_table: QTableView | None = None
         self.tables: list[QTableView] = []
-        lay.addWidget(self.tabs, 2)
+        self._tabs_slot = QVBoxLayout()
+        self._tabs_slot.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self._tabs_slot, 2)
 
-        bottom = QHBoxLayout()
-        self.name_clients = QCheckBox(_("Name clients in my report export"))
-        self.name_clients.setToolTip(_("The manager report never names clients."))
-        bottom.addWidget(self.name_clients)
+        self._bottom = QHBoxLayout()
+        self.name_clients: QCheckBox | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
-        bottom.addWidget(self.status, 1)
-        lay.addLayout(bottom)
+        self._bottom.addWidget(self.status, 1)
+        lay.addLayout(self._bottom)
 
         self.range.currentIndexChanged.connect(self._range_changed)
         self.first.dateChanged.connect(lambda _d: self.refresh())
@@ -305,13 +274,19 @@ class TimePage(QWidget):
             return
         self.indicator_box, self.figures = indicator_box()
         self.middle.addWidget(self.indicator_box, 1)
-        self.tables = [_table(self.client_model, _("Time by client")),
-                       _table(self.channel_model, _("Time by channel")),
-                       _table(self.party_model, _("Time by kind of other party"))]
+        self.tables = [split_table(self.client_model, _("Time by client")),
+                       split_table(self.channel_model, _("Time by channel")),
+                       split_table(self.party_model, _("Time by kind of other party"))]
         self.client_table = self.tables[0]
+        self.tabs = QTabWidget()
         for view, text in zip(self.tables, (_("By &client"), _("By c&hannel"),
                                             _("By &kind of other party")), strict=True):
             self.tabs.addTab(view, text)
+        self._tabs_slot.addWidget(self.tabs)
+        # made in this order, last: the Tab key goes through them as laid out
+        self.name_clients = QCheckBox(_("Name clients in my report export"))
+        self.name_clients.setToolTip(_("The manager report never names clients."))
+        self._bottom.insertWidget(0, self.name_clients)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         self._build_rest()
@@ -421,7 +396,7 @@ class TimePage(QWidget):
         self.party_model.set_rows([(pk.label() if pk else _("No other party"), s)
                                    for pk, s in rep.by_party_kind])
         for view in self.tables:
-            _fit(view)
+            fit_figures(view)
         self._show_indicators(o)
         self.status.setText("")
 
@@ -457,7 +432,8 @@ class TimePage(QWidget):
     def export_to(self, kind: ExportKind, fmt: str, path: Path) -> None:
         first, last = self.period()
         vault = self.session.vault
-        by_client = kind is ExportKind.REPORT and self.name_clients.isChecked()
+        by_client = kind is ExportKind.REPORT and self.name_clients is not None \
+            and self.name_clients.isChecked()
         self.status.setText(_("Writing {name}…").format(name=path.name))
         vaults = self.session.vaults
 

@@ -92,10 +92,11 @@ def test_time_page_made_behind_makes_its_tables_when_shown_and_shows_the_same(
     qtbot.addWidget(page)
     try:
         qtbot.wait(20)
-        assert page.tabs.count() == 0 and page.indicator_box is None  # not made yet
+        assert page.tabs is None and page.indicator_box is None  # not made yet
         assert page.loading and page.status.text() == "Calculating…"
         page.show()
-        assert page.tabs.count() == 3 and page.indicator_box is not None
+        assert page.tabs is not None and page.tabs.count() == 3
+        assert page.indicator_box is not None
         qtbot.waitUntil(lambda: page.indicator_box.isVisible()
                         and page.client_table.isVisible())
         assert page.loading and page.totals.text() == "Calculating…"
@@ -109,7 +110,8 @@ def test_time_page_made_behind_makes_its_tables_when_shown_and_shows_the_same(
     other = TimePage(window.session)
     qtbot.addWidget(other)
     other.show_overview(overview)
-    assert other.tabs.count() == 3 and other.indicator_box is not None
+    assert other.tabs is not None and other.tabs.count() == 3
+    assert other.indicator_box is not None
     for mine, theirs in ((page.client_model, other.client_model),
                          (page.channel_model, other.channel_model),
                          (page.party_model, other.party_model)):
@@ -118,3 +120,26 @@ def test_time_page_made_behind_makes_its_tables_when_shown_and_shows_the_same(
         {k: v.text() for k, v in other.figures.items()}
     assert page.figures["new"].text() != ""
     qtbot.waitUntil(lambda: not other.loading)
+
+
+def test_time_page_made_in_turns_keeps_the_tab_order(qtbot, window):  # type: ignore[no-untyped-def]
+    """The Tab key goes through the page as laid out: the period and buttons, the chart,
+    the indicators, the tables, then the export choice (parts made later join the focus
+    chain at its end, so they are made in this order)."""
+    from PySide6.QtCore import Qt
+
+    window.workspace.show_page("time")
+    page = window.workspace.page("time")
+    qtbot.waitUntil(lambda: not page.loading)
+    order = []
+    w = page.nextInFocusChain()
+    while w is not page:
+        if page.isAncestorOf(w) and w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order.append(w)
+        w = w.nextInFocusChain()
+    assert order.index(page.range) < order.index(page.export_button) < order.index(page.chart)
+    figures = [order.index(label) for label in page.figures.values()]
+    assert order.index(page.chart) < min(figures) and figures == sorted(figures)
+    assert max(figures) < order.index(page.tabs) < order.index(page.client_table) \
+        < order.index(page.name_clients)
+    assert order[-1] is page.name_clients
