@@ -386,6 +386,7 @@ def open_checked(st: Store, keys: UnlockedKeys, cipher: RevisionCipher,
     if keeper.verify(st.erased_keys(), pending):
         if st.path is not None:
             snapshot.remove(snapshot.cache_path(st.path))
-        current.ws.close()
+        with st.lock:  # (its note index pass, if any, stops between two steps)
+            current.close()
         current = Current(st, keys, cipher)
     return current
