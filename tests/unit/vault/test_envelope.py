@@ -111,3 +111,41 @@ def test_a_revision_row_opens_as_its_stored_revision(vault) -> None:  # type: ig
             cipher.open(dataclasses.replace(
                 head, **{field: 7 if field == "counter" else ("x",) if field == "parents"
                          else "other"}))
+
+
+class _NoInto:
+    """A cipher of a cryptography release without ``decrypt_into``."""
+
+    def __init__(self, key: object) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self._real = AESGCM(key) if isinstance(key, bytes) else key
+
+    def decrypt(self, nonce: bytes, data: memoryview, associated: bytes) -> bytes:
+        return self._real.decrypt(nonce, bytes(data), associated)  # type: ignore[attr-defined, no-any-return]
+
+
+@settings(max_examples=40, deadline=None)
+@given(plain=st.binary(max_size=3000), flip=st.integers(min_value=0), into=st.booleans())
+def test_open_into_is_open_written_in_place(plain: bytes, flip: int, into: bool) -> None:
+    """What the unlock cache uses: the same plaintext as open_, straight into a buffer;
+    a flipped bit or other associated data fail (the buffer is then not to be used)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = os.urandom(32)
+    sealed = envelope.seal(key, plain, b"here")
+    out = bytearray(len(plain))
+    with pytest.MonkeyPatch.context() as mp:
+        if not into:
+            mp.setattr(envelope, "_cipher", _NoInto)
+        cipher = AESGCM(key)
+        envelope.open_into(cipher, memoryview(sealed), b"here", memoryview(out))
+        assert bytes(out) == envelope.open_(key, sealed, b"here") == plain
+        with pytest.raises(IntegrityError):
+            envelope.open_into(cipher, sealed, b"there", memoryview(out))
+        bad = bytearray(sealed)
+        bad[1 + flip % (len(bad) - 1)] ^= 1
+        with pytest.raises(IntegrityError):
+            envelope.open_into(cipher, bad, b"here", memoryview(out))
+        with pytest.raises(IntegrityError):  # a buffer of another length is refused
+            envelope.open_into(cipher, sealed, b"here", memoryview(bytearray(len(plain) + 1)))
