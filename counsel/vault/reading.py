@@ -35,10 +35,6 @@ from counsel.vault.workingset import KEEP_JSON
 R = TypeVar("R", bound=Record)
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def _in(column: str, values: Iterable[int]) -> str:
     """``column IN (1,2,3)`` for integer rowids (safe to inline: ints only)."""
     return f"{column} IN ({','.join(str(int(v)) for v in values)})"
@@ -183,12 +179,31 @@ class Reading:
             f"WHERE {' AND '.join(where)} ORDER BY c.sort_key LIMIT ?",
             (*params, limit),
         ).fetchall()
+        # the few distinct languages, municipalities and types are one object each, not
+        # one per client (SQLite hands out a new string per row: ~3 MB of the large demo
+        # vault's 10k-client list, which is kept while the vault is open)
+        same: dict[Any, Any] = {}
+        langs: dict[str, tuple[str, ...]] = {}
+        days: dict[str, dt.date] = {}
+
+        def day(value: str | None) -> dt.date | None:
+            if not value:
+                return None
+            found = days.get(value)
+            if found is None:
+                found = days[value] = dt.date.fromisoformat(value)
+            return found
+
         return [
             ClientSummary(
-                id=r[0], name=r[1], preferred_name=r[2], mother_tongue=r[3],
-                languages=tuple(r[4].split()) if r[4] else (), municipality=r[5],
-                client_type=r[6], interpreter_needed=bool(r[7]), active=bool(r[8]),
-                permit_date=_date(r[9]), conflict=bool(r[10]),
+                id=r[0], name=r[1], preferred_name=r[2],
+                mother_tongue=same.setdefault(r[3], r[3]),
+                languages=(langs.setdefault(r[4], tuple(same.setdefault(x, x)
+                                                        for x in r[4].split()))
+                           if r[4] else ()),
+                municipality=same.setdefault(r[5], r[5]),
+                client_type=same.setdefault(r[6], r[6]), interpreter_needed=bool(r[7]),
+                active=bool(r[8]), permit_date=day(r[9]), conflict=bool(r[10]),
             )
             for r in rows
         ]

@@ -24,6 +24,7 @@ from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, W
 from counsel.domain.codec import to_dict
 from counsel.vault import textnorm, workingset_pieces
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
+from counsel.vault.workingset_rowids import RowidSet
 from counsel.vault.workingset_schema import (  # noqa: F401 - names of the layout
     ADDED_PARTS,
     INDEXES,
@@ -70,6 +71,12 @@ def give_back_freed_memory() -> None:
         except (OSError, AttributeError):  # another C library
             pass
 
+
+#: SQLite's page cache per part, in KiB (its default is 2000).  Every page of an in-memory
+#: part is already in memory: a cached page is a second copy, and a miss a copy of 4 KiB
+#: from the part's buffer.  The large demo vault: 2-10 MB less (a rebuild fills every
+#: part's cache), and no slower list, search or report (docs/performance.md)
+CACHE_KIB = 256
 
 #: not a table: the rowids of a batch's encounters whose note text is indexed later
 #: (:attr:`WorkingSet.unindexed`)
@@ -189,10 +196,12 @@ class WorkingSet:
                 # and its pages are one block, not one allocation each (measured: -70 MB
                 # after a rebuild of the large demo vault, see docs/performance.md)
                 conn.deserialize(conn.serialize(name=part), name=part)
+        for part in PARTS:  # (again after every deserialize: it attaches the part anew)
+            conn.execute(f"PRAGMA {part}.cache_size = -{CACHE_KIB}")
         self.db = conn
-        #: clients whose rows in ``deadlines`` are out of date (counsel.vault.deadlines
-        #: brings them up to date before they are read or sealed into the unlock cache)
-        self.stale_deadlines: set[str] = set()
+        self._stale: set[str] = set()
+        #: every client is stale (:meth:`all_deadlines_stale`), not listed yet
+        self._all_stale = False
         #: loaded from a cache of an older layout: seal it again on lock
         self.upgraded = False
         #: a bulk load is under way (:meth:`drop_indexes`): time pieces are filled at its end
@@ -200,7 +209,8 @@ class WorkingSet:
         #: rowids of encounters whose note text is not in ``fts_all`` yet (a rebuild leaves
         #: it for a second pass, counsel.vault.current.Current.finish_index): searches
         #: finish it first, and the working set is never sealed before it is done
-        self.unindexed: set[int] = set()
+        #: (a bitmap, not a set of ints: counsel.vault.workingset_rowids)
+        self.unindexed = RowidSet()
 
     @classmethod
     def from_parts(cls, parts: Iterable[tuple[str, bytes | bytearray | mmap]]) -> WorkingSet:
@@ -241,12 +251,24 @@ class WorkingSet:
             ws.all_deadlines_stale()
         return ws
 
+    @property
+    def stale_deadlines(self) -> set[str]:
+        """Clients whose rows in ``deadlines`` are out of date (counsel.vault.deadlines
+        brings them up to date before they are read or sealed into the unlock cache)."""
+        if self._all_stale:
+            self._all_stale = False
+            self._stale.update(r[0] for r in self.db.execute(
+                "SELECT DISTINCT client_id FROM records WHERE kind IN (?, ?) "
+                "AND client_id IS NOT NULL", (Client.KIND, Plan.KIND)))
+        return self._stale
+
     def all_deadlines_stale(self) -> None:
         """Every client's deadlines and measures to be computed again (the clients of
-        plans whose client record is missing too)."""
-        self.stale_deadlines.update(r[0] for r in self.db.execute(
-            "SELECT DISTINCT client_id FROM records WHERE kind IN (?, ?) "
-            "AND client_id IS NOT NULL", (Client.KIND, Plan.KIND)))
+        plans whose client record is missing too).  Listed when first asked for: the ids
+        of 10k clients listed right after a rebuild are strings in the holes its
+        short-lived objects left, and each keeps the 1 MiB block of Python's allocator it
+        is in (~20 MB on the large demo vault until the next lock)."""
+        self._all_stale = True
 
     def to_parts(self, *, release: bool = False) -> Iterator[tuple[str, bytes]]:
         """Each part serialized, one at a time (each is one copy while it is sealed).
@@ -356,8 +378,9 @@ class WorkingSet:
 
     def insert(self, batch: Batch) -> None:
         """Insert a batch's rows, table by table (its rowids must be free)."""
-        self.stale_deadlines.update(
-            r[4] for r in batch.records if r[2] in DEADLINE_KINDS and r[4] is not None)
+        if not self._bulk:  # (a bulk load marks every client at its end: create_indexes)
+            self.stale_deadlines.update(
+                r[4] for r in batch.records if r[2] in DEADLINE_KINDS and r[4] is not None)
         for table, rows in batch.tables():
             if table == UNINDEXED:
                 self.unindexed.update(r[0] for r in rows)
@@ -384,9 +407,6 @@ class WorkingSet:
             if table == UNINDEXED:
                 self.unindexed.update(r[0] + shift for r in rows)
                 continue
-            if table == "records":
-                self.stale_deadlines.update(
-                    r[4] for r in rows if r[2] in DEADLINE_KINDS and r[4] is not None)
             marks = ",".join("?" * (len(rows[0]) - 1))
             cols = "(rowid, title, body)" if table.startswith("fts_") else ""
             self.db.executemany(
@@ -421,6 +441,9 @@ class WorkingSet:
         for sql in later:
             self.db.execute(sql)
         self._bulk = False
+        # every client's deadlines to be computed, not the ids of the rows as they went
+        # in (strings among the load's short-lived objects: see all_deadlines_stale)
+        self.all_deadlines_stale()
         give_back_freed_memory()
 
     # -- reads -------------------------------------------------------------------------

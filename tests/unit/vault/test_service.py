@@ -403,3 +403,19 @@ def test_record_ciphers_kept_are_bounded_and_made_again(
                 assert len(v._keys._ciphers) <= 2
     finally:
         v.lock()
+
+
+def test_the_client_list_shares_its_repeated_values(vault: Vault) -> None:
+    """The list is kept while the vault is open (10k clients on the large demo vault):
+    languages, municipalities, types and permit dates that many clients share are one
+    object each, not one per client; each client still shows its own."""
+    clients = [_client(f"Asiakas {i}", lang) for i, lang in enumerate(["so", "so", "ar"])]
+    clients = [c.replace(municipality="Tampere", permit_date=TODAY) for c in clients]
+    vault.save_many(clients)
+    rows = {r.id: r for r in vault.clients()}
+    a, b, c = (rows[x.id] for x in clients)
+    assert (a.municipality, a.languages, a.permit_date) == ("Tampere", ("so",), TODAY)
+    assert c.languages == ("ar",) and c.mother_tongue == "ar"
+    assert a.municipality is b.municipality is c.municipality
+    assert a.languages is b.languages and a.mother_tongue is b.mother_tongue
+    assert a.client_type is b.client_type and a.permit_date is b.permit_date

@@ -7,9 +7,9 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from wshelp import caseload, dump, every_kind
+from wshelp import DAY, caseload, dump, every_kind
 
-from counsel.domain import Encounter, Plan, WorkEntry
+from counsel.domain import Client, Encounter, Plan, WorkEntry
 from counsel.vault.workingset import WorkingSet
 
 
@@ -96,3 +96,38 @@ def test_parts_sealed_while_closing_are_freed_smallest_first_and_load_back_whole
     assert all(parts[i - 1][0] not in attached[i] for i in range(1, len(parts) - 1))
     assert dump(WorkingSet.from_parts(iter(parts))) == kept
     ws.close()
+
+
+def test_a_bulk_load_lists_its_stale_clients_only_when_asked() -> None:
+    """After a bulk load every client's deadlines are stale, but the ids are not read into
+    Python until someone asks (ids kept from the rows as they went in sat among the load's
+    short-lived objects and kept ~20 MB of Python's allocator); the answer is the same."""
+    others = [Client(name=f"Asiakas {i}") for i in range(3)]
+    recs = every_kind() + others + [Plan(client=others[0].id, made=DAY, goals="Kurssi"),
+                                    Plan(client="b" * 32, made=DAY, goals="Ei asiakasta")]
+    one = WorkingSet()
+    _apply(one, [(r.id, r.KIND, f"rev-{i}", r, None) for i, r in enumerate(recs)], many=False)
+    bulk = WorkingSet()
+    bulk.drop_indexes()
+    _apply(bulk, [(r.id, r.KIND, f"rev-{i}", r, None) for i, r in enumerate(recs)], many=True)
+    assert bulk._stale == set()  # nothing kept while the rows go in
+    bulk.create_indexes()
+    assert bulk._stale == set()  # nor right after
+    assert bulk.stale_deadlines == one.stale_deadlines != set()
+    bulk.stale_deadlines.clear()  # (brought up to date) stays so
+    assert bulk.stale_deadlines == set()
+
+
+def test_each_part_keeps_a_small_page_cache() -> None:
+    """An in-memory part's pages are all in memory already: SQLite's page cache of 2 MB per
+    part was a second copy (a rebuild filled all five).  A part loaded from the unlock cache
+    is attached anew, so it gets the setting again."""
+    from counsel.vault.workingset import CACHE_KIB, PARTS
+
+    ws = WorkingSet()
+    _apply(ws, [(r.id, r.KIND, f"rev-{i}", r, None) for i, r in enumerate(every_kind())],
+           many=True)
+    for w in (ws, WorkingSet.from_parts(ws.to_parts())):
+        assert [w.db.execute(f"PRAGMA {p}.cache_size").fetchone()[0] for p in PARTS] == \
+            [-CACHE_KIB] * len(PARTS)
+        assert CACHE_KIB < 2000
