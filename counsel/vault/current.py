@@ -20,7 +20,16 @@ from typing import Any
 from counsel.domain import RECORD_TYPES, Record, WorkEntry
 from counsel.domain.codec import from_dict
 from counsel.errors import IntegrityError, RecordNotFound, ValidationError
-from counsel.vault import bulkrows, deadlines, envelope, integrity, rebuild, rebuildpool, snapshot
+from counsel.vault import (
+    bulkrows,
+    deadlines,
+    envelope,
+    integrity,
+    rebuild,
+    rebuildpool,
+    snapshot,
+    workingset_direct,
+)
 from counsel.vault.keyring import UnlockedKeys
 from counsel.vault.payload import RevisionCipher
 from counsel.vault.store import Store, StoredRevision
@@ -85,7 +94,9 @@ class Current:
         seq = snapshot.read_seq(self._cache) if self._cache is not None else None
         if self._cache is not None and seq is not None and seq <= self._store.max_seq():
             try:
-                parts = snapshot.read(self._cache, self._snapshot_key, self._keys.vault_id)
+                # each part decrypted into memory SQLite then takes over (no copy)
+                parts = snapshot.read(self._cache, self._snapshot_key, self._keys.vault_id,
+                                      workingset_direct.allocate)
                 ws = WorkingSet.from_parts(parts)
             except (snapshot.Unusable, sqlite3.Error):
                 log.warning("unlock cache unusable; rebuilding the working set")

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -145,9 +145,11 @@ def _layout(fp: BinaryIO, key: bytes, vault_id: str, seq: int, file_id: bytes
         parts.append((name, size, chunks))
 
 
-def read(path: Path, key: bytes, vault_id: str
-         ) -> Iterator[tuple[str, mmap.mmap | bytearray]]:
+def read(path: Path, key: bytes, vault_id: str,
+         buffer: Callable[[int], Any] | None = None) -> Iterator[tuple[str, Any]]:
     """Yield the cache's parts one at a time, largest first, each authenticated.
+    ``buffer(size)``: where a part is decrypted (None from it: an anonymous mapping; one
+    with an ``array`` attribute is decrypted into that, counsel.vault.workingset_direct).
 
     Raises :class:`Unusable` (possibly after some parts) when anything is wrong: the
     caller discards what it loaded and rebuilds.
@@ -171,8 +173,10 @@ def read(path: Path, key: bytes, vault_id: str
             # its own mapping, given back to the system the moment it is freed (a heap
             # block of this size could stay in the process after the part is loaded), each
             # chunk decrypted straight into it
-            out = _buffer(size)
-            view = memoryview(out)
+            out = buffer(size) if buffer is not None else None
+            if out is None:
+                out = _buffer(size)
+            view = memoryview(getattr(out, "array", out)).cast("B")
             try:
                 offset = 0
                 for i, (at, length) in enumerate(chunks):

@@ -22,7 +22,7 @@ from typing import Any
 
 from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
 from counsel.domain.codec import to_dict
-from counsel.vault import textnorm, workingset_pieces
+from counsel.vault import textnorm, workingset_direct, workingset_pieces
 from counsel.vault.rows import actions_json, index_text, iso, work_from_row
 from counsel.vault.workingset_rowids import RowidSet
 from counsel.vault.workingset_schema import (  # noqa: F401 - names of the layout
@@ -213,7 +213,8 @@ class WorkingSet:
         self.unindexed = RowidSet()
 
     @classmethod
-    def from_parts(cls, parts: Iterable[tuple[str, bytes | bytearray | mmap]]) -> WorkingSet:
+    def from_parts(cls, parts: Iterable[tuple[str, bytes | bytearray | mmap | Any]]
+                   ) -> WorkingSet:
         """Load the parts one by one (each buffer can be freed once it is loaded)."""
         conn = _connect()
         try:
@@ -221,7 +222,10 @@ class WorkingSet:
             for name, data in parts:
                 if name not in PARTS or name in seen:
                     raise sqlite3.DatabaseError("unexpected working-set part")
-                conn.deserialize(data, name=name)
+                if isinstance(data, workingset_direct.Part):
+                    workingset_direct.hand_over(conn, name, data)  # (not copied)
+                else:
+                    conn.deserialize(data, name=name)
                 seen.add(name)
                 del data
             if "main" not in seen:
