@@ -198,3 +198,26 @@ def test_cache_and_temp_files_hold_no_plaintext(tmp_path: Path,
     assert sorted(p.name for p in path.parent.iterdir() if not p.name.startswith("p.vault-")) \
         == ["p.vault", "p.vault.wscache"]  # no temporary file of the cache left
     assert list(tmpdir.iterdir()) == []
+
+
+def test_a_part_that_cannot_be_compacted_at_lock_is_not_sealed_and_the_vault_locks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts are rewritten full before they are sealed at lock, without a journal; if that
+    fails (here SQLite refuses: a statement still reading) nothing of it is sealed, the
+    cache file stays as it was, and the keys are dropped all the same."""
+    path = tmp_path / "c.vault"
+    _cached_vault(path, "Kept Name", monkeypatch)
+    cache = snapshot.cache_path(path)
+    before = cache.read_bytes()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    v = Vault.unlock(path, PASS)
+    v._current.snapshot_seq = -1  # (sealed again at this lock)
+    reading = v._current.ws.db.execute("SELECT * FROM records")
+    reading.fetchone()
+    v.lock()
+    assert v.locked
+    assert cache.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == files  # (no temporary file left)
+    v = Vault.unlock(path, PASS)
+    assert v.snapshot_seq >= 0 and [c.name for c in v.clients("kept")] == ["Kept Name"]
+    v.lock()
