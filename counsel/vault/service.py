@@ -4,6 +4,7 @@ A small front over parts (as Anki's ``Collection`` over its managers), each with
 interface and its own module:
 
     keyring   UnlockedKeys: the keys while open; create/unlock/recover/join; passphrase
+    keymethods  the key methods of the front (passphrase, recovery code, generations, escrow)
     records   Records: the save path — encode → seal → append revision → update working set
     current   Current: the working set kept in step with the heads (and its unlock cache)
     reading   Reading: named queries (get, all, of_client, clients, search, history, …)
@@ -22,14 +23,13 @@ store's; storage writes are serialised) and refuses to work once the vault is lo
 
 from __future__ import annotations
 
-import functools
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from counsel.domain import Encounter, Record
 from counsel.errors import KnownError, VaultError
@@ -39,10 +39,12 @@ from counsel.vault.agenda import Agenda
 from counsel.vault.audit import AuditLog
 from counsel.vault.backupport import BackupPort
 from counsel.vault.check import check
-from counsel.vault.current import SNAPSHOT_KEY, open_checked
+from counsel.vault.current import open_checked
 from counsel.vault.drafts import Drafts
 from counsel.vault.kdf import KdfParams
-from counsel.vault.keyring import Opening, Rotation, UnlockedKeys
+from counsel.vault.keymethods import KeyMethods
+from counsel.vault.keymethods import unlocked as _unlocked
+from counsel.vault.keyring import Opening, UnlockedKeys
 from counsel.vault.keys import VAULT_KEY_ID, Keyring, subkey
 from counsel.vault.local import LocalSecrets
 from counsel.vault.payload import RevisionCipher
@@ -70,19 +72,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def _unlocked(method: Callable[Concatenate[Vault, P], T]) -> Callable[Concatenate[Vault, P], T]:
-    """Run under the vault's lock, refusing once the vault is locked."""
-
-    def run(self: Vault, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        with self._lock:
-            self._keys.require()
-            return method(self, *args, **kwargs)
-
-    functools.update_wrapper(run, method)
-    return run
-
-
-class Vault:
+class Vault(KeyMethods):
     """An unlocked vault. Construct with ``create``, ``unlock``, ``recover`` or ``join``."""
 
     def __init__(self, st: Store, ring: Keyring, umk: bytes, vault_keys: list[bytes],
@@ -183,113 +173,12 @@ class Vault:
         """A local copy of a team vault whose key a grant delivered (counsel.teams)."""
         return cls._open_new(keyring.adopt(Path(path), vault_id, vault_key, passphrase, kdf))
 
-    @_unlocked
-    def identity_key(self) -> bytes:
-        """The key the account's identity keys are sealed under (counsel.teams.identity):
-        derived from the vault's base key, so every device of the account opens them and
-        a key rotation does not lock them out."""
-        return self._keys.subkey("account identity")
-
-    @_unlocked
-    def team_key(self) -> bytes:
-        """This vault's key, to grant it to a team member (counsel.teams.grants); only a
-        team vault's key is ever granted."""
-        return self._keys.require()
-
     @classmethod
     def recover_with_master(cls, path: Path, open_master: Callable[[bytes], bytes],
                             new_passphrase: str) -> Vault:
         """Organisation recovery (counsel.org): ``open_master`` opens the escrowed master
         key kept in the file; sets a new passphrase."""
         return cls.open(keyring.recover_with_master(Path(path), open_master, new_passphrase))
-
-    @_unlocked
-    def escrow_master(self, seal: Callable[[bytes], bytes]) -> bytes:
-        """The master key sealed by ``seal`` (to the organisation), kept in the file too.
-        Every key rotation changes the master key: make the escrow again after one
-        (``counsel.org.recovery.refresh_escrow``)."""
-        return self._keys.escrow_master(seal)
-
-    @_unlocked
-    def escrow_record(self) -> bytes | None:
-        """The escrow kept in this file, if any."""
-        return self._keys.escrow_record()
-
-    def export_keyring(self) -> dict[str, Any]:
-        """Everything another device needs besides the passphrase; all of it wrapped."""
-        return self._keys.ring.to_json()
-
-    def take_recovery_code(self) -> str | None:
-        """The recovery code made when this vault was opened by ``recover`` (once)."""
-        code, self._issued_code = self._issued_code, None
-        return code
-
-    # -- key generations (counsel.vault.generations) ------------------------------------
-    @property
-    def key_generation(self) -> int:
-        """The newest key generation; new writes are sealed under it."""
-        return self._keys.generation
-
-    @_unlocked
-    def change_passphrase(self, old: str, new: str) -> str | None:
-        """Change the passphrase and rotate the keys (an old copy of this file with the old
-        passphrase cannot read what is written next).  Returns a new recovery code when
-        the vault's keyring predates key generations (show it once), else None."""
-        code = self._keys.change_passphrase(old, new).recovery_code
-        self._rekey_caches()
-        return code
-
-    @_unlocked
-    def new_recovery_code(self) -> str:
-        """Replace the recovery code and rotate the keys (the old printed one stops working,
-        also with an old copy of this file)."""
-        code = self._keys.new_recovery_code()
-        self._rekey_caches()
-        return code
-
-    @_unlocked
-    def rotate_keys(self) -> Rotation:
-        """A new key generation with the same passphrase (and recovery code, unless the
-        keyring predates generations: then ``Rotation.recovery_code`` is a new one)."""
-        done = self._keys.rotate()
-        self._rekey_caches()
-        return done
-
-    @_unlocked
-    def generation_key(self, generation: int) -> bytes:
-        """Vault key ``generation`` (to grant it to a team member, counsel.teams)."""
-        return self._keys.vault_key(generation)
-
-    @_unlocked
-    def adopt_generation(self, generation: int, key: bytes) -> None:
-        """Install vault key ``generation`` received from elsewhere (a team grant) as the
-        newest; new writes are sealed under it.  Only the next generation is taken."""
-        self._keys.add_generation(generation, key)
-        self._rekey_caches()
-
-    @_unlocked
-    def offer_keyring(self, offered: dict[str, Any]) -> keyoffer.Verdict:
-        """Judge the sync server's keyring (``counsel.vault.keyoffer``): a newer generation
-        another device made is kept until its passphrase is typed here."""
-        verdict = self._keys.offer(offered)
-        if verdict is keyoffer.Verdict.ADOPTED:
-            self._rekey_caches()
-            self._current.refresh(list(self._current.waiting))
-        return verdict
-
-    @property
-    def pending_generation(self) -> int:
-        """The generation of a newer keyring waiting for its passphrase here (0: none)."""
-        with self._lock:
-            ring = self._keys.pending()
-            return ring.generation if ring is not None else 0
-
-    def _rekey_caches(self) -> None:
-        """The unlock cache under the newest generation (an old copy's keys must not open
-        a cache written after the rotation)."""
-        key, sealed = self._keys.new_local_key(SNAPSHOT_KEY)
-        self.store.set_meta({"snapshot_key": sealed})
-        self._current.replace_snapshot_key(key)
 
     @property
     def locked(self) -> bool:
