@@ -20,11 +20,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from mmap import mmap
 from typing import Any
 
-from counsel.domain import Client, Contact, Encounter, Plan, Record, Reminder, WorkEntry
-from counsel.domain.codec import to_dict
+from counsel.domain import Client, Encounter, Plan, Record, WorkEntry
 from counsel.errors import VaultError
-from counsel.vault import textnorm, workingset_direct, workingset_pieces
-from counsel.vault.rows import actions_json, index_text, iso, work_from_row
+from counsel.vault import workingset_direct, workingset_pieces
+from counsel.vault.rows import index_text, work_from_row
+
+# (the batch's names are used from here too)
+from counsel.vault.workingset_batch import KEEP_JSON as KEEP_JSON
+from counsel.vault.workingset_batch import UNINDEXED as UNINDEXED
+from counsel.vault.workingset_batch import Batch as Batch
 from counsel.vault.workingset_rowids import RowidSet
 from counsel.vault.workingset_schema import (  # noqa: F401 - names of the layout
     ADDED_PARTS,
@@ -45,13 +49,6 @@ def _connect() -> sqlite3.Connection:
     for part in PARTS[1:]:
         conn.execute(f"ATTACH DATABASE ':memory:' AS {part}")
     return conn
-
-
-#: Kinds whose full JSON is kept in memory (short records).  Encounters are not (their
-#: bodies are decrypted on demand); work entries are rebuilt from the ``work`` columns.
-# audit entries, consents and disclosures are read whole in lists (counsel.records)
-KEEP_JSON = {Client.KIND, Contact.KIND, Plan.KIND, Reminder.KIND, "setting", "audit", "consent",
-             "disclosure", "client_setting"}
 
 
 _TYPED_TABLES = {Client.KIND: "clients", Encounter.KIND: "encounters", WorkEntry.KIND: "work"}
@@ -78,112 +75,6 @@ def give_back_freed_memory() -> None:
 #: from the part's buffer.  The large demo vault: 2-10 MB less (a rebuild fills every
 #: part's cache), and no slower list, search or report (docs/performance.md)
 CACHE_KIB = 256
-
-#: not a table: the rowids of a batch's encounters whose note text is indexed later
-#: (:attr:`WorkingSet.unindexed`)
-UNINDEXED = "unindexed"
-
-
-class Batch:
-    """The working-set rows of many records, inserted table by table with ``executemany``
-    (:meth:`WorkingSet.insert`): one save is a batch of one, a rebuild batches thousands."""
-
-    def __init__(self, *, defer_bodies: bool = False) -> None:
-        #: encounters' note text left out of the index for a later pass (a rebuild: the
-        #: client list is ready sooner); their rowids go to ``unindexed``
-        self.defer_bodies = defer_bodies
-        self.clear()
-
-    def clear(self) -> None:
-        self.unindexed: list[tuple[int]] = []
-        self.records: list[tuple[Any, ...]] = []
-        self.clients: list[tuple[Any, ...]] = []
-        self.encounters: list[tuple[Any, ...]] = []
-        self.actions: list[tuple[Any, ...]] = []
-        self.work: list[tuple[Any, ...]] = []
-        self.fts_clients: list[tuple[Any, ...]] = []
-        self.fts_all: list[tuple[Any, ...]] = []
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def tables(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
-        return [("records", self.records), ("clients", self.clients),
-                ("encounters", self.encounters), ("actions", self.actions),
-                ("work", self.work), ("fts_clients", self.fts_clients),
-                ("fts_all", self.fts_all), (UNINDEXED, self.unindexed)]
-
-    def add_record(self, rowid: int, record_id: str, kind: str, rev_id: str, record: Record,
-                   *, conflict: bool = False, data_json: str | None = None) -> None:
-        """The rows of a decoded record (every kind)."""
-        data = None
-        if kind in KEEP_JSON:
-            data = (
-                data_json
-                if data_json is not None
-                else json.dumps(to_dict(record), ensure_ascii=False)
-            )
-        self.records.append(
-            (rowid, record_id, kind, rev_id, record.client_id, int(conflict), data))
-        title, body = index_text(record)
-        if title or body:
-            (self.fts_clients if isinstance(record, Client) else self.fts_all).append(
-                (rowid, title, body))
-        if isinstance(record, Client):
-            self.clients.append((
-                rowid,
-                record.name,
-                record.preferred_name,
-                textnorm.normalize(record.name),
-                iso(record.birth_date),
-                record.mother_tongue,
-                " ".join(x.code for x in record.languages),
-                record.municipality,
-                record.client_type.value,
-                int(record.interpreter_needed),
-                record.interpreter_language,
-                int(record.active),
-                iso(record.permit_date),
-                record.permit_basis.value if record.permit_basis else None,
-                iso(record.started),
-                record.literacy.value if record.literacy else None,
-                iso(record.ended),
-            ))
-        elif isinstance(record, Encounter):
-            self.encounters.append((
-                rowid,
-                record.client,
-                iso(record.date),
-                iso(record.start),
-                record.minutes,
-                record.place.value,
-                record.interpreter_mode.value,
-                record.interpreter_language,
-                ",".join(g.value for g in record.given),
-                ",".join(o.value for o in record.obstacles),
-                actions_json(record.actions) if record.actions else None,
-                record.author,
-            ))
-            self.actions.extend(
-                (rowid, i, record.client, a.due.isoformat())
-                for i, a in enumerate(record.actions) if a.due is not None and not a.done)
-        elif isinstance(record, WorkEntry):
-            self.work.append((
-                rowid,
-                record.client,
-                iso(record.date),
-                iso(record.start),
-                record.minutes,
-                record.kind.value,
-                record.channel.value,
-                record.party_kind.value if record.party_kind else None,
-                record.contact,
-                record.encounter,
-                record.source,
-                record.what,
-                record.author,
-            ))
-
 
 class WorkingSet:
     def __init__(self, conn: sqlite3.Connection | None = None) -> None:
