@@ -132,10 +132,13 @@ class ChainStore:
         )
         return len(ids)
 
-    def heads_as_bytes(self) -> list[tuple[bytes]]:
-        """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest)."""
+    def heads_as_bytes(self, from_record: str | None = None) -> list[tuple[bytes]]:
+        """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest); only
+        those whose record id sorts at or after ``from_record`` if given."""
         with self.lock:
-            return self.conn.execute(headscheck.SQL).fetchall()
+            if from_record is None:
+                return self.conn.execute(headscheck.SQL).fetchall()
+            return self.conn.execute(headscheck.SQL_FROM, (from_record,)).fetchall()
 
     def all_heads(self) -> list[tuple[str, str]]:
         with self.lock:

@@ -7,9 +7,11 @@ On a large vault (312k heads) that is ~0.35 s of one core — SQLite building a 
 object per row and a hash each — and under the GIL it cannot overlap the other half of
 the unlock, loading the working set from the unlock cache.  A helper process can: it is
 given the file's path and the digest's subkey (over a pipe, never a file or the command
-line), reads heads and chain counts in one read transaction and prints them.  The check
-itself stays whole and before the vault is handed out: the caller waits for the answer and
-compares it with the sealed state exactly as before.
+line), reads the chain counts and hashes the heads rows whose record id sorts below
+``SPLIT`` in one read transaction and prints them; the vault's process hashes the other rows
+once its working set is loaded (the digest is an XOR: the halves combine).  The check itself
+stays whole and before the vault is handed out: the caller waits for the answer and compares
+the combined digest with the sealed state exactly as before.
 
 Anything that goes wrong (no interpreter to start, a frozen build, a crash, a malformed
 answer) falls back to computing the digest in-process — the answer is the same, only
@@ -35,6 +37,12 @@ log = logging.getLogger("counsel.vault")
 
 #: every heads row as ``record_id NUL rev_id`` bytes (what the row hashes are taken of)
 SQL = "SELECT CAST(record_id || char(0) || rev_id AS BLOB) FROM heads"
+#: the heads rows the helper hashes are those whose record id sorts below this; the vault's
+#: process hashes the rest once its working set is loaded (record ids are mostly random hex:
+#: about half each).  The digest is an XOR, so the two halves simply combine.
+SPLIT = "8"
+SQL_BELOW = SQL + " WHERE record_id < ?"
+SQL_FROM = SQL + " WHERE record_id >= ?"
 #: per device: number of chained changes held, highest change number (a gap: deleted ones)
 CHAIN_COUNTS_SQL = ("SELECT device_id, COUNT(DISTINCT counter), MAX(counter) FROM revisions "
                     "WHERE counter > 0 GROUP BY device_id")
@@ -79,20 +87,22 @@ def chain_counts(rows: Iterable[tuple[str, int, int]]) -> dict[str, tuple[int, i
 
 @dataclasses.dataclass(frozen=True)
 class Facts:
-    """What the check needs from the whole file: the keyed heads digest and row count,
-    and each device's chain counts."""
+    """What the helper found in the file: the keyed digest and number of the heads rows
+    whose record id sorts below ``split`` (the caller hashes the rest), and each device's
+    chain counts."""
     heads: tuple[int, int]
     chains: dict[str, tuple[int, int]]
+    split: str = SPLIT
 
 
-def facts_of_file(path: Path, key: bytes) -> Facts:
+def facts_of_file(path: Path, key: bytes, split: str = SPLIT) -> Facts:
     """The facts of the vault file at ``path``, read in one read transaction."""
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA query_only=1")
         conn.execute("BEGIN")
-        heads = fold(keyed_all(key, conn.execute(SQL).fetchall()))
-        return Facts(heads, chain_counts(conn.execute(CHAIN_COUNTS_SQL)))
+        heads = fold(keyed_all(key, conn.execute(SQL_BELOW, (split,)).fetchall()))
+        return Facts(heads, chain_counts(conn.execute(CHAIN_COUNTS_SQL)), split)
     finally:
         conn.close()
 
@@ -100,8 +110,10 @@ def facts_of_file(path: Path, key: bytes) -> Facts:
 class Pending:
     """A digest being computed by the helper process."""
 
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], split: str = SPLIT) -> None:
         self._proc = proc
+        #: the helper hashes the heads rows whose record id sorts below this
+        self.split = split
 
     def result(self) -> Facts | None:
         """The helper's answer, or None if it gave no usable one."""
@@ -118,7 +130,8 @@ class Pending:
         try:
             answer = json.loads(out)
             chains = {str(d): (int(n), int(m)) for d, (n, m) in answer["chains"].items()}
-            return Facts((int(answer["heads"], 16), int(answer["count"])), chains)
+            return Facts((int(answer["heads"], 16), int(answer["count"])), chains,
+                         str(answer["split"]))
         except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("heads check helper gave no answer; checking in-process")
             return None
@@ -139,7 +152,7 @@ def start(path: Path | None, key: bytes | None, heads: int) -> Pending | None:
         return None
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-I", os.path.abspath(__file__), str(path)],
+            [sys.executable, "-I", os.path.abspath(__file__), str(path), SPLIT],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             close_fds=True)
     except OSError as exc:
@@ -160,9 +173,9 @@ def start(path: Path | None, key: bytes | None, heads: int) -> Pending | None:
 
 def _main() -> int:
     key = bytes.fromhex(sys.stdin.readline().strip())
-    facts = facts_of_file(Path(sys.argv[1]), key)
+    facts = facts_of_file(Path(sys.argv[1]), key, sys.argv[2])
     sys.stdout.write(json.dumps({"heads": f"{facts.heads[0]:032x}", "count": facts.heads[1],
-                                 "chains": facts.chains}) + "\n")
+                                 "chains": facts.chains, "split": facts.split}) + "\n")
     return 0
 
 

@@ -168,6 +168,9 @@ class Keeper:
                     "Change #{n} of device {device} is missing from this vault file or was "
                     "replaced (the file was rolled back or edited).").format(
                         n=counter, device=device[:8])
+        # this process's half of the heads digest first, while the helper does the other
+        mine = heads_digest(self.state.key, st.heads_as_bytes(pending.split)) \
+            if pending is not None else None
         facts = pending.result() if pending is not None else None
         chains = facts.chains if facts is not None else st.chain_counts()
         for device, (count, top) in sorted(chains.items()):
@@ -179,8 +182,10 @@ class Keeper:
             found[record] = _("Revisions of this record were relabelled with an erased "
                               "client's key (the file was edited).")
         # only the heads are compared here (the tips were checked above, one by one)
-        heads = facts.heads if facts is not None else \
-            heads_digest(self.state.key, st.heads_as_bytes())
+        if facts is None or mine is None or pending is None or facts.split != pending.split:
+            heads = heads_digest(self.state.key, st.heads_as_bytes())
+        else:  # the helper hashed the rows below the split, this process the rest
+            heads = (facts.heads[0] ^ mine[0], facts.heads[1] + mine[1])
         if heads != (self.state.heads, self.state.count):
             leaves = st.true_leaves()
             shown: dict[str, set[str]] = {}

@@ -39,6 +39,9 @@ def _made(tmp_path: Path) -> Path:
     v, _ = Vault.create(path, PASS, kdf=KdfParams.fast_for_tests())
     v.save(Contact(id="contact1", name="First name"))
     v.save(v.get("contact1").replace(name="Second name"))  # type: ignore[attr-defined]
+    # a record whose id sorts below the split: its head is hashed by the helper, not here
+    v.save(Contact(id="0contact", name="Old zero"))
+    v.save(v.get("0contact").replace(name="New zero"))  # type: ignore[attr-defined]
     for i in range(30):
         v.save(Client(name=f"Client {i}"))
     v.lock()
@@ -55,10 +58,10 @@ def _sql(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[ob
         conn.close()
 
 
-def _point_back(path: Path) -> None:
-    first = _sql(path, "SELECT rev_id FROM revisions WHERE record_id='contact1' "
-                 "ORDER BY local_seq")[0][0]
-    _sql(path, "UPDATE heads SET rev_id=? WHERE record_id='contact1'", (first,))
+def _point_back(path: Path, record: str = "contact1") -> None:
+    first = _sql(path, "SELECT rev_id FROM revisions WHERE record_id=? ORDER BY local_seq",
+                 (record,))[0][0]
+    _sql(path, "UPDATE heads SET rev_id=? WHERE record_id=?", (first, record))
 
 
 def test_the_helper_gives_the_in_process_answer(tmp_path: Path,
@@ -70,14 +73,20 @@ def test_the_helper_gives_the_in_process_answer(tmp_path: Path,
     pending = headscheck.start(path, key, 1)
     assert pending is not None
     got = pending.result()
+    assert got is not None
     st = Store.open(path)
     try:
-        want = headscheck.Facts(integrity.heads_digest(key, st.heads_as_bytes()),
-                                st.chain_counts())
+        whole = integrity.heads_digest(key, st.heads_as_bytes())
+        rest = integrity.heads_digest(key, st.heads_as_bytes(got.split))
+        want = headscheck.Facts(integrity.heads_digest(
+            key, [r for r in st.heads_as_bytes() if r[0].decode() < got.split]),
+            st.chain_counts())
     finally:
         st.close()
-    assert got == want and want.heads[1] == 31  # the contact and 30 clients
-    assert sum(n for n, _top in want.chains.values()) == 32  # and the contact's rename
+    assert got == want and whole[1] == 32  # the two contacts and 30 clients
+    assert 0 < got.heads[1] < 32  # both halves hold rows
+    assert (got.heads[0] ^ rest[0], got.heads[1] + rest[1]) == whole
+    assert sum(n for n, _top in want.chains.values()) == 34  # and the contacts' renames
     # the key went over the pipe, not the command line (visible to every user in ps)
     assert helper_always and not any(key.hex() in arg for arg in helper_always[0])
 
@@ -108,11 +117,14 @@ def test_an_untouched_vault_opens_without_damage_through_the_helper(
     assert helper_always, "the helper process was not used"
 
 
+@pytest.mark.parametrize("record,old,new", [("contact1", "First name", "Second name"),
+                                            ("0contact", "Old zero", "New zero")])
 @pytest.mark.parametrize("cached", [False, True])
 def test_a_head_pointed_back_is_found_and_not_shown(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     helper_always: list[list[str]],
-                                                    cached: bool) -> None:
+                                                    cached: bool, record: str, old: str,
+                                                    new: str) -> None:
     """Without a cache the working set is first built from the tampered heads (it shows
     the older name); the check, answered by the helper, finds the damage and the working
     set is rebuilt from the repaired file before the vault is handed out."""
@@ -121,12 +133,13 @@ def test_a_head_pointed_back_is_found_and_not_shown(tmp_path: Path,
     if cached:
         Vault.unlock(path, PASS).lock()  # writes the unlock cache
     assert current.snapshot.cache_path(path).exists() is cached
-    _point_back(path)
+    assert (record < headscheck.SPLIT) is (record == "0contact")  # one in each half
+    _point_back(path, record)
     v = Vault.unlock(path, PASS)
     try:
-        assert "contact1" in v.damaged()
-        assert v.get("contact1").name == "Second name"  # type: ignore[attr-defined]
-        assert not v.search("First name")
+        assert record in v.damaged()
+        assert v.get(record).name == new  # type: ignore[attr-defined]
+        assert not v.search(old)
     finally:
         v.lock()
     assert helper_always
