@@ -132,6 +132,15 @@ class ChainStore:
         )
         return len(ids)
 
+    def heads_digest(self, key: bytes, from_record: str | None = None) -> tuple[int, int]:
+        """The keyed heads digest (:mod:`counsel.vault.headscheck`) of every heads row, or of
+        those whose record id sorts at or after ``from_record``; read in chunks."""
+        with self.lock:
+            if from_record is None:
+                return headscheck.digest_rows(key, self.conn.execute(headscheck.SQL))
+            return headscheck.digest_rows(
+                key, self.conn.execute(headscheck.SQL_FROM, (from_record,)))
+
     def heads_as_bytes(self, from_record: str | None = None) -> list[tuple[bytes]]:
         """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest); only
         those whose record id sorts at or after ``from_record`` if given."""

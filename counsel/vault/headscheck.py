@@ -81,6 +81,17 @@ def fold(blob: bytes) -> tuple[int, int]:
     return folded, count
 
 
+def digest_rows(key: bytes, cursor: sqlite3.Cursor, size: int = 16384) -> tuple[int, int]:
+    """:func:`fold` of :func:`keyed_all` over a cursor's rows, ``size`` rows at a time (the
+    XOR folds chunk by chunk: no list of every row and hash in memory at once)."""
+    digest = count = 0
+    while rows := cursor.fetchmany(size):
+        part, n = fold(keyed_all(key, rows))
+        digest ^= part
+        count += n
+    return digest, count
+
+
 def chain_counts(rows: Iterable[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
     return {str(d): (int(n), int(m)) for d, n, m in rows}
 
@@ -101,7 +112,7 @@ def facts_of_file(path: Path, key: bytes, split: str = SPLIT) -> Facts:
     try:
         conn.execute("PRAGMA query_only=1")
         conn.execute("BEGIN")
-        heads = fold(keyed_all(key, conn.execute(SQL_BELOW, (split,)).fetchall()))
+        heads = digest_rows(key, conn.execute(SQL_BELOW, (split,)))
         return Facts(heads, chain_counts(conn.execute(CHAIN_COUNTS_SQL)), split)
     finally:
         conn.close()

@@ -169,8 +169,8 @@ class Keeper:
                     "replaced (the file was rolled back or edited).").format(
                         n=counter, device=device[:8])
         # this process's half of the heads digest first, while the helper does the other
-        mine = heads_digest(self.state.key, st.heads_as_bytes(pending.split)) \
-            if pending is not None else None
+        mine = st.heads_digest(self.state.key, pending.split) \
+            if pending is not None and self.state.key is not None else None
         facts = pending.result() if pending is not None else None
         chains = facts.chains if facts is not None else st.chain_counts()
         for device, (count, top) in sorted(chains.items()):
@@ -183,7 +183,8 @@ class Keeper:
                               "client's key (the file was edited).")
         # only the heads are compared here (the tips were checked above, one by one)
         if facts is None or mine is None or pending is None or facts.split != pending.split:
-            heads = heads_digest(self.state.key, st.heads_as_bytes())
+            heads = heads_digest(self.state.key, st.heads_as_bytes()) if self.state.key is None \
+                else st.heads_digest(self.state.key)
         else:  # the helper hashed the rows below the split, this process the rest
             heads = (facts.heads[0] ^ mine[0], facts.heads[1] + mine[1])
         if heads != (self.state.heads, self.state.count):

@@ -187,3 +187,16 @@ def test_small_vaults_and_old_states_are_checked_in_process(tmp_path: Path) -> N
     assert headscheck.start(tmp_path / "v.vault", b"k" * 32, headscheck.THRESHOLD - 1) is None
     assert headscheck.start(tmp_path / "v.vault", None, 10**6) is None  # format-1 state
     assert headscheck.start(None, b"k" * 32, 10**6) is None  # in-memory store
+
+
+def test_the_digest_read_in_chunks_is_the_whole_digest(tmp_path: Path) -> None:
+    path = _made(tmp_path)
+    key = b"k" * 32
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(headscheck.SQL).fetchall()
+        whole = headscheck.fold(headscheck.keyed_all(key, rows))
+        assert headscheck.digest_rows(key, conn.execute(headscheck.SQL), size=3) == whole
+        assert whole[1] == 32
+    finally:
+        conn.close()
