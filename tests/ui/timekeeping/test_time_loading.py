@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 
-def test_time_page_shows_loading_until_the_overview_arrives(qtbot, window, monkeypatch):
+
+@pytest.fixture
+def held_overview(monkeypatch):  # type: ignore[no-untyped-def]
+    """The Time page's numbers held back until the returned event is set (after the
+    background work queued so far is done)."""
     from counsel.timekeeping import report_query
     from counsel_ui.common import ops
-    from counsel_ui.timekeeping.page import TimePage
 
     ops.wait_idle()
     release = threading.Event()
@@ -19,6 +23,14 @@ def test_time_page_shows_loading_until_the_overview_arrives(qtbot, window, monke
         return real(*args, **kwargs)
 
     monkeypatch.setattr(report_query, "overview", slow)
+    yield release
+    release.set()
+
+
+def test_time_page_shows_loading_until_the_overview_arrives(qtbot, window, held_overview):
+    from counsel_ui.timekeeping.page import TimePage
+
+    release = held_overview
     page = TimePage(window.session)
     qtbot.addWidget(page)
     page.show()
@@ -62,7 +74,7 @@ def test_split_model_sorts_itself(qtbot):
 
 
 def test_time_page_made_behind_makes_its_tables_when_shown_and_shows_the_same(
-        qtbot, window, monkeypatch):  # type: ignore[no-untyped-def]
+        qtbot, window, request):  # type: ignore[no-untyped-def]
     """A Time page made behind Today (the first second after unlock opens it with the quick
     log and the client list, in one turn) makes its indicator box and tables only when it
     is shown or its numbers come; shown while calculating it says so, and once the numbers
@@ -70,8 +82,6 @@ def test_time_page_made_behind_makes_its_tables_when_shown_and_shows_the_same(
     import datetime as dt
 
     from counsel.domain import WorkEntry, WorkKind
-    from counsel.timekeeping import report_query
-    from counsel_ui.common import ops
     from counsel_ui.timekeeping.page import TimePage
 
     day = dt.date.today().replace(day=1)
@@ -79,15 +89,7 @@ def test_time_page_made_behind_makes_its_tables_when_shown_and_shows_the_same(
                                               start=dt.time(9), minutes=45),
                                     WorkEntry(kind=WorkKind.BACKGROUND, date=day,
                                               start=dt.time(11), minutes=20)])
-    ops.wait_idle()
-    release = threading.Event()
-    real = report_query.overview
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        release.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(report_query, "overview", slow)
+    release = request.getfixturevalue("held_overview")  # after the work entries are in
     page = TimePage(window.session)
     qtbot.addWidget(page)
     try:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rawsql import sql as _sql
 
 from counsel.domain import Client, Contact
 from counsel.vault import current, headscheck, integrity
@@ -46,16 +47,6 @@ def _made(tmp_path: Path) -> Path:
         v.save(Client(name=f"Client {i}"))
     v.lock()
     return path
-
-
-def _sql(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        rows = conn.execute(sql, params).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
 
 
 def _point_back(path: Path, record: str = "contact1") -> None:

@@ -4,12 +4,12 @@ damage in `check` (exit 3) and in the app, and the damage is remembered."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rawsql import sql as _sql
 
 from counsel.cli.main import main as cli_main
 from counsel.domain import Client, Contact
@@ -31,16 +31,6 @@ def _made(tmp_path: Path) -> Path:
     v.erase_client(gone.id)
     v.lock()
     return path
-
-
-def _sql(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        rows = conn.execute(sql, params).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
 
 
 def _first_rev(path: Path, record: str) -> str:
