@@ -141,13 +141,10 @@ class ChainStore:
             return headscheck.digest_rows(
                 key, self.conn.execute(headscheck.SQL_FROM, (from_record,)))
 
-    def heads_as_bytes(self, from_record: str | None = None) -> list[tuple[bytes]]:
-        """Every heads row as ``record_id NUL rev_id`` bytes (for the sealed digest); only
-        those whose record id sorts at or after ``from_record`` if given."""
+    def heads_as_bytes(self) -> list[tuple[bytes]]:
+        """Every heads row as ``record_id NUL rev_id`` bytes (the unkeyed format-1 digest)."""
         with self.lock:
-            if from_record is None:
-                return self.conn.execute(headscheck.SQL).fetchall()
-            return self.conn.execute(headscheck.SQL_FROM, (from_record,)).fetchall()
+            return self.conn.execute(headscheck.SQL).fetchall()
 
     def all_heads(self) -> list[tuple[str, str]]:
         with self.lock:

@@ -140,7 +140,7 @@ class Pending:
             return None
         try:
             answer = json.loads(out)
-            chains = {str(d): (int(n), int(m)) for d, (n, m) in answer["chains"].items()}
+            chains = chain_counts((d, n, m) for d, (n, m) in answer["chains"].items())
             return Facts((int(answer["heads"], 16), int(answer["count"])), chains,
                          str(answer["split"]))
         except (ValueError, KeyError, TypeError, AttributeError):

@@ -63,6 +63,11 @@ def _plain_all(rows: Iterable[tuple[bytes]]) -> bytes:
     return b"".join([hashlib.sha256(raw).digest()[:16] for (raw,) in rows])
 
 
+def _file_digest(st: Store, key: bytes | None) -> tuple[int, int]:
+    """The digest of the file's whole heads table (keyed: read in chunks)."""
+    return heads_digest(None, st.heads_as_bytes()) if key is None else st.heads_digest(key)
+
+
 @dataclasses.dataclass
 class LocalState:
     tips: dict[str, tuple[int, str]]
@@ -100,7 +105,7 @@ class LocalState:
         state = cls({d: (r.counter, history.chain_hash(vault_id, r))
                      for d, r in st.chain_tips().items()}, key=key)
         # the same bytes _row_hash hashes, made by SQLite
-        state.heads, state.count = heads_digest(key, st.heads_as_bytes())
+        state.heads, state.count = _file_digest(st, key)
         return state
 
 
@@ -183,8 +188,7 @@ class Keeper:
                               "client's key (the file was edited).")
         # only the heads are compared here (the tips were checked above, one by one)
         if facts is None or mine is None or pending is None or facts.split != pending.split:
-            heads = heads_digest(self.state.key, st.heads_as_bytes()) if self.state.key is None \
-                else st.heads_digest(self.state.key)
+            heads = _file_digest(st, self.state.key)
         else:  # the helper hashed the rows below the split, this process the rest
             heads = (facts.heads[0] ^ mine[0], facts.heads[1] + mine[1])
         if heads != (self.state.heads, self.state.count):
