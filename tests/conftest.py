@@ -54,6 +54,36 @@ def _collect_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialogs(request: pytest.FixtureRequest,
+                           monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A modal dialog nobody answers waits forever offscreen: a test that opens one
+    without expecting it (an error box, a crash dialog, a question) fails with what the
+    dialog said, instead of hanging until the suite's timeout. Tests that expect a
+    dialog patch ``exec`` themselves (their patch wins: it is set after this one)."""
+    if not any(name in request.fixturenames for name in _QT_FIXTURES):
+        yield
+        return
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    opened: list[str] = []
+
+    def refuse(dialog: QDialog) -> int:
+        said = [type(dialog).__name__, dialog.windowTitle()]
+        if isinstance(dialog, QMessageBox):
+            said += [dialog.text(), dialog.informativeText()]
+        said.append(getattr(dialog, "report", ""))
+        opened.append(" | ".join(s for s in said if s))
+        print("unexpected modal dialog:", opened[-1], file=sys.__stderr__, flush=True)
+        return int(QDialog.DialogCode.Rejected)
+
+    # the test's own monkeypatch: its patches of exec are undone before these
+    monkeypatch.setattr(QDialog, "exec", refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    yield
+    assert not opened, f"a modal dialog opened that the test did not expect: {opened}"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = getattr(item, "fixturenames", ())

@@ -48,7 +48,8 @@ def basis(vs: VaultSet) -> dict[str, Basis]:
     """Per vault id, the relationship starts (``report_query.basis``)."""
     from counsel.timekeeping import report_query
 
-    return {v.vault_id: report_query.basis(v) for v, _a in sources(vs)}
+    return dict(vs.read_each(sources(vs), lambda s: (s[0].vault_id, report_query.basis(s[0])),
+                             _vault))
 
 
 def merge_cells(parts: Sequence[Cells]) -> Cells:
@@ -101,13 +102,14 @@ def _cells(vs: VaultSet, first: dt.date, last: dt.date, period: Period,
     needs none: as ``report_query.time_report``)."""
     from counsel.timekeeping import report_query
 
-    out = []
-    for v, author in sources(vs):
+    def read(source: tuple[Vault, str | None]) -> tuple[Vault, str | None, Cells]:
+        v, author = source
         starts = None if base is None else base[v.vault_id].starts if v.vault_id in base \
             else report_query.relationship_starts(v)
-        out.append((v, author, report_query.cells(v, first, last, period, starts=starts,
-                                                  should_stop=should_stop, author=author)))
-    return out
+        return (v, author, report_query.cells(v, first, last, period, starts=starts,
+                                              should_stop=should_stop, author=author))
+
+    return vs.read_each(sources(vs), read, _vault)
 
 
 def time_report(vs: VaultSet, first: dt.date, last: dt.date, period: Period,
@@ -138,11 +140,9 @@ def overview(vs: VaultSet, first: dt.date, last: dt.date, period: Period | None 
                                      should_stop=should_stop)
     found = _cells(vs, first, last, period, base, should_stop)
     report = report_query.report_from(merge_cells([c for _v, _a, c in found]))
-    ind = merge_indicators([
-        report_query.indicators_from(v, c, base[v.vault_id].starts if v.vault_id in base
-                                     else report_query.relationship_starts(v),
-                                     author=a)
-        for v, a, c in found])
+    ind = merge_indicators(vs.read_each(found, lambda f: report_query.indicators_from(
+        f[0], f[2], base[f[0].vault_id].starts if f[0].vault_id in base
+        else report_query.relationship_starts(f[0]), author=f[1]), _vault))
     names = vs.client_names([cid for cid, _s in report.by_client if cid])
     rows = [ClientRow(cid, (names.get(cid) or cid) if cid else _("Not for one client"), s)
             for cid, s in report.by_client]
@@ -159,4 +159,9 @@ def week(vs: VaultSet, monday: dt.date) -> list[Any]:
     found = sources(vs)
     if len(found) == 1:
         return week_of(vs.personal, monday)
-    return sort_week([i for v, a in found for i in week_of(v, monday, a)])
+    parts = vs.read_each(found, lambda s: week_of(s[0], monday, s[1]), _vault)
+    return sort_week([i for part in parts for i in part])
+
+
+def _vault(source: tuple[Any, ...]) -> Vault:
+    return source[0]  # type: ignore[no-any-return]

@@ -16,9 +16,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from counsel.errors import KnownError, WrongPassphrase
+from counsel.errors import KnownError, VaultLocked, WrongPassphrase
 from counsel.i18n import N_
 from counsel.i18n import gettext as _
 from counsel.teams.grants import GrantExpired
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from counsel.vault.views import ClientSummary
 
 MINE, ALL = "mine", ""  # scopes of the client list (else a team id)
+_T = TypeVar("_T")
+_S = TypeVar("_S")
 
 
 class TeamUnavailable(KnownError):
@@ -76,7 +78,8 @@ def copy_paths(personal: Vault) -> list[Path]:
 class VaultSet:
     """The session's vaults.  The team sync (a worker thread) may close a copy while the
     views read: they iterate over a snapshot (``list(copies.values())``) and a closed
-    copy's reads fail like a locked vault's."""
+    copy's reads fail like a locked vault's; :meth:`read_each` leaves such a copy out, as
+    if it had closed just before the read began."""
 
     def __init__(self, personal: Vault, copies: Sequence[TeamCopy] = (),
                  problems: Sequence[str] = ()) -> None:
@@ -201,6 +204,25 @@ class VaultSet:
     def _open_copies(self) -> list[TeamCopy]:
         return [c for c in list(self.copies.values()) if not c.vault.locked]
 
+    def read_copies(self, read: Callable[[Vault], _T]) -> list[_T]:
+        """``read`` of each open team copy (:meth:`read_each`)."""
+        return self.read_each([c.vault for c in self._open_copies()], read, _same)
+
+    def read_each(self, sources: Iterable[_S], read: Callable[[_S], _T],
+                  vault: Callable[[_S], Vault]) -> list[_T]:
+        """``read`` of each source, in order.  A team copy that closed while it was read
+        (an ended access, a removal seen by the team sync on another thread) is left out;
+        the personal vault locked, or a copy failing for any other reason, raises."""
+        out = []
+        for source in sources:
+            try:
+                out.append(read(source))
+            except VaultLocked:
+                v = vault(source)
+                if v is self.personal or not v.locked:
+                    raise
+        return out
+
     def clients(self, query: str = "", scope: str = ALL, **filters: Any) -> list[Listed]:
         """The client list across the set, each row with its team (search included)."""
         from counsel.vault.textnorm import normalize
@@ -208,11 +230,11 @@ class VaultSet:
         parts: list[list[Listed]] = []
         if scope in (ALL, MINE):
             parts.append([Listed(c, None) for c in self.personal.clients(query, **filters)])
-        for copy in self._open_copies():
-            if scope in (ALL, copy.team_id):
-                rows = copy.vault.clients(query, **filters)
-                self._homes.update((c.id, copy.team_id) for c in rows)
-                parts.append([Listed(c, copy.team_id, copy.name) for c in rows])
+        wanted = [c for c in self._open_copies() if scope in (ALL, c.team_id)]
+        for copy, rows in self.read_each(
+                wanted, lambda c: (c, c.vault.clients(query, **filters)), _vault):
+            self._homes.update((c.id, copy.team_id) for c in rows)
+            parts.append([Listed(c, copy.team_id, copy.name) for c in rows])
         filled = [p for p in parts if p]
         if len(filled) <= 1:
             return filled[0] if filled else []  # one vault: its own order, untouched
@@ -224,12 +246,13 @@ class VaultSet:
         wanted = list(ids)
         names = {k: v for k, v in self.personal.client_names(wanted, display=display).items()
                  if v}
-        for copy in self._open_copies():
-            rest = [i for i in wanted if i not in names]
-            if not rest:
-                break
-            names.update({k: v for k, v in copy.vault.client_names(
-                rest, display=display).items() if v})
+
+        def read(copy: TeamCopy) -> None:
+            if rest := [i for i in wanted if i not in names]:
+                names.update({k: v for k, v in copy.vault.client_names(
+                    rest, display=display).items() if v})
+
+        self.read_each(self._open_copies(), read, _vault)
         return names
 
     def today_summary(self, day: dt.date,
@@ -237,9 +260,18 @@ class VaultSet:
         """The Today page's groups over every vault of the set (team clients included)."""
         from counsel.app import today_query
 
-        parts = [today_query.summary(v, day, should_stop=should_stop)
-                 for v in [self.personal, *(c.vault for c in self._open_copies())]]
+        parts = self.read_each(
+            [self.personal, *(c.vault for c in self._open_copies())],
+            lambda v: today_query.summary(v, day, should_stop=should_stop), _same)
         return merge_summaries(parts, today_query.SHOWN_PER_GROUP)
+
+
+def _vault(copy: TeamCopy) -> Vault:
+    return copy.vault
+
+
+def _same(vault: Vault) -> Vault:
+    return vault
 
 
 def merge_summaries(parts: Sequence[Any], limit: int) -> Any:

@@ -70,6 +70,7 @@ class NoteSearchDialog(QDialog):
         seq, text, vault = self._seq, self.query.text(), self.session.vault
         # the team clients' encounters too, each searched in the copy that holds them
         vaults = [vault, *(c.vault for c in list(self.session.vaults.copies.values()))]
+        vault_set = self.session.vaults
 
         def show(hits: list[NoteHit]) -> None:
             if seq != self._seq:
@@ -82,7 +83,9 @@ class NoteSearchDialog(QDialog):
         def work() -> list[NoteHit]:
             if not text.strip():
                 return []
-            return [h for v in vaults if not v.locked for h in search_notes(v, text)]
+            found = vault_set.read_each([v for v in vaults if not v.locked],
+                                        lambda v: search_notes(v, text), lambda v: v)
+            return [h for hits in found for h in hits]
 
         if text.strip() and any(not v.locked and v.notes_to_index for v in vaults):
             # a first unlock on this device: the search waits for the rest of the index

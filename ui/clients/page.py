@@ -203,8 +203,8 @@ class ClientList(QWidget):
                 only = session.due_summary().due_clients
             births = birth_dates(vault) if stale else None
             if stale:
-                for copy in list(vaults.copies.values()):
-                    births.update(birth_dates(copy.vault))  # type: ignore[union-attr]
+                for found in vaults.read_copies(birth_dates):
+                    births.update(found)  # type: ignore[union-attr]
             return vaults.clients(query, scope, active=active, client_type=kind,
                                   interpreter_needed=interp, only_ids=only), births
 

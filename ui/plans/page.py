@@ -262,11 +262,13 @@ class PlanList(QWidget):
             if rows and not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
-        others = [] if client_id else [c.vault for c in list(self.session.vaults.copies.values())]
+        vaults = self.session.vaults
+        others = [] if client_id else [c.vault for c in list(vaults.copies.values())]
 
         def work() -> list[PlanRow]:  # everyone's: the team clients' plans too
-            return [r for v in [vault, *others] if not v.locked
-                    for r in plan_rows(v, client_id, title)]
+            found = vaults.read_each([v for v in [vault, *others] if not v.locked],
+                                     lambda v: plan_rows(v, client_id, title), lambda v: v)
+            return [r for rows in found for r in rows]
 
         Op(self, work, write=False).success(show).run()
 

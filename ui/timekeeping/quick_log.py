@@ -149,8 +149,8 @@ class QuickLogDialog(FormDraft, QDialog):
         def work() -> tuple[list[Any], list[Contact], list[str]]:
             clients = [r.client for r in vaults.clients("")]  # team clients too
             births = birth_dates(vault)
-            for copy in list(vaults.copies.values()):
-                births.update(birth_dates(copy.vault))
+            for found in vaults.read_copies(birth_dates):
+                births.update(found)
             # the labels (a formatted birth date each) are made here, not on the UI thread:
             # 10k of them froze the window for ~0.1 s
             labels = client_labels((c.name, births.get(c.id), c.municipality) for c in clients)
