@@ -76,7 +76,7 @@ def write(
             raw_name = name.encode()
             fp.write(_PART + len(raw_name).to_bytes(1, "big") + raw_name
                      + count.to_bytes(4, "big") + size.to_bytes(8, "big"))
-            view = memoryview(data)
+            view = memoryview(data).cast("B")  # (a ctypes array says "<B")
             place = len(written)
             for i in range(count):
                 sealed = envelope.seal(key, view[i * CHUNK: (i + 1) * CHUNK],

@@ -167,7 +167,8 @@ class WorkingSet:
         self._all_stale = True
 
     def to_parts(self, *, release: bool = False) -> Iterator[tuple[str, bytes]]:
-        """Each part serialized, one at a time (each is one copy while it is sealed).
+        """Each part's bytes, one at a time: where SQLite holds them (no copy) if the part
+        is one buffer (every part is: they are deserialized), else serialized.
 
         ``release``: the working set is being closed (the vault locks) — the attached parts
         go smallest first and each is detached once sealed, ``main`` last, so sealing needs
@@ -184,9 +185,16 @@ class WorkingSet:
         for part in order:
             if release:
                 self._compact(part)
-            data = self.db.serialize(name=part)
+            # sealed where it is (no copy) if it is one buffer, as every part is; nothing
+            # may change it meanwhile (the caller holds the store's lock): checked
+            view = workingset_direct.view_of(self.db, part)
+            data = self.db.serialize(name=part) if view is None else view
+            del view
+            changes = self.db.total_changes
             yield part, data
             del data
+            if self.db.total_changes != changes:
+                raise VaultError("the working set changed while it was being sealed")
             if release and part != PARTS[0]:
                 self.db.execute(f"DETACH DATABASE {part}")
                 give_back_freed_memory()  # (its buffer may be a block of the heap)

@@ -114,3 +114,36 @@ def test_an_unlock_from_the_cache_hands_every_part_over(
     assert sorted(c.name for c in v.clients()) == names
     v.lock()
     assert os.path.exists(cache)
+
+
+def test_parts_are_sealed_from_where_sqlite_holds_them_not_from_a_copy() -> None:
+    import ctypes
+
+    ws = _filled()
+    for part in PARTS:
+        view = workingset_direct.view_of(ws.db, part)
+        assert view is not None, part
+        assert bytes(view) == ws.db.serialize(name=part)
+        again = workingset_direct.view_of(ws.db, part)
+        assert again is not None and ctypes.addressof(again) == ctypes.addressof(view)
+        del view, again
+    # what is sealed: the same bytes as a copy, and a cache made of them loads the same
+    parts = [(n, bytes(d)) for n, d in ws.to_parts()]
+    assert [n for n, _d in parts] == list(PARTS)
+    assert dump(WorkingSet.from_parts(iter(parts))) == dump(ws)
+    ws.close()
+
+
+def test_a_working_set_changed_while_a_part_is_sealed_is_never_sealed() -> None:
+    """Sealed in place, a part changed half-way would be sealed torn, with a valid tag:
+    the sealing stops instead (the cache file stays as it was)."""
+    from counsel.errors import VaultError
+
+    ws = _filled()
+    parts = ws.to_parts()
+    next(parts)
+    more = Client(name="Kesken Sinetöinnin")
+    ws.put(record_id=more.id, kind=more.KIND, rev_id="rev-late", record=more, old=None)
+    with pytest.raises(VaultError):
+        next(parts)
+    ws.close()
