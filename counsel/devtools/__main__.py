@@ -16,6 +16,7 @@
     python -m counsel.devtools team-rotation-bench [--clients N] [--per-client N]
     python -m counsel.devtools team-unlock-bench [--teams N] [--runs N]
     python -m counsel.devtools team-time-bench [--records N] [--runs N]
+    python -m counsel.devtools unlock-memory --vault PATH [--cold]
 
 Not part of the installed package: the product never imports this package.
 """
@@ -53,7 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = sys.argv[1:]
     if argv and argv[0] in ("server-load", "migration-bench", "rotation-bench",
                             "backup-bench", "trust-cost", "audit-bench",
-                            "team-rotation-bench", "team-unlock-bench", "team-time-bench"):
+                            "team-rotation-bench", "team-unlock-bench", "team-time-bench",
+                            "unlock-memory"):
+        if argv[0] == "unlock-memory":
+            from counsel.devtools import unlock_memory
+
+            return unlock_memory.main(argv[1:])
         if argv[0] == "team-time-bench":
             from counsel.devtools import team_time_bench
 
