@@ -49,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not passphrase:
         print("set COUNSEL_PASSPHRASE", file=sys.stderr)
         return 2
-    from counsel.vault import current, keyring, snapshot
+    from counsel.vault import deadlines as deadline_rows
+    from counsel.vault import keyring, snapshot
     from counsel.vault.service import Vault
 
     path = Path(args.vault)
@@ -58,23 +59,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         snapshot.remove(snapshot.cache_path(path))
     started = time.perf_counter()
     _say("key derived (the clock starts here)", started)
-    bring_up_to_date, write = current.deadlines.bring_up_to_date, current.snapshot.write
+    bring_up_to_date, write = deadline_rows.bring_up_to_date, snapshot.write
 
     def deadlines(ws: Any) -> None:
         bring_up_to_date(ws)
         _say("lock: deadlines brought up to date", started)
 
-    def sealing(parts: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    def sealing(parts: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
         for name, data in parts:
             yield name, data
             _say(f"lock: part '{name}' sealed", started)
 
-    def seal(cache: Path, key: bytes, vault_id: str, seq: int,
-             parts: Iterable[tuple[str, Any]]) -> None:
-        write(cache, key, vault_id, seq, sealing(parts))
+    def seal(path: Path, key: bytes, vault_id: str, seq: int,
+             parts: Iterable[tuple[str, bytes]]) -> None:
+        write(path, key, vault_id, seq, sealing(parts))
 
-    current.deadlines.bring_up_to_date = deadlines  # type: ignore[assignment]
-    current.snapshot.write = seal  # type: ignore[assignment]
+    # (counsel.vault.current calls both through their modules)
+    deadline_rows.bring_up_to_date = deadlines
+    snapshot.write = seal
     try:
         vault = Vault.open(opening)
         _say("opened" + (" (working set rebuilt)" if vault.snapshot_seq < 0 else
@@ -86,6 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         vault.lock()
         _say("locked", started)
     finally:
-        current.deadlines.bring_up_to_date = bring_up_to_date  # type: ignore[assignment]
-        current.snapshot.write = write  # type: ignore[assignment]
+        deadline_rows.bring_up_to_date = bring_up_to_date
+        snapshot.write = write
     return 0

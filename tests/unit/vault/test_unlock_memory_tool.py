@@ -11,7 +11,7 @@ from wshelp import every_kind
 
 from counsel.devtools import unlock_memory
 from counsel.domain import Client
-from counsel.vault import current, kdf, snapshot
+from counsel.vault import current, deadlines, kdf, snapshot
 from counsel.vault.service import Vault
 from counsel.vault.workingset_schema import PARTS
 
@@ -27,7 +27,7 @@ def test_a_cold_unlock_is_walked_part_by_part(
     v.save_many(every_kind() + [Client(name=f"Asiakas {i}") for i in range(30)])
     v.lock()
     assert snapshot.cache_path(path).exists()
-    real = (current.deadlines.bring_up_to_date, current.snapshot.write)
+    real = (deadlines.bring_up_to_date, snapshot.write)
     monkeypatch.setenv("COUNSEL_PASSPHRASE", PASS)
     assert unlock_memory.main(["--vault", str(path), "--cold"]) == 0
     out = capsys.readouterr().out
@@ -35,7 +35,7 @@ def test_a_cold_unlock_is_walked_part_by_part(
     assert "deadlines brought up to date" in out
     assert sorted(p for p in PARTS if f"part '{p}' sealed" in out) == sorted(PARTS)
     assert "locked" in out.splitlines()[-1]
-    assert (current.deadlines.bring_up_to_date, current.snapshot.write) == real
+    assert (deadlines.bring_up_to_date, snapshot.write) == real
     # the cache it wrote again opens
     v = Vault.unlock(path, PASS)
     assert v.snapshot_seq >= 0 and len(v.clients()) >= 30
