@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from counsel.errors import KnownError, VaultLocked, WrongPassphrase
 from counsel.i18n import N_
@@ -206,11 +206,12 @@ class VaultSet:
 
     def read_copies(self, read: Callable[[Vault], _T]) -> list[_T]:
         """``read`` of each open team copy (:meth:`read_each`)."""
-        return self.read_each([c.vault for c in self._open_copies()], read, _same)
+        return self.read_each([c.vault for c in self._open_copies()], read)
 
     def read_each(self, sources: Iterable[_S], read: Callable[[_S], _T],
-                  vault: Callable[[_S], Vault]) -> list[_T]:
-        """``read`` of each source, in order.  A team copy that closed while it was read
+                  vault: Callable[[_S], Vault] | None = None) -> list[_T]:
+        """``read`` of each source, in order (``vault``: the vault a source reads; the
+        sources are vaults themselves if None).  A team copy that closed while it was read
         (an ended access, a removal seen by the team sync on another thread) is left out;
         the personal vault locked, or a copy failing for any other reason, raises."""
         out = []
@@ -218,7 +219,7 @@ class VaultSet:
             try:
                 out.append(read(source))
             except VaultLocked:
-                v = vault(source)
+                v = vault(source) if vault is not None else cast("Vault", source)
                 if v is self.personal or not v.locked:
                     raise
         return out
@@ -262,16 +263,13 @@ class VaultSet:
 
         parts = self.read_each(
             [self.personal, *(c.vault for c in self._open_copies())],
-            lambda v: today_query.summary(v, day, should_stop=should_stop), _same)
+            lambda v: today_query.summary(v, day, should_stop=should_stop))
         return merge_summaries(parts, today_query.SHOWN_PER_GROUP)
 
 
 def _vault(copy: TeamCopy) -> Vault:
     return copy.vault
 
-
-def _same(vault: Vault) -> Vault:
-    return vault
 
 
 def merge_summaries(parts: Sequence[Any], limit: int) -> Any:

@@ -84,7 +84,7 @@ class NoteSearchDialog(QDialog):
             if not text.strip():
                 return []
             found = vault_set.read_each([v for v in vaults if not v.locked],
-                                        lambda v: search_notes(v, text), lambda v: v)
+                                        lambda v: search_notes(v, text))
             return [h for hits in found for h in hits]
 
         if text.strip() and any(not v.locked and v.notes_to_index for v in vaults):

@@ -267,7 +267,7 @@ class PlanList(QWidget):
 
         def work() -> list[PlanRow]:  # everyone's: the team clients' plans too
             found = vaults.read_each([v for v in [vault, *others] if not v.locked],
-                                     lambda v: plan_rows(v, client_id, title), lambda v: v)
+                                     lambda v: plan_rows(v, client_id, title))
             return [r for rows in found for r in rows]
 
         Op(self, work, write=False).success(show).run()
