@@ -104,8 +104,7 @@ def _cells(vs: VaultSet, first: dt.date, last: dt.date, period: Period,
 
     def read(source: tuple[Vault, str | None]) -> tuple[Vault, str | None, Cells]:
         v, author = source
-        starts = None if base is None else base[v.vault_id].starts if v.vault_id in base \
-            else report_query.relationship_starts(v)
+        starts = None if base is None else _starts(v, base)
         return (v, author, report_query.cells(v, first, last, period, starts=starts,
                                               should_stop=should_stop, author=author))
 
@@ -140,9 +139,12 @@ def overview(vs: VaultSet, first: dt.date, last: dt.date, period: Period | None 
                                      should_stop=should_stop)
     found = _cells(vs, first, last, period, base, should_stop)
     report = report_query.report_from(merge_cells([c for _v, _a, c in found]))
-    ind = merge_indicators(vs.read_each(found, lambda f: report_query.indicators_from(
-        f[0], f[2], base[f[0].vault_id].starts if f[0].vault_id in base
-        else report_query.relationship_starts(f[0]), author=f[1]), _vault))
+
+    def indicators(part: tuple[Vault, str | None, Cells]) -> Indicators:
+        v, author, cells = part
+        return report_query.indicators_from(v, cells, _starts(v, base), author=author)
+
+    ind = merge_indicators(vs.read_each(found, indicators, _vault))
     names = vs.client_names([cid for cid, _s in report.by_client if cid])
     rows = [ClientRow(cid, (names.get(cid) or cid) if cid else _("Not for one client"), s)
             for cid, s in report.by_client]
@@ -161,6 +163,14 @@ def week(vs: VaultSet, monday: dt.date) -> list[Any]:
         return week_of(vs.personal, monday)
     parts = vs.read_each(found, lambda s: week_of(s[0], monday, s[1]), _vault)
     return sort_week([i for part in parts for i in part])
+
+
+def _starts(v: Vault, base: dict[str, Basis]) -> dict[str, dt.date]:
+    """The relationship starts of ``v``: from ``base``, else read."""
+    from counsel.timekeeping import report_query
+
+    return base[v.vault_id].starts if v.vault_id in base \
+        else report_query.relationship_starts(v)
 
 
 def _vault(source: tuple[Any, ...]) -> Vault:
