@@ -128,7 +128,8 @@ class ChainStore:
         """Put revisions back into the outbox (the server lost them); how many."""
         ids = [(r,) for r in rev_ids]
         self.transaction(
-            lambda c: c.executemany("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", ids)
+            lambda c: c.executemany("INSERT OR IGNORE INTO outbox(seq) "
+                                    "SELECT local_seq FROM revisions WHERE rev_id=?", ids)
         )
         return len(ids)
 

@@ -86,7 +86,13 @@ def record_aad(vault_id: str, rev: Header) -> bytes:
 
 def chain_hash(vault_id: str, rev: Header) -> str:
     """The link the device's next revision names as ``prev``."""
-    return hashlib.sha256(b"counsel chain v1|" + record_aad(vault_id, rev)).hexdigest()
+    return chain_link(record_aad(vault_id, rev))
+
+
+def chain_link(aad: bytes) -> str:
+    """:func:`chain_hash` of a revision whose :func:`record_aad` is ``aad`` (a new revision's
+    associated data is made once, for sealing it and for the link the next one names)."""
+    return hashlib.sha256(b"counsel chain v1|" + aad).hexdigest()
 
 
 # -- sealing ------------------------------------------------------------------------------

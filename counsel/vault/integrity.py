@@ -78,9 +78,13 @@ class LocalState:
 
     def apply(self, vault_id: str, revs: list[StoredRevision], added: list[tuple[str, str]],
               removed: list[tuple[str, str]]) -> None:
+        newest: dict[str, StoredRevision] = {}  # per device: only its newest link is kept
         for rev in revs:
-            if rev.counter > self.tips.get(rev.device_id, (0, ""))[0]:
-                self.tips[rev.device_id] = (rev.counter, history.chain_hash(vault_id, rev))
+            if rev.counter > self.tips.get(rev.device_id, (0, ""))[0] and (
+                    (seen := newest.get(rev.device_id)) is None or rev.counter > seen.counter):
+                newest[rev.device_id] = rev
+        for device, rev in newest.items():
+            self.tips[device] = (rev.counter, history.chain_hash(vault_id, rev))
         for record, rev_id in (*added, *removed):
             self.heads ^= _row_hash(self.key, f"{record}\0{rev_id}".encode())
         self.count += len(added) - len(removed)

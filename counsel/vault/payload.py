@@ -51,10 +51,13 @@ class RevisionCipher:
         #: the start of every chained revision's associated data (history.record_aad)
         self._chained_prefix = envelope.aad("record2", keys.vault_id)
 
-    def seal(self, header: StoredRevision, payload: bytes) -> bytes:
-        """Under the newest key generation (``counsel.vault.generations``)."""
+    def seal(self, header: StoredRevision, payload: bytes,
+             aad: bytes | None = None) -> bytes:
+        """Under the newest key generation (``counsel.vault.generations``); ``aad``: the
+        header's ``history.record_aad`` when the caller made it already."""
         gen = self._keys.generation
         return envelope.seal_gen(self._keys.cipher(header.key_id, generation=gen), payload,
+                                 aad if aad is not None else
                                  history.record_aad(self._vault_id, header), gen,
                                  version=history.CHAINED)
 

@@ -65,9 +65,10 @@ class Records:
                                 parents=parents, kind=kind, key_id=key_id,
                                 device_id=self._device_id if chain else "merge",
                                 envelope=b"", counter=counter + 1, prev=prev)
-        sealed = self._cipher.seal(header, encode(record))
+        aad = history.record_aad(self._vault_id, header)  # sealed with it; the chain's link
+        sealed = self._cipher.seal(header, encode(record), aad)
         if chain:
-            self._tip = (header.counter, history.chain_hash(self._vault_id, header))
+            self._tip = (header.counter, history.chain_link(aad))
         return dataclasses.replace(header, envelope=sealed)
 
     def save_many(self, records: Sequence[Record]) -> list[Saved]:

@@ -90,7 +90,23 @@ def _v4(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(conn: sqlite3.Connection) -> None:
+    """The outbox keyed by the revisions' order here (``local_seq``) instead of their random
+    ids: a bulk save appended 1,000 rows to it at random places of a 300k-row index (4 MB
+    of pages written per 1,000 records on a large vault); now at its end, and the push
+    reads it in the order it goes out without sorting."""
+    conn.executescript(
+        """
+        CREATE TABLE outbox_seq (seq INTEGER PRIMARY KEY);
+        INSERT INTO outbox_seq(seq)
+            SELECT r.local_seq FROM outbox o JOIN revisions r ON r.rev_id = o.rev_id;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_seq RENAME TO outbox;
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 CURRENT = len(MIGRATIONS)
 
 

@@ -210,7 +210,7 @@ class Store(ChainStore):
                 ).rowcount:
                     added.append((rev.record_id, rev.rev_id))
                 if outbox:
-                    c.execute("INSERT OR IGNORE INTO outbox(rev_id) VALUES (?)", (rev.rev_id,))
+                    c.execute("INSERT OR IGNORE INTO outbox(seq) VALUES (?)", (seq,))
                 touched[rev.record_id] = None
             if self.observer is not None:
                 self.observer(c, inserted, added, removed)
@@ -242,9 +242,9 @@ class Store(ChainStore):
         # new random revision ids: none is a head yet, each becomes one
         added = [(rev.record_id, rev.rev_id) for rev in revs if rev.envelope]
         c.executemany("INSERT INTO heads(record_id, rev_id) VALUES (?, ?)", added)
-        if outbox:
-            c.executemany("INSERT INTO outbox(rev_id) VALUES (?)",
-                          [(rev.rev_id,) for rev in revs if rev.envelope])
+        if outbox:  # (keyed by local_seq: appended at the end, schema._v5)
+            c.executemany("INSERT INTO outbox(seq) VALUES (?)",
+                          [(seq + i,) for i, rev in enumerate(revs, start=1) if rev.envelope])
         if self.observer is not None:
             self.observer(c, revs, added, removed)
         if in_tx is not None:
@@ -367,7 +367,7 @@ class Store(ChainStore):
         with self.lock:
             rows = self.conn.execute(
                 f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} FROM outbox o "
-                "JOIN revisions r ON r.rev_id=o.rev_id ORDER BY r.local_seq LIMIT ?",
+                "JOIN revisions r ON r.local_seq=o.seq ORDER BY o.seq LIMIT ?",
                 (limit,),
             ).fetchall()
         return [_row_to_rev(r) for r in rows]
@@ -380,7 +380,8 @@ class Store(ChainStore):
         ids = [(r,) for r in rev_ids]
 
         def write(c: sqlite3.Connection) -> None:
-            c.executemany("DELETE FROM outbox WHERE rev_id=?", ids)
+            c.executemany("DELETE FROM outbox WHERE seq="
+                          "(SELECT local_seq FROM revisions WHERE rev_id=?)", ids)
 
         if conn is not None:
             write(conn)
@@ -393,7 +394,7 @@ class Store(ChainStore):
         Pushes go in ``local_seq`` order, so parents still travel before children;
         the server ignores revision ids it has.  Returns how many are queued now.
         """
-        conn.execute("INSERT OR IGNORE INTO outbox(rev_id) SELECT rev_id FROM revisions")
+        conn.execute("INSERT OR IGNORE INTO outbox(seq) SELECT local_seq FROM revisions")
         return int(conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
 
     def state(self, key: str) -> str | None:
